@@ -1,0 +1,194 @@
+import FakeTimers from '@sinonjs/fake-timers';
+import { settledOk, type Settled, type VirtualClock } from './clock.js';
+
+// Captured at import, before any run installs fake timers, so the harness can always yield to the
+// real event loop (fast-check does the same for its own timeouts). A real setImmediate runs after
+// every pending promise continuation and nextTick, which is exactly "let the microtasks drain".
+const realSetImmediate = globalThis.setImmediate;
+const drain = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
+
+/**
+ * Explicit: Date because reapers compare Date.now(); not nextTick or queueMicrotask, which stay
+ * real so promise continuations run as on Node. `performance` and `hrtime` are left real by
+ * default: no pool poolcheck ships adapters for reads them, and faking them costs about 90 µs per
+ * run, a third of the clock's set-up. A pool that measures idle time with them must add them
+ * through `FakeClockOptions.alsoFake`.
+ */
+export const FAKED = ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'Date'] as const;
+
+export type ExtraFaked = 'performance' | 'hrtime';
+
+/** Virtual time starts here, not at 0, so a pool that treats a 0 timestamp as "unset" still works. */
+export const EPOCH = Date.UTC(2026, 0, 1);
+
+export interface FakeClockOptions {
+  /** Drains per settle before the run is declared not settled. */
+  readonly maxSettleRounds?: number;
+  /** Timers fired in one sleep or settle before it is declared a runaway loop. */
+  readonly maxTimersPerStep?: number;
+  /** Time sources to fake beyond {@link FAKED}, for pools that read them. */
+  readonly alsoFake?: readonly ExtraFaked[];
+}
+
+// fake-timers' timer record and heap are internal; poolcheck needs them to fire one timer at a time
+// without the real 1 ms macrotask that `tickAsync` spends per timer, and to fire overdue timers in
+// due order after a block (`jump` fires them in creation order). The shape is pinned by a test.
+interface InternalTimer {
+  callAt: number;
+  order: number;
+}
+interface InternalHeap {
+  timers: InternalTimer[];
+  peek(): InternalTimer | undefined;
+  push(t: InternalTimer): void;
+  remove(t: InternalTimer): void;
+}
+type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
+type InternalClock = InstalledClock & { now: number; timerHeap?: InternalHeap };
+
+const STUCK_AFTER_IDLE_DRAINS = 3;
+
+// One timers factory for the process: building it walks the global object, and it is the same
+// for every run. Each run still installs its own clock from it.
+let factory: ReturnType<typeof FakeTimers.withGlobal> | undefined;
+
+const active = new Set<FakeVirtualClock>();
+
+/** Installs one fake clock on the global object for one run. Throws if another run's clock is installed. */
+export function installFakeClock(options: FakeClockOptions = {}): FakeVirtualClock {
+  if (active.size > 0) {
+    throw new Error('poolcheck clock: a fake clock is already installed; runs in one process must not overlap (uninstall the previous run first)');
+  }
+  const clock = new FakeVirtualClock(options);
+  active.add(clock);
+  return clock;
+}
+
+/** Uninstalls every clock still installed. For `afterEach`, since a timed-out test skips its `finally`. */
+export function uninstallAllClocks(): void {
+  for (const clock of active) clock.uninstall();
+}
+
+export class FakeVirtualClock implements VirtualClock {
+  private readonly clock: InternalClock;
+  private readonly maxSettleRounds: number;
+  private readonly maxTimersPerStep: number;
+  private installed = true;
+  /** An exception a timer callback threw; in a real process that would be an uncaught exception. */
+  private timerError: { error: unknown } | null = null;
+
+  constructor(options: FakeClockOptions) {
+    this.maxSettleRounds = options.maxSettleRounds ?? 1000;
+    this.maxTimersPerStep = options.maxTimersPerStep ?? 100_000;
+    factory ??= FakeTimers.withGlobal(globalThis);
+    this.clock = factory.install({
+      now: EPOCH,
+      toFake: [...FAKED, ...(options.alsoFake ?? [])],
+      shouldClearNativeTimers: true,
+    }) as InternalClock;
+  }
+
+  now(): number {
+    return this.clock.now - EPOCH;
+  }
+
+  async sleep(ms: number): Promise<Settled> {
+    const target = this.clock.now + ms;
+    const fired = await this.runDue(target);
+    if (!fired.ok) return fired;
+    // Every timer up to the target has fired, so moving `now` skips nothing.
+    this.clock.now = target;
+    return this.settle();
+  }
+
+  blockSync(ms: number): void {
+    // Moving `now` directly keeps every timer where it is: nothing fires, nothing is shifted.
+    this.clock.now += ms;
+  }
+
+  async wake(): Promise<Settled> {
+    await drain();
+    const heap = this.heap();
+    const overdue = heap.timers.filter((t) => t.callAt < this.clock.now).sort((a, b) => a.callAt - b.callAt || a.order - b.order);
+    // Negative orders put the overdue timers, in due order, before anything due exactly now.
+    overdue.forEach((timer, i) => {
+      heap.remove(timer);
+      timer.callAt = this.clock.now;
+      timer.order = i - overdue.length;
+      heap.push(timer);
+    });
+    return this.settle();
+  }
+
+  async settle(done: () => boolean = () => true): Promise<Settled> {
+    let idleDrains = 0;
+    for (let round = 0; round < this.maxSettleRounds; round++) {
+      await drain();
+      const first = this.heap().peek();
+      if (first !== undefined && first.callAt <= this.clock.now) {
+        idleDrains = 0;
+        const fired = this.fireNext();
+        if (!fired.ok) return fired;
+        continue;
+      }
+      if (done()) return settledOk;
+      // Nothing is due and the caller still waits: only a promise chain still unwinding can help,
+      // so give it a few more drains before calling it stuck.
+      if (++idleDrains > STUCK_AFTER_IDLE_DRAINS) {
+        return { ok: false, reason: `nothing is due at ${this.now()} ms and the operation is still pending` };
+      }
+    }
+    return { ok: false, reason: `still busy after ${this.maxSettleRounds} settle rounds at ${this.now()} ms` };
+  }
+
+  pendingTimers(): number {
+    return this.clock.countTimers();
+  }
+
+  uninstall(): void {
+    if (!this.installed) return;
+    this.installed = false;
+    this.clock.uninstall();
+    active.delete(this);
+  }
+
+  private async runDue(target: number): Promise<Settled> {
+    for (let n = 0; n < this.maxTimersPerStep; n++) {
+      await drain();
+      const first = this.heap().peek();
+      if (first === undefined || first.callAt > target) return settledOk;
+      const fired = this.fireNext();
+      if (!fired.ok) return fired;
+    }
+    return { ok: false, reason: `more than ${this.maxTimersPerStep} timers fired without time reaching ${target - EPOCH} ms: a runaway timer loop` };
+  }
+
+  private fireNext(): Settled {
+    try {
+      this.clock.next();
+    } catch (error) {
+      this.timerError = { error };
+    }
+    if (this.timerError !== null) {
+      const { error } = this.timerError;
+      this.timerError = null;
+      return { ok: false, reason: `a timer callback threw: ${error instanceof Error ? error.message : String(error)}`, error };
+    }
+    return settledOk;
+  }
+
+  private heap(): InternalHeap {
+    const heap = this.clock.timerHeap;
+    if (heap === undefined) return EMPTY_HEAP;
+    return heap;
+  }
+}
+
+const EMPTY_HEAP: InternalHeap = {
+  timers: [],
+  peek: () => undefined,
+  push: () => {
+    throw new Error('poolcheck clock: no timer heap');
+  },
+  remove: () => undefined,
+};

@@ -1,0 +1,27 @@
+import type fc from 'fast-check';
+import { busyIds } from '../model/observe.js';
+import type { Harness, ModelBox } from '../runner/harness.js';
+
+/** Run `SELECT 1` on an in-use connection: it must still be open and usable. */
+export class QueryCommand implements fc.AsyncCommand<ModelBox, Harness> {
+  private id: number | null = null;
+
+  constructor(readonly pick: number) {}
+
+  check(m: Readonly<ModelBox>): boolean {
+    return busyIds(m.state).length > 0;
+  }
+
+  async run(m: ModelBox, h: Harness): Promise<void> {
+    const ids = busyIds(m.state);
+    const id = ids[this.pick % ids.length] as number;
+    this.id = id;
+    h.current = this.toString();
+    await h.settle(() => h.adapter.query(h.pool, h.handle(id), 'SELECT 1'), `SELECT 1 on #${id}`);
+    h.finishStep(m, { command: this.toString(), next: m.state });
+  }
+
+  toString(): string {
+    return this.id === null ? `query(pick ${this.pick}, 'SELECT 1')` : `query(#${this.id}, 'SELECT 1')`;
+  }
+}

@@ -1,0 +1,95 @@
+import { describeSemantics } from './semantics.js';
+import { findConn, liveCount, replaceConn, type ModelConn, type ModelState } from './state.js';
+import { violation, type Violation } from './violation.js';
+import { whyNoWindow, windowOf, type Window } from './windows.js';
+
+/** A destruction the connector logged. */
+export interface Destroyed {
+  readonly id: number;
+  readonly at: number;
+}
+
+export interface Reconciled {
+  readonly state: ModelState;
+  readonly violations: readonly Violation[];
+}
+
+/**
+ * Learns which connections went, from the connector's log, and checks each against its window:
+ * nothing goes early, in use or twice, and nothing outlives its window up to `state.now`. Events
+ * and window ends are walked in time order, because a floor's decision depends on how many
+ * connections are still open at that instant.
+ */
+export function reconcile(state: ModelState, destroyed: readonly Destroyed[]): Reconciled {
+  const pending = [...destroyed].sort((a, b) => a.at - b.at || a.id - b.id);
+  let s = state;
+  for (;;) {
+    const next = pending[0];
+    const end = earliestWindowEnd(s);
+    if (next !== undefined && (end === null || next.at <= end.window.to)) {
+      pending.shift();
+      const result = applyDestroy(s, next);
+      if ('violation' in result) return { state: s, violations: [result.violation] };
+      s = result.state;
+    } else if (end !== null) {
+      const result = applyWindowEnd(s, end.conn, end.window);
+      if ('violation' in result) return { state: s, violations: [result.violation] };
+      s = result.state;
+    } else {
+      return { state: s, violations: [] };
+    }
+  }
+}
+
+/** The live connection whose window closes first, among those closing by `now`. */
+function earliestWindowEnd(state: ModelState): { conn: ModelConn; window: Window } | null {
+  let best: { conn: ModelConn; window: Window } | null = null;
+  for (const conn of state.conns) {
+    const window = windowOf(state, conn);
+    if (window === null || window.to > state.now) continue;
+    if (best === null || window.to < best.window.to) best = { conn, window };
+  }
+  return best;
+}
+
+type Outcome = { state: ModelState } | { violation: Violation };
+
+function applyDestroy(state: ModelState, event: Destroyed): Outcome {
+  const conn = findConn(state, event.id);
+  if (conn === undefined) {
+    return { violation: violation('destroyed-unexpectedly', event.at, `connection #${event.id} was destroyed at ${event.at} ms, but the pool never handed it out or opened it`, event.id) };
+  }
+  if (conn.state === 'gone') {
+    return { violation: violation('destroyed-twice', event.at, `connection #${conn.id} was destroyed twice: at ${conn.goneAt} ms and again at ${event.at} ms`, conn.id) };
+  }
+  const window = windowOf(state, conn);
+  if (window === null) {
+    const kind = conn.state === 'busy' ? 'destroyed-in-use' : 'destroyed-unexpectedly';
+    return { violation: violation(kind, event.at, `connection #${conn.id} was destroyed at ${event.at} ms, but ${whyNoWindow(state, conn)} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
+  }
+  if (event.at < window.from) {
+    return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
+  }
+  if (window.cause === 'expiry' && state.semantics.min !== 'ignored' && liveCount(state) <= state.config.minSize) {
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${liveCount(state)} connection(s) were open and the declared min floor is ${state.config.minSize}`, conn.id) };
+  }
+  return { state: replaceConn(state, { ...conn, state: 'gone', goneAt: event.at }) };
+}
+
+function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Outcome {
+  if (window.cause === 'expiry' && state.semantics.min !== 'ignored' && liveCount(state) <= state.config.minSize) {
+    // The floor keeps it. A per-connection timer does not come back, so it stays until next used.
+    return { state: replaceConn(state, { ...conn, kept: true }) };
+  }
+  const late = state.now - window.to;
+  if (window.cause === 'close') {
+    return { violation: violation('close-incomplete', state.now, `connection #${conn.id} was still open at ${state.now} ms, ${late} ms after ${window.reason} at ${window.to} ms`, conn.id) };
+  }
+  const by = late > 0 ? ` by ${late} ms` : '';
+  return { violation: violation('outlived', state.now, `${idleStory(conn)}, outlived its ${state.config.lifetimeMs} ms lifetime${by}: still open at ${state.now} ms, due to close at ${window.to} ms (declared: ${window.reason})`, conn.id) };
+}
+
+function idleStory(conn: ModelConn): string {
+  const since = conn.idleSince === null ? '' : `, idle since ${conn.idleSince} ms`;
+  return `connection #${conn.id}${since}`;
+}

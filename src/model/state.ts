@@ -1,0 +1,91 @@
+import type { PoolConfig, Semantics } from './semantics.js';
+
+/**
+ * The reference model's state. Plain immutable data: every transition returns a new state, so a
+ * reader can follow the expected behaviour of a pool from this folder alone.
+ */
+
+export type ConnState = 'idle' | 'busy' | 'gone';
+
+export interface ModelConn {
+  /** The connector's id for this connection. */
+  readonly id: number;
+  readonly state: ConnState;
+  readonly createdAt: number;
+  /**
+   * When the connection's idle clock started (its release, or its creation where the semantics
+   * arm on creation). `null` while busy, or when nothing armed it.
+   */
+  readonly idleSince: number | null;
+  /**
+   * Reuse order: larger means it became idle later. Connections opened together when the pool is
+   * created share one value, since their relative order is not something a pool promises.
+   */
+  readonly idleSeq: number;
+  /** A floor kept it when its expiry came due; it stays until it is next used. */
+  readonly kept: boolean;
+  readonly goneAt: number | null;
+}
+
+export type Phase = 'open' | 'closing' | 'closed';
+
+export interface ModelState {
+  readonly config: PoolConfig;
+  readonly semantics: Semantics;
+  /** Virtual time, ms since the run started. */
+  readonly now: number;
+  /**
+   * When the event loop last woke from a block. A timer that came due while the loop was blocked
+   * fires at this time instead of on time.
+   */
+  readonly awakeSince: number;
+  /** Every connection the pool ever opened, in creation order. */
+  readonly conns: readonly ModelConn[];
+  readonly phase: Phase;
+  /** When close or terminate began: connections it dooms must go at that instant. */
+  readonly closingAt: number | null;
+  readonly nextIdleSeq: number;
+}
+
+export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
+  return {
+    config,
+    semantics,
+    now: 0,
+    awakeSince: 0,
+    conns: [],
+    phase: 'open',
+    closingAt: null,
+    nextIdleSeq: 1,
+  };
+}
+
+export function idleConns(state: ModelState): ModelConn[] {
+  return state.conns.filter((c) => c.state === 'idle');
+}
+
+export function busyConns(state: ModelState): ModelConn[] {
+  return state.conns.filter((c) => c.state === 'busy');
+}
+
+export function liveCount(state: ModelState): number {
+  return state.conns.filter((c) => c.state !== 'gone').length;
+}
+
+export function findConn(state: ModelState, id: number): ModelConn | undefined {
+  return state.conns.find((c) => c.id === id);
+}
+
+/** Whether the pool may open another connection for a new acquire without anyone waiting. */
+export function hasCapacity(state: ModelState): boolean {
+  return state.phase === 'open' && (idleConns(state).length > 0 || liveCount(state) < state.config.maxSize);
+}
+
+export function replaceConn(state: ModelState, next: ModelConn): ModelState {
+  return { ...state, conns: state.conns.map((c) => (c.id === next.id ? next : c)) };
+}
+
+/** Whether the lifetime expires connections at all, under these semantics. */
+export function expiryEnabled(state: ModelState): boolean {
+  return state.config.lifetimeMs > 0;
+}

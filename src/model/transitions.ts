@@ -1,0 +1,122 @@
+import {
+  findConn,
+  idleConns,
+  liveCount,
+  replaceConn,
+  type ModelConn,
+  type ModelState,
+} from './state.js';
+
+/**
+ * Transitions for the commands. Each takes a state and returns the next one; none of them decides
+ * which connections expired, because that is learnt from the connector's log by `reconcile`, which
+ * checks every destruction against its window.
+ */
+
+/** The connections a new pool opened at creation (`minSize` of them where the pool does that). */
+export function poolCreated(state: ModelState, openedIds: readonly number[]): ModelState {
+  const armed = state.semantics.armsOn === 'release-and-create';
+  const seq = state.nextIdleSeq;
+  const opened: ModelConn[] = openedIds.map((id) => ({
+    id,
+    state: 'idle',
+    createdAt: state.now,
+    idleSince: armed ? state.now : null,
+    idleSeq: seq,
+    kept: false,
+    goneAt: null,
+  }));
+  return { ...state, conns: [...state.conns, ...opened], nextIdleSeq: seq + 1 };
+}
+
+export type AcquirePrediction =
+  | { readonly kind: 'reuse'; readonly candidates: readonly number[] }
+  | { readonly kind: 'create' }
+  | { readonly kind: 'wait' };
+
+/** What an acquire must do now: reuse one of the candidates, open a new connection, or wait. */
+export function predictAcquire(state: ModelState): AcquirePrediction {
+  const idle = idleConns(state);
+  if (idle.length > 0) {
+    const seqs = idle.map((c) => c.idleSeq);
+    const best = state.semantics.reuse === 'lifo' ? Math.max(...seqs) : Math.min(...seqs);
+    return { kind: 'reuse', candidates: idle.filter((c) => c.idleSeq === best).map((c) => c.id) };
+  }
+  return liveCount(state) < state.config.maxSize ? { kind: 'create' } : { kind: 'wait' };
+}
+
+export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 'fifo'): string {
+  switch (p.kind) {
+    case 'reuse':
+      return `reuse ${p.candidates.map((id) => `#${id}`).join(' or ')} (${reuse.toUpperCase()})`;
+    case 'create':
+      return 'open a new connection';
+    case 'wait':
+      return 'wait for a release';
+  }
+}
+
+/** The caller got connection `id`; `created` when the pool opened it for this acquire. */
+export function acquired(state: ModelState, id: number, created: boolean): ModelState {
+  if (created) {
+    const conn: ModelConn = {
+      id,
+      state: 'busy',
+      createdAt: state.now,
+      idleSince: null,
+      idleSeq: 0,
+      kept: false,
+      goneAt: null,
+    };
+    return { ...state, conns: [...state.conns, conn] };
+  }
+  const conn = mustFind(state, id);
+  return replaceConn(state, { ...conn, state: 'busy', idleSince: null, kept: false });
+}
+
+export function released(state: ModelState, id: number): ModelState {
+  const conn = mustFind(state, id);
+  const next = replaceConn(
+    { ...state, nextIdleSeq: state.nextIdleSeq + 1 },
+    { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, kept: false },
+  );
+  return settlePhase(next);
+}
+
+/** The loop ran for `ms`: timers fired on time. */
+export function slept(state: ModelState, ms: number): ModelState {
+  return { ...state, now: state.now + ms };
+}
+
+/**
+ * The loop was blocked for `ms`: time passed and nothing ran. Whatever came due fires when the
+ * loop wakes, which is the new `now`.
+ */
+export function blocked(state: ModelState, ms: number): ModelState {
+  const now = state.now + ms;
+  return { ...state, now, awakeSince: now };
+}
+
+/** Graceful close: idle connections go now, busy ones when they are released. */
+export function closeBegan(state: ModelState): ModelState {
+  return settlePhase({ ...state, phase: 'closing', closingAt: state.now });
+}
+
+/** Terminate: every connection goes now, in use or not. */
+export function terminated(state: ModelState): ModelState {
+  return { ...state, phase: 'closed', closingAt: state.now };
+}
+
+/** A closing pool is closed once nothing is in use. */
+function settlePhase(state: ModelState): ModelState {
+  if (state.phase === 'closing' && state.conns.every((c) => c.state !== 'busy')) {
+    return { ...state, phase: 'closed' };
+  }
+  return state;
+}
+
+function mustFind(state: ModelState, id: number): ModelConn {
+  const conn = findConn(state, id);
+  if (conn === undefined) throw new Error(`poolcheck model: no connection #${id}`);
+  return conn;
+}

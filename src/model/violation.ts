@@ -1,0 +1,35 @@
+/**
+ * A property violation: the pool under test did something the declared semantics rule out.
+ * Violations are values; only the edges (the vitest helper, the CLI) turn them into failures.
+ */
+export type ViolationKind =
+  | 'outlived'
+  | 'expired-early'
+  | 'destroyed-in-use'
+  | 'destroyed-unexpectedly'
+  | 'destroyed-twice'
+  | 'floor-broken'
+  | 'wrong-connection'
+  | 'handed-out-destroyed'
+  | 'handed-out-twice'
+  | 'unexpected-create'
+  | 'count-mismatch'
+  | 'over-max'
+  | 'changed-while-blocked'
+  | 'not-settled'
+  | 'pool-error'
+  | 'close-incomplete'
+  | 'timer-left-pending'
+  | 'leaked-connection';
+
+export interface Violation {
+  readonly kind: ViolationKind;
+  /** Virtual time at which it was seen. */
+  readonly at: number;
+  readonly message: string;
+  readonly connectionId?: number;
+}
+
+export function violation(kind: ViolationKind, at: number, message: string, connectionId?: number): Violation {
+  return connectionId === undefined ? { kind, at, message } : { kind, at, message, connectionId };
+}

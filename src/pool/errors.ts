@@ -1,0 +1,39 @@
+/**
+ * Errors of poolcheck's own pool. Every message starts with `poolcheck pool:` and says how to fix
+ * the problem. Two families, kept apart on purpose: a {@link PoolOptionsError} or
+ * {@link PoolUsageError} means the pool was configured or called wrongly; a
+ * {@link PoolTimeoutError} or {@link PoolClosedError} is the pool working as specified.
+ */
+
+const PREFIX = 'poolcheck pool: ';
+
+/** Base class of every error the pool raises. */
+export class PoolError extends Error {
+  constructor(message: string) {
+    super(PREFIX + message);
+    this.name = new.target.name;
+  }
+}
+
+/** A bad option passed to `createPool` / `new Pool`. */
+export class PoolOptionsError extends PoolError {}
+
+/** The pool was called wrongly: a foreign or double release, a release after terminate, and so on. */
+export class PoolUsageError extends PoolError {}
+
+/** The pool is closing or closed, so the acquire cannot be served. */
+export class PoolClosedError extends PoolError {}
+
+/** An acquire waited longer than its timeout for a free slot. */
+export class PoolTimeoutError extends PoolError {
+  constructor(
+    readonly timeoutMs: number,
+    maxSize: number,
+  ) {
+    super(
+      `acquire() timed out after ${timeoutMs} ms waiting for a free connection (all ${maxSize} in use); ` +
+        'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), raise maxSize, ' +
+        'or release connections sooner',
+    );
+  }
+}

@@ -1,0 +1,121 @@
+import type { Connection } from '../connectors/types.js';
+import { PoolOptionsError } from './errors.js';
+
+/** Options of poolcheck's own pool. Names and defaults follow asyncpg's `create_pool`. */
+export interface PoolOptions<C extends Connection = Connection> {
+  /** Opens one connection, for example a connector's `connect`. */
+  connect: () => Promise<C>;
+  /** Connections opened by `createPool` before it resolves. Default 0. */
+  minSize?: number;
+  /** Number of slots, so the most connections open at once. Default 10. */
+  maxSize?: number;
+  /** An idle connection is closed this long after its release (or creation). 0 disables expiry. Default 300 000. */
+  maxInactiveConnectionLifetimeMs?: number;
+  /**
+   * Default false, as in asyncpg, where expiry ignores `minSize`. When true, an expiry that fires
+   * while `getSize() <= minSize` keeps the connection open, idle and without a timer until it is
+   * next acquired and released.
+   */
+  expiryRespectsMinSize?: boolean;
+  /** How long `acquire()` waits for a free slot. Default: forever. `acquire({ timeoutMs })` overrides it. */
+  acquireTimeoutMs?: number;
+}
+
+/** Options after validation, with every default filled in. */
+export interface ResolvedPoolOptions<C extends Connection = Connection> {
+  readonly connect: () => Promise<C>;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly maxInactiveConnectionLifetimeMs: number;
+  readonly expiryRespectsMinSize: boolean;
+  readonly acquireTimeoutMs: number | undefined;
+}
+
+const KNOWN_OPTIONS: readonly string[] = [
+  'connect',
+  'minSize',
+  'maxSize',
+  'maxInactiveConnectionLifetimeMs',
+  'expiryRespectsMinSize',
+  'acquireTimeoutMs',
+];
+
+/** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Validates `options` and fills in the defaults. Throws a {@link PoolOptionsError} naming the fix. */
+export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>): ResolvedPoolOptions<C> {
+  if (typeof options !== 'object' || options === null) {
+    throw new PoolOptionsError(`options must be an object with at least a connect function, got ${show(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.includes(key)) {
+      throw new PoolOptionsError(`unknown option "${key}"; known options are ${KNOWN_OPTIONS.join(', ')}`);
+    }
+  }
+  const { connect } = options;
+  if (typeof connect !== 'function') {
+    throw new PoolOptionsError(`connect must be a function returning a Promise of a connection, got ${show(connect)}`);
+  }
+  const minSize = integer('minSize', options.minSize, 0, 0, 'an integer >= 0');
+  const maxSize = integer('maxSize', options.maxSize, 10, 1, 'an integer >= 1');
+  if (minSize > maxSize) {
+    throw new PoolOptionsError(`minSize (${minSize}) must not exceed maxSize (${maxSize}); lower minSize or raise maxSize`);
+  }
+  const lifetime = milliseconds(
+    'maxInactiveConnectionLifetimeMs',
+    options.maxInactiveConnectionLifetimeMs,
+    '(0 disables expiry)',
+  );
+  const expiryRespectsMinSize = options.expiryRespectsMinSize ?? false;
+  if (typeof expiryRespectsMinSize !== 'boolean') {
+    throw new PoolOptionsError(`expiryRespectsMinSize must be true or false, got ${show(expiryRespectsMinSize)}`);
+  }
+  const acquireTimeoutMs =
+    options.acquireTimeoutMs === undefined
+      ? undefined
+      : milliseconds('acquireTimeoutMs', options.acquireTimeoutMs, '(omit it to wait forever)');
+  return {
+    connect,
+    minSize,
+    maxSize,
+    maxInactiveConnectionLifetimeMs: lifetime ?? 300_000,
+    expiryRespectsMinSize,
+    acquireTimeoutMs,
+  };
+}
+
+/**
+ * Validates a duration. Whole milliseconds only: timers truncate fractions, which would make
+ * expiry drift from `release + lifetime`.
+ */
+export function milliseconds(
+  name: string,
+  value: unknown,
+  hint: string,
+  Failure: new (message: string) => Error = PoolOptionsError,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMER_MS) {
+    throw new Failure(
+      `${name} must be an integer number of milliseconds from 0 to ${MAX_TIMER_MS} ${hint}, got ${show(value)}`,
+    );
+  }
+  return value;
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number, rule: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new PoolOptionsError(`${name} must be ${rule}, got ${show(value)}`);
+  }
+  return value;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
+}

@@ -1,0 +1,547 @@
+import FakeTimers, { type Clock } from '@sinonjs/fake-timers';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Connection } from '../connectors/types.js';
+import {
+  Pool,
+  PoolClosedError,
+  PoolOptionsError,
+  PoolTimeoutError,
+  PoolUsageError,
+  createPool,
+  type PoolOptions,
+  type Slot,
+} from './index.js';
+
+/** A connection that only counts its closes. */
+class FakeConnection implements Connection {
+  closed = false;
+  closeCalls = 0;
+  constructor(readonly id: number) {}
+  async query(): Promise<unknown> {
+    if (this.closed) throw new Error(`connection #${this.id} is closed`);
+    return [{ '?column?': 1 }];
+  }
+  async close(): Promise<void> {
+    this.closeCalls++;
+    this.closed = true;
+  }
+}
+
+/** In-memory connector: sequential ids, optional connect delay (on the fake clock) and injected failures. */
+class FakeConnector {
+  readonly made: FakeConnection[] = [];
+  delayMs = 0;
+  failures: Error[] = [];
+
+  readonly connect = async (): Promise<FakeConnection> => {
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    const failure = this.failures.shift();
+    if (failure !== undefined) throw failure;
+    const conn = new FakeConnection(this.made.length + 1);
+    this.made.push(conn);
+    return conn;
+  };
+
+  get closeCalls(): number[] {
+    return this.made.map((conn) => conn.closeCalls);
+  }
+}
+
+let clock: Clock;
+let connector: FakeConnector;
+
+beforeEach(() => {
+  clock = FakeTimers.withGlobal(globalThis).install({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'Date'],
+  });
+  connector = new FakeConnector();
+});
+
+afterEach(() => {
+  clock.uninstall();
+});
+
+function pool(options: Omit<PoolOptions<FakeConnection>, 'connect'> = {}): Promise<Pool<FakeConnection>> {
+  return createPool({ connect: connector.connect, ...options });
+}
+
+/** Catches a rejection now, so a promise that rejects during a tick is never reported as unhandled. */
+function settle<T>(promise: Promise<T>): Promise<{ value?: T; error?: unknown }> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+describe('expiry', () => {
+  it('closes an idle connection exactly at release + lifetime', async () => {
+    const p = await pool({ maxInactiveConnectionLifetimeMs: 5000 });
+    const conn = await p.acquire();
+    p.release(conn);
+    await clock.tickAsync(4999);
+    expect(conn.closed).toBe(false);
+    expect(p.getIdleSize()).toBe(1);
+    await clock.tickAsync(1);
+    expect(conn.closed).toBe(true);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([0, 0]);
+    expect(clock.countTimers()).toBe(0);
+  });
+
+  it('arms expiry at creation for the minSize initial connections', async () => {
+    const p = await pool({ minSize: 2, maxInactiveConnectionLifetimeMs: 1000 });
+    expect([p.getSize(), p.getIdleSize()]).toEqual([2, 2]);
+    await clock.tickAsync(999);
+    expect(p.getIdleSize()).toBe(2);
+    await clock.tickAsync(1);
+    expect(p.getSize()).toBe(0);
+    expect(connector.closeCalls).toEqual([1, 1]);
+  });
+
+  it('re-arms on every release, counting from the last release', async () => {
+    const p = await pool({ maxInactiveConnectionLifetimeMs: 5000 });
+    const first = await p.acquire();
+    p.release(first);
+    await clock.tickAsync(3000);
+    const again = await p.acquire();
+    expect(again).toBe(first);
+    await clock.tickAsync(1000);
+    p.release(again);
+    await clock.tickAsync(4999);
+    expect(first.closed).toBe(false);
+    await clock.tickAsync(1);
+    expect(first.closed).toBe(true);
+  });
+
+  it('cancels expiry on acquire, synchronously inside the call', async () => {
+    const p = await pool({ maxInactiveConnectionLifetimeMs: 1000 });
+    const conn = await p.acquire();
+    p.release(conn);
+    expect(clock.countTimers()).toBe(1);
+    const again = p.acquire();
+    expect(clock.countTimers()).toBe(0);
+    expect(p.getIdleSize()).toBe(0);
+    expect(await again).toBe(conn);
+    await clock.tickAsync(10_000);
+    expect(conn.closed).toBe(false);
+  });
+
+  it('reconnects an expired slot lazily on the next acquire', async () => {
+    const p = await pool({ maxInactiveConnectionLifetimeMs: 1000 });
+    p.release(await p.acquire());
+    await clock.tickAsync(1000);
+    expect(p.getSize()).toBe(0);
+    const fresh = await p.acquire();
+    expect(fresh.id).toBe(2);
+    expect(p.getSize()).toBe(1);
+  });
+
+  it('never expires with a lifetime of 0', async () => {
+    const p = await pool({ minSize: 1, maxInactiveConnectionLifetimeMs: 0 });
+    p.release(await p.acquire());
+    expect(clock.countTimers()).toBe(0);
+    await clock.tickAsync(3_600_000);
+    expect(p.getIdleSize()).toBe(1);
+  });
+
+  it('ignores minSize by default, as asyncpg does', async () => {
+    const p = await pool({ minSize: 1, maxInactiveConnectionLifetimeMs: 1000 });
+    await clock.tickAsync(1000);
+    expect(p.getSize()).toBe(0);
+  });
+
+  it('keeps the floor with expiryRespectsMinSize: the kept connection stays idle without a timer', async () => {
+    const p = await pool({ minSize: 1, expiryRespectsMinSize: true, maxInactiveConnectionLifetimeMs: 1000 });
+    const a = await p.acquire();
+    const b = await p.acquire();
+    p.release(a);
+    p.release(b);
+    await clock.tickAsync(1000);
+    expect([a.closed, b.closed]).toEqual([true, false]);
+    expect([p.getSize(), p.getIdleSize()]).toEqual([1, 1]);
+    expect(clock.countTimers()).toBe(0);
+    await clock.tickAsync(3_600_000);
+    expect(b.closed).toBe(false);
+    // Acquire and release re-arms it; it is still the floor, so it is kept again.
+    p.release(await p.acquire());
+    expect(clock.countTimers()).toBe(1);
+    await clock.tickAsync(1000);
+    expect(b.closed).toBe(false);
+    expect(clock.countTimers()).toBe(0);
+  });
+});
+
+describe('reuse order', () => {
+  it('hands out the minSize connections first, top of the stack first', async () => {
+    const p = await pool({ minSize: 2, maxSize: 3 });
+    expect((await p.acquire()).id).toBe(1);
+    expect((await p.acquire()).id).toBe(2);
+    expect((await p.acquire()).id).toBe(3);
+  });
+
+  it('reuses the most recently released slot (LIFO)', async () => {
+    const p = await pool({ maxSize: 3 });
+    const [a, b, c] = [await p.acquire(), await p.acquire(), await p.acquire()];
+    p.release(a);
+    p.release(c);
+    p.release(b);
+    expect(await p.acquire()).toBe(b);
+    expect(await p.acquire()).toBe(c);
+    expect(await p.acquire()).toBe(a);
+  });
+
+  it('leaves an expired slot at its place in the free stack', async () => {
+    const p = await pool({ maxSize: 2, maxInactiveConnectionLifetimeMs: 1000 });
+    const a = await p.acquire();
+    const b = await p.acquire();
+    p.release(a);
+    await clock.tickAsync(500);
+    p.release(b);
+    await clock.tickAsync(500);
+    expect([a.closed, b.closed]).toEqual([true, false]);
+    expect(await p.acquire()).toBe(b);
+    expect((await p.acquire()).id).toBe(3);
+  });
+});
+
+describe('waiters', () => {
+  it('serves waiters in FIFO order by direct hand-off, with no expiry armed', async () => {
+    const p = await pool({ maxSize: 1, maxInactiveConnectionLifetimeMs: 1000 });
+    const held = await p.acquire();
+    const first = p.acquire();
+    const second = p.acquire();
+    expect(p.getWaitingCount()).toBe(2);
+    p.release(held);
+    expect([p.getWaitingCount(), p.getIdleSize(), clock.countTimers()]).toEqual([1, 0, 0]);
+    expect(await first).toBe(held);
+    await clock.tickAsync(5000);
+    expect(held.closed).toBe(false);
+    p.release(held);
+    expect(await second).toBe(held);
+  });
+
+  it('times out a waiter, which then never receives a slot', async () => {
+    const p = await pool({ maxSize: 1 });
+    const held = await p.acquire();
+    const waiting = settle(p.acquire({ timeoutMs: 100 }));
+    await clock.tickAsync(99);
+    expect(p.getWaitingCount()).toBe(1);
+    await clock.tickAsync(1);
+    const { error } = await waiting;
+    expect(error).toBeInstanceOf(PoolTimeoutError);
+    expect((error as Error).message).toBe(
+      'poolcheck pool: acquire() timed out after 100 ms waiting for a free connection (all 1 in use); ' +
+        'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), raise maxSize, or release connections sooner',
+    );
+    expect(p.getWaitingCount()).toBe(0);
+    p.release(held);
+    expect(p.getIdleSize()).toBe(1);
+  });
+
+  it('uses acquireTimeoutMs unless the call overrides it', async () => {
+    const p = await pool({ maxSize: 1, acquireTimeoutMs: 50 });
+    await p.acquire();
+    const byDefault = settle(p.acquire());
+    const overridden = settle(p.acquire({ timeoutMs: 200 }));
+    await clock.tickAsync(50);
+    expect((await byDefault).error).toBeInstanceOf(PoolTimeoutError);
+    expect(p.getWaitingCount()).toBe(1);
+    await clock.tickAsync(150);
+    expect((await overridden).error).toBeInstanceOf(PoolTimeoutError);
+  });
+});
+
+describe('connects', () => {
+  it('counts a connect in flight in getSize', async () => {
+    connector.delayMs = 10;
+    const p = await pool({ maxSize: 1 });
+    const acquiring = p.acquire();
+    expect([p.getSize(), p.getIdleSize()]).toEqual([1, 0]);
+    await clock.tickAsync(10);
+    expect((await acquiring).id).toBe(1);
+  });
+
+  it('frees the capacity of a failed connect and rejects with its error', async () => {
+    const boom = new Error('connection refused');
+    connector.failures.push(boom);
+    const p = await pool({ maxSize: 1 });
+    await expect(p.acquire()).rejects.toBe(boom);
+    expect([p.getSize(), p.getWaitingCount()]).toEqual([0, 0]);
+    expect((await p.acquire()).id).toBe(1);
+  });
+
+  it('passes the slot of a failed connect to the next waiter', async () => {
+    connector.delayMs = 10;
+    connector.failures.push(new Error('connection refused'));
+    const p = await pool({ maxSize: 1 });
+    const failing = settle(p.acquire());
+    const waiting = p.acquire();
+    expect(p.getWaitingCount()).toBe(1);
+    await clock.tickAsync(10);
+    expect((await failing).error).toEqual(new Error('connection refused'));
+    expect(p.getWaitingCount()).toBe(0);
+    await clock.tickAsync(10);
+    expect((await waiting).id).toBe(1);
+  });
+
+  it('closes what opened when an initial connect fails', async () => {
+    const failing = new FakeConnector();
+    let calls = 0;
+    const connect = async (): Promise<FakeConnection> => {
+      if (++calls === 2) throw new Error('second connect refused');
+      return failing.connect();
+    };
+    await expect(createPool({ connect, minSize: 3 })).rejects.toThrow('second connect refused');
+    expect(failing.closeCalls).toEqual([1, 1]);
+    expect(clock.countTimers()).toBe(0);
+  });
+});
+
+describe('close', () => {
+  it('closes idle connections at once and in-use ones on release, then resolves', async () => {
+    const p = await pool({ maxInactiveConnectionLifetimeMs: 1000 });
+    const inUse = await p.acquire();
+    const idle = await p.acquire();
+    p.release(idle);
+    let done = false;
+    const closing = p.close().then(() => {
+      done = true;
+    });
+    expect(idle.closed).toBe(true);
+    expect(inUse.closed).toBe(false);
+    expect(clock.countTimers()).toBe(0);
+    await expect(p.acquire()).rejects.toThrow(
+      'poolcheck pool: acquire() called while the pool is closing or closed; acquire before close()',
+    );
+    await clock.tickAsync(0);
+    expect(done).toBe(false);
+    p.release(inUse);
+    expect(inUse.closed).toBe(true);
+    await closing;
+    expect(connector.closeCalls).toEqual([1, 1]);
+    expect(clock.countTimers()).toBe(0);
+  });
+
+  it('rejects queued acquires, and returns the same promise when called twice', async () => {
+    const p = await pool({ maxSize: 1 });
+    const held = await p.acquire();
+    const waiting = settle(p.acquire());
+    const closing = p.close();
+    expect(p.close()).toBe(closing);
+    const { error } = await waiting;
+    expect(error).toBeInstanceOf(PoolClosedError);
+    expect((error as Error).message).toContain('when close() was called');
+    p.release(held);
+    await closing;
+    expect(connector.closeCalls).toEqual([1]);
+  });
+
+  it('waits for an acquire that is still connecting, then closes its connection on release', async () => {
+    connector.delayMs = 10;
+    const p = await pool();
+    const acquiring = p.acquire();
+    let done = false;
+    void p.close().then(() => {
+      done = true;
+    });
+    await clock.tickAsync(10);
+    const conn = await acquiring;
+    expect(done).toBe(false);
+    p.release(conn);
+    await clock.tickAsync(0);
+    expect(done).toBe(true);
+    expect(connector.closeCalls).toEqual([1]);
+  });
+});
+
+describe('terminate', () => {
+  it('closes every connection at once, rejects waiters and cancels every timer', async () => {
+    const p = await pool({ maxSize: 2, maxInactiveConnectionLifetimeMs: 1000 });
+    const inUse = await p.acquire();
+    p.release(await p.acquire());
+    const second = await p.acquire();
+    const waiting = settle(p.acquire());
+    p.release(second);
+    const waitingAfterHandOff = settle(p.acquire());
+    p.terminate();
+    p.terminate();
+    // The first waiter was handed a slot, but its acquire resumes only after terminate().
+    expect((await waiting).error).toBeInstanceOf(PoolClosedError);
+    expect((await waitingAfterHandOff).error).toBeInstanceOf(PoolClosedError);
+    expect(connector.closeCalls).toEqual([1, 1]);
+    expect(clock.countTimers()).toBe(0);
+    expect([p.getSize(), p.getIdleSize(), p.getWaitingCount()]).toEqual([0, 0, 0]);
+    await expect(p.acquire()).rejects.toThrow('poolcheck pool: acquire() called after terminate(); acquire before terminate()');
+    expect(() => p.release(inUse)).toThrow(
+      'poolcheck pool: release() of connection #1 after terminate(); terminate() already closed it, so drop it instead',
+    );
+    await expect(p.close()).resolves.toBeUndefined();
+  });
+
+  it('closes a connection that lands after terminate() and rejects its acquire', async () => {
+    connector.delayMs = 10;
+    const p = await pool();
+    const acquiring = settle(p.acquire());
+    p.terminate();
+    await clock.tickAsync(10);
+    expect((await acquiring).error).toBeInstanceOf(PoolClosedError);
+    expect(connector.closeCalls).toEqual([1]);
+  });
+
+  it('settles a pending close()', async () => {
+    const p = await pool();
+    const conn = await p.acquire();
+    const closing = p.close();
+    p.terminate();
+    await closing;
+    expect(conn.closeCalls).toBe(1);
+  });
+});
+
+describe('usage errors', () => {
+  it('rejects a foreign connection', async () => {
+    const p = await pool();
+    expect(() => p.release(new FakeConnection(42))).toThrow(
+      new PoolUsageError(
+        'release() of connection #42, which this pool never handed out; release a connection to the pool that acquired it',
+      ),
+    );
+  });
+
+  it('rejects a double release', async () => {
+    const p = await pool();
+    const conn = await p.acquire();
+    p.release(conn);
+    expect(() => p.release(conn)).toThrow(
+      'poolcheck pool: release() of connection #1, which was already released; release each acquired connection exactly once',
+    );
+  });
+
+  it('rejects a release after close() completed', async () => {
+    const p = await pool();
+    const conn = await p.acquire();
+    p.release(conn);
+    await p.close();
+    expect(() => p.release(conn)).toThrow(
+      'poolcheck pool: release() of connection #1 after close() completed; release before close()',
+    );
+  });
+
+  it('rejects a bad per-call timeout', async () => {
+    const p = await pool();
+    await expect(p.acquire({ timeoutMs: -1 })).rejects.toThrow(
+      new PoolUsageError(
+        'acquire(): timeoutMs must be an integer number of milliseconds from 0 to 2147483647 (omit it to use acquireTimeoutMs), got -1',
+      ),
+    );
+  });
+
+  it('rejects acquire before start, and a second start', async () => {
+    const p = new Pool({ connect: connector.connect });
+    await expect(p.acquire()).rejects.toThrow(
+      'poolcheck pool: acquire() before the pool finished starting; await createPool(options) (or pool.start()) first',
+    );
+    await p.start();
+    await expect(p.start()).rejects.toThrow('poolcheck pool: start() called twice; createPool() already starts the pool');
+  });
+});
+
+describe('option validation', () => {
+  const connect = async (): Promise<Connection> => new FakeConnection(1);
+  const ms = (name: string, hint: string, got: string): string =>
+    `poolcheck pool: ${name} must be an integer number of milliseconds from 0 to 2147483647 ${hint}, got ${got}`;
+  const cases: [string, unknown, string][] = [
+    ['not an object', null, 'poolcheck pool: options must be an object with at least a connect function, got null'],
+    [
+      'unknown key',
+      { connect, idleTimeoutMillis: 5 },
+      'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs',
+    ],
+    [
+      'connect missing',
+      {},
+      'poolcheck pool: connect must be a function returning a Promise of a connection, got undefined',
+    ],
+    ['negative minSize', { connect, minSize: -1 }, 'poolcheck pool: minSize must be an integer >= 0, got -1'],
+    ['fractional minSize', { connect, minSize: 1.5 }, 'poolcheck pool: minSize must be an integer >= 0, got 1.5'],
+    ['string maxSize', { connect, maxSize: '3' }, 'poolcheck pool: maxSize must be an integer >= 1, got "3"'],
+    ['maxSize 0', { connect, maxSize: 0 }, 'poolcheck pool: maxSize must be an integer >= 1, got 0'],
+    [
+      'minSize above maxSize',
+      { connect, minSize: 5, maxSize: 3 },
+      'poolcheck pool: minSize (5) must not exceed maxSize (3); lower minSize or raise maxSize',
+    ],
+    [
+      'negative lifetime',
+      { connect, maxInactiveConnectionLifetimeMs: -1 },
+      ms('maxInactiveConnectionLifetimeMs', '(0 disables expiry)', '-1'),
+    ],
+    [
+      'NaN lifetime',
+      { connect, maxInactiveConnectionLifetimeMs: NaN },
+      ms('maxInactiveConnectionLifetimeMs', '(0 disables expiry)', 'NaN'),
+    ],
+    [
+      'infinite lifetime',
+      { connect, maxInactiveConnectionLifetimeMs: Infinity },
+      ms('maxInactiveConnectionLifetimeMs', '(0 disables expiry)', 'Infinity'),
+    ],
+    [
+      'lifetime beyond setTimeout',
+      { connect, maxInactiveConnectionLifetimeMs: 2 ** 31 },
+      ms('maxInactiveConnectionLifetimeMs', '(0 disables expiry)', '2147483648'),
+    ],
+    [
+      'non-boolean floor flag',
+      { connect, expiryRespectsMinSize: 'yes' },
+      'poolcheck pool: expiryRespectsMinSize must be true or false, got "yes"',
+    ],
+    [
+      'negative timeout',
+      { connect, acquireTimeoutMs: -5 },
+      ms('acquireTimeoutMs', '(omit it to wait forever)', '-5'),
+    ],
+    ['NaN timeout', { connect, acquireTimeoutMs: NaN }, ms('acquireTimeoutMs', '(omit it to wait forever)', 'NaN')],
+  ];
+
+  it.each(cases)('rejects %s', (_name, options, message) => {
+    expect(() => new Pool(options as PoolOptions)).toThrow(new PoolOptionsError(message.replace(/^poolcheck pool: /, '')));
+  });
+
+  it('rejects through createPool too', async () => {
+    await expect(createPool({ connect, maxSize: 0 })).rejects.toBeInstanceOf(PoolOptionsError);
+  });
+});
+
+describe('seams for fixtures/mutants', () => {
+  it('lets one overridden method change the expiry delay', async () => {
+    class OffByOne extends Pool<FakeConnection> {
+      protected override expiryDelayMs(slot: Slot<FakeConnection>): number {
+        return super.expiryDelayMs(slot) + 1;
+      }
+    }
+    const p = await new OffByOne({ connect: connector.connect, maxInactiveConnectionLifetimeMs: 1000 }).start();
+    const conn = await p.acquire();
+    p.release(conn);
+    await clock.tickAsync(1000);
+    expect(conn.closed).toBe(false);
+    await clock.tickAsync(1);
+    expect(conn.closed).toBe(true);
+  });
+
+  it('exposes createdAt and releasedAt from the fake clock', async () => {
+    const seen: (number | null)[][] = [];
+    class Spy extends Pool<FakeConnection> {
+      protected override onRelease(slot: Slot<FakeConnection>): void {
+        seen.push([slot.createdAt, slot.releasedAt]);
+        super.onRelease(slot);
+      }
+    }
+    const p = await new Spy({ connect: connector.connect }).start();
+    await clock.tickAsync(100);
+    const conn = await p.acquire();
+    await clock.tickAsync(50);
+    p.release(conn);
+    expect(seen).toEqual([[100, 150]]);
+  });
+});

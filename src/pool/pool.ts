@@ -1,0 +1,400 @@
+import type { Connection } from '../connectors/types.js';
+import { PoolClosedError, PoolTimeoutError, PoolUsageError } from './errors.js';
+import { milliseconds, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js';
+import { Slot } from './slot.js';
+import { Waiter } from './waiter.js';
+
+export interface AcquireOptions {
+  /** Overrides the pool's `acquireTimeoutMs` for this call. */
+  timeoutMs?: number;
+}
+
+type PoolState = 'new' | 'starting' | 'open' | 'closing' | 'closed' | 'terminated';
+
+/**
+ * poolcheck's own pool, with asyncpg's semantics: `maxSize` fixed slots, a LIFO stack of free
+ * slots, and one expiry timer per slot that closes a connection idle for
+ * `maxInactiveConnectionLifetimeMs`. An expired slot stays where it is in the stack and reconnects
+ * lazily on its next acquire.
+ *
+ * Timers are the global `setTimeout`/`clearTimeout` looked up at call time, so a fake clock
+ * installed after import controls every timer of the pool.
+ *
+ * @example
+ * const pool = await createPool({ connect: () => connector.connect(), maxSize: 2 });
+ * const conn = await pool.acquire();
+ * await conn.query('SELECT 1');
+ * pool.release(conn);
+ * await pool.close();
+ */
+export class Pool<C extends Connection = Connection> {
+  protected readonly options: ResolvedPoolOptions<C>;
+  /** Every slot, by index. @internal seam for fixtures/mutants */
+  protected readonly slots: readonly Slot<C>[];
+  /** Free slots; the top (end) is taken first. */
+  private readonly free: Slot<C>[];
+  private readonly waiters: Waiter<C>[] = [];
+  /** Connections currently handed out, with the slot each belongs to. */
+  private readonly lent = new Map<C, Slot<C>>();
+  /** Everything ever handed out, to tell a double release from a foreign one. */
+  private readonly everLent = new WeakSet<C>();
+  /** Connection closes still settling; close() resolves only after them. */
+  private readonly closings = new Set<Promise<void>>();
+  private state: PoolState = 'new';
+  private closed: Promise<void> | null = null;
+  private finishClose: (() => void) | null = null;
+
+  /** Validates the options. Call {@link Pool.start} (or use {@link createPool}) before acquiring. */
+  constructor(options: PoolOptions<C>) {
+    this.options = resolvePoolOptions(options);
+    this.slots = Array.from({ length: this.options.maxSize }, (_, index) => new Slot<C>(index));
+    // As in asyncpg, slots are pushed in index order, so the last ones are on top of the stack:
+    // those get the initial connections and are the first to be acquired.
+    this.free = [...this.slots];
+  }
+
+  /** Opens `minSize` connections in parallel, each with its expiry armed at creation. */
+  async start(): Promise<this> {
+    if (this.state !== 'new') {
+      throw this.state === 'starting' || this.state === 'open'
+        ? new PoolUsageError('start() called twice; createPool() already starts the pool')
+        : new PoolClosedError('start() called after close() or terminate(); create a new pool instead');
+    }
+    this.state = 'starting';
+    const initial = this.free.slice(this.free.length - this.options.minSize).reverse();
+    const results = await Promise.allSettled(
+      initial.map(async (slot) => {
+        await this.openConnection(slot);
+        this.armExpiry(slot);
+      }),
+    );
+    if (this.state !== 'starting') {
+      this.settleClose();
+      throw new PoolClosedError(
+        'the pool was closed or terminated before it finished starting; await createPool() before closing it',
+      );
+    }
+    const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (failed !== undefined) {
+      // A half-opened pool is of no use; close what did open so nothing leaks.
+      this.terminate();
+      throw failed.reason;
+    }
+    this.state = 'open';
+    return this;
+  }
+
+  /**
+   * Takes the top free slot, or waits in FIFO order for one. The slot is taken and its expiry
+   * cancelled synchronously, inside this call; a slot without an open connection connects first.
+   */
+  async acquire(options: AcquireOptions = {}): Promise<C> {
+    this.assertCanAcquire();
+    const timeoutMs =
+      options.timeoutMs === undefined
+        ? this.options.acquireTimeoutMs
+        : milliseconds('acquire(): timeoutMs', options.timeoutMs, '(omit it to use acquireTimeoutMs)', PoolUsageError);
+    let slot = this.free.pop();
+    if (slot === undefined) {
+      const waiter = new Waiter<C>(timeoutMs, (timedOut) => {
+        this.waiters.splice(this.waiters.indexOf(timedOut), 1);
+        return new PoolTimeoutError(timeoutMs ?? 0, this.options.maxSize);
+      });
+      this.waiters.push(waiter);
+      slot = await waiter.promise;
+    } else {
+      this.take(slot);
+    }
+    return this.checkout(slot);
+  }
+
+  /** Gives a connection back: to the first waiter if there is one, else onto the free stack with its expiry armed. */
+  release(conn: C): void {
+    if (this.state === 'terminated') {
+      throw new PoolUsageError(
+        `release() of ${describe(conn)} after terminate(); terminate() already closed it, so drop it instead`,
+      );
+    }
+    const slot = this.lent.get(conn);
+    if (slot === undefined) {
+      if (this.state === 'closed') {
+        throw new PoolUsageError(`release() of ${describe(conn)} after close() completed; release before close()`);
+      }
+      if (this.everLent.has(conn)) {
+        throw new PoolUsageError(
+          `release() of ${describe(conn)}, which was already released; release each acquired connection exactly once`,
+        );
+      }
+      throw new PoolUsageError(
+        `release() of ${describe(conn)}, which this pool never handed out; release a connection to the pool that acquired it`,
+      );
+    }
+    this.lent.delete(conn);
+    if (slot.conn !== conn || conn.closed) {
+      // Closed while in use: the slot reconnects on its next acquire.
+      slot.conn = null;
+    }
+    this.giveBack(slot);
+  }
+
+  /** Open connections, idle or in use, plus connects in flight (they already occupy capacity). */
+  getSize(): number {
+    return this.slots.filter((slot) => slot.isOpen || slot.connecting).length;
+  }
+
+  /** Open connections that are not in use. */
+  getIdleSize(): number {
+    return this.slots.filter((slot) => this.isIdle(slot)).length;
+  }
+
+  /** Acquires queued for a free slot. */
+  getWaitingCount(): number {
+    return this.waiters.length;
+  }
+
+  /**
+   * Graceful close: rejects queued acquires and new ones, cancels every expiry, closes idle
+   * connections at once and in-use ones as they are released, then resolves. Acquires that
+   * already hold a slot (even one still connecting) complete, and close waits for their release.
+   * Calling it again returns the same promise; after terminate() it resolves at once.
+   */
+  close(): Promise<void> {
+    if (this.closed !== null) return this.closed;
+    if (this.state === 'terminated') {
+      this.closed = Promise.resolve();
+      return this.closed;
+    }
+    this.state = 'closing';
+    this.closed = new Promise<void>((resolve) => {
+      this.finishClose = resolve;
+    });
+    this.rejectWaiters('close()');
+    this.free.length = 0;
+    for (const slot of this.slots) {
+      this.onShutdown(slot);
+      if (!slot.inUse) this.dropConnection(slot);
+    }
+    this.settleClose();
+    return this.closed;
+  }
+
+  /**
+   * Immediate close: rejects queued acquires, cancels every expiry and closes every connection,
+   * idle or in use. A connect still in flight is closed when it lands. Later acquire() rejects
+   * and release() throws. Calling it again does nothing.
+   */
+  terminate(): void {
+    if (this.state === 'terminated') return;
+    this.state = 'terminated';
+    this.rejectWaiters('terminate()');
+    this.free.length = 0;
+    this.lent.clear();
+    for (const slot of this.slots) {
+      this.onShutdown(slot);
+      this.dropConnection(slot);
+      slot.inUse = false;
+    }
+    this.resolveClose();
+  }
+
+  /** How long a released slot stays idle before expiry. @internal seam for fixtures/mutants */
+  protected expiryDelayMs(_slot: Slot<C>): number {
+    return this.options.maxInactiveConnectionLifetimeMs;
+  }
+
+  /** Starts (or restarts) the slot's expiry timer. @internal seam for fixtures/mutants */
+  protected armExpiry(slot: Slot<C>): void {
+    if (this.options.maxInactiveConnectionLifetimeMs === 0) return;
+    this.cancelExpiry(slot);
+    slot.timer = setTimeout(() => this.expire(slot), Math.max(0, this.expiryDelayMs(slot)));
+  }
+
+  /** @internal seam for fixtures/mutants */
+  protected cancelExpiry(slot: Slot<C>): void {
+    if (slot.timer !== null) {
+      clearTimeout(slot.timer);
+      slot.timer = null;
+    }
+  }
+
+  /** Runs synchronously when a slot is handed to an acquire. @internal seam for fixtures/mutants */
+  protected onAcquire(slot: Slot<C>): void {
+    this.cancelExpiry(slot);
+  }
+
+  /** Runs when a released slot with an open connection goes back onto the free stack. @internal seam for fixtures/mutants */
+  protected onRelease(slot: Slot<C>): void {
+    this.armExpiry(slot);
+  }
+
+  /** Runs for every slot on close() and terminate(). @internal seam for fixtures/mutants */
+  protected onShutdown(slot: Slot<C>): void {
+    this.cancelExpiry(slot);
+  }
+
+  /** @internal seam for fixtures/mutants */
+  protected isIdle(slot: Slot<C>): boolean {
+    return slot.isOpen && !slot.inUse;
+  }
+
+  /**
+   * The expiry timer fired. The slot keeps its place in the free stack, now empty. A timer firing
+   * on a slot in use is a pool bug; closing the connection anyway makes that bug visible.
+   * @internal seam for fixtures/mutants
+   */
+  protected expire(slot: Slot<C>): void {
+    slot.timer = null;
+    if (!slot.isOpen) {
+      slot.conn = null;
+      return;
+    }
+    if (this.options.expiryRespectsMinSize && this.getSize() <= this.options.minSize) return;
+    this.dropConnection(slot);
+  }
+
+  private assertCanAcquire(): void {
+    switch (this.state) {
+      case 'open':
+        return;
+      case 'new':
+      case 'starting':
+        throw new PoolUsageError(
+          'acquire() before the pool finished starting; await createPool(options) (or pool.start()) first',
+        );
+      case 'closing':
+      case 'closed':
+        throw new PoolClosedError('acquire() called while the pool is closing or closed; acquire before close()');
+      case 'terminated':
+        throw new PoolClosedError('acquire() called after terminate(); acquire before terminate()');
+    }
+  }
+
+  private take(slot: Slot<C>): void {
+    slot.inUse = true;
+    this.onAcquire(slot);
+  }
+
+  private async checkout(slot: Slot<C>): Promise<C> {
+    if (this.state === 'terminated') {
+      throw new PoolClosedError('acquire() was interrupted by terminate(); acquire before terminate()');
+    }
+    let conn = slot.conn;
+    if (conn === null || conn.closed) {
+      slot.conn = null;
+      try {
+        conn = await this.openConnection(slot);
+      } catch (error) {
+        // The slot stays empty, and its capacity goes to the next waiter or back onto the stack.
+        this.giveBack(slot);
+        throw error;
+      }
+    }
+    this.lent.set(conn, slot);
+    this.everLent.add(conn);
+    return conn;
+  }
+
+  private async openConnection(slot: Slot<C>): Promise<C> {
+    slot.connecting = true;
+    let conn: C;
+    try {
+      conn = await this.options.connect();
+    } finally {
+      slot.connecting = false;
+    }
+    // Nobody can use a connection that lands after terminate(), or an initial one after close().
+    if (this.state === 'terminated' || (!slot.inUse && this.state !== 'starting')) {
+      this.closeConnection(conn);
+      throw new PoolClosedError('the pool was closed while this connection was opening; it has been closed');
+    }
+    slot.conn = conn;
+    slot.createdAt = Date.now();
+    slot.releasedAt = null;
+    return conn;
+  }
+
+  private giveBack(slot: Slot<C>): void {
+    if (this.state !== 'open') {
+      // Closing or terminated: nothing is handed out or parked any more.
+      slot.inUse = false;
+      this.dropConnection(slot);
+      this.settleClose();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter !== undefined) {
+      // Direct hand-off: the slot never becomes free, so no expiry is armed.
+      this.take(slot);
+      waiter.grant(slot);
+      return;
+    }
+    slot.inUse = false;
+    this.free.push(slot);
+    if (slot.isOpen) {
+      slot.releasedAt = Date.now();
+      this.onRelease(slot);
+    }
+  }
+
+  /** Closes the slot's connection unless it is closed already (a second close would be a double destroy). */
+  private dropConnection(slot: Slot<C>): void {
+    const conn = slot.conn;
+    slot.conn = null;
+    if (conn !== null && !conn.closed) this.closeConnection(conn);
+  }
+
+  private closeConnection(conn: C): void {
+    let closing: Promise<void>;
+    try {
+      closing = Promise.resolve(conn.close());
+    } catch (error) {
+      closing = Promise.reject(error);
+    }
+    // A close that fails still leaves the connection unusable; it must not fail the pool.
+    const settled: Promise<void> = closing
+      .catch(() => undefined)
+      .finally(() => {
+        this.closings.delete(settled);
+      });
+    this.closings.add(settled);
+  }
+
+  private rejectWaiters(call: string): void {
+    for (const waiter of this.waiters.splice(0)) {
+      waiter.fail(
+        new PoolClosedError(
+          `acquire() was still waiting for a free connection when ${call} was called; pending acquires are rejected on close`,
+        ),
+      );
+    }
+  }
+
+  private settleClose(): void {
+    if (this.state !== 'closing') return;
+    if (this.slots.some((slot) => slot.inUse || slot.connecting)) return;
+    this.state = 'closed';
+    this.resolveClose();
+  }
+
+  private resolveClose(): void {
+    const finish = this.finishClose;
+    if (finish === null) return;
+    this.finishClose = null;
+    void Promise.allSettled([...this.closings]).then(() => finish());
+  }
+}
+
+/**
+ * Creates a pool and opens its `minSize` connections in parallel before resolving, as asyncpg does.
+ *
+ * @example
+ * const pool = await createPool({ connect: () => connector.connect(), minSize: 1, maxInactiveConnectionLifetimeMs: 5000 });
+ */
+export async function createPool<C extends Connection = Connection>(options: PoolOptions<C>): Promise<Pool<C>> {
+  return new Pool(options).start();
+}
+
+function describe(conn: unknown): string {
+  const id = (conn as { id?: unknown } | null | undefined)?.id;
+  return typeof id === 'number' ? `connection #${id}` : 'a value that is not a pool connection';
+}

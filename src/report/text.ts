@@ -1,0 +1,32 @@
+import type { CheckResult } from '../runner/check.js';
+
+/** A check result as text: a one-line verdict, and for a failure the trace and how to rerun it. */
+export function formatResult(result: CheckResult): string {
+  const head = `${result.adapter}: ${result.passed ? 'passed' : 'FAILED'} after ${result.runs} run(s), ${result.commands} commands, ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(result.wallMs / 1000).toFixed(2)} s (seed ${result.seed})`;
+  const failure = result.failure;
+  if (failure === null) return head;
+  const c = failure.config;
+  const lines = [
+    head,
+    '',
+    `Violation: ${failure.violation.message}`,
+    `Config: minSize ${c.minSize}, maxSize ${c.maxSize}, lifetime ${c.lifetimeMs} ms`,
+    `Counterexample (${failure.steps.length} steps after ${failure.shrinks} shrinks${failure.reproduced ? '' : '; NOTE: the replay for this trace did not fail again'}):`,
+    ...failure.steps.map((s) => formatStep(s)),
+    '',
+    `Rerun: seed ${result.seed}, path "${failure.path}"${failure.replayPath === null ? '' : `, replayPath "${failure.replayPath}"`}`,
+    `  vitest: check({ adapter, seed: ${result.seed}, path: '${failure.path}' })`,
+    `  cli:    poolcheck check --adapter <name> --seed ${result.seed} --path ${failure.path}`,
+  ];
+  return lines.join('\n');
+}
+
+function formatStep(s: CheckResult['failure'] extends infer F ? (F extends { steps: readonly (infer T)[] } ? T : never) : never): string {
+  const mark = s.violation === undefined ? ' ' : '✗';
+  const pad = String(s.index).padStart(2);
+  const lines = [`${mark} ${pad}. t=${s.at} ms  ${s.command}`];
+  if (s.predicted !== '') lines.push(`        model: ${s.predicted}`);
+  if (s.observed !== '') lines.push(`        pool:  ${s.observed}`);
+  if (s.violation !== undefined) lines.push(`        ✗ ${s.violation}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,55 @@
+import type { PoolCounters } from '../adapters/types.js';
+import { expectedCounters, formatCounters } from '../model/observe.js';
+import type { ModelState } from '../model/state.js';
+import { violation, type Violation } from '../model/violation.js';
+
+/**
+ * Named predicates checked after every command, once the model has learnt from the connector's
+ * log which connections went. They stand apart from the commands so each reads as one rule.
+ */
+export interface StepView {
+  readonly state: ModelState;
+  readonly observed: PoolCounters;
+  /** Ids the connector holds open. */
+  readonly connectorLive: readonly number[];
+}
+
+export interface Invariant {
+  readonly name: string;
+  check(view: StepView): Violation | null;
+}
+
+export const countersMatchModel: Invariant = {
+  name: 'counters match the model',
+  check({ state, observed }) {
+    const expected = expectedCounters(state);
+    const waitingOk = observed.waiting === undefined || observed.waiting === expected.waiting;
+    if (observed.idle === expected.idle && observed.size === expected.size && waitingOk) return null;
+    return violation(
+      'count-mismatch',
+      state.now,
+      `the pool reported ${formatCounters({ ...expected, ...observed, waiting: observed.waiting ?? expected.waiting })}, the model expected ${formatCounters(expected)}`,
+    );
+  },
+};
+
+export const sizeWithinMax: Invariant = {
+  name: 'size never exceeds max',
+  check({ state, observed, connectorLive }) {
+    const size = Math.max(observed.size, connectorLive.length);
+    if (size <= state.config.maxSize) return null;
+    return violation('over-max', state.now, `${size} connections open, above maxSize ${state.config.maxSize}`);
+  },
+};
+
+export const connectorAgreesWithModel: Invariant = {
+  name: 'the open connections are the ones the model holds open',
+  check({ state, connectorLive }) {
+    const modelLive = state.conns.filter((c) => c.state !== 'gone').map((c) => c.id);
+    const leaked = connectorLive.filter((id) => !modelLive.includes(id));
+    if (leaked.length === 0) return null;
+    return violation('leaked-connection', state.now, `connection(s) ${leaked.map((id) => `#${id}`).join(', ')} are open at the server but the pool no longer accounts for them`, leaked[0]);
+  },
+};
+
+export const stepInvariants: readonly Invariant[] = [sizeWithinMax, connectorAgreesWithModel, countersMatchModel];

@@ -1,0 +1,84 @@
+import fc from 'fast-check';
+import type { PoolAdapter } from '../adapters/types.js';
+import { installFakeClock } from '../clock/fake.js';
+import { closeGracefully, type PoolCommand } from '../commands/index.js';
+import type { Connector, ConnectorOptions } from '../connectors/types.js';
+import type { PoolConfig } from '../model/semantics.js';
+import { initialState } from '../model/state.js';
+import { poolCreated } from '../model/transitions.js';
+import { violation, type Violation } from '../model/violation.js';
+import { Harness, type ModelBox } from './harness.js';
+import type { TraceStep } from './trace.js';
+import { PropertyViolationError } from './violation-error.js';
+
+export type ConnectorFactory = (options: ConnectorOptions) => Connector;
+
+/** What one run found. A value: the vitest helper and the CLI decide what a failure means. */
+export interface RunOutcome {
+  readonly violation: Violation | null;
+  readonly trace: readonly TraceStep[];
+  readonly commands: number;
+  /** Virtual time the run covered, ms. */
+  readonly virtualMs: number;
+}
+
+/**
+ * One run: a fresh fake clock, connector and pool; the commands; then the end-of-run checks
+ * (every connection destroyed exactly once, no timer left). The clock is always uninstalled.
+ */
+export async function runOnce(
+  adapter: PoolAdapter,
+  config: PoolConfig,
+  commands: Iterable<PoolCommand>,
+  makeConnector: ConnectorFactory,
+): Promise<RunOutcome> {
+  const clock = installFakeClock();
+  const connector = makeConnector({ now: () => clock.now() });
+  // Until the pool exists the harness holds none; it only records a failure to create one.
+  let h = new Harness(adapter, null, clock, connector);
+  try {
+    h.current = 'create pool';
+    const pool = await h.settle(() => adapter.create({ config, connector }), 'creating the pool');
+    h = new Harness(adapter, pool, clock, connector);
+    const box: ModelBox = { state: initialState(config, adapter.semantics) };
+    const opened = connector.events.filter((e) => e.type === 'create').map((e) => e.id);
+    const expectOpened = adapter.semantics.opensMinOnCreate ? config.minSize : 0;
+    h.current = 'create pool';
+    if (opened.length !== expectOpened) {
+      h.fail('unexpected-create', `creating the pool opened ${opened.length} connection(s); the declared semantics expect ${expectOpened} (minSize ${config.minSize}, opens min on create: ${adapter.semantics.opensMinOnCreate})`);
+    }
+    h.finishStep(box, { command: `create pool (min ${config.minSize}, max ${config.maxSize}, lifetime ${config.lifetimeMs} ms)`, next: poolCreated(box.state, opened), expectCreated: opened });
+    const harness = h;
+    await fc.asyncModelRun(() => ({ model: box, real: harness }), commands);
+    if (box.state.phase !== 'closed') await closeGracefully(box, h, 'close() at end of run');
+    const end = endOfRunViolation(h);
+    if (end !== null) h.trace.push({ index: h.trace.length, command: 'end of run', at: clock.now(), predicted: 'every connection destroyed once, no timer pending', observed: end.message, violation: end.message });
+    return outcome(h, end, clock.now());
+  } catch (error) {
+    if (!(error instanceof PropertyViolationError)) throw error;
+    h.recordFailure(error);
+    return outcome(h, error.violation, clock.now());
+  } finally {
+    clock.uninstall();
+    await connector.dispose();
+  }
+}
+
+function outcome(h: Harness, found: Violation | null, virtualMs: number): RunOutcome {
+  return { violation: found, trace: h.trace, commands: h.commandsRun, virtualMs };
+}
+
+function endOfRunViolation(h: Harness): Violation | null {
+  const now = h.clock.now();
+  const destroys = new Map<number, number>();
+  for (const e of h.connector.events) if (e.type === 'destroy') destroys.set(e.id, (destroys.get(e.id) ?? 0) + 1);
+  for (const e of h.connector.events) {
+    if (e.type !== 'create') continue;
+    const count = destroys.get(e.id) ?? 0;
+    if (count === 0) return violation('leaked-connection', now, `connection #${e.id} was never destroyed after the pool closed`, e.id);
+    if (count > 1) return violation('destroyed-twice', now, `connection #${e.id} was destroyed ${count} times`, e.id);
+  }
+  const timers = h.clock.pendingTimers();
+  if (timers > 0) return violation('timer-left-pending', now, `${timers} timer(s) still pending after the pool closed; a closed pool must cancel its timers`);
+  return null;
+}

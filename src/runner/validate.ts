@@ -1,0 +1,33 @@
+import type { CheckOptions } from './check.js';
+import { DefinitionError } from './violation-error.js';
+
+const ADAPTER_METHODS = ['create', 'acquire', 'release', 'query', 'connectionId', 'counters', 'close', 'terminate'] as const;
+
+/** Checks the options and the adapter's shape, so a wrong definition fails before any run. */
+export function validateCheckOptions(options: CheckOptions): void {
+  const adapter = options.adapter as unknown as Record<string, unknown> | undefined;
+  if (adapter === undefined || adapter === null || typeof adapter !== 'object') {
+    throw new DefinitionError('poolcheck: `adapter` is required: pass an object with name, semantics and the pool methods (see README, "Adapters")');
+  }
+  if (typeof adapter['name'] !== 'string' || adapter['name'] === '') throw new DefinitionError('poolcheck: the adapter needs a non-empty `name` string');
+  const missing = ADAPTER_METHODS.filter((m) => typeof adapter[m] !== 'function');
+  if (missing.length > 0) {
+    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' is missing method(s) ${missing.join(', ')}; every adapter maps ${ADAPTER_METHODS.join(', ')}`);
+  }
+  if (typeof adapter['semantics'] !== 'object' || adapter['semantics'] === null) {
+    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see README, "Semantics")`);
+  }
+  wholeAtLeast('numRuns', options.numRuns, 1);
+  wholeAtLeast('maxCommands', options.maxCommands, 1);
+  wholeAtLeast('runTimeoutMs', options.runTimeoutMs, 1);
+  if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new DefinitionError(`poolcheck: seed must be an integer, got ${String(options.seed)}`);
+  if (options.path !== undefined && !/^\d+(:\d+)*$/.test(options.path)) {
+    throw new DefinitionError(`poolcheck: path must look like '12:0:3' (as printed with a failure), got '${options.path}'`);
+  }
+  if (options.path !== undefined && options.seed === undefined) throw new DefinitionError('poolcheck: path replays a failure only together with the seed it was printed with; pass both');
+}
+
+function wholeAtLeast(name: string, value: number | undefined, min: number): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min) throw new DefinitionError(`poolcheck: ${name} must be a whole number >= ${min}, got ${String(value)}`);
+}
