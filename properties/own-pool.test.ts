@@ -1,8 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ownPoolAdapter } from '../src/adapters/own.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
-import { check, runsFromEnv } from '../src/runner/check.js';
+import type { PoolAdapter } from '../src/adapters/types.js';
 import { formatResult } from '../src/report/text.js';
+import { check, runsFromEnv } from '../src/runner/check.js';
+import { DefinitionError } from '../src/runner/violation-error.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -10,5 +12,31 @@ describe('poolcheck own pool', () => {
   it(`asyncpg semantics hold over ${runsFromEnv()} runs`, async () => {
     const result = await check({ adapter: ownPoolAdapter() });
     expect(result.passed, formatResult(result)).toBe(true);
+    expect(result.runs).toBe(runsFromEnv());
+  });
+
+  it(`min-floor semantics hold over ${runsFromEnv()} runs with expiryRespectsMinSize`, async () => {
+    const result = await check({ adapter: ownPoolAdapter({ expiryRespectsMinSize: true }) });
+    expect(result.passed, formatResult(result)).toBe(true);
+  });
+});
+
+describe('check() rejects a wrong definition before any run', () => {
+  it.each([
+    [{}, /needs a non-empty `name`/],
+    [{ name: 'x' }, /adapter 'x' is missing method\(s\) create, acquire, release, query, connectionId, counters, close, terminate/],
+    [{ ...ownPoolAdapter(), semantics: undefined }, /must declare its expiry `semantics`/],
+  ])('adapter %#', async (adapter, message) => {
+    await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toThrow(message);
+    await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toBeInstanceOf(DefinitionError);
+  });
+
+  it.each([
+    [{ numRuns: 0 }, /numRuns must be a whole number >= 1, got 0/],
+    [{ seed: 1.5 }, /seed must be an integer, got 1.5/],
+    [{ path: '1:2' }, /path replays a failure only together with the seed/],
+    [{ seed: 1, path: 'abc' }, /path must look like '12:0:3'/],
+  ])('option %j', async (options, message) => {
+    await expect(check({ adapter: ownPoolAdapter(), ...options })).rejects.toThrow(message);
   });
 });

@@ -36,6 +36,9 @@ export interface FakeClockOptions {
 interface InternalTimer {
   callAt: number;
   order: number;
+  createdAt: number;
+  delay?: number;
+  immediate?: boolean;
 }
 interface InternalHeap {
   timers: InternalTimer[];
@@ -96,9 +99,10 @@ export class FakeVirtualClock implements VirtualClock {
     const target = this.clock.now + ms;
     const fired = await this.runDue(target);
     if (!fired.ok) return fired;
-    // Every timer up to the target has fired, so moving `now` skips nothing.
+    // Every timer up to the target has fired and the last drain left nothing due, so moving `now`
+    // skips nothing and there is nothing left to settle.
     this.clock.now = target;
-    return this.settle();
+    return settledOk;
   }
 
   blockSync(ms: number): void {
@@ -169,12 +173,30 @@ export class FakeVirtualClock implements VirtualClock {
     } catch (error) {
       this.timerError = { error };
     }
+    this.undoTickDelay();
     if (this.timerError !== null) {
       const { error } = this.timerError;
       this.timerError = null;
       return { ok: false, reason: `a timer callback threw: ${error instanceof Error ? error.message : String(error)}`, error };
     }
     return settledOk;
+  }
+
+  /**
+   * fake-timers schedules a zero-delay timer created inside a firing timer 1 ms late, to break
+   * infinite loops; outside a timer it schedules the same call for now. On Node an immediate
+   * created in a timer runs in the same loop turn, so poolcheck puts such timers back at now and
+   * relies on its own bounds for runaway loops.
+   */
+  private undoTickDelay(): void {
+    const heap = this.heap();
+    const now = this.clock.now;
+    const late = heap.timers.filter((t) => t.createdAt === now && t.callAt === now + 1 && !((t.delay ?? 0) > 0));
+    for (const timer of late) {
+      heap.remove(timer);
+      timer.callAt = now;
+      heap.push(timer);
+    }
   }
 
   private heap(): InternalHeap {

@@ -10,11 +10,11 @@ export class AcquireCommand implements fc.AsyncCommand<ModelBox, Harness> {
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
-    h.current = this.toString();
+    h.begin(this);
     const prediction = predictAcquire(m.state);
     const conn = await h.settle(() => h.adapter.acquire(h.pool), 'acquire()');
     const step = checkAcquired(h, m.state, prediction, conn);
-    h.finishStep(m, { command: this.toString(), predicted: step.predicted, observed: step.observed, next: step.next, expectCreated: step.created });
+    h.finishStep(m, { command: this, predicted: step.predicted, observed: step.observed, next: step.next, expectCreated: step.created });
   }
 
   toString(): string {

@@ -16,10 +16,10 @@ export class AsyncSleepCommand implements fc.AsyncCommand<ModelBox, Harness> {
   async run(m: ModelBox, h: Harness): Promise<void> {
     const resolved = resolveSleep(m.state, this.spec);
     this.resolved = resolved;
-    h.current = this.toString();
+    h.begin(this);
     const settled = await h.clock.sleep(resolved.ms);
     if (!settled.ok) h.fail('not-settled', `sleep(${resolved.ms}): ${settled.reason}`);
-    h.finishStep(m, { command: this.toString(), next: slept(m.state, resolved.ms) });
+    h.finishStep(m, { command: this, next: slept(m.state, resolved.ms) });
   }
 
   toString(): string {

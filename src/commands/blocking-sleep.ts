@@ -29,7 +29,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
   async run(m: ModelBox, h: Harness): Promise<void> {
     const resolved = resolveSleep(m.state, this.spec);
     this.resolved = resolved;
-    h.current = this.toString();
+    h.begin(this);
     const before = h.sample();
     h.clock.blockSync(resolved.ms);
     const during = h.sample();
@@ -40,7 +40,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
     if (!this.acquireOnWake) {
       const woke = await h.clock.wake();
       if (!woke.ok) h.fail('not-settled', `waking from the block: ${woke.reason}`);
-      h.finishStep(m, { command: this.toString(), next: state });
+      h.finishStep(m, { command: this, next: state });
       return;
     }
     const microtask = state.semantics.handoff === 'microtask';
@@ -58,7 +58,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
     const prediction = early ?? predictAcquire(state);
     const conn = await h.settle(() => pending, 'acquire() on wake');
     const step = checkAcquired(h, state, prediction, conn);
-    h.finishStep(m, { command: this.toString(), predicted: step.predicted, observed: step.observed, next: step.next, expectCreated: step.created });
+    h.finishStep(m, { command: this, predicted: step.predicted, observed: step.observed, next: step.next, expectCreated: step.created });
   }
 
   toString(): string {

@@ -13,6 +13,7 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
+    h.begin(this);
     await closeGracefully(m, h, this.toString());
   }
 

@@ -16,9 +16,9 @@ export class QueryCommand implements fc.AsyncCommand<ModelBox, Harness> {
     const ids = busyIds(m.state);
     const id = ids[this.pick % ids.length] as number;
     this.id = id;
-    h.current = this.toString();
+    h.begin(this);
     await h.settle(() => h.adapter.query(h.pool, h.handle(id), 'SELECT 1'), `SELECT 1 on #${id}`);
-    h.finishStep(m, { command: this.toString(), next: m.state });
+    h.finishStep(m, { command: this, next: m.state });
   }
 
   toString(): string {

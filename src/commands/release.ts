@@ -17,10 +17,10 @@ export class ReleaseCommand implements fc.AsyncCommand<ModelBox, Harness> {
     const ids = busyIds(m.state);
     const id = ids[this.pick % ids.length] as number;
     this.id = id;
-    h.current = this.toString();
+    h.begin(this);
     await h.settle(() => h.adapter.release(h.pool, h.handle(id)), `release(#${id})`);
     h.handles.delete(id);
-    h.finishStep(m, { command: this.toString(), next: released(m.state, id) });
+    h.finishStep(m, { command: this, next: released(m.state, id) });
   }
 
   toString(): string {

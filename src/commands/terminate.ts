@@ -9,10 +9,10 @@ export class TerminateCommand implements fc.AsyncCommand<ModelBox, Harness> {
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
-    h.current = this.toString();
+    h.begin(this);
     await h.settle(() => h.adapter.terminate(h.pool), 'terminate()');
     h.handles.clear();
-    h.finishStep(m, { command: this.toString(), next: terminated(m.state) });
+    h.finishStep(m, { command: this, next: terminated(m.state) });
   }
 
   toString(): string {

@@ -33,7 +33,11 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[]): R
       s = result.state;
     } else if (end !== null) {
       const result = applyWindowEnd(s, end.conn, end.window);
-      if ('violation' in result) return { state: s, violations: [result.violation] };
+      if ('violation' in result) {
+        // Report the state the model expected: the connection gone when its window closed.
+        const expected = replaceConn(s, { ...end.conn, state: 'gone', goneAt: end.window.to });
+        return { state: expected, violations: [result.violation] };
+      }
       s = result.state;
     } else {
       return { state: s, violations: [] };
@@ -71,7 +75,7 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
     return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
   }
   if (window.cause === 'expiry' && state.semantics.min !== 'ignored' && liveCount(state) <= state.config.minSize) {
-    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${liveCount(state)} connection(s) were open and the declared min floor is ${state.config.minSize}`, conn.id) };
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${liveCount(state)} connection(s) were open and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   return { state: replaceConn(state, { ...conn, state: 'gone', goneAt: event.at }) };
 }

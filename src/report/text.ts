@@ -1,7 +1,10 @@
 import type { CheckResult } from '../runner/check.js';
 
-/** A check result as text: a one-line verdict, and for a failure the trace and how to rerun it. */
-export function formatResult(result: CheckResult): string {
+/**
+ * A check result as text: a one-line verdict, and for a failure the trace and how to rerun it.
+ * `cli` is the command line that checks this adapter, for the rerun hint.
+ */
+export function formatResult(result: CheckResult, cli = 'poolcheck check --adapter <name>'): string {
   const head = `${result.adapter}: ${result.passed ? 'passed' : 'FAILED'} after ${result.runs} run(s), ${result.commands} commands, ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(result.wallMs / 1000).toFixed(2)} s (seed ${result.seed})`;
   const failure = result.failure;
   if (failure === null) return head;
@@ -11,12 +14,12 @@ export function formatResult(result: CheckResult): string {
     '',
     `Violation: ${failure.violation.message}`,
     `Config: minSize ${c.minSize}, maxSize ${c.maxSize}, lifetime ${c.lifetimeMs} ms`,
-    `Counterexample (${failure.steps.length} steps after ${failure.shrinks} shrinks${failure.reproduced ? '' : '; NOTE: the replay for this trace did not fail again'}):`,
+    `Counterexample (${failure.length} command(s) after ${failure.shrinks} shrinks${failure.reproduced ? '' : '; NOTE: the replay for this trace did not fail again'}):`,
     ...failure.steps.map((s) => formatStep(s)),
     '',
     `Rerun: seed ${result.seed}, path "${failure.path}"${failure.replayPath === null ? '' : `, replayPath "${failure.replayPath}"`}`,
     `  vitest: check({ adapter, seed: ${result.seed}, path: '${failure.path}' })`,
-    `  cli:    poolcheck check --adapter <name> --seed ${result.seed} --path ${failure.path}`,
+    `  cli:    ${cli} --seed ${result.seed} --path ${failure.path}`,
   ];
   return lines.join('\n');
 }

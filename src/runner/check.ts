@@ -20,7 +20,7 @@ export interface CheckOptions {
   readonly path?: string;
   /** Configurations to draw. Default: minSize 0–3, maxSize 1–10, lifetimes 0 to minutes. */
   readonly configs?: fc.Arbitrary<PoolConfig>;
-  /** Longest command sequence per run. Default 40. */
+  /** Longest command sequence per run. Default 60. */
   readonly maxCommands?: number;
   /** Where connections come from. Default: pg-mem, a fresh in-memory database per run. */
   readonly connector?: ConnectorFactory;
@@ -30,13 +30,24 @@ export interface CheckOptions {
    * a cost of about 100 µs per run.
    */
   readonly runTimeoutMs?: number;
+  /** Called after every run (shrinking included), for progress output. */
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+export interface Progress {
+  readonly runs: number;
+  readonly commands: number;
+  readonly virtualMs: number;
+  readonly failed: boolean;
 }
 
 export interface CheckFailure {
   readonly violation: Violation;
   readonly config: PoolConfig;
-  /** The shrunk counterexample, step by step. */
+  /** The shrunk counterexample, step by step, with the harness's own steps around it. */
   readonly steps: readonly TraceStep[];
+  /** How many commands the shrunk counterexample runs. */
+  readonly length: number;
   /** fast-check's own rendering of the shrunk commands. */
   readonly commands: string;
   readonly path: string;
@@ -83,10 +94,18 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   let commands = 0;
   let virtualMs = 0;
-  const property = fc.asyncProperty(configs, fc.commands([poolCommandArb], { maxCommands: options.maxCommands ?? 40, size: 'max' }), async (config, cmds) => {
+  let runs = 0;
+  let failed = false;
+  // Commands come first: fast-check shrinks the first argument first, and the commands shrinker
+  // only considers the commands that ran in the first failing run. Shrinking the configuration
+  // first can let more commands run, which that shrinker would then never offer to remove.
+  const property = fc.asyncProperty(fc.commands([poolCommandArb], { maxCommands: options.maxCommands ?? 60, size: 'max' }), configs, async (cmds, config) => {
     const run = await runOnce(adapter, config, cmds, makeConnector);
     commands += run.commands;
     virtualMs += run.virtualMs;
+    runs++;
+    failed ||= run.violation !== null;
+    options.onProgress?.({ runs, commands, virtualMs, failed });
     if (run.violation !== null) throw new PropertyViolationError(run.violation);
   });
   const started = performance.now();
@@ -105,7 +124,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 async function describeFailure(
   adapter: PoolAdapter,
   makeConnector: ConnectorFactory,
-  details: fc.RunDetails<[PoolConfig, Iterable<fc.AsyncCommand<never, never>>]>,
+  details: fc.RunDetails<[Iterable<fc.AsyncCommand<never, never>>, PoolConfig]>,
 ): Promise<CheckFailure> {
   const path = details.counterexamplePath ?? '';
   const error = details.errorInstance;
@@ -116,17 +135,18 @@ async function describeFailure(
   };
   const found = error instanceof PropertyViolationError ? error.violation : fallback;
   if (details.counterexample === null) {
-    return { violation: found, config: { minSize: 0, maxSize: 0, lifetimeMs: 0 }, steps: [], commands: '', path, replayPath: null, shrinks: details.numShrinks, reproduced: false };
+    return { violation: found, config: { minSize: 0, maxSize: 0, lifetimeMs: 0 }, steps: [], length: 0, commands: '', path, replayPath: null, shrinks: details.numShrinks, reproduced: false };
   }
-  const [config, cmds] = details.counterexample;
+  const [cmds, config] = details.counterexample;
   // Replay the shrunk case once more to record its trace; the run is deterministic.
-  const replay = await runOnce(adapter, config, cmds as Iterable<never>, makeConnector);
+  const replay = await runOnce(adapter, config, cmds as Iterable<never>, makeConnector, true);
   const rendered = String(cmds);
   const replayPath = /replayPath="([^"]*)"/.exec(rendered)?.[1] ?? null;
   return {
     violation: replay.violation ?? found,
     config,
     steps: replay.trace,
+    length: replay.commands,
     commands: rendered,
     path,
     replayPath,

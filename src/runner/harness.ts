@@ -21,9 +21,10 @@ export interface ModelBox {
 export class Harness<P = unknown, C = unknown> {
   readonly handles = new Map<number, C>();
   readonly trace: TraceStep[] = [];
+  /** Commands started, not counting the harness's own steps (creating and closing the pool). */
   commandsRun = 0;
   /** The command being run, so a violation thrown mid-command still lands in the trace. */
-  current: string | null = null;
+  current: { toString(): string } | null = null;
   private eventMark = 0;
   private carriedCreates: number[] = [];
 
@@ -32,6 +33,11 @@ export class Harness<P = unknown, C = unknown> {
     readonly pool: P,
     readonly clock: VirtualClock,
     readonly connector: Connector,
+    /**
+     * Whether to keep a trace. Passing runs need none, and formatting every step would cost more
+     * than the step; a failure is replayed with recording on.
+     */
+    readonly record = false,
   ) {}
 
   sample(): PoolCounters {
@@ -92,8 +98,7 @@ export class Harness<P = unknown, C = unknown> {
    * Ends a command: learns from the connector's log which connections went, checks every
    * invariant, records the step, and moves the model on. Throws a violation to fast-check.
    */
-  finishStep(box: ModelBox, step: { command: string; predicted?: string; observed?: string; next: ModelState; expectCreated?: readonly number[] }): void {
-    this.commandsRun++;
+  finishStep(box: ModelBox, step: { command: { toString(): string }; predicted?: string; observed?: string; next: ModelState; expectCreated?: readonly number[] }): void {
     this.current = null;
     const events = this.takeEvents();
     const allowed = new Set(step.expectCreated ?? []);
@@ -105,24 +110,30 @@ export class Harness<P = unknown, C = unknown> {
       unexpected.length > 0
         ? violation('unexpected-create', state.now, `the pool opened connection(s) ${unexpected.map((id) => `#${id}`).join(', ')} that no acquire asked for`, unexpected[0])
         : reconciled.violations[0] ?? firstInvariantViolation(state, observed, this.connector.liveIds());
-    const predicted = [step.predicted, formatCounters(expectedCounters(state))].filter(Boolean).join('; ');
-    const seen = [step.observed, formatCounters({ waiting: 0, ...observed })].filter(Boolean).join('; ');
-    this.trace.push({
-      index: this.trace.length,
-      command: step.command,
-      at: state.now,
-      predicted,
-      observed: seen,
-      ...(found === null ? {} : { violation: found.message }),
-    });
+    if (this.record) {
+      this.trace.push({
+        index: this.trace.length,
+        command: String(step.command),
+        at: state.now,
+        predicted: [step.predicted, formatCounters(expectedCounters(state))].filter(Boolean).join('; '),
+        observed: [step.observed, formatCounters({ waiting: 0, ...observed })].filter(Boolean).join('; '),
+        ...(found === null ? {} : { violation: found.message }),
+      });
+    }
     box.state = state;
     if (found !== null) throw new PropertyViolationError(found);
   }
 
+  /** Marks the start of a command. */
+  begin(command: { toString(): string }): void {
+    this.current = command;
+    this.commandsRun++;
+  }
+
   /** Records a step that failed before it could finish, for the trace. */
   recordFailure(error: PropertyViolationError): void {
-    if (this.current === null) return;
-    this.trace.push({ index: this.trace.length, command: this.current, at: this.clock.now(), predicted: '', observed: '', violation: error.violation.message });
+    if (this.current === null || !this.record) return;
+    this.trace.push({ index: this.trace.length, command: String(this.current), at: this.clock.now(), predicted: '', observed: '', violation: error.violation.message });
     this.current = null;
   }
 

@@ -31,15 +31,17 @@ export async function runOnce(
   config: PoolConfig,
   commands: Iterable<PoolCommand>,
   makeConnector: ConnectorFactory,
+  record = false,
 ): Promise<RunOutcome> {
   const clock = installFakeClock();
   const connector = makeConnector({ now: () => clock.now() });
   // Until the pool exists the harness holds none; it only records a failure to create one.
-  let h = new Harness(adapter, null, clock, connector);
+  let h = new Harness(adapter, null, clock, connector, record);
+  let closed = false;
   try {
     h.current = 'create pool';
     const pool = await h.settle(() => adapter.create({ config, connector }), 'creating the pool');
-    h = new Harness(adapter, pool, clock, connector);
+    h = new Harness(adapter, pool, clock, connector, record);
     const box: ModelBox = { state: initialState(config, adapter.semantics) };
     const opened = connector.events.filter((e) => e.type === 'create').map((e) => e.id);
     const expectOpened = adapter.semantics.opensMinOnCreate ? config.minSize : 0;
@@ -51,14 +53,18 @@ export async function runOnce(
     const harness = h;
     await fc.asyncModelRun(() => ({ model: box, real: harness }), commands);
     if (box.state.phase !== 'closed') await closeGracefully(box, h, 'close() at end of run');
+    closed = true;
     const end = endOfRunViolation(h);
-    if (end !== null) h.trace.push({ index: h.trace.length, command: 'end of run', at: clock.now(), predicted: 'every connection destroyed once, no timer pending', observed: end.message, violation: end.message });
+    if (end !== null && record) h.trace.push({ index: h.trace.length, command: 'end of run', at: clock.now(), predicted: 'every connection destroyed once, no timer pending', observed: end.message, violation: end.message });
     return outcome(h, end, clock.now());
   } catch (error) {
     if (!(error instanceof PropertyViolationError)) throw error;
     h.recordFailure(error);
     return outcome(h, error.violation, clock.now());
   } finally {
+    // A run that failed midway still owns its pool: terminate it (bounded, like every call) so a
+    // real server is not left holding its connections.
+    if (!closed && h.pool !== null) await h.settle(() => adapter.terminate(h.pool), 'terminate() after a failure').catch(() => undefined);
     clock.uninstall();
     await connector.dispose();
   }

@@ -1,0 +1,55 @@
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { uninstallAllClocks } from '../src/clock/fake.js';
+
+afterEach(() => {
+  uninstallAllClocks();
+  vi.restoreAllMocks();
+});
+
+/** Runs the CLI in-process and captures what it prints. */
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  const code = await main(argv);
+  vi.restoreAllMocks();
+  return { code, out, err };
+}
+
+describe('poolcheck check', () => {
+  it('checks the own pool and prints one row per property', async () => {
+    const { code, out } = await cli('check', '--runs', '20', '--seed', '7');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^own\s+idle connections expire in their window, never early\s+pass\s+20\s/m);
+    expect(out).toMatch(/^own\s+expiry keeps minSize connections\s+n\/a/m);
+  });
+
+  it('writes a versioned JSON result', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'poolcheck-')), 'result.json');
+    const { code } = await cli('check', '--adapter', 'own-floor', '--runs', '10', '--seed', '3', '--json', file);
+    expect(code).toBe(0);
+    const json = JSON.parse(await readFile(file, 'utf8')) as { schema: string; passed: boolean; results: { adapter: string; runs: number; seed: number; failure: unknown }[] };
+    expect(json.schema).toBe('poolcheck/check@1');
+    expect(json.passed).toBe(true);
+    expect(json.results).toMatchObject([{ adapter: 'own (min floor)', runs: 10, seed: 3, failure: null }]);
+  });
+
+  it.each([
+    [['check', '--adapter', 'nope'], /unknown adapter 'nope'; built-in adapters are: own, own-floor/],
+    [['check', '--runs', 'many'], /--runs takes a whole number >= 1, got 'many'/],
+    [['check', '--path', '1:2'], /--path replays a failure only with the --seed/],
+    [['check', '--all', '--adapter', 'own'], /drop --adapter or --all/],
+    [['check', '--bogus'], /Unknown option '--bogus'/],
+    [['frobnicate'], /unknown command 'frobnicate'/],
+  ])('rejects %j with exit code 2 and says how to fix it', async (argv, message) => {
+    const { code, err } = await cli(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).toContain('Usage:');
+  });
+});

@@ -1,0 +1,23 @@
+/** A mistake in how poolcheck was called: printed with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const USAGE = `poolcheck: model-check the idle expiry of connection pools
+
+Usage:
+  poolcheck check [--adapter NAME]... [--all] [--runs N] [--seed S [--path P]] [--json FILE]
+  poolcheck help
+
+check options:
+  --adapter NAME   a built-in adapter (own, own-floor); repeatable; default: own
+  --all            every built-in adapter
+  --runs N         runs per adapter (default: POOLCHECK_RUNS, else 200)
+  --seed S         fast-check seed (integer); printed with every result
+  --path P         with --seed, replay the shrunk failure printed by an earlier run
+  --json FILE      also write the results as JSON (schema poolcheck/check@1) to FILE, or - for stdout
+
+Exit codes: 0 every property held, 1 a property failed, 2 bad usage.`;

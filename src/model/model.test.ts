@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import {
+  acquired,
+  asyncpgSemantics,
+  blocked,
+  closeBegan,
+  expectedCounters,
+  initialState,
+  poolCreated,
+  predictAcquire,
+  reconcile,
+  released,
+  slept,
+  terminated,
+  windowOf,
+  type ModelState,
+  type Semantics,
+} from './index.js';
+
+const config = { minSize: 0, maxSize: 3, lifetimeMs: 5000 };
+const floor: Semantics = { ...asyncpgSemantics, min: 'floor' };
+
+/** Acquire a new connection `id` and release it at the current time. */
+function useOnce(state: ModelState, id: number): ModelState {
+  return released(acquired(state, id, true), id);
+}
+
+describe('reference model: per-connection timer', () => {
+  it('predicts a new connection when nothing is idle, and waiting at max', () => {
+    let s = initialState({ ...config, maxSize: 1 }, asyncpgSemantics);
+    expect(predictAcquire(s)).toEqual({ kind: 'create' });
+    s = acquired(s, 1, true);
+    expect(predictAcquire(s)).toEqual({ kind: 'wait' });
+  });
+
+  it('reuses the most recently released connection (LIFO), or the longest idle (FIFO)', () => {
+    let s = initialState(config, asyncpgSemantics);
+    s = acquired(acquired(s, 1, true), 2, true);
+    s = released(released(s, 1), 2);
+    expect(predictAcquire(s)).toEqual({ kind: 'reuse', candidates: [2] });
+    expect(predictAcquire({ ...s, semantics: { ...asyncpgSemantics, reuse: 'fifo' } })).toEqual({ kind: 'reuse', candidates: [1] });
+  });
+
+  it('accepts either of the connections opened together at creation', () => {
+    const s = poolCreated(initialState({ ...config, minSize: 2 }, asyncpgSemantics), [1, 2]);
+    expect(predictAcquire(s)).toEqual({ kind: 'reuse', candidates: [1, 2] });
+  });
+
+  it('gives an idle connection a one-instant window at release + lifetime', () => {
+    let s = slept(initialState(config, asyncpgSemantics), 1200);
+    s = useOnce(s, 1);
+    expect(windowOf(s, s.conns[0]!)).toMatchObject({ from: 6200, to: 6200, cause: 'expiry' });
+  });
+
+  it('arms connections opened at creation where the semantics say so', () => {
+    const armed = poolCreated(initialState({ ...config, minSize: 1 }, asyncpgSemantics), [1]);
+    expect(windowOf(armed, armed.conns[0]!)).toMatchObject({ from: 5000, to: 5000 });
+    const unarmed = poolCreated(initialState({ ...config, minSize: 1 }, { ...asyncpgSemantics, armsOn: 'release' }), [1]);
+    expect(windowOf(unarmed, unarmed.conns[0]!)).toBeNull();
+  });
+
+  it('a lifetime of 0 disables expiry', () => {
+    const s = useOnce(initialState({ ...config, lifetimeMs: 0 }, asyncpgSemantics), 1);
+    expect(windowOf(s, s.conns[0]!)).toBeNull();
+  });
+
+  it('accepts a destruction exactly at the deadline', () => {
+    const s = slept(useOnce(initialState(config, asyncpgSemantics), 1), 5000);
+    const r = reconcile(s, [{ id: 1, at: 5000 }]);
+    expect(r.violations).toEqual([]);
+    expect(expectedCounters(r.state)).toEqual({ idle: 0, size: 0, waiting: 0 });
+  });
+
+  it('reports a connection that outlives its lifetime, with when it was due', () => {
+    const s = slept(useOnce(slept(initialState(config, asyncpgSemantics), 1200), 3), 5800);
+    const [v] = reconcile(s, []).violations;
+    expect(v?.kind).toBe('outlived');
+    expect(v?.message).toBe(
+      'connection #3, idle since 1200 ms, outlived its 5000 ms lifetime by 800 ms: still open at 7000 ms, due to close at 6200 ms (declared: per-connection timer)',
+    );
+  });
+
+  it('reports a connection destroyed early, by how much', () => {
+    const s = slept(useOnce(initialState(config, asyncpgSemantics), 1), 5000);
+    const [v] = reconcile(s, [{ id: 1, at: 4999 }]).violations;
+    expect(v?.kind).toBe('expired-early');
+    expect(v?.message).toContain('1 ms early');
+  });
+
+  it('reports an in-use connection that was destroyed', () => {
+    const s = slept(acquired(initialState(config, asyncpgSemantics), 1, true), 10);
+    expect(reconcile(s, [{ id: 1, at: 5 }]).violations[0]?.kind).toBe('destroyed-in-use');
+  });
+
+  it('reports a double destruction', () => {
+    const s = slept(useOnce(initialState(config, asyncpgSemantics), 1), 6000);
+    const once = reconcile(s, [{ id: 1, at: 5000 }]);
+    expect(reconcile(once.state, [{ id: 1, at: 6000 }]).violations[0]?.kind).toBe('destroyed-twice');
+  });
+
+  it('fires timers that came due in a block at the wake time', () => {
+    let s = useOnce(initialState(config, asyncpgSemantics), 1);
+    s = blocked(s, 9000);
+    expect(windowOf(s, s.conns[0]!)).toMatchObject({ from: 9000, to: 9000 });
+    expect(reconcile(s, [{ id: 1, at: 5000 }]).violations[0]?.kind).toBe('expired-early');
+    expect(reconcile(s, [{ id: 1, at: 9000 }]).violations).toEqual([]);
+  });
+
+  it('lets an acquire on wake take a connection whose expiry came due in the block', () => {
+    let s = blocked(useOnce(initialState(config, asyncpgSemantics), 1), 9000);
+    expect(predictAcquire(s)).toEqual({ kind: 'reuse', candidates: [1] });
+    s = acquired(s, 1, false);
+    expect(reconcile(s, []).violations).toEqual([]);
+  });
+});
+
+describe('reference model: min floor', () => {
+  it('keeps the connections a floor protects, and expires the rest', () => {
+    let s = initialState({ ...config, minSize: 1 }, floor);
+    s = acquired(acquired(s, 1, true), 2, true);
+    s = released(released(s, 1), 2);
+    s = slept(s, 5000);
+    const r = reconcile(s, [{ id: 1, at: 5000 }]);
+    expect(r.violations).toEqual([]);
+    expect(r.state.conns.find((c) => c.id === 2)?.kept).toBe(true);
+    expect(expectedCounters(r.state)).toEqual({ idle: 1, size: 1, waiting: 0 });
+  });
+
+  it('reports an expiry that breaks the floor', () => {
+    const s = slept(useOnce(initialState({ ...config, minSize: 1 }, floor), 1), 5000);
+    expect(reconcile(s, [{ id: 1, at: 5000 }]).violations[0]?.kind).toBe('floor-broken');
+  });
+
+  it('ignores minSize when the semantics say so', () => {
+    const s = slept(useOnce(initialState({ ...config, minSize: 1 }, asyncpgSemantics), 1), 5000);
+    expect(reconcile(s, [{ id: 1, at: 5000 }]).violations).toEqual([]);
+  });
+});
+
+describe('reference model: close and terminate', () => {
+  it('graceful close takes idle connections at once and busy ones at their release', () => {
+    let s = acquired(acquired(initialState(config, asyncpgSemantics), 1, true), 2, true);
+    s = released(s, 1);
+    s = closeBegan(slept(s, 100));
+    expect(s.phase).toBe('closing');
+    let r = reconcile(s, [{ id: 1, at: 100 }]);
+    expect(r.violations).toEqual([]);
+    expect(reconcile(r.state, [{ id: 2, at: 100 }]).violations[0]?.kind).toBe('destroyed-in-use');
+    s = released(slept(r.state, 50), 2);
+    expect(s.phase).toBe('closed');
+    r = reconcile(s, [{ id: 2, at: 150 }]);
+    expect(r.violations).toEqual([]);
+  });
+
+  it('reports a connection close left open', () => {
+    const s = closeBegan(useOnce(initialState(config, asyncpgSemantics), 1));
+    expect(reconcile(s, []).violations[0]?.kind).toBe('close-incomplete');
+  });
+
+  it('terminate takes busy connections too', () => {
+    const s = terminated(acquired(initialState(config, asyncpgSemantics), 1, true));
+    expect(reconcile(s, [{ id: 1, at: 0 }]).violations).toEqual([]);
+  });
+
+  it('never mutates the state it is given', () => {
+    const s = useOnce(initialState(config, asyncpgSemantics), 1);
+    const frozen = JSON.stringify(s);
+    reconcile(slept(s, 5000), [{ id: 1, at: 5000 }]);
+    closeBegan(s);
+    acquired(s, 1, false);
+    expect(JSON.stringify(s)).toBe(frozen);
+  });
+});

@@ -1,0 +1,33 @@
+import type { Semantics } from '../model/semantics.js';
+import type { ViolationKind } from '../model/violation.js';
+
+/**
+ * The properties poolcheck checks after every command and at the end of every run, by the
+ * violations that break each one. A summary lists them, so a reader sees what a pass covers.
+ */
+export interface PropertyInfo {
+  readonly id: string;
+  readonly title: string;
+  readonly breaks: readonly ViolationKind[];
+  /** Whether the property says anything about a pool with these semantics. */
+  readonly appliesTo?: (semantics: Semantics) => boolean;
+}
+
+export const PROPERTIES: readonly PropertyInfo[] = [
+  { id: 'expiry-window', title: 'idle connections expire in their window, never early', breaks: ['outlived', 'expired-early'] },
+  { id: 'in-use-safe', title: 'a connection in use is never destroyed', breaks: ['destroyed-in-use'] },
+  { id: 'hand-out', title: 'acquire follows the reuse order, never hands out a destroyed or busy connection', breaks: ['wrong-connection', 'handed-out-destroyed', 'handed-out-twice'] },
+  { id: 'counters', title: 'idle size, size and waiting match the model', breaks: ['count-mismatch'] },
+  { id: 'blocked-loop', title: 'nothing moves while the event loop is blocked', breaks: ['changed-while-blocked'] },
+  { id: 'max-size', title: 'size never exceeds maxSize', breaks: ['over-max'] },
+  { id: 'min-floor', title: 'expiry keeps minSize connections', breaks: ['floor-broken'], appliesTo: (s) => s.min !== 'ignored' },
+  { id: 'accounting', title: 'every open connection is accounted for, none opened unasked', breaks: ['leaked-connection', 'unexpected-create', 'destroyed-unexpectedly'] },
+  { id: 'close', title: 'close destroys every connection exactly once and leaves no timer', breaks: ['close-incomplete', 'destroyed-twice', 'timer-left-pending'] },
+  { id: 'settles', title: 'every call settles, without error or hang', breaks: ['not-settled', 'pool-error'] },
+];
+
+export function propertyOf(kind: ViolationKind): PropertyInfo {
+  const found = PROPERTIES.find((p) => p.breaks.includes(kind));
+  if (found === undefined) throw new Error(`poolcheck: violation kind '${kind}' belongs to no property`);
+  return found;
+}
