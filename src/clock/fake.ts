@@ -1,11 +1,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { settledOk, type Settled, type VirtualClock } from './clock.js';
+import { drain } from './drain.js';
 
-// Captured at import, before any run installs fake timers, so the harness can always yield to the
-// real event loop (fast-check does the same for its own timeouts). A real setImmediate runs after
-// every pending promise continuation and nextTick, which is exactly "let the microtasks drain".
-const realSetImmediate = globalThis.setImmediate;
-const drain = (): Promise<void> => new Promise((resolve) => realSetImmediate(resolve));
 
 /**
  * Explicit: Date because reapers compare Date.now(); not nextTick or queueMicrotask, which stay

@@ -13,9 +13,11 @@ export function checkAcquired(
   conn: unknown,
 ): { next: ModelState; predicted: string; observed: string; created: number[] } {
   const id = h.adapter.connectionId(conn);
-  const created = h.connector.events.some((e) => e.type === 'create' && e.id === id) && findConn(state, id) === undefined;
-  const predicted = describeAcquirePrediction(prediction, state.semantics.reuse);
+  // The model holds every connection the pool opened before this step, so an id it does not know
+  // is new; the step's end checks that the connector really opened it.
   const known = findConn(state, id);
+  const created = known === undefined;
+  const predicted = describeAcquirePrediction(prediction, state.semantics.reuse);
   if (known?.state === 'gone') h.fail('handed-out-destroyed', `acquire returned connection #${id}, which was destroyed at ${known.goneAt} ms`, id);
   if (known?.state === 'busy') h.fail('handed-out-twice', `acquire returned connection #${id}, which is already in use`, id);
   if (prediction.kind === 'reuse' && !prediction.candidates.includes(id)) {

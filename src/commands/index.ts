@@ -17,16 +17,17 @@ export type { SleepSpec } from './sleep-spec.js';
 
 /**
  * Every command, weighted. Close and terminate end a run, so they are rare enough that a run
- * usually gets twenty or more steps in before them. Queries only prove an in-use connection still
+ * usually gets thirty or more steps in before them; a run that does not close is closed by the
+ * runner, so close is checked at the end of every run anyway. Queries only prove an in-use connection still
  * works, and cost pg-mem far more than any other step, so they are the rarest of the rest. Each draw makes a new command object,
  * because a command remembers what it resolved to for its `toString`.
  */
 export const poolCommandArb: fc.Arbitrary<PoolCommand> = fc.oneof(
-  { weight: 8, arbitrary: fc.constant(null).map((): PoolCommand => new AcquireCommand()) },
-  { weight: 8, arbitrary: fc.nat(9).map((pick): PoolCommand => new ReleaseCommand(pick)) },
+  { weight: 16, arbitrary: fc.constant(null).map((): PoolCommand => new AcquireCommand()) },
+  { weight: 16, arbitrary: fc.nat(9).map((pick): PoolCommand => new ReleaseCommand(pick)) },
   { weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new QueryCommand(pick)) },
-  { weight: 8, arbitrary: sleepSpecArb.map((spec): PoolCommand => new AsyncSleepCommand(spec)) },
-  { weight: 4, arbitrary: fc.tuple(sleepSpecArb, fc.boolean()).map(([spec, acquire]): PoolCommand => new BlockingSleepCommand(spec, acquire)) },
+  { weight: 16, arbitrary: sleepSpecArb.map((spec): PoolCommand => new AsyncSleepCommand(spec)) },
+  { weight: 8, arbitrary: fc.tuple(sleepSpecArb, fc.boolean()).map(([spec, acquire]): PoolCommand => new BlockingSleepCommand(spec, acquire)) },
   {
     weight: 1,
     arbitrary: fc.oneof(

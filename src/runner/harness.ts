@@ -46,11 +46,17 @@ export class Harness<P = unknown, C = unknown> {
 
   /** Connector events since the last call. */
   takeEvents(): { created: number[]; destroyed: Destroyed[] } {
-    const events = this.connector.events.slice(this.eventMark);
-    this.eventMark = this.connector.events.length;
-    const created = [...this.carriedCreates, ...events.filter((e) => e.type === 'create').map((e) => e.id)];
+    const events = this.connector.events;
+    const created = this.carriedCreates;
+    const destroyed: Destroyed[] = [];
+    for (let i = this.eventMark; i < events.length; i++) {
+      const e = events[i]!;
+      if (e.type === 'create') created.push(e.id);
+      else if (e.type === 'destroy') destroyed.push({ id: e.id, at: e.at });
+    }
+    this.eventMark = events.length;
     this.carriedCreates = [];
-    return { created, destroyed: events.filter((e) => e.type === 'destroy').map((e) => ({ id: e.id, at: e.at })) };
+    return { created, destroyed };
   }
 
   /**
@@ -101,15 +107,18 @@ export class Harness<P = unknown, C = unknown> {
   finishStep(box: ModelBox, step: { command: { toString(): string }; predicted?: string; observed?: string; next: ModelState; expectCreated?: readonly number[] }): void {
     this.current = null;
     const events = this.takeEvents();
-    const allowed = new Set(step.expectCreated ?? []);
-    const unexpected = events.created.filter((id) => !allowed.has(id));
+    const expected = step.expectCreated ?? [];
+    const unexpected = events.created.filter((id) => !expected.includes(id));
+    const unopened = expected.filter((id) => !events.created.includes(id));
     const reconciled = reconcile({ ...step.next, now: this.clock.now() }, events.destroyed);
     const state = reconciled.state;
     const observed = this.sample();
     const found: Violation | null =
       unexpected.length > 0
         ? violation('unexpected-create', state.now, `the pool opened connection(s) ${unexpected.map((id) => `#${id}`).join(', ')} that no acquire asked for`, unexpected[0])
-        : reconciled.violations[0] ?? firstInvariantViolation(state, observed, this.connector.liveIds());
+        : unopened.length > 0
+          ? violation('wrong-connection', state.now, `acquire returned connection #${unopened[0]}, which the connector never opened in this run`, unopened[0])
+          : reconciled.violations[0] ?? firstInvariantViolation(state, observed, this.connector.liveIds());
     if (this.record) {
       this.trace.push({
         index: this.trace.length,
