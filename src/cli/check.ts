@@ -13,6 +13,7 @@ interface CheckArgs {
   readonly runs: number;
   readonly seed: number | undefined;
   readonly path: string | undefined;
+  readonly replayPath: string | undefined;
   readonly json: string | undefined;
 }
 
@@ -25,6 +26,7 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
       runs: { type: 'string' },
       seed: { type: 'string' },
       path: { type: 'string' },
+      'replay-path': { type: 'string' },
       json: { type: 'string' },
     },
     allowPositionals: true,
@@ -42,7 +44,8 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed);
   if (values.path !== undefined && seed === undefined) throw new UsageError('--path replays a failure only with the --seed printed beside it; pass both');
   if (values.path !== undefined && adapters.length !== 1) throw new UsageError('--path replays one failure; name exactly one --adapter');
-  return { adapters, runs, seed, path: values.path, json: values.json };
+  if (values['replay-path'] !== undefined && values.path === undefined) throw new UsageError('--replay-path goes with the --seed and --path printed beside it; pass all three');
+  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], json: values.json };
 }
 
 export async function runCheck(argv: readonly string[]): Promise<number> {
@@ -55,13 +58,15 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
       numRuns: args.runs,
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.path === undefined ? {} : { path: args.path }),
+      ...(args.replayPath === undefined ? {} : { replayPath: args.replayPath }),
       onProgress: progress.update,
     });
     progress.done();
     results.push({ result, adapter });
-    if (!result.passed) process.stdout.write(`${formatResult(result, `poolcheck check --adapter ${name}`)}\n\n`);
+    // A pass prints its one-line verdict with the seed; a failure adds its trace and how to rerun it.
+    process.stdout.write(`${formatResult(result, `poolcheck check --adapter ${name}`)}\n${result.passed ? '' : '\n'}`);
   }
-  process.stdout.write(`${formatSummary(results.map(({ result, adapter }) => ({ result, semantics: adapter.semantics })))}\n`);
+  process.stdout.write(`\n${formatSummary(results.map(({ result, adapter }) => ({ result, semantics: adapter.semantics })))}\n`);
   if (args.json !== undefined) {
     const text = `${JSON.stringify(toJson(results), null, 2)}\n`;
     if (args.json === '-') process.stdout.write(text);

@@ -9,7 +9,7 @@ export class UsageError extends Error {
 export const USAGE = `poolcheck: model-check the idle expiry of connection pools
 
 Usage:
-  poolcheck check [--adapter NAME]... [--all] [--runs N] [--seed S [--path P]] [--json FILE]
+  poolcheck check [--adapter NAME]... [--all] [--runs N] [--seed S [--path P [--replay-path R]]] [--json FILE]
   poolcheck help
 
 check options:
@@ -18,6 +18,7 @@ check options:
   --runs N         runs per adapter (default: POOLCHECK_RUNS, else 200)
   --seed S         fast-check seed (integer); printed with every result
   --path P         with --seed, replay the shrunk failure printed by an earlier run
+  --replay-path R  with --path, the replayPath printed beside it (which commands the failure kept)
   --json FILE      also write the results as JSON (schema poolcheck/check@1) to FILE, or - for stdout
 
 Exit codes: 0 every property held, 1 a property failed, 2 bad usage.`;

@@ -1,14 +1,16 @@
 import type { CheckResult } from '../runner/check.js';
+import { formatVirtual } from './summary.js';
 
 /**
  * A check result as text: a one-line verdict, and for a failure the trace and how to rerun it.
  * `cli` is the command line that checks this adapter, for the rerun hint.
  */
 export function formatResult(result: CheckResult, cli = 'poolcheck check --adapter <name>'): string {
-  const head = `${result.adapter}: ${result.passed ? 'passed' : 'FAILED'} after ${result.runs} run(s), ${result.commands} commands, ${(result.virtualMs / 1000).toFixed(1)} virtual s in ${(result.wallMs / 1000).toFixed(2)} s (seed ${result.seed})`;
+  const head = `${result.adapter}: ${result.passed ? 'passed' : 'FAILED'} after ${result.runs} run(s), ${result.commands} commands, ${formatVirtual(result.virtualMs)} of virtual time in ${(result.wallMs / 1000).toFixed(2)} s (seed ${result.seed})`;
   const failure = result.failure;
   if (failure === null) return head;
   const c = failure.config;
+  const replay = failure.replayPath;
   const lines = [
     head,
     '',
@@ -17,9 +19,9 @@ export function formatResult(result: CheckResult, cli = 'poolcheck check --adapt
     `Counterexample (${failure.length} command(s) after ${failure.shrinks} shrinks${failure.reproduced ? '' : '; NOTE: the replay for this trace did not fail again'}):`,
     ...failure.steps.map((s) => formatStep(s)),
     '',
-    `Rerun: seed ${result.seed}, path "${failure.path}"${failure.replayPath === null ? '' : `, replayPath "${failure.replayPath}"`}`,
-    `  vitest: check({ adapter, seed: ${result.seed}, path: '${failure.path}' })`,
-    `  cli:    ${cli} --seed ${result.seed} --path ${failure.path}`,
+    `Rerun: seed ${result.seed}, path "${failure.path}"${replay === null ? '' : `, replayPath "${replay}"`}`,
+    `  vitest: check({ adapter, seed: ${result.seed}, path: '${failure.path}'${replay === null ? '' : `, replayPath: '${replay}'`} })`,
+    `  cli:    ${cli} --seed ${result.seed} --path ${failure.path}${replay === null ? '' : ` --replay-path '${replay}'`}`,
   ];
   return lines.join('\n');
 }

@@ -18,6 +18,8 @@ export interface CheckOptions {
   readonly seed?: number;
   /** With `seed`, replays the shrunk failure directly (printed with every failure). */
   readonly path?: string;
+  /** With `seed` and `path`: which of the drawn commands the shrunk failure kept (printed too). */
+  readonly replayPath?: string;
   /** Configurations to draw. Default: minSize 0–3, maxSize 1–10, lifetimes 0 to minutes. */
   readonly configs?: fc.Arbitrary<PoolConfig>;
   /** Longest command sequence per run. Default 100. */
@@ -99,7 +101,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // Commands come first: fast-check shrinks the first argument first, and the commands shrinker
   // only considers the commands that ran in the first failing run. Shrinking the configuration
   // first can let more commands run, which that shrinker would then never offer to remove.
-  const property = fc.asyncProperty(fc.commands([poolCommandArb], { maxCommands: options.maxCommands ?? 100, size: 'max' }), configs, async (cmds, config) => {
+  const property = fc.asyncProperty(fc.commands([poolCommandArb], { maxCommands: options.maxCommands ?? 100, size: 'max', ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }) }), configs, async (cmds, config) => {
     const run = await runOnce(adapter, config, cmds, makeConnector);
     commands += run.commands;
     virtualMs += run.virtualMs;

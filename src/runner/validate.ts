@@ -25,6 +25,7 @@ export function validateCheckOptions(options: CheckOptions): void {
     throw new DefinitionError(`poolcheck: path must look like '12:0:3' (as printed with a failure), got '${options.path}'`);
   }
   if (options.path !== undefined && options.seed === undefined) throw new DefinitionError('poolcheck: path replays a failure only together with the seed it was printed with; pass both');
+  if (options.replayPath !== undefined && options.path === undefined) throw new DefinitionError('poolcheck: replayPath goes with the seed and path printed beside it; pass all three');
 }
 
 function wholeAtLeast(name: string, value: number | undefined, min: number): void {

@@ -1,0 +1,38 @@
+/**
+ * poolcheck's public API: check a pool's idle expiry against the reference model, through an
+ * adapter that declares the pool's semantics.
+ */
+export { check, runsFromEnv, DEFAULT_RUNS } from './runner/check.js';
+export type { CheckFailure, CheckOptions, CheckResult, Progress } from './runner/check.js';
+export type { TraceStep } from './runner/trace.js';
+export type { ConnectorFactory } from './runner/run-once.js';
+export { DefinitionError } from './runner/violation-error.js';
+export { PROPERTIES } from './runner/properties.js';
+export type { PropertyInfo } from './runner/properties.js';
+export { defaultConfigArb } from './runner/configs.js';
+
+export type { CreateContext, PoolAdapter, PoolCounters } from './adapters/types.js';
+export { ownPoolAdapter } from './adapters/own.js';
+export type { OwnAdapterOptions } from './adapters/own.js';
+
+export { asyncpgSemantics, describeSemantics } from './model/semantics.js';
+export type { ExpiryTrigger, PoolConfig, ReaperExpiry, Semantics, TimerExpiry } from './model/semantics.js';
+export type { Violation, ViolationKind } from './model/violation.js';
+
+export type { VirtualClock, Settled } from './clock/clock.js';
+export { installFakeClock, uninstallAllClocks } from './clock/fake.js';
+export type { FakeClockOptions } from './clock/fake.js';
+
+export type { Connection, Connector, ConnectorEvent, ConnectorOptions } from './connectors/types.js';
+export { createPgMemConnector } from './connectors/pgmem.js';
+
+export { formatResult } from './report/text.js';
+export { formatSummary } from './report/summary.js';
+export { CHECK_SCHEMA, toJson } from './report/json.js';
+export type { CheckJson } from './report/json.js';
+
+export { formatSeedTable, runSeedScenario } from './scenario/index.js';
+export type { SeedOptions, SeedTable } from './scenario/index.js';
+
+export { createPool, Pool, PoolClosedError, PoolError, PoolOptionsError, PoolTimeoutError, PoolUsageError } from './pool/index.js';
+export type { AcquireOptions, PoolOptions } from './pool/index.js';
