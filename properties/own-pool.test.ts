@@ -26,6 +26,8 @@ describe('check() rejects a wrong definition before any run', () => {
     [{}, /needs a non-empty `name`/],
     [{ name: 'x' }, /adapter 'x' is missing method\(s\) create, acquire, release, query, connectionId, counters, close, terminate/],
     [{ ...ownPoolAdapter(), semantics: undefined }, /must declare its expiry `semantics`/],
+    [{ ...ownPoolAdapter(), semantics: { ...ownPoolAdapter().semantics, reuse: 'random' } }, /semantics.reuse = "random"; it must be one of "lifo", "fifo"/],
+    [{ ...ownPoolAdapter(), semantics: { ...ownPoolAdapter().semantics, expiry: { kind: 'never' } } }, /semantics.expiry = \{"kind":"never"\}; it must be/],
   ])('adapter %#', async (adapter, message) => {
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toThrow(message);
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toBeInstanceOf(DefinitionError);

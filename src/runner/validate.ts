@@ -15,8 +15,9 @@ export function validateCheckOptions(options: CheckOptions): void {
     throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' is missing method(s) ${missing.join(', ')}; every adapter maps ${ADAPTER_METHODS.join(', ')}`);
   }
   if (typeof adapter['semantics'] !== 'object' || adapter['semantics'] === null) {
-    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see README, "Semantics")`);
+    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see README, "Adapters")`);
   }
+  validateSemantics(String(adapter['name']), adapter['semantics'] as Record<string, unknown>);
   wholeAtLeast('numRuns', options.numRuns, 1);
   wholeAtLeast('maxCommands', options.maxCommands, 1);
   wholeAtLeast('runTimeoutMs', options.runTimeoutMs, 1);
@@ -26,6 +27,29 @@ export function validateCheckOptions(options: CheckOptions): void {
   }
   if (options.path !== undefined && options.seed === undefined) throw new DefinitionError('poolcheck: path replays a failure only together with the seed it was printed with; pass both');
   if (options.replayPath !== undefined && options.path === undefined) throw new DefinitionError('poolcheck: replayPath goes with the seed and path printed beside it; pass all three');
+}
+
+const CHOICES: Readonly<Record<string, readonly unknown[]>> = {
+  armsOn: ['release', 'release-and-create'],
+  min: ['ignored', 'floor', 'floor-refill'],
+  reuse: ['lifo', 'fifo'],
+  handoff: ['microtask', 'macrotask'],
+  zeroLifetime: ['disables', 'rejected'],
+  opensMinOnCreate: [true, false],
+};
+
+function validateSemantics(name: string, semantics: Record<string, unknown>): void {
+  for (const [field, choices] of Object.entries(CHOICES)) {
+    if (!choices.includes(semantics[field])) {
+      throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.${field} = ${JSON.stringify(semantics[field])}; it must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
+    }
+  }
+  const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
+  if (expiry?.kind !== 'timer' && expiry?.kind !== 'reaper') {
+    throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.expiry = ${JSON.stringify(expiry)}; it must be { kind: 'timer' } or { kind: 'reaper', intervalMs, startsOn, compare, maxPerRun }`);
+  }
+  // The model's windows for reapers are not written yet; say so before any run, not mid-run.
+  if (expiry.kind === 'reaper') throw new DefinitionError(`poolcheck: adapter '${name}' declares a reaper; this version of the model checks per-connection timers only`);
 }
 
 function wholeAtLeast(name: string, value: number | undefined, min: number): void {
