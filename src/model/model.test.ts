@@ -171,3 +171,67 @@ describe('reference model: close and terminate', () => {
     expect(JSON.stringify(s)).toBe(frozen);
   });
 });
+
+describe('reference model: periodic reaper', () => {
+  const reaper = (over: Partial<import('./semantics.js').ReaperExpiry> = {}): Semantics => ({
+    ...asyncpgSemantics,
+    armsOn: 'release',
+    expiry: { kind: 'reaper', intervalMs: 1000, startsOn: 'pool-creation', compare: '>=', maxPerRun: null, ...over },
+  });
+
+  it('gives an idle connection a window from its lifetime to one interval later, with the reason', () => {
+    const s = useOnce(slept(initialState(config, reaper()), 200), 1);
+    expect(windowOf(s, s.conns[0]!)).toEqual({ from: 5200, to: 6200, cause: 'expiry', reason: 'reaper every 1000 ms, idle time >= lifetime' });
+  });
+
+  it('a strict comparison opens the window a millisecond later', () => {
+    const s = useOnce(initialState(config, reaper({ compare: '>' })), 1);
+    expect(windowOf(s, s.conns[0]!)).toMatchObject({ from: 5001, to: 6001 });
+  });
+
+  it('a run that caps how many it looks at widens the window by a run per cap', () => {
+    const s = useOnce(initialState({ ...config, maxSize: 7 }, reaper({ maxPerRun: 3 })), 1);
+    expect(windowOf(s, s.conns[0]!)).toMatchObject({ from: 5000, to: 8000 });
+  });
+
+  it('accepts a destruction anywhere in the window and reports one outside it', () => {
+    const s = slept(useOnce(initialState(config, reaper()), 1), 7000);
+    expect(reconcile(s, [{ id: 1, at: 5700 }]).violations).toEqual([]);
+    expect(reconcile(s, [{ id: 1, at: 4999 }]).violations[0]?.kind).toBe('expired-early');
+    const [late] = reconcile(s, []).violations;
+    expect(late?.message).toBe('connection #1, idle since 0 ms, outlived its 5000 ms lifetime by 1000 ms: still open at 7000 ms, due to close at 6000 ms (declared: reaper every 1000 ms, idle time >= lifetime)');
+  });
+
+  it('a reaper that starts on the first acquire expires nothing before it', () => {
+    const s = poolCreated(initialState({ ...config, minSize: 1 }, { ...reaper({ startsOn: 'first-acquire' }), armsOn: 'release-and-create' }), [1]);
+    expect(windowOf(s, s.conns[0]!)).toBeNull();
+    const started = released(acquired(slept(s, 100), 1, false), 1);
+    expect(started.reaperStartedAt).toBe(100);
+    expect(windowOf(started, started.conns[0]!)).toMatchObject({ from: 5100, to: 6100 });
+  });
+
+  it('a floor keeps a connection from one run and lets the reaper look again on the next', () => {
+    const sem: Semantics = { ...reaper(), min: 'floor' };
+    let s = useOnce(initialState({ ...config, minSize: 1 }, sem), 1);
+    s = slept(s, 6000);
+    const held = reconcile(s, []);
+    expect(held.violations).toEqual([]);
+    expect(windowOf(held.state, held.state.conns[0]!)).toMatchObject({ from: 5000, to: 7000 });
+    expect(reconcile(s, [{ id: 1, at: 5500 }]).violations[0]?.kind).toBe('floor-broken');
+  });
+
+  it('a floor with refill may destroy below the floor, then reopen up to it, and no further', () => {
+    const sem: Semantics = { ...reaper(), min: 'floor-refill', armsOn: 'release-and-create' };
+    const s = slept(useOnce(initialState({ ...config, minSize: 1 }, sem), 1), 5500);
+    const r = reconcile(s, [{ id: 1, at: 5200 }], [{ id: 2, at: 5200 }]);
+    expect(r.violations).toEqual([]);
+    expect(expectedCounters(r.state)).toEqual({ idle: 1, size: 1, waiting: 0 });
+    expect(windowOf(r.state, r.state.conns[1]!)).toMatchObject({ from: 10200, to: 11200 });
+    expect(reconcile(s, [{ id: 1, at: 5200 }], [{ id: 2, at: 5200 }, { id: 3, at: 5200 }]).violations[0]?.kind).toBe('unexpected-create');
+  });
+
+  it('a pool that opens connections on its own, without a refill to declare, is reported', () => {
+    const s = initialState(config, asyncpgSemantics);
+    expect(reconcile(s, [], [{ id: 1, at: 0 }]).violations[0]?.kind).toBe('unexpected-create');
+  });
+});

@@ -9,6 +9,12 @@ export interface Destroyed {
   readonly at: number;
 }
 
+/** A connection the pool opened on its own, not for an acquire. */
+export interface Opened {
+  readonly id: number;
+  readonly at: number;
+}
+
 export interface Reconciled {
   readonly state: ModelState;
   readonly violations: readonly Violation[];
@@ -18,17 +24,21 @@ export interface Reconciled {
  * Learns which connections went, from the connector's log, and checks each against its window:
  * nothing goes early, in use or twice, and nothing outlives its window up to `state.now`. Events
  * and window ends are walked in time order, because a floor's decision depends on how many
- * connections are still open at that instant.
+ * connections are still open at that instant. Connections the pool opened on its own are accepted
+ * only where the semantics refill to the floor, and only up to it.
  */
-export function reconcile(state: ModelState, destroyed: readonly Destroyed[]): Reconciled {
-  const pending = [...destroyed].sort((a, b) => a.at - b.at || a.id - b.id);
+export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
+  const pending = [
+    ...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })),
+    ...opened.map((e) => ({ ...e, kind: 'open' as const })),
+  ].sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'destroy' ? -1 : 1));
   let s = state;
   for (;;) {
     const next = pending[0];
     const end = earliestWindowEnd(s);
     if (next !== undefined && (end === null || next.at <= end.window.to)) {
       pending.shift();
-      const result = applyDestroy(s, next);
+      const result = next.kind === 'destroy' ? applyDestroy(s, next) : applyOpen(s, next);
       if ('violation' in result) return { state: s, violations: [result.violation] };
       s = result.state;
     } else if (end !== null) {
@@ -74,16 +84,26 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   if (event.at < window.from) {
     return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
   }
-  if (window.cause === 'expiry' && state.semantics.min !== 'ignored' && liveCount(state) <= state.config.minSize) {
+  if (window.cause === 'expiry' && state.semantics.min === 'floor' && liveCount(state) <= state.config.minSize) {
     return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${liveCount(state)} connection(s) were open and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   return { state: replaceConn(state, { ...conn, state: 'gone', goneAt: event.at }) };
 }
 
+function applyOpen(state: ModelState, event: Opened): Outcome {
+  if (state.semantics.min !== 'floor-refill' || state.phase !== 'open' || liveCount(state) >= state.config.minSize) {
+    return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${state.semantics.min === 'floor-refill' ? ` and no refill to the min of ${state.config.minSize} needed (${liveCount(state)} open)` : ''}`, event.id) };
+  }
+  const armed = state.semantics.armsOn === 'release-and-create';
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null };
+  return { state: { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 } };
+}
+
 function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Outcome {
-  if (window.cause === 'expiry' && state.semantics.min !== 'ignored' && liveCount(state) <= state.config.minSize) {
-    // The floor keeps it. A per-connection timer does not come back, so it stays until next used.
-    return { state: replaceConn(state, { ...conn, kept: true }) };
+  if (window.cause === 'expiry' && state.semantics.min === 'floor' && liveCount(state) <= state.config.minSize) {
+    // The floor keeps it. A per-connection timer does not come back, so it stays until next used;
+    // a reaper looks again on its next run.
+    return { state: replaceConn(state, { ...conn, kept: true, keptAt: window.to }) };
   }
   const late = state.now - window.to;
   if (window.cause === 'close') {

@@ -22,8 +22,13 @@ export interface ModelConn {
    * created share one value, since their relative order is not something a pool promises.
    */
   readonly idleSeq: number;
-  /** A floor kept it when its expiry came due; it stays until it is next used. */
+  /**
+   * A floor kept it when its expiry came due. A per-connection timer does not come back, so the
+   * connection stays until it is next used; a reaper looks at it again on its next run.
+   */
   readonly kept: boolean;
+  /** When a floor last kept it, for a reaper's next look. */
+  readonly keptAt: number | null;
   readonly goneAt: number | null;
 }
 
@@ -45,6 +50,8 @@ export interface ModelState {
   /** When close or terminate began: connections it dooms must go at that instant. */
   readonly closingAt: number | null;
   readonly nextIdleSeq: number;
+  /** When the reaper's schedule started, or null while it has not (semantics with a timer: unused). */
+  readonly reaperStartedAt: number | null;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
@@ -57,7 +64,21 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     phase: 'open',
     closingAt: null,
     nextIdleSeq: 1,
+    reaperStartedAt: startsAtCreation(semantics) ? 0 : null,
   };
+}
+
+function startsAtCreation(semantics: Semantics): boolean {
+  // A chain that runs while something is idle is always running when it matters: whenever a
+  // connection is idle, a run is at most one interval away.
+  return semantics.expiry.kind === 'reaper' && (semantics.expiry.startsOn === 'pool-creation' || semantics.expiry.startsOn === 'while-idle');
+}
+
+/** The reaper starts on this event, if it had not yet. */
+export function reaperEvent(state: ModelState, event: 'first-acquire' | 'first-release'): ModelState {
+  const expiry = state.semantics.expiry;
+  if (expiry.kind !== 'reaper' || expiry.startsOn !== event || state.reaperStartedAt !== null) return state;
+  return { ...state, reaperStartedAt: state.now };
 }
 
 export function idleConns(state: ModelState): ModelConn[] {

@@ -2,6 +2,7 @@ import {
   findConn,
   idleConns,
   liveCount,
+  reaperEvent,
   replaceConn,
   type ModelConn,
   type ModelState,
@@ -24,6 +25,7 @@ export function poolCreated(state: ModelState, openedIds: readonly number[]): Mo
     idleSince: armed ? state.now : null,
     idleSeq: seq,
     kept: false,
+    keptAt: null,
     goneAt: null,
   }));
   return { ...state, conns: [...state.conns, ...opened], nextIdleSeq: seq + 1 };
@@ -57,7 +59,8 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
 }
 
 /** The caller got connection `id`; `created` when the pool opened it for this acquire. */
-export function acquired(state: ModelState, id: number, created: boolean): ModelState {
+export function acquired(before: ModelState, id: number, created: boolean): ModelState {
+  const state = reaperEvent(before, 'first-acquire');
   if (created) {
     const conn: ModelConn = {
       id,
@@ -66,19 +69,21 @@ export function acquired(state: ModelState, id: number, created: boolean): Model
       idleSince: null,
       idleSeq: 0,
       kept: false,
+      keptAt: null,
       goneAt: null,
     };
     return { ...state, conns: [...state.conns, conn] };
   }
   const conn = mustFind(state, id);
-  return replaceConn(state, { ...conn, state: 'busy', idleSince: null, kept: false });
+  return replaceConn(state, { ...conn, state: 'busy', idleSince: null, kept: false, keptAt: null });
 }
 
-export function released(state: ModelState, id: number): ModelState {
+export function released(before: ModelState, id: number): ModelState {
+  const state = reaperEvent(before, 'first-release');
   const conn = mustFind(state, id);
   const next = replaceConn(
     { ...state, nextIdleSeq: state.nextIdleSeq + 1 },
-    { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, kept: false },
+    { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, kept: false, keptAt: null },
   );
   return settlePhase(next);
 }

@@ -23,22 +23,33 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
     const at = Math.max(state.closingAt, state.awakeSince, conn.idleSince ?? 0);
     return { from: at, to: at, cause: 'close', reason: 'the pool was closed' };
   }
-  if (conn.state !== 'idle' || conn.kept || conn.idleSince === null || !expiryEnabled(state)) return null;
+  if (conn.state !== 'idle' || conn.idleSince === null || !expiryEnabled(state)) return null;
   const due = conn.idleSince + state.config.lifetimeMs;
   const expiry = state.semantics.expiry;
   if (expiry.kind === 'timer') {
+    if (conn.kept) return null;
     // A timer that came due while the loop was blocked fires when the loop wakes.
     const at = Math.max(due, state.awakeSince);
     return { from: at, to: at, cause: 'expiry', reason: 'per-connection timer' };
   }
-  throw new Error(`poolcheck model: expiry kind '${expiry.kind}' is not supported yet`);
+  if (state.reaperStartedAt === null) return null;
+  // `>` needs the idle time past the lifetime: with whole milliseconds, one more.
+  const eligible = Math.max(expiry.compare === '>' ? due + 1 : due, state.reaperStartedAt);
+  // A run comes at most one interval after the connection is eligible; a run that caps how many
+  // it looks at may need one run per `maxPerRun` idle connections; a run that came due while the
+  // loop was blocked happens when it wakes; a floor that kept the connection defers it a run.
+  const runs = expiry.maxPerRun === null ? 1 : Math.ceil(state.config.maxSize / expiry.maxPerRun);
+  const last = Math.max(eligible + runs * expiry.intervalMs, state.awakeSince, conn.keptAt === null ? -Infinity : conn.keptAt + expiry.intervalMs);
+  const cap = expiry.maxPerRun === null ? '' : `, at most ${expiry.maxPerRun} per run`;
+  return { from: eligible, to: last, cause: 'expiry', reason: `reaper every ${expiry.intervalMs} ms, idle time ${expiry.compare} lifetime${cap}` };
 }
 
 /** Why a live connection has no window now, for messages about unexpected destruction. */
 export function whyNoWindow(state: ModelState, conn: ModelConn): string {
   if (conn.state === 'busy') return 'it was in use';
-  if (conn.kept) return `the min floor of ${state.config.minSize} kept it`;
+  if (conn.kept && state.semantics.expiry.kind === 'timer') return `the min floor of ${state.config.minSize} kept it`;
   if (!expiryEnabled(state)) return 'a lifetime of 0 disables expiry';
+  if (state.semantics.expiry.kind === 'reaper' && state.reaperStartedAt === null) return `the reaper had not started (it starts on ${state.semantics.expiry.startsOn})`;
   if (conn.idleSince === null) return 'nothing armed its expiry (it was created but never released)';
   return 'no expiry was due';
 }

@@ -92,7 +92,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   validateCheckOptions(options);
   const { adapter } = options;
   const makeConnector = options.connector ?? createPgMemConnector;
-  const configs = options.configs ?? defaultConfigArb;
+  // A pool that rejects a lifetime of 0 is never handed one.
+  const drawn = options.configs ?? defaultConfigArb;
+  const configs = adapter.semantics.zeroLifetime === 'rejected' ? drawn.filter((c) => c.lifetimeMs !== 0) : drawn;
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   let commands = 0;
   let virtualMs = 0;

@@ -48,8 +48,22 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
   if (expiry?.kind !== 'timer' && expiry?.kind !== 'reaper') {
     throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.expiry = ${JSON.stringify(expiry)}; it must be { kind: 'timer' } or { kind: 'reaper', intervalMs, startsOn, compare, maxPerRun }`);
   }
-  // The model's windows for reapers are not written yet; say so before any run, not mid-run.
-  if (expiry.kind === 'reaper') throw new DefinitionError(`poolcheck: adapter '${name}' declares a reaper; this version of the model checks per-connection timers only`);
+  if (expiry.kind === 'reaper') validateReaper(name, expiry as unknown as Record<string, unknown>);
+}
+
+function validateReaper(name: string, reaper: Record<string, unknown>): void {
+  const where = `poolcheck: adapter '${name}' declares semantics.expiry`;
+  const interval = reaper['intervalMs'];
+  if (typeof interval !== 'number' || !Number.isInteger(interval) || interval < 1) {
+    throw new DefinitionError(`${where}.intervalMs = ${JSON.stringify(interval)}; a reaper's interval must be a whole number of ms >= 1 (a pool whose reaper is off does not expire: declare a lifetime it never reaches, or check that it fails)`);
+  }
+  const startsOn = ['pool-creation', 'first-acquire', 'first-release', 'while-idle'];
+  if (!startsOn.includes(reaper['startsOn'] as string)) throw new DefinitionError(`${where}.startsOn = ${JSON.stringify(reaper['startsOn'])}; it must be one of ${startsOn.map((c) => JSON.stringify(c)).join(', ')}`);
+  if (reaper['compare'] !== '>' && reaper['compare'] !== '>=') throw new DefinitionError(`${where}.compare = ${JSON.stringify(reaper['compare'])}; it must be ">" or ">="`);
+  const cap = reaper['maxPerRun'];
+  if (cap !== null && (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 1)) {
+    throw new DefinitionError(`${where}.maxPerRun = ${JSON.stringify(cap)}; it must be null (no limit) or a whole number >= 1`);
+  }
 }
 
 function wholeAtLeast(name: string, value: number | undefined, min: number): void {
