@@ -14,6 +14,7 @@ import {
   terminated,
   windowOf,
   type ModelState,
+  type ReaperExpiry,
   type Semantics,
 } from './index.js';
 
@@ -173,7 +174,7 @@ describe('reference model: close and terminate', () => {
 });
 
 describe('reference model: periodic reaper', () => {
-  const reaper = (over: Partial<import('./semantics.js').ReaperExpiry> = {}): Semantics => ({
+  const reaper = (over: Partial<ReaperExpiry> = {}): Semantics => ({
     ...asyncpgSemantics,
     armsOn: 'release',
     expiry: { kind: 'reaper', intervalMs: 1000, startsOn: 'pool-creation', compare: '>=', maxPerRun: null, ...over },
