@@ -39,8 +39,34 @@ describe('poolcheck check', () => {
     expect(json.results).toMatchObject([{ adapter: 'own (min floor)', runs: 10, seed: 3, failure: null }]);
   });
 
+  it('checks a user adapter module in plain JavaScript and writes the documented JSON', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'poolcheck-')), 'tiny.json');
+    const { code, out } = await cli('check', '--adapter', 'fixtures/user-adapter/tiny-pool-adapter.mjs', '--runs', '30', '--seed', '5', '--json', file);
+    expect(code, out).toBe(0);
+    const json = JSON.parse(await readFile(file, 'utf8')) as { schema: string; results: { adapter: string; passed: boolean; semantics: { expiry: { kind: string } } }[] };
+    expect(json.schema).toBe('poolcheck/check@1');
+    expect(json.results).toMatchObject([{ adapter: 'tiny pool', passed: true, semantics: { expiry: { kind: 'timer' } } }]);
+  });
+
   it.each([
-    [['check', '--adapter', 'nope'], /unknown adapter 'nope'; built-in adapters are: own, own-floor/],
+    [['check', '--adapter', 'fixtures/user-adapter/missing-methods.mjs'], /adapter 'half an adapter' is missing method\(s\) create, release, query, connectionId, counters, close, terminate.*\(in fixtures\/user-adapter\/missing-methods.mjs\)/],
+    [['check', '--adapter', 'fixtures/user-adapter/no-export.mjs'], /exports no adapter: export the adapter object \(or a function returning it\) as `default` or as `adapter`; it exports pool/],
+    [['check', '--adapter', 'fixtures/user-adapter/absent.mjs'], /adapter module fixtures\/user-adapter\/absent.mjs does not exist/],
+  ])('rejects the adapter module in %j with exit code 2 and what is wrong', async (argv, message) => {
+    const { code, err } = await cli(...argv);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+  });
+
+  it('prints the seed scenario table for an adapter', async () => {
+    const { code, out } = await cli('scenario', 'seed', '--adapter', 'own');
+    expect(code).toBe(0);
+    expect(out).toContain('await sleep(1000)     2  2  2  2  2  0  0  0  0  0   0');
+  });
+
+  it.each([
+    [['check', '--adapter', 'nope'], /unknown adapter 'nope'; built-in adapters are own, own-floor/],
+    [['scenario', 'other'], /unknown scenario 'other'; the one scenario is `seed`/],
     [['check', '--runs', 'many'], /--runs takes a whole number >= 1, got 'many'/],
     [['check', '--path', '1:2'], /--path replays a failure only with the --seed/],
     [['check', '--all', '--adapter', 'own'], /drop --adapter or --all/],

@@ -1,15 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { BUILT_IN_ADAPTERS, builtInAdapterNames } from '../adapters/registry.js';
-import type { PoolAdapter } from '../adapters/types.js';
+import { selectAdapters, type SelectedAdapter } from './adapters.js';
 import { toJson } from '../report/json.js';
 import { formatSummary } from '../report/summary.js';
 import { formatResult } from '../report/text.js';
 import { check, runsFromEnv, type CheckResult, type Progress } from '../runner/check.js';
+import { integer, wholeNumber } from './numbers.js';
 import { UsageError } from './usage.js';
 
 interface CheckArgs {
-  readonly adapters: { name: string; adapter: PoolAdapter }[];
+  readonly adapters: SelectedAdapter[];
   readonly runs: number;
   readonly seed: number | undefined;
   readonly path: string | undefined;
@@ -17,7 +17,7 @@ interface CheckArgs {
   readonly json: string | undefined;
 }
 
-export function parseCheckArgs(argv: readonly string[]): CheckArgs {
+export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs> {
   const { values, positionals } = parseArgs({
     args: [...argv],
     options: {
@@ -33,24 +33,18 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
     strict: true,
   });
   if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got '${positionals.join(' ')}'; name adapters with --adapter`);
-  if (values.all === true && values.adapter !== undefined) throw new UsageError('--all already checks every built-in adapter; drop --adapter or --all');
-  const names = values.all === true ? builtInAdapterNames() : (values.adapter ?? ['own']);
-  const adapters = names.map((name) => {
-    const make = BUILT_IN_ADAPTERS[name];
-    if (make === undefined) throw new UsageError(`unknown adapter '${name}'; built-in adapters are: ${builtInAdapterNames().join(', ')}`);
-    return { name, adapter: make() };
-  });
   const runs = values.runs === undefined ? runsFromEnv() : wholeNumber('--runs', values.runs, 1);
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed);
   if (values.path !== undefined && seed === undefined) throw new UsageError('--path replays a failure only with the --seed printed beside it; pass both');
-  if (values.path !== undefined && adapters.length !== 1) throw new UsageError('--path replays one failure; name exactly one --adapter');
   if (values['replay-path'] !== undefined && values.path === undefined) throw new UsageError('--replay-path goes with the --seed and --path printed beside it; pass all three');
+  const adapters = await selectAdapters(values);
+  if (values.path !== undefined && adapters.length !== 1) throw new UsageError('--path replays one failure; name exactly one --adapter');
   return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], json: values.json };
 }
 
 export async function runCheck(argv: readonly string[]): Promise<number> {
-  const args = parseCheckArgs(argv);
-  const results: { result: CheckResult; adapter: PoolAdapter }[] = [];
+  const args = await parseCheckArgs(argv);
+  const results: { result: CheckResult; adapter: SelectedAdapter['adapter'] }[] = [];
   for (const { name, adapter } of args.adapters) {
     const progress = progressPrinter(adapter.name, args.runs);
     const result = await check({
@@ -99,16 +93,4 @@ function progressPrinter(name: string, planned: number): { update: (p: Progress)
       if (shown && tty) process.stderr.write('\r\x1b[2K');
     },
   };
-}
-
-function wholeNumber(flag: string, raw: string, min: number): number {
-  const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min) throw new UsageError(`${flag} takes a whole number >= ${min}, got '${raw}'`);
-  return n;
-}
-
-function integer(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} takes an integer, got '${raw}'`);
-  return n;
 }

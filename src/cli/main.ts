@@ -1,4 +1,6 @@
+import { DefinitionError } from '../runner/violation-error.js';
 import { runCheck } from './check.js';
+import { runScenario } from './scenario.js';
 import { USAGE, UsageError } from './usage.js';
 
 /**
@@ -11,6 +13,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'check':
         return await runCheck(rest);
+      case 'scenario':
+        return await runScenario(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -21,6 +25,11 @@ export async function main(argv: readonly string[]): Promise<number> {
         throw new UsageError(`unknown command '${command}'`);
     }
   } catch (error) {
+    // A wrong adapter module or option is the user's to fix, not a crash: say what, exit 2.
+    if (error instanceof DefinitionError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
     if (error instanceof UsageError || isParseArgsError(error)) {
       process.stderr.write(`poolcheck: ${(error as Error).message}\n\n${USAGE}\n`);
       return 2;
