@@ -81,10 +81,19 @@ describe('fake clock', () => {
   });
 
   it('sleep reports a runaway timer loop', async () => {
-    const { clock } = { clock: installFakeClock({ maxTimersPerStep: 50 }) };
-    setInterval(() => undefined, 1);
+    const clock = installFakeClock({ maxTimersPerInstant: 50 });
+    // A zero-delay interval never lets time move.
+    setInterval(() => undefined, 0);
     const settled = await clock.sleep(1000);
-    expect(settled).toMatchObject({ ok: false });
+    expect(settled).toMatchObject({ ok: false, reason: expect.stringContaining('runaway') });
+  });
+
+  it('a fast interval over a long sleep is slow, not a runaway', async () => {
+    const clock = installFakeClock({ maxTimersPerInstant: 50 });
+    let runs = 0;
+    setInterval(() => runs++, 1);
+    expect(await clock.sleep(1000)).toEqual({ ok: true });
+    expect(runs).toBe(1000);
   });
 
   it('a timer that throws is reported, as an uncaught exception would be', async () => {

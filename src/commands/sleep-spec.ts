@@ -24,7 +24,7 @@ export function pendingDeadlines(state: ModelState): number[] {
     const window = windowOf(state, conn);
     if (window === null) continue;
     if (window.from > state.now) edges.add(window.from);
-    if (window.to > state.now) edges.add(window.to);
+    if (window.to > state.now && Number.isFinite(window.to)) edges.add(window.to);
   }
   return [...edges].sort((a, b) => a - b);
 }

@@ -236,3 +236,16 @@ describe('reference model: periodic reaper', () => {
     expect(reconcile(s, [], [{ id: 1, at: 0 }]).violations[0]?.kind).toBe('unexpected-create');
   });
 });
+
+describe('reference model: a close that waits for the last release', () => {
+  it('keeps idle connections open until nothing is in use, then closes them together', () => {
+    const sem: Semantics = { ...asyncpgSemantics, gracefulClose: 'after-last-release' };
+    let s = acquired(acquired(initialState(config, sem), 1, true), 2, true);
+    s = closeBegan(released(s, 1));
+    expect(reconcile(slept(s, 50), []).violations).toEqual([]);
+    s = released(slept(s, 50), 2);
+    expect(s.phase).toBe('closed');
+    expect(reconcile(s, [{ id: 1, at: 50 }, { id: 2, at: 50 }]).violations).toEqual([]);
+    expect(reconcile(s, [{ id: 2, at: 50 }]).violations[0]?.kind).toBe('close-incomplete');
+  });
+});

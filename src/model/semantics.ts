@@ -40,6 +40,12 @@ export interface Semantics {
   readonly zeroLifetime: 'disables' | 'rejected';
   /** Whether the pool opens `minSize` connections when it is created. */
   readonly opensMinOnCreate: boolean;
+  /**
+   * When a graceful close closes idle connections: at once, with each in-use one closed at its
+   * release (`'idle-at-once'`, the default), or all together once the last in-use one is released
+   * (`'after-last-release'`).
+   */
+  readonly gracefulClose?: 'idle-at-once' | 'after-last-release';
 }
 
 /** The configuration of one run, drawn by the generators. */

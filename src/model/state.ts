@@ -47,8 +47,10 @@ export interface ModelState {
   /** Every connection the pool ever opened, in creation order. */
   readonly conns: readonly ModelConn[];
   readonly phase: Phase;
-  /** When close or terminate began: connections it dooms must go at that instant. */
+  /** When close or terminate began. */
   readonly closingAt: number | null;
+  /** When the pool had nothing in use any more after a close began, or was terminated. */
+  readonly closedAt: number | null;
   readonly nextIdleSeq: number;
   /** When the reaper's schedule started, or null while it has not (semantics with a timer: unused). */
   readonly reaperStartedAt: number | null;
@@ -63,6 +65,7 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     conns: [],
     phase: 'open',
     closingAt: null,
+    closedAt: null,
     nextIdleSeq: 1,
     reaperStartedAt: startsAtCreation(semantics) ? 0 : null,
   };

@@ -109,13 +109,13 @@ export function closeBegan(state: ModelState): ModelState {
 
 /** Terminate: every connection goes now, in use or not. */
 export function terminated(state: ModelState): ModelState {
-  return { ...state, phase: 'closed', closingAt: state.now };
+  return { ...state, phase: 'closed', closingAt: state.now, closedAt: state.now };
 }
 
 /** A closing pool is closed once nothing is in use. */
 function settlePhase(state: ModelState): ModelState {
   if (state.phase === 'closing' && state.conns.every((c) => c.state !== 'busy')) {
-    return { ...state, phase: 'closed' };
+    return { ...state, phase: 'closed', closedAt: state.now };
   }
   return state;
 }

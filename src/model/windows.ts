@@ -19,9 +19,12 @@ export interface Window {
 export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   if (conn.state === 'gone') return null;
   if (state.closingAt !== null && (conn.state === 'idle' || state.phase === 'closed')) {
-    // A connection released while the pool closes goes at its release.
-    const at = Math.max(state.closingAt, state.awakeSince, conn.idleSince ?? 0);
-    return { from: at, to: at, cause: 'close', reason: 'the pool was closed' };
+    // A connection released while the pool closes cannot go before its release.
+    const from = Math.max(state.closingAt, state.awakeSince, conn.idleSince ?? 0);
+    if (state.semantics.gracefulClose !== 'after-last-release') return { from, to: from, cause: 'close', reason: 'the pool was closed' };
+    // Everything goes together once nothing is in use: until then the window stays open.
+    const to = state.closedAt === null ? Infinity : Math.max(state.closedAt, state.awakeSince);
+    return { from, to, cause: 'close', reason: 'the pool was closed and the last connection in use was released' };
   }
   if (conn.state !== 'idle' || conn.idleSince === null || !expiryEnabled(state)) return null;
   const due = conn.idleSince + state.config.lifetimeMs;

@@ -44,6 +44,10 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
       throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.${field} = ${JSON.stringify(semantics[field])}; it must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
     }
   }
+  const close = semantics['gracefulClose'];
+  if (close !== undefined && close !== 'idle-at-once' && close !== 'after-last-release') {
+    throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.gracefulClose = ${JSON.stringify(close)}; it must be "idle-at-once", "after-last-release", or left out (idle-at-once)`);
+  }
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (expiry?.kind !== 'timer' && expiry?.kind !== 'reaper') {
     throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.expiry = ${JSON.stringify(expiry)}; it must be { kind: 'timer' } or { kind: 'reaper', intervalMs, startsOn, compare, maxPerRun }`);
