@@ -1,0 +1,238 @@
+import fc from 'fast-check';
+import { Pool } from 'sequelize-pool';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sequelizePoolAdapter, sequelizePoolSemantics, type SequelizePoolHandle } from '../../src/adapters/sequelize-pool.js';
+import type { PoolAdapter } from '../../src/adapters/types.js';
+import { installFakeClock, uninstallAllClocks, type FakeVirtualClock } from '../../src/clock/fake.js';
+import { createPgMemConnector } from '../../src/connectors/pgmem.js';
+import type { Connection, Connector } from '../../src/connectors/types.js';
+import type { PoolConfig, Semantics } from '../../src/model/semantics.js';
+import type { ViolationKind } from '../../src/model/violation.js';
+import { formatResult } from '../../src/report/text.js';
+import { check, runsFromEnv } from '../../src/runner/check.js';
+import { DefinitionError } from '../../src/runner/violation-error.js';
+import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
+
+afterEach(() => uninstallAllClocks());
+
+const declared = sequelizePoolSemantics();
+const withExpiry = (change: Partial<Semantics['expiry']>): Semantics => ({ ...declared, expiry: { ...declared.expiry, ...change } as Semantics['expiry'] });
+const declaring = (semantics: Semantics): PoolAdapter => sequelizePoolAdapter({ semantics }) as PoolAdapter;
+
+describe('sequelize-pool', () => {
+  it(`the declared semantics hold over ${runsFromEnv()} runs`, async () => {
+    const result = await check({ adapter: sequelizePoolAdapter() });
+    expect(result.passed, formatResult(result)).toBe(true);
+    expect(result.runs).toBe(runsFromEnv());
+  });
+
+  // Most drawn lifetimes are far from a 1000 ms interval; a shorter one puts more reaper runs
+  // inside the windows.
+  it(`the declared semantics hold with reapIntervalMillis 250 over ${runsFromEnv()} runs`, async () => {
+    const result = await check({ adapter: sequelizePoolAdapter({ reapIntervalMillis: 250 }) });
+    expect(result.passed, formatResult(result)).toBe(true);
+  });
+
+  it('rejects what it cannot check, naming it', async () => {
+    expect(() => sequelizePoolAdapter({ reapIntervalMillis: 0 })).toThrow(DefinitionError);
+    expect(() => sequelizePoolAdapter({ reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms >= 1, got 1.5/);
+    const connector = createPgMemConnector();
+    await expect(sequelizePoolAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 0 }, connector })).rejects.toThrow(/a lifetime of 0 is refused/);
+  });
+});
+
+// A wrong declaration must fail, and say why. The seed keeps the suite deterministic.
+describe('sequelize-pool declared wrongly', () => {
+  it.each<[string, Semantics, ViolationKind, RegExp]>([
+    // The reaper runs once a second, so a connection outlives the instant a timer would close it.
+    ['a per-connection timer', { ...declared, expiry: { kind: 'timer' } }, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
+    ['a reaper twice as frequent', withExpiry({ intervalMs: 500 }), 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 500 ms/],
+    // `maxRemovable = size - min`: the reaper keeps `min` connections, however long idle.
+    ['min ignored', { ...declared, min: 'ignored' }, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
+    // acquire() pops the idle connection synchronously, before the overdue run.
+    ['a macrotask hand-off', { ...declared, handoff: 'macrotask' }, 'outlived', /outlived its \d+ ms lifetime/],
+    ['opening min on create', { ...declared, opensMinOnCreate: true }, 'unexpected-create', /creating the pool opened 0 connection\(s\); the declared semantics expect [1-9]/],
+    ['FIFO reuse', { ...declared, reuse: 'fifo' }, 'wrong-connection', /acquire should reuse #\d+ \(FIFO\), got #\d+/],
+    // drain() keeps idle connections open until the last borrowed one is back.
+    ['a close that takes idle connections at once', { ...declared, gracefulClose: 'idle-at-once' }, 'close-incomplete', /was still open at \d+ ms, \d+ ms after the pool was closed/],
+  ])('%s fails', async (_name, semantics, kind, message) => {
+    const result = await check({ adapter: declaring(semantics), seed: 2026 });
+    expect(result.passed, formatResult(result)).toBe(false);
+    expect(result.failure?.violation.kind, formatResult(result)).toBe(kind);
+    expect(result.failure?.violation.message, formatResult(result)).toMatch(message);
+  });
+
+  // `now >= timeout`: a run exactly at release + lifetime takes the connection. Only a run that
+  // lands on that millisecond tells `>` from `>=`, so the lifetimes are whole reaper intervals: a
+  // release that starts the chain (nothing else idle), or one at a run, is then due exactly at a
+  // later run.
+  it('a strict comparison fails', async () => {
+    const wholeIntervals = fc.record({ minSize: fc.constant(0), maxSize: fc.constant(1), lifetimeMs: fc.integer({ min: 1, max: 5 }).map((k) => k * 1000) });
+    const result = await check({ adapter: declaring(withExpiry({ compare: '>' })), configs: wholeIntervals, seed: 2026 });
+    expect(result.passed, formatResult(result)).toBe(false);
+    expect(result.failure?.violation.kind, formatResult(result)).toBe('expired-early');
+    expect(result.failure?.violation.message, formatResult(result)).toMatch(/was destroyed 1 ms early: at \d+ ms, not before \d+ ms.*idle time > lifetime/);
+  });
+});
+
+describe('seed scenario on sequelize-pool', () => {
+  // The first release (t = 0) starts the reap chain: runs at t = 1, 2, 3 ... s. At t = 5 s the
+  // idle time equals the 5000 ms lifetime, which `>=` reaps. Blocked, the one overdue run fires
+  // as the loop wakes and takes both.
+  it('with the default 1000 ms reaper: idle 2 until t = 5 s, 0 from the run at t = 5 s', async () => {
+    const table = await runSeedScenario(sequelizePoolAdapter());
+    expect(table.failure, formatSeedTable(table)).toBeNull();
+    expect(formatSeedTable(table)).toBe(
+      [
+        'sequelize-pool: idle size after 2 connections were released at t = 0 (minSize 0, maxSize 10, lifetime 5000 ms)',
+        't (s)                 0  1  2  3  4  5  6  7  8  9  10',
+        'await sleep(1000)     2  2  2  2  2  0  0  0  0  0   0',
+        'blocking sleep(1000)  2  2  2  2  2  2  2  2  2  2   2',
+        'after the loop wakes                                 0',
+      ].join('\n'),
+    );
+  });
+
+  // Runs at t = 3 s and 6 s: the first one after the lifetime is at 6 s, one second late.
+  it('with a 3000 ms reaper: idle 2 until the first run after t = 5 s, at t = 6 s', async () => {
+    const table = await runSeedScenario(sequelizePoolAdapter({ reapIntervalMillis: 3000 }));
+    expect(table.failure, formatSeedTable(table)).toBeNull();
+    expect(table.async, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
+    expect(table.blocked, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(table.afterWake, formatSeedTable(table)).toBe(0);
+  });
+});
+
+/*
+ * What the declaration and the adapter's mapping rest on, shown on sequelize-pool itself under a
+ * fake clock, so a new sequelize-pool version that changes one of them fails here by name.
+ */
+describe('sequelize-pool behaviour the declaration rests on', () => {
+  it('reuses the most recently released connection; a run takes the longest idle first, down to min', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const { h, adapter } = await adapterPool(connector, { minSize: 1, maxSize: 3, lifetimeMs: 100 });
+      const [a, b, c] = [await settled(clock, adapter.acquire(h)), await settled(clock, adapter.acquire(h)), await settled(clock, adapter.acquire(h))] as Connection[];
+      adapter.release(h, a!);
+      await clock.sleep(10);
+      adapter.release(h, b!);
+      await clock.sleep(10);
+      adapter.release(h, c!);
+      expect((await settled(clock, adapter.acquire(h))).id).toBe(c!.id);
+      adapter.release(h, c!);
+      // The chain began with the first release at t = 0; its run at t = 1000 finds all three due,
+      // but may take only size - min = 2: the two idle longest.
+      await clock.sleep(1000 - clock.now());
+      expect(destroyedAt(connector)).toEqual([{ id: a!.id, at: 1000 }, { id: b!.id, at: 1000 }]);
+      expect(adapter.counters(h)).toEqual({ idle: 1, size: 1, waiting: 0 });
+      await settled(clock, adapter.close(h));
+    });
+  });
+
+  it('runs the reap chain only while something is idle: the next release starts a new one', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const { h, adapter } = await adapterPool(connector, { minSize: 0, maxSize: 1, lifetimeMs: 100 });
+      const conn = await settled(clock, adapter.acquire(h));
+      adapter.release(h, conn);
+      expect(clock.pendingTimers()).toBe(1); // the run at t = 1000
+      await settled(clock, adapter.acquire(h));
+      await clock.sleep(1000);
+      expect(clock.pendingTimers()).toBe(0); // it found nothing idle and did not reschedule
+      await clock.sleep(500);
+      adapter.release(h, conn); // t = 1500: a new chain, next run at t = 2500, not 2000
+      await clock.sleep(999);
+      expect(adapter.counters(h).idle).toBe(1);
+      await clock.sleep(1);
+      expect(destroyedAt(connector)).toEqual([{ id: conn.id, at: 2500 }]);
+      expect(clock.pendingTimers()).toBe(0);
+    });
+  });
+
+  it('takes idleTimeoutMillis 0 as "due at once": the next run reaps the connection', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const pool = new Pool<Connection>({ create: () => connector.connect(), destroy: (c) => c.close(), validate: () => true, min: 0, max: 1, idleTimeoutMillis: 0 });
+      pool.release(await settled(clock, pool.acquire()));
+      await clock.sleep(999);
+      expect(pool.available).toBe(1);
+      await clock.sleep(1);
+      expect(pool.available).toBe(0);
+      expect(destroyedAt(connector)).toEqual([{ id: 1, at: 1000 }]);
+    });
+  });
+
+  it('counts a create in flight in `size`, which is why the adapter reports available + using', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const { h, adapter } = await adapterPool(connector, { minSize: 0, maxSize: 1, lifetimeMs: 100 });
+      const pending = adapter.acquire(h);
+      expect(h.pool.size).toBe(1);
+      expect(connector.liveIds()).toEqual([]);
+      expect(adapter.counters(h)).toEqual({ idle: 0, size: 0, waiting: 1 });
+      await settled(clock, pending);
+      expect(adapter.counters(h)).toEqual({ idle: 0, size: 1, waiting: 0 });
+    });
+  });
+
+  it('drain() polls every 100 ms while a connection is borrowed, and keeps the idle ones open', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const { h, adapter } = await adapterPool(connector, { minSize: 0, maxSize: 2, lifetimeMs: 60_000 });
+      const [a, b] = [await settled(clock, adapter.acquire(h)), await settled(clock, adapter.acquire(h))];
+      adapter.release(h, a);
+      let drained = false;
+      void h.pool.drain().then(() => (drained = true));
+      await expect(h.pool.acquire()).rejects.toThrow(/pool is draining/);
+      adapter.release(h, b);
+      await clock.settle();
+      expect({ drained, live: connector.liveIds() }).toEqual({ drained: false, live: [a.id, b.id] });
+      await clock.sleep(100);
+      expect(drained).toBe(true);
+      await settled(clock, h.pool.destroyAllNow());
+      expect(connector.liveIds()).toEqual([]);
+    });
+  });
+
+  it('the adapter: close waits for the last release; terminate closes borrowed ones too and refills nothing', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const { h, adapter } = await adapterPool(connector, { minSize: 2, maxSize: 3, lifetimeMs: 100 });
+      const conns = [await settled(clock, adapter.acquire(h)), await settled(clock, adapter.acquire(h)), await settled(clock, adapter.acquire(h))];
+      adapter.release(h, conns[0]!);
+      let closed = false;
+      void adapter.close(h).then(() => (closed = true));
+      await clock.settle();
+      expect(closed).toBe(false);
+      await settled(clock, adapter.terminate(h));
+      await clock.settle(() => closed);
+      expect({ closed, live: connector.liveIds(), opened: connector.events.filter((e) => e.type === 'create').length, timers: clock.pendingTimers() }).toEqual({ closed: true, live: [], opened: 3, timers: 0 });
+    });
+  });
+});
+
+async function onFakeClock(body: (clock: FakeVirtualClock, connector: Connector) => Promise<void>): Promise<void> {
+  const clock = installFakeClock();
+  try {
+    await body(clock, createPgMemConnector({ now: () => clock.now() }));
+  } finally {
+    clock.uninstall();
+  }
+}
+
+async function adapterPool(connector: Connector, config: PoolConfig): Promise<{ h: SequelizePoolHandle; adapter: PoolAdapter<SequelizePoolHandle, Connection> }> {
+  const adapter = sequelizePoolAdapter();
+  return { h: await adapter.create({ config, connector }), adapter };
+}
+
+/** Settles a pool call without moving time, or fails the test. */
+async function settled<T>(clock: FakeVirtualClock, call: T | Promise<T>): Promise<T> {
+  let outcome: { value: T } | { error: unknown } | null = null;
+  Promise.resolve(call).then(
+    (value) => (outcome = { value }),
+    (error: unknown) => (outcome = { error }),
+  );
+  const result = await clock.settle(() => outcome !== null);
+  if (!result.ok) throw new Error(`did not settle: ${result.reason}`);
+  const done = outcome as { value: T } | { error: unknown } | null;
+  if (done === null || 'error' in done) throw done === null ? new Error('did not settle') : done.error;
+  return done.value;
+}
+
+function destroyedAt(connector: Connector): { id: number; at: number }[] {
+  return connector.events.filter((e) => e.type === 'destroy').map((e) => ({ id: e.id, at: e.at }));
+}

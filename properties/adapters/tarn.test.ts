@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tarnAdapter, tarnSemantics } from '../../src/adapters/tarn.js';
+import type { PoolAdapter } from '../../src/adapters/types.js';
+import { uninstallAllClocks } from '../../src/clock/fake.js';
+import type { Semantics } from '../../src/model/semantics.js';
+import type { ViolationKind } from '../../src/model/violation.js';
+import { formatResult } from '../../src/report/text.js';
+import { check, runsFromEnv } from '../../src/runner/check.js';
+import { DefinitionError } from '../../src/runner/violation-error.js';
+import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
+
+afterEach(() => uninstallAllClocks());
+
+const declared = tarnSemantics();
+const withExpiry = (change: Partial<Semantics['expiry']>): Semantics => ({ ...declared, expiry: { ...declared.expiry, ...change } as Semantics['expiry'] });
+const declaring = (semantics: Semantics): PoolAdapter => tarnAdapter({ semantics }) as PoolAdapter;
+
+describe('tarn', () => {
+  it(`the declared semantics hold over ${runsFromEnv()} runs`, async () => {
+    const result = await check({ adapter: tarnAdapter() });
+    expect(result.passed, formatResult(result)).toBe(true);
+    expect(result.runs).toBe(runsFromEnv());
+  });
+
+  // Most drawn lifetimes are far from a 1000 ms interval; a shorter one puts more reaper runs
+  // inside the windows.
+  it(`the declared semantics hold with reapIntervalMillis 250 over ${runsFromEnv()} runs`, async () => {
+    const result = await check({ adapter: tarnAdapter({ reapIntervalMillis: 250 }) });
+    expect(result.passed, formatResult(result)).toBe(true);
+  });
+
+  it('rejects a reaper interval tarn would reject, before any run', () => {
+    expect(() => tarnAdapter({ reapIntervalMillis: 0 })).toThrow(DefinitionError);
+    expect(() => tarnAdapter({ reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms > 0/);
+  });
+});
+
+// A wrong declaration must fail, and say why. The seed keeps the suite deterministic.
+describe('tarn declared wrongly', () => {
+  it.each<[string, Semantics, ViolationKind, RegExp]>([
+    // The reaper runs once a second, so a connection outlives the instant a timer would close it.
+    ['a per-connection timer', { ...declared, expiry: { kind: 'timer' } }, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
+    ['a reaper twice as frequent', withExpiry({ intervalMs: 500 }), 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 500 ms/],
+    // The reaper keeps `min` connections, however long idle.
+    ['min ignored', { ...declared, min: 'ignored' }, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
+    // An acquire issued as a blocked loop wakes takes the idle connection before the overdue run.
+    ['a macrotask hand-off', { ...declared, handoff: 'macrotask' }, 'outlived', /outlived its \d+ ms lifetime/],
+    ['opening min on create', { ...declared, opensMinOnCreate: true }, 'unexpected-create', /creating the pool opened 0 connection\(s\); the declared semantics expect [1-9]/],
+    ['FIFO reuse', { ...declared, reuse: 'fifo' }, 'wrong-connection', /acquire should reuse #\d+ \(FIFO\), got #\d+/],
+    // `destroy()` keeps idle connections open until the last one in use is released.
+    ['a close that takes idle connections at once', { ...declared, gracefulClose: 'idle-at-once' }, 'close-incomplete', /was still open at \d+ ms, \d+ ms after the pool was closed/],
+  ])('%s fails', async (_name, semantics, kind, message) => {
+    const result = await check({ adapter: declaring(semantics), seed: 2026 });
+    expect(result.passed, formatResult(result)).toBe(false);
+    expect(result.failure?.violation.kind, formatResult(result)).toBe(kind);
+    expect(result.failure?.violation.message, formatResult(result)).toMatch(message);
+  });
+
+  // `>=`: a run exactly at release + lifetime takes the connection. Only a run that lands on that
+  // millisecond tells `>` from `>=`, so the lifetimes are whole reaper intervals: a connection
+  // released as the reaper starts, or at a run, is then due exactly at a later run.
+  it('a strict comparison fails', async () => {
+    const wholeIntervals = fc.record({ minSize: fc.constant(0), maxSize: fc.constant(1), lifetimeMs: fc.integer({ min: 1, max: 5 }).map((k) => k * 1000) });
+    const result = await check({ adapter: declaring(withExpiry({ compare: '>' })), configs: wholeIntervals, seed: 2026 });
+    expect(result.passed, formatResult(result)).toBe(false);
+    expect(result.failure?.violation.kind, formatResult(result)).toBe('expired-early');
+    expect(result.failure?.violation.message, formatResult(result)).toMatch(/was destroyed 1 ms early: at \d+000 ms, not before \d+001 ms.*idle time > lifetime/);
+  });
+});
+
+describe('seed scenario on tarn', () => {
+  // The reaper starts with the first acquire (t = 0) and runs at t = 1, 2, 3 ... s. At t = 5 s the
+  // idle time equals the 5000 ms lifetime, which `>=` reaps. Blocked, the one overdue run fires
+  // as the loop wakes and takes both.
+  it('with the default 1000 ms reaper: idle 2 until t = 5 s, 0 from the run at t = 5 s', async () => {
+    const table = await runSeedScenario(tarnAdapter());
+    expect(table.failure, formatSeedTable(table)).toBeNull();
+    expect(formatSeedTable(table)).toBe(
+      [
+        'tarn: idle size after 2 connections were released at t = 0 (minSize 0, maxSize 10, lifetime 5000 ms)',
+        't (s)                 0  1  2  3  4  5  6  7  8  9  10',
+        'await sleep(1000)     2  2  2  2  2  0  0  0  0  0   0',
+        'blocking sleep(1000)  2  2  2  2  2  2  2  2  2  2   2',
+        'after the loop wakes                                 0',
+      ].join('\n'),
+    );
+  });
+
+  // Runs at t = 3 s and 6 s: the first one after the lifetime is at 6 s, one second late.
+  it('with a 3000 ms reaper: idle 2 until the first run after t = 5 s, at t = 6 s', async () => {
+    const table = await runSeedScenario(tarnAdapter({ reapIntervalMillis: 3000 }));
+    expect(table.failure, formatSeedTable(table)).toBeNull();
+    expect(table.async, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
+    expect(table.blocked, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
+    expect(table.afterWake, formatSeedTable(table)).toBe(0);
+  });
+});

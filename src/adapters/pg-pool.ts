@@ -1,0 +1,122 @@
+import Pool from 'pg-pool';
+import { connectorClientClass, type ConnectorClient } from '../connectors/pgmem-client.js';
+import type { Semantics } from '../model/semantics.js';
+import type { PoolAdapter } from './types.js';
+
+/*
+ * Line numbers cite node_modules/pg-pool/index.js, version 3.14.0.
+ */
+
+/**
+ * pg-pool's idle expiry, as data.
+ */
+export const pgPoolSemantics: Semantics = {
+  // `_release` arms one `setTimeout(..., idleTimeoutMillis)` per released client (index.js:410),
+  // removed from the idle list and cleared when the client is taken again (index.js:158-159).
+  expiry: { kind: 'timer' },
+  // Only `_release` arms it (index.js:409-415). A new client goes straight to the caller that asked
+  // for it (`_afterConnect` → `_acquireClient`, index.js:331); none is ever created idle.
+  armsOn: 'release',
+  // The timer fires only if `_isAboveMin()` (`_clients.length > min`, index.js:123-125) still holds
+  // (index.js:411); otherwise the client stays idle, without a timer, until it is next taken. pg-pool
+  // also skips arming when it is not above min at release (index.js:409); that is the same outcome,
+  // since the pool cannot grow while a client is idle: `connect` queues for an idle client rather
+  // than opening one (index.js:200-208). Nothing reopens clients up to min.
+  min: 'floor',
+  // Released clients are pushed (index.js:427) and taken with `pop` (index.js:158).
+  reuse: 'lifo',
+  // `connect` with an idle client queues the request and serves it on `process.nextTick`
+  // (index.js:202-203), which runs before any timer that came due while the loop was blocked.
+  handoff: 'microtask',
+  // `idleTimeoutMillis` 0 is kept (only `undefined` gets the 10 000 ms default, index.js:98-100)
+  // and is falsy, so no idle timer is ever armed (index.js:409).
+  zeroLifetime: 'disables',
+  // The constructor opens nothing (index.js:67-109), and `min` is read only by `_isAboveMin`.
+  opensMinOnCreate: false,
+};
+
+/** A pg-pool client as pool.connect() hands it out: `release` is attached by the pool (index.js:342). */
+export type PgPoolClient = ConnectorClient & { release(error?: Error | boolean): void };
+
+/** What the adapter drives of a pg-pool Pool. */
+interface PgPool {
+  connect(): Promise<PgPoolClient>;
+  end(): Promise<void>;
+  readonly idleCount: number;
+  readonly totalCount: number;
+  readonly waitingCount: number;
+}
+
+/**
+ * The pool, with the clients it has lent out, since pg-pool exposes no list of them and terminate
+ * must destroy them.
+ */
+export interface PgPoolHandle {
+  readonly pool: PgPool;
+  readonly lent: Set<PgPoolClient>;
+  ending: Promise<void> | null;
+}
+
+export interface PgPoolAdapterOptions {
+  readonly name?: string;
+  /** Overrides the declared semantics, to show that a wrong declaration fails. */
+  readonly semantics?: Semantics;
+}
+
+/**
+ * pg-pool over the run's connector: maxSize → `max`, minSize → `min`, lifetime →
+ * `idleTimeoutMillis`.
+ *
+ * @example
+ * const result = await check({ adapter: pgPoolAdapter() });
+ */
+export function pgPoolAdapter(options: PgPoolAdapterOptions = {}): PoolAdapter<PgPoolHandle, PgPoolClient> {
+  return {
+    name: options.name ?? 'pg-pool',
+    semantics: options.semantics ?? pgPoolSemantics,
+    create: ({ config, connector }) => {
+      // @types/pg-pool wants a constructor of pg.Client; pg-pool itself needs only what
+      // connectorClientClass provides (see there), so the pool is typed here by what poolcheck uses.
+      const pool = new Pool({
+        Client: connectorClientClass(connector) as never,
+        max: config.maxSize,
+        min: config.minSize,
+        idleTimeoutMillis: config.lifetimeMs,
+      }) as unknown as PgPool;
+      return Promise.resolve({ pool, lent: new Set(), ending: null });
+    },
+    acquire: async (handle) => {
+      const client = await handle.pool.connect();
+      handle.lent.add(client);
+      return client;
+    },
+    release: (handle, client) => {
+      handle.lent.delete(client);
+      client.release();
+    },
+    query: (_handle, client, sql) => client.query(sql),
+    connectionId: (client) => client.poolcheckId,
+    counters: ({ pool }) => ({ idle: pool.idleCount, size: pool.totalCount, waiting: pool.waitingCount }),
+    // `end` destroys the idle clients at once and each lent one as it is released, and resolves when
+    // none is left (index.js:133-144, 392-397). It does not settle requests still queued for a
+    // client: they wait forever (index.js:133-145 never looks at `_pendingQueue`).
+    close: (handle) => end(handle),
+    // pg-pool has no terminate. The nearest a user can do is `end()` and then release every lent
+    // client with an error, which pg-pool documents as destroying it instead of keeping it
+    // (index.js:392-397); the last one to go resolves `end`.
+    terminate: async (handle) => {
+      const ending = end(handle);
+      for (const client of [...handle.lent]) {
+        handle.lent.delete(client);
+        client.release(new Error('poolcheck terminate: destroy this client'));
+      }
+      await ending;
+    },
+  };
+}
+
+/** Ends the pool once; a second caller (terminate during a close) waits on the same end. */
+function end(handle: PgPoolHandle): Promise<void> {
+  handle.ending ??= handle.pool.end();
+  return handle.ending;
+}

@@ -1,0 +1,163 @@
+import { Pool } from 'sequelize-pool';
+import type { Connection } from '../connectors/types.js';
+import type { Semantics } from '../model/semantics.js';
+import { DefinitionError } from '../runner/violation-error.js';
+import type { PoolAdapter } from './types.js';
+
+/*
+ * Line numbers below refer to node_modules/sequelize-pool/lib/Pool.js, version 8.0.1.
+ */
+
+/** sequelize-pool's own default for `reapIntervalMillis` (Pool.js:38). */
+export const SEQUELIZE_POOL_REAP_INTERVAL_MS = 1000;
+
+/**
+ * The largest delay `setTimeout` honours; a longer one fires after 1 ms. sequelize-pool arms an
+ * acquire timeout for every acquire (Pool.js:196, default 30 s), which would reject a waiting
+ * acquire after 30 s of virtual time; the own pool waits forever, so poolcheck asks for the
+ * longest wait a timer can express. It is cleared when the acquire settles (Deferred.js).
+ */
+const NO_ACQUIRE_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** sequelize-pool's expiry semantics, each field read from its source. */
+export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_INTERVAL_MS): Semantics {
+  return {
+    expiry: {
+      kind: 'reaper',
+      // One `setTimeout(_removeIdle, reapIntervalMillis)` at a time (Pool.js:103-110).
+      intervalMs: reapIntervalMillis,
+      // `_scheduleRemoveIdle` is called only when a connection becomes idle (Pool.js:171) and by a
+      // run that leaves something idle (Pool.js:95-97); a run that leaves nothing idle ends the
+      // chain, and the next idle connection starts a new one, one interval later.
+      startsOn: 'while-idle',
+      // `timeout = Date.now() + idleTimeoutMillis` on becoming idle (Pool.js:167), destroyed when
+      // `now >= timeout` (Pool.js:88): reaching the lifetime is enough.
+      compare: '>=',
+      // A run destroys every expired connection down to the floor (`maxRemovable`, Pool.js:83-86);
+      // there is no fixed per-run cap.
+      maxPerRun: null,
+    },
+    // The idle clock is set in `_addResourceToAvailableObjects` (Pool.js:163-167), reached from
+    // release (Pool.js:225) and from a create that no acquire is waiting for (Pool.js:147).
+    armsOn: 'release-and-create',
+    // `maxRemovable = this.size - this.minSize` (Pool.js:83): a run never takes the pool below min,
+    // and a connection it kept is looked at again on the next run. `_ensureMinimum` refills only
+    // after a destroy that left size below min (Pool.js:235, 245), which the reaper never does.
+    min: 'floor',
+    // Release pushes onto `_availableObjects` (Pool.js:169); `_dispense` takes the last and pops
+    // it (Pool.js:120-126).
+    reuse: 'lifo',
+    // `acquire()` calls `_dispense()` synchronously (Pool.js:200), which pops an idle connection
+    // before returning (Pool.js:126): an acquire issued as a blocked loop wakes takes it before
+    // the overdue reap runs. Only the promise resolution is deferred, as a microtask.
+    handoff: 'microtask',
+    // `defaultTo` replaces only null, undefined and NaN (helpers/defaultTo.js), so 0 is kept and
+    // every idle connection is due at once: 0 means "reap at the next run", neither disabled nor
+    // rejected. poolcheck cannot declare that yet, so this adapter refuses 0 (see `create`).
+    zeroLifetime: 'rejected',
+    // The constructor opens nothing (Pool.js:8-48); `_ensureMinimum` runs only after a destroy.
+    opensMinOnCreate: false,
+    // `drain()` keeps every idle connection until the last borrowed one is back
+    // (`available !== _count`, Pool.js:264), then `destroyAllNow()` closes them together.
+    gracefulClose: 'after-last-release',
+  };
+}
+
+/** A sequelize-pool and the connections this adapter lent out of it. */
+export interface SequelizePoolHandle {
+  readonly pool: Pool<Connection>;
+  /**
+   * Connections acquired and not yet released. sequelize-pool keeps them in a protected
+   * `_inUseObjects`; terminate needs them, and close waits until none is left.
+   */
+  readonly borrowed: Set<Connection>;
+  /** Set while a close waits for the last borrowed connection to come back. */
+  allReturned: (() => void) | null;
+}
+
+export interface SequelizePoolAdapterOptions {
+  readonly name?: string;
+  /** Overrides the declared semantics, to show that a wrong declaration fails. */
+  readonly semantics?: Semantics;
+  /** How often the reaper runs. Default 1000 ms, sequelize-pool's own default. */
+  readonly reapIntervalMillis?: number;
+}
+
+/**
+ * sequelize-pool 8 (a periodic reaper) over poolcheck's connector.
+ *
+ * @example
+ * const result = await check({ adapter: sequelizePoolAdapter({ reapIntervalMillis: 500 }) });
+ */
+export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions = {}): PoolAdapter<SequelizePoolHandle, Connection> {
+  const reapIntervalMillis = options.reapIntervalMillis ?? SEQUELIZE_POOL_REAP_INTERVAL_MS;
+  if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis < 1) {
+    throw new DefinitionError(`poolcheck sequelize-pool adapter: reapIntervalMillis must be a whole number of ms >= 1, got ${String(reapIntervalMillis)}`);
+  }
+  return {
+    name: options.name ?? 'sequelize-pool',
+    semantics: options.semantics ?? sequelizePoolSemantics(reapIntervalMillis),
+    create: async ({ config, connector }) => {
+      if (config.lifetimeMs === 0) {
+        throw new DefinitionError('poolcheck sequelize-pool adapter: a lifetime of 0 is refused; sequelize-pool takes idleTimeoutMillis 0 as "reap at the next run", which poolcheck cannot declare yet');
+      }
+      const pool = new Pool<Connection>({
+        name: 'poolcheck',
+        create: () => connector.connect(),
+        destroy: (conn) => conn.close(),
+        validate: () => true,
+        min: config.minSize,
+        max: config.maxSize,
+        idleTimeoutMillis: config.lifetimeMs,
+        reapIntervalMillis,
+        acquireTimeoutMillis: NO_ACQUIRE_TIMEOUT_MS,
+      });
+      return { pool, borrowed: new Set<Connection>(), allReturned: null };
+    },
+    acquire: async (h) => {
+      const conn = await h.pool.acquire();
+      h.borrowed.add(conn);
+      return conn;
+    },
+    release: (h, conn) => {
+      h.pool.release(conn);
+      h.borrowed.delete(conn);
+      if (h.borrowed.size === 0) h.allReturned?.();
+    },
+    query: (_h, conn, sql) => conn.query(sql),
+    connectionId: (conn) => conn.id,
+    counters: (h) => ({
+      idle: h.pool.available,
+      // `size` counts a create still in flight (`_count += 1` before `create()`, Pool.js:136);
+      // poolcheck's size is connections open, which is what `available + using` counts.
+      size: h.pool.available + h.pool.using,
+      waiting: h.pool.waiting,
+    }),
+    close: async (h) => {
+      // sequelize-pool's graceful close is `drain().then(() => destroyAllNow())`. drain() waits
+      // for borrowed connections, but by polling every 100 ms (Pool.js:264-268), so it resolves
+      // up to 100 ms after the last release and needs time to pass, while poolcheck settles a
+      // close without moving time (and would find the poll timer left pending). So the adapter waits for
+      // the last release itself; drain() then finds nothing borrowed and resolves at once,
+      // leaving no poll timer behind.
+      if (h.borrowed.size > 0) await new Promise<void>((resolve) => (h.allReturned = resolve));
+      h.allReturned = null;
+      await h.pool.drain();
+      // Clears the reap timer, then destroys every idle connection (Pool.js:274-292).
+      await h.pool.destroyAllNow();
+    },
+    terminate: async (h) => {
+      // destroyAllNow() destroys only idle connections, and without drain() each destroy would
+      // refill to min (`_ensureMinimum`, Pool.js:245). So: destroy the borrowed ones through the
+      // public destroy(), which takes them out of use and lowers the count synchronously; then
+      // drain(), which with nothing borrowed resolves at once and stops refills and hand-offs;
+      // then destroyAllNow() for the idle ones and the reap timer.
+      const closing = [...h.borrowed].map((conn) => h.pool.destroy(conn));
+      h.borrowed.clear();
+      h.allReturned?.();
+      await h.pool.drain();
+      await h.pool.destroyAllNow();
+      await Promise.all(closing);
+    },
+  };
+}

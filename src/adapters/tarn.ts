@@ -1,0 +1,136 @@
+import { Pool } from 'tarn';
+import type { Connection } from '../connectors/types.js';
+import type { Semantics } from '../model/semantics.js';
+import { DefinitionError } from '../runner/violation-error.js';
+import type { PoolAdapter } from './types.js';
+
+/** tarn's own default for `reapIntervalMillis` (`opt.reapIntervalMillis || 1000`, Pool.js). */
+export const TARN_DEFAULT_REAP_INTERVAL_MS = 1000;
+
+export interface TarnAdapterOptions {
+  readonly name?: string;
+  /** Overrides the declared semantics, to show that a wrong declaration fails. */
+  readonly semantics?: Semantics;
+  /** tarn's `reapIntervalMillis`, and the declared reaper interval. Default 1000, as tarn. */
+  readonly reapIntervalMillis?: number;
+}
+
+/**
+ * What tarn 3.1 promises, read from `node_modules/tarn/dist/Pool.js` (and `Resource.js`), for a
+ * given reaper interval. Each field cites the code it comes from.
+ */
+export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS): Semantics {
+  return {
+    expiry: {
+      kind: 'reaper',
+      // `_startReaping`: `setInterval(() => this.check(), this.reapIntervalMillis)`.
+      intervalMs: reapIntervalMillis,
+      // `_startReaping` has one call site: `_doAcquire`, once a resource passed validation and
+      // just before the acquire resolves. `check()` stops the interval when the pool is empty
+      // (`isEmpty()`: nothing free, used or pending) and the next acquire starts it again, so it
+      // runs whenever a connection exists.
+      startsOn: 'first-acquire',
+      // `check()`: `duration(timestamp, free.timestamp) >= this.idleTimeoutMillis`.
+      compare: '>=',
+      // `check()` walks the whole free list; only the min floor caps how many go.
+      maxPerRun: null,
+    },
+    // `Resource`'s constructor stamps `timestamp = now()`. `release()` stamps it through
+    // `used.resolve()`, which returns a new Resource; `_create()` pushes `new Resource(resource)`
+    // onto the free list, so a connection created and never lent (its acquire was served by a
+    // release meanwhile) is idle from its creation.
+    armsOn: 'release-and-create',
+    // `check()`: `maxDestroy = free.length - (min - used.length)`, so a run never takes the pool
+    // below `min`; it walks the free list from the front (the longest idle first) and keeps the
+    // rest, which a later run may take. Nothing refills: tarn 3 has no code that opens
+    // connections except for a pending acquire (`_shouldCreateMoreResources`).
+    min: 'floor',
+    // `_doAcquire`: `this.free.pop()`, while `release()` and `_create()` push.
+    reuse: 'lifo',
+    // `acquire()` calls `_tryAcquireOrCreate()` synchronously, and `_doAcquire` moves the free
+    // resource to `used` before returning (only the promise resolves later). An acquire issued as
+    // a blocked loop wakes has its connection before the overdue reaper interval runs.
+    handoff: 'microtask',
+    // The constructor: `checkOptionalTime(opt.idleTimeoutMillis)` requires an integer `> 0` and
+    // throws `Tarn: invalid opt.idleTimeoutMillis 0`.
+    zeroLifetime: 'rejected',
+    // The constructor opens nothing; connections are created only for pending acquires.
+    opensMinOnCreate: false,
+    // `destroy()` waits for every used resource to be released, then destroys the free ones
+    // together: a connection idle when the close began stays open until the last release.
+    gracefulClose: 'after-last-release',
+  };
+}
+
+/**
+ * A tarn pool and the connections it has lent out. tarn cannot close connections in use, so
+ * terminate hands them back before destroying the pool; the adapter keeps its own record of them
+ * rather than reading tarn's `used` list.
+ */
+export interface TarnPool {
+  readonly pool: Pool<Connection>;
+  readonly lent: Set<Connection>;
+}
+
+/**
+ * tarn (`Pool` from the `tarn` package) over any poolcheck connector. `config.lifetimeMs` is
+ * tarn's `idleTimeoutMillis`; every other timeout keeps tarn's default.
+ *
+ * - **close** is `pool.destroy()`, which waits for every used resource to be released, then aborts
+ *   pending acquires and destroys the free resources. It keeps idle connections open until the
+ *   last one in use comes back.
+ * - **terminate**: tarn has no immediate shutdown, so it is `destroy()` with every lent
+ *   connection released into the destroyed pool at once, which then destroys them all together.
+ *
+ * @example
+ * const result = await check({ adapter: tarnAdapter({ reapIntervalMillis: 250 }) });
+ */
+export function tarnAdapter(options: TarnAdapterOptions = {}): PoolAdapter<TarnPool, Connection> {
+  const reapIntervalMillis = options.reapIntervalMillis ?? TARN_DEFAULT_REAP_INTERVAL_MS;
+  if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis <= 0) {
+    throw new DefinitionError(`poolcheck tarn adapter: reapIntervalMillis must be a whole number of ms > 0, as tarn requires; got ${String(reapIntervalMillis)}`);
+  }
+  return {
+    name: options.name ?? (options.reapIntervalMillis === undefined ? 'tarn' : `tarn (reap every ${reapIntervalMillis} ms)`),
+    semantics: options.semantics ?? tarnSemantics(reapIntervalMillis),
+    create: ({ config, connector }) =>
+      Promise.resolve({
+        pool: new Pool<Connection>({
+          create: () => connector.connect(),
+          destroy: (conn) => conn.close(),
+          min: config.minSize,
+          max: config.maxSize,
+          idleTimeoutMillis: config.lifetimeMs,
+          reapIntervalMillis,
+        }),
+        lent: new Set<Connection>(),
+      }),
+    acquire: async (p) => {
+      const conn = await p.pool.acquire().promise;
+      p.lent.add(conn);
+      return conn;
+    },
+    release: (p, conn) => {
+      p.lent.delete(conn);
+      if (!p.pool.release(conn)) {
+        throw new Error(`poolcheck tarn adapter: tarn refused to release connection #${conn.id}: it is not among the pool's used resources`);
+      }
+    },
+    query: (_p, conn, sql) => conn.query(sql),
+    connectionId: (conn) => conn.id,
+    // Open connections: free and used (a resource in validation is already in `used`). A pending
+    // create is not open yet, and the connector has not logged it.
+    counters: (p) => ({ idle: p.pool.numFree(), size: p.pool.numFree() + p.pool.numUsed(), waiting: p.pool.numPendingAcquires() }),
+    close: async (p) => {
+      await p.pool.destroy();
+    },
+    terminate: async (p) => {
+      const destroyed = p.pool.destroy();
+      // Released into a destroyed pool, a resource is only moved to the free list
+      // (`_tryAcquireOrCreate` returns at once), where `destroy()` closes it with the rest.
+      for (const conn of p.lent) p.pool.release(conn);
+      p.lent.clear();
+      await destroyed;
+    },
+  };
+}
