@@ -195,6 +195,11 @@ describe('reference model: periodic reaper', () => {
     expect(windowOf(s, s.conns[0]!)).toMatchObject({ from: 5000, to: 8000 });
   });
 
+  it('after a block, a capped reaper runs once on waking and needs its later runs for the rest', () => {
+    const s = blocked(useOnce(initialState({ ...config, maxSize: 4, lifetimeMs: 1000 }, reaper({ maxPerRun: 3 })), 1), 3001);
+    expect(windowOf(s, s.conns[0]!)).toMatchObject({ from: 1000, to: 4001 });
+  });
+
   it('accepts a destruction anywhere in the window and reports one outside it', () => {
     const s = slept(useOnce(initialState(config, reaper()), 1), 7000);
     expect(reconcile(s, [{ id: 1, at: 5700 }]).violations).toEqual([]);

@@ -39,10 +39,12 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   // `>` needs the idle time past the lifetime: with whole milliseconds, one more.
   const eligible = Math.max(expiry.compare === '>' ? due + 1 : due, state.reaperStartedAt);
   // A run comes at most one interval after the connection is eligible; a run that caps how many
-  // it looks at may need one run per `maxPerRun` idle connections; a run that came due while the
-  // loop was blocked happens when it wakes; a floor that kept the connection defers it a run.
+  // it looks at may need one run per `maxPerRun` idle connections; runs that came due while the
+  // loop was blocked happen once, when it wakes, and the rest follow one interval apart; a floor
+  // that kept the connection defers it a run.
   const runs = expiry.maxPerRun === null ? 1 : Math.ceil(state.config.maxSize / expiry.maxPerRun);
-  const last = Math.max(eligible + runs * expiry.intervalMs, state.awakeSince, conn.keptAt === null ? -Infinity : conn.keptAt + expiry.intervalMs);
+  const afterWake = state.awakeSince + (runs - 1) * expiry.intervalMs;
+  const last = Math.max(eligible + runs * expiry.intervalMs, afterWake, conn.keptAt === null ? -Infinity : conn.keptAt + expiry.intervalMs);
   const cap = expiry.maxPerRun === null ? '' : `, at most ${expiry.maxPerRun} per run`;
   return { from: eligible, to: last, cause: 'expiry', reason: `reaper every ${expiry.intervalMs} ms, idle time ${expiry.compare} lifetime${cap}` };
 }
