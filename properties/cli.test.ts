@@ -65,7 +65,7 @@ describe('poolcheck check', () => {
   });
 
   it.each([
-    [['check', '--adapter', 'nope'], /unknown adapter 'nope'; built-in adapters are own, own-floor/],
+    [['check', '--adapter', 'nope'], /unknown adapter 'nope'; built-in adapters are own, own-floor, pg-pool, generic-pool, tarn, sequelize-pool/],
     [['scenario', 'other'], /unknown scenario 'other'; the one scenario is `seed`/],
     [['check', '--runs', 'many'], /--runs takes a whole number >= 1, got 'many'/],
     [['check', '--path', '1:2'], /--path replays a failure only with the --seed/],

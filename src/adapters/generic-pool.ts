@@ -1,0 +1,192 @@
+import { createPool, type Pool } from 'generic-pool';
+import type { Connection } from '../connectors/types.js';
+import type { Semantics } from '../model/semantics.js';
+import { DefinitionError } from '../runner/violation-error.js';
+import type { PoolAdapter } from './types.js';
+
+/*
+ * Citations name files and functions in node_modules/generic-pool/lib/, version 3.9.0.
+ */
+
+/**
+ * The evictor interval the adapter uses unless told otherwise. generic-pool's own default is 0,
+ * which never evicts (`_scheduleEvictorRun` schedules nothing unless
+ * `evictionRunIntervalMillis > 0`), so an idle timeout there does nothing; poolcheck checks the
+ * pool with eviction on. One second is a common production choice, makes the seed scenario's
+ * 5 s lifetime come out in whole seconds, and costs one timer per virtual second of a run.
+ */
+export const GENERIC_POOL_EVICTION_INTERVAL_MS = 1000;
+
+/** generic-pool's default `numTestsPerEvictionRun` (PoolDefaults.js). */
+export const GENERIC_POOL_TESTS_PER_RUN = 3;
+
+export interface GenericPoolAdapterOptions {
+  readonly name?: string;
+  /** Overrides the declared semantics, to show that a wrong declaration fails. */
+  readonly semantics?: Semantics;
+  /**
+   * generic-pool's `evictionRunIntervalMillis`. Default 1000. 0 turns eviction off, as in
+   * generic-pool: idle connections then never expire, which no semantics can declare (a reaper's
+   * interval is at least 1 ms), so the adapter declares what its users expect, the 1000 ms
+   * evictor, and the check fails with `outlived`: the idle timeout does nothing.
+   */
+  readonly evictionRunIntervalMillis?: number;
+  /** generic-pool's `numTestsPerEvictionRun`. Default 3, as generic-pool. */
+  readonly numTestsPerEvictionRun?: number;
+}
+
+/**
+ * What generic-pool 3.9 promises with eviction on, for a given evictor interval and number of
+ * tests per run. Each field cites the code it comes from.
+ */
+export function genericPoolSemantics(
+  evictionRunIntervalMillis = GENERIC_POOL_EVICTION_INTERVAL_MS,
+  numTestsPerEvictionRun = GENERIC_POOL_TESTS_PER_RUN,
+): Semantics {
+  return {
+    expiry: {
+      kind: 'reaper',
+      // Pool.js `_scheduleEvictorRun`: `setTimeout(() => { this._evict(); this._scheduleEvictorRun(); },
+      // evictionRunIntervalMillis)`, a chain of timeouts, each armed when the previous run ends.
+      intervalMs: evictionRunIntervalMillis,
+      // `start()` calls `_scheduleEvictorRun`, and the constructor calls `start()` when `autostart`
+      // is true (the default, PoolDefaults.js); the chain only stops in `drain()`.
+      startsOn: 'pool-creation',
+      // DefaultEvictor.js: `if (config.idleTimeoutMillis < idleTime) return true`, with
+      // `idleTime = Date.now() - pooledResource.lastIdleTime`: the idle time must exceed it.
+      compare: '>',
+      // `_evict` tests `Math.min(numTestsPerEvictionRun, available)` resources per run, resuming
+      // after the node the previous run's `_evictionIterator` stopped on (from the head again once
+      // that node was evicted or lent), so a run may test fresh connections and leave an expired
+      // one for a later run. It caps tests, not destructions; either way every idle connection is
+      // tested within ceil(max / numTestsPerEvictionRun) runs, the window the model allows.
+      maxPerRun: numTestsPerEvictionRun,
+    },
+    // `_addPooledResourceToAvailableObjects` calls `pooledResource.idle()`, which sets
+    // `lastIdleTime = Date.now()` (PooledResource.js). `release()` and `_createResource()` both
+    // go through it, so a connection opened for the min and never lent expires too.
+    armsOn: 'release-and-create',
+    // The evictor passes `min` only to `softIdleTimeoutMillis` (off by default); the
+    // `idleTimeoutMillis` test ignores it. Every `_destroy()` then calls `_ensureMinimum()`, which
+    // creates `min - _count` new resources unless the pool is draining.
+    min: 'floor-refill',
+    // `fifo` defaults to true (PoolDefaults.js): `_addPooledResourceToAvailableObjects` pushes to
+    // the end of the available deque and `_dispatchResource` shifts from the front, the longest idle.
+    reuse: 'fifo',
+    // `acquire()` enqueues the request and calls `_dispense()` synchronously, which shifts an
+    // available resource, allocates it and resolves the request in the same call: the connection
+    // is off the available list before any overdue evictor timeout runs.
+    handoff: 'microtask',
+    // PoolOptions.js: `idleTimeoutMillis = opts.idleTimeoutMillis || 30000`, so 0 is read as unset
+    // and becomes 30 s. That neither disables expiry nor expires at once; the adapter refuses a
+    // lifetime of 0 (see `create`), so the harness never draws one.
+    zeroLifetime: 'rejected',
+    // The constructor's `start()` (autostart) calls `_ensureMinimum()`, creating `min` resources.
+    opensMinOnCreate: true,
+    // The adapter's close is `drain().then(() => clear())`. `drain()` resolves only after
+    // `__allResourcesReturned()` (every loan's promise) and touches no idle resource; a release
+    // meanwhile just puts the resource back on the available list (`release()`). `clear()` then
+    // destroys every available resource together.
+    gracefulClose: 'after-last-release',
+  };
+}
+
+/**
+ * A generic-pool pool and the connections it has lent out. generic-pool exposes no list of them
+ * (`_resourceLoans` is private) and terminate must destroy them, so the adapter keeps its own.
+ */
+export interface GenericPoolHandle {
+  readonly pool: Pool<Connection>;
+  readonly lent: Set<Connection>;
+}
+
+/**
+ * generic-pool (`createPool`) over the run's connector, with the idle evictor on:
+ * maxSize → `max`, minSize → `min`, lifetime → `idleTimeoutMillis`; the evictor runs every
+ * `evictionRunIntervalMillis` (default 1000 ms, since generic-pool's own default of 0 never
+ * evicts) and tests `numTestsPerEvictionRun` idle connections per run.
+ *
+ * - **close** is generic-pool's documented shutdown, `drain().then(() => clear())`. `drain()`
+ *   refuses new acquires and waits for every lent connection to be returned; only then does
+ *   `clear()` destroy the idle ones. Until the last one is back, idle connections stay open.
+ * - **terminate**: generic-pool has no immediate shutdown. The nearest is `drain()` (so nothing
+ *   refills the min and the evictor chain ends), `destroy()` of every lent connection, then
+ *   `clear()` of the idle ones, all at once.
+ *
+ * @example
+ * const result = await check({ adapter: genericPoolAdapter({ evictionRunIntervalMillis: 250 }) });
+ */
+export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): PoolAdapter<GenericPoolHandle, Connection> {
+  const interval = options.evictionRunIntervalMillis ?? GENERIC_POOL_EVICTION_INTERVAL_MS;
+  const tests = options.numTestsPerEvictionRun ?? GENERIC_POOL_TESTS_PER_RUN;
+  if (!Number.isSafeInteger(interval) || interval < 0) {
+    throw new DefinitionError(`poolcheck generic-pool adapter: evictionRunIntervalMillis must be a whole number of ms >= 0 (0 turns eviction off); got ${String(interval)}`);
+  }
+  if (!Number.isSafeInteger(tests) || tests < 1) {
+    throw new DefinitionError(`poolcheck generic-pool adapter: numTestsPerEvictionRun must be a whole number >= 1; got ${String(tests)}`);
+  }
+  const name = options.name ?? (interval === 0 ? 'generic-pool (eviction off)' : interval === GENERIC_POOL_EVICTION_INTERVAL_MS ? 'generic-pool' : `generic-pool (evict every ${interval} ms)`);
+  return {
+    name,
+    semantics: options.semantics ?? genericPoolSemantics(interval === 0 ? GENERIC_POOL_EVICTION_INTERVAL_MS : interval, tests),
+    create: async ({ config, connector }) => {
+      if (config.lifetimeMs === 0) {
+        throw new Error('poolcheck generic-pool adapter: a lifetime of 0 is refused: generic-pool reads idleTimeoutMillis 0 as unset and uses its 30000 ms default (PoolOptions.js)');
+      }
+      // The connections `start()` opens for the min, so create resolves once they are open.
+      const opening: Promise<Connection>[] = [];
+      let starting = true;
+      const pool = createPool<Connection>(
+        {
+          create: () => {
+            const conn = connector.connect();
+            if (starting) opening.push(conn);
+            return conn;
+          },
+          destroy: (conn) => conn.close(),
+        },
+        {
+          max: config.maxSize,
+          min: config.minSize,
+          idleTimeoutMillis: config.lifetimeMs,
+          evictionRunIntervalMillis: interval,
+          numTestsPerEvictionRun: tests,
+        },
+      );
+      starting = false;
+      await Promise.all(opening);
+      return { pool, lent: new Set<Connection>() };
+    },
+    acquire: async (handle) => {
+      const conn = await handle.pool.acquire();
+      handle.lent.add(conn);
+      return conn;
+    },
+    release: async (handle, conn) => {
+      handle.lent.delete(conn);
+      await handle.pool.release(conn);
+    },
+    query: (_handle, conn, sql) => conn.query(sql),
+    connectionId: (conn) => conn.id,
+    // `size` counts created resources and creates in flight (`_count`); the harness reads it once
+    // every create has settled. `available` is the length of `_availableObjects`, which `clear()`
+    // never empties: it destroys each resource (dropping it from `_allObjects`, hence from `size`)
+    // but leaves it in the deque, so after close `available` still counts destroyed connections.
+    // Idle is therefore read as the available ones that still exist, `size - borrowed` at most;
+    // while the pool is open and settled the two agree. properties/adapters/generic-pool.test.ts
+    // shows the raw `available` failing the check after close.
+    counters: ({ pool }) => ({ idle: Math.min(pool.available, pool.size - pool.borrowed), size: pool.size, waiting: pool.pending }),
+    close: ({ pool }) => pool.drain().then(() => pool.clear()),
+    terminate: async (handle) => {
+      const { pool, lent } = handle;
+      // `drain()` first: it sets `_draining`, so the `_ensureMinimum()` inside each `_destroy()`
+      // opens nothing, and it deschedules the evictor once every loan is resolved.
+      const drained = pool.drain();
+      const destroyed = [...lent].map((conn) => pool.destroy(conn));
+      lent.clear();
+      await Promise.all(destroyed);
+      await pool.clear();
+      await drained;
+    },
+  };
+}
