@@ -18,3 +18,13 @@ export const BUILT_IN_ADAPTERS: Readonly<Record<string, () => PoolAdapter>> = {
 export function builtInAdapterNames(): string[] {
   return Object.keys(BUILT_IN_ADAPTERS);
 }
+
+/**
+ * Settings users trip over, shown by `poolcheck scenario seed --all` beside the defaults above:
+ * generic-pool's own default turns eviction off, and a reaper can expire a connection up to one
+ * interval late. Scenario only: they are not properties to pass.
+ */
+export const SCENARIO_VARIANTS: Readonly<Record<string, () => PoolAdapter>> = {
+  'generic-pool-eviction-off': () => genericPoolAdapter({ evictionRunIntervalMillis: 0, name: 'generic-pool, eviction off (its default)' }) as PoolAdapter,
+  'tarn-reap-3000': () => tarnAdapter({ reapIntervalMillis: 3000 }) as PoolAdapter,
+};

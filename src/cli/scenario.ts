@@ -30,7 +30,7 @@ export async function runScenario(argv: readonly string[]): Promise<number> {
     ...(values.interval === undefined ? {} : { intervalMs: wholeNumber('--interval', values.interval, 1) }),
   };
   let failed = false;
-  for (const { adapter } of await selectAdapters(values)) {
+  for (const { adapter } of await selectAdapters(values, true)) {
     const table = await runSeedScenario(adapter, options);
     failed ||= table.failure !== null;
     process.stdout.write(`${formatSeedTable(table)}\n\n`);

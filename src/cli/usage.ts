@@ -26,6 +26,7 @@ check options:
 
 scenario seed prints the seed scenario's table: the idle size every second after two connections
 are released at t = 0, with an async sleep and with the loop blocked (lifetime 5000 ms, 11 samples
-1000 ms apart, unless given).
+1000 ms apart, unless given). Besides the built-in adapters it knows generic-pool-eviction-off and
+tarn-reap-3000, settings users trip over; --all shows them too.
 
 Exit codes: 0 every property held, 1 a property failed, 2 bad usage.`;
