@@ -48,6 +48,21 @@ describe('poolcheck check', () => {
     expect(json.results).toMatchObject([{ adapter: 'tiny pool', passed: true, semantics: { expiry: { kind: 'timer' } } }]);
   });
 
+  it('a failing check exits 1, and its JSON holds the violation and the counterexample as commands', async () => {
+    const file = join(await mkdtemp(join(tmpdir(), 'poolcheck-')), 'fifo.json');
+    const { code, out } = await cli('check', '--adapter', 'fixtures/user-adapter/tiny-pool-declared-fifo.mjs', '--seed', '1', '--json', file);
+    expect(code, out).toBe(1);
+    expect(out).toContain('--adapter fixtures/user-adapter/tiny-pool-declared-fifo.mjs --seed 1 --path');
+    const json = JSON.parse(await readFile(file, 'utf8')) as { passed: boolean; results: { failure: { violation: { kind: string; message: string }; commands: { op: string }[]; path: string } }[] };
+    expect(json.passed).toBe(false);
+    const failure = json.results[0]!.failure;
+    expect(failure.violation.kind).toBe('wrong-connection');
+    expect(failure.violation.message).toMatch(/^acquire should reuse #\d+ \(FIFO\), got #\d+$/);
+    expect(failure.commands.map((c) => c.op)).toContain('release');
+    expect(failure.commands.at(-1)).toEqual({ op: 'acquire' });
+    expect(failure.path).toMatch(/^\d+(:\d+)*$/);
+  });
+
   it.each([
     [['check', '--adapter', 'fixtures/user-adapter/missing-methods.mjs'], /adapter 'half an adapter' is missing method\(s\) create, release, query, connectionId, counters, close, terminate.*\(in fixtures\/user-adapter\/missing-methods.mjs\)/],
     [['check', '--adapter', 'fixtures/user-adapter/no-export.mjs'], /exports no adapter: export the adapter object \(or a function returning it\) as `default` or as `adapter`; it exports pool/],

@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import { predictAcquire } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
+import type { CommandJson } from './json.js';
 import { checkAcquired } from './acquired.js';
 
 /** Acquire a connection while the pool has capacity. Stresses reuse order and lazy reconnects. */
@@ -19,5 +20,9 @@ export class AcquireCommand implements fc.AsyncCommand<ModelBox, Harness> {
 
   toString(): string {
     return 'acquire()';
+  }
+
+  toJson(): CommandJson {
+    return { op: 'acquire' };
   }
 }

@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import { slept } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
+import type { CommandJson } from './json.js';
 import { describeSpec, resolveSleep, type ResolvedSleep, type SleepSpec } from './sleep-spec.js';
 
 /** `await sleep(ms)`: the loop runs, so expiry timers fire on time. */
@@ -25,5 +26,9 @@ export class AsyncSleepCommand implements fc.AsyncCommand<ModelBox, Harness> {
   toString(): string {
     if (this.resolved === null) return `sleep(${describeSpec(this.spec)})`;
     return this.resolved.why === '' ? `sleep(${this.resolved.ms})` : `sleep(${this.resolved.ms}) [${this.resolved.why}]`;
+  }
+
+  toJson(): CommandJson | null {
+    return this.resolved === null ? null : { op: 'sleep', ms: this.resolved.ms };
   }
 }

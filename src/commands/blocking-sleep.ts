@@ -3,6 +3,7 @@ import { formatCounters } from '../model/observe.js';
 import { reconcile } from '../model/reconcile.js';
 import { blocked, predictAcquire } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
+import type { CommandJson } from './json.js';
 import { checkAcquired } from './acquired.js';
 import { describeSpec, resolveSleep, type ResolvedSleep, type SleepSpec } from './sleep-spec.js';
 
@@ -66,5 +67,9 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
     if (this.resolved === null) return `blockingSleep(${describeSpec(this.spec)})${then}`;
     const why = this.resolved.why === '' ? '' : ` [${this.resolved.why}]`;
     return `blockingSleep(${this.resolved.ms})${why}${then}`;
+  }
+
+  toJson(): CommandJson | null {
+    return this.resolved === null ? null : { op: 'blockingSleep', ms: this.resolved.ms, acquireOnWake: this.acquireOnWake };
   }
 }

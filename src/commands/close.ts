@@ -2,6 +2,7 @@ import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
 import { closeBegan, released } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
+import type { CommandJson } from './json.js';
 
 /**
  * Graceful close. Idle connections go at once; close must wait for the in-use ones, which this
@@ -19,6 +20,10 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
 
   toString(): string {
     return 'close()';
+  }
+
+  toJson(): CommandJson {
+    return { op: 'close' };
   }
 }
 

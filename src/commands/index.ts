@@ -8,12 +8,14 @@ import { QueryCommand } from './query.js';
 import { ReleaseCommand } from './release.js';
 import { sleepSpecArb } from './sleep-spec.js';
 import { TerminateCommand } from './terminate.js';
+import type { Describable } from './json.js';
 
-export type PoolCommand = fc.AsyncCommand<ModelBox, Harness>;
+export type PoolCommand = fc.AsyncCommand<ModelBox, Harness> & Describable;
 
 export { AcquireCommand, AsyncSleepCommand, BlockingSleepCommand, CloseCommand, QueryCommand, ReleaseCommand, TerminateCommand };
 export { closeGracefully } from './close.js';
 export type { SleepSpec } from './sleep-spec.js';
+export type { CommandJson, Describable } from './json.js';
 
 /**
  * Every command, weighted. Close and terminate end a run, so they are rare enough that a run

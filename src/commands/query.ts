@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
+import type { CommandJson } from './json.js';
 
 /** Run `SELECT 1` on an in-use connection: it must still be open and usable. */
 export class QueryCommand implements fc.AsyncCommand<ModelBox, Harness> {
@@ -23,5 +24,9 @@ export class QueryCommand implements fc.AsyncCommand<ModelBox, Harness> {
 
   toString(): string {
     return this.id === null ? `query(pick ${this.pick}, 'SELECT 1')` : `query(#${this.id}, 'SELECT 1')`;
+  }
+
+  toJson(): CommandJson | null {
+    return this.id === null ? null : { op: 'query', connection: this.id, sql: 'SELECT 1' };
   }
 }

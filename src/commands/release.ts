@@ -2,6 +2,7 @@ import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
 import { released } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
+import type { CommandJson } from './json.js';
 
 /** Release one in-use connection. Stresses re-arming expiry on release. */
 export class ReleaseCommand implements fc.AsyncCommand<ModelBox, Harness> {
@@ -25,5 +26,9 @@ export class ReleaseCommand implements fc.AsyncCommand<ModelBox, Harness> {
 
   toString(): string {
     return this.id === null ? `release(pick ${this.pick})` : `release(#${this.id})`;
+  }
+
+  toJson(): CommandJson | null {
+    return this.id === null ? null : { op: 'release', connection: this.id };
   }
 }

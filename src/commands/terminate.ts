@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import { terminated } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
+import type { CommandJson } from './json.js';
 
 /** Terminate: every connection closes at once, in use or not. */
 export class TerminateCommand implements fc.AsyncCommand<ModelBox, Harness> {
@@ -17,5 +18,9 @@ export class TerminateCommand implements fc.AsyncCommand<ModelBox, Harness> {
 
   toString(): string {
     return 'terminate()';
+  }
+
+  toJson(): CommandJson {
+    return { op: 'terminate' };
   }
 }

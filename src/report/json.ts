@@ -1,4 +1,5 @@
 import type { PoolAdapter } from '../adapters/types.js';
+import type { CommandJson } from '../commands/json.js';
 import type { CheckResult } from '../runner/check.js';
 
 /**
@@ -24,6 +25,7 @@ export interface CheckJson {
       readonly config: { readonly minSize: number; readonly maxSize: number; readonly lifetimeMs: number };
       readonly path: string;
       readonly replayPath: string | null;
+      readonly commands: readonly CommandJson[];
       readonly steps: readonly { readonly index: number; readonly command: string; readonly at: number; readonly predicted: string; readonly observed: string; readonly violation?: string }[];
     };
   }[];
@@ -45,7 +47,14 @@ export function toJson(results: readonly { result: CheckResult; adapter: PoolAda
       failure:
         result.failure === null
           ? null
-          : { violation: result.failure.violation, config: result.failure.config, path: result.failure.path, replayPath: result.failure.replayPath, steps: result.failure.steps },
+          : {
+              violation: result.failure.violation,
+              config: result.failure.config,
+              path: result.failure.path,
+              replayPath: result.failure.replayPath,
+              commands: result.failure.commandList,
+              steps: result.failure.steps,
+            },
     })),
   };
 }

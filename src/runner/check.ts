@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
-import { poolCommandArb } from '../commands/index.js';
+import { poolCommandArb, type CommandJson, type PoolCommand } from '../commands/index.js';
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
@@ -50,6 +50,8 @@ export interface CheckFailure {
   readonly steps: readonly TraceStep[];
   /** How many commands the shrunk counterexample runs. */
   readonly length: number;
+  /** The shrunk counterexample as a stable JSON command list, every choice resolved. */
+  readonly commandList: readonly CommandJson[];
   /** fast-check's own rendering of the shrunk commands. */
   readonly commands: string;
   readonly path: string;
@@ -104,7 +106,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // only considers the commands that ran in the first failing run. Shrinking the configuration
   // first can let more commands run, which that shrinker would then never offer to remove.
   const property = fc.asyncProperty(fc.commands([poolCommandArb], { maxCommands: options.maxCommands ?? 100, size: 'max', ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }) }), configs, async (cmds, config) => {
-    const run = await runOnce(adapter, config, cmds, makeConnector);
+    const run = await runOnce(adapter, config, cmds as Iterable<PoolCommand>, makeConnector);
     commands += run.commands;
     virtualMs += run.virtualMs;
     runs++;
@@ -139,7 +141,7 @@ async function describeFailure(
   };
   const found = error instanceof PropertyViolationError ? error.violation : fallback;
   if (details.counterexample === null) {
-    return { violation: found, config: { minSize: 0, maxSize: 0, lifetimeMs: 0 }, steps: [], length: 0, commands: '', path, replayPath: null, shrinks: details.numShrinks, reproduced: false };
+    return { violation: found, config: { minSize: 0, maxSize: 0, lifetimeMs: 0 }, steps: [], length: 0, commandList: [], commands: '', path, replayPath: null, shrinks: details.numShrinks, reproduced: false };
   }
   const [cmds, config] = details.counterexample;
   // Replay the shrunk case once more to record its trace; the run is deterministic.
@@ -151,6 +153,7 @@ async function describeFailure(
     config,
     steps: replay.trace,
     length: replay.commands,
+    commandList: replay.commandList,
     commands: rendered,
     path,
     replayPath,

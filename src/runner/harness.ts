@@ -8,6 +8,7 @@ import { violation, type Violation, type ViolationKind } from '../model/violatio
 import { stepInvariants } from './invariants.js';
 import type { TraceStep } from './trace.js';
 import { PropertyViolationError } from './violation-error.js';
+import type { Describable } from '../commands/json.js';
 
 /** fast-check's model: a box around the immutable model state, so commands can replace it. */
 export interface ModelBox {
@@ -23,6 +24,8 @@ export class Harness<P = unknown, C = unknown> {
   readonly trace: TraceStep[] = [];
   /** Commands started, not counting the harness's own steps (creating and closing the pool). */
   commandsRun = 0;
+  /** The commands started, in order, when recording. */
+  readonly begun: Describable[] = [];
   /** The command being run, so a violation thrown mid-command still lands in the trace. */
   current: { toString(): string } | null = null;
   private eventMark = 0;
@@ -133,9 +136,10 @@ export class Harness<P = unknown, C = unknown> {
   }
 
   /** Marks the start of a command. */
-  begin(command: { toString(): string }): void {
+  begin(command: Describable): void {
     this.current = command;
     this.commandsRun++;
+    if (this.record) this.begun.push(command);
   }
 
   /** Records a step that failed before it could finish, for the trace. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { installFakeClock } from '../clock/fake.js';
-import { closeGracefully, type PoolCommand } from '../commands/index.js';
+import { closeGracefully, type CommandJson, type PoolCommand } from '../commands/index.js';
 import type { Connector, ConnectorOptions } from '../connectors/types.js';
 import type { PoolConfig } from '../model/semantics.js';
 import { initialState } from '../model/state.js';
@@ -18,6 +18,8 @@ export interface RunOutcome {
   readonly violation: Violation | null;
   readonly trace: readonly TraceStep[];
   readonly commands: number;
+  /** The commands that ran, as stable JSON. */
+  readonly commandList: readonly CommandJson[];
   /** Virtual time the run covered, ms. */
   readonly virtualMs: number;
 }
@@ -71,7 +73,8 @@ export async function runOnce(
 }
 
 function outcome(h: Harness, found: Violation | null, virtualMs: number): RunOutcome {
-  return { violation: found, trace: h.trace, commands: h.commandsRun, virtualMs };
+  const commandList = h.begun.map((c) => c.toJson()).filter((c): c is CommandJson => c !== null);
+  return { violation: found, trace: h.trace, commands: h.commandsRun, commandList, virtualMs };
 }
 
 function endOfRunViolation(h: Harness): Violation | null {
