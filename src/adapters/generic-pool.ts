@@ -166,6 +166,10 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): Poo
       handle.lent.delete(conn);
       await handle.pool.release(conn);
     },
+    destroy: async (handle, conn) => {
+      handle.lent.delete(conn);
+      await handle.pool.destroy(conn);
+    },
     query: (_handle, conn, sql) => conn.query(sql),
     connectionId: (conn) => conn.id,
     // `size` counts created resources and creates in flight (`_count`); the harness reads it once

@@ -94,6 +94,11 @@ export function pgPoolAdapter(options: PgPoolAdapterOptions = {}): PoolAdapter<P
       handle.lent.delete(client);
       client.release();
     },
+    // pg-pool documents `release(err)` (any truthy argument) as destroying the client.
+    destroy: (handle, client) => {
+      handle.lent.delete(client);
+      client.release(true);
+    },
     query: (_handle, client, sql) => client.query(sql),
     connectionId: (client) => client.poolcheckId,
     counters: ({ pool }) => ({ idle: pool.idleCount, size: pool.totalCount, waiting: pool.waitingCount }),

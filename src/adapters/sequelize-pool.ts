@@ -124,6 +124,11 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions = {}):
       h.borrowed.delete(conn);
       if (h.borrowed.size === 0) h.allReturned?.();
     },
+    destroy: async (h, conn) => {
+      h.borrowed.delete(conn);
+      await h.pool.destroy(conn);
+      if (h.borrowed.size === 0) h.allReturned?.();
+    },
     query: (_h, conn, sql) => conn.query(sql),
     connectionId: (conn) => conn.id,
     counters: (h) => ({

@@ -15,6 +15,11 @@ export interface PoolAdapter<P = unknown, C = unknown> {
   create(context: CreateContext): Promise<P>;
   acquire(pool: P): Promise<C>;
   release(pool: P, conn: C): void | Promise<void>;
+  /**
+   * Discards an in-use connection instead of returning it, where the pool has a way to (pg-pool's
+   * `release(true)`, generic-pool's and sequelize-pool's `destroy`). Leave it out otherwise.
+   */
+  destroy?(pool: P, conn: C): void | Promise<void>;
   query(pool: P, conn: C, sql: string): Promise<unknown>;
   /** The connector id of the connection behind `conn`. */
   connectionId(conn: C): number;
