@@ -6,6 +6,7 @@ import { formatResult } from '../src/report/text.js';
 import { check, runsFromEnv } from '../src/runner/check.js';
 import { DefinitionError } from '../src/runner/violation-error.js';
 import { asyncpgSemantics } from '../src/model/semantics.js';
+import { expectCaught } from './support/caught.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -47,17 +48,11 @@ describe('check() rejects a wrong definition before any run', () => {
 describe('the own pool declared wrongly', () => {
   it('a min floor declared for asyncpg mode fails: expiry there ignores minSize', async () => {
     const result = await check({ adapter: ownPoolAdapter({ semantics: { ...asyncpgSemantics, min: 'floor' } }), seed: 1 });
-    const report = formatResult(result);
-    expect(result.passed, report).toBe(false);
-    expect(result.failure?.violation.kind, report).toBe('floor-broken');
-    expect(result.failure?.violation.message, report).toMatch(/expired at \d+ ms although only \d+ connection\(s\) were open and the declared min floor is \d+/);
+    expectCaught(result, 'floor-broken', /expired at \d+ ms although only \d+ connection\(s\) were open and the declared min floor is \d+/);
   });
 
   it('minSize ignored, declared for the floor mode, fails: the floor keeps the connection', async () => {
     const result = await check({ adapter: ownPoolAdapter({ expiryRespectsMinSize: true, semantics: asyncpgSemantics }), seed: 1 });
-    const report = formatResult(result);
-    expect(result.passed, report).toBe(false);
-    expect(result.failure?.violation.kind, report).toBe('outlived');
-    expect(result.failure?.violation.message, report).toMatch(/outlived its \d+ ms lifetime.*\(declared: per-connection timer\)/);
+    expectCaught(result, 'outlived', /outlived its \d+ ms lifetime.*\(declared: per-connection timer\)/);
   });
 });

@@ -8,6 +8,7 @@ import type { ViolationKind } from '../../src/model/violation.js';
 import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
+import { expectCaught } from '../support/caught.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -36,9 +37,7 @@ describe('generic-pool declared wrongly', () => {
     ['LIFO reuse', genericPoolAdapter({ semantics: { ...declared, reuse: 'lifo' } }) as PoolAdapter, 'wrong-connection', /acquire should reuse #\d+ \(LIFO\), got #\d+/],
   ])('%s fails', async (_name, adapter, kind, message) => {
     const result = await check({ adapter, seed: 2026 });
-    expect(result.passed, formatResult(result)).toBe(false);
-    expect(result.failure?.violation.kind, formatResult(result)).toBe(kind);
-    expect(result.failure?.violation.message).toMatch(message);
+    expectCaught(result, kind, message);
   });
 });
 

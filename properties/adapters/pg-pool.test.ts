@@ -1,3 +1,4 @@
+import type { ViolationKind } from '../../src/model/violation.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pgPoolAdapter, pgPoolSemantics } from '../../src/adapters/pg-pool.js';
 import { installFakeClock, uninstallAllClocks } from '../../src/clock/fake.js';
@@ -6,6 +7,7 @@ import type { Semantics } from '../../src/model/semantics.js';
 import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
+import { expectCaught } from '../support/caught.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -22,7 +24,7 @@ describe('pg-pool 3.14 on pg-mem', () => {
 });
 
 describe('a wrong declaration for pg-pool fails with an explanation', () => {
-  const wrong: readonly { field: string; semantics: Partial<Semantics>; kind: string; message: RegExp; step: RegExp; why: string }[] = [
+  const wrong: readonly { field: string; semantics: Partial<Semantics>; kind: ViolationKind; message: RegExp; step: RegExp; why: string }[] = [
     {
       field: 'reuse',
       semantics: { reuse: 'fifo' },
@@ -52,11 +54,7 @@ describe('a wrong declaration for pg-pool fails with an explanation', () => {
   it.each(wrong)('$field: $why', async ({ semantics, kind, message, step }) => {
     const result = await check({ adapter: pgPoolAdapter({ name: 'pg-pool (wrong)', semantics: { ...pgPoolSemantics, ...semantics } }), seed: SEED });
     const report = formatResult(result);
-    expect(result.passed, report).toBe(false);
-    const failure = result.failure;
-    if (failure === null) throw new Error(`poolcheck: a failed check without a failure record\n${report}`);
-    expect(failure.violation.kind, report).toBe(kind);
-    expect(failure.violation.message, report).toMatch(message);
+    const failure = expectCaught(result, kind, message);
     expect(failure.reproduced, report).toBe(true);
     const failing = failure.steps.find((s) => s.violation !== undefined);
     expect(failing?.command, report).toMatch(step);
