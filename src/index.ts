@@ -5,7 +5,9 @@
 export { check, runsFromEnv, DEFAULT_RUNS } from './runner/check.js';
 export type { CheckFailure, CheckOptions, CheckResult, Progress } from './runner/check.js';
 export type { TraceStep } from './runner/trace.js';
-export type { ConnectorFactory } from './runner/run-once.js';
+export type { ConnectorFactory, RunOutcome } from './runner/run-once.js';
+export { replay } from './runner/replay.js';
+export type { CommandJson } from './commands/json.js';
 export { DefinitionError } from './runner/violation-error.js';
 export { PROPERTIES } from './runner/properties.js';
 export type { PropertyInfo } from './runner/properties.js';

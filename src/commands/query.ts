@@ -7,15 +7,23 @@ import type { CommandJson } from './json.js';
 export class QueryCommand implements fc.AsyncCommand<ModelBox, Harness> {
   private id: number | null = null;
 
-  constructor(readonly pick: number) {}
+  /**
+   * `pick` chooses among the connections in use when the command runs (drawn by the generators);
+   * `fixedId` names one, as a saved command list does.
+   */
+  constructor(
+    readonly pick: number,
+    readonly fixedId: number | null = null,
+  ) {}
 
   check(m: Readonly<ModelBox>): boolean {
-    return busyIds(m.state).length > 0;
+    const ids = busyIds(m.state);
+    return this.fixedId === null ? ids.length > 0 : ids.includes(this.fixedId);
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
     const ids = busyIds(m.state);
-    const id = ids[this.pick % ids.length] as number;
+    const id = this.fixedId ?? (ids[this.pick % ids.length] as number);
     this.id = id;
     h.begin(this);
     await h.settle(() => h.adapter.query(h.pool, h.handle(id), 'SELECT 1'), `SELECT 1 on #${id}`);
@@ -23,7 +31,8 @@ export class QueryCommand implements fc.AsyncCommand<ModelBox, Harness> {
   }
 
   toString(): string {
-    return this.id === null ? `query(pick ${this.pick}, 'SELECT 1')` : `query(#${this.id}, 'SELECT 1')`;
+    const id = this.id ?? this.fixedId;
+    return id === null ? `query(pick ${this.pick}, 'SELECT 1')` : `query(#${id}, 'SELECT 1')`;
   }
 
   toJson(): CommandJson | null {

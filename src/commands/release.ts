@@ -8,15 +8,23 @@ import type { CommandJson } from './json.js';
 export class ReleaseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   private id: number | null = null;
 
-  constructor(readonly pick: number) {}
+  /**
+   * `pick` chooses among the connections in use when the command runs (drawn by the generators);
+   * `fixedId` names one, as a saved command list does.
+   */
+  constructor(
+    readonly pick: number,
+    readonly fixedId: number | null = null,
+  ) {}
 
   check(m: Readonly<ModelBox>): boolean {
-    return m.state.phase !== 'closed' && busyIds(m.state).length > 0;
+    const ids = busyIds(m.state);
+    return m.state.phase !== 'closed' && (this.fixedId === null ? ids.length > 0 : ids.includes(this.fixedId));
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
     const ids = busyIds(m.state);
-    const id = ids[this.pick % ids.length] as number;
+    const id = this.fixedId ?? (ids[this.pick % ids.length] as number);
     this.id = id;
     h.begin(this);
     await h.settle(() => h.adapter.release(h.pool, h.handle(id)), `release(#${id})`);
@@ -25,7 +33,8 @@ export class ReleaseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   }
 
   toString(): string {
-    return this.id === null ? `release(pick ${this.pick})` : `release(#${this.id})`;
+    const id = this.id ?? this.fixedId;
+    return id === null ? `release(pick ${this.pick})` : `release(#${id})`;
   }
 
   toJson(): CommandJson | null {

@@ -1,0 +1,47 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { adapter as timerNotCancelled } from '../fixtures/mutants/timer-not-cancelled-on-acquire.js';
+import { ownPoolAdapter } from '../src/adapters/own.js';
+import { uninstallAllClocks } from '../src/clock/fake.js';
+import { check } from '../src/runner/check.js';
+import { replay } from '../src/runner/replay.js';
+import { expectCaught } from './support/caught.js';
+
+afterEach(() => uninstallAllClocks());
+
+describe('replaying a saved command list', () => {
+  it('gives the same violation and trace as the shrunk failure it was saved from', async () => {
+    const failure = expectCaught(await check({ adapter: timerNotCancelled, seed: 3 }), 'destroyed-in-use');
+    const again = await replay(timerNotCancelled, failure.config, failure.commandList);
+    expect(again.violation).toEqual(failure.violation);
+    // A saved sleep has its length fixed, so it no longer says which deadline it was aimed at.
+    const unaimed = (steps: typeof failure.steps) => steps.map((s) => ({ ...s, command: s.command.replace(/ \[[^\]]*\]/, '') }));
+    expect(unaimed(again.trace)).toEqual(unaimed(failure.steps));
+  });
+
+  it('passes on the fixed pool: the saved bug is gone there', async () => {
+    const failure = expectCaught(await check({ adapter: timerNotCancelled, seed: 3 }), 'destroyed-in-use');
+    const fixed = await replay(ownPoolAdapter(), failure.config, failure.commandList);
+    expect(fixed.violation).toBeNull();
+    expect(fixed.commands).toBe(failure.length);
+  });
+
+  it('survives JSON: the list is plain data', async () => {
+    const failure = expectCaught(await check({ adapter: timerNotCancelled, seed: 3 }), 'destroyed-in-use');
+    const saved = JSON.parse(JSON.stringify({ config: failure.config, commands: failure.commandList })) as { config: typeof failure.config; commands: unknown[] };
+    expect((await replay(timerNotCancelled, saved.config, saved.commands)).violation?.kind).toBe('destroyed-in-use');
+  });
+
+  it.each([
+    [[{ op: 'jump' }], /step 1 of the command list: unknown op "jump"; ops are acquire, release/],
+    [[{ op: 'acquire' }, { op: 'release' }], /step 2 of the command list: "release" needs "connection", a whole number >= 1, got undefined/],
+    [[{ op: 'sleep', ms: -5 }], /"sleep" needs "ms", a whole number >= 0, got -5/],
+    [[{ op: 'query', connection: 1, sql: 'DROP TABLE x' }], /"query" runs "SELECT 1" only/],
+    [[{ op: 'acquire' }, { op: 'release', connection: 7 }], /step 2, release\(#7\), does not apply: the pool is open with connection\(s\) #1 in use/],
+  ])('refuses %j, naming the step and what is wrong', async (commands, message) => {
+    await expect(replay(ownPoolAdapter(), { minSize: 0, maxSize: 2, lifetimeMs: 100 }, commands)).rejects.toThrow(message);
+  });
+
+  it('refuses a configuration no pool can have', async () => {
+    await expect(replay(ownPoolAdapter(), { minSize: 3, maxSize: 2, lifetimeMs: 100 }, [])).rejects.toThrow(/config.minSize 3 is above config.maxSize 2/);
+  });
+});
