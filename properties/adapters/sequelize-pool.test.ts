@@ -7,12 +7,12 @@ import { installFakeClock, uninstallAllClocks, type FakeVirtualClock } from '../
 import { createPgMemConnector } from '../../src/connectors/pgmem.js';
 import type { Connection, Connector } from '../../src/connectors/types.js';
 import type { PoolConfig, Semantics } from '../../src/model/semantics.js';
-import type { ViolationKind } from '../../src/model/violation.js';
 import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { DefinitionError } from '../../src/runner/violation-error.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
+import { wrongForLifoReaper } from '../support/wrong-declarations.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -44,19 +44,7 @@ describe('sequelize-pool', () => {
 
 // A wrong declaration must fail, and say why. The seed keeps the suite deterministic.
 describe('sequelize-pool declared wrongly', () => {
-  it.each<[string, Semantics, ViolationKind, RegExp]>([
-    // The reaper runs once a second, so a connection outlives the instant a timer would close it.
-    ['a per-connection timer', { ...declared, expiry: { kind: 'timer' } }, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
-    ['a reaper twice as frequent', withExpiry({ intervalMs: 500 }), 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 500 ms/],
-    // `maxRemovable = size - min`: the reaper keeps `min` connections, however long idle.
-    ['min ignored', { ...declared, min: 'ignored' }, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
-    // acquire() pops the idle connection synchronously, before the overdue run.
-    ['a macrotask hand-off', { ...declared, handoff: 'macrotask' }, 'outlived', /outlived its \d+ ms lifetime/],
-    ['opening min on create', { ...declared, opensMinOnCreate: true }, 'unexpected-create', /creating the pool opened 0 connection\(s\); the declared semantics expect [1-9]/],
-    ['FIFO reuse', { ...declared, reuse: 'fifo' }, 'wrong-connection', /acquire should reuse #\d+ \(FIFO\), got #\d+/],
-    // drain() keeps idle connections open until the last borrowed one is back.
-    ['a close that takes idle connections at once', { ...declared, gracefulClose: 'idle-at-once' }, 'close-incomplete', /was still open at \d+ ms, \d+ ms after the pool was closed/],
-  ])('%s fails', async (_name, semantics, kind, message) => {
+  it.each(wrongForLifoReaper(declared))('%s fails', async (_name, semantics, kind, message) => {
     const result = await check({ adapter: declaring(semantics), seed: 2026 });
     expectCaught(result, kind, message);
   });

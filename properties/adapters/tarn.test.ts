@@ -4,12 +4,12 @@ import { tarnAdapter, tarnSemantics } from '../../src/adapters/tarn.js';
 import type { PoolAdapter } from '../../src/adapters/types.js';
 import { uninstallAllClocks } from '../../src/clock/fake.js';
 import type { Semantics } from '../../src/model/semantics.js';
-import type { ViolationKind } from '../../src/model/violation.js';
 import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { DefinitionError } from '../../src/runner/violation-error.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
+import { wrongForLifoReaper } from '../support/wrong-declarations.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -39,19 +39,7 @@ describe('tarn', () => {
 
 // A wrong declaration must fail, and say why. The seed keeps the suite deterministic.
 describe('tarn declared wrongly', () => {
-  it.each<[string, Semantics, ViolationKind, RegExp]>([
-    // The reaper runs once a second, so a connection outlives the instant a timer would close it.
-    ['a per-connection timer', { ...declared, expiry: { kind: 'timer' } }, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
-    ['a reaper twice as frequent', withExpiry({ intervalMs: 500 }), 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 500 ms/],
-    // The reaper keeps `min` connections, however long idle.
-    ['min ignored', { ...declared, min: 'ignored' }, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
-    // An acquire issued as a blocked loop wakes takes the idle connection before the overdue run.
-    ['a macrotask hand-off', { ...declared, handoff: 'macrotask' }, 'outlived', /outlived its \d+ ms lifetime/],
-    ['opening min on create', { ...declared, opensMinOnCreate: true }, 'unexpected-create', /creating the pool opened 0 connection\(s\); the declared semantics expect [1-9]/],
-    ['FIFO reuse', { ...declared, reuse: 'fifo' }, 'wrong-connection', /acquire should reuse #\d+ \(FIFO\), got #\d+/],
-    // `destroy()` keeps idle connections open until the last one in use is released.
-    ['a close that takes idle connections at once', { ...declared, gracefulClose: 'idle-at-once' }, 'close-incomplete', /was still open at \d+ ms, \d+ ms after the pool was closed/],
-  ])('%s fails', async (_name, semantics, kind, message) => {
+  it.each(wrongForLifoReaper(declared))('%s fails', async (_name, semantics, kind, message) => {
     const result = await check({ adapter: declaring(semantics), seed: 2026 });
     expectCaught(result, kind, message);
   });

@@ -34,7 +34,8 @@ class FakeConnector {
   failures: Error[] = [];
 
   readonly connect = async (): Promise<FakeConnection> => {
-    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+    // A slow connect waits on the installed fake clock: virtual time, never real.
+    if (this.delayMs > 0) await new Promise((resolve) => clock.setTimeout(resolve, this.delayMs));
     const failure = this.failures.shift();
     if (failure !== undefined) throw failure;
     const conn = new FakeConnection(this.made.length + 1);

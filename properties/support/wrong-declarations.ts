@@ -1,0 +1,28 @@
+import type { ReaperExpiry, Semantics } from '../../src/model/semantics.js';
+import type { ViolationKind } from '../../src/model/violation.js';
+
+export type WrongDeclaration = readonly [name: string, semantics: Semantics, kind: ViolationKind, message: RegExp];
+
+/**
+ * Declarations that are wrong for a pool with a LIFO reaper that runs every `intervalMs`, keeps a
+ * min floor, hands idle connections out synchronously, opens nothing at creation and closes idle
+ * connections only after the last release (tarn and sequelize-pool): each must fail, and say why.
+ */
+export function wrongForLifoReaper(declared: Semantics): WrongDeclaration[] {
+  if (declared.expiry.kind !== 'reaper') throw new Error('poolcheck test support: these declarations are wrong only for a reaper');
+  const reaper: ReaperExpiry = declared.expiry;
+  const every = reaper.intervalMs;
+  return [
+    // The reaper runs once an interval, so a connection outlives the instant a timer would close it.
+    ['a per-connection timer', { ...declared, expiry: { kind: 'timer' } }, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
+    ['a reaper twice as frequent', { ...declared, expiry: { ...reaper, intervalMs: every / 2 } }, 'outlived', new RegExp(`outlived its \\d+ ms lifetime.*declared: reaper every ${every / 2} ms`)],
+    // The reaper keeps `min` connections, however long idle.
+    ['min ignored', { ...declared, min: 'ignored' }, 'outlived', new RegExp(`outlived its \\d+ ms lifetime.*declared: reaper every ${every} ms`)],
+    // An acquire issued as a blocked loop wakes takes the idle connection before the overdue run.
+    ['a macrotask hand-off', { ...declared, handoff: 'macrotask' }, 'outlived', /outlived its \d+ ms lifetime/],
+    ['opening min on create', { ...declared, opensMinOnCreate: true }, 'unexpected-create', /creating the pool opened 0 connection\(s\); the declared semantics expect [1-9]/],
+    ['FIFO reuse', { ...declared, reuse: 'fifo' }, 'wrong-connection', /acquire should reuse #\d+ \(FIFO\), got #\d+/],
+    // Idle connections stay open until the last one in use is released.
+    ['a close that takes idle connections at once', { ...declared, gracefulClose: 'idle-at-once' }, 'close-incomplete', /was still open at \d+ ms, \d+ ms after the pool was closed/],
+  ];
+}
