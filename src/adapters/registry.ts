@@ -15,10 +15,6 @@ export const BUILT_IN_ADAPTERS: Readonly<Record<string, () => PoolAdapter>> = {
   'sequelize-pool': () => sequelizePoolAdapter() as PoolAdapter,
 };
 
-export function builtInAdapterNames(): string[] {
-  return Object.keys(BUILT_IN_ADAPTERS);
-}
-
 /**
  * Settings users trip over, shown by `poolcheck scenario seed --all` beside the defaults above:
  * generic-pool's own default turns eviction off, and a reaper can expire a connection up to one

@@ -4,7 +4,7 @@
 export type { ExpiryTrigger, PoolConfig, ReaperExpiry, Semantics, TimerExpiry } from './semantics.js';
 export { asyncpgSemantics, describeSemantics } from './semantics.js';
 export type { ConnState, ModelConn, ModelState, Phase } from './state.js';
-export { busyConns, findConn, hasCapacity, idleConns, initialState, liveCount } from './state.js';
+export { busyConns, findConn, idleConns, initialState, liveCount } from './state.js';
 export type { Window } from './windows.js';
 export { windowOf } from './windows.js';
 export type { AcquirePrediction } from './transitions.js';

@@ -100,10 +100,6 @@ export function findConn(state: ModelState, id: number): ModelConn | undefined {
   return state.conns.find((c) => c.id === id);
 }
 
-/** Whether the pool may open another connection for a new acquire without anyone waiting. */
-export function hasCapacity(state: ModelState): boolean {
-  return state.phase === 'open' && (idleConns(state).length > 0 || liveCount(state) < state.config.maxSize);
-}
 
 export function replaceConn(state: ModelState, next: ModelConn): ModelState {
   return { ...state, conns: state.conns.map((c) => (c.id === next.id ? next : c)) };
