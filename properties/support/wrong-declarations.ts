@@ -1,4 +1,5 @@
-import type { ReaperExpiry, Semantics } from '../../src/model/semantics.js';
+import fc from 'fast-check';
+import type { PoolConfig, ReaperExpiry, Semantics } from '../../src/model/semantics.js';
 import type { ViolationKind } from '../../src/model/violation.js';
 
 export type WrongDeclaration = readonly [name: string, semantics: Semantics, kind: ViolationKind, message: RegExp];
@@ -25,4 +26,13 @@ export function wrongForLifoReaper(declared: Semantics): WrongDeclaration[] {
     // Idle connections stay open until the last one in use is released.
     ['a close that takes idle connections at once', { ...declared, gracefulClose: 'idle-at-once' }, 'close-incomplete', /was still open at \d+ ms, \d+ ms after the pool was closed/],
   ];
+}
+
+/**
+ * One connection with a lifetime of one to five whole reaper intervals. Only a run that lands on
+ * the very millisecond a connection becomes due tells `>` from `>=`; with whole intervals, a
+ * connection released as the reaper starts, or at a run, is due exactly at a later run.
+ */
+export function wholeIntervalLifetimes(intervalMs: number): fc.Arbitrary<PoolConfig> {
+  return fc.record({ minSize: fc.constant(0), maxSize: fc.constant(1), lifetimeMs: fc.integer({ min: 1, max: 5 }).map((k) => k * intervalMs) });
 }
