@@ -5,10 +5,13 @@ import type { PoolAdapter } from '../src/adapters/types.js';
 import { formatResult } from '../src/report/text.js';
 import { check, runsFromEnv } from '../src/runner/check.js';
 import { DefinitionError } from '../src/runner/violation-error.js';
-import { asyncpgSemantics } from '../src/model/semantics.js';
+import { asyncpgSemantics, capabilitiesOf } from '../src/model/semantics.js';
+import { Pool } from '../src/pool/index.js';
 import { expectCaught } from './support/caught.js';
 
 afterEach(() => uninstallAllClocks());
+
+const caps = capabilitiesOf(asyncpgSemantics);
 
 describe('poolcheck own pool', () => {
   it(`asyncpg semantics hold over ${runsFromEnv()} runs`, async () => {
@@ -30,6 +33,11 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: undefined }, /must declare its expiry `semantics`/],
     [{ ...ownPoolAdapter(), semantics: { ...ownPoolAdapter().semantics, reuse: 'random' } }, /semantics.reuse = "random"; it must be one of "lifo", "fifo"/],
     [{ ...ownPoolAdapter(), semantics: { ...ownPoolAdapter().semantics, expiry: { kind: 'never' } } }, /semantics.expiry = \{"kind":"never"\}; it must be/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, waiters: 'yes' } } }, /semantics.capabilities.waiters = "yes"; it must be true or false/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeout: 'always' } } }, /capabilities.acquireTimeout = "always"; it must be "optional", "required" or null/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, waiters: false } } }, /an acquireTimeout needs waiters: true/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, slow: true } } }, /unknown field\(s\) slow; the fields are/],
+    [{ ...ownPoolAdapter(), destroy: undefined }, /declares capabilities.destroy but has no destroy\(pool, conn\) method/],
   ])('adapter %#', async (adapter, message) => {
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toThrow(message);
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toBeInstanceOf(DefinitionError);
@@ -54,5 +62,14 @@ describe('the own pool declared wrongly', () => {
   it('minSize ignored, declared for the floor mode, fails: the floor keeps the connection', async () => {
     const result = await check({ adapter: ownPoolAdapter({ expiryRespectsMinSize: true, semantics: asyncpgSemantics }), seed: 1 });
     expectCaught(result, 'outlived', /outlived its \d+ ms lifetime.*\(declared: per-connection timer\)/);
+  });
+});
+
+describe('a pool declared with a queue it does not have', () => {
+  it('fails: an acquire at max is rejected at once, before its time', async () => {
+    // The own pool with a zero acquire timeout rejects at max on the next tick: no queue to speak of.
+    const adapter = ownPoolAdapter({ name: 'own, rejects at max', makePool: (o) => new Pool({ ...o, acquireTimeoutMs: 0 }) });
+    const result = await check({ adapter, seed: 1 });
+    expectCaught(result, 'waiter-answered-early', /acquire #\d+ should still be waiting .* but it was rejected: PoolTimeoutError/);
   });
 });

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { adapter as brokenIdleKept } from '../fixtures/mutants/broken-idle-kept.js';
+import { adapter as destroyLeaksSlot } from '../fixtures/mutants/destroy-leaks-slot.js';
 import { adapter as timerNotCancelled } from '../fixtures/mutants/timer-not-cancelled-on-acquire.js';
 import { ownPoolAdapter } from '../src/adapters/own.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
@@ -32,7 +34,7 @@ describe('replaying a saved command list', () => {
   });
 
   it.each([
-    [[{ op: 'jump' }], /step 1 of the command list: unknown op "jump"; ops are acquire, release/],
+    [[{ op: 'jump' }], /step 1 of the command list: unknown op "jump"; ops are acquire, burst, release/],
     [[{ op: 'acquire' }, { op: 'release' }], /step 2 of the command list: "release" needs "connection", a whole number >= 1, got undefined/],
     [[{ op: 'sleep', ms: -5 }], /"sleep" needs "ms", a whole number >= 0, got -5/],
     [[{ op: 'query', connection: 1, sql: 'DROP TABLE x' }], /"query" runs "SELECT 1" only/],
@@ -41,7 +43,30 @@ describe('replaying a saved command list', () => {
     await expect(replay(ownPoolAdapter(), { minSize: 0, maxSize: 2, lifetimeMs: 100 }, commands)).rejects.toThrow(message);
   });
 
+  it('replays the waits and faults: the fixed pool passes, and each broken one fails as it should', async () => {
+    const config = { minSize: 0, maxSize: 1, lifetimeMs: 100, acquireTimeoutMs: 50 };
+    const steps = [
+      { op: 'acquire' },
+      { op: 'burst', count: 2 },
+      { op: 'failNextConnect' },
+      { op: 'destroy', connection: 1 },
+      { op: 'slowNextConnect', ms: 10 },
+      { op: 'release', connection: 2 },
+      { op: 'breakIdle', connection: 2 },
+      { op: 'acquire' },
+      { op: 'acquire' },
+      { op: 'sleep', ms: 10 },
+      { op: 'release', connection: 3 },
+      { op: 'sleep', ms: 50 },
+    ];
+    const fixed = await replay(ownPoolAdapter(), config, steps);
+    expect(fixed.violation, fixed.trace.map((s) => `${s.command}: ${s.predicted} | ${s.observed}`).join('\n')).toBeNull();
+    expect((await replay(destroyLeaksSlot, config, steps)).violation?.kind).toMatch(/^(waiter-not-served|acquire-not-rejected|not-settled)$/);
+    expect((await replay(brokenIdleKept, config, steps)).violation?.kind).toBe('kept-broken');
+  });
+
   it('refuses a configuration no pool can have', async () => {
     await expect(replay(ownPoolAdapter(), { minSize: 3, maxSize: 2, lifetimeMs: 100 }, [])).rejects.toThrow(/config.minSize 3 is above config.maxSize 2/);
+    await expect(replay(ownPoolAdapter(), { minSize: 0, maxSize: 2, lifetimeMs: 100, acquireTimeoutMs: 0 }, [])).rejects.toThrow(/config.acquireTimeoutMs must be a whole number >= 1, got 0/);
   });
 });

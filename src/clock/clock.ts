@@ -33,6 +33,12 @@ export interface VirtualClock {
 
 export type Settled =
   | { readonly ok: true }
-  | { readonly ok: false; readonly reason: string; readonly error?: unknown };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly error?: unknown;
+      /** The loop went quiet, nothing due, with the awaited work still pending (not a busy loop). */
+      readonly quiet?: true;
+    };
 
 export const settledOk: Settled = { ok: true };

@@ -23,8 +23,9 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
 
   check(m: Readonly<ModelBox>): boolean {
     if (m.state.phase !== 'open') return false;
-    // Expiry only frees capacity, so capacity now means capacity on wake.
-    return !this.acquireOnWake || predictAcquire(m.state).kind !== 'wait';
+    // Expiry only frees capacity, so capacity now means capacity on wake. An acquire on wake is
+    // about the race with overdue expiries, so it is kept apart from waiters and failing connects.
+    return !this.acquireOnWake || (predictAcquire(m.state).kind !== 'wait' && m.state.waiters.length === 0 && m.state.connecting.length === 0 && !m.state.failNext && m.state.connectDelay === 0);
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

@@ -1,10 +1,15 @@
 import { AcquireCommand } from './acquire.js';
 import { AsyncSleepCommand } from './async-sleep.js';
 import { BlockingSleepCommand } from './blocking-sleep.js';
+import { BreakIdleCommand } from './break-idle.js';
+import { BurstCommand } from './burst.js';
 import { CloseCommand } from './close.js';
+import { DestroyCommand } from './destroy.js';
+import { FailConnectCommand } from './fail-connect.js';
 import type { PoolCommand } from './index.js';
 import type { CommandJson } from './json.js';
 import { QueryCommand } from './query.js';
+import { SlowConnectCommand } from './slow-connect.js';
 import { ReleaseCommand } from './release.js';
 import { TerminateCommand } from './terminate.js';
 
@@ -42,11 +47,29 @@ export function commandFromJson(json: unknown): PoolCommand | string {
       if (typeof c['acquireOnWake'] !== 'boolean') return `"blockingSleep" needs "acquireOnWake", true or false, got ${JSON.stringify(c['acquireOnWake'])}`;
       return new BlockingSleepCommand({ kind: 'fixed', ms }, c['acquireOnWake']);
     }
+    case 'burst': {
+      const count = whole('count', 2);
+      return typeof count === 'string' ? count : new BurstCommand(count);
+    }
+    case 'destroy': {
+      const id = whole('connection', 1);
+      return typeof id === 'string' ? id : new DestroyCommand(0, id);
+    }
+    case 'failNextConnect':
+      return new FailConnectCommand();
+    case 'slowNextConnect': {
+      const ms = whole('ms', 1);
+      return typeof ms === 'string' ? ms : new SlowConnectCommand(ms);
+    }
+    case 'breakIdle': {
+      const id = whole('connection', 1);
+      return typeof id === 'string' ? id : new BreakIdleCommand(0, id);
+    }
     case 'close':
       return new CloseCommand();
     case 'terminate':
       return new TerminateCommand();
     default:
-      return `unknown op ${JSON.stringify(c['op'])}; ops are acquire, release, query, sleep, blockingSleep, close, terminate`;
+      return `unknown op ${JSON.stringify(c['op'])}; ops are acquire, burst, release, destroy, query, sleep, blockingSleep, failNextConnect, slowNextConnect, breakIdle, close, terminate`;
   }
 }

@@ -3,38 +3,68 @@ import type { Harness, ModelBox } from '../runner/harness.js';
 import { AcquireCommand } from './acquire.js';
 import { AsyncSleepCommand } from './async-sleep.js';
 import { BlockingSleepCommand } from './blocking-sleep.js';
+import { BreakIdleCommand } from './break-idle.js';
+import { BurstCommand } from './burst.js';
 import { CloseCommand } from './close.js';
+import { DestroyCommand } from './destroy.js';
+import { FailConnectCommand } from './fail-connect.js';
 import { QueryCommand } from './query.js';
 import { ReleaseCommand } from './release.js';
 import { sleepSpecArb } from './sleep-spec.js';
+import { SlowConnectCommand } from './slow-connect.js';
 import { TerminateCommand } from './terminate.js';
 import type { Describable } from './json.js';
+import { capabilitiesOf, type Semantics } from '../model/semantics.js';
 
 export type PoolCommand = fc.AsyncCommand<ModelBox, Harness> & Describable;
 
-export { AcquireCommand, AsyncSleepCommand, BlockingSleepCommand, CloseCommand, QueryCommand, ReleaseCommand, TerminateCommand };
+export {
+  AcquireCommand,
+  AsyncSleepCommand,
+  BlockingSleepCommand,
+  BreakIdleCommand,
+  BurstCommand,
+  CloseCommand,
+  DestroyCommand,
+  FailConnectCommand,
+  QueryCommand,
+  ReleaseCommand,
+  SlowConnectCommand,
+  TerminateCommand,
+};
 export { closeGracefully } from './close.js';
 export type { SleepSpec } from './sleep-spec.js';
 export type { CommandJson, Describable } from './json.js';
 
 /**
- * Every command, weighted. Close and terminate end a run, so they are rare enough that a run
- * usually gets thirty or more steps in before them; a run that does not close is closed by the
- * runner, so close is checked at the end of every run anyway. Queries only prove an in-use connection still
- * works, and cost pg-mem far more than any other step, so they are the rarest of the rest. Each draw makes a new command object,
- * because a command remembers what it resolved to for its `toString`.
+ * Every command the pool's declared capabilities allow, weighted. Close and terminate end a run,
+ * so they are rare enough that a run usually gets thirty or more steps in before them; a run that
+ * does not close is closed by the runner, so close is checked at the end of every run anyway.
+ * Queries only prove an in-use connection still works, and cost pg-mem far more than any other
+ * step, so they are the rarest of the rest; faults are about as rare, so that a run still spends
+ * most of its steps on expiry. Commands a pool does not support are never drawn. Each draw makes
+ * a new command object, because a command remembers what it resolved to for its `toString`.
  */
-export const poolCommandArb: fc.Arbitrary<PoolCommand> = fc.oneof(
-  { weight: 16, arbitrary: fc.constant(null).map((): PoolCommand => new AcquireCommand()) },
-  { weight: 16, arbitrary: fc.nat(9).map((pick): PoolCommand => new ReleaseCommand(pick)) },
-  { weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new QueryCommand(pick)) },
-  { weight: 16, arbitrary: sleepSpecArb.map((spec): PoolCommand => new AsyncSleepCommand(spec)) },
-  { weight: 8, arbitrary: fc.tuple(sleepSpecArb, fc.boolean()).map(([spec, acquire]): PoolCommand => new BlockingSleepCommand(spec, acquire)) },
-  {
-    weight: 1,
-    arbitrary: fc.oneof(
-      fc.constant(null).map((): PoolCommand => new CloseCommand()),
-      fc.constant(null).map((): PoolCommand => new TerminateCommand()),
-    ),
-  },
-);
+export function poolCommandArb(semantics: Semantics): fc.Arbitrary<PoolCommand> {
+  const can = capabilitiesOf(semantics);
+  const weighted: fc.WeightedArbitrary<PoolCommand>[] = [
+    { weight: 16, arbitrary: fc.constant(null).map((): PoolCommand => new AcquireCommand()) },
+    { weight: 16, arbitrary: fc.nat(9).map((pick): PoolCommand => new ReleaseCommand(pick)) },
+    { weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new QueryCommand(pick)) },
+    { weight: 16, arbitrary: sleepSpecArb.map((spec): PoolCommand => new AsyncSleepCommand(spec)) },
+    { weight: 8, arbitrary: fc.tuple(sleepSpecArb, fc.boolean()).map(([spec, acquire]): PoolCommand => new BlockingSleepCommand(spec, acquire)) },
+    { weight: 2, arbitrary: fc.integer({ min: 2, max: 4 }).map((count): PoolCommand => new BurstCommand(count)) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.constant(null).map((): PoolCommand => new CloseCommand()),
+        fc.constant(null).map((): PoolCommand => new TerminateCommand()),
+      ),
+    },
+  ];
+  if (can.destroy) weighted.push({ weight: 3, arbitrary: fc.nat(9).map((pick): PoolCommand => new DestroyCommand(pick)) });
+  if (can.failedConnect) weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new FailConnectCommand()) });
+  if (can.slowConnect) weighted.push({ weight: 2, arbitrary: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 })).map((ms): PoolCommand => new SlowConnectCommand(ms)) });
+  if (can.brokenIdle) weighted.push({ weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new BreakIdleCommand(pick)) });
+  return fc.oneof(...weighted);
+}

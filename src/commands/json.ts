@@ -9,6 +9,11 @@ export type CommandJson =
   | { readonly op: 'query'; readonly connection: number; readonly sql: string }
   | { readonly op: 'sleep'; readonly ms: number }
   | { readonly op: 'blockingSleep'; readonly ms: number; readonly acquireOnWake: boolean }
+  | { readonly op: 'burst'; readonly count: number }
+  | { readonly op: 'destroy'; readonly connection: number }
+  | { readonly op: 'failNextConnect' }
+  | { readonly op: 'slowNextConnect'; readonly ms: number }
+  | { readonly op: 'breakIdle'; readonly connection: number }
   | { readonly op: 'close' }
   | { readonly op: 'terminate' };
 

@@ -17,9 +17,11 @@ export const sleepSpecArb: fc.Arbitrary<SleepSpec> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fixed' as const), ms: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 }), fc.integer({ min: 1, max: 600_000 })) }) },
 );
 
-/** The moments ahead where the model expects something to change: every window's edges. */
+/** The moments ahead where the model expects something to change: every window's edges, every waiter's timeout, every connect in flight. */
 export function pendingDeadlines(state: ModelState): number[] {
   const edges = new Set<number>();
+  for (const waiter of state.waiters) if (waiter.deadline !== null && waiter.deadline > state.now) edges.add(waiter.deadline);
+  for (const connect of state.connecting) if (connect.readyAt > state.now) edges.add(connect.readyAt);
   for (const conn of state.conns) {
     const window = windowOf(state, conn);
     if (window === null) continue;

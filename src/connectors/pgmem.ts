@@ -1,5 +1,5 @@
 import { newDb, type IBackup } from 'pg-mem';
-import type { Connection, Connector, ConnectorEvent, ConnectorOptions } from './types.js';
+import type { Connection, Connector, ConnectorEvent, ConnectorFaults, ConnectorOptions } from './types.js';
 
 /** The part of pg-mem's `pg.Client` stand-in that poolcheck uses (pg-mem types it as `any`). */
 interface PgMemClient {
@@ -55,10 +55,13 @@ export function createPgMemConnector(options: ConnectorOptions = {}): Connector 
   return new PgMemConnector(freshDatabase().Client, options.now ?? (() => Date.now()));
 }
 
-class PgMemConnector implements Connector {
+class PgMemConnector implements Connector, ConnectorFaults {
   readonly events: ConnectorEvent[] = [];
-  private readonly live = new Set<number>();
+  readonly faults: ConnectorFaults = this;
+  private readonly live = new Map<number, PgMemConnection>();
   private counter = 0;
+  private failNext = false;
+  private delayNext = 0;
 
   constructor(
     private readonly Client: PgMemClientClass,
@@ -66,20 +69,48 @@ class PgMemConnector implements Connector {
   ) {}
 
   async connect(): Promise<Connection> {
+    // A fault applies to one connect: the next one, as the pool makes it.
+    const fail = this.failNext;
+    const delay = this.delayNext;
+    this.failNext = false;
+    this.delayNext = 0;
+    // The global setTimeout, looked up now, is the run's fake clock.
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (fail) {
+      this.log({ type: 'connect-failed', id: 0, at: this.now() });
+      throw new Error('poolcheck pg-mem connector: connect failed (injected fault: the server refused the connection)');
+    }
     const client = new this.Client();
     await client.connect();
     const id = ++this.counter;
-    this.live.add(id);
+    const conn = new PgMemConnection(id, client, this);
+    this.live.set(id, conn);
     this.log({ type: 'create', id, at: this.now() });
-    return new PgMemConnection(id, client, this);
+    return conn;
   }
 
   liveIds(): number[] {
-    return [...this.live].sort((a, b) => a - b);
+    return [...this.live.keys()].sort((a, b) => a - b);
   }
 
   async dispose(): Promise<void> {
     // The database is shared by the process and restored by the next connector; nothing to free.
+  }
+
+  failNextConnect(): void {
+    this.failNext = true;
+  }
+
+  delayNextConnect(ms: number): void {
+    this.delayNext = ms;
+  }
+
+  breakConnection(id: number): boolean {
+    const conn = this.live.get(id);
+    if (conn === undefined || conn.broken) return false;
+    this.log({ type: 'break', id, at: this.now() });
+    conn.breakNow();
+    return true;
   }
 
   log(event: ConnectorEvent): void {
@@ -93,6 +124,8 @@ class PgMemConnector implements Connector {
 
 class PgMemConnection implements Connection {
   private isClosed = false;
+  private isBroken = false;
+  private readonly breakListeners: ((error: Error) => void)[] = [];
 
   constructor(
     readonly id: number,
@@ -104,6 +137,10 @@ class PgMemConnection implements Connection {
     return this.isClosed;
   }
 
+  get broken(): boolean {
+    return this.isBroken;
+  }
+
   /** Logged even on a closed connection, so the runner sees a pool that hands out destroyed connections. */
   async query(sql: string): Promise<unknown> {
     this.connector.log({ type: 'query', id: this.id, at: this.connector.now(), sql });
@@ -113,6 +150,7 @@ class PgMemConnection implements Connection {
           'a pool must not hand out a closed connection, and callers must not use one after release',
       );
     }
+    if (this.isBroken) throw new Error(`poolcheck pg-mem connector: connection #${this.id} was ended by the server; the pool should have dropped it`);
     return this.client.query(sql);
   }
 
@@ -123,5 +161,18 @@ class PgMemConnection implements Connection {
     this.isClosed = true;
     this.connector.forget(this.id);
     await this.client.end();
+  }
+
+  onBreak(listener: (error: Error) => void): void {
+    this.breakListeners.push(listener);
+  }
+
+  /** The server ended the connection: listeners hear of it on a later microtask, as from a socket. */
+  breakNow(): void {
+    this.isBroken = true;
+    const error = new Error(`poolcheck pg-mem connector: connection #${this.id} terminated by the server`);
+    queueMicrotask(() => {
+      for (const listener of this.breakListeners.splice(0)) listener(error);
+    });
   }
 }

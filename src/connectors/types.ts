@@ -4,6 +4,8 @@
  * virtual time, so the runner can hold what the pool *says* against what really happened.
  */
 
+import type { ExternalWork } from '../clock/real.js';
+
 /** One server connection, as a pool sees it. */
 export interface Connection {
   /** Sequential per connector, starting at 1. Stable for the connection's whole life. */
@@ -14,9 +16,21 @@ export interface Connection {
   query(sql: string): Promise<unknown>;
   /** Closes the connection. Each call is logged, so a double close is visible to the runner. */
   close(): Promise<void>;
+  /**
+   * Registers a listener for the server ending this connection (a broken connection, see
+   * {@link ConnectorFaults.breakConnection}). It runs once, asynchronously, as a client library's
+   * `error`/`end` event would; the pool's cue to drop the connection.
+   */
+  onBreak(listener: (error: Error) => void): void;
 }
 
-export type ConnectorEventType = 'create' | 'destroy' | 'query';
+/**
+ * - `create`, `destroy`, `query`: a connection opened, closed by the pool (every call, so a double
+ *   close shows), or queried.
+ * - `connect-failed`: a connect the fault injector made fail; no connection was opened.
+ * - `break`: the server ended the connection; the pool must still close it (a `destroy` follows).
+ */
+export type ConnectorEventType = 'create' | 'destroy' | 'query' | 'connect-failed' | 'break';
 
 export interface ConnectorEvent {
   readonly type: ConnectorEventType;
@@ -35,6 +49,31 @@ export interface Connector {
   liveIds(): number[];
   /** Releases the connector's own resources (not the connections: that is the pool's job). */
   dispose(): Promise<void>;
+  /** Fault injection; a connector without it supports no fault commands. */
+  readonly faults?: ConnectorFaults;
+  /**
+   * Real I/O in flight (to a server), which the run's fake clock waits for in real time, bounded,
+   * so it takes no virtual time. pg-mem has none.
+   */
+  readonly external?: ExternalWork;
+  /**
+   * Holds the connector's live connections against the server's own view of them. Resolves to a
+   * description of the disagreement, or null; the runner calls it after every command.
+   */
+  verify?(): Promise<string | null>;
+}
+
+/** Faults the commands inject at the connector, where a real network or server would cause them. */
+export interface ConnectorFaults {
+  /** The next `connect()` rejects, after its delay if one is set; logged as `connect-failed`. */
+  failNextConnect(): void;
+  /** The next `connect()` settles only after `ms` of virtual time (a timer on the run's clock). */
+  delayNextConnect(ms: number): void;
+  /**
+   * The server ends connection `id`: it is logged as `break`, later queries reject, and its
+   * `onBreak` listeners run. Returns false when `id` is not a live connection.
+   */
+  breakConnection(id: number): boolean;
 }
 
 export interface ConnectorOptions {

@@ -19,6 +19,10 @@ export {
   slept,
   terminated,
 } from './transitions.js';
+export { acquiresIssued, brokeIdle, connectWillFail, connectWillTake, discarded, timePassed } from './waiters.js';
+export type { Answer, Connecting, Waiter } from './state.js';
+export type { Capabilities } from './semantics.js';
+export { capabilitiesOf, noCapabilities } from './semantics.js';
 export type { Destroyed, Reconciled } from './reconcile.js';
 export { reconcile } from './reconcile.js';
 export type { Counters } from './observe.js';

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  acquiresIssued,
+  brokeIdle,
+  connectWillFail,
+  discarded,
   acquired,
   asyncpgSemantics,
   blocked,
@@ -252,5 +256,60 @@ describe('reference model: a close that waits for the last release', () => {
     expect(s.phase).toBe('closed');
     expect(reconcile(s, [{ id: 1, at: 50 }, { id: 2, at: 50 }]).violations).toEqual([]);
     expect(reconcile(s, [{ id: 2, at: 50 }]).violations[0]?.kind).toBe('close-incomplete');
+  });
+});
+
+describe('reference model: waiters and faults', () => {
+  const full = (timeout?: number): ModelState => {
+    const c = timeout === undefined ? { ...config, maxSize: 1 } : { ...config, maxSize: 1, acquireTimeoutMs: timeout };
+    return acquired(initialState(c, asyncpgSemantics), 1, true);
+  };
+
+  it('queues acquires at max, first in first out, and hands a release to the first waiter', () => {
+    const { state, tickets } = acquiresIssued(full(), 2);
+    expect(tickets).toEqual([1, 2]);
+    expect(state.waiters.map((w) => w.ticket)).toEqual([1, 2]);
+    expect(expectedCounters(state)).toEqual({ idle: 0, size: 1, waiting: 2 });
+    const next = released(state, 1);
+    expect(next.answers).toEqual([{ ticket: 1, outcome: 'served', candidates: [1], via: 'handoff' }]);
+    expect(next.waiters.map((w) => w.ticket)).toEqual([2]);
+    // Handed over, never idle: nothing armed its expiry.
+    expect(next.conns[0]).toMatchObject({ state: 'busy', idleSince: null });
+  });
+
+  it('rejects a waiter when its timeout comes, on time after a sleep and at the wake after a block', () => {
+    const { state } = acquiresIssued(full(100), 1);
+    expect(slept(state, 99).answers).toEqual([]);
+    expect(slept(state, 100).answers).toEqual([{ ticket: 1, outcome: 'rejected', reason: 'timed out' }]);
+    expect(blocked(state, 250).answers).toEqual([{ ticket: 1, outcome: 'rejected', reason: 'timed out' }]);
+  });
+
+  it('serves a waiter with a new connection when its holder discards one, unless that connect fails', () => {
+    const { state } = acquiresIssued(full(), 2);
+    const served = discarded(state, 1);
+    expect(served.conns[0]?.doomed).toEqual({ at: 0, cause: 'discarded' });
+    expect(served.answers).toEqual([{ ticket: 1, outcome: 'served', candidates: [] }]);
+    const failing = discarded(connectWillFail(state), 1);
+    // The failed connect frees the capacity again: the next waiter gets the next connect.
+    expect(failing.answers).toEqual([
+      { ticket: 1, outcome: 'rejected', reason: 'connect failed' },
+      { ticket: 2, outcome: 'served', candidates: [] },
+    ]);
+    expect(failing.failNext).toBe(false);
+  });
+
+  it('gives a broken idle connection a window of one instant, and never hands it out', () => {
+    const s = brokeIdle(useOnce(initialState(config, asyncpgSemantics), 1), 1);
+    expect(windowOf(s, s.conns[0]!)).toMatchObject({ from: 0, to: 0, cause: 'broken' });
+    expect(predictAcquire(s)).toEqual({ kind: 'create' });
+    expect(reconcile({ ...s, now: 1 }, []).violations[0]?.kind).toBe('kept-broken');
+  });
+
+  it('rejects every waiter on close and on terminate', () => {
+    const { state } = acquiresIssued(full(), 2);
+    for (const next of [closeBegan(state), terminated(state)]) {
+      expect(next.waiters).toEqual([]);
+      expect(next.answers.map((a) => a.outcome === 'rejected' && a.reason)).toEqual(['closed', 'closed']);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { busyConns, idleConns, liveCount, type ModelState } from './state.js';
+import { busyConns, idleConns, sizeOf, type ModelState } from './state.js';
 
 /** The counters a pool reports, as the model expects them. */
 export interface Counters {
@@ -8,7 +8,7 @@ export interface Counters {
 }
 
 export function expectedCounters(state: ModelState): Counters {
-  return { idle: idleConns(state).length, size: liveCount(state), waiting: 0 };
+    return { idle: idleConns(state).length, size: sizeOf(state), waiting: state.waiters.length };
 }
 
 export function formatCounters(c: Counters): string {

@@ -1,5 +1,5 @@
 import { describeSemantics } from './semantics.js';
-import { findConn, liveCount, replaceConn, type ModelConn, type ModelState } from './state.js';
+import { findConn, replaceConn, sizeAt, type ModelConn, type ModelState } from './state.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 
@@ -84,33 +84,44 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   if (event.at < window.from) {
     return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
   }
-  if (window.cause === 'expiry' && state.semantics.min === 'floor' && liveCount(state) <= state.config.minSize) {
-    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${liveCount(state)} connection(s) were open and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
+  if (window.cause === 'expiry' && state.semantics.min === 'floor' && sizeAt(state, event.at, dueOf(state, conn)) <= state.config.minSize) {
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${sizeAt(state, event.at, dueOf(state, conn))} connection(s) were open and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   return { state: replaceConn(state, { ...conn, state: 'gone', goneAt: event.at }) };
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
-  if (state.semantics.min !== 'floor-refill' || state.phase !== 'open' || liveCount(state) >= state.config.minSize) {
-    return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${state.semantics.min === 'floor-refill' ? ` and no refill to the min of ${state.config.minSize} needed (${liveCount(state)} open)` : ''}`, event.id) };
+  if (state.semantics.min !== 'floor-refill' || state.phase !== 'open' || sizeAt(state, event.at) >= state.config.minSize) {
+    return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${state.semantics.min === 'floor-refill' ? ` and no refill to the min of ${state.config.minSize} needed (${sizeAt(state, event.at)} open)` : ''}`, event.id) };
   }
   const armed = state.semantics.armsOn === 'release-and-create';
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: null };
   return { state: { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 } };
 }
 
 function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Outcome {
-  if (window.cause === 'expiry' && state.semantics.min === 'floor' && liveCount(state) <= state.config.minSize) {
+  if (window.cause === 'expiry' && state.semantics.min === 'floor' && sizeAt(state, window.to, dueOf(state, conn)) <= state.config.minSize) {
     // The floor keeps it. A per-connection timer does not come back, so it stays until next used;
     // a reaper looks again on its next run.
     return { state: replaceConn(state, { ...conn, kept: true, keptAt: window.to }) };
   }
   const late = state.now - window.to;
+  if (window.cause === 'discarded') {
+    return { violation: violation('not-discarded', state.now, `connection #${conn.id} was discarded by its holder at ${window.to} ms but was still open at ${state.now} ms; a discarded connection must be closed at once`, conn.id) };
+  }
+  if (window.cause === 'broken') {
+    return { violation: violation('kept-broken', state.now, `connection #${conn.id} was ended by the server at ${window.to} ms while idle, but the pool still held it open at ${state.now} ms; a broken idle connection must be dropped at once`, conn.id) };
+  }
   if (window.cause === 'close') {
     return { violation: violation('close-incomplete', state.now, `connection #${conn.id} was still open at ${state.now} ms, ${late} ms after ${window.reason} at ${window.to} ms`, conn.id) };
   }
   const by = late > 0 ? ` by ${late} ms` : '';
   return { violation: violation('outlived', state.now, `${idleStory(conn)}, outlived its ${state.config.lifetimeMs} ms lifetime${by}: still open at ${state.now} ms, due to close at ${window.to} ms (declared: ${window.reason})`, conn.id) };
+}
+
+/** When a connection's expiry was due, before any block delayed it. */
+function dueOf(state: ModelState, conn: ModelConn): number {
+  return (conn.idleSince ?? 0) + state.config.lifetimeMs;
 }
 
 function idleStory(conn: ModelConn): string {

@@ -46,6 +46,64 @@ export interface Semantics {
    * (`'after-last-release'`).
    */
   readonly gracefulClose?: 'idle-at-once' | 'after-last-release';
+  /**
+   * The waits and faults the pool supports, so that only those commands are generated. Left out:
+   * none (acquires only below max, no faults), which is how an adapter that predates them behaves.
+   */
+  readonly capabilities?: Capabilities;
+}
+
+/**
+ * What a pool does under waits and faults. Each field turns on commands; a pool that does
+ * something else there (or nothing sensible) leaves it off, and the summary lists the properties
+ * that were not applicable.
+ */
+export interface Capabilities {
+  /**
+   * Acquires at max wait in a first-in first-out queue, and a waiter is served as soon as
+   * capacity frees up: a released connection is handed to the first waiter; a discarded one, or a
+   * failed connect, makes room for a new connection for it.
+   */
+  readonly waiters: boolean;
+  /**
+   * A pool-wide acquire timeout (`PoolConfig.acquireTimeoutMs`): a waiter is rejected once it has
+   * waited that long, by a timer. `'optional'`: without one a waiter waits for ever; `'required'`:
+   * the pool always has one, so every run draws one. `null`: no timeout is generated.
+   */
+  readonly acquireTimeout: 'optional' | 'required' | null;
+  /** The adapter's `destroy` discards an in-use connection: it is closed at once and its capacity freed. */
+  readonly destroy: boolean;
+  /** A failed connect rejects the acquire that asked for it, and frees its capacity. */
+  readonly failedConnect: boolean;
+  /**
+   * A connect that takes time keeps its acquire pending until it lands. Meanwhile the connection
+   * being opened takes capacity and counts in `size`, but not in `idle` or `waiting`, and the
+   * acquire timeout does not cut it short.
+   */
+  readonly slowConnect: boolean;
+  /**
+   * A connection the server ends while it is idle is closed and dropped at once, on the client's
+   * error or end event; it is never handed out.
+   */
+  readonly brokenIdle: boolean;
+  /** close() and terminate() reject the acquires still waiting, with an error. */
+  readonly closeRejectsWaiters: boolean;
+}
+
+/** No waits, no faults: the commands of a pool that declares no capabilities. */
+export const noCapabilities: Capabilities = {
+  waiters: false,
+  acquireTimeout: null,
+  destroy: false,
+  failedConnect: false,
+  slowConnect: false,
+  brokenIdle: false,
+  closeRejectsWaiters: false,
+};
+
+/** The declared capabilities, or none. */
+export function capabilitiesOf(s: Semantics): Capabilities {
+  return s.capabilities ?? noCapabilities;
 }
 
 /** The configuration of one run, drawn by the generators. */
@@ -54,6 +112,11 @@ export interface PoolConfig {
   readonly maxSize: number;
   /** Idle lifetime in ms; 0 means whatever `Semantics.zeroLifetime` says. */
   readonly lifetimeMs: number;
+  /**
+   * How long an acquire waits at max before it is rejected, ms; left out: for ever. Drawn only for
+   * pools that declare `capabilities.acquireTimeout`.
+   */
+  readonly acquireTimeoutMs?: number;
 }
 
 /** poolcheck's own pool in its default mode: asyncpg's semantics. */
@@ -65,6 +128,15 @@ export const asyncpgSemantics: Semantics = {
   handoff: 'microtask',
   zeroLifetime: 'disables',
   opensMinOnCreate: true,
+  capabilities: {
+    waiters: true,
+    acquireTimeout: 'optional',
+    destroy: true,
+    failedConnect: true,
+    slowConnect: true,
+    brokenIdle: true,
+    closeRejectsWaiters: true,
+  },
 };
 
 /** A one-line human description, used in violation messages ("declared: ..."). */
@@ -75,4 +147,10 @@ export function describeSemantics(s: Semantics): string {
       : `reaper every ${s.expiry.intervalMs} ms (${s.expiry.compare}, starts on ${s.expiry.startsOn})`;
   const min = s.min === 'ignored' ? 'min ignored' : s.min === 'floor' ? 'min as floor' : 'min as floor with refill';
   return `${trigger}, armed on ${s.armsOn}, ${min}, ${s.reuse.toUpperCase()}`;
+}
+
+/** `minSize 0, maxSize 1, lifetime 1 ms, acquire timeout 50 ms`, as reports print a configuration. */
+export function describeConfig(c: PoolConfig): string {
+  const timeout = c.acquireTimeoutMs === undefined ? '' : `, acquire timeout ${c.acquireTimeoutMs} ms`;
+  return `minSize ${c.minSize}, maxSize ${c.maxSize}, lifetime ${c.lifetimeMs} ms${timeout}`;
 }

@@ -30,7 +30,44 @@ export interface ModelConn {
   /** When a floor last kept it, for a reaper's next look. */
   readonly keptAt: number | null;
   readonly goneAt: number | null;
+  /**
+   * When the connection was doomed, and why: discarded by its holder (`destroy`), or ended by the
+   * server while idle (`broken`). The pool must close it at that instant; it is never handed out.
+   */
+  readonly doomed: { readonly at: number; readonly cause: 'discarded' | 'broken' } | null;
 }
+
+/**
+ * An acquire the pool has not answered yet: it waits at max, first in first out. `ticket` is the
+ * acquire's number in the run, so the runner can match it with the real call.
+ */
+export interface Waiter {
+  readonly ticket: number;
+  /** Timers due at the same instant fire in the order they were set; this is that order. */
+  readonly order: number;
+  readonly since: number;
+  /** When the pool's acquire timeout rejects it; `null` when it waits for ever. */
+  readonly deadline: number | null;
+}
+
+/** A connect in flight for an acquire: it lands (or fails) at `readyAt`. */
+export interface Connecting {
+  readonly ticket: number;
+  /** Timers due at the same instant fire in the order they were set; this is that order. */
+  readonly order: number;
+  readonly startedAt: number;
+  readonly readyAt: number;
+  readonly fails: boolean;
+}
+
+/**
+ * How an acquire issued in this step, or waiting from an earlier one, was answered. `served`:
+ * with one of `candidates` (a reused or handed-off connection), or with a connection opened for it
+ * (`candidates` empty). `rejected`: with an error, for the reason given.
+ */
+export type Answer =
+  | { readonly ticket: number; readonly outcome: 'served'; readonly candidates: readonly number[]; readonly via?: 'reuse' | 'handoff' }
+  | { readonly ticket: number; readonly outcome: 'rejected'; readonly reason: 'timed out' | 'connect failed' | 'closed' };
 
 export type Phase = 'open' | 'closing' | 'closed';
 
@@ -54,6 +91,25 @@ export interface ModelState {
   readonly nextIdleSeq: number;
   /** When the reaper's schedule started, or null while it has not (semantics with a timer: unused). */
   readonly reaperStartedAt: number | null;
+  /** Acquires waiting at max, in the order they are to be served. */
+  readonly waiters: readonly Waiter[];
+  /** Acquires answered since the runner last looked; it checks each against the real call. */
+  readonly answers: readonly Answer[];
+  /** The number the next acquire gets. */
+  readonly nextTicket: number;
+  /** The next connect fails (an injected fault). */
+  readonly failNext: boolean;
+  /** The next connect takes this long, ms (an injected fault); 0: at once. */
+  readonly connectDelay: number;
+  /** Connects in flight for acquires, in the order they started. */
+  readonly connecting: readonly Connecting[];
+  /**
+   * Connects that failed during the current step, and when: until then they took a place in the
+   * pool, which a floor counts. Forgotten when the step ends.
+   */
+  readonly failedConnects: readonly { readonly startedAt: number; readonly due: number; readonly at: number }[];
+  /** The order the next waiter's timeout or connect's timer is set in. */
+  readonly nextOrder: number;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
@@ -68,6 +124,14 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     closedAt: null,
     nextIdleSeq: 1,
     reaperStartedAt: startsAtCreation(semantics) ? 0 : null,
+    waiters: [],
+    answers: [],
+    nextTicket: 1,
+    failNext: false,
+    connectDelay: 0,
+    connecting: [],
+    failedConnects: [],
+    nextOrder: 1,
   };
 }
 
@@ -84,8 +148,9 @@ export function reaperEvent(state: ModelState, event: 'first-acquire' | 'first-r
   return { ...state, reaperStartedAt: state.now };
 }
 
+/** Idle connections an acquire may get: not doomed. */
 export function idleConns(state: ModelState): ModelConn[] {
-  return state.conns.filter((c) => c.state === 'idle');
+  return state.conns.filter((c) => c.state === 'idle' && c.doomed === null);
 }
 
 export function busyConns(state: ModelState): ModelConn[] {
@@ -94,6 +159,33 @@ export function busyConns(state: ModelState): ModelConn[] {
 
 export function liveCount(state: ModelState): number {
   return state.conns.filter((c) => c.state !== 'gone').length;
+}
+
+/** The pool's size: open connections and connects in flight, which a floor counts too. */
+export function sizeOf(state: ModelState): number {
+  return liveCount(state) + state.connecting.length;
+}
+
+/**
+ * The pool's size at `at`, within the current step: connects still in flight count from when they
+ * started, and the ones that failed during the step count until they failed. At the instant a
+ * blocked loop wakes, overdue timers fire in due order: a connect that failed then still counted
+ * for a timer (`due`) that was due before it.
+ */
+export function sizeAt(state: ModelState, at: number, due: number = at): number {
+  const connecting = state.connecting.filter((c) => c.startedAt <= at).length;
+  const failing = state.failedConnects.filter((f) => f.startedAt <= at && (at < f.at || (at === f.at && due < f.due))).length;
+  return liveCount(state) + connecting + failing;
+}
+
+/**
+ * Capacity taken: connections open and not doomed, connects in flight, and the connections
+ * opened for acquires answered this step (their ids are learnt from the real calls).
+ */
+export function capacityUsed(state: ModelState): number {
+  const open = state.conns.filter((c) => c.state !== 'gone' && c.doomed === null).length;
+  const opening = state.answers.filter((a) => a.outcome === 'served' && a.candidates.length === 0).length;
+  return open + opening + state.connecting.length;
 }
 
 export function findConn(state: ModelState, id: number): ModelConn | undefined {

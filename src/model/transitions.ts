@@ -1,12 +1,13 @@
 import {
   findConn,
   idleConns,
-  liveCount,
+  capacityUsed,
   reaperEvent,
   replaceConn,
   type ModelConn,
   type ModelState,
 } from './state.js';
+import { rejectWaiters, timePassed } from './waiters.js';
 
 /**
  * Transitions for the commands. Each takes a state and returns the next one; none of them decides
@@ -27,6 +28,7 @@ export function poolCreated(state: ModelState, openedIds: readonly number[]): Mo
     kept: false,
     keptAt: null,
     goneAt: null,
+    doomed: null,
   }));
   return { ...state, conns: [...state.conns, ...opened], nextIdleSeq: seq + 1 };
 }
@@ -44,8 +46,9 @@ export function predictAcquire(state: ModelState): AcquirePrediction {
     const best = state.semantics.reuse === 'lifo' ? Math.max(...seqs) : Math.min(...seqs);
     return { kind: 'reuse', candidates: idle.filter((c) => c.idleSeq === best).map((c) => c.id) };
   }
-  return liveCount(state) < state.config.maxSize ? { kind: 'create' } : { kind: 'wait' };
+  return capacityUsed(state) < state.config.maxSize ? { kind: 'create' } : { kind: 'wait' };
 }
+
 
 export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 'fifo'): string {
   switch (p.kind) {
@@ -71,6 +74,7 @@ export function acquired(before: ModelState, id: number, created: boolean): Mode
       kept: false,
       keptAt: null,
       goneAt: null,
+      doomed: null,
     };
     return { ...state, conns: [...state.conns, conn] };
   }
@@ -81,6 +85,11 @@ export function acquired(before: ModelState, id: number, created: boolean): Mode
 export function released(before: ModelState, id: number): ModelState {
   const state = reaperEvent(before, 'first-release');
   const conn = mustFind(state, id);
+  const [first, ...rest] = state.waiters;
+  if (first !== undefined && state.phase === 'open') {
+    // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry.
+    return { ...state, waiters: rest, answers: [...state.answers, { ticket: first.ticket, outcome: 'served', candidates: [id], via: 'handoff' }] };
+  }
   const next = replaceConn(
     { ...state, nextIdleSeq: state.nextIdleSeq + 1 },
     { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, kept: false, keptAt: null },
@@ -88,9 +97,9 @@ export function released(before: ModelState, id: number): ModelState {
   return settlePhase(next);
 }
 
-/** The loop ran for `ms`: timers fired on time. */
+/** The loop ran for `ms`: timers fired on time, acquire timeouts among them. */
 export function slept(state: ModelState, ms: number): ModelState {
-  return { ...state, now: state.now + ms };
+  return timePassed({ ...state, now: state.now + ms });
 }
 
 /**
@@ -99,17 +108,17 @@ export function slept(state: ModelState, ms: number): ModelState {
  */
 export function blocked(state: ModelState, ms: number): ModelState {
   const now = state.now + ms;
-  return { ...state, now, awakeSince: now };
+  return timePassed({ ...state, now, awakeSince: now });
 }
 
-/** Graceful close: idle connections go now, busy ones when they are released. */
+/** Graceful close: idle connections go now, busy ones when they are released; waiters are rejected. */
 export function closeBegan(state: ModelState): ModelState {
-  return settlePhase({ ...state, phase: 'closing', closingAt: state.now });
+  return settlePhase({ ...rejectWaiters(state), phase: 'closing', closingAt: state.now });
 }
 
-/** Terminate: every connection goes now, in use or not. */
+/** Terminate: every connection goes now, in use or not; waiters are rejected. */
 export function terminated(state: ModelState): ModelState {
-  return { ...state, phase: 'closed', closingAt: state.now, closedAt: state.now };
+  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now };
 }
 
 /** A closing pool is closed once nothing is in use. */

@@ -20,7 +20,17 @@ export type ViolationKind =
   | 'pool-error'
   | 'close-incomplete'
   | 'timer-left-pending'
-  | 'leaked-connection';
+  | 'leaked-connection'
+  /** A real server lists other backends for the run than the connector holds open. */
+  | 'server-disagrees'
+  | 'not-discarded'
+  | 'kept-broken'
+  | 'waiter-not-served'
+  | 'waiter-answered-early'
+  | 'served-after-timeout'
+  | 'timeout-missed'
+  | 'waiter-not-rejected'
+  | 'acquire-not-rejected';
 
 export interface Violation {
   readonly kind: ViolationKind;

@@ -8,7 +8,7 @@ import { expiryEnabled, type ModelConn, type ModelState } from './state.js';
 export interface Window {
   readonly from: number;
   readonly to: number;
-  readonly cause: 'expiry' | 'close';
+  readonly cause: 'expiry' | 'close' | 'discarded' | 'broken';
   readonly reason: string;
 }
 
@@ -18,6 +18,10 @@ export interface Window {
  */
 export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   if (conn.state === 'gone') return null;
+  if (conn.doomed !== null) {
+    const reason = conn.doomed.cause === 'discarded' ? 'its holder discarded it' : 'the server ended it while idle';
+    return { from: conn.doomed.at, to: conn.doomed.at, cause: conn.doomed.cause, reason };
+  }
   if (state.closingAt !== null && (conn.state === 'idle' || state.phase === 'closed')) {
     // A connection released while the pool closes cannot go before its release.
     const from = Math.max(state.closingAt, state.awakeSince, conn.idleSince ?? 0);

@@ -25,6 +25,7 @@ class FakeConnection implements Connection {
     this.closeCalls++;
     this.closed = true;
   }
+  onBreak(): void {}
 }
 
 /** In-memory connector: sequential ids, optional connect delay (on the fake clock) and injected failures. */
@@ -403,7 +404,7 @@ describe('usage errors', () => {
     const p = await pool();
     expect(() => p.release(new FakeConnection(42))).toThrow(
       new PoolUsageError(
-        'release() of connection #42, which this pool never handed out; release a connection to the pool that acquired it',
+        'release() of connection #42, which this pool never handed out; give a connection back to the pool that acquired it',
       ),
     );
   });
@@ -413,7 +414,7 @@ describe('usage errors', () => {
     const conn = await p.acquire();
     p.release(conn);
     expect(() => p.release(conn)).toThrow(
-      'poolcheck pool: release() of connection #1, which was already released; release each acquired connection exactly once',
+      'poolcheck pool: release() of connection #1, which was already given back; release or destroy each acquired connection exactly once',
     );
   });
 
@@ -423,7 +424,7 @@ describe('usage errors', () => {
     p.release(conn);
     await p.close();
     expect(() => p.release(conn)).toThrow(
-      'poolcheck pool: release() of connection #1 after close() completed; release before close()',
+      'poolcheck pool: release() of connection #1 after close() completed; give connections back before close()',
     );
   });
 

@@ -33,11 +33,14 @@ export class Pool<C extends Connection = Connection> {
   protected readonly slots: readonly Slot<C>[];
   /** Free slots; the top (end) is taken first. */
   private readonly free: Slot<C>[];
-  private readonly waiters: Waiter<C>[] = [];
+  /** Acquires queued for a free slot, first come first served. @internal seam for fixtures/mutants */
+  protected readonly waiters: Waiter<C>[] = [];
   /** Connections currently handed out, with the slot each belongs to. */
   private readonly lent = new Map<C, Slot<C>>();
   /** Everything ever handed out, to tell a double release from a foreign one. */
   private readonly everLent = new WeakSet<C>();
+  /** Connections the server ended; one in use is discarded when it comes back. */
+  private readonly broken = new WeakSet<C>();
   /** Connection closes still settling; close() resolves only after them. */
   private readonly closings = new Set<Promise<void>>();
   private state: PoolState = 'new';
@@ -96,10 +99,7 @@ export class Pool<C extends Connection = Connection> {
         : milliseconds('acquire(): timeoutMs', options.timeoutMs, '(omit it to use acquireTimeoutMs)', PoolUsageError);
     let slot = this.free.pop();
     if (slot === undefined) {
-      const waiter = new Waiter<C>(timeoutMs, (timedOut) => {
-        this.waiters.splice(this.waiters.indexOf(timedOut), 1);
-        return new PoolTimeoutError(timeoutMs ?? 0, this.options.maxSize);
-      });
+      const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0));
       this.waiters.push(waiter);
       slot = await waiter.promise;
     } else {
@@ -110,31 +110,23 @@ export class Pool<C extends Connection = Connection> {
 
   /** Gives a connection back: to the first waiter if there is one, else onto the free stack with its expiry armed. */
   release(conn: C): void {
-    if (this.state === 'terminated') {
-      throw new PoolUsageError(
-        `release() of ${describe(conn)} after terminate(); terminate() already closed it, so drop it instead`,
-      );
-    }
-    const slot = this.lent.get(conn);
-    if (slot === undefined) {
-      if (this.state === 'closed') {
-        throw new PoolUsageError(`release() of ${describe(conn)} after close() completed; release before close()`);
-      }
-      if (this.everLent.has(conn)) {
-        throw new PoolUsageError(
-          `release() of ${describe(conn)}, which was already released; release each acquired connection exactly once`,
-        );
-      }
-      throw new PoolUsageError(
-        `release() of ${describe(conn)}, which this pool never handed out; release a connection to the pool that acquired it`,
-      );
-    }
-    this.lent.delete(conn);
+    const slot = this.takeBack(conn, 'release()');
     if (slot.conn !== conn || conn.closed) {
       // Closed while in use: the slot reconnects on its next acquire.
       slot.conn = null;
+    } else if (this.broken.has(conn)) {
+      this.dropConnection(slot);
     }
     this.giveBack(slot);
+  }
+
+  /**
+   * Discards a connection instead of returning it (after an error on it, say): closes it now, and
+   * its capacity goes to the first waiter, or back onto the free stack, where it reconnects when
+   * next acquired.
+   */
+  destroy(conn: C): void {
+    this.onDestroy(this.takeBack(conn, 'destroy()'), conn);
   }
 
   /** Open connections, idle or in use, plus connects in flight (they already occupy capacity). */
@@ -227,6 +219,36 @@ export class Pool<C extends Connection = Connection> {
     this.armExpiry(slot);
   }
 
+  /** Closes a discarded connection and frees its slot. @internal seam for fixtures/mutants */
+  protected onDestroy(slot: Slot<C>, conn: C): void {
+    this.cancelExpiry(slot);
+    if (slot.conn === conn) this.dropConnection(slot);
+    else slot.conn = null;
+    this.giveBack(slot);
+  }
+
+  /** A waiter's timeout fired: it leaves the queue, and gets this error. @internal seam for fixtures/mutants */
+  protected waiterTimedOut(waiter: Waiter<C>, timeoutMs: number): Error {
+    this.waiters.splice(this.waiters.indexOf(waiter), 1);
+    return new PoolTimeoutError(timeoutMs, this.options.maxSize);
+  }
+
+  /** A connect for an acquire failed: its slot goes to the next waiter, or back. @internal seam for fixtures/mutants */
+  protected onConnectFailed(slot: Slot<C>): void {
+    this.giveBack(slot);
+  }
+
+  /**
+   * The server ended the idle connection of a free slot: close it, forget its expiry, and move the
+   * empty slot to the bottom of the stack. @internal seam for fixtures/mutants
+   */
+  protected onBrokenIdle(slot: Slot<C>): void {
+    this.cancelExpiry(slot);
+    this.dropConnection(slot);
+    this.free.splice(this.free.indexOf(slot), 1);
+    this.free.unshift(slot);
+  }
+
   /** Runs for every slot on close() and terminate(). @internal seam for fixtures/mutants */
   protected onShutdown(slot: Slot<C>): void {
     this.cancelExpiry(slot);
@@ -250,6 +272,25 @@ export class Pool<C extends Connection = Connection> {
     }
     if (this.options.expiryRespectsMinSize && this.getSize() <= this.options.minSize) return;
     this.dropConnection(slot);
+  }
+
+  /** The slot of a connection coming back from its caller, which must have it from this pool. */
+  private takeBack(conn: C, call: string): Slot<C> {
+    if (this.state === 'terminated') {
+      throw new PoolUsageError(`${call} of ${describe(conn)} after terminate(); terminate() already closed it, so drop it instead`);
+    }
+    const slot = this.lent.get(conn);
+    if (slot === undefined) {
+      if (this.state === 'closed') {
+        throw new PoolUsageError(`${call} of ${describe(conn)} after close() completed; give connections back before close()`);
+      }
+      if (this.everLent.has(conn)) {
+        throw new PoolUsageError(`${call} of ${describe(conn)}, which was already given back; release or destroy each acquired connection exactly once`);
+      }
+      throw new PoolUsageError(`${call} of ${describe(conn)}, which this pool never handed out; give a connection back to the pool that acquired it`);
+    }
+    this.lent.delete(conn);
+    return slot;
   }
 
   private assertCanAcquire(): void {
@@ -285,7 +326,7 @@ export class Pool<C extends Connection = Connection> {
         conn = await this.openConnection(slot);
       } catch (error) {
         // The slot stays empty, and its capacity goes to the next waiter or back onto the stack.
-        this.giveBack(slot);
+        this.onConnectFailed(slot);
         throw error;
       }
     }
@@ -310,7 +351,15 @@ export class Pool<C extends Connection = Connection> {
     slot.conn = conn;
     slot.createdAt = Date.now();
     slot.releasedAt = null;
+    conn.onBreak(() => this.connectionBroke(slot, conn));
     return conn;
+  }
+
+  /** A connection in use is discarded when it comes back; an idle one goes now. */
+  private connectionBroke(slot: Slot<C>, conn: C): void {
+    if (slot.conn !== conn) return;
+    this.broken.add(conn);
+    if (!slot.inUse && this.free.includes(slot)) this.onBrokenIdle(slot);
   }
 
   private giveBack(slot: Slot<C>): void {
@@ -329,11 +378,14 @@ export class Pool<C extends Connection = Connection> {
       return;
     }
     slot.inUse = false;
-    this.free.push(slot);
-    if (slot.isOpen) {
-      slot.releasedAt = Date.now();
-      this.onRelease(slot);
+    if (!slot.isOpen) {
+      // An empty slot goes to the bottom: a live connection is reused before a slot reconnects.
+      this.free.unshift(slot);
+      return;
     }
+    this.free.push(slot);
+    slot.releasedAt = Date.now();
+    this.onRelease(slot);
   }
 
   /** Closes the slot's connection unless it is closed already (a second close would be a double destroy). */
@@ -359,7 +411,8 @@ export class Pool<C extends Connection = Connection> {
     this.closings.add(settled);
   }
 
-  private rejectWaiters(call: string): void {
+  /** Close and terminate reject every queued acquire. @internal seam for fixtures/mutants */
+  protected rejectWaiters(call: string): void {
     for (const waiter of this.waiters.splice(0)) {
       waiter.fail(
         new PoolClosedError(

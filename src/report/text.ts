@@ -1,4 +1,6 @@
+import { describeConfig } from '../model/semantics.js';
 import type { CheckResult } from '../runner/check.js';
+import type { TraceStep } from '../runner/trace.js';
 import { formatVirtual } from './summary.js';
 
 /**
@@ -15,7 +17,7 @@ export function formatResult(result: CheckResult, cli = 'poolcheck check --adapt
     head,
     '',
     `Violation: ${failure.violation.message}`,
-    `Config: minSize ${c.minSize}, maxSize ${c.maxSize}, lifetime ${c.lifetimeMs} ms`,
+    `Config: ${describeConfig(c)}`,
     `Counterexample (${failure.length} command(s) after ${failure.shrinks} shrinks${failure.reproduced ? '' : '; NOTE: the replay for this trace did not fail again'}):`,
     ...failure.steps.map((s) => formatStep(s)),
     '',
@@ -26,7 +28,8 @@ export function formatResult(result: CheckResult, cli = 'poolcheck check --adapt
   return lines.join('\n');
 }
 
-function formatStep(s: CheckResult['failure'] extends infer F ? (F extends { steps: readonly (infer T)[] } ? T : never) : never): string {
+/** One step of a trace as the counterexample prints it: time, command, the model's prediction and what the pool said. */
+export function formatStep(s: TraceStep): string {
   const mark = s.violation === undefined ? ' ' : '✗';
   const pad = String(s.index).padStart(2);
   const lines = [`${mark} ${pad}. t=${s.at} ms  ${s.command}`];

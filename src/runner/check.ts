@@ -4,7 +4,7 @@ import { poolCommandArb, type CommandJson, type PoolCommand } from '../commands/
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
-import { defaultConfigArb } from './configs.js';
+import { configsFor, defaultConfigArb } from './configs.js';
 import { runOnce, type ConnectorFactory } from './run-once.js';
 import type { TraceStep } from './trace.js';
 import { PropertyViolationError } from './violation-error.js';
@@ -94,9 +94,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   validateCheckOptions(options);
   const { adapter } = options;
   const makeConnector = options.connector ?? createPgMemConnector;
-  // A pool that rejects a lifetime of 0 is never handed one.
-  const drawn = options.configs ?? defaultConfigArb;
-  const configs = adapter.semantics.zeroLifetime === 'rejected' ? drawn.filter((c) => c.lifetimeMs !== 0) : drawn;
+  const configs = configsFor(adapter.semantics, options.configs ?? defaultConfigArb);
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   let commands = 0;
   let virtualMs = 0;
@@ -105,7 +103,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // Commands come first: fast-check shrinks the first argument first, and the commands shrinker
   // only considers the commands that ran in the first failing run. Shrinking the configuration
   // first can let more commands run, which that shrinker would then never offer to remove.
-  const property = fc.asyncProperty(fc.commands([poolCommandArb], { maxCommands: options.maxCommands ?? 100, size: 'max', ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }) }), configs, async (cmds, config) => {
+  const property = fc.asyncProperty(fc.commands([poolCommandArb(adapter.semantics)], { maxCommands: options.maxCommands ?? 100, size: 'max', ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }) }), configs, async (cmds, config) => {
     const run = await runOnce(adapter, config, cmds as Iterable<PoolCommand>, makeConnector);
     commands += run.commands;
     virtualMs += run.virtualMs;

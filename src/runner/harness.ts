@@ -3,9 +3,12 @@ import type { VirtualClock } from '../clock/clock.js';
 import type { Connector } from '../connectors/types.js';
 import { formatCounters, expectedCounters } from '../model/observe.js';
 import { reconcile, type Destroyed, type Opened } from '../model/reconcile.js';
-import type { ModelState } from '../model/state.js';
+import { findConn, type Answer, type ModelState } from '../model/state.js';
+import { acquired } from '../model/transitions.js';
+import { answersTaken, stepEnded } from '../model/waiters.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
 import { stepInvariants } from './invariants.js';
+import { handedOut, LifelineRecorder } from './lifelines.js';
 import type { TraceStep } from './trace.js';
 import { PropertyViolationError } from './violation-error.js';
 import type { Describable } from '../commands/json.js';
@@ -28,8 +31,11 @@ export class Harness<P = unknown, C = unknown> {
   readonly begun: Describable[] = [];
   /** The command being run, so a violation thrown mid-command still lands in the trace. */
   current: { toString(): string } | null = null;
+  /** Acquires issued and not yet answered, by ticket (their number in the run). */
+  readonly calls = new Map<number, AcquireCall>();
   private eventMark = 0;
   private carriedCreates: Opened[] = [];
+  private recorder: LifelineRecorder | null = null;
 
   constructor(
     readonly adapter: PoolAdapter<P, C>,
@@ -42,6 +48,11 @@ export class Harness<P = unknown, C = unknown> {
      */
     readonly record = false,
   ) {}
+
+  /** The lifelines of a recording run, made on first use so a passing run pays nothing. */
+  lifelines(): LifelineRecorder {
+    return (this.recorder ??= new LifelineRecorder());
+  }
 
   sample(): PoolCounters {
     return this.adapter.counters(this.pool);
@@ -91,6 +102,29 @@ export class Harness<P = unknown, C = unknown> {
     return result.value;
   }
 
+  /**
+   * Issues acquire number `ticket` and records how it ends, whenever that is: it may wait for
+   * several steps. The step that the model says answers it checks the outcome.
+   */
+  issue(ticket: number): void {
+    const call: AcquireCall = { outcome: null };
+    (async () => this.adapter.acquire(this.pool))().then(
+      (value) => (call.outcome = { ok: true, value }),
+      (error: unknown) => (call.outcome = { ok: false, error }),
+    );
+    this.calls.set(ticket, call);
+  }
+
+  /**
+   * Lets the loop run until every acquire in `tickets` has an outcome, or nothing more is due.
+   * `issued`: the calls were just made, so one that never settles is a hang (`not-settled`);
+   * otherwise they were waiting, and the step's end reports the waiter the pool did not serve.
+   */
+  async settleCalls(tickets: readonly number[], what: string, issued = false): Promise<void> {
+    const settled = await this.clock.settle(() => tickets.every((t) => this.calls.get(t)?.outcome !== null));
+    if (!settled.ok && (issued || settled.quiet !== true)) this.fail('not-settled', `${what} did not settle: ${settled.reason}`);
+  }
+
   /** Lets the loop run what is due now; fails if it cannot. */
   async quiesce(): Promise<void> {
     const settled = await this.clock.settle();
@@ -109,30 +143,105 @@ export class Harness<P = unknown, C = unknown> {
    */
   finishStep(box: ModelBox, step: { command: { toString(): string }; predicted?: string; observed?: string; next: ModelState; expectCreated?: readonly number[] }): void {
     this.current = null;
+    // A wrong answer is this step's violation, recorded in the trace like any other.
+    let answered: { state: ModelState; created: number[]; story: string; violation?: Violation };
+    try {
+      answered = this.checkAnswers(step.next);
+    } catch (error) {
+      if (!(error instanceof PropertyViolationError)) throw error;
+      answered = { state: answersTaken(step.next), created: [], story: '', violation: error.violation };
+    }
     const events = this.takeEvents();
-    const expected = step.expectCreated ?? [];
+    const expected = [...(step.expectCreated ?? []), ...answered.created];
     // Opened for no acquire: the model accepts them only as a refill to the floor.
     const unasked = events.created.filter((e) => !expected.includes(e.id));
     const unopened = expected.filter((id) => !events.created.some((e) => e.id === id));
-    const reconciled = reconcile({ ...step.next, now: this.clock.now() }, events.destroyed, unasked);
+    const reconciled = reconcile({ ...answered.state, now: this.clock.now() }, events.destroyed, unasked);
     const state = reconciled.state;
     const observed = this.sample();
     const found: Violation | null =
-      unopened.length > 0
+      answered.violation !== undefined
+        ? answered.violation
+        : unopened.length > 0
         ? violation('wrong-connection', state.now, `acquire returned connection #${unopened[0]}, which the connector never opened in this run`, unopened[0])
         : reconciled.violations[0] ?? firstInvariantViolation(state, observed, this.connector.liveIds());
     if (this.record) {
+      const expected = expectedCounters(state);
+      const actual = { waiting: 0, ...observed };
+      this.lifelines().step(this.trace.length, this.connector.events, { before: box.state, next: step.next, answered: answered.state, after: state }, handedOut(found, state.now));
       this.trace.push({
         index: this.trace.length,
         command: String(step.command),
         at: state.now,
-        predicted: [step.predicted, formatCounters(expectedCounters(state))].filter(Boolean).join('; '),
-        observed: [step.observed, formatCounters({ waiting: 0, ...observed })].filter(Boolean).join('; '),
+        predicted: [step.predicted, answered.story, formatCounters(expected)].filter(Boolean).join('; '),
+        observed: [step.observed, formatCounters(actual)].filter(Boolean).join('; '),
         ...(found === null ? {} : { violation: found.message }),
+        expected,
+        actual: { idle: actual.idle, size: actual.size, waiting: actual.waiting },
       });
     }
-    box.state = state;
+    box.state = stepEnded(state);
     if (found !== null) throw new PropertyViolationError(found);
+  }
+
+  /**
+   * Checks the acquires the model answered in this step against the real calls, in ticket order,
+   * and moves the model on with what they got; then checks that every waiter is still waiting.
+   */
+  private checkAnswers(next: ModelState): { state: ModelState; created: number[]; story: string } {
+    if (next.answers.length === 0 && next.waiters.length === 0 && next.connecting.length === 0) return { state: next, created: [], story: '' };
+    let state = next;
+    const created: number[] = [];
+    const story: string[] = [];
+    for (const answer of next.answers) {
+      const call = this.calls.get(answer.ticket);
+      if (call === undefined) throw new Error(`poolcheck harness: no acquire call for ticket ${answer.ticket}`);
+      this.calls.delete(answer.ticket);
+      story.push(describeAnswer(answer));
+      const outcome = call.outcome;
+      const who = `acquire #${answer.ticket}`;
+      if (answer.outcome === 'rejected') {
+        if (outcome === null) {
+          const kind = answer.reason === 'timed out' ? 'timeout-missed' : answer.reason === 'closed' ? 'waiter-not-rejected' : 'acquire-not-rejected';
+          this.fail(kind, `${who} should have been rejected (${answer.reason}) but is still pending`);
+        }
+        if (outcome.ok) {
+          const id = this.adapter.connectionId(outcome.value as C);
+          const kind = answer.reason === 'timed out' ? 'served-after-timeout' : 'acquire-not-rejected';
+          this.fail(kind, `${who} should have been rejected (${answer.reason}) but got connection #${id}`, id);
+        }
+        if (!(outcome.error instanceof Error) || outcome.error.message === '') this.fail('pool-error', `${who} was rejected (${answer.reason}) without an Error saying why: ${describeError(outcome.error)}`);
+        continue;
+      }
+      if (outcome === null) this.fail('waiter-not-served', `${who} should have been served (${describeAnswer(answer)}) but is still waiting`);
+      if (!outcome.ok) this.fail('waiter-not-served', `${who} should have been served (${describeAnswer(answer)}) but was rejected: ${describeError(outcome.error)}`);
+      const id = this.adapter.connectionId(outcome.value as C);
+      const known = findConn(state, id);
+      if (known?.state === 'gone') this.fail('handed-out-destroyed', `${who} got connection #${id}, which was destroyed at ${known.goneAt} ms`, id);
+      if (known?.doomed != null) this.fail('handed-out-destroyed', `${who} got connection #${id}, which ${known.doomed.cause === 'broken' ? 'the server ended' : 'its holder discarded'} at ${known.doomed.at} ms`, id);
+      if (answer.candidates.length === 0 && known !== undefined) this.fail('wrong-connection', `${who} should have got a new connection, got #${id}${known.state === 'busy' ? ', which is in use' : ''}`, id);
+      if (answer.candidates.length > 0 && !answer.candidates.includes(id)) {
+        const got = known === undefined ? `a new connection #${id}` : `#${id}${known.state === 'busy' ? ', which is in use' : ''}`;
+        this.fail(known?.state === 'busy' ? 'handed-out-twice' : 'wrong-connection', `${who} should ${describeServed(answer, next.semantics.reuse)}, got ${got}`, id);
+      }
+      if (known?.state === 'busy' && this.handles.has(id)) this.fail('handed-out-twice', `${who} got connection #${id}, which is already in use`, id);
+      if (known === undefined) created.push(id);
+      this.handles.set(id, outcome.value as C);
+      state = acquired(state, id, known === undefined);
+    }
+    for (const connect of next.connecting) {
+      const outcome = this.calls.get(connect.ticket)?.outcome;
+      if (outcome === null || outcome === undefined) continue;
+      const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
+      this.fail('waiter-answered-early', `acquire #${connect.ticket} should still be waiting for its connect, due at ${connect.readyAt} ms, but it ${how}`);
+    }
+    for (const waiter of next.waiters) {
+      const outcome = this.calls.get(waiter.ticket)?.outcome;
+      if (outcome === null || outcome === undefined) continue;
+      const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
+      this.fail('waiter-answered-early', `acquire #${waiter.ticket} should still be waiting (${next.waiters.length} waiting, no capacity free${waiter.deadline === null ? '' : `, its timeout is at ${waiter.deadline} ms`}), but it ${how}`);
+    }
+    return { state: answersTaken(state), created, story: story.join(', ') };
   }
 
   /** Marks the start of a command. */
@@ -145,6 +254,7 @@ export class Harness<P = unknown, C = unknown> {
   /** Records a step that failed before it could finish, for the trace. */
   recordFailure(error: PropertyViolationError): void {
     if (this.current === null || !this.record) return;
+    this.lifelines().step(this.trace.length, this.connector.events, undefined, handedOut(error.violation, this.clock.now()));
     this.trace.push({ index: this.trace.length, command: String(this.current), at: this.clock.now(), predicted: '', observed: '', violation: error.violation.message });
     this.current = null;
   }
@@ -160,6 +270,23 @@ function firstInvariantViolation(state: ModelState, observed: PoolCounters, conn
     if (found !== null) return found;
   }
   return null;
+}
+
+/** One acquire call and how it ended; `null` while it is pending. */
+export interface AcquireCall {
+  outcome: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown } | null;
+}
+
+function describeServed(answer: Answer & { outcome: 'served' }, reuse: 'lifo' | 'fifo'): string {
+  const ids = answer.candidates.map((c) => `#${c}`).join(' or ');
+  if (answer.via === 'handoff') return `have been handed ${ids} as it was released`;
+  return `reuse ${ids} (${reuse.toUpperCase()})`;
+}
+
+function describeAnswer(answer: Answer): string {
+  if (answer.outcome === 'rejected') return `#${answer.ticket} rejected (${answer.reason})`;
+  if (answer.candidates.length === 0) return `#${answer.ticket} gets a new connection`;
+  return `#${answer.ticket} gets ${answer.candidates.map((c) => `#${c}`).join(' or ')}`;
 }
 
 export function describeError(error: unknown): string {

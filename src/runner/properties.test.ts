@@ -7,7 +7,9 @@ const KINDS: Record<ViolationKind, true> = {
   outlived: true, 'expired-early': true, 'destroyed-in-use': true, 'destroyed-unexpectedly': true, 'destroyed-twice': true,
   'floor-broken': true, 'wrong-connection': true, 'handed-out-destroyed': true, 'handed-out-twice': true, 'unexpected-create': true,
   'count-mismatch': true, 'over-max': true, 'changed-while-blocked': true, 'not-settled': true, 'pool-error': true,
-  'close-incomplete': true, 'timer-left-pending': true, 'leaked-connection': true,
+  'close-incomplete': true, 'timer-left-pending': true, 'leaked-connection': true, 'server-disagrees': true,
+  'not-discarded': true, 'kept-broken': true, 'waiter-not-served': true, 'waiter-answered-early': true, 'served-after-timeout': true, 'timeout-missed': true,
+  'waiter-not-rejected': true, 'acquire-not-rejected': true,
 };
 
 describe('property catalogue', () => {

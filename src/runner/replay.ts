@@ -39,5 +39,6 @@ function validateConfig(config: PoolConfig): void {
   const min = whole('minSize', 0);
   const max = whole('maxSize', 1);
   whole('lifetimeMs', 0);
+  if (c['acquireTimeoutMs'] !== undefined) whole('acquireTimeoutMs', 1);
   if (min > max) throw new DefinitionError(`poolcheck: config.minSize ${min} is above config.maxSize ${max}`);
 }

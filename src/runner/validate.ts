@@ -18,6 +18,10 @@ export function validateCheckOptions(options: CheckOptions): void {
     throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see README, "Adapters")`);
   }
   validateSemantics(String(adapter['name']), adapter['semantics'] as Record<string, unknown>);
+  const caps = (adapter['semantics'] as { capabilities?: { destroy?: unknown } }).capabilities;
+  if (caps?.destroy === true && typeof adapter['destroy'] !== 'function') {
+    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' declares capabilities.destroy but has no destroy(pool, conn) method; add one, or declare destroy: false`);
+  }
   wholeAtLeast('numRuns', options.numRuns, 1);
   wholeAtLeast('maxCommands', options.maxCommands, 1);
   wholeAtLeast('runTimeoutMs', options.runTimeoutMs, 1);
@@ -53,6 +57,26 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
     throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.expiry = ${JSON.stringify(expiry)}; it must be { kind: 'timer' } or { kind: 'reaper', intervalMs, startsOn, compare, maxPerRun }`);
   }
   if (expiry.kind === 'reaper') validateReaper(name, expiry as unknown as Record<string, unknown>);
+  if (semantics['capabilities'] !== undefined) validateCapabilities(name, semantics['capabilities']);
+}
+
+const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'] as const;
+
+function validateCapabilities(name: string, raw: unknown): void {
+  const where = `poolcheck: adapter '${name}' declares semantics.capabilities`;
+  if (typeof raw !== 'object' || raw === null) throw new DefinitionError(`${where} = ${JSON.stringify(raw)}; it must be an object (see README, "Waits and faults"), or left out for none`);
+  const caps = raw as Record<string, unknown>;
+  for (const flag of CAPABILITY_FLAGS) {
+    if (typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.${flag} = ${JSON.stringify(caps[flag])}; it must be true or false`);
+  }
+  const timeout = caps['acquireTimeout'];
+  if (timeout !== null && timeout !== 'optional' && timeout !== 'required') {
+    throw new DefinitionError(`${where}.acquireTimeout = ${JSON.stringify(timeout)}; it must be "optional", "required" or null`);
+  }
+  if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
+  if (caps['closeRejectsWaiters'] === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
+  const unknown = Object.keys(caps).filter((k) => !(CAPABILITY_FLAGS as readonly string[]).includes(k) && k !== 'acquireTimeout');
+  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...CAPABILITY_FLAGS, 'acquireTimeout'].join(', ')}`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {

@@ -1,0 +1,50 @@
+import type fc from 'fast-check';
+import { capabilitiesOf } from '../model/semantics.js';
+import { idleConns } from '../model/state.js';
+import { brokeIdle } from '../model/waiters.js';
+import type { Harness, ModelBox } from '../runner/harness.js';
+import { DefinitionError } from '../runner/violation-error.js';
+import type { CommandJson } from './json.js';
+
+/**
+ * The server ends an idle connection (a restart, a network cut, an idle timeout at the server).
+ * The pool hears of it from the client's error event and must drop it at once, cancel its expiry,
+ * and never hand it out.
+ */
+export class BreakIdleCommand implements fc.AsyncCommand<ModelBox, Harness> {
+  private id: number | null = null;
+
+  constructor(
+    readonly pick: number,
+    readonly fixedId: number | null = null,
+  ) {}
+
+  check(m: Readonly<ModelBox>): boolean {
+    if (!capabilitiesOf(m.state.semantics).brokenIdle || m.state.phase !== 'open') return false;
+    const ids = idleConns(m.state).map((c) => c.id);
+    return this.fixedId === null ? ids.length > 0 : ids.includes(this.fixedId);
+  }
+
+  async run(m: ModelBox, h: Harness): Promise<void> {
+    const ids = idleConns(m.state).map((c) => c.id);
+    const id = this.fixedId ?? (ids[this.pick % ids.length] as number);
+    this.id = id;
+    h.begin(this);
+    const faults = h.connector.faults;
+    if (faults === undefined) throw new DefinitionError(`poolcheck: adapter '${h.adapter.name}' declares capabilities.brokenIdle, but the connector injects no faults; use a connector with \`faults\``);
+    if (!faults.breakConnection(id)) h.fail('leaked-connection', `connection #${id} is idle in the pool but the connector has no such open connection`, id);
+    await h.quiesce();
+    const next = brokeIdle(m.state, id);
+    await h.settleCalls(next.answers.map((a) => a.ticket), `the acquires served after #${id} broke`);
+    h.finishStep(m, { command: this, next });
+  }
+
+  toString(): string {
+    const id = this.id ?? this.fixedId;
+    return id === null ? `breakIdle(pick ${this.pick})` : `breakIdle(#${id})`;
+  }
+
+  toJson(): CommandJson | null {
+    return this.id === null ? null : { op: 'breakIdle', connection: this.id };
+  }
+}
