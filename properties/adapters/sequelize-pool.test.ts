@@ -2,7 +2,7 @@ import { Pool } from 'sequelize-pool';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SEQUELIZE_POOL_REAP_INTERVAL_MS, sequelizePoolAdapter, sequelizePoolSemantics, type SequelizePoolHandle } from '../../src/adapters/sequelize-pool.js';
 import type { PoolAdapter } from '../../src/adapters/types.js';
-import { installFakeClock, uninstallAllClocks, type FakeVirtualClock } from '../../src/clock/fake.js';
+import { uninstallAllClocks } from '../../src/clock/fake.js';
 import { createPgMemConnector } from '../../src/connectors/pgmem.js';
 import type { Connection, Connector } from '../../src/connectors/types.js';
 import type { PoolConfig, Semantics } from '../../src/model/semantics.js';
@@ -11,7 +11,8 @@ import { check, runsFromEnv } from '../../src/runner/check.js';
 import { DefinitionError } from '../../src/runner/violation-error.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
-import { wholeIntervalLifetimes, wrongForLifoReaper } from '../support/wrong-declarations.js';
+import { eventLog, onFakeClock, settled, watch } from '../support/on-fake-clock.js';
+import { claiming, claimingBrokenIdle, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -38,6 +39,7 @@ describe('sequelize-pool', () => {
     expect(() => sequelizePoolAdapter({ reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms >= 1, got 1.5/);
     const connector = createPgMemConnector();
     await expect(sequelizePoolAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 0 }, connector })).rejects.toThrow(/a lifetime of 0 is refused/);
+    await expect(sequelizePoolAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1, acquireTimeoutMs: 0 }, connector })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as sequelize-pool's acquireTimeoutMillis; got 0/);
   });
 });
 
@@ -55,6 +57,26 @@ describe('sequelize-pool declared wrongly', () => {
   it('a strict comparison fails', async () => {
     const result = await check({ adapter: declaring(withExpiry({ compare: '>' })), configs: wholeIntervalLifetimes(SEQUELIZE_POOL_REAP_INTERVAL_MS), seed: 2026 });
     expectCaught(result, 'expired-early', /was destroyed 1 ms early: at \d+ ms, not before \d+ ms.*idle time > lifetime/);
+  });
+});
+
+// A capability sequelize-pool lacks, claimed. 50 runs with a fixed seed find each within a few runs.
+describe('sequelize-pool claiming a capability it lacks', () => {
+  it.each<WrongCapability>([
+    {
+      claim: 'destroy',
+      semantics: claiming(declared, { destroy: true }),
+      kind: 'unexpected-create',
+      message: /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for$/,
+      seed: 2,
+      why: 'destroy() refills to min at once, which the declared floor never does',
+    },
+    claimingBrokenIdle(declared, 1, 'nothing listens to an available connection, so one the server ended stays available'),
+  ])('$claim fails: $why', async ({ semantics, kind, message, seed }) => {
+    const result = await check({ adapter: declaring(semantics), seed, numRuns: 50 });
+    const failure = expectCaught(result, kind, message);
+    expect(failure.reproduced, formatResult(result)).toBe(true);
+    if (semantics.capabilities?.destroy === true) expect(failure.config.minSize, formatResult(result)).toBeGreaterThan(0);
   });
 });
 
@@ -172,6 +194,45 @@ describe('sequelize-pool behaviour the declaration rests on', () => {
     });
   });
 
+  // Why destroy is off: `_ensureMinimum()` in destroy's `finally` (Pool.js:245).
+  it('destroy() of a connection in use opens a new one at once when that leaves the pool below min', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const { h, adapter } = await adapterPool(connector, { minSize: 1, maxSize: 2, lifetimeMs: 60_000 });
+      const conn = await settled(clock, adapter.acquire(h));
+      await settled(clock, adapter.destroy!(h, conn));
+      await clock.settle();
+      expect({ log: eventLog(connector), counters: adapter.counters(h) }).toEqual({ log: ['create #1 at 0', 'destroy #1 at 0', 'create #2 at 0'], counters: { idle: 1, size: 1, waiting: 0 } });
+      await settled(clock, adapter.close(h));
+    });
+  });
+
+  // failedConnect: a failed create rejects the head of the queue and the next waiter gets a create.
+  it('a failed create rejects the first waiting acquire, and the next one is served by a new connection', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const { h, adapter } = await adapterPool(connector, { minSize: 0, maxSize: 1, lifetimeMs: 60_000 });
+      connector.faults?.failNextConnect();
+      const first = watch(adapter.acquire(h));
+      const second = watch(adapter.acquire(h));
+      await clock.settle();
+      expect({ first: first.now, second: second.now, log: eventLog(connector) }).toEqual({ first: expect.stringMatching(/^rejected: .*connect failed/) as unknown, second: 'served', log: ['connect-failed #0 at 0', 'create #1 at 0'] });
+    });
+  });
+
+  // Why closeRejectsWaiters is off: drain() dispenses to the queue while it polls (Pool.js:256-262).
+  it('drain() serves a waiting acquire instead of rejecting it', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const { h, adapter } = await adapterPool(connector, { minSize: 0, maxSize: 1, lifetimeMs: 60_000 });
+      const lent = await settled(clock, adapter.acquire(h));
+      const waiter = watch(adapter.acquire(h));
+      void h.pool.drain();
+      await clock.sleep(100);
+      expect(waiter.now).toBe('pending');
+      h.pool.release(lent);
+      await clock.settle();
+      expect(waiter.now).toBe('served');
+    });
+  });
+
   it('the adapter: close waits for the last release; terminate closes borrowed ones too and refills nothing', async () => {
     await onFakeClock(async (clock, connector) => {
       const { h, adapter } = await adapterPool(connector, { minSize: 2, maxSize: 3, lifetimeMs: 100 });
@@ -188,32 +249,9 @@ describe('sequelize-pool behaviour the declaration rests on', () => {
   });
 });
 
-async function onFakeClock(body: (clock: FakeVirtualClock, connector: Connector) => Promise<void>): Promise<void> {
-  const clock = installFakeClock();
-  try {
-    await body(clock, createPgMemConnector({ now: () => clock.now() }));
-  } finally {
-    clock.uninstall();
-  }
-}
-
 async function adapterPool(connector: Connector, config: PoolConfig): Promise<{ h: SequelizePoolHandle; adapter: PoolAdapter<SequelizePoolHandle, Connection> }> {
   const adapter = sequelizePoolAdapter();
   return { h: await adapter.create({ config, connector }), adapter };
-}
-
-/** Settles a pool call without moving time, or fails the test. */
-async function settled<T>(clock: FakeVirtualClock, call: T | Promise<T>): Promise<T> {
-  let outcome: { value: T } | { error: unknown } | null = null;
-  Promise.resolve(call).then(
-    (value) => (outcome = { value }),
-    (error: unknown) => (outcome = { error }),
-  );
-  const result = await clock.settle(() => outcome !== null);
-  if (!result.ok) throw new Error(`did not settle: ${result.reason}`);
-  const done = outcome as { value: T } | { error: unknown } | null;
-  if (done === null || 'error' in done) throw done === null ? new Error('did not settle') : done.error;
-  return done.value;
 }
 
 function destroyedAt(connector: Connector): { id: number; at: number }[] {

@@ -1,3 +1,4 @@
+import { Pool } from 'tarn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TARN_DEFAULT_REAP_INTERVAL_MS, tarnAdapter, tarnSemantics } from '../../src/adapters/tarn.js';
 import type { PoolAdapter } from '../../src/adapters/types.js';
@@ -7,8 +8,10 @@ import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { DefinitionError } from '../../src/runner/violation-error.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
+import type { Connection } from '../../src/connectors/types.js';
 import { expectCaught } from '../support/caught.js';
-import { wholeIntervalLifetimes, wrongForLifoReaper } from '../support/wrong-declarations.js';
+import { eventLog, onFakeClock, settled, watch } from '../support/on-fake-clock.js';
+import { claiming, claimingBrokenIdle, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -34,6 +37,10 @@ describe('tarn', () => {
     expect(() => tarnAdapter({ reapIntervalMillis: 0 })).toThrow(DefinitionError);
     expect(() => tarnAdapter({ reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms > 0/);
   });
+
+  it('refuses an acquire timeout of 0, which tarn rejects', async () => {
+    await expect(tarnAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 0 }, connector: undefined as never })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as tarn's acquireTimeoutMillis; got 0/);
+  });
 });
 
 // A wrong declaration must fail, and say why. The seed keeps the suite deterministic.
@@ -49,6 +56,76 @@ describe('tarn declared wrongly', () => {
   it('a strict comparison fails', async () => {
     const result = await check({ adapter: declaring(withExpiry({ compare: '>' })), configs: wholeIntervalLifetimes(TARN_DEFAULT_REAP_INTERVAL_MS), seed: 2026 });
     expectCaught(result, 'expired-early', /was destroyed 1 ms early: at \d+000 ms, not before \d+001 ms.*idle time > lifetime/);
+  });
+});
+
+// A capability tarn lacks, claimed. 50 runs with a fixed seed find each within a few runs.
+describe('tarn claiming a capability it lacks', () => {
+  it.each<WrongCapability>([
+    {
+      claim: 'failedConnect',
+      semantics: claiming(declared, { failedConnect: true }),
+      kind: 'not-settled',
+      message: /^acquire\(\) did not settle: /,
+      seed: 3,
+      why: 'a failed create is retried after createRetryIntervalMillis, so the acquire is still pending',
+    },
+    claimingBrokenIdle(declared, 3, 'nothing listens to a free resource, so one the server ended stays free'),
+  ])('$claim fails: $why', async ({ semantics, kind, message, seed }) => {
+    const result = await check({ adapter: declaring(semantics), seed, numRuns: 50 });
+    expect(expectCaught(result, kind, message).reproduced, formatResult(result)).toBe(true);
+  });
+});
+
+/*
+ * What the capabilities rest on, shown on tarn itself under a fake clock, so a tarn version that
+ * changes one of them fails here by name.
+ */
+describe('tarn behaviour the capabilities rest on', () => {
+  const pool = (connector: { connect(): Promise<Connection> }, extra: { propagateCreateError?: boolean } = {}): Pool<Connection> =>
+    new Pool<Connection>({ create: () => connector.connect(), destroy: (c) => c.close(), min: 0, max: 1, acquireTimeoutMillis: 60_000, ...extra });
+
+  // Why failedConnect is off (Pool.js:372-395).
+  it('retries a failed create 200 ms later (createRetryIntervalMillis) while the acquire waits', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const p = pool(connector);
+      connector.faults?.failNextConnect();
+      const acquire = watch(p.acquire().promise);
+      await clock.sleep(199);
+      expect({ acquire: acquire.now, log: eventLog(connector) }).toEqual({ acquire: 'pending', log: ['connect-failed #0 at 0'] });
+      await clock.sleep(1);
+      expect({ acquire: acquire.now, log: eventLog(connector) }).toEqual({ acquire: 'served', log: ['connect-failed #0 at 0', 'create #1 at 200'] });
+    });
+  });
+
+  it('with propagateCreateError, rejects the first pending acquire, and the next one waits for the retry though capacity is free', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const p = pool(connector, { propagateCreateError: true });
+      connector.faults?.failNextConnect();
+      const first = watch(p.acquire().promise);
+      const second = watch(p.acquire().promise);
+      await clock.settle();
+      expect({ first: first.now, second: second.now, used: p.numUsed(), creates: p.numPendingCreates() }).toEqual({ first: expect.stringMatching(/^rejected: .*connect failed/) as unknown, second: 'pending', used: 0, creates: 0 });
+      await clock.sleep(200);
+      expect(second.now).toBe('served');
+    });
+  });
+
+  // Why closeRejectsWaiters is off although tarn rejects them: destroy() aborts pending acquires
+  // only after the last used resource is back (Pool.js:206-216).
+  it('destroy() leaves a waiter pending until the last release, then rejects it with "aborted"', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const p = pool(connector);
+      const lent = await settled(clock, p.acquire().promise);
+      const waiter = watch(p.acquire().promise);
+      let destroyed = false;
+      void p.destroy().then(() => (destroyed = true));
+      await clock.sleep(10_000);
+      expect({ waiter: waiter.now, destroyed }).toEqual({ waiter: 'pending', destroyed: false });
+      p.release(lent);
+      await clock.settle(() => destroyed);
+      expect({ waiter: waiter.now, destroyed, live: connector.liveIds() }).toEqual({ waiter: 'rejected: aborted', destroyed: true, live: [] });
+    });
   });
 });
 

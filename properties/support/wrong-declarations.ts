@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { PoolConfig, ReaperExpiry, Semantics } from '../../src/model/semantics.js';
+import { capabilitiesOf, type Capabilities, type PoolConfig, type ReaperExpiry, type Semantics } from '../../src/model/semantics.js';
 import type { ViolationKind } from '../../src/model/violation.js';
 
 export type WrongDeclaration = readonly [name: string, semantics: Semantics, kind: ViolationKind, message: RegExp];
@@ -22,7 +22,7 @@ export function wrongForLifoReaper(declared: Semantics): WrongDeclaration[] {
     // An acquire issued as a blocked loop wakes takes the idle connection before the overdue run.
     ['a macrotask hand-off', { ...declared, handoff: 'macrotask' }, 'outlived', /outlived its \d+ ms lifetime/],
     ['opening min on create', { ...declared, opensMinOnCreate: true }, 'unexpected-create', /creating the pool opened 0 connection\(s\); the declared semantics expect [1-9]/],
-    ['FIFO reuse', { ...declared, reuse: 'fifo' }, 'wrong-connection', /acquire should reuse #\d+ \(FIFO\), got #\d+/],
+    ['FIFO reuse', { ...declared, reuse: 'fifo' }, 'wrong-connection', /^acquire #\d+ should reuse #\d+( or #\d+)* \((LIFO|FIFO)\), got #\d+$/],
     // Idle connections stay open until the last one in use is released.
     ['a close that takes idle connections at once', { ...declared, gracefulClose: 'idle-at-once' }, 'close-incomplete', /was still open at \d+ ms, \d+ ms after the pool was closed/],
   ];
@@ -35,4 +35,36 @@ export function wrongForLifoReaper(declared: Semantics): WrongDeclaration[] {
  */
 export function wholeIntervalLifetimes(intervalMs: number): fc.Arbitrary<PoolConfig> {
   return fc.record({ minSize: fc.constant(0), maxSize: fc.constant(1), lifetimeMs: fc.integer({ min: 1, max: 5 }).map((k) => k * intervalMs) });
+}
+
+/**
+ * A capability the pool lacks, claimed: the declaration with `change` applied to its capabilities,
+ * the violation kind the claim must fail with, the message that explains it, and a seed that finds
+ * it within a few runs (each is also caught with the seeds next to it).
+ */
+export interface WrongCapability {
+  readonly claim: string;
+  readonly semantics: Semantics;
+  readonly kind: ViolationKind;
+  readonly message: RegExp;
+  readonly seed: number;
+  /** Why the pool does something else, in one line, for the test's name. */
+  readonly why: string;
+}
+
+/** `declared` with its capabilities changed by `change`. */
+export function claiming(declared: Semantics, change: Partial<Capabilities>): Semantics {
+  return { ...declared, capabilities: { ...capabilitiesOf(declared), ...change } };
+}
+
+/** The claim that a pool which keeps a broken idle connection drops it, which every such pool fails the same way. */
+export function claimingBrokenIdle(declared: Semantics, seed: number, why: string): WrongCapability {
+  return {
+    claim: 'brokenIdle',
+    semantics: claiming(declared, { brokenIdle: true }),
+    kind: 'kept-broken',
+    message: /^connection #\d+ was ended by the server at \d+ ms while idle, but the pool still held it open at \d+ ms; a broken idle connection must be dropped at once$/,
+    seed,
+    why,
+  };
 }

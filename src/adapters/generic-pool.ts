@@ -2,6 +2,7 @@ import { createPool, type Pool } from 'generic-pool';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
+import { acquireTimeoutOf } from './acquire-timeout.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -88,6 +89,43 @@ export function genericPoolSemantics(
     // meanwhile just puts the resource back on the available list (`release()`). `clear()` then
     // destroys every available resource together.
     gracefulClose: 'after-last-release',
+    capabilities: {
+      // `acquire()` enqueues a `ResourceRequest` (Pool.js:463-468) in a `PriorityQueue` whose single
+      // slot is a FIFO `Queue` (priorityRange 1, PoolDefaults.js; `dequeue` shifts the head,
+      // PriorityQueue.js:41-47). `release()` puts the resource back and calls `_dispense()`
+      // (Pool.js:527-529), which hands it to the first waiter in the same call (`_dispatchResource` →
+      // `_dispatchPooledResourceToNextWaitingClient`, Pool.js:200-208, 273-289). `destroy()` and a
+      // failed create lower `_count`, and `_dispense()` creates for the waiters still short of a
+      // resource (Pool.js:229-238).
+      waiters: true,
+      // `acquireTimeoutMillis`, off by default (PoolDefaults.js:23, PoolOptions.js:73-76): each
+      // `ResourceRequest` arms a timer when `acquire()` is called (ResourceRequest.js:22-52) and
+      // rejects with a `TimeoutError`, "ResourceRequest timed out" (ResourceRequest.js:61-63); the
+      // queue then drops it (Queue.js:20-32).
+      acquireTimeout: 'optional',
+      // `destroy(resource)` ends the loan, destroys the resource at once and dispenses
+      // (Pool.js:542-561): a waiter gets a new resource (and `_ensureMinimum`, Pool.js:150, refills
+      // the min, which `min: 'floor-refill'` declares).
+      destroy: true,
+      // Off: a failed create is retried, never reported to the acquire. `_createResource` catches
+      // the error, emits `factoryCreateError` and calls `_dispense()`, which creates again for the
+      // same request (Pool.js:336-339, 229-238); the acquire waits until a create succeeds or its
+      // timeout fires.
+      failedConnect: false,
+      // Off: the acquire's timer runs from the `acquire()` call whatever it waits for
+      // (ResourceRequest.js:22-52), so a slow create is cut short by the acquire timeout; and the
+      // request waits in `_waitingClientsQueue` meanwhile, so `pending` counts it as waiting.
+      slowConnect: false,
+      // Off: generic-pool never listens to its resources. A connection the server ended stays in
+      // `_availableObjects` until the evictor takes it or an acquire is handed it; only
+      // `testOnBorrow` with a `validate` would catch it, and then at the next acquire, not at once
+      // (Pool.js:166-194).
+      brokenIdle: false,
+      // Off: `drain()` rejects new acquires (Pool.js:445-449) but waits for the ones queued to be
+      // settled (`__allResourceRequestsSettled`, Pool.js:580-598): they are served by releases, or
+      // wait for ever.
+      closeRejectsWaiters: false,
+    },
   };
 }
 
@@ -133,6 +171,8 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): Poo
       if (config.lifetimeMs === 0) {
         throw new Error('poolcheck generic-pool adapter: a lifetime of 0 is refused: generic-pool reads idleTimeoutMillis 0 as unset and uses its 30000 ms default (PoolOptions.js)');
       }
+      // 0 would read as unset (PoolOptions.js:73), "wait for ever"; acquireTimeoutOf refuses it.
+      const timeout = acquireTimeoutOf(config, 'generic-pool', 'acquireTimeoutMillis');
       // The connections `start()` opens for the min, so create resolves once they are open.
       const opening: Promise<Connection>[] = [];
       let starting = true;
@@ -151,6 +191,7 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): Poo
           idleTimeoutMillis: config.lifetimeMs,
           evictionRunIntervalMillis: interval,
           numTestsPerEvictionRun: tests,
+          ...(timeout === undefined ? {} : { acquireTimeoutMillis: timeout }),
         },
       );
       starting = false;

@@ -1,6 +1,7 @@
 import Pool from 'pg-pool';
 import { connectorClientClass, type ConnectorClient } from '../connectors/pgmem-client.js';
 import type { Semantics } from '../model/semantics.js';
+import { acquireTimeoutOf } from './acquire-timeout.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -33,6 +34,41 @@ export const pgPoolSemantics: Semantics = {
   zeroLifetime: 'disables',
   // The constructor opens nothing (index.js:67-109), and `min` is read only by `_isAboveMin`.
   opensMinOnCreate: false,
+  capabilities: {
+    // `connect` at max queues a `PendingItem` (index.js:200, 207, 231); `_pulseQueue` serves the
+    // queue from the front (`shift`, index.js:156). A release pushes the client idle and pulses at
+    // once (index.js:427-428), so the first waiter gets it synchronously, its idle timer cleared
+    // (index.js:157-164). A destroyed client (`release(true)` → `_remove(client, _pulseQueue)`,
+    // index.js:392-397) and a failed connect (index.js:274-280) leave the pool below max, and the
+    // pulse opens a new client for the first waiter (`newClient`, index.js:166-167).
+    waiters: true,
+    // `connectionTimeoutMillis`, off by default (index.js:206): a timer armed when `connect` queues
+    // (index.js:219-225) removes the item and rejects it with "timeout exceeded when trying to
+    // connect". The same option bounds each new client's connect (index.js:250-263), so a connect
+    // slower than the acquire timeout fails too, with "Connection terminated due to connection
+    // timeout" (index.js:275-277).
+    acquireTimeout: 'optional',
+    // `release(err)` with any truthy argument removes and ends the client at once (index.js:392,
+    // 397, 172-188); the pulse after its end serves a waiter with a new client (see `waiters`).
+    destroy: true,
+    // A failed `client.connect` drops the client (index.js:274), pulses the queue, which opens a
+    // client for the next waiter, and fails the acquire that asked (index.js:280-284).
+    failedConnect: true,
+    // Off: the one option, `connectionTimeoutMillis`, is also the connect timeout (index.js:250-263):
+    // a connect slower than the acquire timeout is cut short and its acquire rejected ("Connection
+    // terminated due to connection timeout", index.js:275-284), even below max. Without a timeout
+    // pg-pool waits for the connect, counting the client in `totalCount` (index.js:242).
+    slowConnect: false,
+    // Every idle client carries `idleListener` on `error` (index.js:270, 385); it removes the
+    // client from the idle list, clears its timer and ends it (`_remove`, index.js:59, 172-188), then
+    // re-emits the error on the pool (index.js:62), which the adapter listens to.
+    brokenIdle: true,
+    // `end()` pulses the queue once (index.js:488-499), and while ending `_pulseQueue` only removes
+    // idle clients and resolves the end once none is left (index.js:133-145): it never looks at
+    // `_pendingQueue`, so a queued acquire is neither served nor rejected and waits for ever
+    // (pinned in properties/adapters/pg-pool.test.ts).
+    closeRejectsWaiters: false,
+  },
 };
 
 /** A pg-pool client as pool.connect() hands it out: `release` is attached by the pool (index.js:342). */
@@ -41,6 +77,7 @@ export type PgPoolClient = ConnectorClient & { release(error?: Error | boolean):
 /** What the adapter drives of a pg-pool Pool. */
 interface PgPool {
   connect(): Promise<PgPoolClient>;
+  on(event: 'error', listener: (error: Error) => void): void;
   end(): Promise<void>;
   readonly idleCount: number;
   readonly totalCount: number;
@@ -65,7 +102,7 @@ export interface PgPoolAdapterOptions {
 
 /**
  * pg-pool over the run's connector: maxSize → `max`, minSize → `min`, lifetime →
- * `idleTimeoutMillis`.
+ * `idleTimeoutMillis`, the acquire timeout (when the run has one) → `connectionTimeoutMillis`.
  *
  * @example
  * const result = await check({ adapter: pgPoolAdapter() });
@@ -74,16 +111,23 @@ export function pgPoolAdapter(options: PgPoolAdapterOptions = {}): PoolAdapter<P
   return {
     name: options.name ?? 'pg-pool',
     semantics: options.semantics ?? pgPoolSemantics,
-    create: ({ config, connector }) => {
+    create: async ({ config, connector }) => {
       // @types/pg-pool wants a constructor of pg.Client; pg-pool itself needs only what
       // connectorClientClass provides (see there), so the pool is typed here by what poolcheck uses.
+      // 0 is falsy to pg-pool (index.js:206, 250), "wait for ever"; acquireTimeoutOf refuses it.
+      const timeout = acquireTimeoutOf(config, 'pg-pool', 'connectionTimeoutMillis');
       const pool = new Pool({
         Client: connectorClientClass(connector) as never,
         max: config.maxSize,
         min: config.minSize,
         idleTimeoutMillis: config.lifetimeMs,
+        ...(timeout === undefined ? {} : { connectionTimeoutMillis: timeout }),
       }) as unknown as PgPool;
-      return Promise.resolve({ pool, lent: new Set(), ending: null });
+      // pg-pool re-emits an idle client's error on the pool after dropping the client
+      // (index.js:62); an EventEmitter with no `error` listener would throw it instead. The connector
+      // has already logged the break, and the drop is checked against the model.
+      pool.on('error', () => undefined);
+      return { pool, lent: new Set(), ending: null };
     },
     acquire: async (handle) => {
       const client = await handle.pool.connect();

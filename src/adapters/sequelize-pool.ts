@@ -2,6 +2,7 @@ import { Pool } from 'sequelize-pool';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
+import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -10,14 +11,6 @@ import type { PoolAdapter } from './types.js';
 
 /** sequelize-pool's own default for `reapIntervalMillis` (Pool.js:38). */
 export const SEQUELIZE_POOL_REAP_INTERVAL_MS = 1000;
-
-/**
- * The largest delay `setTimeout` honours; a longer one fires after 1 ms. sequelize-pool arms an
- * acquire timeout for every acquire (Pool.js:196, default 30 s), which would reject a waiting
- * acquire after 30 s of virtual time; the own pool waits forever, so poolcheck asks for the
- * longest wait a timer can express. It is cleared when the acquire settles (Deferred.js).
- */
-const NO_ACQUIRE_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** sequelize-pool's expiry semantics, each field read from its source. */
 export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_INTERVAL_MS): Semantics {
@@ -60,6 +53,48 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
     // `drain()` keeps every idle connection until the last borrowed one is back
     // (`available !== _count`, Pool.js:264), then `destroyAllNow()` closes them together.
     gracefulClose: 'after-last-release',
+    capabilities: {
+      // `acquire()` pushes a `Deferred` (Pool.js:199) and `_dispense` resolves the first
+      // (`shift`, Pool.js:128). `release()` makes the resource available and dispenses in the same
+      // call (Pool.js:225, 169-170), which hands it to the first waiter (Pool.js:118-129). After a
+      // `destroy()` (Pool.js:247-249) or a failed create (Pool.js:158-160), the `_dispense` on the
+      // next tick creates a resource for the first waiter (Pool.js:131-133).
+      waiters: true,
+      // `acquireTimeoutMillis`, always on: `defaultTo(factory.acquireTimeoutMillis, 30000)`
+      // (Pool.js:37), and every acquire arms it when called (Pool.js:196-198, Deferred.js
+      // `registerTimeout`), rejecting with a `TimeoutError`, "Pool acquire operation timeout"
+      // (Pool.js:194), after taking the waiter out of the queue. The adapter always passes one (see
+      // `create`), so the 30 s default never applies.
+      acquireTimeout: 'required',
+      // Off, though `destroy(resource)` does discard: it takes the connection out of use, lowers
+      // the count, closes it (Pool.js:228-243) and dispenses to a waiter on the next tick
+      // (Pool.js:246-250). But its `finally` also calls `_ensureMinimum()` (Pool.js:245), which
+      // opens connections up to min at once, while the reaper never goes below min and so never
+      // refills (`min: 'floor'`). No `min` value says "refills after a discard only": with
+      // `destroy` on, a run with minSize > 0 fails with `unexpected-create` (pinned in
+      // properties/adapters/sequelize-pool.test.ts); with `min: 'floor-refill'` the reaper's floor
+      // fails instead (`outlived`). The adapter keeps `destroy` for callers who want it.
+      destroy: false,
+      // Off. A failed create lowers the count and rejects the first pending acquire
+      // (Pool.js:150-157), then dispenses on the next tick (Pool.js:158-160). On pg-mem, whose
+      // connects land within microtasks, that is all. Against a real server, a connect still in
+      // flight for another waiter is counted in `size` but not matched against the waiters, so the
+      // dispense starts a second create for that waiter, and one connection nobody asked for ends
+      // up idle (`unexpected-create`; pinned in properties/postgres/adapters/sequelize-pool.test.ts).
+      // A capability must hold whatever the connector's timing, so it is not declared.
+      failedConnect: false,
+      // Off: the acquire's timer runs from the `acquire()` call (Pool.js:196-198), so a slow create
+      // is cut short by the acquire timeout, and the create's resource goes to the next waiter or
+      // idle (Pool.js:140-148); the acquire counts in `waiting` meanwhile.
+      slowConnect: false,
+      // Off: sequelize-pool never listens to its resources. A connection the server ended stays
+      // available until the reaper takes it or `_dispense` hands it out; the adapter's `validate`
+      // (Pool.js:122-125) could catch it then, at the next acquire, but not when it breaks.
+      brokenIdle: false,
+      // Off: `drain()` rejects new acquires (Pool.js:190-192) but serves the queued ones: while any
+      // waits it dispenses and polls every 100 ms (Pool.js:256-262). Nothing rejects them.
+      closeRejectsWaiters: false,
+    },
   };
 }
 
@@ -110,7 +145,9 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions = {}):
         max: config.maxSize,
         idleTimeoutMillis: config.lifetimeMs,
         reapIntervalMillis,
-        acquireTimeoutMillis: NO_ACQUIRE_TIMEOUT_MS,
+        // sequelize-pool arms an acquire timeout for every acquire (Pool.js:196, default 30 s). A
+        // run without one gets the longest delay a timer can express instead, never the default.
+        acquireTimeoutMillis: acquireTimeoutOf(config, 'sequelize-pool', 'acquireTimeoutMillis') ?? LONGEST_TIMER_MS,
       });
       return { pool, borrowed: new Set<Connection>(), allReturned: null };
     },

@@ -2,6 +2,7 @@ import { Pool } from 'tarn';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
+import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
 import type { PoolAdapter } from './types.js';
 
 /** tarn's own default for `reapIntervalMillis` (`opt.reapIntervalMillis || 1000`, Pool.js). */
@@ -59,6 +60,46 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     // `destroy()` waits for every used resource to be released, then destroys the free ones
     // together: a connection idle when the close began stays open until the last release.
     gracefulClose: 'after-last-release',
+    capabilities: {
+      // `acquire()` pushes a `PendingOperation` (Pool.js:115-116); `_doAcquire` shifts the first
+      // one (Pool.js:275). `release()` pushes the resource free and calls `_tryAcquireOrCreate()`
+      // (Pool.js:138-139), which moves it to `used` for the first waiter in the same call
+      // (Pool.js:268-290); only the resolve waits for validation, a few microtasks.
+      waiters: true,
+      // `acquireTimeoutMillis`, always on: `opt.acquireTimeoutMillis || 30000` (Pool.js:72), and
+      // every `PendingOperation` races its promise against a `setTimeout` armed in `acquire()`
+      // (PendingOperation.js:7-27, 39-52); the waiter is rejected with a `TimeoutError` ("operation
+      // timed out for an unknown reason") and removed (Pool.js:124-127). The adapter always passes
+      // one (see `create`), so tarn's default never applies.
+      acquireTimeout: 'required',
+      // Off: tarn 3 has no way to discard a resource in use. `release()` is the only way back
+      // (Pool.js:132-144); a broken resource can only be caught by `validate` at a later acquire
+      // (Pool.js:309-322).
+      destroy: false,
+      // Off: a failed create is retried, not reported. `_doCreate` catches the error and arms a
+      // retry after `createRetryIntervalMillis` (default 200 ms, Pool.js:77, 372-395); the acquire
+      // waits, and times out with the create's error message (Pool.js:384-388,
+      // PendingOperation.js:13-16). With `propagateCreateError` it rejects `pendingAcquires[0]`,
+      // whichever acquire that is, and still leaves the next waiter to the retry timer, 200 ms
+      // later, though capacity is free (Pool.js:376-394).
+      failedConnect: false,
+      // Off: the acquire's timer runs from the `acquire()` call (PendingOperation.js:7-27), so a slow
+      // create is cut short by the acquire timeout, while the create goes on and its resource ends
+      // up free; the acquire counts in `numPendingAcquires()` meanwhile.
+      slowConnect: false,
+      // Off: tarn never listens to its resources. A connection the server ended stays free until
+      // the reaper takes it or an acquire's `validate` rejects it (Pool.js:309-322); it is not
+      // dropped when it breaks.
+      brokenIdle: false,
+      // Off, though tarn does reject them, late: `destroy()` first waits for every used resource
+      // (Pool.js:206-209), and only then aborts the pending acquires with "aborted"
+      // (Pool.js:210-216, PendingOperation.js:28-30). Until the last release a waiter stays pending
+      // (a release meanwhile serves nobody: `_tryAcquireOrCreate` returns once `destroyed`,
+      // Pool.js:255-257), or times out. The capability means rejected when the close begins; the
+      // adapter's terminate, which releases every lent connection into the pool first, does that,
+      // but close does not, and the two are declared together.
+      closeRejectsWaiters: false,
+    },
   };
 }
 
@@ -74,7 +115,9 @@ export interface TarnPool {
 
 /**
  * tarn (`Pool` from the `tarn` package) over any poolcheck connector. `config.lifetimeMs` is
- * tarn's `idleTimeoutMillis`; every other timeout keeps tarn's default.
+ * tarn's `idleTimeoutMillis` and `config.acquireTimeoutMs` its `acquireTimeoutMillis` (tarn always
+ * has one; a run without one gets the longest timer, never tarn's 30 s default). The create and
+ * destroy timeouts keep tarn's defaults (30 s and 5 s), far beyond any connect poolcheck makes.
  *
  * - **close** is `pool.destroy()`, which waits for every used resource to be released, then aborts
  *   pending acquires and destroys the free resources. It keeps idle connections open until the
@@ -93,18 +136,18 @@ export function tarnAdapter(options: TarnAdapterOptions = {}): PoolAdapter<TarnP
   return {
     name: options.name ?? (options.reapIntervalMillis === undefined ? 'tarn' : `tarn (reap every ${reapIntervalMillis} ms)`),
     semantics: options.semantics ?? tarnSemantics(reapIntervalMillis),
-    create: ({ config, connector }) =>
-      Promise.resolve({
-        pool: new Pool<Connection>({
-          create: () => connector.connect(),
-          destroy: (conn) => conn.close(),
-          min: config.minSize,
-          max: config.maxSize,
-          idleTimeoutMillis: config.lifetimeMs,
-          reapIntervalMillis,
-        }),
-        lent: new Set<Connection>(),
+    create: async ({ config, connector }) => ({
+      pool: new Pool<Connection>({
+        create: () => connector.connect(),
+        destroy: (conn) => conn.close(),
+        min: config.minSize,
+        max: config.maxSize,
+        idleTimeoutMillis: config.lifetimeMs,
+        reapIntervalMillis,
+        acquireTimeoutMillis: acquireTimeoutOf(config, 'tarn', 'acquireTimeoutMillis') ?? LONGEST_TIMER_MS,
       }),
+      lent: new Set<Connection>(),
+    }),
     acquire: async (p) => {
       const conn = await p.pool.acquire().promise;
       p.lent.add(conn);
