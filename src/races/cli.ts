@@ -1,0 +1,56 @@
+import type { PoolAdapter } from '../adapters/types.js';
+import { checkRaces } from './check-races.js';
+import { formatRaceResult } from './format.js';
+import type { RaceProgress } from './types.js';
+
+export interface RaceCliOptions {
+  readonly adapters: readonly { readonly name: string; readonly adapter: PoolAdapter }[];
+  readonly runs: number;
+  readonly seed: number | undefined;
+  readonly path: string | undefined;
+}
+
+/**
+ * `poolcheck check --races`: {@link checkRaces} for each adapter, each verdict printed as it
+ * comes (a failure with its trace and rerun line). Returns the exit code: 0 if every adapter
+ * passed, 1 otherwise.
+ */
+export async function runRaceChecks(options: RaceCliOptions): Promise<number> {
+  let passed = true;
+  for (const { name, adapter } of options.adapters) {
+    const progress = progressPrinter(adapter.name, options.runs);
+    const result = await checkRaces({
+      adapter,
+      numRuns: options.runs,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.path === undefined ? {} : { path: options.path }),
+      onProgress: progress.update,
+    });
+    progress.done();
+    passed &&= result.passed;
+    process.stdout.write(`${formatRaceResult(result, `poolcheck check --races --adapter ${name}`)}\n${result.passed ? '' : '\n'}`);
+  }
+  return passed ? 0 : 1;
+}
+
+/** A live line on a terminal; elsewhere a plain line every five seconds. */
+function progressPrinter(name: string, planned: number): { update: (p: RaceProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  const every = tty ? 100 : 5_000;
+  let last = performance.now();
+  let shown = false;
+  return {
+    update(p) {
+      const now = performance.now();
+      if (now - last < every) return;
+      last = now;
+      shown = true;
+      const phase = p.failed ? 'shrinking a failure' : `${Math.min(p.runs, planned)}/${planned} runs`;
+      const line = `${name} (races): ${phase}, ${p.decisions} scheduler decisions`;
+      process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+    },
+    done() {
+      if (shown && tty) process.stderr.write('\r\x1b[2K');
+    },
+  };
+}

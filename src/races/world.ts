@@ -1,0 +1,165 @@
+import type fc from 'fast-check';
+import type { VirtualClock } from '../clock/clock.js';
+import type { Connection, Connector } from '../connectors/types.js';
+import { violation, type Violation, type ViolationKind } from '../model/violation.js';
+import type { RaceTraceLine } from './types.js';
+
+/** Thrown into a client once the run has failed, so it stops at its next step. */
+export class Aborted extends Error {
+  constructor() {
+    super('poolcheck races: the run already failed');
+    this.name = 'Aborted';
+  }
+}
+
+/** A settled promise as a value, so a rejection can wait for the scheduler without going unhandled. */
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+export async function outcomeOf<T>(promise: Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * The shared state of one race run: the scheduler that picks what happens next, the clock, the
+ * trace, who holds which connection, and the first violation seen. Clients and the scheduled
+ * connector report here; the safety invariants are checked here, the moment their event happens.
+ */
+export class RaceWorld {
+  readonly trace: RaceTraceLine[] = [];
+  /** Connection id → the client holding it. */
+  readonly holders = new Map<number, string>();
+  /** What each client is doing now, for a run that gets stuck. */
+  readonly doing = new Map<string, string>();
+  /** Rounds each client had begun when the run failed (or ended): the rest never mattered. */
+  readonly roundsBegun = new Map<string, number>();
+  /** Connections the server opened, by id. */
+  private readonly opened = new Map<number, Connection>();
+  /** Connections a client discarded, by id, with who discarded them: never to be handed out again. */
+  private readonly gone = new Map<number, string>();
+  private found: Violation | null = null;
+  decisions = 0;
+  /**
+   * Once the run has failed, the connector stops holding completions back, so the pool can be
+   * terminated without the scheduler.
+   */
+  passThrough = false;
+
+  constructor(
+    readonly scheduler: fc.Scheduler,
+    readonly clock: VirtualClock,
+    readonly server: Connector,
+    readonly maxSize: number,
+  ) {}
+
+  get violation(): Violation | null {
+    return this.found;
+  }
+
+  get failed(): boolean {
+    return this.found !== null;
+  }
+
+  /** Records a line of the trace; after a violation, the clean-up is not part of the counterexample. */
+  log(who: string, text: string): void {
+    if (this.found !== null) return;
+    this.trace.push({ at: this.clock.now(), who, text });
+  }
+
+  /** Records the first violation; later ones are consequences of it. */
+  fail(kind: ViolationKind, who: string, message: string, connectionId?: number): void {
+    if (this.found !== null) return;
+    this.found = violation(kind, this.clock.now(), message, connectionId);
+    this.trace.push({ at: this.clock.now(), who, text: message, violation: message });
+  }
+
+  /**
+   * A client's next step: resolves when the scheduler picks it. `sleepMs` of virtual time pass
+   * first, with every timer due meanwhile firing, expiry timers included.
+   */
+  async step(who: string, text: string, sleepMs = 0): Promise<void> {
+    if (this.failed) throw new Aborted();
+    this.doing.set(who, `about to ${text}`);
+    await this.scheduler.schedule(Promise.resolve(), `${who}: ${text}`, undefined, async (fire) => {
+      this.decisions++;
+      this.log(who, text);
+      if (sleepMs > 0 && !this.failed) {
+        const slept = await this.clock.sleep(sleepMs);
+        if (!slept.ok) this.fail('not-settled', who, `sleeping ${sleepMs} ms: ${slept.reason}`);
+      }
+      await fire();
+    });
+    if (this.failed) throw new Aborted();
+    this.doing.set(who, `in ${text}`);
+  }
+
+  /** Hands a server reply to the pool when the scheduler picks it. */
+  async deliver<T>(outcome: Outcome<T>, text: string): Promise<T> {
+    if (!this.passThrough) {
+      await this.scheduler.schedule(Promise.resolve(), `server: ${text}`, undefined, async (fire) => {
+        this.decisions++;
+        this.log('server', text);
+        await fire();
+      });
+    }
+    if (outcome.ok) return outcome.value;
+    throw outcome.error;
+  }
+
+  /** The server opened a connection: never more than maxSize at once. */
+  serverOpened(conn: Connection): void {
+    this.opened.set(conn.id, conn);
+    const open = this.server.liveIds().length;
+    if (open > this.maxSize) {
+      this.fail('over-max', 'server', `opened #${conn.id}: ${open} connections open at once, above maxSize ${this.maxSize}`, conn.id);
+    } else {
+      this.log('server', `opened #${conn.id} (${open} open)`);
+    }
+  }
+
+  /** The pool closes a connection: never one a client holds, never twice. */
+  poolCloses(conn: Connection): void {
+    const holder = this.holders.get(conn.id);
+    if (conn.closed) this.fail('destroyed-twice', 'pool', `closes #${conn.id} a second time`, conn.id);
+    else if (holder !== undefined) this.fail('destroyed-in-use', 'pool', `closes #${conn.id} while ${holder} holds it`, conn.id);
+    else this.log('pool', `closes #${conn.id}`);
+  }
+
+  /** A client got a connection from acquire(): open, and nobody else's. */
+  received(who: string, id: number): void {
+    const conn = this.opened.get(id);
+    const holder = this.holders.get(id);
+    if (conn === undefined) this.fail('pool-error', who, `acquire() gave connection #${id}, which the server never opened`, id);
+    else if (conn.closed) this.fail('handed-out-destroyed', who, `acquire() gave #${id}, which the pool had already closed`, id);
+    else if (this.gone.has(id)) this.fail('handed-out-destroyed', who, `acquire() gave #${id}, which ${this.gone.get(id) ?? ''} had discarded with destroy()`, id);
+    else if (holder !== undefined) this.fail('handed-out-twice', who, `acquire() gave #${id}, which ${holder} still holds`, id);
+    else {
+      this.holders.set(id, who);
+      this.log(who, `got #${id}`);
+    }
+  }
+
+  /** A client discards its connection: it is no longer held, and must never be handed out again. */
+  discarded(who: string, id: number): void {
+    this.holders.delete(id);
+    this.gone.set(id, who);
+  }
+
+  /** A client begins a round; counted only while the run has not failed. */
+  beginRound(who: string, round: number): void {
+    if (!this.failed) this.roundsBegun.set(who, round + 1);
+  }
+
+  isClosed(id: number): boolean {
+    return this.opened.get(id)?.closed ?? false;
+  }
+
+  /** Checked between scheduler decisions too, for a pool that opens behind the connector's back. */
+  checkOpen(): void {
+    const open = this.server.liveIds().length;
+    if (open > this.maxSize) this.fail('over-max', 'server', `${open} connections open at once, above maxSize ${this.maxSize}`);
+  }
+}
