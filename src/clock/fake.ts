@@ -1,6 +1,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { settledOk, type Settled, type VirtualClock } from './clock.js';
 import { drain } from './drain.js';
+import { waitForExternal, type ExternalWork } from './real.js';
 
 
 /**
@@ -78,6 +79,8 @@ export class FakeVirtualClock implements VirtualClock {
   private installed = true;
   /** An exception a timer callback threw; in a real process that would be an uncaught exception. */
   private timerError: { error: unknown } | null = null;
+  /** Real work (a server's I/O) every drain waits for; none for pg-mem, which then pays nothing. */
+  private external: ExternalWork | undefined;
 
   constructor(options: FakeClockOptions) {
     this.maxSettleRounds = options.maxSettleRounds ?? 1000;
@@ -92,6 +95,14 @@ export class FakeVirtualClock implements VirtualClock {
 
   now(): number {
     return this.clock.now - EPOCH;
+  }
+
+  /**
+   * From now on every settle, sleep and wake waits, in real time and bounded, for `work` to finish
+   * before it looks at timers or gives up, so real I/O takes no virtual time.
+   */
+  waitFor(work: ExternalWork): void {
+    this.external = work;
   }
 
   async sleep(ms: number): Promise<Settled> {
@@ -111,6 +122,10 @@ export class FakeVirtualClock implements VirtualClock {
 
   async wake(): Promise<Settled> {
     await drain();
+    if (this.external !== undefined) {
+      const quiet = await waitForExternal(this.external, () => this.now());
+      if (!quiet.ok) return quiet;
+    }
     const heap = this.heap();
     const overdue = heap.timers.filter((t) => t.callAt < this.clock.now).sort((a, b) => a.callAt - b.callAt || a.order - b.order);
     // Negative orders put the overdue timers, in due order, before anything due exactly now.
@@ -127,6 +142,11 @@ export class FakeVirtualClock implements VirtualClock {
     let idleDrains = 0;
     for (let round = 0; round < this.maxSettleRounds; round++) {
       await drain();
+      if (this.external !== undefined) {
+        const quiet = await waitForExternal(this.external, () => this.now());
+        if (!quiet.ok) return quiet;
+        if (quiet.waited) idleDrains = 0;
+      }
       const first = this.heap().peek();
       if (first !== undefined && first.callAt <= this.clock.now) {
         idleDrains = 0;
@@ -138,7 +158,7 @@ export class FakeVirtualClock implements VirtualClock {
       // Nothing is due and the caller still waits: only a promise chain still unwinding can help,
       // so give it a few more drains before calling it stuck.
       if (++idleDrains > STUCK_AFTER_IDLE_DRAINS) {
-        return { ok: false, reason: `nothing is due at ${this.now()} ms and the operation is still pending` };
+        return { ok: false, reason: `nothing is due at ${this.now()} ms and the operation is still pending`, quiet: true };
       }
     }
     return { ok: false, reason: `still busy after ${this.maxSettleRounds} settle rounds at ${this.now()} ms` };
@@ -160,6 +180,10 @@ export class FakeVirtualClock implements VirtualClock {
     let firedHere = 0;
     for (;;) {
       await drain();
+      if (this.external !== undefined) {
+        const quiet = await waitForExternal(this.external, () => this.now());
+        if (!quiet.ok) return quiet;
+      }
       const first = this.heap().peek();
       if (first === undefined || first.callAt > target) return settledOk;
       if (first.callAt !== instant) {

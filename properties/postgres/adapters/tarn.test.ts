@@ -1,0 +1,3 @@
+import { adapterOnPostgres } from '../support/adapters.js';
+
+adapterOnPostgres('tarn');
