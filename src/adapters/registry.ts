@@ -1,6 +1,7 @@
 import { genericPoolAdapter } from './generic-pool.js';
 import { ownPoolAdapter } from './own.js';
 import { pgPoolAdapter } from './pg-pool.js';
+import { asyncpgAdapter } from '../remote/asyncpg.js';
 import { sequelizePoolAdapter } from './sequelize-pool.js';
 import { tarnAdapter } from './tarn.js';
 import type { PoolAdapter } from './types.js';
@@ -23,4 +24,13 @@ export const BUILT_IN_ADAPTERS: Readonly<Record<string, () => PoolAdapter>> = {
 export const SCENARIO_VARIANTS: Readonly<Record<string, () => PoolAdapter>> = {
   'generic-pool-eviction-off': () => genericPoolAdapter({ evictionRunIntervalMillis: 0, name: 'generic-pool, eviction off (its default)' }) as PoolAdapter,
   'tarn-reap-3000': () => tarnAdapter({ reapIntervalMillis: 3000 }) as PoolAdapter,
+};
+
+/**
+ * Adapters known by name but never part of `--all`: they need more than Node (asyncpg needs
+ * Python with asyncpg, from scripts/asyncpg-setup.sh, and a PostgreSQL server, from
+ * scripts/postgres.sh or DATABASE_URL).
+ */
+export const NAMED_ONLY_ADAPTERS: Readonly<Record<string, () => PoolAdapter>> = {
+  asyncpg: () => asyncpgAdapter() as PoolAdapter,
 };

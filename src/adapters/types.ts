@@ -1,3 +1,4 @@
+import type { VirtualClock } from '../clock/clock.js';
 import type { Connector } from '../connectors/types.js';
 import type { PoolConfig, Semantics } from '../model/semantics.js';
 
@@ -29,6 +30,18 @@ export interface PoolAdapter<P = unknown, C = unknown> {
   close(pool: P): Promise<void>;
   /** Immediate: closes every connection, in use or not. */
   terminate(pool: P): void | Promise<void>;
+  /**
+   * For a pool that brings its own clock and connections (a pool in another process, see
+   * src/remote/): called once per run instead of installing the fake clock and making a connector.
+   */
+  runtime?(): Promise<AdapterRuntime>;
+}
+
+/** A run's clock and connector, owned by the adapter; `dispose` ends them after the run. */
+export interface AdapterRuntime {
+  readonly clock: VirtualClock;
+  readonly connector: Connector;
+  dispose(): Promise<void>;
 }
 
 export interface CreateContext {

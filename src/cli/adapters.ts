@@ -1,5 +1,5 @@
 import { loadAdapterModule, looksLikePath } from '../adapters/load.js';
-import { BUILT_IN_ADAPTERS, SCENARIO_VARIANTS } from '../adapters/registry.js';
+import { BUILT_IN_ADAPTERS, NAMED_ONLY_ADAPTERS, SCENARIO_VARIANTS } from '../adapters/registry.js';
 import type { PoolAdapter } from '../adapters/types.js';
 import { UsageError } from './usage.js';
 
@@ -19,10 +19,10 @@ export async function selectAdapters(values: { adapter?: string[] | undefined; a
   const names = values.all === true ? Object.keys(known) : (values.adapter ?? ['own']);
   const selected: SelectedAdapter[] = [];
   for (const name of names) {
-    const make = known[name];
+    const make = known[name] ?? (values.all === true ? undefined : NAMED_ONLY_ADAPTERS[name]);
     if (make !== undefined) selected.push({ name, adapter: make() });
     else if (looksLikePath(name)) selected.push({ name, adapter: await loadAdapterModule(name) });
-    else throw new UsageError(`unknown adapter '${name}'; built-in adapters are ${Object.keys(known).join(', ')}, or give the path of an adapter module (.js, .mjs or .ts)`);
+    else throw new UsageError(`unknown adapter '${name}'; built-in adapters are ${[...Object.keys(known), ...Object.keys(NAMED_ONLY_ADAPTERS)].join(', ')}, or give the path of an adapter module (.js, .mjs or .ts)`);
   }
   return selected;
 }

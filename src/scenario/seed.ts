@@ -1,10 +1,10 @@
 import type { PoolAdapter } from '../adapters/types.js';
-import { installFakeClock } from '../clock/fake.js';
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
 import { Harness } from '../runner/harness.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
+import { openRuntime } from '../runner/runtime.js';
 import { validateCheckOptions } from '../runner/validate.js';
 import { DefinitionError, PropertyViolationError } from '../runner/violation-error.js';
 
@@ -105,8 +105,7 @@ type Drive = (h: Harness, idle: () => number) => Promise<void>;
  */
 async function inFreshPool(run: SeedRun, row: string, drive: Drive): Promise<Violation | null> {
   const { adapter, config } = run;
-  const clock = installFakeClock();
-  const connector = run.connector({ now: () => clock.now() });
+  const { clock, connector, end } = await openRuntime(adapter, run.connector);
   // The harness is used for its bounded settle only; the pool is passed to the adapter directly.
   const h = new Harness(adapter, null, clock, connector);
   let pool: unknown;
@@ -129,8 +128,7 @@ async function inFreshPool(run: SeedRun, row: string, drive: Drive): Promise<Vio
     // A pool that failed mid-scenario may still lend connections, so a graceful close could wait
     // forever; terminate it, while its timers are still on the fake clock.
     if (open) await h.settle(() => adapter.terminate(pool), 'terminate()').catch(() => undefined);
-    clock.uninstall();
-    await connector.dispose();
+    await end();
   }
 }
 
