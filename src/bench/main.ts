@@ -9,17 +9,26 @@ import { parseArgs } from 'node:util';
 import { mutants } from '../../fixtures/mutants/index.js';
 import { ownPoolAdapter } from '../adapters/own.js';
 import { check, DEFAULT_RUNS } from '../runner/check.js';
+import { benchFuzzScaling } from './fuzz.js';
 
 const { values } = parseArgs({
   options: {
     runs: { type: 'string', default: '3000' },
     rounds: { type: 'string', default: '5' },
     'mutant-seeds': { type: 'string', default: '5' },
+    only: { type: 'string' },
+    'fuzz-runs': { type: 'string', default: '12000' },
   },
 });
 const runs = positive('--runs', values.runs);
 const rounds = positive('--rounds', values.rounds);
 const mutantSeeds = positive('--mutant-seeds', values['mutant-seeds']);
+const fuzzRuns = positive('--fuzz-runs', values['fuzz-runs']);
+if (values.only !== undefined && values.only !== 'fuzz') throw new Error(`bench: --only takes 'fuzz' (the fuzz scaling part alone), got '${values.only}'`);
+if (values.only === 'fuzz') {
+  await benchFuzzScaling({ runs: fuzzRuns, warmUpRuns: 3 * runs, rounds });
+  process.exit(0);
+}
 
 function positive(flag: string, raw: string): number {
   const n = Number(raw);
@@ -95,3 +104,6 @@ for (const [i, r] of rows.entries()) {
   console.log(r.map((c, j) => c.padEnd(widths[j]!)).join('  ').trimEnd());
   if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
+
+console.log('');
+await benchFuzzScaling({ runs: fuzzRuns, warmUpRuns: WARM_UP_PASSES * runs, rounds });

@@ -1,0 +1,174 @@
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BUILT_IN_ADAPTERS } from '../adapters/registry.js';
+import type { AdapterSource } from '../corpus/adapter-ref.js';
+import { Corpus } from '../corpus/store.js';
+import { runCampaign, type CampaignAdapter, type CampaignResult, type FoundCase } from '../fuzz/campaign.js';
+import { junitFromCampaign } from '../fuzz/junit.js';
+import { campaignProgress } from '../fuzz/progress.js';
+import type { Shard } from '../fuzz/plan.js';
+import { formatVirtual } from '../report/summary.js';
+import { selectAdapters } from './adapters.js';
+import { integer, wholeNumber } from './numbers.js';
+import { UsageError } from './usage.js';
+
+/** With neither --time nor --runs, a campaign runs this long. */
+export const DEFAULT_FUZZ_TIME = '1m';
+export const DEFAULT_CORPUS = 'fixtures/regressions';
+
+export interface FuzzArgs {
+  readonly adapters: CampaignAdapter[];
+  /** What the user typed for each adapter, for rerun lines. */
+  readonly labels: Map<CampaignAdapter, string>;
+  readonly budget: { readonly runs: number } | { readonly timeMs: number };
+  readonly workers: number;
+  readonly seed: number;
+  readonly shard: Shard;
+  readonly corpus: string;
+  readonly junit: string | undefined;
+  readonly evidence: boolean;
+  readonly alsoFor: CampaignAdapter | undefined;
+}
+
+export async function parseFuzzArgs(argv: readonly string[]): Promise<FuzzArgs> {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      adapter: { type: 'string', multiple: true },
+      all: { type: 'boolean' },
+      time: { type: 'string' },
+      runs: { type: 'string' },
+      workers: { type: 'string' },
+      seed: { type: 'string' },
+      shard: { type: 'string' },
+      corpus: { type: 'string' },
+      junit: { type: 'string' },
+      evidence: { type: 'boolean' },
+      'also-for': { type: 'string' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length > 0) throw new UsageError(`fuzz takes no positional arguments, got '${positionals.join(' ')}'; name adapters with --adapter`);
+  if (values.time !== undefined && values.runs !== undefined) throw new UsageError('--time and --runs both set a budget; give one of them');
+  const budget = values.runs !== undefined ? { runs: wholeNumber('--runs', values.runs, 1) } : { timeMs: duration('--time', values.time ?? DEFAULT_FUZZ_TIME) };
+  const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 1);
+  const seed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x100000000)) | 0 : integer('--seed', values.seed);
+  const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard);
+  if (values.corpus === '') throw new UsageError('--corpus takes a directory, got an empty string');
+  const selected = await selectAdapters(values);
+  const labels = new Map<CampaignAdapter, string>();
+  const adapters = selected.map(({ name, adapter }) => {
+    const a = { source: sourceOf(name), adapter };
+    labels.set(a, name);
+    return a;
+  });
+  let alsoFor: CampaignAdapter | undefined;
+  if (values['also-for'] !== undefined) {
+    const [one] = await selectAdapters({ adapter: [values['also-for']] });
+    alsoFor = { source: sourceOf(values['also-for']), adapter: one!.adapter };
+  }
+  return { adapters, labels, budget, workers, seed, shard, corpus: values.corpus ?? DEFAULT_CORPUS, junit: values.junit, evidence: values.evidence === true, alsoFor };
+}
+
+/** The source of what `--adapter` named: a built-in name, or a module path from the working directory. */
+function sourceOf(typed: string): AdapterSource {
+  return BUILT_IN_ADAPTERS[typed] !== undefined ? { builtIn: typed } : { module: resolve(typed) };
+}
+
+/** `90s`, `10m`, `1h` or `500ms`, as milliseconds. */
+export function duration(flag: string, raw: string): number {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(raw);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+  const ms = m === null ? 0 : Number(m[1]) * unit[m[2] as keyof typeof unit];
+  if (m === null || ms <= 0) throw new UsageError(`${flag} takes a duration like 90s, 10m or 1h (a whole number above 0 with ms, s, m or h), got '${raw}'`);
+  return ms;
+}
+
+/** `i/n`: this process is shard i of n, 1 <= i <= n. */
+export function parseShard(raw: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(raw);
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (m === null || count < 1 || index < 1 || index > count) throw new UsageError(`--shard takes i/n with 1 <= i <= n, like 1/4, got '${raw}'`);
+  return { index, count };
+}
+
+/**
+ * `poolcheck fuzz`: a campaign on every worker, saving each shrunk failure to the corpus. Ctrl-C
+ * stops handing out chunks and lets those in flight finish (a second Ctrl-C drops them); what was
+ * found is saved either way, the summary printed, and the exit code is 130.
+ */
+export async function runFuzz(argv: readonly string[]): Promise<number> {
+  const args = await parseFuzzArgs(argv);
+  const corpus = new Corpus(resolve(args.corpus));
+  await corpus.load();
+  const stop = new AbortController();
+  const kill = new AbortController();
+  const onSigint = (): void => {
+    if (!stop.signal.aborted) {
+      stop.abort();
+      process.stderr.write('\npoolcheck fuzz: stopping; finishing the chunks in flight (Ctrl-C again to drop them)\n');
+    } else kill.abort();
+  };
+  process.on('SIGINT', onSigint);
+  const label = (a: CampaignAdapter): string => args.labels.get(a) ?? a.adapter.name;
+  const budget = 'runs' in args.budget ? `${args.budget.runs} runs per adapter` : `${formatVirtual(args.budget.timeMs)}`;
+  process.stderr.write(`poolcheck fuzz: ${args.adapters.map(label).join(', ')}; seed ${args.seed}, shard ${args.shard.index}/${args.shard.count}, ${budget}, ${args.workers} worker(s), corpus ${args.corpus}\n`);
+  const progress = campaignProgress();
+  let result: CampaignResult;
+  try {
+    result = await runCampaign({
+      adapters: args.adapters,
+      seed: args.seed,
+      shard: args.shard,
+      budget: args.budget,
+      workers: args.workers,
+      corpus,
+      evidence: args.evidence,
+      ...(args.alsoFor === undefined ? {} : { alsoFor: args.alsoFor }),
+      signal: stop.signal,
+      kill: kill.signal,
+      onProgress: progress.update,
+      onCase: (c) => {
+        progress.done();
+        process.stderr.write(`${describeCase(c, label)}\n`);
+      },
+    });
+  } finally {
+    progress.done();
+    process.off('SIGINT', onSigint);
+  }
+  process.stdout.write(`${formatCampaign(result, label)}\n`);
+  if (args.junit !== undefined) await writeFile(args.junit, junitFromCampaign(result, label));
+  if (result.interrupted) return 130;
+  return result.found.length === 0 ? 0 : 1;
+}
+
+function describeCase(c: FoundCase, label: (a: CampaignAdapter) => string): string {
+  const v = c.failure.violation;
+  const where = (s: FoundCase['saved']): string => (s === null ? 'not saved' : `${s.status === 'saved' ? 'saved' : 'already known'}: ${relative(process.cwd(), s.file)}`);
+  const also = c.alsoSaved !== null ? `; for the fixed pool, ${where(c.alsoSaved)}` : c.alsoSkipped !== null ? `; not saved for the fixed pool: ${c.alsoSkipped}` : '';
+  const unsaved = c.saved === null && !c.failure.reproduced ? ' (the shrunk case did not fail again on replay, so it was not saved)' : '';
+  return `${label(c.adapter)}: ${v.kind} (chunk ${c.job.k}, seed ${c.job.seed}), ${where(c.saved)}${also}${unsaved}`;
+}
+
+/** The final summary: totals, then each file saved and each case already known. */
+export function formatCampaign(r: CampaignResult, label: (a: CampaignAdapter) => string): string {
+  const secs = r.wallMs / 1000;
+  const files = r.found.flatMap((c) => [c.saved, c.alsoSaved]).filter((s) => s !== null);
+  const saved = files.filter((s) => s.status === 'saved').map((s) => relative(process.cwd(), s.file));
+  const known = [...new Set(files.filter((s) => s.status === 'known').map((s) => relative(process.cwd(), s.file)))];
+  const lines = [
+    `fuzz ${r.interrupted ? 'INTERRUPTED' : 'done'}: seed ${r.seed}, shard ${r.shard.index}/${r.shard.count}: ${r.runs} runs, ${r.commands} commands, ${formatVirtual(r.virtualMs)} of virtual time in ${secs.toFixed(1)} s (${Math.round(r.runs / Math.max(secs, 0.001))} runs/s)`,
+    ...r.perAdapter.map((a) => `  ${label(a.adapter)}: ${a.runs} runs, ${a.failures} failure(s) found`),
+    `failures found: ${r.found.length}`,
+    `files saved: ${saved.length}`,
+    ...saved.map((f) => `  ${f}`),
+    `files already known: ${known.length}`,
+    ...known.map((f) => `  ${f}`),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,36 @@
+/**
+ * A fuzz worker thread: loads the campaign's adapters itself (adapter objects cannot cross
+ * threads; their sources can), then runs the chunks the main thread hands it, one at a time.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { PoolAdapter } from '../adapters/types.js';
+import { loadAdapter, type AdapterSource } from '../corpus/adapter-ref.js';
+import { runChunk } from './chunk.js';
+import type { ToWorker } from './executor.js';
+
+const port = parentPort;
+if (port === null) throw new Error('poolcheck: src/fuzz/worker is a worker thread, started by the fuzz campaign');
+const sources = (workerData as { sources: AdapterSource[] }).sources;
+const adapters = new Map<number, Promise<PoolAdapter>>();
+// Progress is a message per quarter second, not per run: a run takes well under a millisecond.
+const PROGRESS_EVERY_MS = 250;
+
+port.on('message', (message: ToWorker) => {
+  const { job } = message;
+  let last = performance.now();
+  void (async () => {
+    try {
+      let adapter = adapters.get(job.adapter);
+      if (adapter === undefined) adapters.set(job.adapter, (adapter = loadAdapter(sources[job.adapter]!)));
+      const result = await runChunk(await adapter, job, (p) => {
+        const now = performance.now();
+        if (now - last < PROGRESS_EVERY_MS) return;
+        last = now;
+        port.postMessage({ type: 'progress', progress: p });
+      });
+      port.postMessage({ type: 'done', result });
+    } catch (error) {
+      port.postMessage({ type: 'error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
+  })();
+});
