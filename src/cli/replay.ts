@@ -1,0 +1,110 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readCaseFile, type Expectation, type RegressionCase } from '../corpus/file.js';
+import { replayCase, type CaseReplay } from '../corpus/replay.js';
+import { describeSemantics } from '../model/semantics.js';
+import { formatStep } from '../report/text.js';
+import { renderTimelineAscii } from '../report/timeline-ascii.js';
+import { renderTimelineHtml } from '../report/timeline-html.js';
+import { describeConfig, type TimelineInput } from '../report/timeline-layout.js';
+import { UsageError } from './usage.js';
+
+/** The JSON `poolcheck replay --json` prints. Fields are only added within a schema version. */
+export const REPLAY_SCHEMA = 'poolcheck/replay@1';
+
+interface ReplayArgs {
+  readonly file: string;
+  readonly html: string | undefined;
+  readonly json: boolean;
+}
+
+export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: { html: { type: 'string' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length === 0) throw new UsageError('replay needs the case file to rerun, like fixtures/regressions/own/<hash>.json');
+  if (positionals.length > 1) throw new UsageError(`replay reruns one case file at a time, got ${positionals.length}: ${positionals.join(' ')}`);
+  if (values.html === '') throw new UsageError('--html needs the path of the page to write, like --html timeline.html');
+  return { file: positionals[0]!, html: values.html, json: values.json === true };
+}
+
+/**
+ * `poolcheck replay <file> [--html OUT] [--json]`: reruns one saved case and shows it step by step
+ * with its timeline. Exit code 0 when the file's expectation holds, 1 when it does not; a missing or
+ * bad file, or an adapter that cannot be loaded, is a DefinitionError (exit 2, from main).
+ */
+export async function runReplay(argv: readonly string[]): Promise<number> {
+  const args = parseReplayArgs(argv);
+  const saved = await readCaseFile(args.file);
+  const result = await replayCase(saved);
+  const input: TimelineInput = { adapter: saved.adapter.name, config: saved.config, semantics: saved.semantics, outcome: result.outcome };
+  let htmlPath: string | null = null;
+  if (args.html !== undefined) {
+    htmlPath = resolve(args.html);
+    await mkdir(dirname(htmlPath), { recursive: true });
+    await writeFile(htmlPath, renderTimelineHtml(input));
+  }
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(replayJson(args.file, saved, result), null, 2)}\n`);
+    if (htmlPath !== null) process.stderr.write(`timeline page: ${htmlPath}\n`);
+  } else {
+    const color = process.stdout.isTTY === true && !noColor();
+    process.stdout.write(`${formatReplay(args.file, saved, result, input, color)}\n`);
+    if (htmlPath !== null) process.stdout.write(`timeline page: ${htmlPath}\n`);
+  }
+  return result.holds ? 0 : 1;
+}
+
+/** NO_COLOR, when set to anything but the empty string, turns colour off (no-color.org). */
+function noColor(): boolean {
+  const v = process.env['NO_COLOR'];
+  return v !== undefined && v !== '';
+}
+
+/** The text `poolcheck replay` prints: the case, its steps, the timeline, and the verdict on the expectation. */
+export function formatReplay(file: string, saved: RegressionCase, result: CaseReplay, input: TimelineInput, color = false): string {
+  const { outcome } = result;
+  const v = outcome.violation;
+  const lines = [
+    `replay ${file}`,
+    `Adapter: ${saved.adapter.name} (${'builtIn' in saved.adapter ? `built-in ${saved.adapter.builtIn}` : `module ${saved.adapter.module}`}); declared: ${describeSemantics(saved.semantics)}`,
+    `Config: ${describeConfig(saved.config)}`,
+    `Expect: ${describeExpectation(saved.expect)}`,
+    `Found: ${v === null ? 'no violation' : `${v.kind}: ${v.message}`}`,
+    '',
+    `Steps (${outcome.commands} command(s) from the file, with the pool's creation and the runner's closing checks):`,
+    ...outcome.trace.map((s) => formatStep(s)),
+    '',
+    renderTimelineAscii(input, { color }),
+    '',
+    result.holds ? `Expectation holds: ${result.explanation}` : `Expectation does NOT hold: ${result.explanation}`,
+  ];
+  return lines.join('\n');
+}
+
+function describeExpectation(e: Expectation): string {
+  return e.verdict === 'pass' ? 'pass (the pool must pass it)' : `fail with ${e.violation.kind} (a known bug kept as evidence): ${e.violation.message}`;
+}
+
+export function replayJson(file: string, saved: RegressionCase, result: CaseReplay): unknown {
+  const { outcome } = result;
+  return {
+    schema: REPLAY_SCHEMA,
+    file,
+    adapter: saved.adapter,
+    config: saved.config,
+    expect: saved.expect,
+    holds: result.holds,
+    explanation: result.explanation,
+    semanticsChanged: result.semanticsChanged,
+    violation: outcome.violation,
+    commands: outcome.commands,
+    virtualMs: outcome.virtualMs,
+    steps: outcome.trace,
+    timeline: outcome.timeline ?? null,
+  };
+}
