@@ -1,4 +1,4 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 import type { Reporter, TestModule } from 'vitest/node';
 
 /**
@@ -20,9 +20,17 @@ const plainSummary: Reporter = {
   },
 };
 
+// `npm run test:pg` sets POOLCHECK_SUITE=postgres: the real-server suite in properties/postgres/
+// alone, after its set-up has found (or started) a server. Plain `npm test` leaves it out.
+const postgresSuite = process.env['POOLCHECK_SUITE'] === 'postgres';
+
 export default defineConfig({
   test: {
-    include: ['properties/**/*.test.ts', 'src/**/*.test.ts'],
+    include: postgresSuite ? ['properties/postgres/**/*.test.ts', 'properties/asyncpg/**/*.test.ts'] : ['properties/**/*.test.ts', 'src/**/*.test.ts'],
+    exclude: postgresSuite ? configDefaults.exclude : [...configDefaults.exclude, 'properties/postgres/**', 'properties/asyncpg/**'],
+    globalSetup: postgresSuite ? ['properties/postgres/support/server-setup.ts'] : [],
+    // The real-server files mostly wait on the server, not the CPU: run three at once.
+    ...(postgresSuite ? { maxWorkers: 3 } : {}),
     reporters: ['default', plainSummary],
     // Properties drive fake clocks; a vitest timeout here means a bug in the harness,
     // since hangs of the pool under test are reported as property failures first.

@@ -16,7 +16,10 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
   let err = '';
   vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
   vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+  // The CLI takes DATABASE_URL as --db; these runs are pg-mem's wherever the suite runs.
+  vi.stubEnv('DATABASE_URL', undefined);
   const code = await main(argv);
+  vi.unstubAllEnvs();
   vi.restoreAllMocks();
   return { code, out, err };
 }
@@ -57,7 +60,7 @@ describe('poolcheck check', () => {
     expect(json.passed).toBe(false);
     const failure = json.results[0]!.failure;
     expect(failure.violation.kind).toBe('wrong-connection');
-    expect(failure.violation.message).toMatch(/^acquire should reuse #\d+ \(FIFO\), got #\d+$/);
+    expect(failure.violation.message).toMatch(/^acquire #\d+ should reuse #\d+ \(FIFO\), got #\d+$/);
     expect(failure.commands.map((c) => c.op)).toContain('release');
     expect(failure.commands.at(-1)).toEqual({ op: 'acquire' });
     expect(failure.path).toMatch(/^\d+(:\d+)*$/);
@@ -87,10 +90,17 @@ describe('poolcheck check', () => {
     [['check', '--all', '--adapter', 'own'], /drop --adapter or --all/],
     [['check', '--bogus'], /Unknown option '--bogus'/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['check', '--db', 'mysql://h/db'], /--db: 'mysql:' is not a PostgreSQL URL scheme; give postgres:\/\/user:password@host:port\/database/],
   ])('rejects %j with exit code 2 and says how to fix it', async (argv, message) => {
     const { code, err } = await cli(...argv);
     expect(code).toBe(2);
     expect(err).toMatch(message);
     expect(err).toContain('Usage:');
+  });
+
+  it('stops before any run, exit 2, when no server answers at --db', async () => {
+    const { code, err } = await cli('check', '--db', 'postgres://u:secret@127.0.0.1:1/db');
+    expect(code).toBe(2);
+    expect(err).toMatch(/^poolcheck: --db: no PostgreSQL server answers at 127\.0\.0\.1:1\/db \(connect ECONNREFUSED 127\.0\.0\.1:1\); start one \(scripts\/postgres\.sh prints its URL\), fix the URL, or pass --db pg-mem\n$/);
   });
 });

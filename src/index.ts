@@ -13,8 +13,10 @@ export { PROPERTIES } from './runner/properties.js';
 export type { PropertyInfo } from './runner/properties.js';
 export { defaultConfigArb } from './runner/configs.js';
 
-export type { CreateContext, PoolAdapter, PoolCounters } from './adapters/types.js';
+export type { AdapterRuntime, CreateContext, PoolAdapter, PoolCounters } from './adapters/types.js';
 export { ownPoolAdapter } from './adapters/own.js';
+export { asyncpgAdapter, asyncpgPoolSemantics, remoteAdapter, RemoteError, RemoteProcessError } from './remote/index.js';
+export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } from './remote/index.js';
 export type { OwnAdapterOptions } from './adapters/own.js';
 
 export { asyncpgSemantics, describeSemantics } from './model/semantics.js';
@@ -27,11 +29,22 @@ export type { FakeClockOptions } from './clock/fake.js';
 
 export type { Connection, Connector, ConnectorEvent, ConnectorOptions } from './connectors/types.js';
 export { createPgMemConnector } from './connectors/pgmem.js';
+export { createPostgresConnector, postgresConnector, PostgresConnector } from './connectors/postgres.js';
+export type { PostgresConnectorOptions } from './connectors/postgres.js';
+export type { ExternalWork } from './clock/real.js';
 
 export { formatResult } from './report/text.js';
 export { formatSummary } from './report/summary.js';
 export { CHECK_SCHEMA, toJson } from './report/json.js';
 export type { CheckJson } from './report/json.js';
+export { renderTimelineAscii } from './report/timeline-ascii.js';
+export type { AsciiOptions } from './report/timeline-ascii.js';
+export { renderTimelineHtml } from './report/timeline-html.js';
+export type { TimelineInput } from './report/timeline-layout.js';
+export type { ExpiryWindow, Lifeline, LifelineMark, TimelineData } from './runner/trace.js';
+
+export { checkRaces, formatRaceResult, raceClientsArb, raceConfigArb } from './races/index.js';
+export type { ClientProgram, ClientRound, RaceCheckOptions, RaceCheckResult, RaceFailure, RaceProgress, RaceTraceLine } from './races/index.js';
 
 export { formatSeedTable, runSeedScenario } from './scenario/index.js';
 export type { SeedOptions, SeedTable } from './scenario/index.js';

@@ -1,10 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { selectAdapters, type SelectedAdapter } from './adapters.js';
+import { chooseDatabase, type DatabaseChoice } from './database.js';
 import { toJson } from '../report/json.js';
+import { formatJUnit, junitFromCheck } from '../report/junit.js';
 import { formatSummary } from '../report/summary.js';
 import { formatResult } from '../report/text.js';
 import { check, runsFromEnv, type CheckResult, type Progress } from '../runner/check.js';
+import { runRaceChecks } from '../races/cli.js';
 import { integer, wholeNumber } from './numbers.js';
 import { UsageError } from './usage.js';
 
@@ -14,7 +17,10 @@ interface CheckArgs {
   readonly seed: number | undefined;
   readonly path: string | undefined;
   readonly replayPath: string | undefined;
+  readonly races: boolean;
   readonly json: string | undefined;
+  readonly junit: string | undefined;
+  readonly database: DatabaseChoice;
 }
 
 export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs> {
@@ -27,7 +33,10 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
       seed: { type: 'string' },
       path: { type: 'string' },
       'replay-path': { type: 'string' },
+      races: { type: 'boolean' },
       json: { type: 'string' },
+      junit: { type: 'string' },
+      db: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -37,14 +46,19 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed);
   if (values.path !== undefined && seed === undefined) throw new UsageError('--path replays a failure only with the --seed printed beside it; pass both');
   if (values['replay-path'] !== undefined && values.path === undefined) throw new UsageError('--replay-path goes with the --seed and --path printed beside it; pass all three');
+  if (values.races === true && (values['replay-path'] ?? values.json ?? values.junit ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem, prints text only and reruns a failure with --seed and --path alone; leave out --replay-path, --json, --junit and --db');
   const adapters = await selectAdapters(values);
   if (values.path !== undefined && adapters.length !== 1) throw new UsageError('--path replays one failure; name exactly one --adapter');
-  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], json: values.json };
+  const database = await chooseDatabase(values.db);
+  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], races: values.races === true, json: values.json, junit: values.junit, database };
 }
 
 export async function runCheck(argv: readonly string[]): Promise<number> {
   const args = await parseCheckArgs(argv);
+  if (args.races) return runRaceChecks({ adapters: args.adapters, runs: args.runs, seed: args.seed, path: args.path });
   const results: { result: CheckResult; adapter: SelectedAdapter['adapter'] }[] = [];
+  const reports: { rerun: string; report: string }[] = [];
+  if (args.database.description !== null) process.stderr.write(`poolcheck: connections from ${args.database.description}, checked against pg_stat_activity after every command\n`);
   for (const { name, adapter } of args.adapters) {
     const progress = progressPrinter(adapter.name, args.runs);
     const result = await check({
@@ -53,12 +67,16 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
       ...(args.seed === undefined ? {} : { seed: args.seed }),
       ...(args.path === undefined ? {} : { path: args.path }),
       ...(args.replayPath === undefined ? {} : { replayPath: args.replayPath }),
+      ...(args.database.connector === undefined ? {} : { connector: args.database.connector }),
       onProgress: progress.update,
     });
     progress.done();
     results.push({ result, adapter });
     // A pass prints its one-line verdict with the seed; a failure adds its trace and how to rerun it.
-    process.stdout.write(`${formatResult(result, `poolcheck check --adapter ${name}`)}\n${result.passed ? '' : '\n'}`);
+    const cli = `poolcheck check --adapter ${name}${args.database.rerunFlag}`;
+    const report = formatResult(result, cli);
+    reports.push({ rerun: result.failure === null ? `${cli} --seed ${result.seed}` : `${cli} --seed ${result.seed} --path ${result.failure.path}${result.failure.replayPath === null ? '' : ` --replay-path '${result.failure.replayPath}'`}`, report });
+    process.stdout.write(`${report}\n${result.passed ? '' : '\n'}`);
   }
   process.stdout.write(`\n${formatSummary(results.map(({ result, adapter }) => ({ result, semantics: adapter.semantics })))}\n`);
   if (args.json !== undefined) {
@@ -66,6 +84,7 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
     if (args.json === '-') process.stdout.write(text);
     else await writeFile(args.json, text);
   }
+  if (args.junit !== undefined) await writeFile(args.junit, formatJUnit(junitFromCheck(results.map(({ result, adapter }, i) => ({ result, semantics: adapter.semantics, ...reports[i]! })))));
   return results.every(({ result }) => result.passed) ? 0 : 1;
 }
 

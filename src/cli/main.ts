@@ -1,5 +1,7 @@
 import { DefinitionError } from '../runner/violation-error.js';
 import { runCheck } from './check.js';
+import { runFuzz } from './fuzz.js';
+import { runReplay } from './replay.js';
 import { runScenario } from './scenario.js';
 import { USAGE, UsageError } from './usage.js';
 
@@ -15,6 +17,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runCheck(rest);
       case 'scenario':
         return await runScenario(rest);
+      case 'fuzz':
+        return await runFuzz(rest);
+      case 'replay':
+        return await runReplay(rest);
       case undefined:
       case 'help':
       case '--help':

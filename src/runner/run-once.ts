@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
-import { installFakeClock } from '../clock/fake.js';
 import { closeGracefully, type CommandJson, type PoolCommand } from '../commands/index.js';
 import type { Connector, ConnectorOptions } from '../connectors/types.js';
 import type { PoolConfig } from '../model/semantics.js';
@@ -8,7 +7,9 @@ import { initialState } from '../model/state.js';
 import { poolCreated } from '../model/transitions.js';
 import { violation, type Violation } from '../model/violation.js';
 import { Harness, type ModelBox } from './harness.js';
-import type { TraceStep } from './trace.js';
+import { openRuntime } from './runtime.js';
+import { checkServer, withServerChecks } from './server-check.js';
+import type { TimelineData, TraceStep } from './trace.js';
 import { DefinitionError, PropertyViolationError } from './violation-error.js';
 
 export type ConnectorFactory = (options: ConnectorOptions) => Connector;
@@ -22,6 +23,8 @@ export interface RunOutcome {
   readonly commandList: readonly CommandJson[];
   /** Virtual time the run covered, ms. */
   readonly virtualMs: number;
+  /** When recording: the connector's log and each connection's lifeline, for the timeline pictures. */
+  readonly timeline?: TimelineData;
 }
 
 /**
@@ -37,8 +40,8 @@ export async function runOnce(
   /** Run every command, and refuse one whose precondition fails, as a saved list must. */
   strict = false,
 ): Promise<RunOutcome> {
-  const clock = installFakeClock();
-  const connector = makeConnector({ now: () => clock.now() });
+  // The fake clock and a connector, or the adapter's own (a pool in another process).
+  const { clock, connector, end } = await openRuntime(adapter, makeConnector);
   // Until the pool exists the harness holds none; it only records a failure to create one.
   let h = new Harness(adapter, null, clock, connector, record);
   let closed = false;
@@ -53,12 +56,16 @@ export async function runOnce(
     if (opened.length !== expectOpened) {
       h.fail('unexpected-create', `creating the pool opened ${opened.length} connection(s); the declared semantics expect ${expectOpened} (minSize ${config.minSize}, opens min on create: ${adapter.semantics.opensMinOnCreate})`);
     }
-    h.finishStep(box, { command: `create pool (min ${config.minSize}, max ${config.maxSize}, lifetime ${config.lifetimeMs} ms)`, next: poolCreated(box.state, opened), expectCreated: opened });
+    h.finishStep(box, { command: `create pool (min ${config.minSize}, max ${config.maxSize}, lifetime ${config.lifetimeMs} ms${config.acquireTimeoutMs === undefined ? '' : `, acquire timeout ${config.acquireTimeoutMs} ms`})`, next: poolCreated(box.state, opened), expectCreated: opened });
+    await checkServer(h, 'create pool');
     const harness = h;
-    if (strict) await runEvery(box, h, commands);
-    else await fc.asyncModelRun(() => ({ model: box, real: harness }), commands);
+    // With a real server behind the connector, the server's own count is checked after every command.
+    const checked = connector.verify === undefined ? commands : withServerChecks(commands);
+    if (strict) await runEvery(box, h, checked);
+    else await fc.asyncModelRun(() => ({ model: box, real: harness }), checked);
     if (box.state.phase !== 'closed') await closeGracefully(box, h, 'close() at end of run');
     closed = true;
+    await checkServer(h, 'close() at end of run');
     const end = endOfRunViolation(h);
     if (end !== null && record) h.trace.push({ index: h.trace.length, command: 'end of run', at: clock.now(), predicted: 'every connection destroyed once, no timer pending', observed: end.message, violation: end.message });
     return outcome(h, end, clock.now());
@@ -70,8 +77,7 @@ export async function runOnce(
     // A run that failed midway still owns its pool: terminate it (bounded, like every call) so a
     // real server is not left holding its connections.
     if (!closed && h.pool !== null) await h.settle(() => adapter.terminate(h.pool), 'terminate() after a failure').catch(() => undefined);
-    clock.uninstall();
-    await connector.dispose();
+    await end();
   }
 }
 
@@ -79,7 +85,7 @@ export async function runOnce(
  * fast-check skips a command whose precondition fails; a saved command list must not silently
  * become a different test, so a step that no longer applies is an error naming it.
  */
-async function runEvery(box: ModelBox, h: Harness, commands: Iterable<PoolCommand>): Promise<void> {
+async function runEvery(box: ModelBox, h: Harness, commands: Iterable<fc.AsyncCommand<ModelBox, Harness>>): Promise<void> {
   let step = 0;
   for (const command of commands) {
     step++;
@@ -97,7 +103,11 @@ function describeBusy(box: ModelBox): string {
 
 function outcome(h: Harness, found: Violation | null, virtualMs: number): RunOutcome {
   const commandList = h.begun.map((c) => c.toJson()).filter((c): c is CommandJson => c !== null);
-  return { violation: found, trace: h.trace, commands: h.commandsRun, commandList, virtualMs };
+  const base = { violation: found, trace: h.trace, commands: h.commandsRun, commandList, virtualMs };
+  if (!h.record) return base;
+  // Whatever the log gained after the last step (a close that failed midway) belongs to it.
+  h.lifelines().step(Math.max(0, h.trace.length - 1), h.connector.events);
+  return { ...base, timeline: h.lifelines().data(h.connector.events) };
 }
 
 function endOfRunViolation(h: Harness): Violation | null {
