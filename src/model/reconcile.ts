@@ -28,10 +28,12 @@ export interface Reconciled {
  * only where the semantics refill to the floor, and only up to it.
  */
 export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
-  const pending = [
-    ...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })),
-    ...opened.map((e) => ({ ...e, kind: 'open' as const })),
-  ].sort((a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'destroy' ? -1 : 1));
+  const pending =
+    destroyed.length + opened.length === 0
+      ? []
+      : [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
+          (a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'destroy' ? -1 : 1),
+        );
   let s = state;
   for (;;) {
     const next = pending[0];

@@ -60,11 +60,12 @@ export function brokeIdle(state: ModelState, id: number): ModelState {
  * come are rejected, in the order their timers fire: due time, then the order they were set.
  */
 export function timePassed(before: ModelState): ModelState {
+  if (before.waiters.length === 0 && before.connecting.length === 0) return before;
   const end = before.now;
   let state = before;
   for (;;) {
-    const landing = state.connecting.filter((c) => c.readyAt <= end).sort(byDue((c) => c.readyAt, (c) => c.order))[0];
-    const late = state.waiters.filter((w) => w.deadline !== null && w.deadline <= end).sort(byDue((w) => w.deadline ?? 0, (w) => w.order))[0];
+    const landing = first(state.connecting, (c) => (c.readyAt <= end ? c.readyAt : null));
+    const late = first(state.waiters, (w) => (w.deadline !== null && w.deadline <= end ? w.deadline : null));
     if (landing === undefined && late === undefined) return { ...state, now: end };
     const connectFirst = late === undefined || (landing !== undefined && (landing.readyAt < (late.deadline ?? 0) || (landing.readyAt === late.deadline && landing.order < late.order)));
     if (connectFirst && landing !== undefined) {
@@ -83,8 +84,18 @@ export function timePassed(before: ModelState): ModelState {
   }
 }
 
-function byDue<T>(due: (t: T) => number, order: (t: T) => number): (a: T, b: T) => number {
-  return (a, b) => due(a) - due(b) || order(a) - order(b);
+/** The entry due first (ties: set first), among those `due` gives a time for. */
+function first<T extends { readonly order: number }>(entries: readonly T[], due: (t: T) => number | null): T | undefined {
+  let best: T | undefined;
+  let bestDue = Infinity;
+  for (const entry of entries) {
+    const at = due(entry);
+    if (at !== null && (at < bestDue || (at === bestDue && best !== undefined && entry.order < best.order))) {
+      best = entry;
+      bestDue = at;
+    }
+  }
+  return best;
 }
 
 /** Close and terminate reject every waiter. */

@@ -152,10 +152,10 @@ export class Harness<P = unknown, C = unknown> {
       answered = { state: answersTaken(step.next), created: [], story: '', violation: error.violation };
     }
     const events = this.takeEvents();
-    const expected = [...(step.expectCreated ?? []), ...answered.created];
+    const expected = answered.created.length === 0 ? (step.expectCreated ?? NONE) : [...(step.expectCreated ?? NONE), ...answered.created];
     // Opened for no acquire: the model accepts them only as a refill to the floor.
-    const unasked = events.created.filter((e) => !expected.includes(e.id));
-    const unopened = expected.filter((id) => !events.created.some((e) => e.id === id));
+    const unasked = events.created.length === 0 ? events.created : events.created.filter((e) => !expected.includes(e.id));
+    const unopened = expected.length === 0 ? NONE : expected.filter((id) => !events.created.some((e) => e.id === id));
     const reconciled = reconcile({ ...answered.state, now: this.clock.now() }, events.destroyed, unasked);
     const state = reconciled.state;
     const observed = this.sample();
@@ -271,6 +271,8 @@ function firstInvariantViolation(state: ModelState, observed: PoolCounters, conn
   }
   return null;
 }
+
+const NONE: readonly number[] = [];
 
 /** One acquire call and how it ended; `null` while it is pending. */
 export interface AcquireCall {

@@ -45,8 +45,7 @@ export const sizeWithinMax: Invariant = {
 export const connectorAgreesWithModel: Invariant = {
   name: 'the open connections are the ones the model holds open',
   check({ state, connectorLive }) {
-    const modelLive = state.conns.filter((c) => c.state !== 'gone').map((c) => c.id);
-    const leaked = connectorLive.filter((id) => !modelLive.includes(id));
+    const leaked = connectorLive.filter((id) => state.conns.every((c) => c.id !== id || c.state === 'gone'));
     if (leaked.length === 0) return null;
     return violation('leaked-connection', state.now, `connection(s) ${leaked.map((id) => `#${id}`).join(', ')} are open at the server but the pool no longer accounts for them`, leaked[0]);
   },
