@@ -56,6 +56,17 @@ describe('saving cases', () => {
     expect(replayed.outcome.violation).toBeNull();
   });
 
+  it('keeps the acquire timeout: a case whose waiter times out still does when read back', async () => {
+    const corpus = new Corpus(await tmp());
+    const timing: NewCase = { ...passing, config: { minSize: 0, maxSize: 1, lifetimeMs: 100, acquireTimeoutMs: 5 }, steps: [{ op: 'acquire' }, { op: 'acquire' }, { op: 'sleep', ms: 5 }] };
+    const saved = await corpus.save(timing);
+    const c = await readCaseFile(saved.file);
+    expect(c.config).toEqual(timing.config);
+    expect((await new Corpus(corpus.root).save(timing)).status).toBe('known');
+    const replayed = await replayCase(c);
+    expect(replayed.outcome.trace.map((s) => s.predicted).join('\n')).toContain('#2 rejected (timed out)');
+  });
+
   it('never saves the same steps twice, whatever the expectation or provenance says', async () => {
     const root = await tmp();
     const first = await new Corpus(root).save(passing);

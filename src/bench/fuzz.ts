@@ -21,45 +21,49 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 export async function benchFuzzScaling(options: FuzzBenchOptions): Promise<void> {
   const own: CampaignAdapter = { source: { builtIn: 'own' }, adapter: ownPoolAdapter() };
   console.log(`fuzz scaling: the own pool, a campaign of ${options.runs} runs in chunks of 100, ${options.rounds} rounds, after ${options.warmUpRuns} runs of warm-up per worker thread`);
-  const rates = new Map<number, number>();
+  // The 1-worker and 2-worker campaigns alternate round by round, each round's ratio taken from a
+  // pair run back to back: the machine's load drifts over a minute (seen here: ±30%), and measuring
+  // all of one then all of the other would put that drift into the ratio.
+  const sets = new Map<number, Executor[]>([1, 2].map((workers) => [workers, Array.from({ length: workers }, () => threadExecutor([own.source]))]));
+  const campaign = (workers: number, seed: number, runs: number) =>
+    runCampaign({ adapters: [own], seed, shard: { index: 1, count: 1 }, budget: { runs }, workers, corpus: null, executors: sets.get(workers)! });
+  const rates = new Map<number, number[]>([[1, []], [2, []]]);
   // CPU time per run, the whole process (every thread): on a busy machine wall-clock rates say more
   // about the neighbours than about poolcheck, while CPU per run still shows whether a second
   // worker adds overhead.
-  const cpuPerRun = new Map<number, number>();
-  for (const workers of [1, 2]) {
-    const executors: Executor[] = Array.from({ length: workers }, () => threadExecutor([own.source]));
-    try {
-      const campaign = (seed: number, runs: number) => runCampaign({ adapters: [own], seed, shard: { index: 1, count: 1 }, budget: { runs }, workers, corpus: null, executors });
-      await campaign(-1, options.warmUpRuns * workers);
-      const perRound: number[] = [];
-      const cpu: number[] = [];
-      for (let round = 1; round <= options.rounds; round++) {
+  const cpuPerRun = new Map<number, number[]>([[1, []], [2, []]]);
+  const ratios: number[] = [];
+  try {
+    for (const workers of [1, 2]) await campaign(workers, -1, options.warmUpRuns * workers);
+    for (let round = 1; round <= options.rounds; round++) {
+      const pair: number[] = [];
+      for (const workers of [1, 2]) {
         const started = performance.now();
         const cpuBefore = process.cpuUsage();
-        const r = await campaign(round, options.runs);
+        const r = await campaign(workers, round, options.runs);
         const secs = (performance.now() - started) / 1000;
         const used = process.cpuUsage(cpuBefore);
-        cpu.push((used.user + used.system) / r.runs);
         if (r.failures > 0) throw new Error(`bench: the own pool failed during the fuzz campaign (seed ${round}); run npm test first`);
-        perRound.push(r.runs / secs);
-        console.log(`  ${workers} worker(s), round ${round}: ${r.runs} runs in ${secs.toFixed(2)} s: ${Math.round(r.runs / secs)} runs/s, ${Math.round(cpu.at(-1)!)} µs of CPU per run`);
+        const cpu = (used.user + used.system) / r.runs;
+        rates.get(workers)!.push(r.runs / secs);
+        cpuPerRun.get(workers)!.push(cpu);
+        pair.push(r.runs / secs);
+        console.log(`  round ${round}, ${workers} worker(s): ${r.runs} runs in ${secs.toFixed(2)} s: ${Math.round(r.runs / secs)} runs/s, ${Math.round(cpu)} µs of CPU per run`);
       }
-      rates.set(workers, median(perRound));
-      cpuPerRun.set(workers, median(cpu));
-    } finally {
-      await Promise.all(executors.map((e) => e.close()));
+      ratios.push(pair[1]! / pair[0]!);
+      console.log(`  round ${round}: 2 workers / 1 worker = ${ratios.at(-1)!.toFixed(2)}x`);
     }
+  } finally {
+    await Promise.all([...sets.values()].flat().map((e) => e.close()));
   }
-  const one = rates.get(1) ?? 0;
-  const two = rates.get(2) ?? 0;
   console.log('');
-  console.log('fuzz throughput (median of the rounds)');
-  console.log(`  1 worker                 ${Math.round(one)} runs/s`);
-  console.log(`  2 workers                ${Math.round(two)} runs/s`);
-  console.log(`  2 workers / 1 worker     ${(two / Math.max(one, 1e-9)).toFixed(2)}x (target >= 1.7x on 2 cores)`);
+  console.log('fuzz throughput (medians of the rounds)');
+  console.log(`  1 worker                 ${Math.round(median(rates.get(1)!))} runs/s`);
+  console.log(`  2 workers                ${Math.round(median(rates.get(2)!))} runs/s`);
+  console.log(`  2 workers / 1 worker     ${median(ratios).toFixed(2)}x, the median of the rounds' ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}; target >= 1.7x on 2 cores)`);
   const machine = await pureCpuScaling();
   console.log(`  machine check            ${machine.toFixed(2)}x for two threads of pure arithmetic against one, measured just now (below 1.9x: other work shares the cores)`);
-  console.log(`  CPU per run              ${Math.round(cpuPerRun.get(1) ?? 0)} µs with 1 worker, ${Math.round(cpuPerRun.get(2) ?? 0)} µs with 2 (equal means the second worker costs nothing extra)`);
+  console.log(`  CPU per run              ${Math.round(median(cpuPerRun.get(1)!))} µs with 1 worker, ${Math.round(median(cpuPerRun.get(2)!))} µs with 2 (equal means the second worker costs nothing extra)`);
 }
 
 /**

@@ -109,7 +109,9 @@ export function parseCase(json: unknown, where: string): RegressionCase {
   }
 
   const cfg = object('config', c['config']);
-  const config: PoolConfig = { minSize: whole('config.minSize', cfg['minSize'], 0), maxSize: whole('config.maxSize', cfg['maxSize'], 1), lifetimeMs: whole('config.lifetimeMs', cfg['lifetimeMs'], 0) };
+  const base: PoolConfig = { minSize: whole('config.minSize', cfg['minSize'], 0), maxSize: whole('config.maxSize', cfg['maxSize'], 1), lifetimeMs: whole('config.lifetimeMs', cfg['lifetimeMs'], 0) };
+  // Left out: the pool's acquires wait for ever (or the run drew no timeout).
+  const config: PoolConfig = cfg['acquireTimeoutMs'] === undefined ? base : { ...base, acquireTimeoutMs: whole('config.acquireTimeoutMs', cfg['acquireTimeoutMs'], 1) };
   if (config.minSize > config.maxSize) bad(`config.minSize ${config.minSize} is above config.maxSize ${config.maxSize}`);
   const semantics = object('semantics', c['semantics']) as unknown as Semantics;
   if (typeof semantics.expiry !== 'object' || semantics.expiry === null) bad('"semantics.expiry" must be an object, as the adapter declares it');

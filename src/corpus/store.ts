@@ -32,7 +32,7 @@ export interface SaveOutcome {
  * again by another seed, is still the one already saved.
  */
 export function caseKey(adapter: AdapterRef, config: PoolConfig, steps: readonly CommandJson[]): string {
-  return shortHash({ adapter: identityOf(adapter), config, steps });
+  return shortHash({ adapter: identityOf(adapter), config: configOf(config), steps });
 }
 
 /**
@@ -93,12 +93,18 @@ export class Corpus {
   }
 }
 
+/** The configuration as written: keys in this order, the acquire timeout only where the run had one. */
+function configOf(c: PoolConfig): PoolConfig {
+  const base = { minSize: c.minSize, maxSize: c.maxSize, lifetimeMs: c.lifetimeMs };
+  return c.acquireTimeoutMs === undefined ? base : { ...base, acquireTimeoutMs: c.acquireTimeoutMs };
+}
+
 /** The case as written: keys in this order, always. */
 function toFile(c: NewCase, file: string): RegressionCase {
   return {
     schema: REGRESSION_SCHEMA,
     adapter: refFor(c.source, c.name, file),
-    config: { minSize: c.config.minSize, maxSize: c.config.maxSize, lifetimeMs: c.config.lifetimeMs },
+    config: configOf(c.config),
     semantics: c.semantics,
     steps: c.steps,
     expect: c.expect,
