@@ -2,27 +2,14 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
+import { cli } from './support/cli.js';
 
 afterEach(() => {
   uninstallAllClocks();
   vi.restoreAllMocks();
 });
 
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  // The CLI takes DATABASE_URL as --db; these runs are pg-mem's wherever the suite runs.
-  vi.stubEnv('DATABASE_URL', undefined);
-  const code = await main(argv);
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
 
 describe('poolcheck check', () => {
   it('checks the own pool and prints one row per property', async () => {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { adapter as offByOne } from '../fixtures/mutants/off-by-one-lifetime.js';
-import { main } from '../src/cli/main.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
 import { listCaseFiles, Corpus } from '../src/corpus/store.js';
 import { verifyCaseFile } from '../src/corpus/suite.js';
@@ -11,6 +10,7 @@ import { runCampaign, type CampaignOptions } from '../src/fuzz/campaign.js';
 import { shardJobs } from '../src/fuzz/plan.js';
 import { escapeXml, formatJUnit } from '../src/report/junit.js';
 import { PROPERTIES } from '../src/runner/properties.js';
+import { runCli } from './support/cli.js';
 
 afterEach(() => {
   uninstallAllClocks();
@@ -25,16 +25,6 @@ function campaign(corpus: string, overrides: Partial<CampaignOptions> = {}): Pro
   return runCampaign({ adapters: [mutant], seed: 42, shard: { index: 1, count: 1 }, budget: { runs: 12 }, workers: 1, corpus: new Corpus(corpus), chunkRuns: 4, today: '2026-01-01', ...overrides });
 }
 
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(argv: string[], onErr?: (text: string) => void): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), onErr?.(String(chunk)), true));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
 
 describe('a saved bug stays found', () => {
   it('fuzzing a mutant saves its shrunk failure, and the replay suite fails on that file with the same violation', async () => {
@@ -88,7 +78,7 @@ describe('a campaign is deterministic', () => {
   it('Ctrl-C stops handing out chunks, keeps what was found and saved, and exits 130', async () => {
     const root = await tmp();
     let sent = false;
-    const { code, out } = await cli(['fuzz', '--adapter', MUTANT, '--time', '1h', '--workers', '1', '--seed', '3', '--corpus', root], (text) => {
+    const { code, out } = await runCli(['fuzz', '--adapter', MUTANT, '--time', '1h', '--workers', '1', '--seed', '3', '--corpus', root], (text) => {
       if (!sent && text.includes('saved:')) {
         sent = true;
         process.emit('SIGINT');
@@ -107,11 +97,11 @@ describe('poolcheck fuzz', () => {
   it('reports a case already in the corpus as known, and writes JUnit with the violation and the rerun command', async () => {
     const root = await tmp();
     const argv = ['fuzz', '--adapter', MUTANT, '--runs', '20', '--workers', '1', '--seed', '11', '--corpus', root];
-    const first = await cli(argv);
+    const first = await runCli(argv);
     expect(first.code).toBe(1);
     expect(first.out).toMatch(/^files saved: 1$/m);
     const junit = join(root, 'fuzz.xml');
-    const again = await cli([...argv, '--junit', junit]);
+    const again = await runCli([...argv, '--junit', junit]);
     expect(again.out).toMatch(/^files saved: 0\nfiles already known: 1$/m);
     const xml = await readFile(junit, 'utf8');
     expect(xml).toMatch(/<testsuite name="fixtures\/mutants\/off-by-one-lifetime.ts" tests="2" failures="1"/);
@@ -132,7 +122,7 @@ describe('poolcheck fuzz', () => {
     [['--corpus', ''], /--corpus takes a directory/],
     [['--bogus'], /Unknown option '--bogus'/],
   ])('rejects %j with exit code 2 and says how to fix it', async (argv, message) => {
-    const { code, err } = await cli(['fuzz', ...argv]);
+    const { code, err } = await runCli(['fuzz', ...argv]);
     expect(code).toBe(2);
     expect(err).toMatch(message);
     expect(err).toContain('Usage:');
@@ -142,7 +132,7 @@ describe('poolcheck fuzz', () => {
 describe('JUnit XML', () => {
   it('poolcheck check --junit writes a test case per property, the broken one failed with the rerun command', async () => {
     const file = join(await tmp(), 'check.xml');
-    const { code } = await cli(['check', '--adapter', 'fixtures/user-adapter/tiny-pool-declared-fifo.mjs', '--seed', '1', '--junit', file]);
+    const { code } = await runCli(['check', '--adapter', 'fixtures/user-adapter/tiny-pool-declared-fifo.mjs', '--seed', '1', '--junit', file]);
     expect(code).toBe(1);
     const xml = await readFile(file, 'utf8');
     expect(xml).toMatch(new RegExp(`<testsuite name="tiny pool declared FIFO" tests="${PROPERTIES.length}" failures="1" errors="0" skipped="\\d+"`));

@@ -3,12 +3,12 @@ import type { Mutant } from '../fixtures/mutants/index.js';
 import { raceControl, raceMutants } from '../fixtures/mutants/race-index.js';
 import { adapter as hangingAcquire } from '../fixtures/pools/hanging-acquire.js';
 import { BUILT_IN_ADAPTERS } from '../src/adapters/registry.js';
-import { main } from '../src/cli/main.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
 import { checkRaces, formatRaceResult, type RaceCheckResult } from '../src/index.js';
 import { formatResult } from '../src/report/text.js';
 import { check, runsFromEnv } from '../src/runner/check.js';
 import { DefinitionError } from '../src/runner/violation-error.js';
+import { cli } from './support/cli.js';
 
 afterEach(() => {
   uninstallAllClocks();
@@ -121,16 +121,6 @@ describe('races: interleavings the command sequences cannot reach', () => {
   });
 });
 
-/** Runs the CLI in-process and captures what it prints. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
-  const code = await main(argv);
-  vi.restoreAllMocks();
-  return { code, out, err };
-}
 
 /** Each race mutant's check with the suite's seed, run once and shared by the tests that read it. */
 const checked = new Map<string, Promise<RaceCheckResult>>();

@@ -1,5 +1,6 @@
 import { newDb, type IBackup } from 'pg-mem';
 import type { Connection, Connector, ConnectorEvent, ConnectorFaults, ConnectorOptions } from './types.js';
+import { NextConnectFaults } from './next-connect.js';
 
 /** The part of pg-mem's `pg.Client` stand-in that poolcheck uses (pg-mem types it as `any`). */
 interface PgMemClient {
@@ -60,8 +61,7 @@ class PgMemConnector implements Connector, ConnectorFaults {
   readonly faults: ConnectorFaults = this;
   private readonly live = new Map<number, PgMemConnection>();
   private counter = 0;
-  private failNext = false;
-  private delayNext = 0;
+  private readonly next = new NextConnectFaults();
 
   constructor(
     private readonly Client: PgMemClientClass,
@@ -70,16 +70,7 @@ class PgMemConnector implements Connector, ConnectorFaults {
 
   async connect(): Promise<Connection> {
     // A fault applies to one connect: the next one, as the pool makes it.
-    const fail = this.failNext;
-    const delay = this.delayNext;
-    this.failNext = false;
-    this.delayNext = 0;
-    // The global setTimeout, looked up now, is the run's fake clock.
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    if (fail) {
-      this.log({ type: 'connect-failed', id: 0, at: this.now() });
-      throw new Error('poolcheck pg-mem connector: connect failed (injected fault: the server refused the connection)');
-    }
+    await this.next.take('pg-mem', (event) => this.log(event), this.now);
     const client = new this.Client();
     await client.connect();
     const id = ++this.counter;
@@ -98,11 +89,11 @@ class PgMemConnector implements Connector, ConnectorFaults {
   }
 
   failNextConnect(): void {
-    this.failNext = true;
+    this.next.failNextConnect();
   }
 
   delayNextConnect(ms: number): void {
-    this.delayNext = ms;
+    this.next.delayNextConnect(ms);
   }
 
   breakConnection(id: number): boolean {

@@ -4,6 +4,7 @@ import { realDelay, realNow, within, type ExternalWork } from '../clock/real.js'
 import { PostgresConnection } from './postgres-connection.js';
 import { describeDisagreement, describeServer } from './postgres-server.js';
 import type { Connection, Connector, ConnectorEvent, ConnectorFaults, ConnectorOptions } from './types.js';
+import { NextConnectFaults } from './next-connect.js';
 
 export interface PostgresConnectorOptions extends ConnectorOptions {
   /** Real-time bound on one wait for the server, ms; past it the run is `not-settled`. Default 10 000. */
@@ -62,8 +63,7 @@ export class PostgresConnector implements Connector, ConnectorFaults {
   private readonly live = new Map<number, PostgresConnection>();
   private readonly verifyTimeoutMs: number;
   private counter = 0;
-  private failNext = false;
-  private delayNext = 0;
+  private readonly next = new NextConnectFaults();
   /** The tail of the I/O chain, and how many operations are on it. */
   private chain: Promise<unknown> = Promise.resolve();
   private busy = 0;
@@ -88,16 +88,7 @@ export class PostgresConnector implements Connector, ConnectorFaults {
 
   async connect(): Promise<Connection> {
     // A fault applies to one connect: the next one, as the pool makes it.
-    const fail = this.failNext;
-    const delay = this.delayNext;
-    this.failNext = false;
-    this.delayNext = 0;
-    // The global setTimeout, looked up now, is the run's fake clock.
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    if (fail) {
-      this.log({ type: 'connect-failed', id: 0, at: this.now() });
-      throw new Error('poolcheck postgres connector: connect failed (injected fault: the server refused the connection)');
-    }
+    await this.next.take('postgres', (event) => this.log(event), this.now);
     const client = await this.io(() => this.open(this.applicationName));
     const id = ++this.counter;
     const conn = new PostgresConnection(id, client, this);
@@ -111,11 +102,11 @@ export class PostgresConnector implements Connector, ConnectorFaults {
   }
 
   failNextConnect(): void {
-    this.failNext = true;
+    this.next.failNextConnect();
   }
 
   delayNextConnect(ms: number): void {
-    this.delayNext = ms;
+    this.next.delayNextConnect(ms);
   }
 
   /**
