@@ -1,7 +1,7 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { settledOk, type Settled, type VirtualClock } from './clock.js';
 import { drain } from './drain.js';
-import { waitForExternal, type ExternalWork } from './real.js';
+import { waitForExternal, type ExternalWork, type Quiet } from './real.js';
 
 
 /**
@@ -50,6 +50,8 @@ type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['insta
 type InternalClock = InstalledClock & { now: number; timerHeap?: InternalHeap };
 
 const STUCK_AFTER_IDLE_DRAINS = 3;
+
+const NOTHING_WAITED: Quiet = { ok: true, waited: false };
 
 // One timers factory for the process: building it walks the global object, and it is the same
 // for every run. Each run still installs its own clock from it.
@@ -122,10 +124,8 @@ export class FakeVirtualClock implements VirtualClock {
 
   async wake(): Promise<Settled> {
     await drain();
-    if (this.external !== undefined) {
-      const quiet = await waitForExternal(this.external, () => this.now());
-      if (!quiet.ok) return quiet;
-    }
+    const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
+    if (!quiet.ok) return quiet;
     const heap = this.heap();
     const overdue = heap.timers.filter((t) => t.callAt < this.clock.now).sort((a, b) => a.callAt - b.callAt || a.order - b.order);
     // Negative orders put the overdue timers, in due order, before anything due exactly now.
@@ -142,11 +142,9 @@ export class FakeVirtualClock implements VirtualClock {
     let idleDrains = 0;
     for (let round = 0; round < this.maxSettleRounds; round++) {
       await drain();
-      if (this.external !== undefined) {
-        const quiet = await waitForExternal(this.external, () => this.now());
-        if (!quiet.ok) return quiet;
-        if (quiet.waited) idleDrains = 0;
-      }
+      const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
+      if (!quiet.ok) return quiet;
+      if (quiet.waited) idleDrains = 0;
       const first = this.heap().peek();
       if (first !== undefined && first.callAt <= this.clock.now) {
         idleDrains = 0;
@@ -180,10 +178,8 @@ export class FakeVirtualClock implements VirtualClock {
     let firedHere = 0;
     for (;;) {
       await drain();
-      if (this.external !== undefined) {
-        const quiet = await waitForExternal(this.external, () => this.now());
-        if (!quiet.ok) return quiet;
-      }
+      const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
+      if (!quiet.ok) return quiet;
       const first = this.heap().peek();
       if (first === undefined || first.callAt > target) return settledOk;
       if (first.callAt !== instant) {
@@ -196,6 +192,14 @@ export class FakeVirtualClock implements VirtualClock {
       const fired = this.fireNext();
       if (!fired.ok) return fired;
     }
+  }
+
+  /**
+   * After a drain, with real work behind the connector (a server's I/O): waits for it, bounded in
+   * real time, so that it takes no virtual time. Called only then: pg-mem's runs skip even the await.
+   */
+  private waitForExternal(work: ExternalWork): Promise<Quiet> {
+    return waitForExternal(work, () => this.now());
   }
 
   private fireNext(): Settled {
