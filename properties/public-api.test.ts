@@ -15,5 +15,8 @@ describe('public API', () => {
     expect(typeof poolcheck.createPgMemConnector).toBe('function');
     expect(typeof poolcheck.runSeedScenario).toBe('function');
     expect(poolcheck.PROPERTIES.length).toBeGreaterThan(5);
+    expect(typeof poolcheck.readCaseFile).toBe('function');
+    expect(typeof poolcheck.replayCase).toBe('function');
+    expect(poolcheck.capabilitiesOf(poolcheck.asyncpgSemantics).waiters).toBe(true);
   });
 });

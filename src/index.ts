@@ -19,8 +19,8 @@ export { asyncpgAdapter, asyncpgPoolSemantics, remoteAdapter, RemoteError, Remot
 export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } from './remote/index.js';
 export type { OwnAdapterOptions } from './adapters/own.js';
 
-export { asyncpgSemantics, describeSemantics } from './model/semantics.js';
-export type { ExpiryTrigger, PoolConfig, ReaperExpiry, Semantics, TimerExpiry } from './model/semantics.js';
+export { asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities } from './model/semantics.js';
+export type { Capabilities, ExpiryTrigger, PoolConfig, ReaperExpiry, Semantics, TimerExpiry } from './model/semantics.js';
 export type { Violation, ViolationKind } from './model/violation.js';
 
 export type { VirtualClock, Settled } from './clock/clock.js';
@@ -32,6 +32,14 @@ export { createPgMemConnector } from './connectors/pgmem.js';
 export { createPostgresConnector, postgresConnector, PostgresConnector } from './connectors/postgres.js';
 export type { PostgresConnectorOptions } from './connectors/postgres.js';
 export type { ExternalWork } from './clock/real.js';
+
+export type { ConnectorFaults } from './connectors/types.js';
+
+export { readCaseFile, REGRESSION_SCHEMA } from './corpus/file.js';
+export type { AdapterRef, Expectation, Provenance, RegressionCase } from './corpus/file.js';
+export { replayCase } from './corpus/replay.js';
+export type { CaseReplay, ReplayCaseOptions } from './corpus/replay.js';
+export { verifyCaseFile } from './corpus/suite.js';
 
 export { formatResult } from './report/text.js';
 export { formatSummary } from './report/summary.js';
