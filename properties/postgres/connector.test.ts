@@ -4,6 +4,7 @@ import { installFakeClock, uninstallAllClocks } from '../../src/clock/fake.js';
 import { createPostgresConnector, type PostgresConnector } from '../../src/connectors/postgres.js';
 import type { Connection } from '../../src/connectors/types.js';
 import { postgresServer, titled } from './support/server.js';
+import { realDelay } from '../../src/clock/real.js';
 
 const server = postgresServer();
 const url = server.url ?? 'postgres://unused@127.0.0.1/unused';
@@ -168,7 +169,7 @@ describe.skipIf(server.url === null)(titled('the PostgreSQL connector', server),
     expect(await backends(`${c.applicationName}-admin`)).toBe(1);
     await c.dispose();
     // Backends exit a moment after their sockets close: poll, bounded.
-    for (let i = 0; i < 200 && (await backends(c.applicationName)) + (await backends(`${c.applicationName}-admin`)) > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 200 && (await backends(c.applicationName)) + (await backends(`${c.applicationName}-admin`)) > 0; i++) await realDelay(10);
     expect(await backends(c.applicationName)).toBe(0);
     expect(await backends(`${c.applicationName}-admin`)).toBe(0);
   });
