@@ -10,6 +10,7 @@ import { check, runsFromEnv } from '../../src/runner/check.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
 import { claiming, claimingBrokenIdle, type WrongCapability } from '../support/wrong-declarations.js';
+import genericPool from 'generic-pool';
 
 afterEach(() => uninstallAllClocks());
 
@@ -18,7 +19,7 @@ const withExpiry = (change: Partial<Semantics['expiry']>): Semantics => ({ ...de
 
 describe('generic-pool with its idle evictor on', () => {
   it(`the declared semantics hold over ${runsFromEnv()} runs`, async () => {
-    const result = await check({ adapter: genericPoolAdapter() });
+    const result = await check({ adapter: genericPoolAdapter({ genericPool }) });
     expect(result.passed, formatResult(result)).toBe(true);
     expect(result.runs).toBe(runsFromEnv());
   });
@@ -29,14 +30,14 @@ describe('generic-pool declared wrongly', () => {
   it.each<[string, PoolAdapter, ViolationKind, RegExp, number?]>([
     // The classic report: the idle timeout "does nothing" because generic-pool's evictor is off by
     // default (evictionRunIntervalMillis 0), while the user expects idle connections to go.
-    ['eviction off, declared as expiring', genericPoolAdapter({ evictionRunIntervalMillis: 0, semantics: declared }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
-    ['a per-connection timer', genericPoolAdapter({ semantics: { ...declared, expiry: { kind: 'timer' } } }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
+    ['eviction off, declared as expiring', genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 0, semantics: declared }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
+    ['a per-connection timer', genericPoolAdapter({ genericPool, semantics: { ...declared, expiry: { kind: 'timer' } } }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
     // Seed 2 finds it in 5 runs; 2026 needs 28 and about 15 s of shrinking.
-    ['no cap on a run (maxPerRun null)', genericPoolAdapter({ semantics: withExpiry({ maxPerRun: null }) }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime/, 2],
-    ['a reaper that starts on the first acquire', genericPoolAdapter({ semantics: withExpiry({ startsOn: 'first-acquire' }) }) as PoolAdapter, 'destroyed-unexpectedly', /the reaper had not started \(it starts on first-acquire\)/],
-    ['armed on release only', genericPoolAdapter({ semantics: { ...declared, armsOn: 'release' } }) as PoolAdapter, 'destroyed-unexpectedly', /nothing armed its expiry/],
-    ['min as a floor', genericPoolAdapter({ semantics: { ...declared, min: 'floor' } }) as PoolAdapter, 'floor-broken', /declared min floor is \d/],
-    ['LIFO reuse', genericPoolAdapter({ semantics: { ...declared, reuse: 'lifo' } }) as PoolAdapter, 'wrong-connection', /^acquire #\d+ should reuse #\d+( or #\d+)* \((LIFO|FIFO)\), got #\d+$/],
+    ['no cap on a run (maxPerRun null)', genericPoolAdapter({ genericPool, semantics: withExpiry({ maxPerRun: null }) }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime/, 2],
+    ['a reaper that starts on the first acquire', genericPoolAdapter({ genericPool, semantics: withExpiry({ startsOn: 'first-acquire' }) }) as PoolAdapter, 'destroyed-unexpectedly', /the reaper had not started \(it starts on first-acquire\)/],
+    ['armed on release only', genericPoolAdapter({ genericPool, semantics: { ...declared, armsOn: 'release' } }) as PoolAdapter, 'destroyed-unexpectedly', /nothing armed its expiry/],
+    ['min as a floor', genericPoolAdapter({ genericPool, semantics: { ...declared, min: 'floor' } }) as PoolAdapter, 'floor-broken', /declared min floor is \d/],
+    ['LIFO reuse', genericPoolAdapter({ genericPool, semantics: { ...declared, reuse: 'lifo' } }) as PoolAdapter, 'wrong-connection', /^acquire #\d+ should reuse #\d+( or #\d+)* \((LIFO|FIFO)\), got #\d+$/],
   ])('%s fails', async (_name, adapter, kind, message, seed = 2026) => {
     const result = await check({ adapter, seed });
     expectCaught(result, kind, message);
@@ -56,7 +57,7 @@ describe('generic-pool claiming a capability it lacks', () => {
     },
     claimingBrokenIdle(declared, 1, 'nothing listens to an idle connection, so one the server ended stays available'),
   ])('$claim fails: $why', async ({ semantics, kind, message, seed }) => {
-    const result = await check({ adapter: genericPoolAdapter({ name: 'generic-pool (wrong)', semantics }) as PoolAdapter, seed, numRuns: 50 });
+    const result = await check({ adapter: genericPoolAdapter({ genericPool, name: 'generic-pool (wrong)', semantics }) as PoolAdapter, seed, numRuns: 50 });
     expect(expectCaught(result, kind, message).reproduced, formatResult(result)).toBe(true);
   });
 });
@@ -66,7 +67,7 @@ describe('seed scenario on generic-pool', () => {
   // At t = 5 s the idle time equals the 5000 ms lifetime, which `>` does not evict; the run at
   // t = 6 s does. Blocked, the one overdue run fires as the loop wakes and tests both.
   it('with a 1000 ms evictor: idle 2 until t = 5 s, 0 from the run at t = 6 s', async () => {
-    const table = await runSeedScenario(genericPoolAdapter());
+    const table = await runSeedScenario(genericPoolAdapter({ genericPool }));
     expect(table.failure, formatSeedTable(table)).toBeNull();
     expect(formatSeedTable(table)).toBe(
       [
@@ -80,7 +81,7 @@ describe('seed scenario on generic-pool', () => {
   });
 
   it('with eviction off (generic-pool\'s default): idle 2 forever, however the loop sleeps', async () => {
-    const table = await runSeedScenario(genericPoolAdapter({ evictionRunIntervalMillis: 0 }));
+    const table = await runSeedScenario(genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 0 }));
     expect(table.failure, formatSeedTable(table)).toBeNull();
     expect(table.async, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(table.blocked, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
@@ -104,7 +105,7 @@ describe('generic-pool quirks the adapter works around', () => {
   });
 
   it('with the raw `available` as idle, the check fails on the counters after close', async () => {
-    const adapter = genericPoolAdapter();
+    const adapter = genericPoolAdapter({ genericPool });
     const raw: PoolAdapter = { ...(adapter as PoolAdapter), name: 'generic-pool (raw available)', counters: (p) => { const { pool } = p as { pool: { available: number; size: number; pending: number } }; return { idle: pool.available, size: pool.size, waiting: pool.pending }; } };
     const result = await check({ adapter: raw, seed: 2026 });
     expect(result.passed, formatResult(result)).toBe(false);
@@ -150,16 +151,16 @@ describe('generic-pool behaviour the capabilities rest on', () => {
 
 describe('the adapter refuses what generic-pool would misread', () => {
   it('a lifetime of 0, which generic-pool turns into its 30 000 ms default', () => {
-    expect(genericPoolAdapter().semantics.zeroLifetime).toBe('rejected');
-    return expect(genericPoolAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 0 }, connector: undefined as never })).rejects.toThrow(/idleTimeoutMillis 0 as unset and uses its 30000 ms default/);
+    expect(genericPoolAdapter({ genericPool }).semantics.zeroLifetime).toBe('rejected');
+    return expect(genericPoolAdapter({ genericPool }).create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 0 }, connector: undefined as never })).rejects.toThrow(/idleTimeoutMillis 0 as unset and uses its 30000 ms default/);
   });
 
   it('an acquire timeout of 0, which generic-pool reads as none', () => {
-    return expect(genericPoolAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 0 }, connector: undefined as never })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as generic-pool's acquireTimeoutMillis; got 0/);
+    return expect(genericPoolAdapter({ genericPool }).create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 0 }, connector: undefined as never })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as generic-pool's acquireTimeoutMillis; got 0/);
   });
 
   it('a negative evictor interval or no tests per run', () => {
-    expect(() => genericPoolAdapter({ evictionRunIntervalMillis: -1 })).toThrow(/evictionRunIntervalMillis must be a whole number of ms >= 0/);
-    expect(() => genericPoolAdapter({ numTestsPerEvictionRun: 0 })).toThrow(/numTestsPerEvictionRun must be a whole number >= 1/);
+    expect(() => genericPoolAdapter({ genericPool, evictionRunIntervalMillis: -1 })).toThrow(/evictionRunIntervalMillis must be a whole number of ms >= 0/);
+    expect(() => genericPoolAdapter({ genericPool, numTestsPerEvictionRun: 0 })).toThrow(/numTestsPerEvictionRun must be a whole number >= 1/);
   });
 });

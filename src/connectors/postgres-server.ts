@@ -1,4 +1,3 @@
-import pg from 'pg';
 import { DefinitionError } from '../runner/violation-error.js';
 
 /** The URL scripts/postgres.sh prints for the local cluster it starts. */
@@ -52,7 +51,8 @@ export function describeDisagreement(applicationName: string, expected: Readonly
  * otherwise why not. Call it without a fake clock installed (pg's connect timeout is a timer).
  */
 export async function probePostgres(url: string, timeoutMs = 3_000): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  const { loadPg } = await import('./postgres.js');
+  const client = new (await loadPg()).Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -1,5 +1,6 @@
 import { threadId } from 'node:worker_threads';
-import pg from 'pg';
+import type pg from 'pg';
+import { importLibrary } from '../adapters/library.js';
 import { realDelay, realNow, within, type ExternalWork } from '../clock/real.js';
 import { PostgresConnection } from './postgres-connection.js';
 import { describeDisagreement, describeServer } from './postgres-server.js';
@@ -183,7 +184,7 @@ export class PostgresConnector implements Connector, ConnectorFaults {
   }
 
   private async open(applicationName: string): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, application_name: applicationName });
+    const client = new (await loadPg()).Client({ connectionString: this.url, application_name: applicationName });
     // An error on an idle client (its backend terminated) also ends it; the end is what counts.
     client.on('error', () => undefined);
     try {
@@ -213,6 +214,11 @@ export class PostgresConnector implements Connector, ConnectorFaults {
     this.admin ??= this.open(`${this.applicationName}-admin`);
     return this.admin;
   }
+}
+
+/** pg is an optional peer: only a run against a real server needs it. */
+export async function loadPg(): Promise<typeof pg> {
+  return (await importLibrary<{ default: typeof pg }>('pg', 'a real PostgreSQL server (--db, DATABASE_URL or postgresConnector)')).default;
 }
 
 async function endWithin(client: pg.Client, ms: number): Promise<void> {
