@@ -3,8 +3,11 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DefinitionError } from '../runner/violation-error.js';
 import { validateCheckOptions } from '../runner/validate.js';
+import type * as tsxApi from 'tsx/esm/api';
 import { importLibrary } from './library.js';
 import type { PoolAdapter } from './types.js';
+
+type TsxApi = typeof tsxApi;
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
 
@@ -20,7 +23,7 @@ export async function loadAdapterModule(path: string): Promise<PoolAdapter> {
   if (!existsSync(file)) throw new DefinitionError(`poolcheck: adapter module ${path} does not exist (resolved to ${file})`);
   const url = pathToFileURL(file).href;
   // tsx is an optional peer: only a TypeScript adapter module needs it.
-  const typescript = ext === '.ts' || ext === '.mts' ? await importLibrary<typeof import('tsx/esm/api')>('tsx/esm/api', `the TypeScript adapter module ${path}`) : null;
+  const typescript = ext === '.ts' || ext === '.mts' ? await importLibrary<TsxApi>('tsx/esm/api', `the TypeScript adapter module ${path}`) : null;
   let mod: Record<string, unknown>;
   try {
     if (typescript !== null) {
