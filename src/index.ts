@@ -15,6 +15,18 @@ export { defaultConfigArb } from './runner/configs.js';
 
 export type { AdapterRuntime, CreateContext, PoolAdapter, PoolCounters } from './adapters/types.js';
 export { ownPoolAdapter } from './adapters/own.js';
+export { defineAdapter } from './adapters/define.js';
+export { pgPoolAdapter, pgPoolSemantics } from './adapters/pg-pool.js';
+export type { PgPoolAdapterOptions, PgPoolClass, PgPoolClient, PgPoolHandle } from './adapters/pg-pool.js';
+export { genericPoolAdapter, genericPoolSemantics, GENERIC_POOL_EVICTION_INTERVAL_MS, GENERIC_POOL_TESTS_PER_RUN } from './adapters/generic-pool.js';
+export type { GenericPoolAdapterOptions, GenericPoolHandle, GenericPoolLibrary } from './adapters/generic-pool.js';
+export { tarnAdapter, tarnSemantics, TARN_DEFAULT_REAP_INTERVAL_MS } from './adapters/tarn.js';
+export type { TarnAdapterOptions, TarnPool, TarnPoolClass } from './adapters/tarn.js';
+export { sequelizePoolAdapter, sequelizePoolSemantics, SEQUELIZE_POOL_REAP_INTERVAL_MS } from './adapters/sequelize-pool.js';
+export type { SequelizePoolAdapterOptions, SequelizePoolClass, SequelizePoolHandle } from './adapters/sequelize-pool.js';
+export { acquireTimeoutOf, LONGEST_TIMER_MS } from './adapters/acquire-timeout.js';
+export { connectorClientClass } from './connectors/pgmem-client.js';
+export type { ConnectorClient, ConnectorClientClass } from './connectors/pgmem-client.js';
 export { asyncpgAdapter, asyncpgPoolSemantics, remoteAdapter, RemoteError, RemoteProcessError } from './remote/index.js';
 export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } from './remote/index.js';
 export type { OwnAdapterOptions } from './adapters/own.js';

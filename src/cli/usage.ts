@@ -27,7 +27,7 @@ check options:
   --path P         with --seed, replay the shrunk failure printed by an earlier run
   --replay-path R  with --path, the replayPath printed beside it (which commands the failure kept)
   --races          instead of command sequences, explore interleavings of concurrent clients
-                   (see README, "Races"); --seed and --path rerun a failure
+                   (see docs/races.md); --seed and --path rerun a failure
   --json FILE      also write the results as JSON (schema poolcheck/check@1) to FILE, or - for stdout
   --junit FILE     also write the results as JUnit XML to FILE (a test case per property)
   --db URL         take connections from the PostgreSQL server at URL (default: DATABASE_URL,
