@@ -9,6 +9,8 @@ import { formatResult } from '../report/text.js';
 import { check, runsFromEnv, type CheckResult, type Progress } from '../runner/check.js';
 import { runRaceChecks } from '../races/cli.js';
 import { integer, wholeNumber } from './numbers.js';
+import { checkRangesFit, RANGE_OPTIONS, rangeFlagsText, rangesFrom } from './ranges.js';
+import { configArbFromRanges, type ConfigRanges } from '../runner/config-ranges.js';
 import { UsageError } from './usage.js';
 
 interface CheckArgs {
@@ -21,6 +23,9 @@ interface CheckArgs {
   readonly json: string | undefined;
   readonly junit: string | undefined;
   readonly database: DatabaseChoice;
+  /** --min, --max, --lifetime, --acquire-timeout, and the same as text for rerun lines. */
+  readonly ranges: ConfigRanges | undefined;
+  readonly rangeFlags: string;
 }
 
 export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs> {
@@ -37,6 +42,7 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
       json: { type: 'string' },
       junit: { type: 'string' },
       db: { type: 'string' },
+      ...RANGE_OPTIONS,
     },
     allowPositionals: true,
     strict: true,
@@ -49,8 +55,11 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
   if (values.races === true && (values['replay-path'] ?? values.json ?? values.junit ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem, prints text only and reruns a failure with --seed and --path alone; leave out --replay-path, --json, --junit and --db');
   const adapters = await selectAdapters(values);
   if (values.path !== undefined && adapters.length !== 1) throw new UsageError('--path replays one failure; name exactly one --adapter');
+  const ranges = rangesFrom(values);
+  if (ranges !== undefined && values.races === true) throw new UsageError('--races draws its own small configurations; leave out --min, --max, --lifetime and --acquire-timeout');
+  if (ranges !== undefined) for (const { adapter } of adapters) checkRangesFit(ranges, adapter);
   const database = await chooseDatabase(values.db);
-  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], races: values.races === true, json: values.json, junit: values.junit, database };
+  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], races: values.races === true, json: values.json, junit: values.junit, database, ranges, rangeFlags: rangeFlagsText(values) };
 }
 
 export async function runCheck(argv: readonly string[]): Promise<number> {
@@ -68,12 +77,13 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
       ...(args.path === undefined ? {} : { path: args.path }),
       ...(args.replayPath === undefined ? {} : { replayPath: args.replayPath }),
       ...(args.database.connector === undefined ? {} : { connector: args.database.connector }),
+      ...(args.ranges === undefined ? {} : { configs: configArbFromRanges(args.ranges) }),
       onProgress: progress.update,
     });
     progress.done();
     results.push({ result, adapter });
     // A pass prints its one-line verdict with the seed; a failure adds its trace and how to rerun it.
-    const cli = `poolcheck check --adapter ${name}${args.database.rerunFlag}`;
+    const cli = `poolcheck check --adapter ${name}${args.rangeFlags}${args.database.rerunFlag}`;
     const report = formatResult(result, cli);
     reports.push({ rerun: result.failure === null ? `${cli} --seed ${result.seed}` : `${cli} --seed ${result.seed} --path ${result.failure.path}${result.failure.replayPath === null ? '' : ` --replay-path '${result.failure.replayPath}'`}`, report });
     process.stdout.write(`${report}\n${result.passed ? '' : '\n'}`);

@@ -10,6 +10,7 @@ export const USAGE = `poolcheck: model-check the idle expiry of connection pools
 
 Usage:
   poolcheck check [--adapter NAME]... [--all] [--runs N] [--races] [--seed S [--path P [--replay-path R]]] [--json FILE] [--junit FILE] [--db URL]
+                  [--min N|A-B] [--max N|A-B] [--lifetime MS|A-B] [--acquire-timeout MS|A-B]
   poolcheck fuzz [--adapter NAME]... [--all] [--time T | --runs N] [--workers K] [--seed S] [--shard i/n]
                  [--corpus DIR] [--junit FILE] [--evidence] [--also-for NAME]
   poolcheck scenario seed [--adapter NAME]... [--all] [--lifetime MS] [--samples N] [--interval MS]
@@ -32,6 +33,13 @@ check options:
   --junit FILE     also write the results as JUnit XML to FILE (a test case per property)
   --db URL         take connections from the PostgreSQL server at URL (default: DATABASE_URL,
                    else pg-mem; --db pg-mem forces pg-mem); its backends are checked after every command
+  --min N|A-B      draw minSize from this number or range only (--min 0: a pool without a minimum);
+                   default 0-3
+  --max N|A-B      draw maxSize from this number or range only; default minSize (at least 1) to 10
+  --lifetime MS|A-B  draw the idle lifetime (ms) from this number or range only; default 0, 1-10,
+                   1-1000 or 1000-300000
+  --acquire-timeout MS|A-B  give every run an acquire timeout from this range (a pool that declares
+                   one); default: drawn where the pool declares one
 
 fuzz options (--adapter and --all as for check):
   --time T         wall-clock budget for the campaign, like 90s, 10m or 1h (default: 1m)
