@@ -1,6 +1,8 @@
 /**
  * poolcheck's public API: check a pool's idle expiry against the reference model, through an
  * adapter that declares the pool's semantics.
+ *
+ * @module poolcheck
  */
 export { check, runsFromEnv, DEFAULT_RUNS } from './runner/check.js';
 export type { CheckFailure, CheckOptions, CheckResult, Progress } from './runner/check.js';

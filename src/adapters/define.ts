@@ -2,13 +2,12 @@ import { validateCheckOptions } from '../runner/validate.js';
 import type { PoolAdapter } from './types.js';
 
 /**
- * Types an adapter written in plain JavaScript: with `// @ts-check` (or `checkJs`), the editor and
+ * Types an adapter written in plain JavaScript: with a ts-check comment (or `checkJs`), the editor and
  * `tsc` check every method against {@link PoolAdapter}, the pool and connection types inferred
  * from `create` and `acquire`. It also checks the adapter at once, so a missing method or a bad
  * semantics field is a {@link DefinitionError} naming it when the module loads, not mid-run.
  *
  * @example
- * // @ts-check
  * import { defineAdapter } from 'poolcheck';
  * export default defineAdapter({
  *   name: 'tiny pool',
