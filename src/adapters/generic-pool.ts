@@ -1,4 +1,3 @@
-import type { Pool } from 'generic-pool';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
@@ -144,11 +143,27 @@ export function genericPoolSemantics(
 }
 
 /**
+ * What the adapter drives of a generic-pool pool. Declared here, not imported from generic-pool,
+ * so that poolcheck's types hold for a user who has not installed it.
+ */
+export interface GenericPoolPool {
+  acquire(): Promise<Connection>;
+  release(conn: Connection): Promise<void>;
+  destroy(conn: Connection): Promise<void>;
+  drain(): Promise<void>;
+  clear(): Promise<void>;
+  readonly size: number;
+  readonly available: number;
+  readonly borrowed: number;
+  readonly pending: number;
+}
+
+/**
  * A generic-pool pool and the connections it has lent out. generic-pool exposes no list of them
  * (`_resourceLoans` is private) and terminate must destroy them, so the adapter keeps its own.
  */
 export interface GenericPoolHandle {
-  readonly pool: Pool<Connection>;
+  readonly pool: GenericPoolPool;
   readonly lent: Set<Connection>;
 }
 
@@ -221,7 +236,7 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions): PoolAdap
           numTestsPerEvictionRun: tests,
           ...(timeout === undefined ? {} : { acquireTimeoutMillis: timeout }),
         },
-      ) as Pool<Connection>;
+      ) as GenericPoolPool;
       starting = false;
       await Promise.all(opening);
       return { pool, lent: new Set<Connection>() };

@@ -6,27 +6,40 @@ import { asyncpgAdapter } from '../remote/asyncpg.js';
 import { sequelizePoolAdapter, type SequelizePoolClass } from './sequelize-pool.js';
 import { tarnAdapter, type TarnPoolClass } from './tarn.js';
 import type { PoolAdapter } from './types.js';
+import { DefinitionError } from '../runner/violation-error.js';
 
 /**
  * A built-in adapter by name. The pool libraries are optional peers: each is imported only when
  * its name is used, from the user's own installation, so a missing one is a clear error naming
  * the package ("`--adapter tarn` needs the tarn package: npm install --save-dev tarn").
  */
-export type AdapterMaker = () => Promise<PoolAdapter>;
+export type AdapterMaker = (options?: LibraryOptions) => Promise<PoolAdapter>;
+
+/** A user's own options for the library, from a config file's `{ adapter, options }`. */
+type LibraryOptions = Readonly<Record<string, unknown>>;
+
+/** The own pool takes no library options: there is no library behind it. */
+function noOptions(name: string, options: LibraryOptions | undefined): void {
+  if (options !== undefined) throw new DefinitionError(`poolcheck: adapter '${name}' takes no options; options are the pool library's own, for pg-pool, generic-pool, tarn and sequelize-pool`);
+}
 
 const pgPool = async (): Promise<PgPoolClass> => (await importLibrary<{ default: PgPoolClass }>('pg-pool', '`--adapter pg-pool`')).default;
 const genericPool = async (): Promise<GenericPoolLibrary> => importLibrary<GenericPoolLibrary>('generic-pool', '`--adapter generic-pool`');
 const tarn = async (): Promise<TarnPoolClass> => (await importLibrary<{ Pool: TarnPoolClass }>('tarn', '`--adapter tarn`')).Pool;
 const sequelizePool = async (): Promise<SequelizePoolClass> => (await importLibrary<{ Pool: SequelizePoolClass }>('sequelize-pool', '`--adapter sequelize-pool`')).Pool;
 
+function withOptions(options: LibraryOptions | undefined): { options?: LibraryOptions } {
+  return options === undefined ? {} : { options };
+}
+
 /** The adapters `poolcheck check --adapter NAME` knows by name, each with its library's defaults. */
 export const BUILT_IN_ADAPTERS: Readonly<Record<string, AdapterMaker>> = {
-  own: async () => ownPoolAdapter() as PoolAdapter,
-  'own-floor': async () => ownPoolAdapter({ expiryRespectsMinSize: true }) as PoolAdapter,
-  'pg-pool': async () => pgPoolAdapter({ Pool: await pgPool() }) as PoolAdapter,
-  'generic-pool': async () => genericPoolAdapter({ genericPool: await genericPool() }) as PoolAdapter,
-  tarn: async () => tarnAdapter({ Pool: await tarn() }) as PoolAdapter,
-  'sequelize-pool': async () => sequelizePoolAdapter({ Pool: await sequelizePool() }) as PoolAdapter,
+  own: async (options) => (noOptions('own', options), ownPoolAdapter() as PoolAdapter),
+  'own-floor': async (options) => (noOptions('own-floor', options), ownPoolAdapter({ expiryRespectsMinSize: true }) as PoolAdapter),
+  'pg-pool': async (options) => pgPoolAdapter({ Pool: await pgPool(), ...withOptions(options) }) as PoolAdapter,
+  'generic-pool': async (options) => genericPoolAdapter({ genericPool: await genericPool(), ...withOptions(options) }) as PoolAdapter,
+  tarn: async (options) => tarnAdapter({ Pool: await tarn(), ...withOptions(options) }) as PoolAdapter,
+  'sequelize-pool': async (options) => sequelizePoolAdapter({ Pool: await sequelizePool(), ...withOptions(options) }) as PoolAdapter,
 };
 
 /**
@@ -46,5 +59,5 @@ export const SCENARIO_VARIANTS: Readonly<Record<string, AdapterMaker>> = {
  * scripts/postgres.sh or DATABASE_URL).
  */
 export const NAMED_ONLY_ADAPTERS: Readonly<Record<string, AdapterMaker>> = {
-  asyncpg: async () => asyncpgAdapter() as PoolAdapter,
+  asyncpg: async (options) => (noOptions('asyncpg', options), asyncpgAdapter() as PoolAdapter),
 };

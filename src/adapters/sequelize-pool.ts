@@ -1,4 +1,3 @@
-import type { Pool } from 'sequelize-pool';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
@@ -99,9 +98,26 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
   };
 }
 
+/**
+ * What the adapter drives of a sequelize-pool. Declared here, not imported from sequelize-pool, so
+ * that poolcheck's types hold for a user who has not installed it.
+ */
+export interface SequelizePoolInstance {
+  acquire(): Promise<Connection>;
+  release(conn: Connection): void;
+  destroy(conn: Connection): Promise<void>;
+  drain(): Promise<void>;
+  destroyAllNow(): Promise<void>;
+  /** Counts a create still in flight, unlike `available + using`. */
+  readonly size: number;
+  readonly available: number;
+  readonly using: number;
+  readonly waiting: number;
+}
+
 /** A sequelize-pool and the connections this adapter lent out of it. */
 export interface SequelizePoolHandle {
-  readonly pool: Pool<Connection>;
+  readonly pool: SequelizePoolInstance;
   /**
    * Connections acquired and not yet released. sequelize-pool keeps them in a protected
    * `_inUseObjects`; terminate needs them, and close waits until none is left.
@@ -142,7 +158,7 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
   if (typeof PoolClass !== 'function') {
     throw new DefinitionError("poolcheck sequelize-pool adapter: pass sequelize-pool's Pool class, the one you run: import { Pool } from 'sequelize-pool'; sequelizePoolAdapter({ Pool })");
   }
-  const SequelizePoolOf = PoolClass as new (options: Record<string, unknown>) => Pool<Connection>;
+  const SequelizePoolOf = PoolClass as new (options: Record<string, unknown>) => SequelizePoolInstance;
   const own = libraryOptions('sequelize-pool', options.options, {
     create: "the run's connector makes every connection",
     destroy: "the run's connector closes every connection",

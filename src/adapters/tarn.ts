@@ -1,4 +1,3 @@
-import type { Pool } from 'tarn';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
@@ -116,12 +115,25 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
 }
 
 /**
+ * What the adapter drives of a tarn pool. Declared here, not imported from tarn, so that
+ * poolcheck's types hold for a user who has not installed it.
+ */
+export interface TarnPoolInstance {
+  acquire(): { readonly promise: Promise<Connection> };
+  release(conn: Connection): boolean;
+  destroy(): Promise<unknown>;
+  numFree(): number;
+  numUsed(): number;
+  numPendingAcquires(): number;
+}
+
+/**
  * A tarn pool and the connections it has lent out. tarn cannot close connections in use, so
  * terminate hands them back before destroying the pool; the adapter keeps its own record of them
  * rather than reading tarn's `used` list.
  */
 export interface TarnPool {
-  readonly pool: Pool<Connection>;
+  readonly pool: TarnPoolInstance;
   readonly lent: Set<Connection>;
 }
 
@@ -146,7 +158,7 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
   if (typeof PoolClass !== 'function') {
     throw new DefinitionError("poolcheck tarn adapter: pass tarn's Pool class, the one you run: import { Pool } from 'tarn'; tarnAdapter({ Pool })");
   }
-  const TarnPoolOf = PoolClass as new (options: Record<string, unknown>) => Pool<Connection>;
+  const TarnPoolOf = PoolClass as new (options: Record<string, unknown>) => TarnPoolInstance;
   const own = libraryOptions('tarn', options.options, {
     create: "the run's connector makes every connection",
     destroy: "the run's connector closes every connection",

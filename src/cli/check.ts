@@ -9,8 +9,9 @@ import { formatResult } from '../report/text.js';
 import { check, runsFromEnv, type CheckResult, type Progress } from '../runner/check.js';
 import { runRaceChecks } from '../races/cli.js';
 import { integer, wholeNumber } from './numbers.js';
-import { checkRangesFit, RANGE_OPTIONS, rangeFlagsText, rangesFrom } from './ranges.js';
-import { configArbFromRanges, type ConfigRanges } from '../runner/config-ranges.js';
+import { checkRangesFit, RANGE_OPTIONS, rangesFrom } from './ranges.js';
+import { configArbFromRanges, show, type ConfigRanges } from '../runner/config-ranges.js';
+import { findConfigFile, loadConfigFile, selectConfigAdapters } from './config-file.js';
 import { UsageError } from './usage.js';
 
 interface CheckArgs {
@@ -43,23 +44,40 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
       junit: { type: 'string' },
       db: { type: 'string' },
       ...RANGE_OPTIONS,
+      config: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got '${positionals.join(' ')}'; name adapters with --adapter`);
-  const runs = values.runs === undefined ? runsFromEnv() : wholeNumber('--runs', values.runs, 1);
+  // A config file (poolcheck.config.* in the working directory, or --config) gives defaults; every
+  // flag given on the command line wins over it.
+  const configPath = findConfigFile(values.config);
+  const file = configPath === null ? null : await loadConfigFile(configPath);
+  const runs = values.runs === undefined ? (file?.runs ?? runsFromEnv()) : wholeNumber('--runs', values.runs, 1);
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed);
   if (values.path !== undefined && seed === undefined) throw new UsageError('--path replays a failure only with the --seed printed beside it; pass both');
   if (values['replay-path'] !== undefined && values.path === undefined) throw new UsageError('--replay-path goes with the --seed and --path printed beside it; pass all three');
   if (values.races === true && (values['replay-path'] ?? values.json ?? values.junit ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem, prints text only and reruns a failure with --seed and --path alone; leave out --replay-path, --json, --junit and --db');
-  const adapters = await selectAdapters(values);
+  const fromFile = values.adapter === undefined && values.all !== true && file?.adapters !== undefined;
+  const adapters = fromFile ? await selectConfigAdapters(file!) : await selectAdapters(values);
   if (values.path !== undefined && adapters.length !== 1) throw new UsageError('--path replays one failure; name exactly one --adapter');
-  const ranges = rangesFrom(values);
+  const ranges = mergeRanges(file?.ranges, rangesFrom(values));
   if (ranges !== undefined && values.races === true) throw new UsageError('--races draws its own small configurations; leave out --min, --max, --lifetime and --acquire-timeout');
   if (ranges !== undefined) for (const { adapter } of adapters) checkRangesFit(ranges, adapter);
   const database = await chooseDatabase(values.db);
-  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], races: values.races === true, json: values.json, junit: values.junit, database, ranges, rangeFlags: rangeFlagsText(values) };
+  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], races: values.races === true, json: values.json, junit: values.junit, database, ranges, rangeFlags: ranges === undefined ? '' : rangeFlagsOf(ranges) };
+}
+
+/** The config file's ranges, each field given on the command line taking its place. */
+function mergeRanges(file: ConfigRanges | undefined, flags: ConfigRanges | undefined): ConfigRanges | undefined {
+  return file === undefined ? flags : { ...file, ...flags };
+}
+
+/** The ranges in force as flags, for the rerun line: they draw the same configurations. */
+function rangeFlagsOf(ranges: ConfigRanges): string {
+  const flag = { minSize: 'min', maxSize: 'max', lifetimeMs: 'lifetime', acquireTimeoutMs: 'acquire-timeout' } as const;
+  return (Object.keys(flag) as (keyof typeof flag)[]).filter((k) => ranges[k] !== undefined).map((k) => ` --${flag[k]} ${show(ranges[k]!)}`).join('');
 }
 
 export async function runCheck(argv: readonly string[]): Promise<number> {

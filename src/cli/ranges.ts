@@ -60,11 +60,3 @@ export function checkRangesFit(ranges: ConfigRanges, adapter: PoolAdapter): void
     throw new UsageError(`--lifetime 0: adapter '${adapter.name}' declares that it rejects a lifetime of 0 (semantics.zeroLifetime), so no run can have one; give a lifetime of 1 ms or more`);
   }
 }
-
-/** The range flags as given, for a rerun line: the same flags draw the same configurations. */
-export function rangeFlagsText(values: Partial<Record<RangeFlag, string | undefined>>): string {
-  return (Object.keys(RANGE_FLAGS) as RangeFlag[])
-    .filter((flag) => values[flag] !== undefined)
-    .map((flag) => ` --${flag} ${values[flag]!.trim()}`)
-    .join('');
-}

@@ -1,4 +1,5 @@
 import { DefinitionError } from '../runner/violation-error.js';
+import { loadPg } from './load-pg.js';
 
 /** The URL scripts/postgres.sh prints for the local cluster it starts. */
 export const LOCAL_POSTGRES_URL = 'postgres://poolcheck:poolcheck@127.0.0.1:5432/poolcheck';
@@ -51,7 +52,6 @@ export function describeDisagreement(applicationName: string, expected: Readonly
  * otherwise why not. Call it without a fake clock installed (pg's connect timeout is a timer).
  */
 export async function probePostgres(url: string, timeoutMs = 3_000): Promise<string | null> {
-  const { loadPg } = await import('./postgres.js');
   const client = new (await loadPg()).Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => undefined);
   try {

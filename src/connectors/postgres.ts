@@ -1,6 +1,6 @@
 import { threadId } from 'node:worker_threads';
 import type pg from 'pg';
-import { importLibrary } from '../adapters/library.js';
+import { loadPg } from './load-pg.js';
 import { realDelay, realNow, within, type ExternalWork } from '../clock/real.js';
 import { PostgresConnection } from './postgres-connection.js';
 import { describeDisagreement, describeServer } from './postgres-server.js';
@@ -214,11 +214,6 @@ export class PostgresConnector implements Connector, ConnectorFaults {
     this.admin ??= this.open(`${this.applicationName}-admin`);
     return this.admin;
   }
-}
-
-/** pg is an optional peer: only a run against a real server needs it. */
-export async function loadPg(): Promise<typeof pg> {
-  return (await importLibrary<{ default: typeof pg }>('pg', 'a real PostgreSQL server (--db, DATABASE_URL or postgresConnector)')).default;
 }
 
 async function endWithin(client: pg.Client, ms: number): Promise<void> {
