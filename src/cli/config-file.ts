@@ -9,6 +9,7 @@ import type { ConfigRanges, Range } from '../runner/config-ranges.js';
 import { validateCheckOptions } from '../runner/validate.js';
 import type { SelectedAdapter } from './adapters.js';
 import { parseRange, RANGE_FLAGS, type RangeFlag } from './ranges.js';
+import { DefinitionError } from '../runner/violation-error.js';
 import { UsageError } from './usage.js';
 import type * as tsxApi from 'tsx/esm/api';
 
@@ -28,7 +29,7 @@ export type ConfigAdapter = string | { readonly adapter: string; readonly option
 /** A config file as written: every key optional, any other key refused. */
 export interface PoolcheckConfig {
   readonly adapters?: readonly ConfigAdapter[];
-  /** Runs per adapter for `check`, and per adapter in a shard for `fuzz --runs`. */
+  /** Runs per adapter for `check` (fuzz takes its budget from `fuzz`). */
   readonly runs?: number;
   /** Ranges for the drawn configuration: a number, `'A-B'`, or `{ min, max }` each. */
   readonly configs?: { readonly min?: RangeValue; readonly max?: RangeValue; readonly lifetime?: RangeValue; readonly acquireTimeout?: RangeValue };
@@ -64,11 +65,11 @@ export function findConfigFile(explicit: string | undefined, cwd = process.cwd()
   return null;
 }
 
-/** Reads and checks a config file; every problem is a {@link UsageError} naming the file and the key. */
+/** Reads and checks a config file; every problem is a {@link DefinitionError} naming the file and the key. */
 export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   const raw = await readConfig(path);
   const where = `poolcheck: ${path}`;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new UsageError(`${where} must export an object (export default { adapters, runs, configs, corpus, fuzz })`);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new DefinitionError(`${where} must export an object (export default { adapters, runs, configs, corpus, fuzz })`);
   const config = raw as Record<string, unknown>;
   unknownKeys(where, config, KEYS, '');
   const dir = dirname(path);
@@ -79,10 +80,10 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   let fuzz: LoadedConfig['fuzz'];
   if (config['fuzz'] !== undefined) {
     const f = config['fuzz'];
-    if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new UsageError(`${where}: fuzz must be an object like { time: '10m' } or { runs: 1000 }`);
+    if (typeof f !== 'object' || f === null || Array.isArray(f)) throw new DefinitionError(`${where}: fuzz must be an object like { time: '10m' } or { runs: 1000 }`);
     const given = f as Record<string, unknown>;
     unknownKeys(where, given, FUZZ_KEYS, 'fuzz.');
-    if (given['time'] !== undefined && given['runs'] !== undefined) throw new UsageError(`${where}: fuzz.time and fuzz.runs both set a budget; give one of them`);
+    if (given['time'] !== undefined && given['runs'] !== undefined) throw new DefinitionError(`${where}: fuzz.time and fuzz.runs both set a budget; give one of them`);
     fuzz = {
       ...(given['time'] === undefined ? {} : { time: text(where, 'fuzz.time', given['time']) }),
       ...(given['runs'] === undefined ? {} : { runs: whole(where, 'fuzz.runs', given['runs'], 1) }),
@@ -114,7 +115,7 @@ async function readConfig(path: string): Promise<unknown> {
     try {
       return JSON.parse(readFileSync(path, 'utf8')) as unknown;
     } catch (error) {
-      throw new UsageError(`poolcheck: ${path} is not valid JSON: ${(error as Error).message}`);
+      throw new DefinitionError(`poolcheck: ${path} is not valid JSON: ${(error as Error).message}`);
     }
   }
   const url = pathToFileURL(path).href;
@@ -128,41 +129,46 @@ async function readConfig(path: string): Promise<unknown> {
     }
   } catch (error) {
     if (error instanceof Error && error.name === 'DefinitionError') throw error;
-    throw new UsageError(`poolcheck: ${path} failed to load: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DefinitionError(`poolcheck: ${path} failed to load: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (mod['default'] === undefined) throw new UsageError(`poolcheck: ${path} has no default export: export default { adapters, runs, configs, corpus, fuzz }`);
-  return mod['default'];
+  // A .ts file outside an ES module package loads as CommonJS: its default export sits one level down.
+  let exported = mod['default'];
+  if (typeof exported === 'object' && exported !== null && Object.keys(exported).every((k) => k === 'default' || k === '__esModule') && 'default' in exported) {
+    exported = (exported as { default: unknown }).default;
+  }
+  if (exported === undefined) throw new DefinitionError(`poolcheck: ${path} has no default export: export default { adapters, runs, configs, corpus, fuzz }`);
+  return exported;
 }
 
 function adapterEntries(where: string, value: unknown, dir: string): ConfigAdapter[] {
-  if (!Array.isArray(value) || value.length === 0) throw new UsageError(`${where}: adapters must be a non-empty list of built-in names, module paths, { adapter, options } or adapter objects`);
+  if (!Array.isArray(value) || value.length === 0) throw new DefinitionError(`${where}: adapters must be a non-empty list of built-in names, module paths, { adapter, options } or adapter objects`);
   return value.map((entry: unknown, i): ConfigAdapter => {
     const at = `${where}: adapters[${i}]`;
     if (typeof entry === 'string') {
       if (BUILT_IN_ADAPTERS[entry] !== undefined || NAMED_ONLY_ADAPTERS[entry] !== undefined) return entry;
       if (looksLikePath(entry)) return resolve(dir, entry);
-      throw new UsageError(`${at} is '${entry}': not a built-in adapter (${Object.keys(BUILT_IN_ADAPTERS).join(', ')}) nor a module path (.js, .mjs or .ts)`);
+      throw new DefinitionError(`${at} is '${entry}': not a built-in adapter (${Object.keys(BUILT_IN_ADAPTERS).join(', ')}) nor a module path (.js, .mjs or .ts)`);
     }
-    if (typeof entry !== 'object' || entry === null) throw new UsageError(`${at} must be a name, a module path, { adapter, options } or an adapter object; got ${JSON.stringify(entry)}`);
+    if (typeof entry !== 'object' || entry === null) throw new DefinitionError(`${at} must be a name, a module path, { adapter, options } or an adapter object; got ${JSON.stringify(entry)}`);
     const e = entry as Record<string, unknown>;
     if (typeof e['adapter'] === 'string') {
       unknownKeys(at, e, ['adapter', 'options'], '');
-      if (BUILT_IN_ADAPTERS[e['adapter']] === undefined) throw new UsageError(`${at}.adapter is '${e['adapter']}': options go to a built-in adapter (${Object.keys(BUILT_IN_ADAPTERS).join(', ')}); for your own, pass the options in your module`);
+      if (BUILT_IN_ADAPTERS[e['adapter']] === undefined) throw new DefinitionError(`${at}.adapter is '${e['adapter']}': options go to a built-in adapter (${Object.keys(BUILT_IN_ADAPTERS).join(', ')}); for your own, pass the options in your module`);
       const options = e['options'];
-      if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw new UsageError(`${at}.options must be an object of the library's own options`);
+      if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) throw new DefinitionError(`${at}.options must be an object of the library's own options`);
       return options === undefined ? { adapter: e['adapter'] } : { adapter: e['adapter'], options: options as Record<string, unknown> };
     }
     try {
       validateCheckOptions({ adapter: entry as PoolAdapter });
     } catch (error) {
-      throw new UsageError(`${at}: ${(error as Error).message}`);
+      throw new DefinitionError(`${at}: ${(error as Error).message}`);
     }
     return entry as PoolAdapter;
   });
 }
 
 function rangesOf(where: string, value: unknown): ConfigRanges {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${where}: configs must be an object like { min: 0, lifetime: '1-1000' }`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DefinitionError(`${where}: configs must be an object like { min: 0, lifetime: '1-1000' }`);
   const given = value as Record<string, unknown>;
   unknownKeys(where, given, Object.keys(RANGE_KEYS), 'configs.');
   const ranges: Record<string, Range> = {};
@@ -173,7 +179,7 @@ function rangesOf(where: string, value: unknown): ConfigRanges {
     try {
       ranges[RANGE_FLAGS[flag].field] = parseRange(flag, written);
     } catch (error) {
-      throw new UsageError(`${where}: configs.${key}: ${(error as Error).message.replace(`--${flag} takes`, 'takes')}`);
+      throw new DefinitionError(`${where}: configs.${key}: ${(error as Error).message.replace(`--${flag} takes`, 'takes')}`);
     }
   }
   return ranges as ConfigRanges;
@@ -181,15 +187,15 @@ function rangesOf(where: string, value: unknown): ConfigRanges {
 
 function unknownKeys(where: string, given: Record<string, unknown>, known: readonly string[], prefix: string): void {
   const unknown = Object.keys(given).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new UsageError(`${where}: unknown key ${unknown.map((k) => `'${prefix}${k}'`).join(', ')}; the keys are ${known.map((k) => prefix + k).join(', ')}`);
+  if (unknown.length > 0) throw new DefinitionError(`${where}: unknown key ${unknown.map((k) => `'${prefix}${k}'`).join(', ')}; the keys are ${known.map((k) => prefix + k).join(', ')}`);
 }
 
 function whole(where: string, key: string, value: unknown, min: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new UsageError(`${where}: ${key} must be a whole number >= ${min}; got ${JSON.stringify(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) throw new DefinitionError(`${where}: ${key} must be a whole number >= ${min}; got ${JSON.stringify(value)}`);
   return value;
 }
 
 function text(where: string, key: string, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new UsageError(`${where}: ${key} must be a non-empty string; got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value === '') throw new DefinitionError(`${where}: ${key} must be a non-empty string; got ${JSON.stringify(value)}`);
   return value;
 }

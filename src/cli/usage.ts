@@ -10,9 +10,10 @@ export const USAGE = `poolcheck: model-check the idle expiry of connection pools
 
 Usage:
   poolcheck check [--adapter NAME]... [--all] [--runs N] [--races] [--seed S [--path P [--replay-path R]]] [--json FILE] [--junit FILE] [--db URL]
-                  [--min N|A-B] [--max N|A-B] [--lifetime MS|A-B] [--acquire-timeout MS|A-B]
+                  [--min N|A-B] [--max N|A-B] [--lifetime MS|A-B] [--acquire-timeout MS|A-B] [--config FILE]
   poolcheck fuzz [--adapter NAME]... [--all] [--time T | --runs N] [--workers K] [--seed S] [--shard i/n]
                  [--corpus DIR] [--junit FILE] [--evidence] [--also-for NAME]
+                 [--min N|A-B] [--max N|A-B] [--lifetime MS|A-B] [--acquire-timeout MS|A-B]
   poolcheck scenario seed [--adapter NAME]... [--all] [--lifetime MS] [--samples N] [--interval MS]
   poolcheck replay FILE [--html OUT] [--json]
   poolcheck help
@@ -40,6 +41,8 @@ check options:
                    1-1000 or 1000-300000
   --acquire-timeout MS|A-B  give every run an acquire timeout from this range (a pool that declares
                    one); default: drawn where the pool declares one
+  --config FILE    read adapters, runs and ranges from FILE; default: poolcheck.config.ts, .mts, .mjs,
+                   .js or .json in the working directory, if there is one; flags win over it
 
 fuzz options (--adapter and --all as for check):
   --time T         wall-clock budget for the campaign, like 90s, 10m or 1h (default: 1m)
@@ -51,6 +54,8 @@ fuzz options (--adapter and --all as for check):
   --junit FILE     write the campaign as JUnit XML to FILE
   --evidence       save new cases as known bugs kept as evidence, not as "must pass"
   --also-for NAME  also save each new case for this adapter, expected to pass (the fixed pool)
+  --min, --max, --lifetime, --acquire-timeout, --config  as for check; a config file also gives
+                   the corpus (corpus) and the budget (fuzz: { time, runs, workers })
 
 replay reruns one saved case (fixtures/regressions/<adapter>/<hash>.json) and prints its steps,
 a timeline of idle size, size and each connection's life, and whether the file's expectation
