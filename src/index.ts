@@ -14,6 +14,8 @@ export { DefinitionError } from './runner/violation-error.js';
 export { PROPERTIES } from './runner/properties.js';
 export type { PropertyInfo } from './runner/properties.js';
 export { defaultConfigArb } from './runner/configs.js';
+export { configArbFromRanges } from './runner/config-ranges.js';
+export type { ConfigRanges, Range } from './runner/config-ranges.js';
 
 export type { AdapterRuntime, CreateContext, PoolAdapter, PoolCounters } from './adapters/types.js';
 export { ownPoolAdapter } from './adapters/own.js';
