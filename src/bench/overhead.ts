@@ -1,0 +1,42 @@
+/**
+ * What poolcheck's checks cost per command: the same saved command lists replayed with every
+ * check (model, invariants, answers, end-of-run checks) and by a bare driver with none, in
+ * alternating rounds. The ratio of the per-command times is the price of checking.
+ */
+import { ownPoolAdapter } from '../adapters/own.js';
+import { driveBare } from './bare.js';
+import { recordRuns, replayChecked, type SavedRun } from './lists.js';
+import { median, ratios } from './stats.js';
+
+export interface OverheadOptions {
+  readonly lists: number;
+  readonly rounds: number;
+}
+
+export async function benchOverhead(options: OverheadOptions): Promise<void> {
+  const adapter = ownPoolAdapter();
+  const saved = await recordRuns(adapter, options.lists, 12);
+  const commands = saved.reduce((n, r) => n + r.list.length, 0);
+  console.log(`per-command cost against a bare driver: ${saved.length} saved runs of the own pool (${commands} commands), ${options.rounds} alternating rounds`);
+  const timed = async (replay: (run: SavedRun) => Promise<number>): Promise<number> => {
+    const started = performance.now();
+    for (const run of saved) await replay(run);
+    return ((performance.now() - started) * 1000) / commands;
+  };
+  const checked = (run: SavedRun): Promise<number> => replayChecked(adapter, run);
+  const bare = (run: SavedRun): Promise<number> => driveBare(adapter, run.config, run.list);
+  for (let i = 0; i < 3; i++) {
+    await timed(checked);
+    await timed(bare);
+  }
+  const each: number[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    const first = round % 2 === 1;
+    const a = await timed(first ? checked : bare);
+    const b = await timed(first ? bare : checked);
+    const [withChecks, without] = first ? [a, b] : [b, a];
+    each.push(withChecks / without);
+    console.log(`  round ${round}: ${withChecks.toFixed(1)} µs per command with every check, ${without.toFixed(1)} µs bare: ${each.at(-1)!.toFixed(2)}x`);
+  }
+  console.log(`  checked / bare           ${median(each).toFixed(2)}x per command, the median of the rounds' ratios (${ratios(each)}; target <= 1.5x)`);
+}
