@@ -33,6 +33,11 @@ export interface CheckOptions {
    * a cost of about 100 µs per run.
    */
   readonly runTimeoutMs?: number;
+  /**
+   * Whether to shrink a failure to its shortest form. Default true. Off, the first failing run is
+   * reported as it was drawn: for a test that only needs to know the pool is caught.
+   */
+  readonly shrink?: boolean;
   /** Called after every run (shrinking included), for progress output. */
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -122,6 +127,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
       seed,
       ...(options.path === undefined ? {} : { path: options.path }),
       ...(options.runTimeoutMs === undefined ? {} : { timeout: options.runTimeoutMs }),
+      ...(options.shrink === false ? { endOnFailure: true } : {}),
     });
     const wallMs = performance.now() - started;
     const base = { adapter: adapter.name, runs: details.numRuns, seed: details.seed, commands, virtualMs, wallMs };
