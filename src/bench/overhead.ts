@@ -4,6 +4,7 @@
  * alternating rounds. The ratio of the per-command times is the price of checking.
  */
 import { ownPoolAdapter } from '../adapters/own.js';
+import { keepFakeClockInstalled } from '../clock/fake.js';
 import { driveBare } from './bare.js';
 import { recordRuns, replayChecked, type SavedRun } from './lists.js';
 import { median, ratios } from './stats.js';
@@ -18,10 +19,16 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
   const saved = await recordRuns(adapter, options.lists, 12);
   const commands = saved.reduce((n, r) => n + r.list.length, 0);
   console.log(`per-command cost against a bare driver: ${saved.length} saved runs of the own pool (${commands} commands), ${options.rounds} alternating rounds`);
+  // Both sides keep one fake clock installed across their runs, as check() does.
   const timed = async (replay: (run: SavedRun) => Promise<number>): Promise<number> => {
-    const started = performance.now();
-    for (const run of saved) await replay(run);
-    return ((performance.now() - started) * 1000) / commands;
+    const release = keepFakeClockInstalled();
+    try {
+      const started = performance.now();
+      for (const run of saved) await replay(run);
+      return ((performance.now() - started) * 1000) / commands;
+    } finally {
+      release();
+    }
   };
   const checked = (run: SavedRun): Promise<number> => replayChecked(adapter, run);
   const bare = (run: SavedRun): Promise<number> => driveBare(adapter, run.config, run.list);
