@@ -20,7 +20,7 @@ interface Model {
   busy: number;
 }
 
-type InstalledClock = ReturnType<ReturnType<typeof FakeTimers.withGlobal>['install']>;
+type InstalledClock = ReturnType<typeof FakeTimers.install>;
 
 interface Real {
   readonly adapter: PoolAdapter;
@@ -134,7 +134,7 @@ export async function runBaseline(options: BaselineOptions): Promise<BaselineRes
   let firstFailureMs = Number.NaN;
   const started = performance.now();
   const property = fc.asyncProperty(commandsArb, configArb, async (cmds, config) => {
-    const clock = FakeTimers.withGlobal(globalThis).install({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'Date'] });
+    const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'Date'] });
     try {
       const connector = createPgMemConnector();
       const pool = await settle(clock, adapter.create({ config: { minSize: 0, ...config }, connector }));
