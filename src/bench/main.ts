@@ -10,6 +10,7 @@
  * `--quick` shrinks every part to a smoke run. Absolute rates drift with the machine's load; the
  * ratios, each the median of alternating rounds, are the figures to quote.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchFuzzScaling } from './fuzz.js';
 import { benchMemory } from './memory.js';
@@ -48,7 +49,8 @@ for (const part of only) {
 }
 const wanted = (part: Part): boolean => only.includes(part);
 
-console.log(`poolcheck bench: node ${process.version}${quick ? ', quick' : ''}`);
+// Other work on the machine moves every absolute figure: say how much there was.
+console.log(`poolcheck bench: node ${process.version}${quick ? ', quick' : ''}; ${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)} at the start`);
 if (wanted('throughput')) await benchThroughput({ runs, rounds, warmUpRuns: 3 * runs });
 if (wanted('overhead')) await section(() => benchOverhead({ lists: number('lists', values.lists, 300, 20), rounds }));
 if (wanted('mutants')) await section(() => benchMutants(number('mutant-seeds', values['mutant-seeds'], 5, 1)));
