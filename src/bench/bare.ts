@@ -12,13 +12,16 @@ import type { PoolConfig } from '../model/semantics.js';
 
 interface Driver {
   readonly adapter: PoolAdapter;
-  readonly pool: unknown;
+  pool: unknown;
   readonly clock: FakeVirtualClock;
   readonly connector: Connector;
   /** Connections handed out, by connector id. */
   readonly handles: Map<number, unknown>;
   /** Acquires not answered yet. */
   readonly pending: Set<{ value?: unknown; done: boolean }>;
+  /** A slow connect asked for and not yet started, and when the last one started lands. */
+  slow: number;
+  landsBy: number;
 }
 
 /** Replays `list` on a fresh pool and closes it; returns the commands run. Throws only if the pool does. */
@@ -27,8 +30,16 @@ export async function driveBare(adapter: PoolAdapter, config: PoolConfig, list: 
   try {
     const connector = createPgMemConnector({ now: () => clock.now() });
     let created: unknown;
+    // The connect that takes a slow-connect fault lands that much later; close waits for it.
+    const connect = connector.connect.bind(connector);
+    (connector as { connect: Connector['connect'] }).connect = () => {
+      if (d.slow > 0) d.landsBy = Math.max(d.landsBy, clock.now() + d.slow);
+      d.slow = 0;
+      return connect();
+    };
+    const d: Driver = { adapter, pool: null, clock, connector, handles: new Map(), pending: new Set(), slow: 0, landsBy: 0 };
     await settled(clock, (async () => (created = await adapter.create({ config, connector })))());
-    const d: Driver = { adapter, pool: created, clock, connector, handles: new Map(), pending: new Set() };
+    d.pool = created;
     let closed = false;
     for (const step of list) {
       closed ||= step.op === 'close' || step.op === 'terminate';
@@ -71,6 +82,7 @@ async function apply(d: Driver, step: CommandJson): Promise<void> {
     case 'failNextConnect':
       return d.connector.faults?.failNextConnect();
     case 'slowNextConnect':
+      d.slow = step.ms;
       return d.connector.faults?.delayNextConnect(step.ms);
     case 'breakIdle':
       d.connector.faults?.breakConnection(step.connection);
@@ -105,6 +117,11 @@ function collect(d: Driver): void {
 }
 
 async function close(d: Driver): Promise<void> {
+  // Connects in flight land first, as poolcheck's runner lets them.
+  if (d.landsBy > d.clock.now()) {
+    await d.clock.sleep(d.landsBy - d.clock.now());
+    collect(d);
+  }
   const closing = (async () => d.adapter.close(d.pool))();
   closing.catch(() => undefined);
   await quiet(d.clock);
