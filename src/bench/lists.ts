@@ -10,7 +10,7 @@ import { poolCommandArb, type CommandJson, type PoolCommand } from '../commands/
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { PoolConfig } from '../model/semantics.js';
 import { configsFor, defaultConfigArb } from '../runner/configs.js';
-import { runOnce } from '../runner/run-once.js';
+import { runOnce, type ConnectorFactory } from '../runner/run-once.js';
 
 export interface SavedRun {
   readonly config: PoolConfig;
@@ -30,9 +30,9 @@ export async function recordRuns(adapter: PoolAdapter, count: number, seed: numb
 }
 
 /** Replays a saved run with every check, as `poolcheck replay` does, without the trace. */
-export async function replayChecked(adapter: PoolAdapter, run: SavedRun): Promise<number> {
+export async function replayChecked(adapter: PoolAdapter, run: SavedRun, makeConnector: ConnectorFactory = createPgMemConnector): Promise<number> {
   const commands = run.list.map((json) => commandFromJson(json) as PoolCommand);
-  const outcome = await runOnce(adapter, run.config, commands, createPgMemConnector, false, true);
+  const outcome = await runOnce(adapter, run.config, commands, makeConnector, false, true);
   if (outcome.violation !== null) throw new Error(`bench: a saved run failed on replay: ${outcome.violation.message}`);
   return outcome.commands;
 }

@@ -4,6 +4,9 @@
  * alternating rounds. The ratio of the per-command times is the price of checking.
  */
 import { ownPoolAdapter } from '../adapters/own.js';
+import type { PoolAdapter } from '../adapters/types.js';
+import { createPgMemConnector } from '../connectors/pgmem.js';
+import type { Connector } from '../connectors/types.js';
 import { keepFakeClockInstalled } from '../clock/fake.js';
 import { driveBare } from './bare.js';
 import { recordRuns, replayChecked, type SavedRun } from './lists.js';
@@ -32,6 +35,8 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
   };
   const checked = (run: SavedRun): Promise<number> => replayChecked(adapter, run);
   const bare = (run: SavedRun): Promise<number> => driveBare(adapter, run.config, run.list);
+  const same = await sameWork(adapter, saved);
+  console.log(`  the bare driver opened, queried and closed the same connections at the same virtual times as poolcheck in ${same} of ${saved.length} runs`);
   for (let i = 0; i < 3; i++) {
     await timed(checked);
     await timed(bare);
@@ -46,4 +51,18 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
     console.log(`  round ${round}: ${withChecks.toFixed(1)} µs per command with every check, ${without.toFixed(1)} µs bare: ${each.at(-1)!.toFixed(2)}x`);
   }
   console.log(`  checked / bare           ${median(each).toFixed(2)}x per command, the median of the rounds' ratios (${ratios(each)}; target <= 1.5x)`);
+}
+
+/** In how many runs both sides leave the same connector log (as a set: close may go in another order). */
+async function sameWork(adapter: PoolAdapter, saved: readonly SavedRun[]): Promise<number> {
+  const log = (connector: Connector | null): string => (connector?.events ?? []).map((e) => `${e.type} #${e.id} @${e.at}`).sort().join(', ');
+  let same = 0;
+  for (const run of saved) {
+    let checked: Connector | null = null;
+    let bare: Connector | null = null;
+    await replayChecked(adapter, run, (options) => (checked = createPgMemConnector(options)));
+    await driveBare({ ...adapter, create: (context) => ((bare = context.connector), adapter.create(context)) }, run.config, run.list);
+    if (log(checked) === log(bare)) same++;
+  }
+  return same;
 }
