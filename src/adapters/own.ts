@@ -6,6 +6,11 @@ import type { PoolAdapter } from './types.js';
 export interface OwnAdapterOptions {
   /** Makes `minSize` a floor for expiry (the pool's `expiryRespectsMinSize`). Default false, as asyncpg. */
   readonly expiryRespectsMinSize?: boolean;
+  /**
+   * When acquire takes an idle connection (the pool's `handoff` option), declared with the same
+   * value. Default `'microtask'`, as asyncpg.
+   */
+  readonly handoff?: 'microtask' | 'immediate' | 'timeout';
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
   readonly makePool?: (options: PoolOptions<Connection>) => Pool<Connection>;
   readonly name?: string;
@@ -16,10 +21,11 @@ export interface OwnAdapterOptions {
 /** poolcheck's own pool: asyncpg's semantics, or a min floor with `expiryRespectsMinSize`. */
 export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Pool<Connection>, Connection> {
   const floor = options.expiryRespectsMinSize ?? false;
+  const handoff = options.handoff ?? 'microtask';
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   return {
-    name: options.name ?? (floor ? 'own (min floor)' : 'own'),
-    semantics: options.semantics ?? (floor ? { ...asyncpgSemantics, min: 'floor' } : asyncpgSemantics),
+    name: options.name ?? `own${floor ? ' (min floor)' : ''}${handoff === 'microtask' ? '' : ` (hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'})`}`,
+    semantics: options.semantics ?? { ...asyncpgSemantics, ...(floor ? { min: 'floor' as const } : {}), handoff },
     create: ({ config, connector }) =>
       makePool({
         connect: () => connector.connect(),
@@ -27,6 +33,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         maxSize: config.maxSize,
         maxInactiveConnectionLifetimeMs: config.lifetimeMs,
         expiryRespectsMinSize: floor,
+        handoff,
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
       }).start(),
     acquire: (pool) => pool.acquire(),

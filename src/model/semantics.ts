@@ -32,10 +32,13 @@ export interface Semantics {
   /** Which idle connection an acquire gets: the most recently released, or the longest idle. */
   readonly reuse: 'lifo' | 'fifo';
   /**
-   * How an acquire that finds an idle connection gets it. `microtask`: an acquire issued when a
-   * blocked loop wakes beats the overdue expiry timers; `macrotask`: the overdue timers run first.
+   * How an acquire that finds an idle connection gets it: in a microtask or `process.nextTick`
+   * (`microtask`), a `setImmediate` (`immediate`) or a `setTimeout(0)` (`timeout`). It decides
+   * whether an acquire issued as a blocked loop wakes beats the expiry timers that came due during
+   * the block (see `handoffBeatsOverdue` in model/handoff.ts). `macrotask`, the older shorthand
+   * ("the overdue timers run first"), means `timeout`.
    */
-  readonly handoff: 'microtask' | 'macrotask';
+  readonly handoff: 'microtask' | 'immediate' | 'timeout' | 'macrotask';
   /** What a lifetime of 0 means. */
   readonly zeroLifetime: 'disables' | 'rejected';
   /** Whether the pool opens `minSize` connections when it is created. */
@@ -138,6 +141,24 @@ export const asyncpgSemantics: Semantics = {
     closeRejectsWaiters: true,
   },
 };
+
+/*
+ * Shorthands: older values stay valid and mean what they meant. Each field with a shorthand has
+ * one small function here that resolves it, and the model reads only resolved values.
+ */
+
+/** The mechanism a pool hands an idle connection over with. */
+export type Handoff = 'microtask' | 'immediate' | 'timeout';
+
+/**
+ * The declared hand-off, with the shorthand resolved. `macrotask` meant "the overdue expiry
+ * timers run first", which the model predicted after every block; of the mechanisms, only a
+ * `setTimeout(0)` does that after a block in every phase (a `setImmediate` beats the overdue
+ * timers after a block in an I/O callback), so `macrotask` is `timeout`.
+ */
+export function normalizeHandoff(handoff: Semantics['handoff']): Handoff {
+  return handoff === 'macrotask' ? 'timeout' : handoff;
+}
 
 /** A one-line human description, used in violation messages ("declared: ..."). */
 export function describeSemantics(s: Semantics): string {

@@ -89,7 +89,8 @@ export class Pool<C extends Connection = Connection> {
 
   /**
    * Takes the top free slot, or waits in FIFO order for one. The slot is taken and its expiry
-   * cancelled synchronously, inside this call; a slot without an open connection connects first.
+   * cancelled synchronously, inside this call (after a `setImmediate` or a `setTimeout(0)` with
+   * the `handoff` option); a slot without an open connection connects first.
    */
   async acquire(options: AcquireOptions = {}): Promise<C> {
     this.assertCanAcquire();
@@ -97,6 +98,11 @@ export class Pool<C extends Connection = Connection> {
       options.timeoutMs === undefined
         ? this.options.acquireTimeoutMs
         : milliseconds('acquire(): timeoutMs', options.timeoutMs, '(omit it to use acquireTimeoutMs)', PoolUsageError);
+    if (this.options.handoff !== 'microtask') {
+      await deferred(this.options.handoff);
+      // The pool may have closed while the call waited for its turn.
+      this.assertCanAcquire();
+    }
     let slot = this.free.pop();
     if (slot === undefined) {
       const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0));
@@ -445,6 +451,11 @@ export class Pool<C extends Connection = Connection> {
  */
 export async function createPool<C extends Connection = Connection>(options: PoolOptions<C>): Promise<Pool<C>> {
   return new Pool(options).start();
+}
+
+/** Waits one `setImmediate` or `setTimeout(0)`, looked up at call time so a fake clock controls it. */
+function deferred(handoff: 'immediate' | 'timeout'): Promise<void> {
+  return new Promise((resolve) => (handoff === 'immediate' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function describe(conn: unknown): string {

@@ -37,7 +37,7 @@ const CHOICES: Readonly<Record<string, readonly unknown[]>> = {
   armsOn: ['release', 'release-and-create'],
   min: ['ignored', 'floor', 'floor-refill'],
   reuse: ['lifo', 'fifo'],
-  handoff: ['microtask', 'macrotask'],
+  handoff: ['microtask', 'immediate', 'timeout', 'macrotask'],
   zeroLifetime: ['disables', 'rejected'],
   opensMinOnCreate: [true, false],
 };
