@@ -92,11 +92,10 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
   }
 
   toString(): string {
-    const then = this.acquireOnWake ? ', then acquire()' : '';
-    const phase = `, wakes into ${this.resolvedPhase ?? this.phase}`;
-    if (this.resolved === null) return `blockingSleep(${describeSpec(this.spec)}${phase})${then}`;
+    const then = `, waking into the ${this.resolvedPhase ?? this.phase} phase${this.acquireOnWake ? ', then acquire()' : ''}`;
+    if (this.resolved === null) return `blockingSleep(${describeSpec(this.spec)})${then}`;
     const why = this.resolved.why === '' ? '' : ` [${this.resolved.why}]`;
-    return `blockingSleep(${this.resolved.ms}${phase})${why}${then}`;
+    return `blockingSleep(${this.resolved.ms})${why}${then}`;
   }
 
   toJson(): CommandJson | null {
