@@ -53,8 +53,8 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     // a blocked loop wakes has its connection before the overdue reaper interval runs.
     handoff: 'microtask',
     // The constructor: `checkOptionalTime(opt.idleTimeoutMillis)` requires an integer `> 0` and
-    // throws `Tarn: invalid opt.idleTimeoutMillis 0`.
-    zeroLifetime: 'rejected',
+    // throws `Tarn: invalid opt.idleTimeoutMillis 0` (Pool.js:38-40), so creating the pool fails.
+    zeroLifetime: 'create-fails',
     // The constructor opens nothing; connections are created only for pending acquires.
     opensMinOnCreate: false,
     // `destroy()` waits for every used resource to be released, then destroys the free ones

@@ -23,6 +23,12 @@ export interface ReaperExpiry {
 
 export type ExpiryTrigger = TimerExpiry | ReaperExpiry;
 
+/** A lifetime of 0 is replaced by this many ms. */
+export interface ZeroLifetimeDefault {
+  readonly kind: 'default';
+  readonly ms: number;
+}
+
 export interface Semantics {
   readonly expiry: ExpiryTrigger;
   /** What starts a connection's idle clock: only a release, or also its creation. */
@@ -39,8 +45,13 @@ export interface Semantics {
    * ("the overdue timers run first"), means `timeout`.
    */
   readonly handoff: 'microtask' | 'immediate' | 'timeout' | 'macrotask';
-  /** What a lifetime of 0 means. */
-  readonly zeroLifetime: 'disables' | 'rejected';
+  /**
+   * What a lifetime of 0 means: expiry is off (`disables`); the pool refuses it, so creating the
+   * pool fails with an error (`create-fails`); every idle connection is due at once, by a 0 ms
+   * timer or the reaper's next run (`due-at-once`); or the pool uses a default of `ms` instead
+   * (`{ kind: 'default', ms }`). `rejected`, the older value, means only "never draw 0".
+   */
+  readonly zeroLifetime: 'disables' | 'create-fails' | 'due-at-once' | ZeroLifetimeDefault | 'rejected';
   /** Whether the pool opens `minSize` connections when it is created. */
   readonly opensMinOnCreate: boolean;
   /**
@@ -158,6 +169,29 @@ export type Handoff = 'microtask' | 'immediate' | 'timeout';
  */
 export function normalizeHandoff(handoff: Semantics['handoff']): Handoff {
   return handoff === 'macrotask' ? 'timeout' : handoff;
+}
+
+/** What a lifetime of 0 means, resolved: `unstated` (the older `rejected`) is never drawn. */
+export type ZeroLifetime = 'disables' | 'create-fails' | 'due-at-once' | ZeroLifetimeDefault | 'unstated';
+
+/**
+ * The declared meaning of a lifetime of 0, with the shorthand resolved. `rejected` was never
+ * checked: the runner only kept 0 from such pools, whatever they would have done with it.
+ */
+export function normalizeZeroLifetime(zero: Semantics['zeroLifetime']): ZeroLifetime {
+  return zero === 'rejected' ? 'unstated' : zero;
+}
+
+/**
+ * The idle lifetime a run's connections have, in ms, or `null` when nothing expires. Only a
+ * configured 0 needs the declaration; a pool that refuses 0 never gets this far.
+ */
+export function effectiveLifetime(config: PoolConfig, semantics: Semantics): number | null {
+  if (config.lifetimeMs > 0) return config.lifetimeMs;
+  const zero = normalizeZeroLifetime(semantics.zeroLifetime);
+  if (zero === 'due-at-once') return 0;
+  if (typeof zero === 'object') return zero.ms;
+  return null;
 }
 
 /** A one-line human description, used in violation messages ("declared: ..."). */

@@ -1,4 +1,4 @@
-import type { PoolConfig, Semantics } from './semantics.js';
+import { effectiveLifetime, type PoolConfig, type Semantics } from './semantics.js';
 
 /**
  * The reference model's state. Plain immutable data: every transition returns a new state, so a
@@ -199,5 +199,10 @@ export function replaceConn(state: ModelState, next: ModelConn): ModelState {
 
 /** Whether the lifetime expires connections at all, under these semantics. */
 export function expiryEnabled(state: ModelState): boolean {
-  return state.config.lifetimeMs > 0;
+  return lifetimeOf(state) !== null;
+}
+
+/** The idle lifetime in ms, with a configured 0 read as the pool declares; `null`: no expiry. */
+export function lifetimeOf(state: ModelState): number | null {
+  return effectiveLifetime(state.config, state.semantics);
 }

@@ -1,4 +1,4 @@
-import { expiryEnabled, type ModelConn, type ModelState } from './state.js';
+import { expiryEnabled, lifetimeOf, type ModelConn, type ModelState } from './state.js';
 
 /**
  * When a live connection must be destroyed, as an interval of virtual time. A per-connection
@@ -30,8 +30,9 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
     const to = state.closedAt === null ? Infinity : Math.max(state.closedAt, state.awakeSince);
     return { from, to, cause: 'close', reason: 'the pool was closed and the last connection in use was released' };
   }
-  if (conn.state !== 'idle' || conn.idleSince === null || !expiryEnabled(state)) return null;
-  const due = conn.idleSince + state.config.lifetimeMs;
+  const lifetime = lifetimeOf(state);
+  if (conn.state !== 'idle' || conn.idleSince === null || lifetime === null) return null;
+  const due = conn.idleSince + lifetime;
   const expiry = state.semantics.expiry;
   if (expiry.kind === 'timer') {
     if (conn.kept) return null;

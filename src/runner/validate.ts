@@ -38,7 +38,6 @@ const CHOICES: Readonly<Record<string, readonly unknown[]>> = {
   min: ['ignored', 'floor', 'floor-refill'],
   reuse: ['lifo', 'fifo'],
   handoff: ['microtask', 'immediate', 'timeout', 'macrotask'],
-  zeroLifetime: ['disables', 'rejected'],
   opensMinOnCreate: [true, false],
 };
 
@@ -48,6 +47,7 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
       throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.${field} = ${JSON.stringify(semantics[field])}; it must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
     }
   }
+  validateZeroLifetime(name, semantics['zeroLifetime']);
   const close = semantics['gracefulClose'];
   if (close !== undefined && close !== 'idle-at-once' && close !== 'after-last-release') {
     throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.gracefulClose = ${JSON.stringify(close)}; it must be "idle-at-once", "after-last-release", or left out (idle-at-once)`);
@@ -58,6 +58,13 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
   }
   if (expiry.kind === 'reaper') validateReaper(name, expiry as unknown as Record<string, unknown>);
   if (semantics['capabilities'] !== undefined) validateCapabilities(name, semantics['capabilities']);
+}
+
+function validateZeroLifetime(name: string, zero: unknown): void {
+  if (zero === 'disables' || zero === 'create-fails' || zero === 'due-at-once' || zero === 'rejected') return;
+  const replaced = zero as { kind?: unknown; ms?: unknown } | null;
+  if (typeof replaced === 'object' && replaced !== null && replaced.kind === 'default' && Object.keys(replaced).length === 2 && typeof replaced.ms === 'number' && Number.isInteger(replaced.ms) && replaced.ms >= 1) return;
+  throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.zeroLifetime = ${JSON.stringify(zero)}; it must be "disables", "create-fails", "due-at-once", { kind: 'default', ms } with ms a whole number >= 1, or "rejected" (0 is then never drawn)`);
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'] as const;
