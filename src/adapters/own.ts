@@ -11,6 +11,11 @@ export interface OwnAdapterOptions {
    * value. Default `'microtask'`, as asyncpg.
    */
   readonly handoff?: 'microtask' | 'immediate' | 'timeout';
+  /**
+   * close() leaves idle connections to a timer this many ms later (the pool's `closeIdleAfterMs`),
+   * declared as `gracefulClose: { kind: 'idle-by-timer', withinMs }`. Default 0: at once.
+   */
+  readonly closeIdleAfterMs?: number;
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
   readonly makePool?: (options: PoolOptions<Connection>) => Pool<Connection>;
   readonly name?: string;
@@ -22,10 +27,12 @@ export interface OwnAdapterOptions {
 export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Pool<Connection>, Connection> {
   const floor = options.expiryRespectsMinSize ?? false;
   const handoff = options.handoff ?? 'microtask';
+  const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
+  const close = closeIdleAfterMs === 0 ? {} : { gracefulClose: { kind: 'idle-by-timer' as const, withinMs: closeIdleAfterMs } };
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   return {
     name: options.name ?? `own${floor ? ' (min floor)' : ''}${handoff === 'microtask' ? '' : ` (hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'})`}`,
-    semantics: options.semantics ?? { ...asyncpgSemantics, ...(floor ? { min: 'floor' as const } : {}), handoff },
+    semantics: options.semantics ?? { ...asyncpgSemantics, ...(floor ? { min: 'floor' as const } : {}), handoff, ...close },
     create: ({ config, connector }) =>
       makePool({
         connect: () => connector.connect(),
@@ -34,6 +41,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         maxInactiveConnectionLifetimeMs: config.lifetimeMs,
         expiryRespectsMinSize: floor,
         handoff,
+        closeIdleAfterMs,
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
       }).start(),
     acquire: (pool) => pool.acquire(),

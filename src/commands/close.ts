@@ -1,13 +1,14 @@
 import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
-import { capabilitiesOf } from '../model/semantics.js';
+import { capabilitiesOf, closeWithinMs } from '../model/semantics.js';
 import { closeBegan, released, slept as sleptModel } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
 
 /**
- * Graceful close. Idle connections go at once; close must wait for the in-use ones, which this
- * step then releases one by one, as the code holding them would.
+ * Graceful close. Idle connections go at once (or, with a pool that closes them from its own
+ * timer, within its bound, which this step lets pass); close must wait for the in-use ones, which
+ * this step then releases one by one, as the code holding them would.
  */
 export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
@@ -57,9 +58,11 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   h.current = command;
   const inUse = busyIds(m.state);
   let done = false;
+  let ended = false;
   const closing = (async () => h.adapter.close(h.pool))().then(() => {
     done = true;
   });
+  void closing.finally(() => (ended = true)).catch(() => undefined);
   // Keep a rejection from going unhandled while the releases run; `settle` reports it below.
   closing.catch(() => undefined);
   await h.quiesce();
@@ -73,7 +76,22 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
     h.handles.delete(id);
     h.finishStep(m, { command: `${command}: release(#${id})`, next: released(m.state, id) });
   }
+  const within = closeWithinMs(m.state.semantics);
+  if (within > 0) {
+    // The pool closes idle connections from its own timer: let that much time pass, no more.
+    const step = `${command}: the pool's timer closes idle connections (${within} ms)`;
+    h.current = step;
+    const slept = await h.clock.sleep(within);
+    if (!slept.ok) h.fail('not-settled', `sleep(${within}) while closing: ${slept.reason}`);
+    h.finishStep(m, { command: step, next: sleptModel(m.state, within) });
+  }
   h.current = `${command}: resolves`;
+  if (within > 0) {
+    const settled = await h.clock.settle(() => ended);
+    if (!settled.ok && settled.quiet === true) {
+      h.fail('close-incomplete', `close() had not resolved ${within} ms after it was called, the bound its declared timer has (gracefulClose: idle-by-timer within ${within} ms)`);
+    }
+  }
   await h.settle(() => closing, 'close()');
   h.finishStep(m, { command: `${command}: resolves`, next: m.state });
 }

@@ -23,6 +23,12 @@ export interface ReaperExpiry {
 
 export type ExpiryTrigger = TimerExpiry | ReaperExpiry;
 
+/** A graceful close whose own timer closes idle connections, within `withinMs`. */
+export interface IdleByTimerClose {
+  readonly kind: 'idle-by-timer';
+  readonly withinMs: number;
+}
+
 /** A lifetime of 0 is replaced by this many ms. */
 export interface ZeroLifetimeDefault {
   readonly kind: 'default';
@@ -56,10 +62,11 @@ export interface Semantics {
   readonly opensMinOnCreate: boolean;
   /**
    * When a graceful close closes idle connections: at once, with each in-use one closed at its
-   * release (`'idle-at-once'`, the default), or all together once the last in-use one is released
-   * (`'after-last-release'`).
+   * release (`'idle-at-once'`, the default), all together once the last in-use one is released
+   * (`'after-last-release'`), or from the pool's own timer, each within `withinMs` of the close
+   * (or of its release, for one in use then) (`{ kind: 'idle-by-timer', withinMs }`).
    */
-  readonly gracefulClose?: 'idle-at-once' | 'after-last-release';
+  readonly gracefulClose?: 'idle-at-once' | 'after-last-release' | IdleByTimerClose;
   /**
    * The waits and faults the pool supports, so that only those commands are generated. Left out:
    * none (acquires only below max, no faults), which is how an adapter that predates them behaves.
@@ -192,6 +199,17 @@ export function effectiveLifetime(config: PoolConfig, semantics: Semantics): num
   if (zero === 'due-at-once') return 0;
   if (typeof zero === 'object') return zero.ms;
   return null;
+}
+
+/** The declared graceful close, with its default filled in. */
+export function normalizeGracefulClose(close: Semantics['gracefulClose']): 'idle-at-once' | 'after-last-release' | IdleByTimerClose {
+  return close ?? 'idle-at-once';
+}
+
+/** How long a graceful close may take to close an idle connection: 0 unless its own timer does it. */
+export function closeWithinMs(semantics: Semantics): number {
+  const close = normalizeGracefulClose(semantics.gracefulClose);
+  return typeof close === 'object' ? close.withinMs : 0;
 }
 
 /** A one-line human description, used in violation messages ("declared: ..."). */

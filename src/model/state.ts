@@ -88,6 +88,8 @@ export interface ModelState {
   readonly closingAt: number | null;
   /** When the pool had nothing in use any more after a close began, or was terminated. */
   readonly closedAt: number | null;
+  /** When terminate() closed everything at once, even during a graceful close. */
+  readonly terminatedAt: number | null;
   readonly nextIdleSeq: number;
   /** When the reaper's schedule started, or null while it has not (semantics with a timer: unused). */
   readonly reaperStartedAt: number | null;
@@ -122,6 +124,7 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     phase: 'open',
     closingAt: null,
     closedAt: null,
+    terminatedAt: null,
     nextIdleSeq: 1,
     reaperStartedAt: startsAtCreation(semantics) ? 0 : null,
     waiters: [],

@@ -118,7 +118,7 @@ export function closeBegan(state: ModelState): ModelState {
 
 /** Terminate: every connection goes now, in use or not; waiters are rejected. */
 export function terminated(state: ModelState): ModelState {
-  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now };
+  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
 }
 
 /** A closing pool is closed once nothing is in use. */

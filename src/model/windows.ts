@@ -1,3 +1,4 @@
+import { normalizeGracefulClose } from './semantics.js';
 import { expiryEnabled, lifetimeOf, type ModelConn, type ModelState } from './state.js';
 
 /**
@@ -25,7 +26,11 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   if (state.closingAt !== null && (conn.state === 'idle' || state.phase === 'closed')) {
     // A connection released while the pool closes cannot go before its release.
     const from = Math.max(state.closingAt, state.awakeSince, conn.idleSince ?? 0);
-    if (state.semantics.gracefulClose !== 'after-last-release') return { from, to: from, cause: 'close', reason: 'the pool was closed' };
+    const close = normalizeGracefulClose(state.semantics.gracefulClose);
+    if (typeof close === 'object' && state.terminatedAt === null) {
+      return { from, to: from + close.withinMs, cause: 'close', reason: `the pool was closed, and its timer closes idle connections within ${close.withinMs} ms` };
+    }
+    if (close !== 'after-last-release') return { from, to: from, cause: 'close', reason: 'the pool was closed' };
     // Everything goes together once nothing is in use: until then the window stays open.
     const to = state.closedAt === null ? Infinity : Math.max(state.closedAt, state.awakeSince);
     return { from, to, cause: 'close', reason: 'the pool was closed and the last connection in use was released' };

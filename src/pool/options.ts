@@ -26,6 +26,12 @@ export interface PoolOptions<C extends Connection = Connection> {
    * decides whether the acquire beats the expiry timers that came due during the block.
    */
   handoff?: 'microtask' | 'immediate' | 'timeout';
+  /**
+   * Default 0: close() closes idle connections at once. Otherwise close() leaves them to a timer
+   * that closes them this many ms later (a connection released meanwhile is closed at once), and
+   * resolves after it.
+   */
+  closeIdleAfterMs?: number;
 }
 
 /** Options after validation, with every default filled in. */
@@ -37,6 +43,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly expiryRespectsMinSize: boolean;
   readonly acquireTimeoutMs: number | undefined;
   readonly handoff: 'microtask' | 'immediate' | 'timeout';
+  readonly closeIdleAfterMs: number;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -47,6 +54,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'expiryRespectsMinSize',
   'acquireTimeoutMs',
   'handoff',
+  'closeIdleAfterMs',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -96,6 +104,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     expiryRespectsMinSize,
     acquireTimeoutMs,
     handoff,
+    closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
   };
 }
 

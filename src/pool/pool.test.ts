@@ -337,6 +337,21 @@ describe('close', () => {
     expect(clock.countTimers()).toBe(0);
   });
 
+  it('with closeIdleAfterMs, closes idle connections from a timer that long after close(), and resolves then', async () => {
+    const p = await pool({ closeIdleAfterMs: 50 });
+    const idle = await p.acquire();
+    const busy = await p.acquire();
+    p.release(idle);
+    let closed = false;
+    void p.close().then(() => (closed = true));
+    await clock.tickAsync(10);
+    expect([idle.closed, closed]).toEqual([false, false]);
+    p.release(busy);
+    expect(busy.closed).toBe(true);
+    await clock.tickAsync(40);
+    expect([idle.closed, closed, clock.countTimers()]).toEqual([true, true, 0]);
+  });
+
   it('rejects queued acquires, and returns the same promise when called twice', async () => {
     const p = await pool({ maxSize: 1 });
     const held = await p.acquire();
@@ -471,7 +486,7 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs, handoff',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs, handoff, closeIdleAfterMs',
     ],
     ['unknown handoff', { connect, handoff: 'nextTick' }, 'poolcheck pool: handoff must be "microtask", "immediate" or "timeout", got "nextTick"'],
     [

@@ -46,6 +46,8 @@ export class Pool<C extends Connection = Connection> {
   private state: PoolState = 'new';
   private closed: Promise<void> | null = null;
   private finishClose: (() => void) | null = null;
+  /** close()'s timer for the idle connections, with `closeIdleAfterMs`. */
+  private closeTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Validates the options. Call {@link Pool.start} (or use {@link createPool}) before acquiring. */
   constructor(options: PoolOptions<C>) {
@@ -152,7 +154,8 @@ export class Pool<C extends Connection = Connection> {
 
   /**
    * Graceful close: rejects queued acquires and new ones, cancels every expiry, closes idle
-   * connections at once and in-use ones as they are released, then resolves. Acquires that
+   * connections at once (or `closeIdleAfterMs` later, from a timer) and in-use ones as they are
+   * released, then resolves. Acquires that
    * already hold a slot (even one still connecting) complete, and close waits for their release.
    * Calling it again returns the same promise; after terminate() it resolves at once.
    */
@@ -168,9 +171,15 @@ export class Pool<C extends Connection = Connection> {
     });
     this.rejectWaiters('close()');
     this.free.length = 0;
-    for (const slot of this.slots) {
-      this.onShutdown(slot);
-      if (!slot.inUse) this.dropConnection(slot);
+    for (const slot of this.slots) this.onShutdown(slot);
+    const after = this.closeIdleDelayMs();
+    if (after === 0) this.dropIdle();
+    else {
+      this.closeTimer = setTimeout(() => {
+        this.closeTimer = null;
+        this.dropIdle();
+        this.settleClose();
+      }, after);
     }
     this.settleClose();
     return this.closed;
@@ -184,6 +193,8 @@ export class Pool<C extends Connection = Connection> {
   terminate(): void {
     if (this.state === 'terminated') return;
     this.state = 'terminated';
+    if (this.closeTimer !== null) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
     this.rejectWaiters('terminate()');
     this.free.length = 0;
     this.lent.clear();
@@ -193,6 +204,16 @@ export class Pool<C extends Connection = Connection> {
       slot.inUse = false;
     }
     this.resolveClose();
+  }
+
+  /** How long close() leaves idle connections open. @internal seam for fixtures/mutants */
+  protected closeIdleDelayMs(): number {
+    return this.options.closeIdleAfterMs;
+  }
+
+  /** Closes every connection not in use, for close(). */
+  private dropIdle(): void {
+    for (const slot of this.slots) if (!slot.inUse) this.dropConnection(slot);
   }
 
   /** How long a released slot stays idle before expiry. @internal seam for fixtures/mutants */
@@ -430,7 +451,7 @@ export class Pool<C extends Connection = Connection> {
 
   private settleClose(): void {
     if (this.state !== 'closing') return;
-    if (this.slots.some((slot) => slot.inUse || slot.connecting)) return;
+    if (this.closeTimer !== null || this.slots.some((slot) => slot.inUse || slot.connecting)) return;
     this.state = 'closed';
     this.resolveClose();
   }

@@ -49,8 +49,10 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
   }
   validateZeroLifetime(name, semantics['zeroLifetime']);
   const close = semantics['gracefulClose'];
-  if (close !== undefined && close !== 'idle-at-once' && close !== 'after-last-release') {
-    throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.gracefulClose = ${JSON.stringify(close)}; it must be "idle-at-once", "after-last-release", or left out (idle-at-once)`);
+  const byTimer = close as { kind?: unknown; withinMs?: unknown } | null;
+  const validTimer = typeof byTimer === 'object' && byTimer !== null && byTimer.kind === 'idle-by-timer' && Object.keys(byTimer).length === 2 && typeof byTimer.withinMs === 'number' && Number.isInteger(byTimer.withinMs) && byTimer.withinMs >= 1;
+  if (close !== undefined && close !== 'idle-at-once' && close !== 'after-last-release' && !validTimer) {
+    throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.gracefulClose = ${JSON.stringify(close)}; it must be "idle-at-once", "after-last-release", { kind: 'idle-by-timer', withinMs } with withinMs a whole number >= 1, or left out (idle-at-once)`);
   }
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (expiry?.kind !== 'timer' && expiry?.kind !== 'reaper') {
