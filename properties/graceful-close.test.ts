@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapter as closeTimerLate, CLOSE_WITHIN_MS } from '../fixtures/mutants/close-timer-late.js';
+import { adapter as lateCloseForgetsWaiters } from '../fixtures/mutants/late-close-forgets-waiters.js';
+import { adapter as lateCloseRejection, lateCloseRejectionSemantics } from '../fixtures/pools/late-close-rejection.js';
 import { ownPoolAdapter } from '../src/adapters/own.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
 import { asyncpgSemantics } from '../src/model/semantics.js';
@@ -42,6 +44,24 @@ describe('graceful close by the pool\'s own timer', () => {
       const result = await check({ adapter, seed });
       expect(result.passed, formatResult(result)).toBe(false);
       expect(['close-incomplete', 'not-settled'], formatResult(result)).toContain(result.failure?.violation.kind);
+    }
+  });
+});
+
+describe('close and terminate reject the waiters each in its own way', () => {
+  it('a close that rejects the waiters only after the last release, and a terminate that does at once, pass declared so', async () => {
+    const result = await check({ adapter: lateCloseRejection });
+    expect(result.passed, formatResult(result)).toBe(true);
+  });
+
+  it.each([
+    ['the same pool declared as rejecting them when close() is called', { ...lateCloseRejection, semantics: asyncpgSemantics }, 'waiter-not-rejected', /^acquire #\d+ should have been rejected \(closed\) but is still pending$/],
+    ['a pool that rejects them at once declared as after the last release', ownPoolAdapter({ semantics: lateCloseRejectionSemantics }), 'waiter-answered-early', /should still be waiting .* but it was rejected: PoolClosedError/],
+    ['a pool that forgets to reject them after the last release', lateCloseForgetsWaiters, 'waiter-not-rejected', /^acquire #\d+ should have been rejected \(closed\) but is still pending$/],
+  ] as const)('%s fails on seeds 1-5', async (_why, adapter, kind, message) => {
+    for (const seed of SEEDS) {
+      const failure = expectCaught(await check({ adapter, seed }), kind, message);
+      expect(failure.length, `seed ${seed}`).toBeLessThanOrEqual(4);
     }
   });
 });

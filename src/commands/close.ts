@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
-import { capabilitiesOf, closeWithinMs } from '../model/semantics.js';
+import { closeRejectsWaitersOf, closeWithinMs } from '../model/semantics.js';
 import { closeBegan, released, slept as sleptModel } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
@@ -14,7 +14,7 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
     // A connect in flight lands on a closing pool in ways pools do not promise; the runner lets
     // it land before its own close.
-    return m.state.phase === 'open' && m.state.connecting.length === 0 && (m.state.waiters.length === 0 || capabilitiesOf(m.state.semantics).closeRejectsWaiters);
+    return m.state.phase === 'open' && m.state.connecting.length === 0 && (m.state.waiters.length === 0 || closeRejectsWaitersOf(m.state.semantics) !== 'never');
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
@@ -45,7 +45,7 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   }
   // A pool that does not reject waiters on close would leave them pending for ever: serve them
   // first, by releasing, as the code holding the connections would before shutting down.
-  while (m.state.waiters.length > 0 && !capabilitiesOf(m.state.semantics).closeRejectsWaiters) {
+  while (m.state.waiters.length > 0 && closeRejectsWaitersOf(m.state.semantics) === 'never') {
     const id = busyIds(m.state)[0];
     if (id === undefined) break;
     h.current = `${command}: release(#${id}) for a waiter`;
@@ -74,7 +74,10 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
     h.current = `${command}: release(#${id})`;
     await h.settle(() => h.adapter.release(h.pool, h.handle(id)), `release(#${id}) during close`);
     h.handles.delete(id);
-    h.finishStep(m, { command: `${command}: release(#${id})`, next: released(m.state, id) });
+    const next = released(m.state, id);
+    // The last release may end the close, and with it the waiters the pool kept until then.
+    await h.settleCalls(next.answers.map((a) => a.ticket), `the waiters rejected after release(#${id})`);
+    h.finishStep(m, { command: `${command}: release(#${id})`, next });
   }
   const within = closeWithinMs(m.state.semantics);
   if (within > 0) {

@@ -107,8 +107,17 @@ export interface Capabilities {
    * error or end event; it is never handed out.
    */
   readonly brokenIdle: boolean;
-  /** close() and terminate() reject the acquires still waiting, with an error. */
-  readonly closeRejectsWaiters: boolean;
+  /**
+   * close() and terminate() reject the acquires still waiting, with an error: when they are
+   * called (`true`), or, for close(), only once the last connection in use is released
+   * (`'after-last-release'`; the waiters get nothing meanwhile). `false`: close() does not.
+   */
+  readonly closeRejectsWaiters: boolean | 'after-last-release';
+  /**
+   * terminate() rejects the acquires still waiting, at once, where it differs from close().
+   * Left out: as `closeRejectsWaiters` says (any value but `false` means yes).
+   */
+  readonly terminateRejectsWaiters?: boolean;
 }
 
 /** No waits, no faults: the commands of a pool that declares no capabilities. */
@@ -121,6 +130,18 @@ export const noCapabilities: Capabilities = {
   brokenIdle: false,
   closeRejectsWaiters: false,
 };
+
+/** When close() rejects the waiters: at once, after the last release, or never. */
+export function closeRejectsWaitersOf(s: Semantics): 'at-once' | 'after-last-release' | 'never' {
+  const rejects = capabilitiesOf(s).closeRejectsWaiters;
+  return rejects === true ? 'at-once' : rejects === false ? 'never' : rejects;
+}
+
+/** Whether terminate() rejects the waiters, at once. */
+export function terminateRejectsWaiters(s: Semantics): boolean {
+  const caps = capabilitiesOf(s);
+  return caps.terminateRejectsWaiters ?? caps.closeRejectsWaiters !== false;
+}
 
 /** The declared capabilities, or none. */
 export function capabilitiesOf(s: Semantics): Capabilities {

@@ -7,6 +7,7 @@ import {
   type ModelConn,
   type ModelState,
 } from './state.js';
+import { closeRejectsWaitersOf } from './semantics.js';
 import { rejectWaiters, timePassed } from './waiters.js';
 
 /**
@@ -111,9 +112,13 @@ export function blocked(state: ModelState, ms: number): ModelState {
   return timePassed({ ...state, now, awakeSince: now });
 }
 
-/** Graceful close: idle connections go now, busy ones when they are released; waiters are rejected. */
+/**
+ * Graceful close: idle connections go now, busy ones when they are released; waiters are
+ * rejected now, or once nothing is in use, as the pool declares.
+ */
 export function closeBegan(state: ModelState): ModelState {
-  return settlePhase({ ...rejectWaiters(state), phase: 'closing', closingAt: state.now });
+  const waiting = closeRejectsWaitersOf(state.semantics) === 'after-last-release' ? state : rejectWaiters(state);
+  return settlePhase({ ...waiting, phase: 'closing', closingAt: state.now });
 }
 
 /** Terminate: every connection goes now, in use or not; waiters are rejected. */
@@ -124,7 +129,7 @@ export function terminated(state: ModelState): ModelState {
 /** A closing pool is closed once nothing is in use. */
 function settlePhase(state: ModelState): ModelState {
   if (state.phase === 'closing' && state.conns.every((c) => c.state !== 'busy')) {
-    return { ...state, phase: 'closed', closedAt: state.now };
+    return { ...rejectWaiters(state), phase: 'closed', closedAt: state.now };
   }
   return state;
 }

@@ -281,6 +281,11 @@ export class Pool<C extends Connection = Connection> {
     this.cancelExpiry(slot);
   }
 
+  /** A graceful close has finished: nothing in use, every connection closed. @internal seam for fixtures/mutants */
+  protected onClosed(): void {
+    // Nothing to do: close() rejected the waiters when it was called.
+  }
+
   /** @internal seam for fixtures/mutants */
   protected isIdle(slot: Slot<C>): boolean {
     return slot.isOpen && !slot.inUse;
@@ -453,6 +458,7 @@ export class Pool<C extends Connection = Connection> {
     if (this.state !== 'closing') return;
     if (this.closeTimer !== null || this.slots.some((slot) => slot.inUse || slot.connecting)) return;
     this.state = 'closed';
+    this.onClosed();
     this.resolveClose();
   }
 

@@ -1,4 +1,4 @@
-import { capabilitiesOf, normalizeZeroLifetime, type Semantics } from '../model/semantics.js';
+import { capabilitiesOf, closeRejectsWaitersOf, normalizeZeroLifetime, terminateRejectsWaiters, type Semantics } from '../model/semantics.js';
 import type { ViolationKind } from '../model/violation.js';
 
 /**
@@ -30,7 +30,7 @@ export const PROPERTIES: readonly PropertyInfo[] = [
   { id: 'discard', title: 'a discarded connection is closed at once and its capacity reused', breaks: ['not-discarded'], appliesTo: (s) => capabilitiesOf(s).destroy },
   { id: 'broken-idle', title: 'a broken idle connection is dropped at once and never handed out', breaks: ['kept-broken'], appliesTo: (s) => capabilitiesOf(s).brokenIdle },
   { id: 'zero-lifetime', title: 'a pool that refuses a lifetime of 0 fails to create, and leaves nothing open', breaks: ['zero-lifetime-accepted'], appliesTo: (s) => normalizeZeroLifetime(s.zeroLifetime) === 'create-fails' },
-  { id: 'close-waiters', title: 'close and terminate reject the acquires still waiting', breaks: ['waiter-not-rejected'], appliesTo: (s) => capabilitiesOf(s).closeRejectsWaiters },
+  { id: 'close-waiters', title: 'close and terminate reject the acquires still waiting', breaks: ['waiter-not-rejected'], appliesTo: (s) => closeRejectsWaitersOf(s) !== 'never' || terminateRejectsWaiters(s) },
 ];
 
 export function propertyOf(kind: ViolationKind): PropertyInfo {

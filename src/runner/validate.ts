@@ -69,7 +69,7 @@ function validateZeroLifetime(name: string, zero: unknown): void {
   throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.zeroLifetime = ${JSON.stringify(zero)}; it must be "disables", "create-fails", "due-at-once", { kind: 'default', ms } with ms a whole number >= 1, or "rejected" (0 is then never drawn)`);
 }
 
-const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'] as const;
+const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle'] as const;
 
 function validateCapabilities(name: string, raw: unknown): void {
   const where = `poolcheck: adapter '${name}' declares semantics.capabilities`;
@@ -78,14 +78,20 @@ function validateCapabilities(name: string, raw: unknown): void {
   for (const flag of CAPABILITY_FLAGS) {
     if (typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.${flag} = ${JSON.stringify(caps[flag])}; it must be true or false`);
   }
+  const close = caps['closeRejectsWaiters'];
+  if (close !== true && close !== false && close !== 'after-last-release') throw new DefinitionError(`${where}.closeRejectsWaiters = ${JSON.stringify(close)}; it must be true, false or "after-last-release"`);
+  const terminate = caps['terminateRejectsWaiters'];
+  if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
+  if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
   const timeout = caps['acquireTimeout'];
   if (timeout !== null && timeout !== 'optional' && timeout !== 'required') {
     throw new DefinitionError(`${where}.acquireTimeout = ${JSON.stringify(timeout)}; it must be "optional", "required" or null`);
   }
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
-  if (caps['closeRejectsWaiters'] === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
-  const unknown = Object.keys(caps).filter((k) => !(CAPABILITY_FLAGS as readonly string[]).includes(k) && k !== 'acquireTimeout');
-  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...CAPABILITY_FLAGS, 'acquireTimeout'].join(', ')}`);
+  if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters'];
+  const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
+  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${fields.join(', ')}`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {
