@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
-import { closeRejectsWaitersOf, closeWithinMs } from '../model/semantics.js';
-import { closeBegan, released, slept as sleptModel } from '../model/transitions.js';
+import { capabilitiesOf, closeRejectsWaitersOf, closeWithinMs } from '../model/semantics.js';
+import { closeBegan, landedWhileClosing, released, slept as sleptModel } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
 
@@ -12,9 +12,10 @@ import type { CommandJson } from './json.js';
  */
 export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
-    // A connect in flight lands on a closing pool in ways pools do not promise; the runner lets
-    // it land before its own close.
-    return m.state.phase === 'open' && m.state.connecting.length === 0 && (m.state.waiters.length === 0 || closeRejectsWaitersOf(m.state.semantics) !== 'never');
+    // A connect in flight lands on a closing pool in ways pools differ on: drawn only where the
+    // pool declares it; elsewhere the runner lets it land before its own close.
+    const duringConnect = m.state.connecting.length === 0 || capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves';
+    return m.state.phase === 'open' && duringConnect && (m.state.waiters.length === 0 || closeRejectsWaitersOf(m.state.semantics) !== 'never');
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
@@ -31,18 +32,26 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   }
 }
 
-/** Also used by the runner to end a run that did not close its pool. */
-export async function closeGracefully(m: ModelBox, h: Harness, command: string): Promise<void> {
-  h.current = command;
+/** Lets the loop run until every connect in flight has landed, one step per landing. */
+async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing'): Promise<void> {
   while (m.state.connecting.length > 0) {
-    // Connects in flight land first (the loop runs until the next one is due), then close.
     const ms = Math.min(...m.state.connecting.map((c) => c.readyAt)) - m.state.now;
     const step = `${command}: sleep(${ms}) until a connect in flight lands`;
     h.current = step;
     const slept = await h.clock.sleep(ms);
-    if (!slept.ok) h.fail('not-settled', `sleep(${ms}) before close: ${slept.reason}`);
-    h.finishStep(m, { command: step, next: sleptModel(m.state, ms) });
+    if (!slept.ok) h.fail('not-settled', `sleep(${ms}) ${when}: ${slept.reason}`);
+    const landed = sleptModel(m.state, ms);
+    h.finishStep(m, { command: step, next: when === 'while closing' ? landedWhileClosing(landed) : landed });
   }
+}
+
+/** Also used by the runner to end a run that did not close its pool. */
+export async function closeGracefully(m: ModelBox, h: Harness, command: string): Promise<void> {
+  h.current = command;
+  const duringConnect = capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves';
+  // Connects in flight land first (the loop runs until the next one is due), then close; unless
+  // the pool declares what a close does to them, which is then checked.
+  if (!duringConnect) await landConnects(m, h, command, 'before close');
   // A pool that does not reject waiters on close would leave them pending for ever: serve them
   // first, by releasing, as the code holding the connections would before shutting down.
   while (m.state.waiters.length > 0 && closeRejectsWaitersOf(m.state.semantics) === 'never') {
@@ -57,6 +66,7 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   }
   h.current = command;
   const inUse = busyIds(m.state);
+  const opening = m.state.connecting.map((c) => `acquire #${c.ticket}`);
   let done = false;
   let ended = false;
   const closing = (async () => h.adapter.close(h.pool))().then(() => {
@@ -69,8 +79,15 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   if (done && inUse.length > 0) {
     h.fail('close-incomplete', `close() resolved while connection(s) ${inUse.map((id) => `#${id}`).join(', ')} were still in use`);
   }
-  h.finishStep(m, { command: `${command}: closing`, predicted: inUse.length > 0 ? `waits for ${inUse.map((id) => `#${id}`).join(', ')}` : 'closes everything', next: closeBegan(m.state) });
-  for (const id of inUse) {
+  if (done && opening.length > 0) {
+    h.fail('close-incomplete', `close() resolved while the connect(s) for ${opening.join(', ')} were still in flight; the declared close serves them and waits for their release`);
+  }
+  const waitsFor = [...inUse.map((id) => `#${id}`), ...opening];
+  h.finishStep(m, { command: `${command}: closing`, predicted: waitsFor.length > 0 ? `waits for ${waitsFor.join(', ')}` : 'closes everything', next: closeBegan(m.state) });
+  // A connect in flight when close() was called lands on the closing pool: its acquire is served,
+  // and the connection is released like any other in use.
+  await landConnects(m, h, command, 'while closing');
+  for (const id of busyIds(m.state)) {
     h.current = `${command}: release(#${id})`;
     await h.settle(() => h.adapter.release(h.pool, h.handle(id)), `release(#${id}) during close`);
     h.handles.delete(id);

@@ -118,6 +118,12 @@ export interface Capabilities {
    * Left out: as `closeRejectsWaiters` says (any value but `false` means yes).
    */
   readonly terminateRejectsWaiters?: boolean;
+  /**
+   * What close() does to an acquire whose connect is in flight: `'serves'` it (the connection lands,
+   * the acquire gets it, and close waits for its release). Left out: close is drawn only with no
+   * connect in flight, and the runner lets connects land before its own close. Needs slowConnect.
+   */
+  readonly closeDuringConnect?: 'serves';
 }
 
 /** No waits, no faults: the commands of a pool that declares no capabilities. */
@@ -178,6 +184,9 @@ export const asyncpgSemantics: Semantics = {
     slowConnect: true,
     brokenIdle: true,
     closeRejectsWaiters: true,
+    // Pool.close(): an acquire that holds a slot, even one still connecting, completes, and close
+    // waits for its release.
+    closeDuringConnect: 'serves',
   },
 };
 

@@ -126,9 +126,18 @@ export function terminated(state: ModelState): ModelState {
   return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
 }
 
+/**
+ * A connect in flight landed on a closing pool: if it failed and nothing else is in use or on its
+ * way, the close is over. One that was served is in use until released.
+ */
+export function landedWhileClosing(state: ModelState): ModelState {
+  if (state.answers.some((a) => a.outcome === 'served')) return state;
+  return settlePhase(state);
+}
+
 /** A closing pool is closed once nothing is in use. */
 function settlePhase(state: ModelState): ModelState {
-  if (state.phase === 'closing' && state.conns.every((c) => c.state !== 'busy')) {
+  if (state.phase === 'closing' && state.connecting.length === 0 && state.conns.every((c) => c.state !== 'busy')) {
     return { ...rejectWaiters(state), phase: 'closed', closedAt: state.now };
   }
   return state;

@@ -83,13 +83,16 @@ function validateCapabilities(name: string, raw: unknown): void {
   const terminate = caps['terminateRejectsWaiters'];
   if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
   if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
+  const duringConnect = caps['closeDuringConnect'];
+  if (duringConnect !== undefined && duringConnect !== 'serves') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves", or left out (connects land before a close)`);
+  if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
   const timeout = caps['acquireTimeout'];
   if (timeout !== null && timeout !== 'optional' && timeout !== 'required') {
     throw new DefinitionError(`${where}.acquireTimeout = ${JSON.stringify(timeout)}; it must be "optional", "required" or null`);
   }
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters'];
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect'];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${fields.join(', ')}`);
 }
