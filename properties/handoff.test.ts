@@ -19,7 +19,7 @@ const SEEDS = [1, 2, 3, 4, 5];
 
 describe('hand-off mechanisms', () => {
   it.each([['setImmediate', 'immediate'], ['setTimeout(0)', 'timeout']] as const)('the own pool handing over in a %s passes declared %s', async (_name, handoff) => {
-    const result = await check({ adapter: ownPoolAdapter({ handoff }) });
+    const result = await check({ adapter: ownPoolAdapter({ handoff }), numRuns: 100 });
     expect(result.passed, formatResult(result)).toBe(true);
   });
 

@@ -46,7 +46,7 @@ describe('a lifetime of 0, as each built-in library reads it', () => {
   });
 });
 
-describe('a wrong meaning of 0 fails with the reason, on seeds 1-5', () => {
+describe('a wrong meaning of 0 fails with the reason', () => {
   it.each<[string, PoolAdapter, ViolationKind, RegExp]>([
     ['tarn declared as disabling it', with0(tarnAdapter(), { zeroLifetime: 'disables' }), 'pool-error', /creating the pool failed: Error: Tarn: invalid opt.idleTimeoutMillis 0/],
     ['pg-pool declared as refusing it', with0(pgPoolAdapter(), { ...pgPoolSemantics, zeroLifetime: 'create-fails' }), 'zero-lifetime-accepted', /creating the pool with a lifetime of 0 succeeded; the declared semantics say the pool refuses 0/],
@@ -54,7 +54,7 @@ describe('a wrong meaning of 0 fails with the reason, on seeds 1-5', () => {
     ['the own pool declared with a default', with0(ownPoolAdapter(), { zeroLifetime: { kind: 'default', ms: 500 } }), 'outlived', /outlived its 500 ms lifetime \(a configured 0 is declared as a default of 500 ms\)/],
     ['sequelize-pool declared as disabling it', with0(sequelizePoolAdapter(), { zeroLifetime: 'disables' }), 'destroyed-unexpectedly', /a lifetime of 0 disables expiry/],
   ])('%s', async (_why, adapter, kind, message) => {
-    for (const seed of SEEDS) expectCaught(await check({ adapter, seed }), kind, message);
+    expectCaught(await check({ adapter, seed: 1 }), kind, message);
   });
 });
 
