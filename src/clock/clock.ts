@@ -27,8 +27,11 @@ export interface VirtualClock {
    * `WakePhase`). A clock that cannot order a phase does not list it in `wakePhases`.
    */
   wake(phase?: WakePhase): Promise<Settled>;
-  /** The phases `wake` can order as Node does; a blocking sleep draws only these. */
-  readonly wakePhases: readonly WakePhase[];
+  /**
+   * The phases `wake` can order as Node does; a blocking sleep draws only these. Left out: only
+   * `timers`, the one every clock did before phases existed.
+   */
+  readonly wakePhases?: readonly WakePhase[];
   /**
    * Runs what is due now without moving time: promise continuations, immediates, timers due at
    * this instant. Stops as soon as `done()` holds and nothing is due, or when the bound is hit.

@@ -83,7 +83,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
 
   /** The phase this block ends in: the drawn one, or the first the clock can order. */
   private phaseFor(h: Harness): WakePhase {
-    const can = h.clock.wakePhases;
+    const can = h.clock.wakePhases ?? [DEFAULT_WAKE_PHASE];
     if (can.includes(this.phase)) return (this.resolvedPhase = this.phase);
     if (this.fixedPhase) {
       h.fail('pool-error', `this saved step wakes the loop into the ${this.phase} phase, which this pool's clock cannot order (it can: ${can.join(', ')}); replay it against a pool on poolcheck's fake clock`);
