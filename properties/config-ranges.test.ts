@@ -3,6 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { uninstallAllClocks } from '../src/clock/fake.js';
 import { configArbFromRanges, type ConfigRanges, type Range } from '../src/runner/config-ranges.js';
 import { cli } from './support/cli.js';
+import { checkRangesFit } from '../src/cli/ranges.js';
+import { ownPoolAdapter } from '../src/adapters/own.js';
+import type { PoolAdapter } from '../src/adapters/types.js';
+import { asyncpgSemantics } from '../src/model/semantics.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -32,6 +36,14 @@ describe('configuration ranges', () => {
 
   it('refuses ranges that leave no configuration', () => {
     expect(() => configArbFromRanges({ minSize: { min: 4, max: 5 }, maxSize: { min: 1, max: 3 } })).toThrow(/maxSize 1-3 leaves no room for minSize 4-5/);
+  });
+});
+
+describe('ranges an adapter cannot take', () => {
+  it('refuses --lifetime 0 for a pool declared never to be given 0', () => {
+    const adapter = ownPoolAdapter({ name: 'no zero', semantics: { ...asyncpgSemantics, zeroLifetime: 'rejected' } });
+    expect(() => checkRangesFit({ lifetimeMs: { min: 0, max: 0 } }, adapter as PoolAdapter)).toThrow("--lifetime 0: adapter 'no zero' declares that it rejects a lifetime of 0");
+    expect(() => checkRangesFit({ lifetimeMs: { min: 0, max: 5 } }, adapter as PoolAdapter)).not.toThrow();
   });
 });
 
@@ -65,7 +77,6 @@ describe('poolcheck check with --min, --max, --lifetime, --acquire-timeout', () 
     [['--max', '2', '--min', '5'], "--max 2 is below --min 5: a pool's maxSize must reach its minSize (and at least 1)"],
     [['--acquire-timeout', '0'], "--acquire-timeout takes a number of ms or a range like 1-1001, each from 1 to 2147483647; got '0'"],
     [['--adapter', NO_MINIMUM, '--acquire-timeout', '5'], "--acquire-timeout: adapter 'no-minimum pool' declares no acquire timeout"],
-    [['--adapter', 'tarn', '--lifetime', '0'], "--lifetime 0: adapter 'tarn' declares that it rejects a lifetime of 0"],
     [['--races', '--min', '0'], '--races draws its own small configurations'],
   ])('refuses %j with a message naming the flag, exit 2, no stack', async (args, message) => {
     const run = await cli('check', ...args);

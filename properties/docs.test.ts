@@ -20,6 +20,8 @@ import { docBlocks, fileExcerpt, normaliseOutput, shellWords, type DocBlock } fr
  *   <!-- poolcheck:usage -->             lines of `poolcheck help`
  *   <!-- poolcheck:workflow -->          a CI workflow, its `run: npm|npx` commands checked as shell
  *   <!-- poolcheck:bridge-replies -->    lines a bridge may send, each accepted by poolcheck's parser
+ *   <!-- poolcheck:messages -->          violation messages: each word of them (not the values)
+ *                                        is in the strings of src/
  *   <!-- poolcheck:diagram -->           a picture, not code or output
  *
  * POOLCHECK_UPDATE_DOCS=1 rewrites the output blocks with what the code prints now.
@@ -30,7 +32,7 @@ afterEach(() => uninstallAllClocks());
 const PAGES = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const UPDATE = process.env['POOLCHECK_UPDATE_DOCS'] === '1';
 const SCRIPTS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
-const KINDS = ['output', 'output-report', 'output-json', 'file', 'shell', 'usage', 'workflow', 'bridge-replies', 'diagram'];
+const KINDS = ['output', 'output-report', 'output-json', 'file', 'shell', 'usage', 'workflow', 'bridge-replies', 'messages', 'diagram'];
 const COMMANDS = ['check', 'fuzz', 'scenario', 'replay', 'help'];
 const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
@@ -147,6 +149,33 @@ describe('docs: every example is checked', () => {
     expect(shellProblems(['npm run no-such-script', 'npx poolcheck check --no-such-flag'])).toHaveLength(2);
     expect(normaliseOutput('x: passed after 5 run(s), 2 commands in 0.31 s')).toBe(normaliseOutput('x: passed after 5 run(s), 2 commands in 12.5 s'));
     expect(normaliseOutput('passed after 5 run(s)')).not.toBe(normaliseOutput('passed after 6 run(s)'));
+  });
+});
+
+/** The words of every string in src/, whitespace collapsed, where a message's fixed parts are found. */
+function sourceText(): string {
+  const files = readdirSync('src', { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  return collapse(files.map((f) => readFileSync(`src/${f}`, 'utf8')).join(' '));
+}
+
+/**
+ * The words of a printed message that are not values: a message whose wording poolcheck no longer
+ * uses has a word no string of src/ contains. (Values are left out: numbers, ids, quoted names.)
+ */
+function fixedParts(message: string): string[] {
+  return [...new Set(collapse(message).split(' ').filter((w) => /^[a-z][a-z-]{3,}[,;:.)]?$/i.test(w)).map((w) => w.replace(/[,;:.)]$/, '')))];
+}
+
+describe('docs: violation messages', () => {
+  const source = sourceText();
+  for (const block of blocks.filter((b) => b.kind === 'messages')) {
+    it(`${where(block)}: every word is one poolcheck's messages use`, () => {
+      expect(fixedParts(block.body).filter((part) => !source.includes(part))).toEqual([]);
+    });
+  }
+  it('catches a message that poolcheck does not print', () => {
+    expect(fixedParts('connection #1 was destroyed at 1 ms, but it was in use').every((p) => source.includes(p))).toBe(true);
+    expect(fixedParts('connection #1 was vaporised at 1 ms by gremlins').every((p) => source.includes(p))).toBe(false);
   });
 });
 
