@@ -36,8 +36,8 @@ describe('a wrong declaration for pg-pool fails with an explanation', () => {
       why: 'pg-pool pushes released clients and pops the most recent one',
     },
     {
-      field: 'min',
-      semantics: { min: 'ignored' },
+      field: 'minFloor',
+      semantics: { minFloor: 'none' },
       kind: 'outlived',
       message: /^connection #\d+, idle since \d+ ms, outlived its \d+ ms lifetime/,
       step: /sleep\(/,
@@ -61,7 +61,7 @@ describe('a wrong declaration for pg-pool fails with an explanation', () => {
     const failing = failure.steps.find((s) => s.violation !== undefined);
     expect(failing?.command, report).toMatch(step);
     // Only a pool with a min can show that the min is not ignored.
-    if (semantics.min === 'ignored') expect(failure.config.minSize, report).toBeGreaterThan(0);
+    if (semantics.minFloor === 'none') expect(failure.config.minSize, report).toBeGreaterThan(0);
   });
 });
 

@@ -22,8 +22,10 @@ export const pgPoolSemantics: Semantics = {
   // (index.js:411); otherwise the client stays idle, without a timer, until it is next taken. pg-pool
   // also skips arming when it is not above min at release (index.js:409); that is the same outcome,
   // since the pool cannot grow while a client is idle: `connect` queues for an idle client rather
-  // than opening one (index.js:200-208). Nothing reopens clients up to min.
-  min: 'floor',
+  // than opening one (index.js:200-208). The floor counts `_clients`, connecting ones included.
+  minFloor: 'size',
+  // Nothing reopens clients up to min: `min` is read only by `_isAboveMin`.
+  minRefill: [],
   // Released clients are pushed (index.js:427) and taken with `pop` (index.js:158).
   reuse: 'lifo',
   // `connect` with an idle client queues the request and serves it on `process.nextTick`
@@ -33,7 +35,7 @@ export const pgPoolSemantics: Semantics = {
   // and is falsy, so no idle timer is ever armed (index.js:409).
   zeroLifetime: 'disables',
   // The constructor opens nothing (index.js:67-109), and `min` is read only by `_isAboveMin`.
-  opensMinOnCreate: false,
+  minOpens: 'never',
   capabilities: {
     // `connect` at max queues a `PendingItem` (index.js:200, 207, 231); `_pulseQueue` serves the
     // queue from the front (`shift`, index.js:156). A release pushes the client idle and pulses at

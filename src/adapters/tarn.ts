@@ -43,9 +43,11 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     armsOn: 'release-and-create',
     // `check()`: `maxDestroy = free.length - (min - used.length)`, so a run never takes the pool
     // below `min`; it walks the free list from the front (the longest idle first) and keeps the
-    // rest, which a later run may take. Nothing refills: tarn 3 has no code that opens
-    // connections except for a pending acquire (`_shouldCreateMoreResources`).
-    min: 'floor',
+    // rest, which a later run may take. The floor counts open connections, used and free.
+    minFloor: 'size',
+    // Nothing refills: tarn 3 has no code that opens connections except for a pending acquire
+    // (`_shouldCreateMoreResources`).
+    minRefill: [],
     // `_doAcquire`: `this.free.pop()`, while `release()` and `_create()` push.
     reuse: 'lifo',
     // `acquire()` calls `_tryAcquireOrCreate()` synchronously, and `_doAcquire` moves the free
@@ -56,7 +58,7 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     // throws `Tarn: invalid opt.idleTimeoutMillis 0`.
     zeroLifetime: 'rejected',
     // The constructor opens nothing; connections are created only for pending acquires.
-    opensMinOnCreate: false,
+    minOpens: 'never',
     // `destroy()` waits for every used resource to be released, then destroys the free ones
     // together: a connection idle when the close began stays open until the last release.
     gracefulClose: 'after-last-release',

@@ -1,5 +1,6 @@
-import { describeSemantics } from './semantics.js';
-import { findConn, replaceConn, sizeAt, type ModelConn, type ModelState } from './state.js';
+import { describeMin, describeSemantics, minOf } from './semantics.js';
+import { findConn, replaceConn, type ModelConn, type ModelState } from './state.js';
+import { floorCount, owesRefill, refillAllowed, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 
@@ -52,7 +53,8 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
       }
       s = result.state;
     } else {
-      return { state: s, violations: [] };
+      const settled = settleRefill(s);
+      return { state: settled.state, violations: settled.violation === null ? [] : [settled.violation] };
     }
   }
 }
@@ -86,15 +88,26 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   if (event.at < window.from) {
     return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
   }
-  if (window.cause === 'expiry' && state.semantics.min === 'floor' && sizeAt(state, event.at, dueOf(state, conn)) <= state.config.minSize) {
-    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${sizeAt(state, event.at, dueOf(state, conn))} connection(s) were open and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
+  if (window.cause === 'expiry' && floorKeeps(state, conn, event.at)) {
+    const counted = minOf(state.semantics).floor === 'size' ? 'open' : 'idle';
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, dueOf(state, conn))} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
-  return { state: replaceConn(state, { ...conn, state: 'gone', goneAt: event.at }) };
+  const gone = replaceConn(state, { ...conn, state: 'gone', goneAt: event.at });
+  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' ? 'after-discard' : null;
+  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : 'was discarded'}`) };
+}
+
+/** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */
+function floorKeeps(state: ModelState, conn: ModelConn, at: number): boolean {
+  return minOf(state.semantics).floor !== 'none' && floorCount(state, at, dueOf(state, conn)) <= state.config.minSize;
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
-  if (state.semantics.min !== 'floor-refill' || state.phase !== 'open' || sizeAt(state, event.at) >= state.config.minSize) {
-    return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${state.semantics.min === 'floor-refill' ? ` and no refill to the min of ${state.config.minSize} needed (${sizeAt(state, event.at)} open)` : ''}`, event.id) };
+  if (state.phase !== 'open' || !refillAllowed(state, event.at)) {
+    const min = minOf(state.semantics);
+    const refills = min.refill.length > 0 || min.opens === 'first-acquire';
+    const why = !refills ? '' : state.refillOwed === null ? ` and nothing since the last one called for a refill to the min of ${state.config.minSize} (declared: ${describeMin(min)})` : ` and the min of ${state.config.minSize} was already reached (${floorCount(state, event.at)} ${min.floor === 'idle' ? 'idle' : 'open'})`;
+    return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${why}`, event.id) };
   }
   const armed = state.semantics.armsOn === 'release-and-create';
   const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: null };
@@ -102,7 +115,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
 }
 
 function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Outcome {
-  if (window.cause === 'expiry' && state.semantics.min === 'floor' && sizeAt(state, window.to, dueOf(state, conn)) <= state.config.minSize) {
+  if (window.cause === 'expiry' && floorKeeps(state, conn, window.to)) {
     // The floor keeps it. A per-connection timer does not come back, so it stays until next used;
     // a reaper looks again on its next run.
     return { state: replaceConn(state, { ...conn, kept: true, keptAt: window.to }) };

@@ -110,6 +110,21 @@ export interface ModelState {
   readonly failedConnects: readonly { readonly startedAt: number; readonly due: number; readonly at: number }[];
   /** The order the next waiter's timeout or connect's timer is set in. */
   readonly nextOrder: number;
+  /**
+   * Connections the pool owes to bring the min floor's count back up to min: since when, after
+   * what, and by when (at once, or by the reaper's next run). `null` when none are owed.
+   */
+  readonly refillOwed: RefillOwed | null;
+  /** The pool has had its first acquire (a pool that opens min then has done so). */
+  readonly acquiredOnce: boolean;
+}
+
+/** A refill the pool owes: see {@link ModelState.refillOwed}. */
+export interface RefillOwed {
+  readonly since: number;
+  /** What made it owed, as messages print it: "connection #3 expired". */
+  readonly cause: string;
+  readonly by: 'at-once' | 'next-reaper-run';
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
@@ -132,6 +147,8 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     connecting: [],
     failedConnects: [],
     nextOrder: 1,
+    refillOwed: null,
+    acquiredOnce: false,
   };
 }
 

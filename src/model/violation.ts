@@ -30,7 +30,11 @@ export type ViolationKind =
   | 'served-after-timeout'
   | 'timeout-missed'
   | 'waiter-not-rejected'
-  | 'acquire-not-rejected';
+  | 'acquire-not-rejected'
+  /** The pool did not open connections back up to min when its declared refill called for it. */
+  | 'min-not-refilled'
+  /** A connect abandoned by its timed-out acquire landed, and the pool kept the connection. */
+  | 'abandoned-kept';
 
 export interface Violation {
   readonly kind: ViolationKind;
