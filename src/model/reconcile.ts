@@ -1,4 +1,4 @@
-import { describeMin, describeSemantics, minOf } from './semantics.js';
+import { describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
 import { findConn, replaceConn, type ModelConn, type ModelState } from './state.js';
 import { floorCount, owesRefill, refillAllowed, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
@@ -29,11 +29,15 @@ export interface Reconciled {
  * only where the semantics refill to the floor, and only up to it.
  */
 export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
+  // At one instant, destructions go first (a refill follows the loss it replaces), except that of
+  // a connection opened then (one closed as it lands), which follows its opening.
+  const openedIds = new Set(opened.map((e) => e.id));
+  const rank = (e: { kind: 'destroy' | 'open'; id: number }): number => (e.kind === 'open' ? 1 : openedIds.has(e.id) ? 2 : 0);
   const pending =
     destroyed.length + opened.length === 0
       ? []
       : [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
-          (a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'destroy' ? -1 : 1),
+          (a, b) => a.at - b.at || rank(a) - rank(b) || a.id - b.id,
         );
   let s = state;
   for (;;) {
@@ -103,6 +107,8 @@ function floorKeeps(state: ModelState, conn: ModelConn, at: number): boolean {
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
+  const landing = state.landedUnasked[0];
+  if (landing !== undefined && landing.at <= event.at) return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1) }, event, landing.fate) };
   if (state.phase !== 'open' || !refillAllowed(state, event.at)) {
     const min = minOf(state.semantics);
     const refills = min.refill.length > 0 || min.opens === 'first-acquire';
@@ -112,6 +118,16 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
   const armed = state.semantics.armsOn === 'release-and-create';
   const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: null };
   return { state: { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 } };
+}
+
+/**
+ * A connect whose acquire gave up landed: closed at once, or idle from then on, as a release is.
+ * The pool never lent it, so nothing else arms it.
+ */
+function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle'): ModelState {
+  const doomed = fate === 'closed' ? { at: event.at, cause: 'abandoned' as const } : null;
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed };
+  return { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 };
 }
 
 function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Outcome {
@@ -126,6 +142,9 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   }
   if (window.cause === 'broken') {
     return { violation: violation('kept-broken', state.now, `connection #${conn.id} was ended by the server at ${window.to} ms while idle, but the pool still held it open at ${state.now} ms; a broken idle connection must be dropped at once`, conn.id) };
+  }
+  if (window.cause === 'abandoned') {
+    return { violation: violation('abandoned-kept', state.now, `connection #${conn.id} landed at ${window.to} ms after its acquire had given up on the connect, and was still open at ${state.now} ms; the declared lateConnect closes it as it lands (declared: ${describeTimeoutRules(state.semantics)})`, conn.id) };
   }
   if (window.cause === 'close') {
     return { violation: violation('close-incomplete', state.now, `connection #${conn.id} was still open at ${state.now} ms, ${late} ms after ${window.reason} at ${window.to} ms`, conn.id) };

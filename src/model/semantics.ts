@@ -281,6 +281,12 @@ export function describeSemantics(s: Semantics): string {
   return `${trigger}, armed on ${s.armsOn}, ${describeMin(minOf(s))}, ${s.reuse.toUpperCase()}`;
 }
 
+/** `acquire timeout covers the wait and the connect; a late connect: own-timeout`, as messages print it. */
+export function describeTimeoutRules(s: Semantics): string {
+  const rules = timeoutRulesOf(s);
+  return rules.covers === 'wait' ? 'the acquire timeout covers the wait only' : `the acquire timeout covers the wait and the connect; a connect that lands after its acquire gave up: ${rules.lateConnect}`;
+}
+
 /** `min floor on size, refilled after-discard, opened on create`, as violation messages print it. */
 export function describeMin(m: MinSemantics): string {
   const floor = m.floor === 'none' ? 'no min floor' : `min floor on ${m.floor === 'size' ? 'open connections' : 'idle connections'}`;
