@@ -107,6 +107,11 @@ export function genericPoolSemantics(
       // rejects with a `TimeoutError`, "ResourceRequest timed out" (ResourceRequest.js:61-63); the
       // queue then drops it (Queue.js:20-32).
       acquireTimeout: 'optional',
+      // The request's timer runs from the `acquire()` call whatever it waits for
+      // (ResourceRequest.js:22-52), a create included; the create goes on, and its resource goes to
+      // the next request or back to the available list (`_createResource`, Pool.js:317-340).
+      acquireTimeoutCovers: 'wait-and-connect',
+      lateConnect: 'kept',
       // `destroy(resource)` ends the loan, destroys the resource at once and dispenses
       // (Pool.js:542-561): a waiter gets a new resource (and `_ensureMinimum`, Pool.js:150, refills
       // the min, which `minRefill: ['after-discard']` declares).

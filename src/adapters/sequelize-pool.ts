@@ -70,6 +70,11 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // (Pool.js:194), after taking the waiter out of the queue. The adapter always passes one (see
       // `create`), so the 30 s default never applies.
       acquireTimeout: 'required',
+      // The timer runs from the `acquire()` call (Pool.js:196-198), a create included; the create
+      // goes on, and its resource goes to the first pending acquire or is made available
+      // (Pool.js:140-148).
+      acquireTimeoutCovers: 'wait-and-connect',
+      lateConnect: 'kept',
       // `destroy(resource)` takes the connection out of use, lowers the count, closes it
       // (Pool.js:228-243), refills the min (`minRefill: ['after-discard']`, Pool.js:245) and
       // dispenses to a waiter on the next tick (Pool.js:246-250).

@@ -74,6 +74,11 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // timed out for an unknown reason") and removed (Pool.js:124-127). The adapter always passes
       // one (see `create`), so tarn's default never applies.
       acquireTimeout: 'required',
+      // The `PendingOperation`'s timer runs from the `acquire()` call (PendingOperation.js:7-27), a
+      // create included; the create goes on and its resource ends up free or with the next pending
+      // acquire (`_create`, Pool.js:397-425, then `_tryAcquireOrCreate`).
+      acquireTimeoutCovers: 'wait-and-connect',
+      lateConnect: 'kept',
       // Off: tarn 3 has no way to discard a resource in use. `release()` is the only way back
       // (Pool.js:132-144); a broken resource can only be caught by `validate` at a later acquire
       // (Pool.js:309-322).

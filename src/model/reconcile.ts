@@ -31,8 +31,8 @@ export interface Reconciled {
 export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
   // At one instant, destructions go first (a refill follows the loss it replaces), except that of
   // a connection opened then (one closed as it lands), which follows its opening.
-  const openedIds = new Set(opened.map((e) => e.id));
-  const rank = (e: { kind: 'destroy' | 'open'; id: number }): number => (e.kind === 'open' ? 1 : openedIds.has(e.id) ? 2 : 0);
+  const openedAt = new Map(opened.map((e) => [e.id, e.at]));
+  const rank = (e: { kind: 'destroy' | 'open'; id: number; at: number }): number => (e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? 2 : 0);
   const pending =
     destroyed.length + opened.length === 0
       ? []
