@@ -63,6 +63,11 @@ describe('the own pool declared wrongly', () => {
     const result = await check({ adapter: ownPoolAdapter({ expiryRespectsMinSize: true, semantics: asyncpgSemantics }), seed: 1 });
     expectCaught(result, 'outlived', /outlived its \d+ ms lifetime.*\(declared: per-connection timer\)/);
   });
+
+  it('a floor on open connections, declared for a floor on idle ones, fails: the idle floor keeps more', async () => {
+    const result = await check({ adapter: ownPoolAdapter({ expiryRespectsMinSize: true, minFloorCounts: 'idle', semantics: { ...asyncpgSemantics, min: 'floor' } }), seed: 1 });
+    expectCaught(result, 'outlived', /outlived its \d+ ms lifetime.*\(declared: per-connection timer\)/);
+  });
 });
 
 describe('a pool declared with a queue it does not have', () => {

@@ -6,6 +6,8 @@ import type { PoolAdapter } from './types.js';
 export interface OwnAdapterOptions {
   /** Makes `minSize` a floor for expiry (the pool's `expiryRespectsMinSize`). Default false, as asyncpg. */
   readonly expiryRespectsMinSize?: boolean;
+  /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
+  readonly minFloorCounts?: 'size' | 'idle';
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
   readonly makePool?: (options: PoolOptions<Connection>) => Pool<Connection>;
   readonly name?: string;
@@ -13,13 +15,20 @@ export interface OwnAdapterOptions {
   readonly semantics?: Semantics;
 }
 
+/** asyncpg's semantics with a min floor counting `counts`. */
+function floorSemantics(counts: 'size' | 'idle'): Semantics {
+  const { min: _min, ...rest } = asyncpgSemantics;
+  return counts === 'size' ? { ...asyncpgSemantics, min: 'floor' } : { ...rest, minFloor: 'idle', minRefill: [] };
+}
+
 /** poolcheck's own pool: asyncpg's semantics, or a min floor with `expiryRespectsMinSize`. */
 export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Pool<Connection>, Connection> {
   const floor = options.expiryRespectsMinSize ?? false;
+  const counts = options.minFloorCounts ?? 'size';
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   return {
-    name: options.name ?? (floor ? 'own (min floor)' : 'own'),
-    semantics: options.semantics ?? (floor ? { ...asyncpgSemantics, min: 'floor' } : asyncpgSemantics),
+    name: options.name ?? (floor ? (counts === 'idle' ? 'own (min floor on idle)' : 'own (min floor)') : 'own'),
+    semantics: options.semantics ?? (floor ? floorSemantics(counts) : asyncpgSemantics),
     create: ({ config, connector }) =>
       makePool({
         connect: () => connector.connect(),
@@ -27,6 +36,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         maxSize: config.maxSize,
         maxInactiveConnectionLifetimeMs: config.lifetimeMs,
         expiryRespectsMinSize: floor,
+        minFloorCounts: counts,
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
       }).start(),
     acquire: (pool) => pool.acquire(),

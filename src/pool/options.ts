@@ -17,6 +17,12 @@ export interface PoolOptions<C extends Connection = Connection> {
    * next acquired and released.
    */
   expiryRespectsMinSize?: boolean;
+  /**
+   * What that floor counts: `'size'` (default), open connections, in use or not; `'idle'`, idle
+   * ones only, so an expiry keeps its connection while no more than `minSize` are idle, however
+   * many are in use.
+   */
+  minFloorCounts?: 'size' | 'idle';
   /** How long `acquire()` waits for a free slot. Default: forever. `acquire({ timeoutMs })` overrides it. */
   acquireTimeoutMs?: number;
 }
@@ -28,6 +34,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly maxSize: number;
   readonly maxInactiveConnectionLifetimeMs: number;
   readonly expiryRespectsMinSize: boolean;
+  readonly minFloorCounts: 'size' | 'idle';
   readonly acquireTimeoutMs: number | undefined;
 }
 
@@ -37,6 +44,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'maxSize',
   'maxInactiveConnectionLifetimeMs',
   'expiryRespectsMinSize',
+  'minFloorCounts',
   'acquireTimeoutMs',
 ];
 
@@ -71,6 +79,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (typeof expiryRespectsMinSize !== 'boolean') {
     throw new PoolOptionsError(`expiryRespectsMinSize must be true or false, got ${show(expiryRespectsMinSize)}`);
   }
+  const minFloorCounts = options.minFloorCounts ?? 'size';
+  if (minFloorCounts !== 'size' && minFloorCounts !== 'idle') {
+    throw new PoolOptionsError(`minFloorCounts must be "size" or "idle", got ${show(minFloorCounts)}`);
+  }
   const acquireTimeoutMs =
     options.acquireTimeoutMs === undefined
       ? undefined
@@ -81,6 +93,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     maxSize,
     maxInactiveConnectionLifetimeMs: lifetime ?? 300_000,
     expiryRespectsMinSize,
+    minFloorCounts,
     acquireTimeoutMs,
   };
 }
