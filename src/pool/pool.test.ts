@@ -457,7 +457,12 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs',
+    ],
+    [
+      'minFloorCounts not size or idle',
+      { connect, minFloorCounts: 'busy' },
+      'poolcheck pool: minFloorCounts must be "size" or "idle", got "busy"',
     ],
     [
       'connect missing',
