@@ -87,11 +87,13 @@ export function timePassed(before: ModelState): ModelState {
   if (before.waiters.length === 0 && before.connecting.length === 0) return before;
   const end = before.now;
   let state = before;
-  for (;;) {
+  // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
+  for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end);
     if (next === null) return { ...state, now: end };
     state = next.fire({ ...state, now: Math.max(next.at, state.awakeSince) });
   }
+  throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
 
 function nextDue(state: ModelState, end: number): Due | null {
