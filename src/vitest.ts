@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { builtInNameOf } from './adapters/label.js';
 import type { PoolAdapter } from './adapters/types.js';
 import { uninstallAllClocks } from './clock/fake.js';
 import { formatResult } from './report/text.js';
@@ -7,7 +8,11 @@ import { check, runsFromEnv, type CheckOptions, type CheckResult } from './runne
 import { PROPERTIES, propertyOf } from './runner/properties.js';
 import { validateCheckOptions } from './runner/validate.js';
 
-/** What {@link poolProperties} takes besides the adapter: the runs, the seed and the configurations. */
+/**
+ * What {@link poolProperties} takes besides the adapter: the runs, the seed and the configurations;
+ * `seed`, `path` and `replayPath` (or `rerun`, the token) to rerun a failure; `adapterLabel`, the
+ * path of the adapter module, for the printed `cli:` rerun line.
+ */
 export type PoolPropertiesOptions = Omit<CheckOptions, 'adapter' | 'onProgress'>;
 
 /**
@@ -16,20 +21,29 @@ export type PoolPropertiesOptions = Omit<CheckOptions, 'adapter' | 'onProgress'>
  * describe's name, so a failure always says how to rerun it; like `@fast-check/vitest`, a seed set
  * with `fc.configureGlobal({ seed })` is used when none is given.
  *
+ * A failure prints its rerun: pass its `seed`, `path` and `replayPath` (or its `rerun` token) to
+ * replay just that case. A rerun that does not replay a failure fails the suite with the reason,
+ * never passes.
+ *
  * @example
  * import { poolProperties } from 'poolcheck/vitest';
  * poolProperties(myAdapter, { numRuns: 500 });
+ * // the failure printed seed -1280275355, path '4:2:2', replayPath 'AAE:F':
+ * poolProperties(myAdapter, { seed: -1280275355, path: '4:2:2', replayPath: 'AAE:F' });
  */
 export function poolProperties(adapter: PoolAdapter, options: PoolPropertiesOptions = {}): void {
   validateCheckOptions({ adapter, ...options });
   const seed = options.seed ?? fc.readConfigureGlobal().seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const numRuns = options.numRuns ?? runsFromEnv();
-  describe(`poolcheck: ${adapter.name} (seed ${seed}, ${numRuns} runs)`, () => {
+  const label = options.adapterLabel ?? builtInNameOf(adapter);
+  const rerunning = options.rerun !== undefined || options.path !== undefined ? ', a rerun' : '';
+  describe(`poolcheck: ${adapter.name} (seed ${seed}, ${numRuns} runs${rerunning})`, () => {
     let result: CheckResult | undefined;
     afterEach(() => uninstallAllClocks());
     beforeAll(async () => {
       try {
-        result = await check({ ...options, adapter, seed, numRuns });
+        // A token carries its own seed.
+        result = await check({ ...options, adapter, ...(options.rerun === undefined ? { seed } : {}), numRuns, ...(label === undefined ? {} : { adapterLabel: label }) });
       } finally {
         // A check cut short by vitest's hook timeout skips its own cleanup.
         uninstallAllClocks();
@@ -42,7 +56,7 @@ export function poolProperties(adapter: PoolAdapter, options: PoolPropertiesOpti
         const broken = result.failure === null ? null : propertyOf(result.failure.violation.kind).id;
         // Every property is checked after every command; a run stops at the first violation, so
         // only the property that broke fails, with the whole trace.
-        expect(broken === property.id ? 'violated' : 'held', formatResult(result)).toBe('held');
+        expect(broken === property.id ? 'violated' : 'held', formatResult(result, label === undefined ? {} : { adapter: label })).toBe('held');
       });
     }
   });

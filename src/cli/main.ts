@@ -3,7 +3,8 @@ import { runCheck } from './check.js';
 import { runFuzz } from './fuzz.js';
 import { runReplay } from './replay.js';
 import { runScenario } from './scenario.js';
-import { USAGE, UsageError } from './usage.js';
+import { COMMAND_USAGE, USAGE, UsageError } from './usage.js';
+import { cliVersion } from './version.js';
 
 /**
  * The CLI's edge: results come back as values; only here do they become an exit code. A usage
@@ -11,6 +12,11 @@ import { USAGE, UsageError } from './usage.js';
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const usage = (command !== undefined ? COMMAND_USAGE[command] : undefined) ?? USAGE;
+  if (usage !== USAGE && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'check':
@@ -27,6 +33,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       case '-h':
         process.stdout.write(`${USAGE}\n`);
         return command === undefined ? 2 : 0;
+      case '--version':
+      case '-v':
+        process.stdout.write(`poolcheck ${cliVersion()}\n`);
+        return 0;
       default:
         throw new UsageError(`unknown command '${command}'`);
     }
@@ -37,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (error instanceof UsageError || isParseArgsError(error)) {
-      process.stderr.write(`poolcheck: ${(error as Error).message}\n\n${USAGE}\n`);
+      process.stderr.write(`poolcheck: ${(error as Error).message}\n\n${usage}\n`);
       return 2;
     }
     throw error;

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCaseFile, type Expectation, type RegressionCase } from '../corpus/file.js';
 import { replayCase, type CaseReplay } from '../corpus/replay.js';
@@ -8,6 +6,7 @@ import { formatStep } from '../report/text.js';
 import { renderTimelineAscii } from '../report/timeline-ascii.js';
 import { renderTimelineHtml } from '../report/timeline-html.js';
 import { describeConfig, type TimelineInput } from '../report/timeline-layout.js';
+import { prepareOutput, writeOutput } from './output.js';
 import { UsageError } from './usage.js';
 
 /** The JSON `poolcheck replay --json` prints. Fields are only added within a schema version. */
@@ -39,14 +38,15 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
  */
 export async function runReplay(argv: readonly string[]): Promise<number> {
   const args = parseReplayArgs(argv);
+  // Checked before the replay: a page that cannot be written is an error at once.
+  const html = args.html === undefined ? undefined : prepareOutput('--html', args.html, { mkdirs: true });
   const saved = await readCaseFile(args.file);
   const result = await replayCase(saved);
   const input: TimelineInput = { adapter: saved.adapter.name, config: saved.config, semantics: saved.semantics, outcome: result.outcome };
   let htmlPath: string | null = null;
-  if (args.html !== undefined) {
-    htmlPath = resolve(args.html);
-    await mkdir(dirname(htmlPath), { recursive: true });
-    await writeFile(htmlPath, renderTimelineHtml(input));
+  if (html !== undefined && 'file' in html) {
+    htmlPath = html.file;
+    writeOutput(html, renderTimelineHtml(input));
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(replayJson(args.file, saved, result), null, 2)}\n`);
