@@ -5,7 +5,7 @@ import { describeSemantics } from '../model/semantics.js';
 import { formatStep } from '../report/text.js';
 import { renderTimelineAscii } from '../report/timeline-ascii.js';
 import { renderTimelineHtml } from '../report/timeline-html.js';
-import { describeConfig, type TimelineInput } from '../report/timeline-layout.js';
+import { describeConfig, divergingStep, shownSteps, type TimelineInput } from '../report/timeline-layout.js';
 import { prepareOutput, writeOutput } from './output.js';
 import { UsageError } from './usage.js';
 
@@ -77,13 +77,30 @@ export function formatReplay(file: string, saved: RegressionCase, result: CaseRe
     `Found: ${v === null ? 'no violation' : `${v.kind}: ${v.message}`}`,
     '',
     `Steps (${outcome.commands} command(s) from the file, with the pool's creation and the runner's closing checks):`,
-    ...outcome.trace.map((s) => formatStep(s)),
+    ...summarisedSteps(outcome.trace),
     '',
     renderTimelineAscii(input, { color }),
     '',
     result.holds ? `Expectation holds: ${result.explanation}` : `Expectation does NOT hold: ${result.explanation}`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * The steps as text; of a long run, the first ones and those around the divergence (or the end),
+ * with a line for each stretch left out (`--json` has them all).
+ */
+function summarisedSteps(trace: CaseReplay['outcome']['trace']): string[] {
+  const lines: string[] = [];
+  let next = 0;
+  const skip = (from: number, to: number): void => void lines.push(`   ... steps ${from} to ${to} left out (${to - from + 1} steps; --json lists every step)`);
+  for (const r of shownSteps(trace.length, divergingStep(trace))) {
+    if (r.from > next) skip(next, r.from - 1);
+    for (let i = r.from; i <= r.to; i++) lines.push(formatStep(trace[i]!));
+    next = r.to + 1;
+  }
+  if (next < trace.length) skip(next, trace.length - 1);
+  return lines;
 }
 
 function describeExpectation(e: Expectation): string {
