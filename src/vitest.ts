@@ -7,13 +7,17 @@ import { formatResult } from './report/text.js';
 import { check, runsFromEnv, type CheckOptions, type CheckResult } from './runner/check.js';
 import { PROPERTIES, propertyOf } from './runner/properties.js';
 import { validateCheckOptions } from './runner/validate.js';
+import { DefinitionError } from './runner/violation-error.js';
 
 /**
  * What {@link poolProperties} takes besides the adapter: the runs, the seed and the configurations;
  * `seed`, `path` and `replayPath` (or `rerun`, the token) to rerun a failure; `adapterLabel`, the
  * path of the adapter module, for the printed `cli:` rerun line.
  */
-export type PoolPropertiesOptions = Omit<CheckOptions, 'adapter' | 'onProgress'>;
+export type PoolPropertiesOptions = Omit<CheckOptions, 'adapter' | 'onProgress'> & {
+  /** What `poolcheck check --adapter` takes for this adapter (its module's path), for the `cli:` rerun line. */
+  readonly adapterLabel?: string;
+};
 
 /**
  * Registers poolcheck's properties for one pool in a vitest file: a `describe` named after the
@@ -33,6 +37,7 @@ export type PoolPropertiesOptions = Omit<CheckOptions, 'adapter' | 'onProgress'>
  */
 export function poolProperties(adapter: PoolAdapter, options: PoolPropertiesOptions = {}): void {
   validateCheckOptions({ adapter, ...options });
+  if (options.adapterLabel !== undefined && (typeof options.adapterLabel !== 'string' || options.adapterLabel === '')) throw new DefinitionError('poolcheck: `adapterLabel` must be the path of the adapter module, as `poolcheck check --adapter` takes it');
   const seed = options.seed ?? fc.readConfigureGlobal().seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const numRuns = options.numRuns ?? runsFromEnv();
   const label = options.adapterLabel ?? builtInNameOf(adapter);
@@ -43,7 +48,8 @@ export function poolProperties(adapter: PoolAdapter, options: PoolPropertiesOpti
     beforeAll(async () => {
       try {
         // A token carries its own seed.
-        result = await check({ ...options, adapter, ...(options.rerun === undefined ? { seed } : {}), numRuns, ...(label === undefined ? {} : { adapterLabel: label }) });
+        const { adapterLabel: _label, ...checkOptions } = options;
+        result = await check({ ...checkOptions, adapter, ...(options.rerun === undefined ? { seed } : {}), numRuns });
       } finally {
         // A check cut short by vitest's hook timeout skips its own cleanup.
         uninstallAllClocks();

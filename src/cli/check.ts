@@ -55,14 +55,12 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
   if (values['replay-path'] !== undefined && values.path === undefined) throw new UsageError('--replay-path goes with the --seed and --path printed beside it; pass all three');
   if (values.races === true && (values['replay-path'] ?? values.rerun ?? values.json ?? values.junit ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem, prints text only and reruns a failure with --seed and --path alone; leave out --replay-path, --rerun, --json, --junit and --db');
   if (values.json === '-' && values.junit === '-') throw new UsageError('--json - and --junit - both want stdout; send one of them to a file');
-  // A token names its adapter; --adapter, when given too, must be one adapter (checked against the token by check()).
+  // Read now, so a token cut short is an error before any adapter loads; check() matches it to the adapter.
   const token = values.rerun === undefined ? undefined : decodeRerunToken(values.rerun);
-  const adapterValues = values.adapter ?? (token?.adapter === null || token === undefined ? undefined : [token.adapter]);
-  if (token !== undefined && adapterValues === undefined) throw new UsageError('this rerun token does not name its adapter (it was printed outside the CLI); add --adapter with the adapter module');
   // Output paths are checked before any run: a wrong one must not cost the run.
   const json = values.json === undefined ? undefined : prepareOutput('--json', values.json, { stdout: true });
   const junit = values.junit === undefined ? undefined : prepareOutput('--junit', values.junit, { stdout: true });
-  const adapters = await selectAdapters({ adapter: adapterValues, all: values.all });
+  const adapters = await selectAdapters(values);
   if ((values.path !== undefined || token !== undefined) && adapters.length !== 1) throw new UsageError('a rerun replays one failure; name exactly one --adapter');
   const database = await chooseDatabase(values.db);
   return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], rerun: values.rerun, races: values.races === true, json, junit, database };
@@ -101,7 +99,6 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
       const result = await check({
         adapter,
         numRuns: args.runs,
-        adapterLabel: name,
         ...(args.seed === undefined ? {} : { seed: args.seed }),
         ...(args.path === undefined ? {} : { path: args.path }),
         ...(args.replayPath === undefined ? {} : { replayPath: args.replayPath }),

@@ -130,7 +130,7 @@ export class Corpus {
     try {
       await mkdir(dir, { recursive: true });
       for (let n = 1; ; n++) {
-        const file = n === 1 && bug === undefined ? first : join(dir, `${sig}-${n === 1 ? key : `${key}-${n}`}.json`);
+        const file = n === 1 ? first : join(dir, `${sig}-${n}.json`);
         const tmp = join(dir, `.${sig}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
         await writeFile(tmp, text(file), { flag: 'wx' });
         try {

@@ -34,8 +34,6 @@ export interface CheckOptions {
    * under other configurations is refused; default `custom` when `configs` is given.
    */
   readonly configsKey?: string;
-  /** What the CLI's `--adapter` took for this adapter (a name or module path), carried in rerun tokens. */
-  readonly adapterLabel?: string;
   /** Longest command sequence per run. Default 100. */
   readonly maxCommands?: number;
   /** Where connections come from. Default: pg-mem, a fresh in-memory database per run. */
@@ -158,7 +156,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   }
   const base = { adapter: adapter.name, runs: details.numRuns, seed: details.seed, commands, virtualMs, wallMs };
   if (!details.failed) return { ...base, passed: true, failure: null };
-  const failure = await describeFailure(adapter, makeConnector, details, shape, options.adapterLabel ?? null);
+  const failure = await describeFailure(adapter, makeConnector, details, shape);
   if (token !== undefined && rerun !== null) {
     if (failure.violation.kind !== token.kind) throw new RerunMismatchError(mismatch(adapter, rerun, `the token's failure was ${token.kind}, this run fails with ${failure.violation.kind}: ${failure.violation.message}`));
     if (stepsDigest(failure.commandList) !== token.stepsDigest) throw new RerunMismatchError(mismatch(adapter, rerun, `the run fails with ${failure.violation.kind} as the token's did, but with other commands than the token's case`));
@@ -175,8 +173,7 @@ function rerunTarget(options: CheckOptions, shape: RerunShape): RerunToken {
     if (value !== undefined && value !== carried) throw new RerunMismatchError(`poolcheck: the rerun token carries ${name} ${JSON.stringify(carried)}, but ${name} ${JSON.stringify(value)} was given too; pass the token alone`);
   }
   if (adapterDigest(adapter) !== token.adapterDigest) {
-    const which = adapter.name === token.adapterName ? `'${adapter.name}' declares other semantics now than when the token was made` : `the token was made for adapter '${token.adapterName}', this check runs '${adapter.name}'`;
-    throw new RerunMismatchError(`poolcheck: the rerun token does not match the adapter: ${which}; rerun with the adapter the failure was found on, or run the check anew`);
+    throw new RerunMismatchError(`poolcheck: the rerun token does not match the adapter: it was made for another adapter, or for '${adapter.name}' when it declared other semantics; rerun with the --adapter printed beside the token, or run the check anew`);
   }
   if (optionsDigest(shape) !== token.optionsDigest) {
     throw new RerunMismatchError(`poolcheck: the rerun token does not match the options: it was made with other maxCommands or configurations than this check's (maxCommands ${shape.maxCommands}, configurations ${shape.configs}); rerun with the options the failure was found with`);
@@ -198,7 +195,6 @@ async function describeFailure(
   makeConnector: ConnectorFactory,
   details: fc.RunDetails<[Iterable<fc.AsyncCommand<never, never>>, PoolConfig]>,
   shape: RerunShape,
-  label: string | null,
 ): Promise<CheckFailure> {
   const path = details.counterexamplePath ?? '';
   const error = details.errorInstance;
@@ -209,7 +205,7 @@ async function describeFailure(
   };
   const found = error instanceof PropertyViolationError ? error.violation : fallback;
   if (details.counterexample === null) {
-    const token = encodeRerunToken({ seed: details.seed, path, replayPath: null, adapter: label, adapterName: adapter.name, adapterDigest: adapterDigest(adapter), optionsDigest: optionsDigest(shape), kind: found.kind, stepsDigest: stepsDigest([]) });
+    const token = encodeRerunToken({ seed: details.seed, path, replayPath: null, adapterDigest: adapterDigest(adapter), optionsDigest: optionsDigest(shape), kind: found.kind, stepsDigest: stepsDigest([]) });
     return { violation: found, config: { minSize: 0, maxSize: 0, lifetimeMs: 0 }, steps: [], length: 0, commandList: [], commands: '', path, replayPath: null, shrinks: details.numShrinks, reproduced: false, token };
   }
   const [cmds, config] = details.counterexample;
@@ -229,6 +225,6 @@ async function describeFailure(
     replayPath,
     shrinks: details.numShrinks,
     reproduced: replay.violation !== null,
-    token: encodeRerunToken({ seed: details.seed, path, replayPath, adapter: label, adapterName: adapter.name, adapterDigest: adapterDigest(adapter), optionsDigest: optionsDigest(shape), kind: violation.kind, stepsDigest: stepsDigest(replay.commandList) }),
+    token: encodeRerunToken({ seed: details.seed, path, replayPath, adapterDigest: adapterDigest(adapter), optionsDigest: optionsDigest(shape), kind: violation.kind, stepsDigest: stepsDigest(replay.commandList) }),
   };
 }

@@ -13,10 +13,6 @@ export interface RerunToken {
   readonly seed: number;
   readonly path: string;
   readonly replayPath: string | null;
-  /** What `--adapter` took (a built-in name or a module path), to rerun from the token alone; null when not known. */
-  readonly adapter: string | null;
-  /** The adapter's name, for messages. */
-  readonly adapterName: string;
   /** A digest of the adapter's name and declared semantics. */
   readonly adapterDigest: string;
   /** A digest of the options that shape the generated runs (command count, configurations). */
@@ -36,22 +32,25 @@ export interface RerunShape {
   readonly configs: string;
 }
 
+/** Digests in a token are short: they tell cases apart, they do not guard secrets. */
+const digest = (value: unknown): string => shortHash(value).slice(0, 8);
+
 export function adapterDigest(adapter: PoolAdapter): string {
-  return shortHash({ name: adapter.name, semantics: adapter.semantics });
+  return digest({ name: adapter.name, semantics: adapter.semantics });
 }
 
 export function optionsDigest(shape: RerunShape): string {
-  return shortHash(shape);
+  return digest(shape);
 }
 
 export function stepsDigest(steps: readonly CommandJson[]): string {
-  return shortHash(steps);
+  return digest(steps);
 }
 
 /** The token as one word of base64url: letters, digits, `-` and `_`, so a shell takes it as printed. */
 export function encodeRerunToken(token: RerunToken): string {
   const t = token;
-  const fields = [1, t.seed, t.path, t.replayPath, t.adapter, t.adapterName, t.adapterDigest, t.optionsDigest, t.kind, t.stepsDigest];
+  const fields = [1, t.seed, t.path, t.replayPath, t.adapterDigest, t.optionsDigest, t.kind, t.stepsDigest];
   return `${PREFIX}${Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url')}`;
 }
 
@@ -67,13 +66,13 @@ export function decodeRerunToken(text: string): RerunToken {
   } catch {
     return bad('it does not decode; was it cut short?');
   }
-  if (!Array.isArray(fields) || fields.length !== 10 || fields[0] !== 1) return bad('it does not decode; was it cut short?');
-  const [, seed, path, replayPath, adapter, adapterName, aDigest, oDigest, kind, sDigest] = fields as unknown[];
+  if (!Array.isArray(fields) || fields.length !== 8 || fields[0] !== 1) return bad('it does not decode; was it cut short?');
+  const [, seed, path, replayPath, aDigest, oDigest, kind, sDigest] = fields as unknown[];
   const str = (v: unknown): v is string => typeof v === 'string';
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || !str(path) || !(replayPath === null || str(replayPath)) || !(adapter === null || str(adapter)) || !str(adapterName) || !str(aDigest) || !str(oDigest) || !str(kind) || !str(sDigest)) {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || !str(path) || !(replayPath === null || str(replayPath)) || !str(aDigest) || !str(oDigest) || !str(kind) || !str(sDigest)) {
     return bad('a field is missing or has the wrong type');
   }
-  return { seed, path, replayPath, adapter, adapterName, adapterDigest: aDigest, optionsDigest: oDigest, kind: kind as ViolationKind, stepsDigest: sDigest };
+  return { seed, path, replayPath, adapterDigest: aDigest, optionsDigest: oDigest, kind: kind as ViolationKind, stepsDigest: sDigest };
 }
 
 /**
