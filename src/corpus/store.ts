@@ -48,11 +48,19 @@ export function caseKey(adapter: AdapterRef, config: PoolConfig, steps: readonly
 
 /**
  * What makes two cases the same bug: the adapter, the violation and the shape of the steps (the
- * commands in order, without their numbers). A campaign finds one bug again and again, through
- * other seeds, configurations and sleep lengths; the corpus keeps one case of it, the shortest.
+ * commands in order, without their numbers, a run of one command counted once). A campaign finds
+ * one bug again and again, through other seeds, configurations, sleep lengths and repeats; the
+ * corpus keeps one case of it, the shortest.
  */
 export function caseSignature(adapter: AdapterRef, kind: ViolationKind | null, steps: readonly CommandJson[]): string {
-  return shortHash({ adapter: identityOf(adapter), kind, shape: steps.map((s) => s.op) });
+  return shortHash({ adapter: identityOf(adapter), kind, shape: shapeOf(steps) });
+}
+
+/** The commands in order, without their numbers, a run of one command as one: `acquire release sleep`. */
+export function shapeOf(steps: readonly CommandJson[]): string[] {
+  const shape: string[] = [];
+  for (const s of steps) if (shape.at(-1) !== s.op) shape.push(s.op);
+  return shape;
 }
 
 /** The violation a case stands for: recorded when found, or its expectation's. */
