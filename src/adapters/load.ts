@@ -51,15 +51,16 @@ export async function loadAdapterModule(path: string): Promise<PoolAdapter> {
 
 /**
  * A load error as one line. A syntax error in a JavaScript module says where: Node's ESM loader
- * drops the location, so the file is parsed again by `node --check`, whose error has it (this
- * costs a process start, on the error path only). tsx's own errors already name file:line:column.
+ * (and a test runner's transform) drops the location, so a module that failed to load is parsed
+ * again by `node --check`, whose error has it (a process start, on the error path only). tsx's
+ * own errors already name file:line:column.
  */
 function describeLoadError(error: unknown, file: string): string {
   const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
-  if (!(error instanceof SyntaxError) || !['.js', '.mjs', '.cjs'].includes(extname(file))) return message;
+  if (!['.js', '.mjs', '.cjs'].includes(extname(file))) return message;
   const checked = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
-  const m = /^(.*):(\d+)\n(.*)\n( *)\^/m.exec(checked.stderr ?? '');
-  return m === null ? `SyntaxError: ${message}` : `SyntaxError at ${m[1]}:${m[2]}:${m[4]!.length + 1}: ${message}`;
+  const m = /^(.*):(\d+)\n(.*)\n( *)\^[\s\S]*?\n(SyntaxError: .*)$/m.exec(checked.stderr ?? '');
+  return checked.status === 0 || m === null ? message : `${m[5]} at ${m[1]}:${m[2]}:${m[4]!.length + 1}`;
 }
 
 /** ` (at file:line:column)` where the stack shows a frame in the module itself. */
