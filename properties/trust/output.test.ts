@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { uninstallAllClocks } from '../../src/clock/fake.js';
-import { cli } from '../support/cli.js';
+import { cli, runCli } from '../support/cli.js';
 import { exited, spawnCli } from './support/child.js';
 
 afterEach(() => {
@@ -117,4 +117,18 @@ describe('a process that is cut off', () => {
     expect(report).toMatchObject({ passed: false, interrupted: 'SIGTERM', results: [{ adapter: 'own', passed: true }, { adapter: 'own (min floor)', interrupted: true }] });
     expect(await readFile(junit, 'utf8')).toMatch(/<failure message="interrupted by SIGTERM" type="interrupted">/);
   }, 60_000);
+
+  it('fuzz takes SIGTERM as it takes Ctrl-C: stops, keeps what it found, prints the summary', async () => {
+    const root = await tmp();
+    let sent = false;
+    const { code, out } = await runCli(['fuzz', '--adapter', 'fixtures/mutants/off-by-one-lifetime.ts', '--time', '1h', '--workers', '1', '--seed', '3', '--corpus', root], (text) => {
+      if (!sent && text.includes('new case:')) {
+        sent = true;
+        process.emit('SIGTERM');
+      }
+    });
+    expect(code).toBe(143);
+    expect(out).toMatch(/^fuzz INTERRUPTED: seed 3, shard 1\/1/m);
+    expect(out).toMatch(/^files saved: 1$/m);
+  });
 });
