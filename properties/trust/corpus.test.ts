@@ -34,7 +34,7 @@ function outlived(ms: number, sleeps = 1, seed = 1): NewCase {
 describe('one bug, one case', () => {
   it('fuzzing one broken pool leaves a handful of files, and counts the rest instead of listing them', async () => {
     const root = await tmp();
-    const { code, out, err } = await cli('fuzz', '--adapter', MUTANT, '--runs', '1200', '--workers', '1', '--seed', '4', '--corpus', root);
+    const { code, out, err } = await cli('fuzz', '--adapter', MUTANT, '--runs', '600', '--workers', '1', '--seed', '4', '--corpus', root);
     expect(code).toBe(1);
     const failures = Number(/^failures found: (\d+)$/m.exec(out)![1]);
     const files = await listCaseFiles(root);
@@ -44,7 +44,7 @@ describe('one bug, one case', () => {
     expect(err).not.toMatch(/already known/);
     expect(err.match(/new case: /g)).toHaveLength(files.length);
     // The same campaign again adds nothing: every failure is a bug the corpus keeps.
-    const again = await cli('fuzz', '--adapter', MUTANT, '--runs', '1200', '--workers', '1', '--seed', '4', '--corpus', root);
+    const again = await cli('fuzz', '--adapter', MUTANT, '--runs', '600', '--workers', '1', '--seed', '4', '--corpus', root);
     expect(again.out).toMatch(/^files saved: 0$/m);
     expect(await listCaseFiles(root)).toEqual(files);
   }, 120_000);
@@ -104,7 +104,7 @@ describe('concurrent campaigns into one corpus', () => {
     // see it; the campaigns run one after the other only because one process has one fake clock.
     const [a, b] = [new Corpus(root), new Corpus(root)];
     await Promise.all([a.load(), b.load()]);
-    const run = (seed: number, corpus: Corpus): ReturnType<typeof runCampaign> => runCampaign({ adapters: [mutant], seed, shard: { index: 1, count: 1 }, budget: { runs: 400 }, workers: 1, corpus, chunkRuns: 20, today: '2026-01-01' });
+    const run = (seed: number, corpus: Corpus): ReturnType<typeof runCampaign> => runCampaign({ adapters: [mutant], seed, shard: { index: 1, count: 1 }, budget: { runs: 200 }, workers: 1, corpus, chunkRuns: 20, today: '2026-01-01' });
     const r21 = await run(21, a);
     const r22 = await run(22, b);
     expect(r21.found.length + r22.found.length).toBeGreaterThan(2);
