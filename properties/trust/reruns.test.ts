@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { builtInNameOf } from '../../src/adapters/label.js';
 import { ownPoolAdapter } from '../../src/adapters/own.js';
@@ -91,6 +93,18 @@ describe('a rerun replays its failure or refuses, never passes', () => {
     const vitestLine = /^ {2}vitest: poolProperties\(adapter, \{ seed: (-?\d+), path: '([\d:]+)', replayPath: '([^']+)' \}\)/m.exec(found.out);
     expect(vitestLine?.slice(1)).toEqual([String(t.seed), t.path, t.replayPath]);
     await expect(check({ adapter: mutant as PoolAdapter, seed: t.seed, path: t.path, replayPath: 'Kee:F' })).rejects.toThrow(RerunMismatchError);
+  });
+});
+
+describe('fuzz rerun lines', () => {
+  it('the rerun line in a campaign\'s JUnit report, pasted, fails again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'poolcheck-fuzz-rerun-'));
+    const junit = join(dir, 'fuzz.xml');
+    const run = await cli('fuzz', '--adapter', MUTANT, '--runs', '100', '--workers', '1', '--seed', '-7', '--corpus', dir, '--junit', junit);
+    expect(run.code, run.err).toBe(1);
+    const line = /^ {2}(poolcheck check --adapter [^<\n]*)/m.exec((await readFile(junit, 'utf8')).replace(/&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&'))![1]!;
+    const again = await runCli(shellWords(line).slice(1));
+    expect(again.code, again.err).toBe(1);
   });
 });
 

@@ -56,6 +56,7 @@ export function encodeRerunToken(token: RerunToken): string {
 
 /** Reads a token; anything that is not one this poolcheck wrote is a {@link DefinitionError} saying so. */
 export function decodeRerunToken(text: string): RerunToken {
+  if (typeof text !== 'string') throw new DefinitionError(`poolcheck: \`rerun\` takes the token a failure printed (a string starting with ${PREFIX}), got ${typeof text}`);
   const bad = (why: string): never => {
     throw new DefinitionError(`poolcheck: --rerun: '${text.length > 40 ? `${text.slice(0, 37)}...` : text}' is not a rerun token (${why}); copy the whole token from the failure's "cli:" line`);
   };
