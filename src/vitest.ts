@@ -6,6 +6,7 @@ import { uninstallAllClocks } from './clock/fake.js';
 import { formatResult } from './report/text.js';
 import { check, runsFromEnv, type CheckOptions, type CheckResult } from './runner/check.js';
 import { PROPERTIES, propertyOf } from './runner/properties.js';
+import { decodeRerunToken } from './runner/rerun.js';
 import { validateCheckOptions } from './runner/validate.js';
 import { DefinitionError } from './runner/violation-error.js';
 
@@ -38,7 +39,8 @@ export type PoolPropertiesOptions = Omit<CheckOptions, 'adapter' | 'onProgress'>
 export function poolProperties(adapter: PoolAdapter, options: PoolPropertiesOptions = {}): void {
   validateCheckOptions({ adapter, ...options });
   if (options.adapterLabel !== undefined && (typeof options.adapterLabel !== 'string' || options.adapterLabel === '')) throw new DefinitionError('poolcheck: `adapterLabel` must be the path of the adapter module, as `poolcheck check --adapter` takes it');
-  const seed = options.seed ?? fc.readConfigureGlobal().seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
+  // A rerun token carries its own seed, which the title shows.
+  const seed = (options.rerun === undefined ? undefined : decodeRerunToken(options.rerun).seed) ?? options.seed ?? fc.readConfigureGlobal().seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   const numRuns = options.numRuns ?? runsFromEnv();
   const label = options.adapterLabel ?? builtInNameOf(adapter);
   const rerunning = options.rerun !== undefined || options.path !== undefined ? ', a rerun' : '';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { link, mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { link, mkdir, readdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import type { CommandJson } from '../commands/json.js';
 import type { PoolConfig, Semantics } from '../model/semantics.js';
 import type { ViolationKind } from '../model/violation.js';
@@ -136,7 +136,7 @@ export class Corpus {
     const first = join(dir, `${sig}.json`);
     const text = (file: string): string => `${formatJson(toFile(c, file))}\n`;
     try {
-      await mkdir(dir, { recursive: true });
+      await makeDirs(dir);
       for (let n = 1; ; n++) {
         const file = n === 1 ? first : join(dir, `${sig}-${n}.json`);
         const tmp = join(dir, `.${sig}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -173,6 +173,30 @@ export class Corpus {
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
       return { status: 'unsaved', file: first, error: e.code === undefined ? e.message : `${e.code}: ${e.message.replace(/^\w+: /, '')}`, text: text(first) };
+    }
+  }
+}
+
+/**
+ * Creates a directory and its missing parents one at a time. Node's recursive mkdir loops for
+ * ever under a directory that cannot hold one (like /proc); this fails at once instead.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  const missing: string[] = [];
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      if (!(await stat(d)).isDirectory()) throw Object.assign(new Error(`ENOTDIR: ${d} is not a directory`), { code: 'ENOTDIR' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(d) === d) throw error;
+      missing.unshift(d);
+    }
+  }
+  for (const d of missing) {
+    try {
+      await mkdir(d);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
 }
