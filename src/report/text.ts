@@ -40,8 +40,8 @@ export function rerunLines(result: CheckResult, rerun: RerunContext = {}): strin
   const failure = result.failure;
   if (failure === null) return [];
   const replay = failure.replayPath;
-  const adapter = rerun.adapter === undefined ? ['--adapter', '<your adapter module>'] : ['--adapter', rerun.adapter];
-  const quotedAdapter = rerun.adapter === undefined ? '--adapter <your adapter module>' : shellLine(adapter);
+  // Unknown (a vitest file with an adapter object): a placeholder a reader cannot mistake for a path.
+  const quotedAdapter = rerun.adapter === undefined ? '--adapter <your adapter module>' : `--adapter ${shellWord(rerun.adapter)}`;
   const extra = rerun.extra ?? [];
   const js = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   return [
