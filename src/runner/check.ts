@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { poolCommandArb, type CommandJson, type PoolCommand } from '../commands/index.js';
+import { keepFakeClockInstalled } from '../clock/fake.js';
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
@@ -44,6 +45,11 @@ export interface CheckOptions {
    * a cost of about 100 µs per run.
    */
   readonly runTimeoutMs?: number;
+  /**
+   * Whether to shrink a failure to its shortest form. Default true. Off, the first failing run is
+   * reported as it was drawn: for a test that only needs to know the pool is caught.
+   */
+  readonly shrink?: boolean;
   /** Called after every run (shrinking included), for progress output. */
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -132,36 +138,43 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   });
   const started = performance.now();
   const rerun = path === undefined ? null : { seed, path, replayPath: replayPath ?? null };
-  let details: fc.RunDetails<[Iterable<fc.AsyncCommand<never, never>>, PoolConfig]>;
+  // One fake clock for every run, reset between them, instead of one installed per run.
+  const release = keepFakeClockInstalled();
   try {
-    details = await fc.check(property, {
-      numRuns: options.numRuns ?? runsFromEnv(),
-      seed,
-      ...(path === undefined ? {} : { path }),
-      ...(options.runTimeoutMs === undefined ? {} : { timeout: options.runTimeoutMs }),
-    });
-  } catch (error) {
-    // fast-check walks the path before any run; a path this property cannot take is not a pool failure.
-    if (rerun !== null && error instanceof Error && /^Unable to replay/.test(error.message)) throw new RerunMismatchError(mismatch(adapter, rerun, `fast-check cannot walk the path (${error.message})`));
-    throw error;
-  }
-  const wallMs = performance.now() - started;
-  if (rerun !== null) {
-    const error = details.errorInstance;
-    // A replayPath from another sequence breaks fast-check's replay inside the run.
-    if (details.failed && !(error instanceof PropertyViolationError) && error instanceof Error && /replayPath/.test(error.message)) {
-      throw new RerunMismatchError(mismatch(adapter, rerun, `the replayPath does not fit the commands the path draws (${error.message})`));
+    let details: fc.RunDetails<[Iterable<fc.AsyncCommand<never, never>>, PoolConfig]>;
+    try {
+      details = await fc.check(property, {
+        numRuns: options.numRuns ?? runsFromEnv(),
+        seed,
+        ...(path === undefined ? {} : { path }),
+        ...(options.runTimeoutMs === undefined ? {} : { timeout: options.runTimeoutMs }),
+        ...(options.shrink === false ? { endOnFailure: true } : {}),
+      });
+    } catch (error) {
+      // fast-check walks the path before any run; a path this property cannot take is not a pool failure.
+      if (rerun !== null && error instanceof Error && /^Unable to replay/.test(error.message)) throw new RerunMismatchError(mismatch(adapter, rerun, `fast-check cannot walk the path (${error.message})`));
+      throw error;
     }
-    if (!details.failed) throw new RerunMismatchError(mismatch(adapter, rerun, 'the run they replay passes'));
+    const wallMs = performance.now() - started;
+    if (rerun !== null) {
+      const error = details.errorInstance;
+      // A replayPath from another sequence breaks fast-check's replay inside the run.
+      if (details.failed && !(error instanceof PropertyViolationError) && error instanceof Error && /replayPath/.test(error.message)) {
+        throw new RerunMismatchError(mismatch(adapter, rerun, `the replayPath does not fit the commands the path draws (${error.message})`));
+      }
+      if (!details.failed) throw new RerunMismatchError(mismatch(adapter, rerun, 'the run they replay passes'));
+    }
+    const base = { adapter: adapter.name, runs: details.numRuns, seed: details.seed, commands, virtualMs, wallMs };
+    if (!details.failed) return { ...base, passed: true, failure: null };
+    const failure = await describeFailure(adapter, makeConnector, details, shape);
+    if (token !== undefined && rerun !== null) {
+      if (failure.violation.kind !== token.kind) throw new RerunMismatchError(mismatch(adapter, rerun, `the token's failure was ${token.kind}, this run fails with ${failure.violation.kind}: ${failure.violation.message}`));
+      if (stepsDigest(failure.commandList) !== token.stepsDigest) throw new RerunMismatchError(mismatch(adapter, rerun, `the run fails with ${failure.violation.kind} as the token's did, but with other commands than the token's case`));
+    }
+    return { ...base, passed: false, failure };
+  } finally {
+    release();
   }
-  const base = { adapter: adapter.name, runs: details.numRuns, seed: details.seed, commands, virtualMs, wallMs };
-  if (!details.failed) return { ...base, passed: true, failure: null };
-  const failure = await describeFailure(adapter, makeConnector, details, shape);
-  if (token !== undefined && rerun !== null) {
-    if (failure.violation.kind !== token.kind) throw new RerunMismatchError(mismatch(adapter, rerun, `the token's failure was ${token.kind}, this run fails with ${failure.violation.kind}: ${failure.violation.message}`));
-    if (stepsDigest(failure.commandList) !== token.stepsDigest) throw new RerunMismatchError(mismatch(adapter, rerun, `the run fails with ${failure.violation.kind} as the token's did, but with other commands than the token's case`));
-  }
-  return { ...base, passed: false, failure };
 }
 
 /** The token's seed, path and replayPath, once its adapter and options match this check's. */
