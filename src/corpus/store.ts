@@ -47,20 +47,28 @@ export function caseKey(adapter: AdapterRef, config: PoolConfig, steps: readonly
 }
 
 /**
- * What makes two cases the same bug: the adapter, the violation and the shape of the steps (the
- * commands in order, without their numbers, a run of one command counted once). A campaign finds
- * one bug again and again, through other seeds, configurations, sleep lengths and repeats; the
- * corpus keeps one case of it, the shortest.
+ * What makes two cases the same bug: the adapter, the violation and the shape of how the steps
+ * end (see {@link shapeOf}). A campaign finds one bug again and again, through other seeds,
+ * configurations, sleep lengths and detours; the corpus keeps one case of it, the shortest.
  */
 export function caseSignature(adapter: AdapterRef, kind: ViolationKind | null, steps: readonly CommandJson[]): string {
   return shortHash({ adapter: identityOf(adapter), kind, shape: shapeOf(steps) });
 }
 
-/** The commands in order, without their numbers, a run of one command as one: `acquire release sleep`. */
+/** How many kinds of command, counted from the end, make a case's shape. */
+const SHAPE_TAIL = 2;
+
+/**
+ * The shape of a case: its last commands, without their numbers, a run of one command counted
+ * once (`release sleep`). A shrunk case stops at the step that failed, so its end is where the bug
+ * shows; what came before is often a detour the shrinker could not remove (measured: fuzzing the
+ * off-by-one mutant for 10 s gave 1,641 failures in 14 shapes of whole step lists, and 4 of
+ * their last two commands).
+ */
 export function shapeOf(steps: readonly CommandJson[]): string[] {
   const shape: string[] = [];
   for (const s of steps) if (shape.at(-1) !== s.op) shape.push(s.op);
-  return shape;
+  return shape.slice(-SHAPE_TAIL);
 }
 
 /** The violation a case stands for: recorded when found, or its expectation's. */
