@@ -49,13 +49,17 @@ describe('a rerun replays its failure or refuses, never passes', () => {
   });
 
   it.each([
-    ['the replayPath left out', ['--seed', '3', '--path', '0:2:2:1:1:1:1:3:1:1']],
-    ['a path fast-check cannot walk', ['--seed', '3', '--path', '2:2:1:4:3:3:3:4:4:4', '--replay-path', 'Kee:F']],
-  ])('%s is exit 2 with the reason, not a stack trace', async (_name, argv) => {
-    const { code, err } = await cli('check', '--adapter', MUTANT, ...argv);
-    expect(code).toBe(2);
-    expect(err).toMatch(/^poolcheck: this rerun does not replay a failure of 'mutant: timer not cancelled on acquire': (fast-check cannot walk the path|the replayPath does not fit|the run they replay passes)/);
+    ['the replayPath left out', () => ['--seed', '3', '--path', decodeRerunToken(token).path]],
+    ['the replayPath left out, with the path of an older failure', () => ['--seed', '3', '--path', '0:2:2:1:1:1:1:3:1:1']],
+    ['a path fast-check cannot walk', () => ['--seed', '3', '--path', '2:2:1:4:3:3:3:4:4:4', '--replay-path', 'Kee:F']],
+  ])('%s: a failure it does replay, or exit 2 with the reason; never a pass, never a stack trace', async (_name, argv) => {
+    const { code, out, err } = await cli('check', '--adapter', MUTANT, ...argv());
     expect(err).not.toMatch(/\n\s+at /);
+    if (code === 2) expect(err).toMatch(/^poolcheck: this rerun does not replay a failure of 'mutant: timer not cancelled on acquire': (fast-check cannot walk the path|the replayPath does not fit|the run they replay passes)/);
+    else {
+      expect(code).toBe(1);
+      expect(out).toMatch(/FAILED after/);
+    }
   });
 
   it('a path that is not one is refused before any run', async () => {
