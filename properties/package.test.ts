@@ -143,3 +143,12 @@ describe('defineAdapter', () => {
     expect(() => defineAdapter({ name: 'half', semantics: asyncpgSemantics } as unknown as PoolAdapter)).toThrow(/adapter 'half' is missing method\(s\) create, acquire/);
   });
 });
+
+describe('built-in declarations without their library', () => {
+  it('name and declare exactly what the built-in adapters do', async () => {
+    const { BUILT_IN_ADAPTERS, BUILT_IN_DECLARATIONS } = await import('../src/adapters/registry.js');
+    const { adapterDigest } = await import('../src/runner/rerun.js');
+    expect(Object.keys(BUILT_IN_DECLARATIONS)).toEqual(Object.keys(BUILT_IN_ADAPTERS));
+    for (const [name, make] of Object.entries(BUILT_IN_ADAPTERS)) expect(adapterDigest(BUILT_IN_DECLARATIONS[name]!()), name).toBe(adapterDigest(await make()));
+  });
+});

@@ -42,6 +42,24 @@ export const BUILT_IN_ADAPTERS: Readonly<Record<string, AdapterMaker>> = {
   'sequelize-pool': async (options) => sequelizePoolAdapter({ Pool: await sequelizePool(), ...withOptions(options) }) as PoolAdapter,
 };
 
+/** A library that is never called: only `create` touches the library, and these never create. */
+class NeverCalled {}
+const neverCalled = { createPool: (): never => { throw new Error('poolcheck: a declaration-only adapter was asked to create a pool'); } };
+
+/**
+ * Each built-in adapter's name and declared semantics, which do not depend on the library
+ * instance, without importing any library: to recognise a built-in adapter (its rerun label).
+ * Their `create` must never be called.
+ */
+export const BUILT_IN_DECLARATIONS: Readonly<Record<string, () => PoolAdapter>> = {
+  own: () => ownPoolAdapter() as PoolAdapter,
+  'own-floor': () => ownPoolAdapter({ expiryRespectsMinSize: true }) as PoolAdapter,
+  'pg-pool': () => pgPoolAdapter({ Pool: NeverCalled }) as PoolAdapter,
+  'generic-pool': () => genericPoolAdapter({ genericPool: neverCalled }) as PoolAdapter,
+  tarn: () => tarnAdapter({ Pool: NeverCalled }) as PoolAdapter,
+  'sequelize-pool': () => sequelizePoolAdapter({ Pool: NeverCalled }) as PoolAdapter,
+};
+
 /**
  * Settings users trip over, shown by `poolcheck scenario seed --all` beside the defaults above:
  * generic-pool's own default turns eviction off, and a reaper can expire a connection up to one
