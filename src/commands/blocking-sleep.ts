@@ -13,6 +13,11 @@ import { describeSpec, resolveSleep, type ResolvedSleep, type SleepSpec } from '
  * hand-off it gets an idle connection even if that connection's expiry came due during the block.
  * Then the overdue expiries happen, at the wake time.
  */
+/** No validation in flight or about to fail or be slow: an acquire on wake takes what it finds. */
+function noValidationFault(s: ModelBox['state']): boolean {
+  return !s.validationFails && s.queryDelay === 0 && s.validating.length === 0;
+}
+
 export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> {
   private resolved: ResolvedSleep | null = null;
 
@@ -25,7 +30,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
     if (m.state.phase !== 'open') return false;
     // Expiry only frees capacity, so capacity now means capacity on wake. An acquire on wake is
     // about the race with overdue expiries, so it is kept apart from waiters and failing connects.
-    return !this.acquireOnWake || (predictAcquire(m.state).kind !== 'wait' && m.state.waiters.length === 0 && m.state.connecting.length === 0 && !m.state.failNext && m.state.connectDelay === 0);
+    return !this.acquireOnWake || (predictAcquire(m.state).kind !== 'wait' && m.state.waiters.length === 0 && m.state.connecting.length === 0 && !m.state.failNext && m.state.connectDelay === 0 && noValidationFault(m.state));
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

@@ -13,7 +13,7 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
     // A connect in flight lands on a closing pool in ways pools do not promise; the runner lets
     // it land before its own close.
-    return m.state.phase === 'open' && m.state.connecting.length === 0 && (m.state.waiters.length === 0 || capabilitiesOf(m.state.semantics).closeRejectsWaiters);
+    return m.state.phase === 'open' && m.state.connecting.length === 0 && m.state.validating.length === 0 && (m.state.waiters.length === 0 || capabilitiesOf(m.state.semantics).closeRejectsWaiters);
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
@@ -33,10 +33,10 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
 /** Also used by the runner to end a run that did not close its pool. */
 export async function closeGracefully(m: ModelBox, h: Harness, command: string): Promise<void> {
   h.current = command;
-  while (m.state.connecting.length > 0) {
-    // Connects in flight land first (the loop runs until the next one is due), then close.
-    const ms = Math.min(...m.state.connecting.map((c) => c.readyAt)) - m.state.now;
-    const step = `${command}: sleep(${ms}) until a connect in flight lands`;
+  while (m.state.connecting.length + m.state.validating.length > 0) {
+    // Connects and validations in flight land first (the loop runs until the next is due), then close.
+    const ms = Math.min(...m.state.connecting.map((c) => c.readyAt), ...m.state.validating.map((v) => v.readyAt)) - m.state.now;
+    const step = `${command}: sleep(${ms}) until a connect or validation in flight lands`;
     h.current = step;
     const slept = await h.clock.sleep(ms);
     if (!slept.ok) h.fail('not-settled', `sleep(${ms}) before close: ${slept.reason}`);

@@ -28,11 +28,15 @@ export interface Reconciled {
  * only where the semantics refill to the floor, and only up to it.
  */
 export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
+  // At one instant: destroys first, then opens, then the destroys of connections opened in this
+  // batch (one that landed for an aborted acquire and was closed at once).
+  const openedIds = opened.length === 0 ? null : new Set(opened.map((e) => e.id));
+  const rank = (e: { kind: 'destroy' | 'open'; id: number }): number => (e.kind === 'open' ? 1 : openedIds?.has(e.id) === true ? 2 : 0);
   const pending =
     destroyed.length + opened.length === 0
       ? []
       : [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
-          (a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'destroy' ? -1 : 1),
+          (a, b) => a.at - b.at || rank(a) - rank(b) || a.id - b.id,
         );
   let s = state;
   for (;;) {
@@ -93,6 +97,12 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
+  const orphan = state.orphans.find((o) => o.at === event.at);
+  if (orphan !== undefined) {
+    // It landed for an aborted acquire: kept idle as if released, or closed at once.
+    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null };
+    return { state: { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1, orphans: state.orphans.filter((o) => o !== orphan) } };
+  }
   if (state.semantics.min !== 'floor-refill' || state.phase !== 'open' || sizeAt(state, event.at) >= state.config.minSize) {
     return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${state.semantics.min === 'floor-refill' ? ` and no refill to the min of ${state.config.minSize} needed (${sizeAt(state, event.at)} open)` : ''}`, event.id) };
   }
@@ -110,6 +120,12 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   const late = state.now - window.to;
   if (window.cause === 'discarded') {
     return { violation: violation('not-discarded', state.now, `connection #${conn.id} was discarded by its holder at ${window.to} ms but was still open at ${state.now} ms; a discarded connection must be closed at once`, conn.id) };
+  }
+  if (window.cause === 'invalid') {
+    return { violation: violation('kept-invalid', state.now, `connection #${conn.id} failed its validation at ${window.to} ms but was still open at ${state.now} ms; a connection that fails its validation must be closed at once`, conn.id) };
+  }
+  if (window.cause === 'abandoned') {
+    return { violation: violation('kept-abandoned', state.now, `connection #${conn.id} landed at ${window.to} ms for an acquire that was aborted, and is still open at ${state.now} ms; the declared semantics close such a connection at once (declared: abort.lateConnection 'closed')`, conn.id) };
   }
   if (window.cause === 'broken') {
     return { violation: violation('kept-broken', state.now, `connection #${conn.id} was ended by the server at ${window.to} ms while idle, but the pool still held it open at ${state.now} ms; a broken idle connection must be dropped at once`, conn.id) };

@@ -47,6 +47,13 @@ export interface Semantics {
    */
   readonly gracefulClose?: 'idle-at-once' | 'after-last-release';
   /**
+   * Whether the pool checks an idle connection before lending it: not at all (`'none'`, the
+   * default), with a synchronous check (`'sync'`), or with a query it awaits (`'async'`). A
+   * connection that fails is closed at once and the next idle one is tried, else a new one opened.
+   * See {@link Validation}.
+   */
+  readonly validation?: Validation;
+  /**
    * The waits and faults the pool supports, so that only those commands are generated. Left out:
    * none (acquires only below max, no faults), which is how an adapter that predates them behaves.
    */
@@ -88,6 +95,45 @@ export interface Capabilities {
   readonly brokenIdle: boolean;
   /** close() and terminate() reject the acquires still waiting, with an error. */
   readonly closeRejectsWaiters: boolean;
+  /**
+   * A pending acquire can be aborted (an `AbortSignal` passed to the adapter's `acquire`): while
+   * it waits, while its connect is in flight, or while its connection is being validated. It is
+   * rejected at once and never gets a connection; what it would have had goes to the next waiter,
+   * or idle. `lateConnection` says what happens to a connection whose connect lands after its
+   * acquire was aborted: `'closed'` at once, or kept `'idle'` (or handed to the first waiter).
+   * Left out or `null`: no abort is generated.
+   */
+  readonly abort?: AbortCapability | null;
+  /** A connection that fails its validation is closed at once and another tried (needs `validation`). */
+  readonly failedValidation?: boolean;
+  /**
+   * A query (an async validation among them) that takes time keeps its caller pending until it
+   * lands, while other commands run (needs `validation: 'async'`).
+   */
+  readonly slowQuery?: boolean;
+}
+
+/** See {@link Capabilities.abort}. */
+export interface AbortCapability {
+  readonly lateConnection: 'closed' | 'idle';
+}
+
+/**
+ * Validation before hand-out. `'sync'` and `'async'` are shorthand for `{ check }` with the
+ * connections checked being the idle ones an acquire takes (not a new connection, not one handed
+ * to a waiter as it is released).
+ */
+export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async' };
+
+/** The declared validation as one value: `'none'`, `'sync'` or `'async'`. */
+export function validationOf(s: Semantics): 'none' | 'sync' | 'async' {
+  const v = s.validation ?? 'none';
+  return typeof v === 'string' ? v : v.check;
+}
+
+/** The declared abort capability, or `null`. */
+export function abortOf(s: Semantics): AbortCapability | null {
+  return capabilitiesOf(s).abort ?? null;
 }
 
 /** No waits, no faults: the commands of a pool that declares no capabilities. */
@@ -146,7 +192,8 @@ export function describeSemantics(s: Semantics): string {
       ? 'per-connection timer'
       : `reaper every ${s.expiry.intervalMs} ms (${s.expiry.compare}, starts on ${s.expiry.startsOn})`;
   const min = s.min === 'ignored' ? 'min ignored' : s.min === 'floor' ? 'min as floor' : 'min as floor with refill';
-  return `${trigger}, armed on ${s.armsOn}, ${min}, ${s.reuse.toUpperCase()}`;
+  const validation = validationOf(s) === 'none' ? '' : `, ${validationOf(s)} validation`;
+  return `${trigger}, armed on ${s.armsOn}, ${min}, ${s.reuse.toUpperCase()}${validation}`;
 }
 
 /** `minSize 0, maxSize 1, lifetime 1 ms, acquire timeout 50 ms`, as reports print a configuration. */

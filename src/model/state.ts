@@ -5,7 +5,15 @@ import type { PoolConfig, Semantics } from './semantics.js';
  * reader can follow the expected behaviour of a pool from this folder alone.
  */
 
-export type ConnState = 'idle' | 'busy' | 'gone';
+/** `validating`: taken from idle by an acquire and being checked before it is lent. */
+export type ConnState = 'idle' | 'busy' | 'validating' | 'gone';
+
+/**
+ * Why a connection must be closed at once: discarded by its holder, ended by the server while
+ * idle, failed its validation, or opened for an acquire that was aborted (where the semantics
+ * close such a connection).
+ */
+export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned';
 
 export interface ModelConn {
   /** The connector's id for this connection. */
@@ -34,7 +42,7 @@ export interface ModelConn {
    * When the connection was doomed, and why: discarded by its holder (`destroy`), or ended by the
    * server while idle (`broken`). The pool must close it at that instant; it is never handed out.
    */
-  readonly doomed: { readonly at: number; readonly cause: 'discarded' | 'broken' } | null;
+  readonly doomed: { readonly at: number; readonly cause: DoomCause } | null;
 }
 
 /**
@@ -50,14 +58,44 @@ export interface Waiter {
   readonly deadline: number | null;
 }
 
-/** A connect in flight for an acquire: it lands (or fails) at `readyAt`. */
+/**
+ * A connect in flight for an acquire: it lands (or fails) at `readyAt`. `ticket` is `null` once
+ * that acquire was aborted: the connection lands for nobody.
+ */
 export interface Connecting {
-  readonly ticket: number;
+  readonly ticket: number | null;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
   readonly order: number;
   readonly startedAt: number;
   readonly readyAt: number;
   readonly fails: boolean;
+}
+
+/**
+ * An idle connection an acquire took, being validated by a query that takes time: it passes (or
+ * fails) at `readyAt`. `ticket` is `null` once that acquire was aborted.
+ */
+export interface Validating {
+  readonly ticket: number | null;
+  readonly order: number;
+  readonly id: number;
+  readonly readyAt: number;
+  readonly fails: boolean;
+  /**
+   * `nextIdleSeq` when the check began: a connection that became idle later had its expiry timer
+   * set after the check's, which decides who fires first when both are due at once.
+   */
+  readonly seq: number;
+}
+
+/**
+ * A connection that landed for an aborted acquire and that no waiter took: the pool opened it at
+ * `at` for nobody, and keeps it idle or closes it at once, as the semantics declare. The runner
+ * learns its id from the connector's log.
+ */
+export interface Orphan {
+  readonly at: number;
+  readonly fate: 'closed' | 'idle';
 }
 
 /**
@@ -67,7 +105,7 @@ export interface Connecting {
  */
 export type Answer =
   | { readonly ticket: number; readonly outcome: 'served'; readonly candidates: readonly number[]; readonly via?: 'reuse' | 'handoff' }
-  | { readonly ticket: number; readonly outcome: 'rejected'; readonly reason: 'timed out' | 'connect failed' | 'closed' };
+  | { readonly ticket: number; readonly outcome: 'rejected'; readonly reason: 'timed out' | 'connect failed' | 'closed' | 'aborted' };
 
 export type Phase = 'open' | 'closing' | 'closed';
 
@@ -110,6 +148,14 @@ export interface ModelState {
   readonly failedConnects: readonly { readonly startedAt: number; readonly due: number; readonly at: number }[];
   /** The order the next waiter's timeout or connect's timer is set in. */
   readonly nextOrder: number;
+  /** The next validation fails (an injected fault). */
+  readonly validationFails: boolean;
+  /** The next query, an async validation among them, takes this long, ms (an injected fault); 0: at once. */
+  readonly queryDelay: number;
+  /** Validations in flight, in the order they started. */
+  readonly validating: readonly Validating[];
+  /** Connections that landed for aborted acquires this step, not yet seen in the connector's log. */
+  readonly orphans: readonly Orphan[];
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
@@ -132,6 +178,10 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     connecting: [],
     failedConnects: [],
     nextOrder: 1,
+    validationFails: false,
+    queryDelay: 0,
+    validating: [],
+    orphans: [],
   };
 }
 

@@ -30,7 +30,15 @@ export type ViolationKind =
   | 'served-after-timeout'
   | 'timeout-missed'
   | 'waiter-not-rejected'
-  | 'acquire-not-rejected';
+  | 'acquire-not-rejected'
+  /** An aborted acquire was still pending, or got a connection. */
+  | 'abort-missed'
+  | 'served-after-abort'
+  /** A connection that failed its validation was handed out, or kept open. */
+  | 'handed-out-invalid'
+  | 'kept-invalid'
+  /** A connection that landed for an aborted acquire was kept although declared closed. */
+  | 'kept-abandoned';
 
 export interface Violation {
   readonly kind: ViolationKind;

@@ -1,4 +1,6 @@
-import { capacityUsed, findConn, idleConns, replaceConn, type Answer, type Connecting, type ModelState, type Waiter } from './state.js';
+import { capabilitiesOf, validationOf } from './semantics.js';
+import { windowOf } from './windows.js';
+import { capacityUsed, findConn, idleConns, replaceConn, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
 
 /**
  * Acquires that wait, and the faults that change who gets what: the model's side of waiters,
@@ -9,30 +11,142 @@ import { capacityUsed, findConn, idleConns, replaceConn, type Answer, type Conne
 /**
  * `count` acquires issued together, in order: each gets an idle connection (in reuse order), a
  * new one while there is capacity, or else waits at the back of the queue. A connect that fails
- * rejects its acquire and leaves the capacity free for the next.
+ * rejects its acquire and leaves the capacity free for the next. Where the pool validates, an
+ * idle connection is checked first: one that fails is closed at once and the next tried; one
+ * whose check takes time holds its acquire pending until the check lands.
+ *
+ * `validated` lists, in order, the connections the pool validated in this step, as the
+ * connector logged them: among connections that became idle together (opened with the pool),
+ * which one the pool takes is not something the model can know.
  */
-export function acquiresIssued(before: ModelState, count: number): { state: ModelState; tickets: number[] } {
+export function acquiresIssued(before: ModelState, count: number, validated: readonly number[] = []): { state: ModelState; tickets: number[] } {
   let state = before;
   const tickets: number[] = [];
+  const picks = { list: validated, next: 0 };
+  const mode = validationOf(state.semantics);
   const idle = idleConns(state).sort((a, b) => (state.semantics.reuse === 'lifo' ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
+  const reserved: { ticket: number; id: number }[] = [];
   for (let i = 0; i < count; i++) {
     const ticket = state.nextTicket;
     tickets.push(ticket);
     state = { ...state, nextTicket: ticket + 1 };
     const reuse = idle[i];
-    if (reuse !== undefined) {
-      // Connections that became idle together (opened with the pool) are interchangeable.
+    if (mode === 'sync') {
+      // Checked inside the call: the next acquire finds what this one left.
+      state = takeOrOpen(state, ticket, picks, true);
+    } else if (reuse !== undefined && mode === 'async') {
+      // Each acquire takes its idle connection at once; the checks run after, in that order.
+      const group = idle.filter((c) => c.idleSeq === reuse.idleSeq && !reserved.some((r) => r.id === c.id)).map((c) => c.id);
+      const id = pickOf(picks, group);
+      const conn = findConn(state, id) as ModelConn;
+      state = replaceConn(state, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
+      reserved.push({ ticket, id });
+    } else if (reuse !== undefined) {
       const candidates = idle.filter((c) => c.idleSeq === reuse.idleSeq).map((c) => c.id);
       state = answer(state, { ticket, outcome: 'served', candidates, via: 'reuse' });
-    } else if (capacityUsed(state) < state.config.maxSize) {
-      state = openFor(state, ticket);
     } else {
-      const timeout = state.config.acquireTimeoutMs;
-      const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
-      state = { ...state, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 };
+      state = takeOrOpen(state, ticket, picks, true);
     }
   }
+  for (const { ticket, id } of reserved) state = validate(state, ticket, id, picks);
   return { state, tickets };
+}
+
+/** The learnt pick among interchangeable candidates, or the first of them. */
+function pickOf(picks: Picks, candidates: readonly number[]): number {
+  const learnt = picks.list[picks.next];
+  picks.next++;
+  return learnt !== undefined && candidates.includes(learnt) ? learnt : (candidates[0] as number);
+}
+
+/**
+ * Acquire `ticket` checks connection `id`, which it took from idle: the check takes the pending
+ * faults (it is the next validation and the next query). A slow check holds the acquire pending;
+ * a failed one closes the connection and tries another.
+ */
+function validate(before: ModelState, ticket: number, id: number, picks: Picks): ModelState {
+  const fails = before.validationFails;
+  let state: ModelState = { ...before, validationFails: false };
+  const conn = findConn(state, id) as ModelConn;
+  if (validationOf(state.semantics) === 'async' && state.queryDelay > 0) {
+    // The check is a query in flight: the connection is neither idle nor lent until it lands.
+    const entry: Validating = { ticket, order: state.nextOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq };
+    return replaceConn({ ...state, queryDelay: 0, nextOrder: state.nextOrder + 1, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
+  }
+  if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via: 'reuse' });
+  state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
+  return takeOrOpen(state, ticket, picks, false);
+}
+
+interface Picks {
+  readonly list: readonly number[];
+  next: number;
+}
+
+/**
+ * Acquire `ticket` takes the first idle connection in reuse order (validating it where the pool
+ * does), else a new connection while there is capacity, else (`mayWait`) it waits.
+ */
+function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating): ModelState {
+  const state = before;
+  if (validationOf(state.semantics) !== 'none') {
+    const idle = idleConns(state).filter((c) => !taken(state, c.id) && (after === undefined || !expiredBefore(state, c, after)));
+    if (idle.length > 0) {
+      const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
+      // Connections that became idle together (opened with the pool) are interchangeable.
+      const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
+      return validate(state, ticket, id, picks);
+    }
+  }
+  if (capacityUsed(state) < state.config.maxSize) return openFor(state, ticket);
+  if (!mayWait) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
+  const timeout = state.config.acquireTimeoutMs;
+  const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
+  return { ...state, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 };
+}
+
+/**
+ * Whether `conn`'s expiry fired before the check `after` landed: timers fire in due order, and at
+ * one instant in the order they were set. The log has not said so yet when the retry is decided.
+ */
+function expiredBefore(state: ModelState, conn: ModelConn, after: Validating): boolean {
+  const window = windowOf(state, conn);
+  if (window === null || window.cause !== 'expiry') return false;
+  const due = state.semantics.expiry.kind === 'timer' && conn.idleSince !== null ? conn.idleSince + state.config.lifetimeMs : window.to;
+  return due < after.readyAt || (due === after.readyAt && conn.idleSeq < after.seq);
+}
+
+/** Already promised, in this step, to an acquire issued before (a burst takes one each). */
+function taken(state: ModelState, id: number): boolean {
+  return state.answers.some((a) => a.outcome === 'served' && a.via === 'reuse' && a.candidates.length === 1 && a.candidates[0] === id);
+}
+
+/** The next validation fails. */
+export function validationWillFail(state: ModelState): ModelState {
+  return { ...state, validationFails: true };
+}
+
+/** The next query, an async validation among them, takes `ms` of virtual time. */
+export function queryWillTake(state: ModelState, ms: number): ModelState {
+  return { ...state, queryDelay: ms };
+}
+
+/**
+ * Acquire `ticket` was aborted: it is rejected now. A waiter leaves the queue; a connect or a
+ * validation in flight for it goes on, and lands for nobody.
+ */
+export function aborted(state: ModelState, ticket: number): ModelState {
+  const rejected: Answer = { ticket, outcome: 'rejected', reason: 'aborted' };
+  if (state.waiters.some((w) => w.ticket === ticket)) return answer({ ...state, waiters: state.waiters.filter((w) => w.ticket !== ticket) }, rejected);
+  if (state.connecting.some((c) => c.ticket === ticket)) return answer({ ...state, connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null } : c)) }, rejected);
+  if (state.validating.some((v) => v.ticket === ticket)) return answer({ ...state, validating: state.validating.map((v) => (v.ticket === ticket ? { ...v, ticket: null } : v)) }, rejected);
+  throw new Error(`poolcheck model: acquire #${ticket} is not pending`);
+}
+
+/** Tickets of the acquires still pending: waiting, connecting or validating. */
+export function pendingTickets(state: ModelState): number[] {
+  const tickets = [...state.waiters.map((w) => w.ticket), ...state.connecting.map((c) => c.ticket), ...state.validating.map((v) => v.ticket)];
+  return tickets.filter((t): t is number => t !== null).sort((a, b) => a - b);
 }
 
 /** The next connect fails. */
@@ -60,28 +174,69 @@ export function brokeIdle(state: ModelState, id: number): ModelState {
  * come are rejected, in the order their timers fire: due time, then the order they were set.
  */
 export function timePassed(before: ModelState): ModelState {
-  if (before.waiters.length === 0 && before.connecting.length === 0) return before;
+  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0) return before;
   const end = before.now;
   let state = before;
   for (;;) {
     const landing = first(state.connecting, (c) => (c.readyAt <= end ? c.readyAt : null));
     const late = first(state.waiters, (w) => (w.deadline !== null && w.deadline <= end ? w.deadline : null));
-    if (landing === undefined && late === undefined) return { ...state, now: end };
-    const connectFirst = late === undefined || (landing !== undefined && (landing.readyAt < (late.deadline ?? 0) || (landing.readyAt === late.deadline && landing.order < late.order)));
-    if (connectFirst && landing !== undefined) {
-      // What happens then (a waiter's connect after a failure) starts at that instant; a timer
-      // that came due while the loop was blocked fires when it wakes.
-      state = { ...state, now: Math.max(landing.readyAt, state.awakeSince), connecting: state.connecting.filter((c) => c !== landing) };
-      if (landing.fails) {
-        state = { ...state, failedConnects: [...state.failedConnects, { startedAt: landing.startedAt, due: landing.readyAt, at: state.now }] };
-        state = serveWaiters(answer(state, { ticket: landing.ticket, outcome: 'rejected', reason: 'connect failed' }));
-      } else {
-        state = answer(state, { ticket: landing.ticket, outcome: 'served', candidates: [] });
-      }
+    const checked = first(state.validating, (v) => (v.readyAt <= end ? v.readyAt : null));
+    const next = earliest([
+      landing === undefined ? null : { at: landing.readyAt, order: landing.order, kind: 'landing' as const },
+      late === undefined ? null : { at: late.deadline ?? end, order: late.order, kind: 'late' as const },
+      checked === undefined ? null : { at: checked.readyAt, order: checked.order, kind: 'checked' as const },
+    ]);
+    if (next === null) return { ...state, now: end };
+    // What happens then (a waiter's connect after a failure) starts at that instant; a timer
+    // that came due while the loop was blocked fires when it wakes.
+    const now = Math.max(next.at, state.awakeSince);
+    if (next.kind === 'landing' && landing !== undefined) {
+      state = connectLanded({ ...state, now, connecting: state.connecting.filter((c) => c !== landing) }, landing);
+    } else if (next.kind === 'checked' && checked !== undefined) {
+      state = validationLanded({ ...state, now, validating: state.validating.filter((v) => v !== checked) }, checked);
     } else if (late !== undefined) {
-      state = answer({ ...state, now: Math.max(late.deadline ?? end, state.awakeSince), waiters: state.waiters.filter((w) => w !== late) }, { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
+      state = answer({ ...state, now, waiters: state.waiters.filter((w) => w !== late) }, { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
     }
   }
+}
+
+function earliest<T extends { readonly at: number; readonly order: number }>(entries: readonly (T | null)[]): T | null {
+  let best: T | null = null;
+  for (const e of entries) if (e !== null && (best === null || e.at < best.at || (e.at === best.at && e.order < best.order))) best = e;
+  return best;
+}
+
+function connectLanded(state: ModelState, landing: Connecting): ModelState {
+  if (landing.fails) {
+    const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: landing.startedAt, due: landing.readyAt, at: state.now }] };
+    return serveWaiters(landing.ticket === null ? failed : answer(failed, { ticket: landing.ticket, outcome: 'rejected', reason: 'connect failed' }));
+  }
+  if (landing.ticket !== null) return answer(state, { ticket: landing.ticket, outcome: 'served', candidates: [] });
+  // Its acquire was aborted: the connection lands for nobody.
+  const fate = capabilitiesOf(state.semantics).abort?.lateConnection ?? 'closed';
+  const [waiter, ...rest] = state.waiters;
+  if (fate === 'idle' && waiter !== undefined && state.phase === 'open') {
+    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  }
+  const orphaned = { ...state, orphans: [...state.orphans, { at: state.now, fate }] };
+  // Closed at once, it frees its capacity for the first waiter.
+  return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
+}
+
+function validationLanded(state: ModelState, checked: Validating): ModelState {
+  const conn = findConn(state, checked.id) as ModelConn;
+  if (checked.fails) {
+    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid');
+    // Another is tried for its acquire; with none, the capacity goes to the first waiter.
+    return checked.ticket === null ? serveWaiters(doomed) : takeOrOpen(doomed, checked.ticket, { list: [], next: 0 }, false, checked);
+  }
+  if (checked.ticket !== null) return answer(state, { ticket: checked.ticket, outcome: 'served', candidates: [checked.id], via: 'reuse' });
+  // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
+  const [waiter, ...rest] = state.waiters;
+  if (waiter !== undefined && state.phase === 'open') {
+    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [checked.id], via: 'handoff' });
+  }
+  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq });
 }
 
 /** The entry due first (ties: set first), among those `due` gives a time for. */
@@ -142,7 +297,7 @@ function answer(state: ModelState, a: Answer): ModelState {
   return { ...state, answers: [...state.answers, a] };
 }
 
-function doom(state: ModelState, id: number, cause: 'discarded' | 'broken'): ModelState {
+function doom(state: ModelState, id: number, cause: DoomCause): ModelState {
   const conn = findConn(state, id);
   if (conn === undefined) throw new Error(`poolcheck model: no connection #${id}`);
   return replaceConn(state, { ...conn, doomed: { at: state.now, cause } });

@@ -19,6 +19,18 @@ export interface PoolOptions<C extends Connection = Connection> {
   expiryRespectsMinSize?: boolean;
   /** How long `acquire()` waits for a free slot. Default: forever. `acquire({ timeoutMs })` overrides it. */
   acquireTimeoutMs?: number;
+  /**
+   * Checks an idle connection before lending it (a flag, or a query it awaits). A connection for
+   * which it returns false is closed, and the next idle one is tried, else a new one opened.
+   * Default: none, as in asyncpg. A new connection, or one handed to a waiter at its release, is
+   * not checked.
+   */
+  validate?: (conn: C) => boolean | Promise<boolean>;
+  /**
+   * What happens to a connection whose connect lands after its acquire was aborted: kept, as if
+   * released (`false`, the default), or closed at once (`true`).
+   */
+  closeAbortedConnects?: boolean;
 }
 
 /** Options after validation, with every default filled in. */
@@ -29,6 +41,8 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly maxInactiveConnectionLifetimeMs: number;
   readonly expiryRespectsMinSize: boolean;
   readonly acquireTimeoutMs: number | undefined;
+  readonly validate: ((conn: C) => boolean | Promise<boolean>) | undefined;
+  readonly closeAbortedConnects: boolean;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -38,6 +52,8 @@ const KNOWN_OPTIONS: readonly string[] = [
   'maxInactiveConnectionLifetimeMs',
   'expiryRespectsMinSize',
   'acquireTimeoutMs',
+  'validate',
+  'closeAbortedConnects',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -75,8 +91,18 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     options.acquireTimeoutMs === undefined
       ? undefined
       : milliseconds('acquireTimeoutMs', options.acquireTimeoutMs, '(omit it to wait forever)');
+  const { validate } = options;
+  if (validate !== undefined && typeof validate !== 'function') {
+    throw new PoolOptionsError(`validate must be a function of a connection returning true or false (or a Promise of it), got ${show(validate)}; omit it to lend connections unchecked`);
+  }
+  const closeAbortedConnects = options.closeAbortedConnects ?? false;
+  if (typeof closeAbortedConnects !== 'boolean') {
+    throw new PoolOptionsError(`closeAbortedConnects must be true or false, got ${show(closeAbortedConnects)}`);
+  }
   return {
     connect,
+    validate,
+    closeAbortedConnects,
     minSize,
     maxSize,
     maxInactiveConnectionLifetimeMs: lifetime ?? 300_000,

@@ -26,6 +26,14 @@ class FakeConnection implements Connection {
     this.closed = true;
   }
   onBreak(): void {}
+  /** What the next validation says; the pool's own tests set it. */
+  valid = true;
+  async validate(): Promise<boolean> {
+    return this.isValid();
+  }
+  isValid(): boolean {
+    return this.valid && !this.closed;
+  }
 }
 
 /** In-memory connector: sequential ids, optional connect delay (on the fake clock) and injected failures. */
@@ -457,7 +465,7 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs, validate, closeAbortedConnects',
     ],
     [
       'connect missing',

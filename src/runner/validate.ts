@@ -58,9 +58,35 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
   }
   if (expiry.kind === 'reaper') validateReaper(name, expiry as unknown as Record<string, unknown>);
   if (semantics['capabilities'] !== undefined) validateCapabilities(name, semantics['capabilities']);
+  validateValidation(name, semantics);
+}
+
+/** `validation` and the capabilities that need it: abort, failedValidation, slowQuery. */
+function validateValidation(name: string, semantics: Record<string, unknown>): void {
+  const where = `poolcheck: adapter '${name}' declares semantics`;
+  const raw = semantics['validation'];
+  const check = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['check'] : raw;
+  if (raw !== undefined && !['none', 'sync', 'async'].includes(check as string)) {
+    throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async" }, or left out (none)`);
+  }
+  const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
+  for (const flag of ['failedValidation', 'slowQuery']) {
+    if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
+  }
+  if (caps['failedValidation'] === true && (check === undefined || check === 'none')) throw new DefinitionError(`${where}.capabilities: failedValidation needs a validation ("sync" or "async"): a pool that checks nothing has no validation to fail`);
+  if (caps['slowQuery'] === true && check !== 'async') throw new DefinitionError(`${where}.capabilities: slowQuery needs validation "async": a slow query matters while the pool awaits one before lending`);
+  const abort = caps['abort'];
+  if (abort !== undefined && abort !== null) {
+    const late = typeof abort === 'object' ? (abort as Record<string, unknown>)['lateConnection'] : undefined;
+    if (late !== 'closed' && late !== 'idle') throw new DefinitionError(`${where}.capabilities.abort = ${JSON.stringify(abort)}; it must be { lateConnection: "closed" | "idle" } (what happens to a connection that lands after its acquire was aborted), or null`);
+    if (caps['waiters'] !== true) throw new DefinitionError(`${where}.capabilities: abort needs waiters: true, since only a pending acquire can be aborted`);
+  }
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'] as const;
+
+/** Capabilities that may be left out, checked with the field they need (`validateValidation`). */
+const OPTIONAL_CAPABILITIES = ['abort', 'failedValidation', 'slowQuery'] as const;
 
 function validateCapabilities(name: string, raw: unknown): void {
   const where = `poolcheck: adapter '${name}' declares semantics.capabilities`;
@@ -75,8 +101,9 @@ function validateCapabilities(name: string, raw: unknown): void {
   }
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (caps['closeRejectsWaiters'] === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
-  const unknown = Object.keys(caps).filter((k) => !(CAPABILITY_FLAGS as readonly string[]).includes(k) && k !== 'acquireTimeout');
-  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...CAPABILITY_FLAGS, 'acquireTimeout'].join(', ')}`);
+  const known: readonly string[] = [...CAPABILITY_FLAGS, 'acquireTimeout', ...OPTIONAL_CAPABILITIES];
+  const unknown = Object.keys(caps).filter((k) => !known.includes(k));
+  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${known.join(', ')}`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {
