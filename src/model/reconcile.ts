@@ -100,7 +100,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
   const orphan = state.orphans.find((o) => o.at === event.at);
   if (orphan !== undefined) {
     // It landed for an aborted acquire: kept idle as if released, or closed at once.
-    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null };
+    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true };
     return { state: { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1, orphans: state.orphans.filter((o) => o !== orphan) } };
   }
   if (state.semantics.min !== 'floor-refill' || state.phase !== 'open' || sizeAt(state, event.at) >= state.config.minSize) {
@@ -143,6 +143,7 @@ function dueOf(state: ModelState, conn: ModelConn): number {
 }
 
 function idleStory(conn: ModelConn): string {
+  if (conn.orphan === true && conn.idleSince === conn.createdAt) return `connection #${conn.id}, kept idle since it landed at ${conn.createdAt} ms for an aborted acquire (declared: abort.lateConnection 'idle')`;
   const since = conn.idleSince === null ? '' : `, idle since ${conn.idleSince} ms`;
   return `connection #${conn.id}${since}`;
 }

@@ -43,6 +43,8 @@ export interface ModelConn {
    * server while idle (`broken`). The pool must close it at that instant; it is never handed out.
    */
   readonly doomed: { readonly at: number; readonly cause: DoomCause } | null;
+  /** It landed for an aborted acquire, and nobody asked for it since. */
+  readonly orphan?: true;
 }
 
 /**

@@ -64,6 +64,7 @@ const DOOM_REASONS: Readonly<Record<DoomCause, string>> = {
 export function whyNoWindow(state: ModelState, conn: ModelConn): string {
   if (conn.state === 'busy') return 'it was in use';
   if (conn.state === 'validating') return 'it was being validated for an acquire';
+  if (conn.orphan === true && conn.idleSince === conn.createdAt) return `it landed at ${conn.createdAt} ms for an aborted acquire, and the declared semantics keep such a connection idle (abort.lateConnection 'idle')`;
   if (conn.kept && state.semantics.expiry.kind === 'timer') return `the min floor of ${state.config.minSize} kept it`;
   if (!expiryEnabled(state)) return 'a lifetime of 0 disables expiry';
   if (state.semantics.expiry.kind === 'reaper' && state.reaperStartedAt === null) return `the reaper had not started (it starts on ${state.semantics.expiry.startsOn})`;
