@@ -100,8 +100,8 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
   const orphan = state.orphans.find((o) => o.at === event.at);
   if (orphan !== undefined) {
     // It landed for an aborted acquire: kept idle as if released, or closed at once.
-    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true };
-    return { state: { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1, orphans: state.orphans.filter((o) => o !== orphan) } };
+    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: orphan.seq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true };
+    return { state: { ...state, conns: [...state.conns, conn], orphans: state.orphans.filter((o) => o !== orphan) } };
   }
   if (state.semantics.min !== 'floor-refill' || state.phase !== 'open' || sizeAt(state, event.at) >= state.config.minSize) {
     return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${state.semantics.min === 'floor-refill' ? ` and no refill to the min of ${state.config.minSize} needed (${sizeAt(state, event.at)} open)` : ''}`, event.id) };

@@ -98,6 +98,8 @@ export interface Validating {
 export interface Orphan {
   readonly at: number;
   readonly fate: 'closed' | 'idle';
+  /** Its place in the reuse order, taken when it landed: others may become idle after it in the same step. */
+  readonly seq: number;
 }
 
 /**
