@@ -12,7 +12,7 @@ import type { CommandJson } from './json.js';
 export class FailValidationCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
     const s = m.state;
-    return capabilitiesOf(s.semantics).failedValidation === true && validationOf(s.semantics) !== 'none' && s.phase === 'open' && !s.validationFails;
+    return capabilitiesOf(s.semantics).failedValidation === true && validationOf(s.semantics) !== 'none' && s.phase === 'open' && !s.validationFails && s.validating.length === 0;
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

@@ -15,7 +15,7 @@ export class SlowQueryCommand implements fc.AsyncCommand<ModelBox, Harness> {
 
   check(m: Readonly<ModelBox>): boolean {
     const s = m.state;
-    return capabilitiesOf(s.semantics).slowQuery === true && validationOf(s.semantics) === 'async' && s.phase === 'open' && s.queryDelay === 0;
+    return capabilitiesOf(s.semantics).slowQuery === true && validationOf(s.semantics) === 'async' && s.phase === 'open' && s.queryDelay === 0 && s.validating.length === 0;
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

@@ -1,6 +1,6 @@
 import { capabilitiesOf, validationOf } from './semantics.js';
 import { windowOf } from './windows.js';
-import { capacityUsed, findConn, idleConns, replaceConn, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { capacityUsed, findConn, idleConns, replaceConn, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 
 /**
  * Acquires that wait, and the faults that change who gets what: the model's side of waiters,
@@ -91,6 +91,14 @@ function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: b
   const state = before;
   if (validationOf(state.semantics) !== 'none') {
     const idle = idleConns(state).filter((c) => !taken(state, c.id) && (after === undefined || !expiredBefore(state, c, after)));
+    const orphan = after === undefined ? undefined : bestOrphan(state, after);
+    const lifo = state.semantics.reuse === 'lifo';
+    if (orphan !== undefined && idle.every((c) => (lifo ? c.idleSeq < orphan.seq : c.idleSeq > orphan.seq))) {
+      // A connection that landed idle for an aborted acquire earlier in this step: the runner
+      // learns its id from the real call. No fault can be pending for its check (none is injected
+      // while a check is in flight), so it passes.
+      return answer({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, { ticket, outcome: 'served', candidates: [], via: 'reuse' });
+    }
     if (idle.length > 0) {
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
@@ -114,6 +122,19 @@ function expiredBefore(state: ModelState, conn: ModelConn, after: Validating): b
   if (window === null || window.cause !== 'expiry') return false;
   const due = state.semantics.expiry.kind === 'timer' && conn.idleSince !== null ? conn.idleSince + state.config.lifetimeMs : window.to;
   return due < after.readyAt || (due === after.readyAt && conn.idleSeq < after.seq);
+}
+
+/** The orphan kept idle that an acquire retrying after the check `after` would take first, if any. */
+function bestOrphan(state: ModelState, after: Validating): Orphan | undefined {
+  const lifo = state.semantics.reuse === 'lifo';
+  let best: Orphan | undefined;
+  for (const o of state.orphans) {
+    if (o.fate !== 'idle') continue;
+    const due = o.at + state.config.lifetimeMs;
+    if (state.config.lifetimeMs > 0 && state.semantics.expiry.kind === 'timer' && (due < after.readyAt || (due === after.readyAt && o.seq < after.seq))) continue;
+    if (best === undefined || (lifo ? o.seq > best.seq : o.seq < best.seq)) best = o;
+  }
+  return best;
 }
 
 /** Already promised, in this step, to an acquire issued before (a burst takes one each). */
