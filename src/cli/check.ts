@@ -46,7 +46,7 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
   const seed = values.seed === undefined ? undefined : integer('--seed', values.seed);
   if (values.path !== undefined && seed === undefined) throw new UsageError('--path replays a failure only with the --seed printed beside it; pass both');
   if (values['replay-path'] !== undefined && values.path === undefined) throw new UsageError('--replay-path goes with the --seed and --path printed beside it; pass all three');
-  if (values.races === true && (values['replay-path'] ?? values.json ?? values.junit ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem, prints text only and reruns a failure with --seed and --path alone; leave out --replay-path, --json, --junit and --db');
+  if (values.races === true && (values['replay-path'] ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem and reruns a failure with --seed and --path alone; leave out --replay-path and --db');
   const adapters = await selectAdapters(values);
   if (values.path !== undefined && adapters.length !== 1) throw new UsageError('--path replays one failure; name exactly one --adapter');
   const database = await chooseDatabase(values.db);
@@ -55,7 +55,7 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
 
 export async function runCheck(argv: readonly string[]): Promise<number> {
   const args = await parseCheckArgs(argv);
-  if (args.races) return runRaceChecks({ adapters: args.adapters, runs: args.runs, seed: args.seed, path: args.path });
+  if (args.races) return runRaceChecks({ adapters: args.adapters, runs: args.runs, seed: args.seed, path: args.path, json: args.json, junit: args.junit });
   const results: { result: CheckResult; adapter: SelectedAdapter['adapter'] }[] = [];
   const reports: { rerun: string; report: string }[] = [];
   if (args.database.description !== null) process.stderr.write(`poolcheck: connections from ${args.database.description}, checked against pg_stat_activity after every command\n`);

@@ -1,22 +1,30 @@
+import { writeFile } from 'node:fs/promises';
 import type { PoolAdapter } from '../adapters/types.js';
+import { formatJUnit } from '../report/junit.js';
+import { formatRaceSummary, junitFromRaces, raceToJson } from '../report/races.js';
 import { checkRaces } from './check-races.js';
 import { formatRaceResult } from './format.js';
-import type { RaceProgress } from './types.js';
+import type { RaceCheckResult, RaceProgress } from './types.js';
 
 export interface RaceCliOptions {
   readonly adapters: readonly { readonly name: string; readonly adapter: PoolAdapter }[];
   readonly runs: number;
   readonly seed: number | undefined;
   readonly path: string | undefined;
+  /** Where to write the JSON report (`-`: stdout, after the text), as `check --json` does. */
+  readonly json?: string | undefined;
+  /** Where to write the JUnit report, as `check --junit` does. */
+  readonly junit?: string | undefined;
 }
 
 /**
  * `poolcheck check --races`: {@link checkRaces} for each adapter, each verdict printed as it
- * comes (a failure with its trace and rerun line). Returns the exit code: 0 if every adapter
- * passed, 1 otherwise.
+ * comes (a failure with its trace and rerun line), then the summary, and the JSON and JUnit
+ * reports where asked. Returns the exit code: 0 if every adapter passed, 1 otherwise.
  */
 export async function runRaceChecks(options: RaceCliOptions): Promise<number> {
   let passed = true;
+  const done: { result: RaceCheckResult; adapter: PoolAdapter; rerun: string; report: string }[] = [];
   for (const { name, adapter } of options.adapters) {
     const progress = progressPrinter(adapter.name, options.runs);
     const result = await checkRaces({
@@ -28,8 +36,18 @@ export async function runRaceChecks(options: RaceCliOptions): Promise<number> {
     });
     progress.done();
     passed &&= result.passed;
-    process.stdout.write(`${formatRaceResult(result, `poolcheck check --races --adapter ${name}`)}\n${result.passed ? '' : '\n'}`);
+    const cli = `poolcheck check --races --adapter ${name}`;
+    const report = formatRaceResult(result, cli);
+    done.push({ result, adapter, report, rerun: result.failure === null ? `${cli} --seed ${result.seed}` : `${cli} --seed ${result.seed} --path ${result.failure.path}` });
+    process.stdout.write(`${report}\n${result.passed ? '' : '\n'}`);
   }
+  process.stdout.write(`\n${formatRaceSummary(done.map((d) => d.result))}\n`);
+  if (options.json !== undefined) {
+    const text = `${JSON.stringify(raceToJson(done), null, 2)}\n`;
+    if (options.json === '-') process.stdout.write(text);
+    else await writeFile(options.json, text);
+  }
+  if (options.junit !== undefined) await writeFile(options.junit, formatJUnit(junitFromRaces(done)));
   return passed ? 0 : 1;
 }
 
