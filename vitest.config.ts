@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -25,8 +26,15 @@ const plainSummary: Reporter = {
 const postgresSuite = process.env['POOLCHECK_SUITE'] === 'postgres';
 
 export default defineConfig({
+  // The docs' examples import poolcheck by its package name, as a user's code does: from the sources.
+  resolve: {
+    alias: [
+      { find: /^poolcheck\/vitest$/, replacement: fileURLToPath(new URL('./src/vitest.ts', import.meta.url)) },
+      { find: /^poolcheck$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
-    include: postgresSuite ? ['properties/postgres/**/*.test.ts', 'properties/asyncpg/**/*.test.ts'] : ['properties/**/*.test.ts', 'src/**/*.test.ts'],
+    include: postgresSuite ? ['properties/postgres/**/*.test.ts', 'properties/asyncpg/**/*.test.ts'] : ['properties/**/*.test.ts', 'src/**/*.test.ts', 'docs/examples/**/*.test.ts'],
     exclude: postgresSuite ? configDefaults.exclude : [...configDefaults.exclude, 'properties/postgres/**', 'properties/asyncpg/**'],
     globalSetup: postgresSuite ? ['properties/postgres/support/server-setup.ts'] : [],
     // The real-server files mostly wait on the server, not the CPU: run three at once.
