@@ -28,10 +28,10 @@ export interface Reconciled {
  * only where the semantics refill to the floor, and only up to it.
  */
 export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
-  // At one instant: destroys first, then opens, then the destroys of connections opened in this
-  // batch (one that landed for an aborted acquire and was closed at once).
-  const openedIds = opened.length === 0 ? null : new Set(opened.map((e) => e.id));
-  const rank = (e: { kind: 'destroy' | 'open'; id: number }): number => (e.kind === 'open' ? 1 : openedIds?.has(e.id) === true ? 2 : 0);
+  // At one instant: destroys first, then opens, then the destroys of connections opened at that
+  // very instant (one that landed for an aborted acquire and was closed at once).
+  const openedAt = opened.length === 0 ? null : new Map(opened.map((e) => [e.id, e.at]));
+  const rank = (e: { kind: 'destroy' | 'open'; id: number; at: number }): number => (e.kind === 'open' ? 1 : openedAt?.get(e.id) === e.at ? 2 : 0);
   const pending =
     destroyed.length + opened.length === 0
       ? []
