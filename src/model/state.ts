@@ -229,7 +229,7 @@ export function sizeOf(state: ModelState): number {
 export function sizeAt(state: ModelState, at: number, due: number = at): number {
   const connecting = state.connecting.filter((c) => c.startedAt <= at).length;
   const failing = state.failedConnects.filter((f) => f.startedAt <= at && (at < f.at || (at === f.at && due < f.due))).length;
-  return liveCount(state) + connecting + failing;
+  return liveCount(state) + connecting + failing + keptOrphans(state);
 }
 
 /**
@@ -239,7 +239,15 @@ export function sizeAt(state: ModelState, at: number, due: number = at): number 
 export function capacityUsed(state: ModelState): number {
   const open = state.conns.filter((c) => c.state !== 'gone' && c.doomed === null).length;
   const opening = state.answers.filter((a) => a.outcome === 'served' && a.candidates.length === 0).length;
-  return open + opening + state.connecting.length;
+  return open + opening + state.connecting.length + keptOrphans(state);
+}
+
+/**
+ * Connections that landed idle for aborted acquires in this step, not yet learnt from the log:
+ * they were in flight, counted, since their connect began, and stay.
+ */
+function keptOrphans(state: ModelState): number {
+  return state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.fate === 'idle').length;
 }
 
 export function findConn(state: ModelState, id: number): ModelConn | undefined {
