@@ -14,13 +14,13 @@ export type { PropertyInfo } from './runner/properties.js';
 export { defaultConfigArb } from './runner/configs.js';
 
 export type { AdapterRuntime, CreateContext, PoolAdapter, PoolCounters } from './adapters/types.js';
-export { ownPoolAdapter } from './adapters/own.js';
+export { ownPoolAdapter, ownPoolSemantics } from './adapters/own.js';
 export { asyncpgAdapter, asyncpgPoolSemantics, remoteAdapter, RemoteError, RemoteProcessError } from './remote/index.js';
 export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } from './remote/index.js';
 export type { OwnAdapterOptions } from './adapters/own.js';
 
-export { asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities } from './model/semantics.js';
-export type { Capabilities, ExpiryTrigger, PoolConfig, ReaperExpiry, Semantics, TimerExpiry } from './model/semantics.js';
+export { abortOf, asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities, validationOf } from './model/semantics.js';
+export type { AbortCapability, Capabilities, Validation, ExpiryTrigger, PoolConfig, ReaperExpiry, Semantics, TimerExpiry } from './model/semantics.js';
 export type { Violation, ViolationKind } from './model/violation.js';
 
 export type { VirtualClock, Settled } from './clock/clock.js';
@@ -52,10 +52,10 @@ export type { TimelineInput } from './report/timeline-layout.js';
 export type { ExpiryWindow, Lifeline, LifelineMark, TimelineData } from './runner/trace.js';
 
 export { checkRaces, formatRaceResult, raceClientsArb, raceConfigArb } from './races/index.js';
-export type { ClientProgram, ClientRound, RaceCheckOptions, RaceCheckResult, RaceFailure, RaceProgress, RaceTraceLine } from './races/index.js';
+export type { ClientProgram, ClientRound, RaceFault, RaceCheckOptions, RaceCheckResult, RaceFailure, RaceProgress, RaceTraceLine } from './races/index.js';
 
 export { formatSeedTable, runSeedScenario } from './scenario/index.js';
 export type { SeedOptions, SeedTable } from './scenario/index.js';
 
-export { createPool, Pool, PoolClosedError, PoolError, PoolOptionsError, PoolTimeoutError, PoolUsageError } from './pool/index.js';
+export { createPool, Pool, PoolAbortedError, PoolClosedError, PoolError, PoolOptionsError, PoolTimeoutError, PoolUsageError } from './pool/index.js';
 export type { AcquireOptions, PoolOptions } from './pool/index.js';
