@@ -41,13 +41,13 @@ export async function runRaceChecks(options: RaceCliOptions): Promise<number> {
     done.push({ result, adapter, report, rerun: result.failure === null ? `${cli} --seed ${result.seed}` : `${cli} --seed ${result.seed} --path ${result.failure.path}` });
     process.stdout.write(`${report}\n${result.passed ? '' : '\n'}`);
   }
-  process.stdout.write(`\n${formatRaceSummary(done.map((d) => d.result))}\n`);
+  process.stdout.write(`\n${formatRaceSummary(done.map((d) => ({ result: d.result, semantics: d.adapter.semantics })))}\n`);
   if (options.json !== undefined) {
     const text = `${JSON.stringify(raceToJson(done), null, 2)}\n`;
     if (options.json === '-') process.stdout.write(text);
     else await writeFile(options.json, text);
   }
-  if (options.junit !== undefined) await writeFile(options.junit, formatJUnit(junitFromRaces(done)));
+  if (options.junit !== undefined) await writeFile(options.junit, formatJUnit(junitFromRaces(done.map((d) => ({ ...d, semantics: d.adapter.semantics })))));
   return passed ? 0 : 1;
 }
 

@@ -1,4 +1,5 @@
 import type { PoolAdapter } from '../adapters/types.js';
+import type { Semantics } from '../model/semantics.js';
 import type { RaceCheckResult, RaceFailure } from '../races/types.js';
 import { PROPERTIES, propertyOf, type PropertyInfo } from '../runner/properties.js';
 import { CHECK_SCHEMA, type CheckJson } from './json.js';
@@ -75,37 +76,42 @@ export function raceToJson(results: readonly { result: RaceCheckResult; adapter:
   };
 }
 
-/** The verdict of one property in a race result: `FAIL` with the kind, `pass`, or `pass*` (held until the run that failed). */
-function verdictOf(result: RaceCheckResult, property: PropertyInfo): string {
+/**
+ * The verdict of one property in a race result: `FAIL` with the kind, `pass`, `pass*` (held until
+ * the run that failed), or `n/a` where the declared semantics say nothing about it.
+ */
+function verdictOf(result: RaceCheckResult, semantics: Semantics, property: PropertyInfo): string {
+  if (!(property.appliesTo?.(semantics) ?? true)) return 'n/a';
   if (result.failure === null) return 'pass';
   const kind = result.failure.violation.kind;
   return propertyOf(kind).id === property.id ? `FAIL (${kind})` : 'pass*';
 }
 
 /** Rows of the summary table for race results, in the sequential summary's columns. */
-export function formatRaceSummary(results: readonly RaceCheckResult[]): string {
+export function formatRaceSummary(results: readonly { result: RaceCheckResult; semantics: Semantics }[]): string {
   const rows: string[][] = [['adapter', 'property', 'verdict', 'runs', 'decisions', 'virtual', 'wall']];
-  for (const result of results) {
+  for (const { result, semantics } of results) {
     for (const property of RACE_PROPERTIES) {
-      rows.push([`${result.adapter} (races)`, property.title, verdictOf(result, property), String(result.runs), String(result.decisions), formatVirtual(result.virtualMs), `${(result.wallMs / 1000).toFixed(2)} s`]);
+      rows.push([`${result.adapter} (races)`, property.title, verdictOf(result, semantics, property), String(result.runs), String(result.decisions), formatVirtual(result.virtualMs), `${(result.wallMs / 1000).toFixed(2)} s`]);
     }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((cell, i) => (i >= 3 ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd());
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  if (results.some((r) => r.failure !== null)) lines.push('', 'pass*: held until the run that failed another property; runs stop at the first failure.');
+  if (results.some(({ result }) => result.failure !== null)) lines.push('', 'pass*: held until the run that failed another property; runs stop at the first failure.');
   return lines.join('\n');
 }
 
 /** `poolcheck check --races --junit`: a suite per adapter, a case per property a race checks. */
-export function junitFromRaces(results: readonly { result: RaceCheckResult; rerun: string; report: string }[]): JUnitSuite[] {
-  return results.map(({ result, rerun, report }) => {
+export function junitFromRaces(results: readonly { result: RaceCheckResult; semantics: Semantics; rerun: string; report: string }[]): JUnitSuite[] {
+  return results.map(({ result, semantics, rerun, report }) => {
     const timeSec = result.wallMs / 1000;
     return {
       name: `${result.adapter} (races)`,
       timeSec,
       cases: RACE_PROPERTIES.map((p): JUnitCase => {
         const base = { name: p.title, classname: `poolcheck.races.${result.adapter}`, timeSec };
+        if (!(p.appliesTo?.(semantics) ?? true)) return { ...base, skipped: 'the declared semantics say nothing about this property' };
         const f = result.failure;
         if (f === null || propertyOf(f.violation.kind).id !== p.id) return base;
         return { ...base, failure: { message: `${f.violation.kind}: ${f.violation.message}`, type: f.violation.kind, body: `${report}\n\nRerun: ${rerun}\n` } };
