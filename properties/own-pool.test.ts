@@ -22,10 +22,11 @@ describe('poolcheck own pool', () => {
   });
 
   it.each([
-    ['sync', false],
-    ['async', true],
-  ] as const)(`%s validation holds over ${runsFromEnv()} runs (closing aborted connects: %s)`, async (validation, closeAbortedConnects) => {
-    const result = await check({ adapter: ownPoolAdapter({ validation, closeAbortedConnects }) });
+    { validation: 'sync' },
+    { validation: 'async', closeAbortedConnects: true },
+    { validation: 'async', expiryRespectsMinSize: true },
+  ] as const)(`validation and aborts hold over ${runsFromEnv()} runs with %j`, async (options) => {
+    const result = await check({ adapter: ownPoolAdapter(options) });
     expect(result.passed, formatResult(result)).toBe(true);
   });
 

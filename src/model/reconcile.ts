@@ -36,7 +36,7 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
     destroyed.length + opened.length === 0
       ? []
       : [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
-          (a, b) => a.at - b.at || rank(a) - rank(b) || a.id - b.id,
+          (a, b) => a.at - b.at || rank(a) - rank(b) || timerOrder(state, a, b) || a.id - b.id,
         );
   let s = state;
   for (;;) {
@@ -135,6 +135,28 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   }
   const by = late > 0 ? ` by ${late} ms` : '';
   return { violation: violation('outlived', state.now, `${idleStory(conn)}, outlived its ${state.config.lifetimeMs} ms lifetime${by}: still open at ${state.now} ms, due to close at ${window.to} ms (declared: ${window.reason})`, conn.id) };
+}
+
+/**
+ * Two destroys at one instant, in the order their timers fired, where both came from a timer: an
+ * expiry (due at idle + lifetime, set when it became idle) and a failed check that took time
+ * (due when the check was). A floor's decision on the expiry depends on whether the other
+ * connection was still open. 0 when that does not apply.
+ */
+function timerOrder(state: ModelState, a: { kind: string; id: number }, b: { kind: string; id: number }): number {
+  if (a.kind !== 'destroy' || b.kind !== 'destroy' || state.semantics.expiry.kind !== 'timer') return 0;
+  const key = (id: number): readonly [number, number] | null => {
+    const conn = findConn(state, id);
+    if (conn === undefined) return null;
+    if (conn.doomed?.timer !== undefined) return [conn.doomed.timer.due, conn.doomed.timer.seq];
+    if (conn.doomed === null && conn.state === 'idle' && conn.idleSince !== null) return [dueOf(state, conn), conn.idleSeq];
+    return null;
+  };
+  const ka = key(a.id);
+  const kb = key(b.id);
+  if (ka === null || kb === null) return 0;
+  // At one due time and seq, an expiry was set first: a check's seq is the next idle seq when it began.
+  return ka[0] - kb[0] || ka[1] - kb[1];
 }
 
 /** When a connection's expiry was due, before any block delayed it. */

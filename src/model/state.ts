@@ -42,7 +42,15 @@ export interface ModelConn {
    * When the connection was doomed, and why: discarded by its holder (`destroy`), or ended by the
    * server while idle (`broken`). The pool must close it at that instant; it is never handed out.
    */
-  readonly doomed: { readonly at: number; readonly cause: DoomCause } | null;
+  readonly doomed: {
+    readonly at: number;
+    readonly cause: DoomCause;
+    /**
+     * For a check that took time: when its timer was due and the order it was set in (see
+     * `Validating.seq`), which places its close among expiries due at the same instant.
+     */
+    readonly timer?: { readonly due: number; readonly seq: number };
+  } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
   readonly orphan?: true;
 }

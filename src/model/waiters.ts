@@ -1,6 +1,6 @@
 import { capabilitiesOf, validationOf } from './semantics.js';
 import { windowOf } from './windows.js';
-import { capacityUsed, findConn, idleConns, replaceConn, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
+import { capacityUsed, findConn, idleConns, replaceConn, sizeAt, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 
 /**
  * Acquires that wait, and the faults that change who gets what: the model's side of waiters,
@@ -90,7 +90,8 @@ interface Picks {
 function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating): ModelState {
   const state = before;
   if (validationOf(state.semantics) !== 'none') {
-    const idle = idleConns(state).filter((c) => !taken(state, c.id) && (after === undefined || !expiredBefore(state, c, after)));
+    const expired = after === undefined ? null : expiredBefore(state, after);
+    const idle = idleConns(state).filter((c) => !taken(state, c.id) && expired?.has(c.id) !== true);
     const orphan = after === undefined ? undefined : bestOrphan(state, after);
     const lifo = state.semantics.reuse === 'lifo';
     if (orphan !== undefined && idle.every((c) => (lifo ? c.idleSeq < orphan.seq : c.idleSeq > orphan.seq))) {
@@ -114,14 +115,24 @@ function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: b
 }
 
 /**
- * Whether `conn`'s expiry fired before the check `after` landed: timers fire in due order, and at
- * one instant in the order they were set. The log has not said so yet when the retry is decided.
+ * The connections whose expiry fired before the check `after` landed: timers fire in due order,
+ * and at one instant in the order they were set. A floor keeps one that comes due with no more
+ * than min open, counting the ones that expired before it. The log has not said any of this yet
+ * when the retry is decided.
  */
-function expiredBefore(state: ModelState, conn: ModelConn, after: Validating): boolean {
-  const window = windowOf(state, conn);
-  if (window === null || window.cause !== 'expiry') return false;
-  const due = state.semantics.expiry.kind === 'timer' && conn.idleSince !== null ? conn.idleSince + state.config.lifetimeMs : window.to;
-  return due < after.readyAt || (due === after.readyAt && conn.idleSeq < after.seq);
+function expiredBefore(state: ModelState, after: Validating): Set<number> {
+  const gone = new Set<number>();
+  const timer = state.semantics.expiry.kind === 'timer';
+  const due = (c: ModelConn): number => (timer && c.idleSince !== null ? c.idleSince + state.config.lifetimeMs : (windowOf(state, c)?.to ?? Infinity));
+  const comingDue = idleConns(state)
+    .filter((c) => windowOf(state, c)?.cause === 'expiry')
+    .filter((c) => due(c) < after.readyAt || (due(c) === after.readyAt && c.idleSeq < after.seq))
+    .sort((a, b) => due(a) - due(b) || a.idleSeq - b.idleSeq);
+  for (const conn of comingDue) {
+    if (state.semantics.min === 'floor' && sizeAt(state, due(conn)) - gone.size <= state.config.minSize) continue;
+    gone.add(conn.id);
+  }
+  return gone;
 }
 
 /** The orphan kept idle that an acquire retrying after the check `after` would take first, if any. */
@@ -247,7 +258,7 @@ function connectLanded(state: ModelState, landing: Connecting): ModelState {
 function validationLanded(state: ModelState, checked: Validating): ModelState {
   const conn = findConn(state, checked.id) as ModelConn;
   if (checked.fails) {
-    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid');
+    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq });
     // Another is tried for its acquire; with none, the capacity goes to the first waiter.
     return checked.ticket === null ? serveWaiters(doomed) : takeOrOpen(doomed, checked.ticket, { list: [], next: 0 }, false, checked);
   }
@@ -318,8 +329,8 @@ function answer(state: ModelState, a: Answer): ModelState {
   return { ...state, answers: [...state.answers, a] };
 }
 
-function doom(state: ModelState, id: number, cause: DoomCause): ModelState {
+function doom(state: ModelState, id: number, cause: DoomCause, timer?: { due: number; seq: number }): ModelState {
   const conn = findConn(state, id);
   if (conn === undefined) throw new Error(`poolcheck model: no connection #${id}`);
-  return replaceConn(state, { ...conn, doomed: { at: state.now, cause } });
+  return replaceConn(state, { ...conn, doomed: timer === undefined ? { at: state.now, cause } : { at: state.now, cause, timer } });
 }
