@@ -104,6 +104,8 @@ export interface Validating {
  * learns its id from the connector's log.
  */
 export interface Orphan {
+  /** When its connect began: from then it took a place in the pool, which a floor counts. */
+  readonly startedAt: number;
   readonly at: number;
   readonly fate: 'closed' | 'idle';
   /** Its place in the reuse order, taken when it landed: others may become idle after it in the same step. */
@@ -237,7 +239,8 @@ export function sizeOf(state: ModelState): number {
 export function sizeAt(state: ModelState, at: number, due: number = at): number {
   const connecting = state.connecting.filter((c) => c.startedAt <= at).length;
   const failing = state.failedConnects.filter((f) => f.startedAt <= at && (at < f.at || (at === f.at && due < f.due))).length;
-  return liveCount(state) + connecting + failing + keptOrphans(state);
+  const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
+  return liveCount(state) + connecting + failing + orphans;
 }
 
 /**

@@ -250,7 +250,7 @@ function connectLanded(state: ModelState, landing: Connecting): ModelState {
   if (fate === 'idle' && waiter !== undefined && state.phase === 'open') {
     return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
-  const orphaned = { ...state, orphans: [...state.orphans, { at: state.now, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
+  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
   // Closed at once, it frees its capacity for the first waiter.
   return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
 }
