@@ -25,7 +25,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const picks = { list: validated, next: 0 };
   const mode = validationOf(state.semantics);
   const idle = idleConns(state).sort((a, b) => (state.semantics.reuse === 'lifo' ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
-  const reserved: { ticket: number; id: number }[] = [];
+  const reserved: { ticket: number; id: number; order: number }[] = [];
   for (let i = 0; i < count; i++) {
     const ticket = state.nextTicket;
     tickets.push(ticket);
@@ -39,8 +39,9 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
       const group = idle.filter((c) => c.idleSeq === reuse.idleSeq && !reserved.some((r) => r.id === c.id)).map((c) => c.id);
       const id = pickOf(picks, group);
       const conn = findConn(state, id) as ModelConn;
-      state = replaceConn(state, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
-      reserved.push({ ticket, id });
+      // Its check starts inside the call, so a slow one's timer is set before a later acquire's.
+      state = replaceConn({ ...state, nextOrder: state.nextOrder + 1 }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
+      reserved.push({ ticket, id, order: state.nextOrder - 1 });
     } else if (reuse !== undefined) {
       const candidates = idle.filter((c) => c.idleSeq === reuse.idleSeq).map((c) => c.id);
       state = answer(state, { ticket, outcome: 'served', candidates, via: 'reuse' });
@@ -48,7 +49,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
       state = takeOrOpen(state, ticket, picks, true);
     }
   }
-  for (const { ticket, id } of reserved) state = validate(state, ticket, id, picks);
+  for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order);
   return { state, tickets };
 }
 
@@ -64,14 +65,14 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
  * a failed one closes the connection and tries another.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks): ModelState {
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
   if (validationOf(state.semantics) === 'async' && state.queryDelay > 0) {
     // The check is a query in flight: the connection is neither idle nor lent until it lands.
-    const entry: Validating = { ticket, order: state.nextOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq };
-    return replaceConn({ ...state, queryDelay: 0, nextOrder: state.nextOrder + 1, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
+    const entry: Validating = { ticket, order: order ?? state.nextOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq };
+    return replaceConn({ ...state, queryDelay: 0, nextOrder: order === undefined ? state.nextOrder + 1 : state.nextOrder, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via: 'reuse' });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
