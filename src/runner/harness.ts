@@ -227,6 +227,8 @@ export class Harness<P = unknown, C = unknown> {
         }
         if (outcome.ok) {
           const id = this.adapter.connectionId(outcome.value as C);
+          const doomed = findConn(state, id)?.doomed;
+          if (doomed?.cause === 'invalid') this.fail('handed-out-invalid', `${who} got connection #${id}, which failed its validation at ${doomed.at} ms; a connection that fails must be closed and another tried`, id);
           const kind = answer.reason === 'timed out' ? 'served-after-timeout' : answer.reason === 'aborted' ? 'served-after-abort' : 'acquire-not-rejected';
           this.fail(kind, `${who} should have been rejected (${answer.reason}) but got connection #${id}`, id);
         }
