@@ -19,8 +19,9 @@ export { asyncpgAdapter, asyncpgPoolSemantics, remoteAdapter, RemoteError, Remot
 export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } from './remote/index.js';
 export type { OwnAdapterOptions } from './adapters/own.js';
 
-export { abortOf, asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities, validationOf } from './model/semantics.js';
-export type { AbortCapability, Capabilities, Validation, ExpiryTrigger, PoolConfig, ReaperExpiry, Semantics, TimerExpiry } from './model/semantics.js';
+export { abortOf, asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities, normalizeSemantics, validationOf } from './model/semantics.js';
+export type { AbortCapability, AcquireTimeoutCovers, Capabilities, ExpiryTrigger, Handoff, IdleByTimerClose, LateConnect, MinFloor, MinOpens, MinRefill, PoolConfig, ReaperExpiry, Semantics, TimerExpiry, Validation, ZeroLifetimeDefault } from './model/semantics.js';
+export type { WakePhase } from './model/handoff.js';
 export type { Violation, ViolationKind } from './model/violation.js';
 
 export type { VirtualClock, Settled } from './clock/clock.js';

@@ -13,6 +13,18 @@ export interface OwnAdapterOptions {
   readonly validation?: 'sync' | 'async';
   /** The pool's `closeAbortedConnects`: close a connection that lands for an aborted acquire. Default false. */
   readonly closeAbortedConnects?: boolean;
+  /**
+   * When acquire takes an idle connection (the pool's `handoff` option), declared with the same
+   * value. Default `'microtask'`, as asyncpg.
+   */
+  readonly handoff?: 'microtask' | 'immediate' | 'timeout';
+  /**
+   * close() leaves idle connections to a timer this many ms later (the pool's `closeIdleAfterMs`),
+   * declared as `gracefulClose: { kind: 'idle-by-timer', withinMs }`. Default 0: at once.
+   */
+  readonly closeIdleAfterMs?: number;
+  /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
+  readonly minFloorCounts?: 'size' | 'idle';
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
   readonly makePool?: (options: PoolOptions<Connection>) => Pool<Connection>;
   readonly name?: string;
@@ -20,18 +32,28 @@ export interface OwnAdapterOptions {
   readonly semantics?: Semantics;
 }
 
+/** asyncpg's semantics with a min floor counting `counts`. */
+function floorSemantics(counts: 'size' | 'idle'): Semantics {
+  const { min: _min, ...rest } = asyncpgSemantics;
+  return counts === 'size' ? { ...asyncpgSemantics, min: 'floor' } : { ...rest, minFloor: 'idle', minRefill: [] };
+}
+
 /**
- * What the own pool does with these options: asyncpg's semantics, with a min floor where
- * `expiryRespectsMinSize`; an acquire aborts through its signal (pool.ts `acquire`, `checkout`),
- * and a connection that lands for an aborted acquire is kept idle or closed (`abandoned`); the
- * `validate` hook checks a connection taken from the free stack, and on a failure the next free
- * slot with an open connection is tried, else the slot reconnects (`ready`).
+ * What the own pool does with these options: asyncpg's semantics, with a min floor (counting
+ * open or idle connections) where `expiryRespectsMinSize`; the hand-off and close timer as set;
+ * an acquire aborts through its signal (pool.ts `acquire`, `checkout`), and a connection that
+ * lands for an aborted acquire is kept idle or closed (`abandoned`); the `validate` hook checks a
+ * connection taken from the free stack, and on a failure the next free slot with an open
+ * connection is tried, else the slot reconnects (`ready`).
  */
-export function ownPoolSemantics(options: Pick<OwnAdapterOptions, 'expiryRespectsMinSize' | 'validation' | 'closeAbortedConnects'> = {}): Semantics {
+export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | 'name' | 'semantics'> = {}): Semantics {
   const validation = options.validation;
+  const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
+  const base = options.expiryRespectsMinSize === true ? floorSemantics(options.minFloorCounts ?? 'size') : asyncpgSemantics;
   return {
-    ...asyncpgSemantics,
-    ...(options.expiryRespectsMinSize === true ? { min: 'floor' as const } : {}),
+    ...base,
+    handoff: options.handoff ?? 'microtask',
+    ...(closeIdleAfterMs === 0 ? {} : { gracefulClose: { kind: 'idle-by-timer' as const, withinMs: closeIdleAfterMs } }),
     ...(validation === undefined ? {} : { validation }),
     capabilities: {
       ...capabilitiesOf(asyncpgSemantics),
@@ -41,13 +63,21 @@ export function ownPoolSemantics(options: Pick<OwnAdapterOptions, 'expiryRespect
   };
 }
 
-/** poolcheck's own pool: asyncpg's semantics, or a min floor with `expiryRespectsMinSize`. */
+/** poolcheck's own pool: asyncpg's semantics, with the options above. */
 export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Pool<Connection>, Connection> {
   const floor = options.expiryRespectsMinSize ?? false;
-  const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
+  const handoff = options.handoff ?? 'microtask';
+  const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
+  const counts = options.minFloorCounts ?? 'size';
   const validation = options.validation;
   const closeAborted = options.closeAbortedConnects ?? false;
-  const traits = [floor ? 'min floor' : '', validation === undefined ? '' : `${validation} validation`, closeAborted ? 'closes aborted connects' : ''].filter(Boolean);
+  const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
+  const traits = [
+    floor ? (counts === 'idle' ? 'min floor on idle' : 'min floor') : '',
+    handoff === 'microtask' ? '' : `hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'}`,
+    validation === undefined ? '' : `${validation} validation`,
+    closeAborted ? 'closes aborted connects' : '',
+  ].filter(Boolean);
   return {
     name: options.name ?? (traits.length === 0 ? 'own' : `own (${traits.join(', ')})`),
     semantics: options.semantics ?? ownPoolSemantics(options),
@@ -58,6 +88,9 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         maxSize: config.maxSize,
         maxInactiveConnectionLifetimeMs: config.lifetimeMs,
         expiryRespectsMinSize: floor,
+        handoff,
+        closeIdleAfterMs,
+        minFloorCounts: counts,
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
         ...(validation === undefined ? {} : { validate: validation === 'sync' ? (conn: Connection) => conn.isValid() : (conn: Connection) => conn.validate() }),
         ...(closeAborted ? { closeAbortedConnects: true } : {}),

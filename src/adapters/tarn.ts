@@ -43,9 +43,11 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     armsOn: 'release-and-create',
     // `check()`: `maxDestroy = free.length - (min - used.length)`, so a run never takes the pool
     // below `min`; it walks the free list from the front (the longest idle first) and keeps the
-    // rest, which a later run may take. Nothing refills: tarn 3 has no code that opens
-    // connections except for a pending acquire (`_shouldCreateMoreResources`).
-    min: 'floor',
+    // rest, which a later run may take. The floor counts open connections, used and free.
+    minFloor: 'size',
+    // Nothing refills: tarn 3 has no code that opens connections except for a pending acquire
+    // (`_shouldCreateMoreResources`).
+    minRefill: [],
     // `_doAcquire`: `this.free.pop()`, while `release()` and `_create()` push.
     reuse: 'lifo',
     // `acquire()` calls `_tryAcquireOrCreate()` synchronously, and `_doAcquire` moves the free
@@ -53,10 +55,10 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     // a blocked loop wakes has its connection before the overdue reaper interval runs.
     handoff: 'microtask',
     // The constructor: `checkOptionalTime(opt.idleTimeoutMillis)` requires an integer `> 0` and
-    // throws `Tarn: invalid opt.idleTimeoutMillis 0`.
-    zeroLifetime: 'rejected',
+    // throws `Tarn: invalid opt.idleTimeoutMillis 0` (Pool.js:38-40), so creating the pool fails.
+    zeroLifetime: 'create-fails',
     // The constructor opens nothing; connections are created only for pending acquires.
-    opensMinOnCreate: false,
+    minOpens: 'never',
     // `destroy()` waits for every used resource to be released, then destroys the free ones
     // together: a connection idle when the close began stays open until the last release.
     gracefulClose: 'after-last-release',
@@ -72,6 +74,11 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // timed out for an unknown reason") and removed (Pool.js:124-127). The adapter always passes
       // one (see `create`), so tarn's default never applies.
       acquireTimeout: 'required',
+      // The `PendingOperation`'s timer runs from the `acquire()` call (PendingOperation.js:7-27), a
+      // create included; the create goes on and its resource ends up free or with the next pending
+      // acquire (`_create`, Pool.js:397-425, then `_tryAcquireOrCreate`).
+      acquireTimeoutCovers: 'wait-and-connect',
+      lateConnect: 'kept',
       // Off: tarn 3 has no way to discard a resource in use. `release()` is the only way back
       // (Pool.js:132-144); a broken resource can only be caught by `validate` at a later acquire
       // (Pool.js:309-322).
@@ -91,14 +98,14 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // the reaper takes it or an acquire's `validate` rejects it (Pool.js:309-322); it is not
       // dropped when it breaks.
       brokenIdle: false,
-      // Off, though tarn does reject them, late: `destroy()` first waits for every used resource
-      // (Pool.js:206-209), and only then aborts the pending acquires with "aborted"
-      // (Pool.js:210-216, PendingOperation.js:28-30). Until the last release a waiter stays pending
-      // (a release meanwhile serves nobody: `_tryAcquireOrCreate` returns once `destroyed`,
-      // Pool.js:255-257), or times out. The capability means rejected when the close begins; the
-      // adapter's terminate, which releases every lent connection into the pool first, does that,
-      // but close does not, and the two are declared together.
-      closeRejectsWaiters: false,
+      // Late: `destroy()` first waits for every used resource (Pool.js:206-209), and only then
+      // aborts the pending acquires with "aborted" (Pool.js:210-216, PendingOperation.js:28-30).
+      // Until the last release a waiter stays pending (a release meanwhile serves nobody:
+      // `_tryAcquireOrCreate` returns once `destroyed`, Pool.js:255-257), or times out.
+      closeRejectsWaiters: 'after-last-release',
+      // The adapter's terminate releases every lent connection into the destroyed pool at once, so
+      // the same abort comes at once.
+      terminateRejectsWaiters: true,
       // `acquire()` returns its `PendingOperation` (Pool.js:112-131), whose `abort()` rejects it with
       // "aborted" (PendingOperation.js:28-30); the rejection removes it from `pendingAcquires`
       // (Pool.js:124-128). The adapter calls it when the signal aborts. A create in flight is not

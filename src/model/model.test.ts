@@ -336,7 +336,7 @@ describe('reference model: abort and validation', () => {
     const start = connectWillTake(initialState({ ...config, maxSize: 1 }, abortIdle), 10);
     const { state } = acquiresIssued(start, 1);
     const landed = slept(aborted(state, 1), 10);
-    expect(landed.orphans).toEqual([{ startedAt: 0, at: 10, fate: 'idle', seq: 1 }]);
+    expect(landed.orphans).toEqual([{ startedAt: 0, at: 10, due: 10, fate: 'idle', seq: 1 }]);
     const kept = reconcile(landed, [], [{ id: 1, at: 10 }]).state;
     expect(kept.conns[0]).toMatchObject({ id: 1, state: 'idle', idleSince: 10, orphan: true });
     const waiting = acquiresIssued(aborted(state, 1), 1).state;

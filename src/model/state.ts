@@ -1,4 +1,4 @@
-import type { PoolConfig, Semantics } from './semantics.js';
+import { effectiveLifetime, type PoolConfig, type Semantics } from './semantics.js';
 
 /**
  * The reference model's state. Plain immutable data: every transition returns a new state, so a
@@ -68,17 +68,37 @@ export interface Waiter {
   readonly deadline: number | null;
 }
 
-/**
- * A connect in flight for an acquire: it lands (or fails) at `readyAt`. `ticket` is `null` once
- * that acquire was aborted: the connection lands for nobody.
- */
+/** A connect in flight for an acquire: it lands (or fails) at `readyAt`. */
 export interface Connecting {
+  /**
+   * The acquire waiting for it; `null` once that acquire gave up (its timeout came first) or was
+   * aborted (`aborted`): the connection then lands for nobody.
+   */
   readonly ticket: number | null;
+  /** Its acquire was aborted: it lands as `Capabilities.abort.lateConnection` says. */
+  readonly aborted?: true;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
   readonly order: number;
   readonly startedAt: number;
   readonly readyAt: number;
   readonly fails: boolean;
+  /**
+   * Where the acquire timeout covers the connect: when the acquire is rejected if the connect has
+   * not landed (its timer set in `deadlineOrder`). `null`: it waits for the connect.
+   */
+  readonly deadline: number | null;
+  readonly deadlineOrder: number;
+  /** When the connect is abandoned if still in flight (`lateConnect: 'own-timeout'`); `null`: never on its own. */
+  readonly abandonAt: number | null;
+  /** The order that timer was set in: as the connect began. */
+  readonly abandonOrder: number;
+  /**
+   * When the pool abandoned it: from then on it no longer counts in `size`, and the connection is
+   * closed the instant it lands. `null` while the pool still waits for it.
+   */
+  readonly abandonedAt: number | null;
+  /** When the timer that abandoned it was due (earlier than `abandonedAt` after a blocked loop). */
+  readonly abandonedDue: number | null;
 }
 
 /**
@@ -107,6 +127,8 @@ export interface Orphan {
   /** When its connect began: from then it took a place in the pool, which a floor counts. */
   readonly startedAt: number;
   readonly at: number;
+  /** When its connect was due to land (earlier than `at` after a blocked loop). */
+  readonly due: number;
   readonly fate: 'closed' | 'idle';
   /** Its place in the reuse order, taken when it landed: others may become idle after it in the same step. */
   readonly seq: number;
@@ -140,6 +162,8 @@ export interface ModelState {
   readonly closingAt: number | null;
   /** When the pool had nothing in use any more after a close began, or was terminated. */
   readonly closedAt: number | null;
+  /** When terminate() closed everything at once, even during a graceful close. */
+  readonly terminatedAt: number | null;
   readonly nextIdleSeq: number;
   /** When the reaper's schedule started, or null while it has not (semantics with a timer: unused). */
   readonly reaperStartedAt: number | null;
@@ -156,8 +180,9 @@ export interface ModelState {
   /** Connects in flight for acquires, in the order they started. */
   readonly connecting: readonly Connecting[];
   /**
-   * Connects that failed during the current step, and when: until then they took a place in the
-   * pool, which a floor counts. Forgotten when the step ends.
+   * Connects that failed during the current step, or landed without an acquire to take them (abandoned,
+   * or kept after their acquire gave up), and when: until then they took a place in the pool, which
+   * a floor counts. Forgotten when the step ends.
    */
   readonly failedConnects: readonly { readonly startedAt: number; readonly due: number; readonly at: number }[];
   /** The order the next waiter's timeout or connect's timer is set in. */
@@ -170,6 +195,26 @@ export interface ModelState {
   readonly validating: readonly Validating[];
   /** Connections that landed for aborted acquires this step, not yet seen in the connector's log. */
   readonly orphans: readonly Orphan[];
+  /**
+   * Connections the pool owes to bring the min floor's count back up to min: since when, after
+   * what, and by when (at once, or by the reaper's next run). `null` when none are owed.
+   */
+  readonly refillOwed: RefillOwed | null;
+  /** The pool has had its first acquire (a pool that opens min then has done so). */
+  readonly acquiredOnce: boolean;
+  /**
+   * Connects that landed after their acquire gave up, whose connection ids the connector's log
+   * tells: each is to be closed at once (`'closed'`), or joins the pool idle (`'idle'`).
+   */
+  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle' }[];
+}
+
+/** A refill the pool owes: see {@link ModelState.refillOwed}. */
+export interface RefillOwed {
+  readonly since: number;
+  /** What made it owed, as messages print it: "connection #3 expired". */
+  readonly cause: string;
+  readonly by: 'at-once' | 'next-reaper-run';
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
@@ -182,6 +227,7 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     phase: 'open',
     closingAt: null,
     closedAt: null,
+    terminatedAt: null,
     nextIdleSeq: 1,
     reaperStartedAt: startsAtCreation(semantics) ? 0 : null,
     waiters: [],
@@ -196,6 +242,9 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     queryDelay: 0,
     validating: [],
     orphans: [],
+    refillOwed: null,
+    acquiredOnce: false,
+    landedUnasked: [],
   };
 }
 
@@ -227,7 +276,14 @@ export function liveCount(state: ModelState): number {
 
 /** The pool's size: open connections and connects in flight, which a floor counts too. */
 export function sizeOf(state: ModelState): number {
-  return liveCount(state) + state.connecting.length;
+  return liveCount(state) + waitedFor(state.connecting, Infinity);
+}
+
+/** Connects in flight at `at` that the pool still waits for (not abandoned by then, for a timer due at `due`). */
+function waitedFor(connecting: readonly Connecting[], at: number, due: number = at): number {
+  let n = 0;
+  for (const c of connecting) if (c.abandonedAt === null || at < c.abandonedAt || (at === c.abandonedAt && due < (c.abandonedDue ?? at))) n++;
+  return n;
 }
 
 /**
@@ -237,7 +293,7 @@ export function sizeOf(state: ModelState): number {
  * for a timer (`due`) that was due before it.
  */
 export function sizeAt(state: ModelState, at: number, due: number = at): number {
-  const connecting = state.connecting.filter((c) => c.startedAt <= at).length;
+  const connecting = waitedFor(state.connecting.filter((c) => c.startedAt <= at), at, due);
   const failing = state.failedConnects.filter((f) => f.startedAt <= at && (at < f.at || (at === f.at && due < f.due))).length;
   const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
   return liveCount(state) + connecting + failing + orphans;
@@ -250,7 +306,7 @@ export function sizeAt(state: ModelState, at: number, due: number = at): number 
 export function capacityUsed(state: ModelState): number {
   const open = state.conns.filter((c) => c.state !== 'gone' && c.doomed === null).length;
   const opening = state.answers.filter((a) => a.outcome === 'served' && a.candidates.length === 0).length;
-  return open + opening + state.connecting.length + keptOrphans(state);
+  return open + opening + waitedFor(state.connecting, Infinity) + keptOrphans(state);
 }
 
 /**
@@ -272,5 +328,10 @@ export function replaceConn(state: ModelState, next: ModelConn): ModelState {
 
 /** Whether the lifetime expires connections at all, under these semantics. */
 export function expiryEnabled(state: ModelState): boolean {
-  return state.config.lifetimeMs > 0;
+  return lifetimeOf(state) !== null;
+}
+
+/** The idle lifetime in ms, with a configured 0 read as the pool declares; `null`: no expiry. */
+export function lifetimeOf(state: ModelState): number | null {
+  return effectiveLifetime(state.config, state.semantics);
 }

@@ -7,6 +7,8 @@ import {
   type ModelConn,
   type ModelState,
 } from './state.js';
+import { owesRefill } from './refill.js';
+import { closeRejectsWaitersOf, minOf } from './semantics.js';
 import { rejectWaiters, timePassed } from './waiters.js';
 
 /**
@@ -61,9 +63,19 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
   }
 }
 
-/** The caller got connection `id`; `created` when the pool opened it for this acquire. */
+/**
+ * The caller got connection `id`; `created` when the pool opened it for this acquire. A pool that
+ * first opens its min at the first acquire, or refills at every acquire, owes the rest now.
+ */
 export function acquired(before: ModelState, id: number, created: boolean): ModelState {
-  const state = reaperEvent(before, 'first-acquire');
+  const got = takeConn(reaperEvent(before, 'first-acquire'), id, created);
+  const first = !got.acquiredOnce;
+  const state = first ? { ...got, acquiredOnce: true } : got;
+  if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true);
+  return owesRefill(state, state.now, 'at-acquire', `the acquire of #${id}`);
+}
+
+function takeConn(state: ModelState, id: number, created: boolean): ModelState {
   if (created) {
     const conn: ModelConn = {
       id,
@@ -111,20 +123,33 @@ export function blocked(state: ModelState, ms: number): ModelState {
   return timePassed({ ...state, now, awakeSince: now });
 }
 
-/** Graceful close: idle connections go now, busy ones when they are released; waiters are rejected. */
+/**
+ * Graceful close: idle connections go now, busy ones when they are released; waiters are
+ * rejected now, or once nothing is in use, as the pool declares.
+ */
 export function closeBegan(state: ModelState): ModelState {
-  return settlePhase({ ...rejectWaiters(state), phase: 'closing', closingAt: state.now });
+  const waiting = closeRejectsWaitersOf(state.semantics) === 'after-last-release' ? state : rejectWaiters(state);
+  return settlePhase({ ...waiting, phase: 'closing', closingAt: state.now });
 }
 
 /** Terminate: every connection goes now, in use or not; waiters are rejected. */
 export function terminated(state: ModelState): ModelState {
-  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now };
+  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+}
+
+/**
+ * A connect in flight landed on a closing pool: if it failed and nothing else is in use or on its
+ * way, the close is over. One that was served is in use until released.
+ */
+export function landedWhileClosing(state: ModelState): ModelState {
+  if (state.answers.some((a) => a.outcome === 'served')) return state;
+  return settlePhase(state);
 }
 
 /** A closing pool is closed once nothing is in use. */
 function settlePhase(state: ModelState): ModelState {
-  if (state.phase === 'closing' && state.conns.every((c) => c.state !== 'busy')) {
-    return { ...state, phase: 'closed', closedAt: state.now };
+  if (state.phase === 'closing' && state.connecting.length === 0 && state.conns.every((c) => c.state !== 'busy')) {
+    return { ...rejectWaiters(state), phase: 'closed', closedAt: state.now };
   }
   return state;
 }

@@ -38,7 +38,13 @@ export type ViolationKind =
   | 'handed-out-invalid'
   | 'kept-invalid'
   /** A connection that landed for an aborted acquire was kept although declared closed. */
-  | 'kept-abandoned';
+  | 'kept-abandoned'
+  /** The pool declares that it refuses a lifetime of 0, and was created with one. */
+  | 'zero-lifetime-accepted'
+  /** The pool did not open connections back up to min when its declared refill called for it. */
+  | 'min-not-refilled'
+  /** A connect abandoned by its timed-out acquire landed, and the pool kept the connection. */
+  | 'abandoned-kept';
 
 export interface Violation {
   readonly kind: ViolationKind;

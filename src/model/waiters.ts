@@ -1,6 +1,7 @@
-import { capabilitiesOf, validationOf } from './semantics.js';
+import { capabilitiesOf, minOf, timeoutRulesOf, validationOf } from './semantics.js';
+import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
-import { capacityUsed, findConn, idleConns, replaceConn, sizeAt, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
+import { capacityUsed, findConn, idleConns, lifetimeOf, replaceConn, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 
 /**
  * Acquires that wait, and the faults that change who gets what: the model's side of waiters,
@@ -26,6 +27,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const mode = validationOf(state.semantics);
   const idle = idleConns(state).sort((a, b) => (state.semantics.reuse === 'lifo' ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
   const reserved: { ticket: number; id: number; order: number }[] = [];
+  const began = state.connecting.length;
   for (let i = 0; i < count; i++) {
     const ticket = state.nextTicket;
     tickets.push(ticket);
@@ -50,7 +52,20 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
     }
   }
   for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order);
-  return { state, tickets };
+  return { state: idle.length > 0 ? connectsAfterBurst(state, began) : state, tickets };
+}
+
+/**
+ * A burst that found idle connections is queued whole and dispatched once the calls return, so
+ * the connects it starts, and their own timers, begin after every acquire of the burst was
+ * issued: at the same instant, the burst's acquire timers fire first.
+ */
+function connectsAfterBurst(state: ModelState, began: number): ModelState {
+  if (state.connecting.length === began) return state;
+  let order = state.nextOrder;
+  // Each connect's own timer is set as it begins, just before the connector's.
+  const connecting = state.connecting.map((c, i) => (i < began ? c : { ...c, abandonOrder: order, order: order++ + 0.5 }));
+  return { ...state, connecting, nextOrder: order };
 }
 
 /** The learnt pick among interchangeable candidates, or the first of them. */
@@ -124,13 +139,13 @@ function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: b
 function expiredBefore(state: ModelState, after: Validating): Set<number> {
   const gone = new Set<number>();
   const timer = state.semantics.expiry.kind === 'timer';
-  const due = (c: ModelConn): number => (timer && c.idleSince !== null ? c.idleSince + state.config.lifetimeMs : (windowOf(state, c)?.to ?? Infinity));
+  const due = (c: ModelConn): number => (timer && c.idleSince !== null ? c.idleSince + (lifetimeOf(state) ?? Infinity) : (windowOf(state, c)?.to ?? Infinity));
   const comingDue = idleConns(state)
     .filter((c) => windowOf(state, c)?.cause === 'expiry')
     .filter((c) => due(c) < after.readyAt || (due(c) === after.readyAt && c.idleSeq < after.seq))
     .sort((a, b) => due(a) - due(b) || a.idleSeq - b.idleSeq);
   for (const conn of comingDue) {
-    if (state.semantics.min === 'floor' && sizeAt(state, due(conn)) - gone.size <= state.config.minSize) continue;
+    if (minOf(state.semantics).floor !== 'none' && floorCount(state, due(conn)) - gone.size <= state.config.minSize) continue;
     gone.add(conn.id);
   }
   return gone;
@@ -142,8 +157,9 @@ function bestOrphan(state: ModelState, after: Validating): Orphan | undefined {
   let best: Orphan | undefined;
   for (const o of state.orphans) {
     if (o.fate !== 'idle') continue;
-    const due = o.at + state.config.lifetimeMs;
-    if (state.config.lifetimeMs > 0 && state.semantics.expiry.kind === 'timer' && (due < after.readyAt || (due === after.readyAt && o.seq < after.seq))) continue;
+    const lifetime = lifetimeOf(state);
+    const due = o.at + (lifetime ?? 0);
+    if (lifetime !== null && state.semantics.expiry.kind === 'timer' && (due < after.readyAt || (due === after.readyAt && o.seq < after.seq))) continue;
     if (best === undefined || (lifo ? o.seq > best.seq : o.seq < best.seq)) best = o;
   }
   return best;
@@ -171,7 +187,7 @@ export function queryWillTake(state: ModelState, ms: number): ModelState {
 export function aborted(state: ModelState, ticket: number): ModelState {
   const rejected: Answer = { ticket, outcome: 'rejected', reason: 'aborted' };
   if (state.waiters.some((w) => w.ticket === ticket)) return answer({ ...state, waiters: state.waiters.filter((w) => w.ticket !== ticket) }, rejected);
-  if (state.connecting.some((c) => c.ticket === ticket)) return answer({ ...state, connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null } : c)) }, rejected);
+  if (state.connecting.some((c) => c.ticket === ticket)) return answer({ ...state, connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null, aborted: true as const } : c)) }, rejected);
   if (state.validating.some((v) => v.ticket === ticket)) return answer({ ...state, validating: state.validating.map((v) => (v.ticket === ticket ? { ...v, ticket: null } : v)) }, rejected);
   throw new Error(`poolcheck model: acquire #${ticket} is not pending`);
 }
@@ -202,56 +218,97 @@ export function brokeIdle(state: ModelState, id: number): ModelState {
   return serveWaiters(doom(state, id, 'broken'));
 }
 
+/** A timer of the model that fires at `at`; ties go to the one set first (`order`). */
+interface Due {
+  readonly at: number;
+  readonly order: number;
+  readonly fire: (state: ModelState) => ModelState;
+}
+
 /**
- * Time has come up to `state.now`: connects in flight land or fail, and waiters whose timeout has
- * come are rejected, in the order their timers fire: due time, then the order they were set.
+ * Time has come up to `state.now`: connects in flight land or fail, waiters whose timeout has
+ * come are rejected, and acquires whose timeout covers their connect give up on it, in the order
+ * their timers fire: due time, then the order they were set. A timer that came due while the loop
+ * was blocked fires when it wakes, and what it sets off starts then.
  */
 export function timePassed(before: ModelState): ModelState {
   if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0) return before;
   const end = before.now;
   let state = before;
-  for (;;) {
-    const landing = first(state.connecting, (c) => (c.readyAt <= end ? c.readyAt : null));
-    const late = first(state.waiters, (w) => (w.deadline !== null && w.deadline <= end ? w.deadline : null));
-    const checked = first(state.validating, (v) => (v.readyAt <= end ? v.readyAt : null));
-    const next = earliest([
-      landing === undefined ? null : { at: landing.readyAt, order: landing.order, kind: 'landing' as const },
-      late === undefined ? null : { at: late.deadline ?? end, order: late.order, kind: 'late' as const },
-      checked === undefined ? null : { at: checked.readyAt, order: checked.order, kind: 'checked' as const },
-    ]);
+  // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
+  for (let fired = 0; fired < 100_000; fired++) {
+    const next = nextDue(state, end);
     if (next === null) return { ...state, now: end };
-    // What happens then (a waiter's connect after a failure) starts at that instant; a timer
-    // that came due while the loop was blocked fires when it wakes.
-    const now = Math.max(next.at, state.awakeSince);
-    if (next.kind === 'landing' && landing !== undefined) {
-      state = connectLanded({ ...state, now, connecting: state.connecting.filter((c) => c !== landing) }, landing);
-    } else if (next.kind === 'checked' && checked !== undefined) {
-      state = validationLanded({ ...state, now, validating: state.validating.filter((v) => v !== checked) }, checked);
-    } else if (late !== undefined) {
-      state = answer({ ...state, now, waiters: state.waiters.filter((w) => w !== late) }, { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
-    }
+    state = next.fire({ ...state, now: Math.max(next.at, state.awakeSince) });
   }
+  throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
 
-function earliest<T extends { readonly at: number; readonly order: number }>(entries: readonly (T | null)[]): T | null {
-  let best: T | null = null;
-  for (const e of entries) if (e !== null && (best === null || e.at < best.at || (e.at === best.at && e.order < best.order))) best = e;
+function nextDue(state: ModelState, end: number): Due | null {
+  let best: Due | null = null;
+  const consider = (due: Due): void => {
+    if (due.at <= end && (best === null || due.at < best.at || (due.at === best.at && due.order < best.order))) best = due;
+  };
+  for (const w of state.waiters) if (w.deadline !== null) consider({ at: w.deadline, order: w.order, fire: (s) => waiterTimedOut(s, w) });
+  for (const c of state.connecting) {
+    // The acquire's timer was set when it was issued; the connect's own timer just as the connect
+    // began, after the acquire's (order - 0.25, after a new acquire's at order - 0.5). Both fire
+    // before a landing at the same instant.
+    if (c.ticket !== null && c.deadline !== null) consider({ at: c.deadline, order: c.deadlineOrder, fire: (s) => connectTimedOut(s, c) });
+    if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
+    consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
+  }
+  for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
   return best;
 }
 
-function connectLanded(state: ModelState, landing: Connecting): ModelState {
-  if (landing.fails) {
-    const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: landing.startedAt, due: landing.readyAt, at: state.now }] };
-    return serveWaiters(landing.ticket === null ? failed : answer(failed, { ticket: landing.ticket, outcome: 'rejected', reason: 'connect failed' }));
+function waiterTimedOut(state: ModelState, late: Waiter): ModelState {
+  return answer({ ...state, waiters: state.waiters.filter((w) => w !== late) }, { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
+}
+
+/** The acquire's deadline came before its connect landed: it is rejected, and the connect handled as declared. */
+function connectTimedOut(state: ModelState, c: Connecting): ModelState {
+  const rejected = answer(state, { ticket: c.ticket as number, outcome: 'rejected', reason: 'timed out' });
+  const orphan: Connecting = { ...c, ticket: null };
+  const orphaned = replaceConnecting(rejected, c, orphan);
+  return timeoutRulesOf(state.semantics).lateConnect === 'closed' ? abandon(orphaned, orphan, c.deadline ?? state.now) : orphaned;
+}
+
+/** The pool gives up on a connect: its capacity is free now, and the connection is closed as it lands. */
+function abandon(state: ModelState, c: Connecting, due: number): ModelState {
+  const gaveUp = c.ticket === null ? state : answer(state, { ticket: c.ticket, outcome: 'rejected', reason: 'timed out' });
+  return serveWaiters(replaceConnecting(gaveUp, c, { ...c, ticket: null, abandonedAt: state.now, abandonedDue: due }));
+}
+
+function landed(before: ModelState, c: Connecting): ModelState {
+  const state = { ...before, connecting: before.connecting.filter((x) => x !== c) };
+  if (c.abandonedAt !== null) {
+    // It counted in size until it was abandoned; earlier instants of this step still see it.
+    const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.abandonedDue ?? c.abandonedAt, at: c.abandonedAt }] };
+    return c.fails ? counted : { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'closed' }] };
   }
-  if (landing.ticket !== null) return answer(state, { ticket: landing.ticket, outcome: 'served', candidates: [] });
-  // Its acquire was aborted: the connection lands for nobody.
+  if (c.fails) {
+    const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+    return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
+  }
+  if (c.ticket !== null) return answer(state, { ticket: c.ticket, outcome: 'served', candidates: [] });
+  if (c.aborted === true) return abortedLanded(state, c);
+  // Its acquire gave up, and the pool keeps the connection: the first waiter gets it, else it is idle.
+  const [waiter, ...rest] = state.waiters;
+  if (waiter !== undefined && state.phase === 'open') return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  // Until the connector's log tells its id, the connection counts as the connect it was.
+  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+  return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] };
+}
+
+/** A connect whose acquire was aborted landed: it goes as `abort.lateConnection` declares. */
+function abortedLanded(state: ModelState, landing: Connecting): ModelState {
   const fate = capabilitiesOf(state.semantics).abort?.lateConnection ?? 'closed';
   const [waiter, ...rest] = state.waiters;
   if (fate === 'idle' && waiter !== undefined && state.phase === 'open') {
     return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
-  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
+  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, due: landing.readyAt, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
   // Closed at once, it frees its capacity for the first waiter.
   return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
 }
@@ -272,18 +329,8 @@ function validationLanded(state: ModelState, checked: Validating): ModelState {
   return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq });
 }
 
-/** The entry due first (ties: set first), among those `due` gives a time for. */
-function first<T extends { readonly order: number }>(entries: readonly T[], due: (t: T) => number | null): T | undefined {
-  let best: T | undefined;
-  let bestDue = Infinity;
-  for (const entry of entries) {
-    const at = due(entry);
-    if (at !== null && (at < bestDue || (at === bestDue && best !== undefined && entry.order < best.order))) {
-      best = entry;
-      bestDue = at;
-    }
-  }
-  return best;
+function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {
+  return { ...state, connecting: state.connecting.map((c) => (c === old ? next : c)) };
 }
 
 /** Close and terminate reject every waiter. */
@@ -311,15 +358,35 @@ function serveWaiters(before: ModelState): ModelState {
   let state = before;
   while (state.phase === 'open' && state.waiters.length > 0 && capacityUsed(state) < state.config.maxSize) {
     const [first, ...rest] = state.waiters as [Waiter, ...Waiter[]];
-    state = openFor({ ...state, waiters: rest }, first.ticket);
+    state = openFor({ ...state, waiters: rest }, first.ticket, first.since, first.order);
   }
   return state;
 }
 
-function openFor(state: ModelState, ticket: number): ModelState {
+/**
+ * Opens a connection for acquire `ticket`, issued at `since` (its timeout timer, if any, set in
+ * `timerOrder`; a new acquire's is set just before its connect begins).
+ */
+function openFor(state: ModelState, ticket: number, since: number = state.now, timerOrder: number = state.nextOrder - 0.5): ModelState {
   if (state.connectDelay > 0) {
-    // A slow connect keeps its acquire pending; it lands, or fails, when its time comes.
-    const connecting: Connecting = { ticket, order: state.nextOrder, startedAt: state.now, readyAt: state.now + state.connectDelay, fails: state.failNext };
+    // A slow connect keeps its acquire pending; it lands, or fails, when its time comes, unless
+    // the acquire timeout covers the connect and comes first.
+    const timeout = state.config.acquireTimeoutMs;
+    const rules = timeoutRulesOf(state.semantics);
+    const covered = timeout !== undefined && rules.covers === 'wait-and-connect';
+    const connecting: Connecting = {
+      ticket,
+      order: state.nextOrder,
+      startedAt: state.now,
+      readyAt: state.now + state.connectDelay,
+      fails: state.failNext,
+      deadline: covered ? since + timeout : null,
+      deadlineOrder: timerOrder,
+      abandonAt: covered && rules.lateConnect === 'own-timeout' ? state.now + timeout : null,
+      abandonOrder: state.nextOrder - 0.25,
+      abandonedAt: null,
+      abandonedDue: null,
+    };
     return { ...state, connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 };
   }
   if (state.failNext) return serveWaiters(answer({ ...state, failNext: false }, { ticket, outcome: 'rejected', reason: 'connect failed' }));

@@ -17,6 +17,12 @@ export interface PoolOptions<C extends Connection = Connection> {
    * next acquired and released.
    */
   expiryRespectsMinSize?: boolean;
+  /**
+   * What that floor counts: `'size'` (default), open connections, in use or not; `'idle'`, idle
+   * ones only, so an expiry keeps its connection while no more than `minSize` are idle, however
+   * many are in use.
+   */
+  minFloorCounts?: 'size' | 'idle';
   /** How long `acquire()` waits for a free slot. Default: forever. `acquire({ timeoutMs })` overrides it. */
   acquireTimeoutMs?: number;
   /**
@@ -31,6 +37,19 @@ export interface PoolOptions<C extends Connection = Connection> {
    * released (`false`, the default), or closed at once (`true`).
    */
   closeAbortedConnects?: boolean;
+  /**
+   * When `acquire()` takes a free slot: synchronously in the call (`'microtask'`, the default: the
+   * caller resumes in a microtask, as in asyncpg), or after a `setImmediate` (`'immediate'`) or a
+   * `setTimeout(0)` (`'timeout'`), as pools that defer their dispatch do. After a blocked loop this
+   * decides whether the acquire beats the expiry timers that came due during the block.
+   */
+  handoff?: 'microtask' | 'immediate' | 'timeout';
+  /**
+   * Default 0: close() closes idle connections at once. Otherwise close() leaves them to a timer
+   * that closes them this many ms later (a connection released meanwhile is closed at once), and
+   * resolves after it.
+   */
+  closeIdleAfterMs?: number;
 }
 
 /** Options after validation, with every default filled in. */
@@ -40,9 +59,12 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly maxSize: number;
   readonly maxInactiveConnectionLifetimeMs: number;
   readonly expiryRespectsMinSize: boolean;
+  readonly minFloorCounts: 'size' | 'idle';
   readonly acquireTimeoutMs: number | undefined;
   readonly validate: ((conn: C) => boolean | Promise<boolean>) | undefined;
   readonly closeAbortedConnects: boolean;
+  readonly handoff: 'microtask' | 'immediate' | 'timeout';
+  readonly closeIdleAfterMs: number;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -51,9 +73,12 @@ const KNOWN_OPTIONS: readonly string[] = [
   'maxSize',
   'maxInactiveConnectionLifetimeMs',
   'expiryRespectsMinSize',
+  'minFloorCounts',
   'acquireTimeoutMs',
   'validate',
   'closeAbortedConnects',
+  'handoff',
+  'closeIdleAfterMs',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -87,6 +112,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (typeof expiryRespectsMinSize !== 'boolean') {
     throw new PoolOptionsError(`expiryRespectsMinSize must be true or false, got ${show(expiryRespectsMinSize)}`);
   }
+  const minFloorCounts = options.minFloorCounts ?? 'size';
+  if (minFloorCounts !== 'size' && minFloorCounts !== 'idle') {
+    throw new PoolOptionsError(`minFloorCounts must be "size" or "idle", got ${show(minFloorCounts)}`);
+  }
   const acquireTimeoutMs =
     options.acquireTimeoutMs === undefined
       ? undefined
@@ -99,6 +128,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (typeof closeAbortedConnects !== 'boolean') {
     throw new PoolOptionsError(`closeAbortedConnects must be true or false, got ${show(closeAbortedConnects)}`);
   }
+  const handoff = options.handoff ?? 'microtask';
+  if (handoff !== 'microtask' && handoff !== 'immediate' && handoff !== 'timeout') {
+    throw new PoolOptionsError(`handoff must be "microtask", "immediate" or "timeout", got ${show(handoff)}`);
+  }
   return {
     connect,
     validate,
@@ -107,7 +140,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     maxSize,
     maxInactiveConnectionLifetimeMs: lifetime ?? 300_000,
     expiryRespectsMinSize,
+    minFloorCounts,
     acquireTimeoutMs,
+    handoff,
+    closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
   };
 }
 

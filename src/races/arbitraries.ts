@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { abortOf, capabilitiesOf, validationOf, type PoolConfig, type Semantics } from '../model/semantics.js';
+import { abortOf, capabilitiesOf, timeoutRulesOf, validationOf, type PoolConfig, type Semantics } from '../model/semantics.js';
 import type { ClientProgram, ClientRound, RaceFault } from './types.js';
 
 /**
@@ -20,12 +20,15 @@ export const raceConfigArb: fc.Arbitrary<PoolConfig> = fc.integer({ min: 1, max:
  * required, in about half the runs where it is optional. Only where the timeout leaves a connect
  * in flight alone (`slowConnect`): a pool whose timeout abandons a connect (pg-pool's) has the
  * server open it for nobody until it lands, which the race's count at the server would take for
- * one connection too many.
+ * one connection too many. That pool is named by its declaration: a timeout that covers the
+ * connect and does not keep a late one (`lateConnect` `'closed'` or `'own-timeout'`).
  */
 export function raceConfigArbFor(semantics: Semantics): fc.Arbitrary<PoolConfig> {
   const can = capabilitiesOf(semantics);
   const timeout = can.acquireTimeout;
-  if (timeout === null || !can.slowConnect) return raceConfigArb;
+  const rules = timeoutRulesOf(semantics);
+  const abandons = rules.covers === 'wait-and-connect' && rules.lateConnect !== 'kept';
+  if (timeout === null || !can.slowConnect || abandons) return raceConfigArb;
   const ms = fc.integer({ min: 1, max: 20 });
   const drawn = timeout === 'required' ? ms : fc.option(ms, { nil: undefined });
   return fc.tuple(raceConfigArb, drawn).map(([config, acquireTimeoutMs]) => (acquireTimeoutMs === undefined ? config : { ...config, acquireTimeoutMs }));

@@ -207,6 +207,17 @@ export class Harness<P = unknown, C = unknown> {
    * Checks the acquires the model answered in this step against the real calls, in ticket order,
    * and moves the model on with what they got; then checks that every waiter is still waiting.
    */
+  /**
+   * A connection lent after it failed its validation is reported as such, whatever the model
+   * expected for the acquire (still waiting, say, for the connect that replaces it).
+   */
+  private failIfLentInvalid(state: ModelState, who: string, outcome: NonNullable<AcquireCall['outcome']>): void {
+    if (!outcome.ok) return;
+    const id = this.adapter.connectionId(outcome.value as C);
+    const doomed = findConn(state, id)?.doomed;
+    if (doomed?.cause === 'invalid') this.fail('handed-out-invalid', `${who} got connection #${id}, which failed its validation at ${doomed.at} ms; a connection that fails must be closed and another tried`, id);
+  }
+
   private checkAnswers(next: ModelState): { state: ModelState; created: number[]; story: string } {
     if (next.answers.length === 0 && next.waiters.length === 0 && next.connecting.length === 0 && next.validating.length === 0) return { state: next, created: [], story: '' };
     let state = next;
@@ -241,7 +252,7 @@ export class Harness<P = unknown, C = unknown> {
       const known = findConn(state, id);
       if (known?.state === 'gone') this.fail('handed-out-destroyed', `${who} got connection #${id}, which was destroyed at ${known.goneAt} ms`, id);
       if (known?.doomed?.cause === 'invalid') this.fail('handed-out-invalid', `${who} got connection #${id}, which failed its validation at ${known.doomed.at} ms; a connection that fails must be closed and another tried`, id);
-      if (known?.doomed != null) this.fail('handed-out-destroyed', `${who} got connection #${id}, which ${DOOMED_BY[known.doomed.cause]} at ${known.doomed.at} ms`, id);
+      if (known?.doomed != null) this.fail('handed-out-destroyed', `${who} got connection #${id}, which ${known.doomed.cause === 'abandoned' && known.orphan !== true ? 'the pool had abandoned' : DOOMED_BY[known.doomed.cause]} at ${known.doomed.at} ms`, id);
       if (answer.candidates.length === 0 && known !== undefined) this.fail('wrong-connection', `${who} should have got a new connection, got #${id}${known.state === 'busy' ? ', which is in use' : ''}`, id);
       if (answer.candidates.length > 0 && !answer.candidates.includes(id)) {
         const got = known === undefined ? `a new connection #${id}` : `#${id}${known.state === 'busy' ? ', which is in use' : ''}`;
@@ -256,6 +267,7 @@ export class Harness<P = unknown, C = unknown> {
       if (connect.ticket === null) continue;
       const outcome = this.calls.get(connect.ticket)?.outcome;
       if (outcome === null || outcome === undefined) continue;
+      this.failIfLentInvalid(state, `acquire #${connect.ticket}`, outcome);
       const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
       this.fail('waiter-answered-early', `acquire #${connect.ticket} should still be waiting for its connect, due at ${connect.readyAt} ms, but it ${how}`);
     }
@@ -263,12 +275,14 @@ export class Harness<P = unknown, C = unknown> {
       if (check.ticket === null) continue;
       const outcome = this.calls.get(check.ticket)?.outcome;
       if (outcome === null || outcome === undefined) continue;
+      this.failIfLentInvalid(state, `acquire #${check.ticket}`, outcome);
       const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
       this.fail('waiter-answered-early', `acquire #${check.ticket} should still be waiting for the validation of #${check.id}, due at ${check.readyAt} ms, but it ${how}`);
     }
     for (const waiter of next.waiters) {
       const outcome = this.calls.get(waiter.ticket)?.outcome;
       if (outcome === null || outcome === undefined) continue;
+      this.failIfLentInvalid(state, `acquire #${waiter.ticket}`, outcome);
       const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
       this.fail('waiter-answered-early', `acquire #${waiter.ticket} should still be waiting (${next.waiters.length} waiting, no capacity free${waiter.deadline === null ? '' : `, its timeout is at ${waiter.deadline} ms`}), but it ${how}`);
     }

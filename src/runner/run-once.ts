@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { closeGracefully, type CommandJson, type PoolCommand } from '../commands/index.js';
 import type { Connector, ConnectorOptions } from '../connectors/types.js';
-import type { PoolConfig } from '../model/semantics.js';
+import { minOf, type PoolConfig } from '../model/semantics.js';
 import { initialState } from '../model/state.js';
 import { poolCreated } from '../model/transitions.js';
 import { violation, type Violation } from '../model/violation.js';
 import { Harness, type ModelBox } from './harness.js';
 import { openRuntime } from './runtime.js';
+import { createMustFail, createRefused } from './create-refused.js';
 import { checkServer, withServerChecks } from './server-check.js';
 import type { TimelineData, TraceStep } from './trace.js';
 import { DefinitionError, PropertyViolationError } from './violation-error.js';
@@ -46,15 +47,20 @@ export async function runOnce(
   let h = new Harness(adapter, null, clock, connector, record);
   let closed = false;
   try {
+    if (createMustFail(config, adapter.semantics)) {
+      closed = true;
+      return outcome(h, await createRefused(h, config), clock.now());
+    }
     h.current = 'create pool';
     const pool = await h.settle(() => adapter.create({ config, connector }), 'creating the pool');
     h = new Harness(adapter, pool, clock, connector, record);
     const box: ModelBox = { state: initialState(config, adapter.semantics) };
     const opened = connector.events.filter((e) => e.type === 'create').map((e) => e.id);
-    const expectOpened = adapter.semantics.opensMinOnCreate ? config.minSize : 0;
+    const opens = minOf(adapter.semantics).opens;
+    const expectOpened = opens === 'on-create' ? config.minSize : 0;
     h.current = 'create pool';
     if (opened.length !== expectOpened) {
-      h.fail('unexpected-create', `creating the pool opened ${opened.length} connection(s); the declared semantics expect ${expectOpened} (minSize ${config.minSize}, opens min on create: ${adapter.semantics.opensMinOnCreate})`);
+      h.fail('unexpected-create', `creating the pool opened ${opened.length} connection(s); the declared semantics expect ${expectOpened} (minSize ${config.minSize}, min first opened: ${opens})`);
     }
     h.finishStep(box, { command: `create pool (min ${config.minSize}, max ${config.maxSize}, lifetime ${config.lifetimeMs} ms${config.acquireTimeoutMs === undefined ? '' : `, acquire timeout ${config.acquireTimeoutMs} ms`})`, next: poolCreated(box.state, opened), expectCreated: opened });
     await checkServer(h, 'create pool');

@@ -1,3 +1,4 @@
+import { MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
 import type { CheckOptions } from './check.js';
 import { DefinitionError } from './violation-error.js';
 
@@ -36,10 +37,15 @@ export function validateCheckOptions(options: CheckOptions): void {
 
 const CHOICES: Readonly<Record<string, readonly unknown[]>> = {
   armsOn: ['release', 'release-and-create'],
-  min: ['ignored', 'floor', 'floor-refill'],
   reuse: ['lifo', 'fifo'],
-  handoff: ['microtask', 'macrotask'],
-  zeroLifetime: ['disables', 'rejected'],
+  handoff: ['microtask', 'immediate', 'timeout', 'macrotask'],
+};
+
+/** Optional fields with a closed set of values: left out, or one of these. */
+const OPTIONAL_CHOICES: Readonly<Record<string, readonly unknown[]>> = {
+  min: ['ignored', 'floor', 'floor-refill'],
+  minFloor: ['size', 'idle', 'none'],
+  minOpens: ['on-create', 'first-acquire', 'never'],
   opensMinOnCreate: [true, false],
 };
 
@@ -49,9 +55,13 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
       throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.${field} = ${JSON.stringify(semantics[field])}; it must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
     }
   }
+  validateZeroLifetime(name, semantics['zeroLifetime']);
+  validateMin(name, semantics);
   const close = semantics['gracefulClose'];
-  if (close !== undefined && close !== 'idle-at-once' && close !== 'after-last-release') {
-    throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.gracefulClose = ${JSON.stringify(close)}; it must be "idle-at-once", "after-last-release", or left out (idle-at-once)`);
+  const byTimer = close as { kind?: unknown; withinMs?: unknown } | null;
+  const validTimer = typeof byTimer === 'object' && byTimer !== null && byTimer.kind === 'idle-by-timer' && Object.keys(byTimer).length === 2 && typeof byTimer.withinMs === 'number' && Number.isInteger(byTimer.withinMs) && byTimer.withinMs >= 1;
+  if (close !== undefined && close !== 'idle-at-once' && close !== 'after-last-release' && !validTimer) {
+    throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.gracefulClose = ${JSON.stringify(close)}; it must be "idle-at-once", "after-last-release", { kind: 'idle-by-timer', withinMs } with withinMs a whole number >= 1, or left out (idle-at-once)`);
   }
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (expiry?.kind !== 'timer' && expiry?.kind !== 'reaper') {
@@ -76,6 +86,22 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   }
   if (caps['failedValidation'] === true && (check === undefined || check === 'none')) throw new DefinitionError(`${where}.capabilities: failedValidation needs a validation ("sync" or "async"): a pool that checks nothing has no validation to fail`);
   if (caps['slowQuery'] === true && check !== 'async') throw new DefinitionError(`${where}.capabilities: slowQuery needs validation "async": a slow query matters while the pool awaits one before lending`);
+  if (check === 'sync' || check === 'async') {
+    // Each of these decides which connection an acquire gets, as a validation does, and the model
+    // does not yet say how the two combine: refused rather than checked against a guess.
+    const handoff = semantics['handoff'];
+    if (handoff !== undefined && handoff !== 'microtask') {
+      throw new DefinitionError(`${where} a validation together with handoff ${JSON.stringify(handoff)}, which poolcheck does not model yet (when a deferred hand-off checks the connection it takes, and which one it takes); declare handoff "microtask", or validation "none", for this pool`);
+    }
+    if (semantics['minFloor'] === 'idle') {
+      throw new DefinitionError(`${where} a validation together with minFloor "idle", which poolcheck does not model yet (whether a connection being checked counts as idle for the floor); declare validation "none", or a floor on size, for this pool`);
+    }
+  }
+  if (caps['slowQuery'] === true && caps['acquireTimeoutCovers'] === 'wait-and-connect' && caps['acquireTimeout'] !== null && caps['acquireTimeout'] !== undefined) {
+    // The model bounds the wait and the connect by the acquire's deadline, but not a validation in
+    // between, nor a connect opened after one fails: what such a pool's deadline does there is unsaid.
+    throw new DefinitionError(`${where}.capabilities: slowQuery together with acquireTimeoutCovers "wait-and-connect", which poolcheck does not model yet (whether the acquire's deadline also bounds a slow validation, and a connect opened after one fails); turn slowQuery off, or declare acquireTimeoutCovers "wait", for this pool`);
+  }
   const abort = caps['abort'];
   if (abort !== undefined && abort !== null) {
     const late = typeof abort === 'object' ? (abort as Record<string, unknown>)['lateConnection'] : undefined;
@@ -84,7 +110,47 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   }
 }
 
-const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'] as const;
+function validateZeroLifetime(name: string, zero: unknown): void {
+  if (zero === 'disables' || zero === 'create-fails' || zero === 'due-at-once' || zero === 'rejected') return;
+  const replaced = zero as { kind?: unknown; ms?: unknown } | null;
+  if (typeof replaced === 'object' && replaced !== null && replaced.kind === 'default' && Object.keys(replaced).length === 2 && typeof replaced.ms === 'number' && Number.isInteger(replaced.ms) && replaced.ms >= 1) return;
+  throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.zeroLifetime = ${JSON.stringify(zero)}; it must be "disables", "create-fails", "due-at-once", { kind: 'default', ms } with ms a whole number >= 1, or "rejected" (0 is then never drawn)`);
+}
+
+/**
+ * The min questions, answered once each: by the shorthand (`min`, `opensMinOnCreate`) or by the
+ * fields, never both, so that no declaration says two things.
+ */
+function validateMin(name: string, semantics: Record<string, unknown>): void {
+  const where = `poolcheck: adapter '${name}' declares semantics`;
+  for (const [field, choices] of Object.entries(OPTIONAL_CHOICES)) {
+    const value = semantics[field];
+    if (value !== undefined && !choices.includes(value)) throw new DefinitionError(`${where}.${field} = ${JSON.stringify(value)}; it must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, or left out`);
+  }
+  const refill = semantics['minRefill'];
+  if (refill !== undefined && (!Array.isArray(refill) || refill.some((r) => !(MIN_REFILLS as readonly unknown[]).includes(r)) || new Set(refill).size !== refill.length)) {
+    throw new DefinitionError(`${where}.minRefill = ${JSON.stringify(refill)}; it must be a list of distinct values among ${MIN_REFILLS.map((c) => JSON.stringify(c)).join(', ')} ([] for never)`);
+  }
+  if (semantics['min'] !== undefined && (semantics['minFloor'] !== undefined || refill !== undefined)) {
+    throw new DefinitionError(`${where} both min (shorthand) and minFloor/minRefill; declare one: min = ${JSON.stringify(semantics['min'])} stands for minFloor and minRefill together`);
+  }
+  if (semantics['min'] === undefined && semantics['minFloor'] === undefined) throw new DefinitionError(`${where} no min floor; declare minFloor ("size", "idle" or "none") with minRefill, or the shorthand min`);
+  if (semantics['opensMinOnCreate'] !== undefined && semantics['minOpens'] !== undefined) {
+    throw new DefinitionError(`${where} both opensMinOnCreate (shorthand) and minOpens; declare one`);
+  }
+  if (semantics['opensMinOnCreate'] === undefined && semantics['minOpens'] === undefined) throw new DefinitionError(`${where} no minOpens; declare when the pool first opens its min: "on-create", "first-acquire" or "never"`);
+  const min = minOf(semantics as unknown as Semantics);
+  const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
+  if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
+  const caps = semantics['capabilities'] as { failedConnect?: unknown; slowConnect?: unknown } | undefined;
+  if ((min.refill.length > 0 || min.opens === 'first-acquire') && (caps?.failedConnect === true || caps?.slowConnect === true)) {
+    // A connect fault hits whichever connect comes next, and a refill's would be it: the model
+    // does not yet say what a pool does with a refill that fails or takes time.
+    throw new DefinitionError(`${where} a min refill together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet (a fault would hit the refill's connect); turn those faults off for this pool`);
+  }
+}
+
+const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle'] as const;
 
 /** Capabilities that may be left out, checked with the field they need (`validateValidation`). */
 const OPTIONAL_CAPABILITIES = ['abort', 'failedValidation', 'slowQuery'] as const;
@@ -96,15 +162,35 @@ function validateCapabilities(name: string, raw: unknown): void {
   for (const flag of CAPABILITY_FLAGS) {
     if (typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.${flag} = ${JSON.stringify(caps[flag])}; it must be true or false`);
   }
+  const close = caps['closeRejectsWaiters'];
+  if (close !== true && close !== false && close !== 'after-last-release') throw new DefinitionError(`${where}.closeRejectsWaiters = ${JSON.stringify(close)}; it must be true, false or "after-last-release"`);
+  const terminate = caps['terminateRejectsWaiters'];
+  if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
+  if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
+  const duringConnect = caps['closeDuringConnect'];
+  if (duringConnect !== undefined && duringConnect !== 'serves') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves", or left out (connects land before a close)`);
+  if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
   const timeout = caps['acquireTimeout'];
   if (timeout !== null && timeout !== 'optional' && timeout !== 'required') {
     throw new DefinitionError(`${where}.acquireTimeout = ${JSON.stringify(timeout)}; it must be "optional", "required" or null`);
   }
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
-  if (caps['closeRejectsWaiters'] === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
-  const known: readonly string[] = [...CAPABILITY_FLAGS, 'acquireTimeout', ...OPTIONAL_CAPABILITIES];
-  const unknown = Object.keys(caps).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${known.join(', ')}`);
+  if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
+  validateTimeoutRules(where, caps);
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
+  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
+}
+
+const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect'];
+
+function validateTimeoutRules(where: string, caps: Record<string, unknown>): void {
+  const covers = caps['acquireTimeoutCovers'];
+  const late = caps['lateConnect'];
+  if (covers !== undefined && covers !== 'wait' && covers !== 'wait-and-connect') throw new DefinitionError(`${where}.acquireTimeoutCovers = ${JSON.stringify(covers)}; it must be "wait", "wait-and-connect", or left out (wait)`);
+  if (late !== undefined && late !== 'closed' && late !== 'kept' && late !== 'own-timeout') throw new DefinitionError(`${where}.lateConnect = ${JSON.stringify(late)}; it must be "closed", "kept", "own-timeout", or left out (kept)`);
+  if ((covers !== undefined || late !== undefined) && caps['acquireTimeout'] === null) throw new DefinitionError(`${where}: acquireTimeoutCovers and lateConnect describe an acquire timeout; declare acquireTimeout too, or leave them out`);
+  if (late !== undefined && covers !== 'wait-and-connect') throw new DefinitionError(`${where}.lateConnect applies only when the timeout covers the connect; declare acquireTimeoutCovers: "wait-and-connect", or leave lateConnect out`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {
