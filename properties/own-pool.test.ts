@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ownPoolAdapter } from '../src/adapters/own.js';
+import { ownPoolAdapter, ownPoolSemantics } from '../src/adapters/own.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { formatResult } from '../src/report/text.js';
@@ -8,6 +8,7 @@ import { DefinitionError } from '../src/runner/violation-error.js';
 import { asyncpgSemantics, capabilitiesOf } from '../src/model/semantics.js';
 import { Pool } from '../src/pool/index.js';
 import { expectCaught } from './support/caught.js';
+import { claiming } from './support/wrong-declarations.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -21,6 +22,15 @@ describe('poolcheck own pool', () => {
     const result = await check({ adapter: ownPoolAdapter() });
     expect(result.passed, formatResult(result)).toBe(true);
     expect(result.runs).toBe(runsFromEnv());
+  });
+
+  it.each([
+    { validation: 'sync' },
+    { validation: 'async', closeAbortedConnects: true },
+    { validation: 'async', expiryRespectsMinSize: true },
+  ] as const)(`validation and aborts hold over ${runsFromEnv()} runs with %j`, async (options) => {
+    const result = await check({ adapter: ownPoolAdapter(options) });
+    expect(result.passed, formatResult(result)).toBe(true);
   });
 
   it(`min-floor semantics hold over ${runsFromEnv()} runs with expiryRespectsMinSize`, async () => {
@@ -41,6 +51,13 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, waiters: false } } }, /an acquireTimeout needs waiters: true/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, slow: true } } }, /unknown field\(s\) slow; the fields are/],
     [{ ...ownPoolAdapter(), destroy: undefined }, /declares capabilities.destroy but has no destroy\(pool, conn\) method/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'maybe' } }, /semantics.validation = "maybe"; it must be "none", "sync", "async"/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, failedValidation: true } } }, /failedValidation needs a validation/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'sync', capabilities: { ...caps, slowQuery: true } } }, /slowQuery needs validation "async"/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, abort: { lateConnection: 'leaked' } } } }, /capabilities.abort = \{"lateConnection":"leaked"\}; it must be \{ lateConnection: "closed" \| "idle" \}/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'sync', handoff: 'immediate' } }, /a validation together with handoff "immediate", which poolcheck does not model yet/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'idle', minRefill: [], validation: 'async' }) }, /a validation together with minFloor "idle", which poolcheck does not model yet/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'async', capabilities: { ...caps, slowQuery: true, acquireTimeoutCovers: 'wait-and-connect' } } }, /slowQuery together with acquireTimeoutCovers "wait-and-connect", which poolcheck does not model yet/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, minFloor: 'size' } }, /both min \(shorthand\) and minFloor\/minRefill; declare one: min = "ignored" stands for minFloor and minRefill together/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, minOpens: 'never' } }, /both opensMinOnCreate \(shorthand\) and minOpens; declare one/],
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'all' }) }, /semantics.minFloor = "all"; it must be one of "size", "idle", "none", or left out/],
@@ -79,6 +96,49 @@ describe('the own pool declared wrongly', () => {
   it('a floor on open connections, declared for a floor on idle ones, fails: the idle floor keeps more', async () => {
     const result = await check({ adapter: ownPoolAdapter({ expiryRespectsMinSize: true, minFloorCounts: 'idle', semantics: { ...asyncpgSemantics, min: 'floor' } }), seed: 1 });
     expectCaught(result, 'outlived', /outlived its \d+ ms lifetime.*\(declared: per-connection timer\)/);
+  });
+});
+
+describe('the own pool declared wrongly about aborts and validation', () => {
+  // Each is also caught with seeds 2 and 3.
+  it('a validation declared for a pool that checks nothing fails: the connection that fails is lent', async () => {
+    const adapter = ownPoolAdapter({ semantics: { ...claiming(ownPoolSemantics(), { failedValidation: true }), validation: 'sync' } });
+    expectCaught(await check({ adapter, seed: 1 }), 'handed-out-invalid', /^acquire #\d+ got connection #\d+, which failed its validation at \d+ ms; a connection that fails must be closed and another tried$/);
+  });
+
+  it('an async validation declared for a synchronous check fails: the acquire is answered at once', async () => {
+    const adapter = ownPoolAdapter({ validation: 'sync', semantics: ownPoolSemantics({ validation: 'async' }) });
+    expectCaught(await check({ adapter, seed: 1 }), 'waiter-answered-early', /^acquire #\d+ should still be waiting for the validation of #\d+, due at \d+ ms, but it got connection #\d+$/);
+  });
+
+  it('a synchronous validation declared for an async check fails: a burst takes its connections before any is checked', async () => {
+    const declared = ownPoolSemantics({ validation: 'sync' });
+    const adapter = ownPoolAdapter({ validation: 'async', semantics: declared });
+    expectCaught(
+      await check({ adapter, seed: 1 }),
+      'wrong-connection',
+      /^acquire #\d+ should reuse #\d+ \(LIFO\), got a new connection #\d+$/,
+      // Or: the burst's second acquire takes the slow connect the declared order gives the first
+      // (whose check fails only after both took their connections), so it is still pending when the
+      // declared order says it was served.
+      ['not-settled', /^\d+ acquires did not settle: nothing is due at \d+ ms and the operation is still pending$/],
+    );
+  });
+
+  it('closing a connection that lands for an aborted acquire, declared for a pool that keeps it, fails', async () => {
+    const adapter = ownPoolAdapter({ semantics: claiming(ownPoolSemantics(), { abort: { lateConnection: 'closed' } }) });
+    expectCaught(await check({ adapter, seed: 1 }), 'kept-abandoned', /^connection #\d+ landed at \d+ ms for an acquire that was aborted, and is still open at \d+ ms; the declared semantics close such a connection at once/);
+  });
+
+  it('keeping a connection that lands for an aborted acquire, declared for a pool that closes it, fails', async () => {
+    const adapter = ownPoolAdapter({ closeAbortedConnects: true, semantics: ownPoolSemantics() });
+    expectCaught(await check({ adapter, seed: 1 }), 'expired-early', /kept idle since it landed at \d+ ms for an aborted acquire \(declared: abort.lateConnection 'idle'\), was destroyed/);
+  });
+
+  it('abort declared for a pool that ignores the signal fails: the aborted acquire stays pending', async () => {
+    const own = ownPoolAdapter();
+    const adapter = { ...own, name: 'own, signal ignored', acquire: (pool: Parameters<typeof own.acquire>[0]) => pool.acquire() };
+    expectCaught(await check({ adapter, seed: 1 }), 'abort-missed', /^acquire #\d+ should have been rejected \(aborted\) but is still pending$/);
   });
 });
 

@@ -1,3 +1,6 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Mutant } from '../fixtures/mutants/index.js';
 import { raceControl, raceMutants } from '../fixtures/mutants/race-index.js';
@@ -112,12 +115,35 @@ describe('races: interleavings the command sequences cannot reach', () => {
     const again = await cli(...rerun);
     expect(again.code, again.out).toBe(1);
     expect(again.out).toMatch(/FAILED after 1 run\(s\)/);
-    // The same trace, clients and rerun line; only the count of shrinks differs.
-    const from = (out: string): string => out.slice(out.indexOf('Scheduled trace'));
+    // The same trace, clients and rerun line; only the count of shrinks (and the summary's counts) differ.
+    const from = (out: string): string => out.slice(out.indexOf('Scheduled trace'), out.indexOf('\nadapter '));
     expect(from(again.out)).toBe(from(first.out));
-    const misuse = await cli('check', '--races', '--json', '-');
+    const misuse = await cli('check', '--races', '--db', 'pg-mem');
     expect(misuse.code).toBe(2);
-    expect(misuse.err).toMatch(/--races runs on pg-mem, prints text only/);
+    expect(misuse.err).toMatch(/--races runs on pg-mem and reruns a failure with --seed and --path alone/);
+  });
+
+  it('reports a race failure in --json, --junit and the summary with its violation kind, as a sequential one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'poolcheck-races-'));
+    try {
+      const json = join(dir, 'races.json');
+      const junit = join(dir, 'races.xml');
+      const run = await cli('check', '--races', '--adapter', 'fixtures/mutants/race-opening-flag.ts', '--seed', String(SEED), '--runs', String(RACE_RUNS), '--json', json, '--junit', junit);
+      expect(run.code, run.out).toBe(1);
+      expect(run.out).toMatch(/\(races\)\s+size never exceeds maxSize\s+FAIL \(over-max\)/);
+      const report = JSON.parse(await readFile(json, 'utf8')) as { schema: string; passed: boolean; results: { mode: string; failure: { violation: { kind: string }; steps: { violation?: string }[] } | null; races: { schedulerSeed: number } | null }[] };
+      expect(report.schema).toBe('poolcheck/check@1');
+      expect(report.passed).toBe(false);
+      expect(report.results[0]?.mode).toBe('races');
+      expect(report.results[0]?.failure?.violation.kind).toBe('over-max');
+      expect(report.results[0]?.failure?.steps.some((s) => s.violation !== undefined)).toBe(true);
+      expect(typeof report.results[0]?.races?.schedulerSeed).toBe('number');
+      const xml = await readFile(junit, 'utf8');
+      expect(xml).toMatch(/<testsuite name="mutant: [^"]*\(races\)"[^>]* failures="1"/);
+      expect(xml).toMatch(/<failure message="over-max: [^"]*" type="over-max">/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

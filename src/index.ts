@@ -19,7 +19,7 @@ export { configArbFromRanges } from './runner/config-ranges.js';
 export type { ConfigRanges, Range } from './runner/config-ranges.js';
 
 export type { AdapterRuntime, CreateContext, PoolAdapter, PoolCounters } from './adapters/types.js';
-export { ownPoolAdapter } from './adapters/own.js';
+export { ownPoolAdapter, ownPoolSemantics } from './adapters/own.js';
 export { defineAdapter } from './adapters/define.js';
 export { pgPoolAdapter, pgPoolSemantics } from './adapters/pg-pool.js';
 export type { PgPoolAdapterOptions, PgPoolClass, PgPoolClient, PgPoolHandle } from './adapters/pg-pool.js';
@@ -36,8 +36,8 @@ export { asyncpgAdapter, asyncpgPoolSemantics, remoteAdapter, RemoteError, Remot
 export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } from './remote/index.js';
 export type { OwnAdapterOptions } from './adapters/own.js';
 
-export { asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities, normalizeSemantics } from './model/semantics.js';
-export type { AcquireTimeoutCovers, Capabilities, ExpiryTrigger, Handoff, IdleByTimerClose, LateConnect, MinFloor, MinOpens, MinRefill, PoolConfig, ReaperExpiry, Semantics, TimerExpiry, ZeroLifetimeDefault } from './model/semantics.js';
+export { abortOf, asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities, normalizeSemantics, validationOf } from './model/semantics.js';
+export type { AbortCapability, AcquireTimeoutCovers, Capabilities, ExpiryTrigger, Handoff, IdleByTimerClose, LateConnect, MinFloor, MinOpens, MinRefill, PoolConfig, ReaperExpiry, Semantics, TimerExpiry, Validation, ZeroLifetimeDefault } from './model/semantics.js';
 export type { WakePhase } from './model/handoff.js';
 export type { Violation, ViolationKind } from './model/violation.js';
 
@@ -71,10 +71,10 @@ export type { TimelineInput } from './report/timeline-layout.js';
 export type { ExpiryWindow, Lifeline, LifelineMark, TimelineData } from './runner/trace.js';
 
 export { checkRaces, formatRaceResult, raceClientsArb, raceConfigArb } from './races/index.js';
-export type { ClientProgram, ClientRound, RaceCheckOptions, RaceCheckResult, RaceFailure, RaceProgress, RaceTraceLine } from './races/index.js';
+export type { ClientProgram, ClientRound, RaceFault, RaceCheckOptions, RaceCheckResult, RaceFailure, RaceProgress, RaceTraceLine } from './races/index.js';
 
 export { formatSeedTable, runSeedScenario } from './scenario/index.js';
 export type { SeedOptions, SeedTable } from './scenario/index.js';
 
-export { createPool, Pool, PoolClosedError, PoolError, PoolOptionsError, PoolTimeoutError, PoolUsageError } from './pool/index.js';
+export { createPool, Pool, PoolAbortedError, PoolClosedError, PoolError, PoolOptionsError, PoolTimeoutError, PoolUsageError } from './pool/index.js';
 export type { AcquireOptions, PoolOptions } from './pool/index.js';

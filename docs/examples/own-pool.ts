@@ -9,8 +9,10 @@ const pool = await createPool({
   maxInactiveConnectionLifetimeMs: 5000, // 0 disables expiry; default 300 000
   expiryRespectsMinSize: false,       // default false, as asyncpg; true makes minSize a floor
   acquireTimeoutMs: 30_000,           // default: wait forever; acquire({ timeoutMs }) overrides
+  validate: (c) => !c.closed,         // checked before lending (may return a Promise); default: none
+  closeAbortedConnects: false,        // close, not keep, a connection that lands for an aborted acquire
 });
-const conn = await pool.acquire();
+const conn = await pool.acquire();   // or acquire({ signal }): an AbortSignal cancels it while pending
 await conn.query('SELECT 1');
 pool.release(conn);   // or pool.destroy(conn): discard it (after an error on it, say)
 pool.getIdleSize(); pool.getSize(); pool.getWaitingCount();

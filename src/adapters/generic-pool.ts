@@ -146,7 +146,14 @@ export function genericPoolSemantics(
       // settled (`__allResourceRequestsSettled`, Pool.js:580-598): they are served by releases, or
       // wait for ever.
       closeRejectsWaiters: false,
+      // Off: `acquire()` returns a plain promise (Pool.js:440-471); a `ResourceRequest` is only
+      // rejected by its own timeout or by `clear()` (ResourceRequest.js:22-52), and the pool has no
+      // call that takes one back out of `_waitingClientsQueue`.
+      abort: null,
     },
+    // `testOnBorrow` defaults to false (PoolDefaults.js:12), and the adapter leaves it off: `_dispense`
+    // then hands available resources out unchecked (Pool.js:256-266).
+    validation: 'none',
   };
 }
 

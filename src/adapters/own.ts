@@ -1,11 +1,18 @@
 import type { Connection } from '../connectors/types.js';
-import { asyncpgSemantics, type Semantics } from '../model/semantics.js';
+import { asyncpgSemantics, capabilitiesOf, type Semantics } from '../model/semantics.js';
 import { Pool, type PoolOptions } from '../pool/index.js';
 import type { PoolAdapter } from './types.js';
 
 export interface OwnAdapterOptions {
   /** Makes `minSize` a floor for expiry (the pool's `expiryRespectsMinSize`). Default false, as asyncpg. */
   readonly expiryRespectsMinSize?: boolean;
+  /**
+   * Gives the pool a `validate` hook: the connection's synchronous `isValid()` (`'sync'`) or its
+   * `validate()` query (`'async'`). Default: none, as asyncpg.
+   */
+  readonly validation?: 'sync' | 'async';
+  /** The pool's `closeAbortedConnects`: close a connection that lands for an aborted acquire. Default false. */
+  readonly closeAbortedConnects?: boolean;
   /**
    * When acquire takes an idle connection (the pool's `handoff` option), declared with the same
    * value. Default `'microtask'`, as asyncpg.
@@ -31,18 +38,49 @@ function floorSemantics(counts: 'size' | 'idle'): Semantics {
   return counts === 'size' ? { ...asyncpgSemantics, min: 'floor' } : { ...rest, minFloor: 'idle', minRefill: [] };
 }
 
-/** poolcheck's own pool: asyncpg's semantics, or a min floor with `expiryRespectsMinSize`. */
+/**
+ * What the own pool does with these options: asyncpg's semantics, with a min floor (counting
+ * open or idle connections) where `expiryRespectsMinSize`; the hand-off and close timer as set;
+ * an acquire aborts through its signal (pool.ts `acquire`, `checkout`), and a connection that
+ * lands for an aborted acquire is kept idle or closed (`abandoned`); the `validate` hook checks a
+ * connection taken from the free stack, and on a failure the next free slot with an open
+ * connection is tried, else the slot reconnects (`ready`).
+ */
+export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | 'name' | 'semantics'> = {}): Semantics {
+  const validation = options.validation;
+  const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
+  const base = options.expiryRespectsMinSize === true ? floorSemantics(options.minFloorCounts ?? 'size') : asyncpgSemantics;
+  return {
+    ...base,
+    handoff: options.handoff ?? 'microtask',
+    ...(closeIdleAfterMs === 0 ? {} : { gracefulClose: { kind: 'idle-by-timer' as const, withinMs: closeIdleAfterMs } }),
+    ...(validation === undefined ? {} : { validation }),
+    capabilities: {
+      ...capabilitiesOf(asyncpgSemantics),
+      abort: { lateConnection: options.closeAbortedConnects === true ? 'closed' : 'idle' },
+      ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
+    },
+  };
+}
+
+/** poolcheck's own pool: asyncpg's semantics, with the options above. */
 export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Pool<Connection>, Connection> {
   const floor = options.expiryRespectsMinSize ?? false;
   const handoff = options.handoff ?? 'microtask';
   const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
-  const close = closeIdleAfterMs === 0 ? {} : { gracefulClose: { kind: 'idle-by-timer' as const, withinMs: closeIdleAfterMs } };
   const counts = options.minFloorCounts ?? 'size';
+  const validation = options.validation;
+  const closeAborted = options.closeAbortedConnects ?? false;
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
-  const base = floor ? (counts === 'idle' ? 'own (min floor on idle)' : 'own (min floor)') : 'own';
+  const traits = [
+    floor ? (counts === 'idle' ? 'min floor on idle' : 'min floor') : '',
+    handoff === 'microtask' ? '' : `hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'}`,
+    validation === undefined ? '' : `${validation} validation`,
+    closeAborted ? 'closes aborted connects' : '',
+  ].filter(Boolean);
   return {
-    name: options.name ?? `${base}${handoff === 'microtask' ? '' : ` (hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'})`}`,
-    semantics: options.semantics ?? { ...(floor ? floorSemantics(counts) : asyncpgSemantics), handoff, ...close },
+    name: options.name ?? (traits.length === 0 ? 'own' : `own (${traits.join(', ')})`),
+    semantics: options.semantics ?? ownPoolSemantics(options),
     create: ({ config, connector }) =>
       makePool({
         connect: () => connector.connect(),
@@ -54,8 +92,10 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         closeIdleAfterMs,
         minFloorCounts: counts,
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
+        ...(validation === undefined ? {} : { validate: validation === 'sync' ? (conn: Connection) => conn.isValid() : (conn: Connection) => conn.validate() }),
+        ...(closeAborted ? { closeAbortedConnects: true } : {}),
       }).start(),
-    acquire: (pool) => pool.acquire(),
+    acquire: (pool, options) => pool.acquire(options?.signal === undefined ? {} : { signal: options.signal }),
     release: (pool, conn) => pool.release(conn),
     destroy: (pool, conn) => pool.destroy(conn),
     query: (_pool, conn, sql) => conn.query(sql),

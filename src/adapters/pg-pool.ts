@@ -81,7 +81,12 @@ export const pgPoolSemantics: Semantics = {
     // `_pendingQueue`, so a queued acquire is neither served nor rejected and waits for ever
     // (pinned in properties/adapters/pg-pool.test.ts).
     closeRejectsWaiters: false,
+    // Off: `connect()` queues a pending item (index.js:190-231) that only `connectionTimeoutMillis`
+    // removes (index.js:219-225); pg-pool has no call that takes it back out of `_pendingQueue`.
+    abort: null,
   },
+  // pg-pool lends an idle client without a check (`_acquireClient`, index.js:335-360).
+  validation: 'none',
 };
 
 /** A pg-pool client as pool.connect() hands it out: `release` is attached by the pool (index.js:342). */

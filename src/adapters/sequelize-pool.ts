@@ -98,7 +98,13 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // Off: `drain()` rejects new acquires (Pool.js:190-192) but serves the queued ones: while any
       // waits it dispenses and polls every 100 ms (Pool.js:256-262). Nothing rejects them.
       closeRejectsWaiters: false,
+      // Off: `acquire()` returns the promise of a `Deferred` (Pool.js:189-202) that only its timeout
+      // or a `drain`/`destroyAllNow` settles; nothing takes it out of `_pendingAcquires`.
+      abort: null,
     },
+    // sequelize-pool requires `validate` (Pool.js:16-17) and calls it synchronously on each idle
+    // resource in `_dispense` (Pool.js:111-127); the adapter's returns true, so no check fails.
+    validation: 'none',
   };
 }
 

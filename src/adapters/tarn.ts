@@ -117,7 +117,16 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // The adapter's terminate releases every lent connection into the destroyed pool at once, so
       // the same abort comes at once.
       terminateRejectsWaiters: true,
+      // `acquire()` returns its `PendingOperation` (Pool.js:112-131), whose `abort()` rejects it with
+      // "aborted" (PendingOperation.js:28-30); the rejection removes it from `pendingAcquires`
+      // (Pool.js:124-128). The adapter calls it when the signal aborts. A create in flight is not
+      // bound to an acquire: when it lands its resource goes to the next pending acquire, or free
+      // (`_doCreate`, Pool.js:364-370, then `_tryAcquireOrCreate`).
+      abort: { lateConnection: 'idle' },
     },
+    // The adapter's `validate` is tarn's default, `() => true` (Pool.js:70): tarn calls it on every
+    // free resource before handing it out (`_doAcquire`, Pool.js:268-346), but it never fails.
+    validation: 'none',
   };
 }
 
@@ -126,7 +135,7 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
  * poolcheck's types hold for a user who has not installed it.
  */
 export interface TarnPoolInstance {
-  acquire(): { readonly promise: Promise<Connection> };
+  acquire(): { readonly promise: Promise<Connection>; abort(): void };
   release(conn: Connection): boolean;
   destroy(): Promise<unknown>;
   numFree(): number;
@@ -195,8 +204,10 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
       }),
       lent: new Set<Connection>(),
     }),
-    acquire: async (p) => {
-      const conn = await p.pool.acquire().promise;
+    acquire: async (p, options) => {
+      const pending = p.pool.acquire();
+      options?.signal?.addEventListener('abort', () => pending.abort(), { once: true });
+      const conn = await pending.promise;
       p.lent.add(conn);
       return conn;
     },

@@ -15,7 +15,11 @@ export interface PoolAdapter<P = unknown, C = unknown> {
   readonly semantics: Semantics;
   /** Creates a pool whose connections come from `connector.connect()`. */
   create(context: CreateContext): Promise<P>;
-  acquire(pool: P): Promise<C>;
+  /**
+   * `options.signal` is passed only where the semantics declare `capabilities.abort`: once it is
+   * aborted, the pending acquire must reject.
+   */
+  acquire(pool: P, options?: AcquireCallOptions): Promise<C>;
   release(pool: P, conn: C): void | Promise<void>;
   /**
    * Discards an in-use connection instead of returning it, where the pool has a way to (pg-pool's
@@ -38,6 +42,11 @@ export interface PoolAdapter<P = unknown, C = unknown> {
   runtime?(): Promise<AdapterRuntime>;
 }
 // #endregion
+
+/** What poolcheck may pass to an adapter's `acquire`. */
+export interface AcquireCallOptions {
+  readonly signal?: AbortSignal;
+}
 
 /** A run's clock and connector, owned by the adapter; `dispose` ends them after the run. */
 export interface AdapterRuntime {

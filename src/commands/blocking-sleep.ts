@@ -17,6 +17,11 @@ import { describeSpec, resolveSleep, type ResolvedSleep, type SleepSpec } from '
  * connection whose expiry came due during the block depends on how the pool hands it over (a
  * microtask always comes first, a `setImmediate` only into the `io` phase, a `setTimeout(0)` never).
  */
+/** No validation in flight or about to fail or be slow: an acquire on wake takes what it finds. */
+function noValidationFault(s: ModelBox['state']): boolean {
+  return !s.validationFails && s.queryDelay === 0 && s.validating.length === 0;
+}
+
 const HANDOFF_NAMES: Readonly<Record<Handoff, string>> = { microtask: 'microtask', immediate: 'setImmediate', timeout: 'setTimeout(0)' };
 
 export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> {
@@ -37,9 +42,15 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
 
   check(m: Readonly<ModelBox>): boolean {
     if (m.state.phase !== 'open') return false;
+    // Not while a validation query is in flight together with another timer of the model (a
+    // connect, a waiter's timeout, another check): when the loop wakes, the own pool's check came
+    // back after the other overdue timers (an acquire timeout due much later among them), where
+    // the model lands it in due order. Which is right for which connector is not settled yet.
+    const s = m.state;
+    if (s.validating.length > 0 && (s.validating.length > 1 || s.connecting.length > 0 || s.waiters.some((w) => w.deadline !== null))) return false;
     // Expiry only frees capacity, so capacity now means capacity on wake. An acquire on wake is
     // about the race with overdue expiries, so it is kept apart from waiters and failing connects.
-    return !this.acquireOnWake || (predictAcquire(m.state).kind !== 'wait' && m.state.waiters.length === 0 && m.state.connecting.length === 0 && !m.state.failNext && m.state.connectDelay === 0);
+    return !this.acquireOnWake || (predictAcquire(m.state).kind !== 'wait' && m.state.waiters.length === 0 && m.state.connecting.length === 0 && !m.state.failNext && m.state.connectDelay === 0 && noValidationFault(m.state));
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

@@ -13,9 +13,11 @@ import type { CommandJson } from './json.js';
 export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
     // A connect in flight lands on a closing pool in ways pools differ on: drawn only where the
-    // pool declares it; elsewhere the runner lets it land before its own close.
-    const duringConnect = m.state.connecting.length === 0 || capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves';
-    return m.state.phase === 'open' && duringConnect && (m.state.waiters.length === 0 || closeRejectsWaitersOf(m.state.semantics) !== 'never');
+    // pool declares it, and only for connects an acquire still waits for (one that lands for
+    // nobody, its acquire aborted or given up, lands before the close). Elsewhere, and for a
+    // validation in flight, the runner lets it land before its own close.
+    const duringConnect = m.state.connecting.length === 0 || (capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves' && m.state.connecting.every((c) => c.ticket !== null));
+    return m.state.phase === 'open' && duringConnect && m.state.validating.length === 0 && (m.state.waiters.length === 0 || closeRejectsWaitersOf(m.state.semantics) !== 'never');
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
@@ -32,11 +34,16 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   }
 }
 
-/** Lets the loop run until every connect in flight has landed, one step per landing. */
-async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing'): Promise<void> {
-  while (m.state.connecting.length > 0) {
-    const ms = Math.min(...m.state.connecting.map((c) => c.readyAt)) - m.state.now;
-    const step = `${command}: sleep(${ms}) until a connect in flight lands`;
+/**
+ * Lets the loop run until every connect in flight has landed, one step per landing. Before a
+ * close, validations in flight land too, and where the pool declares what a close does to a
+ * connect in flight (`served`), only the connects no acquire waits for are let land.
+ */
+async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing', served = false): Promise<void> {
+  const pending = (): number[] => [...m.state.connecting.filter((c) => !served || c.ticket === null).map((c) => c.readyAt), ...m.state.validating.map((v) => v.readyAt)];
+  for (let due = pending(); due.length > 0; due = pending()) {
+    const ms = Math.min(...due) - m.state.now;
+    const step = `${command}: sleep(${ms}) until a ${m.state.validating.length > 0 ? 'connect or validation' : 'connect'} in flight lands`;
     h.current = step;
     const slept = await h.clock.sleep(ms);
     if (!slept.ok) h.fail('not-settled', `sleep(${ms}) ${when}: ${slept.reason}`);
@@ -49,9 +56,10 @@ async function landConnects(m: ModelBox, h: Harness, command: string, when: 'bef
 export async function closeGracefully(m: ModelBox, h: Harness, command: string): Promise<void> {
   h.current = command;
   const duringConnect = capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves';
-  // Connects in flight land first (the loop runs until the next one is due), then close; unless
-  // the pool declares what a close does to them, which is then checked.
-  if (!duringConnect) await landConnects(m, h, command, 'before close');
+  // Connects and validations in flight land first (the loop runs until the next one is due), then
+  // close; except the connects an acquire waits for where the pool declares what a close does to
+  // them, which is then checked.
+  await landConnects(m, h, command, 'before close', duringConnect);
   // A pool that does not reject waiters on close would leave them pending for ever: serve them
   // first, by releasing, as the code holding the connections would before shutting down.
   while (m.state.waiters.length > 0 && closeRejectsWaitersOf(m.state.semantics) === 'never') {

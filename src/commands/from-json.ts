@@ -1,3 +1,4 @@
+import { AbortCommand } from './abort.js';
 import { AcquireCommand } from './acquire.js';
 import { AsyncSleepCommand } from './async-sleep.js';
 import { BlockingSleepCommand } from './blocking-sleep.js';
@@ -6,11 +7,13 @@ import { BurstCommand } from './burst.js';
 import { CloseCommand } from './close.js';
 import { DestroyCommand } from './destroy.js';
 import { FailConnectCommand } from './fail-connect.js';
+import { FailValidationCommand } from './fail-validation.js';
 import type { PoolCommand } from './index.js';
 import type { CommandJson } from './json.js';
 import { DEFAULT_WAKE_PHASE, WAKE_PHASES, type WakePhase } from '../model/handoff.js';
 import { QueryCommand } from './query.js';
 import { SlowConnectCommand } from './slow-connect.js';
+import { SlowQueryCommand } from './slow-query.js';
 import { ReleaseCommand } from './release.js';
 import { TerminateCommand } from './terminate.js';
 
@@ -68,11 +71,21 @@ export function commandFromJson(json: unknown): PoolCommand | string {
       const id = whole('connection', 1);
       return typeof id === 'string' ? id : new BreakIdleCommand(0, id);
     }
+    case 'abort': {
+      const ticket = whole('acquire', 1);
+      return typeof ticket === 'string' ? ticket : new AbortCommand(0, ticket);
+    }
+    case 'failNextValidation':
+      return new FailValidationCommand();
+    case 'slowNextQuery': {
+      const ms = whole('ms', 1);
+      return typeof ms === 'string' ? ms : new SlowQueryCommand(ms);
+    }
     case 'close':
       return new CloseCommand();
     case 'terminate':
       return new TerminateCommand();
     default:
-      return `unknown op ${JSON.stringify(c['op'])}; ops are acquire, burst, release, destroy, query, sleep, blockingSleep, failNextConnect, slowNextConnect, breakIdle, close, terminate`;
+      return `unknown op ${JSON.stringify(c['op'])}; ops are acquire, burst, release, destroy, query, sleep, blockingSleep, failNextConnect, slowNextConnect, breakIdle, abort, failNextValidation, slowNextQuery, close, terminate`;
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { Harness, ModelBox } from '../runner/harness.js';
+import { AbortCommand } from './abort.js';
 import { AcquireCommand } from './acquire.js';
 import { AsyncSleepCommand } from './async-sleep.js';
 import { BlockingSleepCommand } from './blocking-sleep.js';
@@ -8,18 +9,21 @@ import { BurstCommand } from './burst.js';
 import { CloseCommand } from './close.js';
 import { DestroyCommand } from './destroy.js';
 import { FailConnectCommand } from './fail-connect.js';
+import { FailValidationCommand } from './fail-validation.js';
 import { QueryCommand } from './query.js';
 import { ReleaseCommand } from './release.js';
 import { sleepSpecArb } from './sleep-spec.js';
 import { SlowConnectCommand } from './slow-connect.js';
+import { SlowQueryCommand } from './slow-query.js';
 import { TerminateCommand } from './terminate.js';
 import type { Describable } from './json.js';
 import { WAKE_PHASES } from '../model/handoff.js';
-import { capabilitiesOf, type Semantics } from '../model/semantics.js';
+import { abortOf, capabilitiesOf, validationOf, type Semantics } from '../model/semantics.js';
 
 export type PoolCommand = fc.AsyncCommand<ModelBox, Harness> & Describable;
 
 export {
+  AbortCommand,
   AcquireCommand,
   AsyncSleepCommand,
   BlockingSleepCommand,
@@ -28,9 +32,11 @@ export {
   CloseCommand,
   DestroyCommand,
   FailConnectCommand,
+  FailValidationCommand,
   QueryCommand,
   ReleaseCommand,
   SlowConnectCommand,
+  SlowQueryCommand,
   TerminateCommand,
 };
 export { closeGracefully } from './close.js';
@@ -67,5 +73,8 @@ export function poolCommandArb(semantics: Semantics): fc.Arbitrary<PoolCommand> 
   if (can.failedConnect) weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new FailConnectCommand()) });
   if (can.slowConnect) weighted.push({ weight: 2, arbitrary: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 })).map((ms): PoolCommand => new SlowConnectCommand(ms)) });
   if (can.brokenIdle) weighted.push({ weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new BreakIdleCommand(pick)) });
+  if (abortOf(semantics) !== null) weighted.push({ weight: 3, arbitrary: fc.nat(9).map((pick): PoolCommand => new AbortCommand(pick)) });
+  if (can.failedValidation === true && validationOf(semantics) !== 'none') weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new FailValidationCommand()) });
+  if (can.slowQuery === true && validationOf(semantics) === 'async') weighted.push({ weight: 2, arbitrary: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 })).map((ms): PoolCommand => new SlowQueryCommand(ms)) });
   return fc.oneof(...weighted);
 }

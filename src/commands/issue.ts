@@ -7,10 +7,15 @@ import type { Harness, ModelBox } from '../runner/harness.js';
  * Shared by a single acquire and a burst.
  */
 export async function issueAcquires(m: ModelBox, h: Harness, count: number, command: { toString(): string }): Promise<void> {
-  const { state, tickets } = acquiresIssued(m.state, count);
+  const guess = acquiresIssued(m.state, count);
+  const tickets = guess.tickets;
   for (const ticket of tickets) h.issue(ticket);
-  const answered = state.answers.map((a) => a.ticket);
+  const answered = guess.state.answers.map((a) => a.ticket);
   await h.settleCalls(answered, count === 1 ? 'acquire()' : `${count} acquires`, true);
+  // Which of several interchangeable idle connections the pool validated is learnt from the log;
+  // who is answered does not depend on it.
+  const validated = h.validatedSinceStep();
+  const state = validated.length === 0 ? guess.state : acquiresIssued(m.state, count, validated).state;
   const observed = tickets.map((t) => describeCall(h, t)).join(', ');
   h.finishStep(m, { command, observed, next: state });
 }

@@ -15,6 +15,10 @@ export type CommandJson =
   | { readonly op: 'failNextConnect' }
   | { readonly op: 'slowNextConnect'; readonly ms: number }
   | { readonly op: 'breakIdle'; readonly connection: number }
+  /** Aborts acquire number `acquire` of the run (acquires are numbered from 1 as they are issued). */
+  | { readonly op: 'abort'; readonly acquire: number }
+  | { readonly op: 'failNextValidation' }
+  | { readonly op: 'slowNextQuery'; readonly ms: number }
   | { readonly op: 'close' }
   | { readonly op: 'terminate' };
 

@@ -9,7 +9,7 @@ export class TerminateCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
     // A connect in flight lands on a closing pool in ways pools do not promise; the runner lets
     // it land before its own close.
-    return m.state.phase === 'open' && m.state.connecting.length === 0 && (m.state.waiters.length === 0 || terminateRejectsWaiters(m.state.semantics));
+    return m.state.phase === 'open' && m.state.connecting.length === 0 && m.state.validating.length === 0 && (m.state.waiters.length === 0 || terminateRejectsWaiters(m.state.semantics));
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

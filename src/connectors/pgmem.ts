@@ -1,6 +1,7 @@
 import { newDb, type IBackup } from 'pg-mem';
 import type { Connection, Connector, ConnectorEvent, ConnectorFaults, ConnectorOptions } from './types.js';
 import { NextConnectFaults } from './next-connect.js';
+import { NextQueryFaults } from './next-query.js';
 
 /** The part of pg-mem's `pg.Client` stand-in that poolcheck uses (pg-mem types it as `any`). */
 interface PgMemClient {
@@ -62,6 +63,7 @@ class PgMemConnector implements Connector, ConnectorFaults {
   private readonly live = new Map<number, PgMemConnection>();
   private counter = 0;
   private readonly next = new NextConnectFaults();
+  readonly nextQuery = new NextQueryFaults();
 
   constructor(
     private readonly Client: PgMemClientClass,
@@ -96,6 +98,14 @@ class PgMemConnector implements Connector, ConnectorFaults {
 
   delayNextConnect(ms: number): void {
     this.next.delayNextConnect(ms);
+  }
+
+  failNextValidation(): void {
+    this.nextQuery.failNextValidation();
+  }
+
+  delayNextQuery(ms: number): void {
+    this.nextQuery.delayNextQuery(ms);
   }
 
   breakConnection(id: number): boolean {
@@ -144,7 +154,22 @@ class PgMemConnection implements Connection {
       );
     }
     if (this.isBroken) throw new Error(`poolcheck pg-mem connector: connection #${this.id} was ended by the server; the pool should have dropped it`);
+    await this.connector.nextQuery.takeDelay();
     return this.client.query(sql);
+  }
+
+  /** `SELECT 1` behind the scenes; false when a fault says so, or the connection is closed or broken. */
+  async validate(): Promise<boolean> {
+    const ok = this.connector.nextQuery.takeValidation(this.id, (e) => this.connector.log(e), this.connector.now);
+    await this.connector.nextQuery.takeDelay();
+    if (!ok || this.isClosed || this.isBroken) return false;
+    await this.client.query('SELECT 1');
+    return true;
+  }
+
+  isValid(): boolean {
+    const ok = this.connector.nextQuery.takeValidation(this.id, (e) => this.connector.log(e), this.connector.now);
+    return ok && !this.isClosed && !this.isBroken;
   }
 
   /** Every call is logged, so the runner can see a pool destroying a connection twice. */

@@ -1,10 +1,12 @@
 import type pg from 'pg';
-import type { Connection } from './types.js';
+import type { NextQueryFaults } from './next-query.js';
+import type { Connection, ConnectorEvent } from './types.js';
 
 /** What a connection needs of its connector: the log, the clock and the serial I/O chain. */
 export interface PostgresConnectionOwner {
   readonly now: () => number;
-  log(event: { type: 'query' | 'destroy' | 'break'; id: number; at: number; sql?: string }): void;
+  log(event: ConnectorEvent): void;
+  readonly nextQuery: NextQueryFaults;
   forget(id: number): void;
   io<T>(op: () => Promise<T>): Promise<T>;
 }
@@ -48,7 +50,22 @@ export class PostgresConnection implements Connection {
       );
     }
     if (this.isBroken) throw new Error(`poolcheck postgres connector: connection #${this.id} was ended by the server; the pool should have dropped it`);
+    await this.owner.nextQuery.takeDelay();
     return this.owner.io(() => this.client.query(sql));
+  }
+
+  /** `SELECT 1` at the server; false when a fault says so, or the connection is closed or broken. */
+  async validate(): Promise<boolean> {
+    const ok = this.owner.nextQuery.takeValidation(this.id, (e) => this.owner.log(e), this.owner.now);
+    await this.owner.nextQuery.takeDelay();
+    if (!ok || this.isClosed || this.isBroken) return false;
+    await this.owner.io(() => this.client.query('SELECT 1'));
+    return true;
+  }
+
+  isValid(): boolean {
+    const ok = this.owner.nextQuery.takeValidation(this.id, (e) => this.owner.log(e), this.owner.now);
+    return ok && !this.isClosed && !this.isBroken;
   }
 
   /** Every call is logged, so the runner can see a pool destroying a connection twice. */

@@ -6,6 +6,7 @@ import { PostgresConnection } from './postgres-connection.js';
 import { describeDisagreement, describeServer } from './postgres-server.js';
 import type { Connection, Connector, ConnectorEvent, ConnectorFaults, ConnectorOptions } from './types.js';
 import { NextConnectFaults } from './next-connect.js';
+import { NextQueryFaults } from './next-query.js';
 
 export interface PostgresConnectorOptions extends ConnectorOptions {
   /** Real-time bound on one wait for the server, ms; past it the run is `not-settled`. Default 10 000. */
@@ -65,6 +66,7 @@ export class PostgresConnector implements Connector, ConnectorFaults {
   private readonly verifyTimeoutMs: number;
   private counter = 0;
   private readonly next = new NextConnectFaults();
+  readonly nextQuery = new NextQueryFaults();
   /** The tail of the I/O chain, and how many operations are on it. */
   private chain: Promise<unknown> = Promise.resolve();
   private busy = 0;
@@ -108,6 +110,14 @@ export class PostgresConnector implements Connector, ConnectorFaults {
 
   delayNextConnect(ms: number): void {
     this.next.delayNextConnect(ms);
+  }
+
+  failNextValidation(): void {
+    this.nextQuery.failNextValidation();
+  }
+
+  delayNextQuery(ms: number): void {
+    this.nextQuery.delayNextQuery(ms);
   }
 
   /**

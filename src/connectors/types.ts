@@ -22,6 +22,13 @@ export interface Connection {
    * `error`/`end` event would; the pool's cue to drop the connection.
    */
   onBreak(listener: (error: Error) => void): void;
+  /**
+   * A pool's check before lending the connection, as a query (`SELECT 1`): resolves to whether it
+   * is usable. Logged as `validate`; it takes the faults for the next validation and next query.
+   */
+  validate(): Promise<boolean>;
+  /** The same check, synchronous (a flag a client library keeps, no query). Logged as `validate`. */
+  isValid(): boolean;
 }
 
 /**
@@ -29,8 +36,10 @@ export interface Connection {
  *   close shows), or queried.
  * - `connect-failed`: a connect the fault injector made fail; no connection was opened.
  * - `break`: the server ended the connection; the pool must still close it (a `destroy` follows).
+ * - `validate`: the pool began to validate the connection (`validate()` or `isValid()`), before
+ *   lending it; `sql` holds `'invalid'` when an injected fault made it fail.
  */
-export type ConnectorEventType = 'create' | 'destroy' | 'query' | 'connect-failed' | 'break';
+export type ConnectorEventType = 'create' | 'destroy' | 'query' | 'connect-failed' | 'break' | 'validate';
 
 export interface ConnectorEvent {
   readonly type: ConnectorEventType;
@@ -74,6 +83,13 @@ export interface ConnectorFaults {
    * `onBreak` listeners run. Returns false when `id` is not a live connection.
    */
   breakConnection(id: number): boolean;
+  /** The next validation (`validate()` or `isValid()`, on any connection) fails. */
+  failNextValidation?(): void;
+  /**
+   * The next query on any connection (`query()` or `validate()`) settles only after `ms` of
+   * virtual time (a timer on the run's clock).
+   */
+  delayNextQuery?(ms: number): void;
 }
 
 export interface ConnectorOptions {

@@ -19,8 +19,10 @@ export {
   slept,
   terminated,
 } from './transitions.js';
-export { acquiresIssued, brokeIdle, connectWillFail, connectWillTake, discarded, timePassed } from './waiters.js';
-export type { Answer, Connecting, Waiter } from './state.js';
+export { aborted, acquiresIssued, brokeIdle, connectWillFail, connectWillTake, discarded, pendingTickets, queryWillTake, timePassed, validationWillFail } from './waiters.js';
+export type { AbortCapability, Validation } from './semantics.js';
+export { abortOf, validationOf } from './semantics.js';
+export type { Answer, Connecting, DoomCause, Orphan, Validating, Waiter } from './state.js';
 export type { Capabilities } from './semantics.js';
 export { capabilitiesOf, noCapabilities } from './semantics.js';
 export type { Destroyed, Reconciled } from './reconcile.js';

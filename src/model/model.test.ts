@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
+  aborted,
   acquiresIssued,
+  connectWillTake,
+  pendingTickets,
+  queryWillTake,
+  validationWillFail,
   brokeIdle,
   connectWillFail,
   discarded,
@@ -311,5 +316,49 @@ describe('reference model: waiters and faults', () => {
       expect(next.waiters).toEqual([]);
       expect(next.answers.map((a) => a.outcome === 'rejected' && a.reason)).toEqual(['closed', 'closed']);
     }
+  });
+});
+
+describe('reference model: abort and validation', () => {
+  const abortIdle: Semantics = { ...asyncpgSemantics, capabilities: { ...asyncpgSemantics.capabilities!, abort: { lateConnection: 'idle' } } };
+  const abortClose: Semantics = { ...abortIdle, capabilities: { ...abortIdle.capabilities!, abort: { lateConnection: 'closed' } } };
+  const busyOne = (semantics: Semantics): ModelState => acquired(initialState({ ...config, maxSize: 1 }, semantics), 1, true);
+
+  it('rejects an aborted waiter at once and takes it out of the queue', () => {
+    const { state } = acquiresIssued(busyOne(abortIdle), 2);
+    const next = aborted(state, 1);
+    expect(next.answers).toEqual([{ ticket: 1, outcome: 'rejected', reason: 'aborted' }]);
+    expect(pendingTickets(next)).toEqual([2]);
+    expect(released(next, 1).answers.at(-1)).toEqual({ ticket: 2, outcome: 'served', candidates: [1], via: 'handoff' });
+  });
+
+  it('lets a connect aborted in flight land for nobody: kept idle, or handed to the first waiter, or closed', () => {
+    const start = connectWillTake(initialState({ ...config, maxSize: 1 }, abortIdle), 10);
+    const { state } = acquiresIssued(start, 1);
+    const landed = slept(aborted(state, 1), 10);
+    expect(landed.orphans).toEqual([{ startedAt: 0, at: 10, due: 10, fate: 'idle', seq: 1 }]);
+    const kept = reconcile(landed, [], [{ id: 1, at: 10 }]).state;
+    expect(kept.conns[0]).toMatchObject({ id: 1, state: 'idle', idleSince: 10, orphan: true });
+    const waiting = acquiresIssued(aborted(state, 1), 1).state;
+    expect(slept(waiting, 10).answers.at(-1)).toEqual({ ticket: 2, outcome: 'served', candidates: [] });
+    const closing = slept(aborted(acquiresIssued(connectWillTake(initialState({ ...config, maxSize: 1 }, abortClose), 10), 1).state, 1), 10);
+    const closed = reconcile(closing, [{ id: 1, at: 10 }], [{ id: 1, at: 10 }]);
+    expect(closed.violations).toEqual([]);
+    expect(reconcile(closing, [], [{ id: 1, at: 10 }]).violations[0]?.kind).toBe('kept-abandoned');
+  });
+
+  it('closes an idle connection that fails its check and serves the next one; a slow check holds the acquire', () => {
+    const sync: Semantics = { ...asyncpgSemantics, validation: 'sync' };
+    let s = initialState(config, sync);
+    s = useOnce(useOnce(s, 1), 2);
+    const { state } = acquiresIssued(validationWillFail(s), 1);
+    // LIFO: #2 was released last, fails, and is doomed; the acquire gets #1.
+    expect(state.conns.find((c) => c.id === 2)?.doomed).toEqual({ at: 0, cause: 'invalid' });
+    expect(state.answers).toEqual([{ ticket: 1, outcome: 'served', candidates: [1], via: 'reuse' }]);
+    expect(reconcile(state, []).violations[0]?.kind).toBe('kept-invalid');
+    const slow = acquiresIssued(queryWillTake({ ...s, semantics: { ...s.semantics, validation: 'async' } }, 5), 1).state;
+    expect(slow.answers).toEqual([]);
+    expect(expectedCounters(slow)).toEqual({ idle: 1, size: 2, waiting: 0 });
+    expect(slept(slow, 5).answers).toEqual([{ ticket: 1, outcome: 'served', candidates: [2], via: 'reuse' }]);
   });
 });

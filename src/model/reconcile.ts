@@ -37,7 +37,7 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
     destroyed.length + opened.length === 0
       ? []
       : [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
-          (a, b) => a.at - b.at || rank(a) - rank(b) || a.id - b.id,
+          (a, b) => a.at - b.at || rank(a) - rank(b) || timerOrder(state, a, b) || a.id - b.id,
         );
   let s = state;
   for (;;) {
@@ -97,8 +97,10 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
     return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, dueOf(state, conn))} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   const gone = replaceConn(state, { ...conn, state: 'gone', goneAt: event.at });
-  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' ? 'after-discard' : null;
-  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : 'was discarded'}`) };
+  // A connection closed for failing its validation is lost as a discarded one is.
+  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' ? 'after-discard' : null;
+  const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : 'was discarded';
+  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`) };
 }
 
 /** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */
@@ -107,6 +109,12 @@ function floorKeeps(state: ModelState, conn: ModelConn, at: number): boolean {
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
+  const orphan = state.orphans.find((o) => o.at === event.at);
+  if (orphan !== undefined) {
+    // It landed for an aborted acquire: kept idle as if released, or closed at once.
+    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: orphan.seq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true };
+    return { state: { ...state, conns: [...state.conns, conn], orphans: state.orphans.filter((o) => o !== orphan) } };
+  }
   const landing = state.landedUnasked[0];
   if (landing !== undefined && landing.at <= event.at) return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1) }, event, landing.fate) };
   if (state.phase !== 'open' || !refillAllowed(state, event.at)) {
@@ -140,6 +148,12 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   if (window.cause === 'discarded') {
     return { violation: violation('not-discarded', state.now, `connection #${conn.id} was discarded by its holder at ${window.to} ms but was still open at ${state.now} ms; a discarded connection must be closed at once`, conn.id) };
   }
+  if (window.cause === 'invalid') {
+    return { violation: violation('kept-invalid', state.now, `connection #${conn.id} failed its validation at ${window.to} ms but was still open at ${state.now} ms; a connection that fails its validation must be closed at once`, conn.id) };
+  }
+  if (window.cause === 'abandoned' && conn.orphan === true) {
+    return { violation: violation('kept-abandoned', state.now, `connection #${conn.id} landed at ${window.to} ms for an acquire that was aborted, and is still open at ${state.now} ms; the declared semantics close such a connection at once (declared: abort.lateConnection 'closed')`, conn.id) };
+  }
   if (window.cause === 'broken') {
     return { violation: violation('kept-broken', state.now, `connection #${conn.id} was ended by the server at ${window.to} ms while idle, but the pool still held it open at ${state.now} ms; a broken idle connection must be dropped at once`, conn.id) };
   }
@@ -151,6 +165,28 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   }
   const by = late > 0 ? ` by ${late} ms` : '';
   return { violation: violation('outlived', state.now, `${idleStory(conn)}, outlived its ${describeLifetime(state)}${by}: still open at ${state.now} ms, due to close at ${window.to} ms (declared: ${window.reason})`, conn.id) };
+}
+
+/**
+ * Two destroys at one instant, in the order their timers fired, where both came from a timer: an
+ * expiry (due at idle + lifetime, set when it became idle) and a failed check that took time
+ * (due when the check was). A floor's decision on the expiry depends on whether the other
+ * connection was still open. 0 when that does not apply.
+ */
+function timerOrder(state: ModelState, a: { kind: string; id: number }, b: { kind: string; id: number }): number {
+  if (a.kind !== 'destroy' || b.kind !== 'destroy' || state.semantics.expiry.kind !== 'timer') return 0;
+  const key = (id: number): readonly [number, number] | null => {
+    const conn = findConn(state, id);
+    if (conn === undefined) return null;
+    if (conn.doomed?.timer !== undefined) return [conn.doomed.timer.due, conn.doomed.timer.seq];
+    if (conn.doomed === null && conn.state === 'idle' && conn.idleSince !== null) return [dueOf(state, conn), conn.idleSeq];
+    return null;
+  };
+  const ka = key(a.id);
+  const kb = key(b.id);
+  if (ka === null || kb === null) return 0;
+  // At one due time and seq, an expiry was set first: a check's seq is the next idle seq when it began.
+  return ka[0] - kb[0] || ka[1] - kb[1];
 }
 
 /** When a connection's expiry was due, before any block delayed it. */
@@ -166,6 +202,7 @@ function describeLifetime(state: ModelState): string {
 }
 
 function idleStory(conn: ModelConn): string {
+  if (conn.orphan === true && conn.idleSince === conn.createdAt) return `connection #${conn.id}, kept idle since it landed at ${conn.createdAt} ms for an aborted acquire (declared: abort.lateConnection 'idle')`;
   const since = conn.idleSince === null ? '' : `, idle since ${conn.idleSince} ms`;
   return `connection #${conn.id}${since}`;
 }

@@ -13,7 +13,16 @@ import { violation, type Violation } from './violation.js';
  * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`.
  */
 export function floorCount(state: ModelState, at: number, due: number = at): number {
-  return minOf(state.semantics).floor === 'idle' ? idleConns(state).length : sizeAt(state, at, due);
+  return minOf(state.semantics).floor === 'idle' ? idleConns(state).length + idleOrphans(state, at, due) : sizeAt(state, at, due);
+}
+
+/**
+ * Connections that landed idle for aborted acquires by `at` (at one instant, those whose connect
+ * was due before `due`), not yet learnt from the log: idle already, which an idle floor counts.
+ */
+function idleOrphans(state: ModelState, at: number, due: number): number {
+  if (state.orphans.length === 0) return 0;
+  return state.orphans.filter((o) => o.fate === 'idle' && (o.at < at || (o.at === at && o.due < due))).length;
 }
 
 /**

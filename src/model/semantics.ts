@@ -100,6 +100,13 @@ export interface Semantics {
    */
   readonly gracefulClose?: 'idle-at-once' | 'after-last-release' | IdleByTimerClose;
   /**
+   * Whether the pool checks an idle connection before lending it: not at all (`'none'`, the
+   * default), with a synchronous check (`'sync'`), or with a query it awaits (`'async'`). A
+   * connection that fails is closed at once and the next idle one is tried, else a new one opened.
+   * See {@link Validation}.
+   */
+  readonly validation?: Validation;
+  /**
    * The waits and faults the pool supports, so that only those commands are generated. Left out:
    * none (acquires only below max, no faults), which is how an adapter that predates them behaves.
    * A field left out is off (`false`, or `null` for `acquireTimeout`): `{ waiters: true }` is enough.
@@ -176,6 +183,45 @@ export interface Capabilities {
    * connect in flight, and the runner lets connects land before its own close. Needs slowConnect.
    */
   readonly closeDuringConnect?: 'serves';
+  /**
+   * A pending acquire can be aborted (an `AbortSignal` passed to the adapter's `acquire`): while
+   * it waits, while its connect is in flight, or while its connection is being validated. It is
+   * rejected at once and never gets a connection; what it would have had goes to the next waiter,
+   * or idle. `lateConnection` says what happens to a connection whose connect lands after its
+   * acquire was aborted: `'closed'` at once, or kept `'idle'` (or handed to the first waiter).
+   * Left out or `null`: no abort is generated.
+   */
+  readonly abort?: AbortCapability | null;
+  /** A connection that fails its validation is closed at once and another tried (needs `validation`). */
+  readonly failedValidation?: boolean;
+  /**
+   * A query (an async validation among them) that takes time keeps its caller pending until it
+   * lands, while other commands run (needs `validation: 'async'`).
+   */
+  readonly slowQuery?: boolean;
+}
+
+/** See {@link Capabilities.abort}. */
+export interface AbortCapability {
+  readonly lateConnection: 'closed' | 'idle';
+}
+
+/**
+ * Validation before hand-out. `'sync'` and `'async'` are shorthand for `{ check }` with the
+ * connections checked being the idle ones an acquire takes (not a new connection, not one handed
+ * to a waiter as it is released).
+ */
+export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async' };
+
+/** The declared validation as one value: `'none'`, `'sync'` or `'async'`. */
+export function validationOf(s: Semantics): 'none' | 'sync' | 'async' {
+  const v = s.validation ?? 'none';
+  return typeof v === 'string' ? v : v.check;
+}
+
+/** The declared abort capability, or `null`. */
+export function abortOf(s: Semantics): AbortCapability | null {
+  return capabilitiesOf(s).abort ?? null;
 }
 
 /** What an acquire timeout bounds: the wait in the queue only, or the wait and the connect. */
@@ -400,7 +446,8 @@ export function describeSemantics(s: Semantics): string {
     s.expiry.kind === 'timer'
       ? 'per-connection timer'
       : `reaper every ${s.expiry.intervalMs} ms (${s.expiry.compare}, starts on ${s.expiry.startsOn})`;
-  return `${trigger}, armed on ${s.armsOn}, ${describeMin(minOf(s))}, ${s.reuse.toUpperCase()}`;
+  const validation = validationOf(s) === 'none' ? '' : `, ${validationOf(s)} validation`;
+  return `${trigger}, armed on ${s.armsOn}, ${describeMin(minOf(s))}, ${s.reuse.toUpperCase()}${validation}`;
 }
 
 /** `acquire timeout covers the wait and the connect; a late connect: own-timeout`, as messages print it. */

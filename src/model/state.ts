@@ -5,7 +5,15 @@ import { effectiveLifetime, type PoolConfig, type Semantics } from './semantics.
  * reader can follow the expected behaviour of a pool from this folder alone.
  */
 
-export type ConnState = 'idle' | 'busy' | 'gone';
+/** `validating`: taken from idle by an acquire and being checked before it is lent. */
+export type ConnState = 'idle' | 'busy' | 'validating' | 'gone';
+
+/**
+ * Why a connection must be closed at once: discarded by its holder, ended by the server while
+ * idle, failed its validation, or opened for an acquire that was aborted (where the semantics
+ * close such a connection).
+ */
+export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned';
 
 export interface ModelConn {
   /** The connector's id for this connection. */
@@ -34,7 +42,17 @@ export interface ModelConn {
    * When the connection was doomed, and why: discarded by its holder (`destroy`), or ended by the
    * server while idle (`broken`). The pool must close it at that instant; it is never handed out.
    */
-  readonly doomed: { readonly at: number; readonly cause: 'discarded' | 'broken' | 'abandoned' } | null;
+  readonly doomed: {
+    readonly at: number;
+    readonly cause: DoomCause;
+    /**
+     * For a check that took time: when its timer was due and the order it was set in (see
+     * `Validating.seq`), which places its close among expiries due at the same instant.
+     */
+    readonly timer?: { readonly due: number; readonly seq: number };
+  } | null;
+  /** It landed for an aborted acquire, and nobody asked for it since. */
+  readonly orphan?: true;
 }
 
 /**
@@ -52,8 +70,13 @@ export interface Waiter {
 
 /** A connect in flight for an acquire: it lands (or fails) at `readyAt`. */
 export interface Connecting {
-  /** The acquire waiting for it; `null` once that acquire gave up (its timeout came first). */
+  /**
+   * The acquire waiting for it; `null` once that acquire gave up (its timeout came first) or was
+   * aborted (`aborted`): the connection then lands for nobody.
+   */
   readonly ticket: number | null;
+  /** Its acquire was aborted: it lands as `Capabilities.abort.lateConnection` says. */
+  readonly aborted?: true;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
   readonly order: number;
   readonly startedAt: number;
@@ -79,13 +102,46 @@ export interface Connecting {
 }
 
 /**
+ * An idle connection an acquire took, being validated by a query that takes time: it passes (or
+ * fails) at `readyAt`. `ticket` is `null` once that acquire was aborted.
+ */
+export interface Validating {
+  readonly ticket: number | null;
+  readonly order: number;
+  readonly id: number;
+  readonly readyAt: number;
+  readonly fails: boolean;
+  /**
+   * `nextIdleSeq` when the check began: a connection that became idle later had its expiry timer
+   * set after the check's, which decides who fires first when both are due at once.
+   */
+  readonly seq: number;
+}
+
+/**
+ * A connection that landed for an aborted acquire and that no waiter took: the pool opened it at
+ * `at` for nobody, and keeps it idle or closes it at once, as the semantics declare. The runner
+ * learns its id from the connector's log.
+ */
+export interface Orphan {
+  /** When its connect began: from then it took a place in the pool, which a floor counts. */
+  readonly startedAt: number;
+  readonly at: number;
+  /** When its connect was due to land (earlier than `at` after a blocked loop). */
+  readonly due: number;
+  readonly fate: 'closed' | 'idle';
+  /** Its place in the reuse order, taken when it landed: others may become idle after it in the same step. */
+  readonly seq: number;
+}
+
+/**
  * How an acquire issued in this step, or waiting from an earlier one, was answered. `served`:
  * with one of `candidates` (a reused or handed-off connection), or with a connection opened for it
  * (`candidates` empty). `rejected`: with an error, for the reason given.
  */
 export type Answer =
   | { readonly ticket: number; readonly outcome: 'served'; readonly candidates: readonly number[]; readonly via?: 'reuse' | 'handoff' }
-  | { readonly ticket: number; readonly outcome: 'rejected'; readonly reason: 'timed out' | 'connect failed' | 'closed' };
+  | { readonly ticket: number; readonly outcome: 'rejected'; readonly reason: 'timed out' | 'connect failed' | 'closed' | 'aborted' };
 
 export type Phase = 'open' | 'closing' | 'closed';
 
@@ -131,6 +187,14 @@ export interface ModelState {
   readonly failedConnects: readonly { readonly startedAt: number; readonly due: number; readonly at: number }[];
   /** The order the next waiter's timeout or connect's timer is set in. */
   readonly nextOrder: number;
+  /** The next validation fails (an injected fault). */
+  readonly validationFails: boolean;
+  /** The next query, an async validation among them, takes this long, ms (an injected fault); 0: at once. */
+  readonly queryDelay: number;
+  /** Validations in flight, in the order they started. */
+  readonly validating: readonly Validating[];
+  /** Connections that landed for aborted acquires this step, not yet seen in the connector's log. */
+  readonly orphans: readonly Orphan[];
   /**
    * Connections the pool owes to bring the min floor's count back up to min: since when, after
    * what, and by when (at once, or by the reaper's next run). `null` when none are owed.
@@ -174,6 +238,10 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     connecting: [],
     failedConnects: [],
     nextOrder: 1,
+    validationFails: false,
+    queryDelay: 0,
+    validating: [],
+    orphans: [],
     refillOwed: null,
     acquiredOnce: false,
     landedUnasked: [],
@@ -227,7 +295,8 @@ function waitedFor(connecting: readonly Connecting[], at: number, due: number = 
 export function sizeAt(state: ModelState, at: number, due: number = at): number {
   const connecting = waitedFor(state.connecting.filter((c) => c.startedAt <= at), at, due);
   const failing = state.failedConnects.filter((f) => f.startedAt <= at && (at < f.at || (at === f.at && due < f.due))).length;
-  return liveCount(state) + connecting + failing;
+  const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
+  return liveCount(state) + connecting + failing + orphans;
 }
 
 /**
@@ -237,7 +306,15 @@ export function sizeAt(state: ModelState, at: number, due: number = at): number 
 export function capacityUsed(state: ModelState): number {
   const open = state.conns.filter((c) => c.state !== 'gone' && c.doomed === null).length;
   const opening = state.answers.filter((a) => a.outcome === 'served' && a.candidates.length === 0).length;
-  return open + opening + waitedFor(state.connecting, Infinity);
+  return open + opening + waitedFor(state.connecting, Infinity) + keptOrphans(state);
+}
+
+/**
+ * Connections that landed idle for aborted acquires in this step, not yet learnt from the log:
+ * they were in flight, counted, since their connect began, and stay.
+ */
+function keptOrphans(state: ModelState): number {
+  return state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.fate === 'idle').length;
 }
 
 export function findConn(state: ModelState, id: number): ModelConn | undefined {

@@ -31,6 +31,14 @@ export type ViolationKind =
   | 'timeout-missed'
   | 'waiter-not-rejected'
   | 'acquire-not-rejected'
+  /** An aborted acquire was still pending, or got a connection. */
+  | 'abort-missed'
+  | 'served-after-abort'
+  /** A connection that failed its validation was handed out, or kept open. */
+  | 'handed-out-invalid'
+  | 'kept-invalid'
+  /** A connection that landed for an aborted acquire was kept although declared closed. */
+  | 'kept-abandoned'
   /** The pool declares that it refuses a lifetime of 0, and was created with one. */
   | 'zero-lifetime-accepted'
   /** The pool did not open connections back up to min when its declared refill called for it. */

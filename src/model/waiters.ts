@@ -1,5 +1,7 @@
-import { timeoutRulesOf } from './semantics.js';
-import { capacityUsed, findConn, idleConns, replaceConn, type Answer, type Connecting, type ModelState, type Waiter } from './state.js';
+import { capabilitiesOf, minOf, timeoutRulesOf, validationOf } from './semantics.js';
+import { floorCount } from './refill.js';
+import { windowOf } from './windows.js';
+import { capacityUsed, findConn, idleConns, lifetimeOf, replaceConn, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 
 /**
  * Acquires that wait, and the faults that change who gets what: the model's side of waiters,
@@ -10,30 +12,46 @@ import { capacityUsed, findConn, idleConns, replaceConn, type Answer, type Conne
 /**
  * `count` acquires issued together, in order: each gets an idle connection (in reuse order), a
  * new one while there is capacity, or else waits at the back of the queue. A connect that fails
- * rejects its acquire and leaves the capacity free for the next.
+ * rejects its acquire and leaves the capacity free for the next. Where the pool validates, an
+ * idle connection is checked first: one that fails is closed at once and the next tried; one
+ * whose check takes time holds its acquire pending until the check lands.
+ *
+ * `validated` lists, in order, the connections the pool validated in this step, as the
+ * connector logged them: among connections that became idle together (opened with the pool),
+ * which one the pool takes is not something the model can know.
  */
-export function acquiresIssued(before: ModelState, count: number): { state: ModelState; tickets: number[] } {
+export function acquiresIssued(before: ModelState, count: number, validated: readonly number[] = []): { state: ModelState; tickets: number[] } {
   let state = before;
   const tickets: number[] = [];
+  const picks = { list: validated, next: 0 };
+  const mode = validationOf(state.semantics);
   const idle = idleConns(state).sort((a, b) => (state.semantics.reuse === 'lifo' ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
+  const reserved: { ticket: number; id: number; order: number }[] = [];
   const began = state.connecting.length;
   for (let i = 0; i < count; i++) {
     const ticket = state.nextTicket;
     tickets.push(ticket);
     state = { ...state, nextTicket: ticket + 1 };
     const reuse = idle[i];
-    if (reuse !== undefined) {
-      // Connections that became idle together (opened with the pool) are interchangeable.
+    if (mode === 'sync') {
+      // Checked inside the call: the next acquire finds what this one left.
+      state = takeOrOpen(state, ticket, picks, true);
+    } else if (reuse !== undefined && mode === 'async') {
+      // Each acquire takes its idle connection at once; the checks run after, in that order.
+      const group = idle.filter((c) => c.idleSeq === reuse.idleSeq && !reserved.some((r) => r.id === c.id)).map((c) => c.id);
+      const id = pickOf(picks, group);
+      const conn = findConn(state, id) as ModelConn;
+      // Its check starts inside the call, so a slow one's timer is set before a later acquire's.
+      state = replaceConn({ ...state, nextOrder: state.nextOrder + 1 }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
+      reserved.push({ ticket, id, order: state.nextOrder - 1 });
+    } else if (reuse !== undefined) {
       const candidates = idle.filter((c) => c.idleSeq === reuse.idleSeq).map((c) => c.id);
       state = answer(state, { ticket, outcome: 'served', candidates, via: 'reuse' });
-    } else if (capacityUsed(state) < state.config.maxSize) {
-      state = openFor(state, ticket);
     } else {
-      const timeout = state.config.acquireTimeoutMs;
-      const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
-      state = { ...state, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 };
+      state = takeOrOpen(state, ticket, picks, true);
     }
   }
+  for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order);
   return { state: idle.length > 0 ? connectsAfterBurst(state, began) : state, tickets };
 }
 
@@ -48,6 +66,136 @@ function connectsAfterBurst(state: ModelState, began: number): ModelState {
   // Each connect's own timer is set as it begins, just before the connector's.
   const connecting = state.connecting.map((c, i) => (i < began ? c : { ...c, abandonOrder: order, order: order++ + 0.5 }));
   return { ...state, connecting, nextOrder: order };
+}
+
+/** The learnt pick among interchangeable candidates, or the first of them. */
+function pickOf(picks: Picks, candidates: readonly number[]): number {
+  const learnt = picks.list[picks.next];
+  picks.next++;
+  return learnt !== undefined && candidates.includes(learnt) ? learnt : (candidates[0] as number);
+}
+
+/**
+ * Acquire `ticket` checks connection `id`, which it took from idle: the check takes the pending
+ * faults (it is the next validation and the next query). A slow check holds the acquire pending;
+ * a failed one closes the connection and tries another.
+ */
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number): ModelState {
+  const fails = before.validationFails;
+  let state: ModelState = { ...before, validationFails: false };
+  const conn = findConn(state, id) as ModelConn;
+  if (validationOf(state.semantics) === 'async' && state.queryDelay > 0) {
+    // The check is a query in flight: the connection is neither idle nor lent until it lands.
+    const entry: Validating = { ticket, order: order ?? state.nextOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq };
+    return replaceConn({ ...state, queryDelay: 0, nextOrder: order === undefined ? state.nextOrder + 1 : state.nextOrder, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
+  }
+  if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via: 'reuse' });
+  state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
+  return takeOrOpen(state, ticket, picks, false);
+}
+
+interface Picks {
+  readonly list: readonly number[];
+  next: number;
+}
+
+/**
+ * Acquire `ticket` takes the first idle connection in reuse order (validating it where the pool
+ * does), else a new connection while there is capacity, else (`mayWait`) it waits.
+ */
+function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating): ModelState {
+  const state = before;
+  if (validationOf(state.semantics) !== 'none') {
+    const expired = after === undefined ? null : expiredBefore(state, after);
+    const idle = idleConns(state).filter((c) => !taken(state, c.id) && expired?.has(c.id) !== true);
+    const orphan = after === undefined ? undefined : bestOrphan(state, after);
+    const lifo = state.semantics.reuse === 'lifo';
+    if (orphan !== undefined && idle.every((c) => (lifo ? c.idleSeq < orphan.seq : c.idleSeq > orphan.seq))) {
+      // A connection that landed idle for an aborted acquire earlier in this step: the runner
+      // learns its id from the real call. No fault can be pending for its check (none is injected
+      // while a check is in flight), so it passes.
+      return answer({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, { ticket, outcome: 'served', candidates: [], via: 'reuse' });
+    }
+    if (idle.length > 0) {
+      const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
+      // Connections that became idle together (opened with the pool) are interchangeable.
+      const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
+      return validate(state, ticket, id, picks);
+    }
+  }
+  if (capacityUsed(state) < state.config.maxSize) return openFor(state, ticket);
+  if (!mayWait) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
+  const timeout = state.config.acquireTimeoutMs;
+  const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
+  return { ...state, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 };
+}
+
+/**
+ * The connections whose expiry fired before the check `after` landed: timers fire in due order,
+ * and at one instant in the order they were set. A floor keeps one that comes due with no more
+ * than min open, counting the ones that expired before it. The log has not said any of this yet
+ * when the retry is decided.
+ */
+function expiredBefore(state: ModelState, after: Validating): Set<number> {
+  const gone = new Set<number>();
+  const timer = state.semantics.expiry.kind === 'timer';
+  const due = (c: ModelConn): number => (timer && c.idleSince !== null ? c.idleSince + (lifetimeOf(state) ?? Infinity) : (windowOf(state, c)?.to ?? Infinity));
+  const comingDue = idleConns(state)
+    .filter((c) => windowOf(state, c)?.cause === 'expiry')
+    .filter((c) => due(c) < after.readyAt || (due(c) === after.readyAt && c.idleSeq < after.seq))
+    .sort((a, b) => due(a) - due(b) || a.idleSeq - b.idleSeq);
+  for (const conn of comingDue) {
+    if (minOf(state.semantics).floor !== 'none' && floorCount(state, due(conn)) - gone.size <= state.config.minSize) continue;
+    gone.add(conn.id);
+  }
+  return gone;
+}
+
+/** The orphan kept idle that an acquire retrying after the check `after` would take first, if any. */
+function bestOrphan(state: ModelState, after: Validating): Orphan | undefined {
+  const lifo = state.semantics.reuse === 'lifo';
+  let best: Orphan | undefined;
+  for (const o of state.orphans) {
+    if (o.fate !== 'idle') continue;
+    const lifetime = lifetimeOf(state);
+    const due = o.at + (lifetime ?? 0);
+    if (lifetime !== null && state.semantics.expiry.kind === 'timer' && (due < after.readyAt || (due === after.readyAt && o.seq < after.seq))) continue;
+    if (best === undefined || (lifo ? o.seq > best.seq : o.seq < best.seq)) best = o;
+  }
+  return best;
+}
+
+/** Already promised, in this step, to an acquire issued before (a burst takes one each). */
+function taken(state: ModelState, id: number): boolean {
+  return state.answers.some((a) => a.outcome === 'served' && a.via === 'reuse' && a.candidates.length === 1 && a.candidates[0] === id);
+}
+
+/** The next validation fails. */
+export function validationWillFail(state: ModelState): ModelState {
+  return { ...state, validationFails: true };
+}
+
+/** The next query, an async validation among them, takes `ms` of virtual time. */
+export function queryWillTake(state: ModelState, ms: number): ModelState {
+  return { ...state, queryDelay: ms };
+}
+
+/**
+ * Acquire `ticket` was aborted: it is rejected now. A waiter leaves the queue; a connect or a
+ * validation in flight for it goes on, and lands for nobody.
+ */
+export function aborted(state: ModelState, ticket: number): ModelState {
+  const rejected: Answer = { ticket, outcome: 'rejected', reason: 'aborted' };
+  if (state.waiters.some((w) => w.ticket === ticket)) return answer({ ...state, waiters: state.waiters.filter((w) => w.ticket !== ticket) }, rejected);
+  if (state.connecting.some((c) => c.ticket === ticket)) return answer({ ...state, connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null, aborted: true as const } : c)) }, rejected);
+  if (state.validating.some((v) => v.ticket === ticket)) return answer({ ...state, validating: state.validating.map((v) => (v.ticket === ticket ? { ...v, ticket: null } : v)) }, rejected);
+  throw new Error(`poolcheck model: acquire #${ticket} is not pending`);
+}
+
+/** Tickets of the acquires still pending: waiting, connecting or validating. */
+export function pendingTickets(state: ModelState): number[] {
+  const tickets = [...state.waiters.map((w) => w.ticket), ...state.connecting.map((c) => c.ticket), ...state.validating.map((v) => v.ticket)];
+  return tickets.filter((t): t is number => t !== null).sort((a, b) => a - b);
 }
 
 /** The next connect fails. */
@@ -84,7 +232,7 @@ interface Due {
  * was blocked fires when it wakes, and what it sets off starts then.
  */
 export function timePassed(before: ModelState): ModelState {
-  if (before.waiters.length === 0 && before.connecting.length === 0) return before;
+  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0) return before;
   const end = before.now;
   let state = before;
   // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
@@ -110,6 +258,7 @@ function nextDue(state: ModelState, end: number): Due | null {
     if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
     consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
+  for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
   return best;
 }
 
@@ -143,12 +292,41 @@ function landed(before: ModelState, c: Connecting): ModelState {
     return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
   }
   if (c.ticket !== null) return answer(state, { ticket: c.ticket, outcome: 'served', candidates: [] });
+  if (c.aborted === true) return abortedLanded(state, c);
   // Its acquire gave up, and the pool keeps the connection: the first waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   // Until the connector's log tells its id, the connection counts as the connect it was.
   const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
   return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] };
+}
+
+/** A connect whose acquire was aborted landed: it goes as `abort.lateConnection` declares. */
+function abortedLanded(state: ModelState, landing: Connecting): ModelState {
+  const fate = capabilitiesOf(state.semantics).abort?.lateConnection ?? 'closed';
+  const [waiter, ...rest] = state.waiters;
+  if (fate === 'idle' && waiter !== undefined && state.phase === 'open') {
+    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  }
+  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, due: landing.readyAt, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
+  // Closed at once, it frees its capacity for the first waiter.
+  return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
+}
+
+function validationLanded(state: ModelState, checked: Validating): ModelState {
+  const conn = findConn(state, checked.id) as ModelConn;
+  if (checked.fails) {
+    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq });
+    // Another is tried for its acquire; with none, the capacity goes to the first waiter.
+    return checked.ticket === null ? serveWaiters(doomed) : takeOrOpen(doomed, checked.ticket, { list: [], next: 0 }, false, checked);
+  }
+  if (checked.ticket !== null) return answer(state, { ticket: checked.ticket, outcome: 'served', candidates: [checked.id], via: 'reuse' });
+  // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
+  const [waiter, ...rest] = state.waiters;
+  if (waiter !== undefined && state.phase === 'open') {
+    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [checked.id], via: 'handoff' });
+  }
+  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq });
 }
 
 function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {
@@ -219,8 +397,8 @@ function answer(state: ModelState, a: Answer): ModelState {
   return { ...state, answers: [...state.answers, a] };
 }
 
-function doom(state: ModelState, id: number, cause: 'discarded' | 'broken'): ModelState {
+function doom(state: ModelState, id: number, cause: DoomCause, timer?: { due: number; seq: number }): ModelState {
   const conn = findConn(state, id);
   if (conn === undefined) throw new Error(`poolcheck model: no connection #${id}`);
-  return replaceConn(state, { ...conn, doomed: { at: state.now, cause } });
+  return replaceConn(state, { ...conn, doomed: timer === undefined ? { at: state.now, cause } : { at: state.now, cause, timer } });
 }

@@ -1,5 +1,5 @@
 import { normalizeGracefulClose } from './semantics.js';
-import { expiryEnabled, lifetimeOf, type ModelConn, type ModelState } from './state.js';
+import { expiryEnabled, lifetimeOf, type DoomCause, type ModelConn, type ModelState } from './state.js';
 
 /**
  * When a live connection must be destroyed, as an interval of virtual time. A per-connection
@@ -9,7 +9,7 @@ import { expiryEnabled, lifetimeOf, type ModelConn, type ModelState } from './st
 export interface Window {
   readonly from: number;
   readonly to: number;
-  readonly cause: 'expiry' | 'close' | 'discarded' | 'broken' | 'abandoned';
+  readonly cause: 'expiry' | 'close' | DoomCause;
   readonly reason: string;
 }
 
@@ -20,7 +20,8 @@ export interface Window {
 export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   if (conn.state === 'gone') return null;
   if (conn.doomed !== null) {
-    const reason = conn.doomed.cause === 'discarded' ? 'its holder discarded it' : conn.doomed.cause === 'broken' ? 'the server ended it while idle' : 'its acquire had given up on its connect';
+    // 'abandoned' is either kind of connect that landed for nobody: its acquire aborted, or given up on.
+    const reason = conn.doomed.cause === 'abandoned' && conn.orphan !== true ? 'its acquire had given up on its connect' : DOOM_REASONS[conn.doomed.cause];
     return { from: conn.doomed.at, to: conn.doomed.at, cause: conn.doomed.cause, reason };
   }
   if (state.closingAt !== null && (conn.state === 'idle' || state.phase === 'closed')) {
@@ -59,9 +60,18 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   return { from: eligible, to: last, cause: 'expiry', reason: `reaper every ${expiry.intervalMs} ms, idle time ${expiry.compare} lifetime${cap}` };
 }
 
+const DOOM_REASONS: Readonly<Record<DoomCause, string>> = {
+  discarded: 'its holder discarded it',
+  broken: 'the server ended it while idle',
+  invalid: 'it failed its validation',
+  abandoned: 'it landed for an aborted acquire',
+};
+
 /** Why a live connection has no window now, for messages about unexpected destruction. */
 export function whyNoWindow(state: ModelState, conn: ModelConn): string {
   if (conn.state === 'busy') return 'it was in use';
+  if (conn.state === 'validating') return 'it was being validated for an acquire';
+  if (conn.orphan === true && conn.idleSince === conn.createdAt) return `it landed at ${conn.createdAt} ms for an aborted acquire, and the declared semantics keep such a connection idle (abort.lateConnection 'idle')`;
   if (conn.kept && state.semantics.expiry.kind === 'timer') return `the min floor of ${state.config.minSize} kept it`;
   if (!expiryEnabled(state)) return 'a lifetime of 0 disables expiry';
   if (state.semantics.expiry.kind === 'reaper' && state.reaperStartedAt === null) return `the reaper had not started (it starts on ${state.semantics.expiry.startsOn})`;

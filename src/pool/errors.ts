@@ -37,3 +37,10 @@ export class PoolTimeoutError extends PoolError {
     );
   }
 }
+
+/** An acquire was aborted through its `signal` before it got a connection. */
+export class PoolAbortedError extends PoolError {
+  constructor() {
+    super('acquire() was aborted through its signal before it got a connection; nothing is lent to it');
+  }
+}

@@ -2,5 +2,5 @@
 export { Pool, createPool } from './pool.js';
 export type { AcquireOptions } from './pool.js';
 export type { PoolOptions, ResolvedPoolOptions } from './options.js';
-export { PoolError, PoolOptionsError, PoolUsageError, PoolClosedError, PoolTimeoutError } from './errors.js';
+export { PoolError, PoolOptionsError, PoolUsageError, PoolClosedError, PoolTimeoutError, PoolAbortedError } from './errors.js';
 export type { Slot } from './slot.js';

@@ -26,6 +26,18 @@ export interface PoolOptions<C extends Connection = Connection> {
   /** How long `acquire()` waits for a free slot. Default: forever. `acquire({ timeoutMs })` overrides it. */
   acquireTimeoutMs?: number;
   /**
+   * Checks an idle connection before lending it (a flag, or a query it awaits). A connection for
+   * which it returns false is closed, and the next idle one is tried, else a new one opened.
+   * Default: none, as in asyncpg. A new connection, or one handed to a waiter at its release, is
+   * not checked.
+   */
+  validate?: (conn: C) => boolean | Promise<boolean>;
+  /**
+   * What happens to a connection whose connect lands after its acquire was aborted: kept, as if
+   * released (`false`, the default), or closed at once (`true`).
+   */
+  closeAbortedConnects?: boolean;
+  /**
    * When `acquire()` takes a free slot: synchronously in the call (`'microtask'`, the default: the
    * caller resumes in a microtask, as in asyncpg), or after a `setImmediate` (`'immediate'`) or a
    * `setTimeout(0)` (`'timeout'`), as pools that defer their dispatch do. After a blocked loop this
@@ -49,6 +61,8 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly expiryRespectsMinSize: boolean;
   readonly minFloorCounts: 'size' | 'idle';
   readonly acquireTimeoutMs: number | undefined;
+  readonly validate: ((conn: C) => boolean | Promise<boolean>) | undefined;
+  readonly closeAbortedConnects: boolean;
   readonly handoff: 'microtask' | 'immediate' | 'timeout';
   readonly closeIdleAfterMs: number;
 }
@@ -61,6 +75,8 @@ const KNOWN_OPTIONS: readonly string[] = [
   'expiryRespectsMinSize',
   'minFloorCounts',
   'acquireTimeoutMs',
+  'validate',
+  'closeAbortedConnects',
   'handoff',
   'closeIdleAfterMs',
 ];
@@ -104,12 +120,22 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     options.acquireTimeoutMs === undefined
       ? undefined
       : milliseconds('acquireTimeoutMs', options.acquireTimeoutMs, '(omit it to wait forever)');
+  const { validate } = options;
+  if (validate !== undefined && typeof validate !== 'function') {
+    throw new PoolOptionsError(`validate must be a function of a connection returning true or false (or a Promise of it), got ${show(validate)}; omit it to lend connections unchecked`);
+  }
+  const closeAbortedConnects = options.closeAbortedConnects ?? false;
+  if (typeof closeAbortedConnects !== 'boolean') {
+    throw new PoolOptionsError(`closeAbortedConnects must be true or false, got ${show(closeAbortedConnects)}`);
+  }
   const handoff = options.handoff ?? 'microtask';
   if (handoff !== 'microtask' && handoff !== 'immediate' && handoff !== 'timeout') {
     throw new PoolOptionsError(`handoff must be "microtask", "immediate" or "timeout", got ${show(handoff)}`);
   }
   return {
     connect,
+    validate,
+    closeAbortedConnects,
     minSize,
     maxSize,
     maxInactiveConnectionLifetimeMs: lifetime ?? 300_000,

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Connection } from '../connectors/types.js';
 import {
   Pool,
+  PoolAbortedError,
   PoolClosedError,
   PoolOptionsError,
   PoolTimeoutError,
@@ -26,6 +27,14 @@ class FakeConnection implements Connection {
     this.closed = true;
   }
   onBreak(): void {}
+  /** What the next validation says; the pool's own tests set it. */
+  valid = true;
+  async validate(): Promise<boolean> {
+    return this.isValid();
+  }
+  isValid(): boolean {
+    return this.valid && !this.closed;
+  }
 }
 
 /** In-memory connector: sequential ids, optional connect delay (on the fake clock) and injected failures. */
@@ -486,7 +495,7 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, handoff, closeIdleAfterMs',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, closeAbortedConnects, handoff, closeIdleAfterMs',
     ],
     [
       'minFloorCounts not size or idle',
@@ -580,5 +589,63 @@ describe('seams for fixtures/mutants', () => {
     await clock.tickAsync(50);
     p.release(conn);
     expect(seen).toEqual([[100, 150]]);
+  });
+});
+
+describe('abort and validation', () => {
+  it('rejects an aborted waiter at once and takes it out of the queue', async () => {
+    const p = await pool({ maxSize: 1 });
+    const held = await p.acquire();
+    const controller = new AbortController();
+    const waiting = settle(p.acquire({ signal: controller.signal }));
+    await clock.tickAsync(0);
+    expect(p.getWaitingCount()).toBe(1);
+    controller.abort();
+    expect((await waiting).error).toBeInstanceOf(PoolAbortedError);
+    expect(p.getWaitingCount()).toBe(0);
+    p.release(held);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([1, 1]);
+  });
+
+  it('keeps a connection that lands for an acquire aborted during its connect, or closes it when told to', async () => {
+    for (const closeAbortedConnects of [false, true]) {
+      connector.delayMs = 10;
+      const p = await pool({ maxSize: 1, closeAbortedConnects });
+      const controller = new AbortController();
+      const acquiring = settle(p.acquire({ signal: controller.signal }));
+      await clock.tickAsync(1);
+      controller.abort();
+      expect((await acquiring).error).toBeInstanceOf(PoolAbortedError);
+      expect(p.getSize()).toBe(1);
+      await clock.tickAsync(10);
+      const landed = connector.made.at(-1)!;
+      expect([landed.closed, p.getIdleSize(), p.getSize()]).toEqual(closeAbortedConnects ? [true, 0, 0] : [false, 1, 1]);
+      p.terminate();
+    }
+  });
+
+  it('closes a connection that fails validation and lends the next idle one', async () => {
+    const p = await pool({ minSize: 2, validate: (conn) => conn.isValid() });
+    const top = await p.acquire();
+    p.release(top);
+    top.valid = false;
+    const conn = await p.acquire();
+    expect(conn).not.toBe(top);
+    expect(top.closed).toBe(true);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([0, 1]);
+  });
+
+  it('reconnects the slot when no idle connection passes an async check', async () => {
+    const p = await pool({ minSize: 1, validate: async (conn) => conn.validate() });
+    const [only] = connector.made as [FakeConnection];
+    only.valid = false;
+    const conn = await p.acquire();
+    expect(conn).not.toBe(only);
+    expect(only.closed).toBe(true);
+    expect(connector.made).toHaveLength(2);
+  });
+
+  it('rejects a validate option that is not a function', () => {
+    expect(() => new Pool({ connect: connector.connect, validate: true as unknown as () => boolean })).toThrow(/validate must be a function of a connection returning true or false/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Connection } from '../connectors/types.js';
-import { PoolClosedError, PoolTimeoutError, PoolUsageError } from './errors.js';
+import { PoolAbortedError, PoolClosedError, PoolTimeoutError, PoolUsageError } from './errors.js';
 import { milliseconds, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js';
 import { Slot } from './slot.js';
 import { Waiter } from './waiter.js';
@@ -7,6 +7,13 @@ import { Waiter } from './waiter.js';
 export interface AcquireOptions {
   /** Overrides the pool's `acquireTimeoutMs` for this call. */
   timeoutMs?: number;
+  /**
+   * Aborts the acquire while it is pending: waiting for a slot, connecting or validating. It then
+   * rejects with a {@link PoolAbortedError} at once; a connect or validation in flight goes on,
+   * and its connection goes to the next waiter, or back to the free stack (see
+   * `closeAbortedConnects`).
+   */
+  signal?: AbortSignal;
 }
 
 type PoolState = 'new' | 'starting' | 'open' | 'closing' | 'closed' | 'terminated';
@@ -100,20 +107,34 @@ export class Pool<C extends Connection = Connection> {
       options.timeoutMs === undefined
         ? this.options.acquireTimeoutMs
         : milliseconds('acquire(): timeoutMs', options.timeoutMs, '(omit it to use acquireTimeoutMs)', PoolUsageError);
+    const { signal } = options;
+    const aborted = (): boolean => signal?.aborted === true;
+    if (aborted()) throw new PoolAbortedError();
     if (this.options.handoff !== 'microtask') {
       await deferred(this.options.handoff);
-      // The pool may have closed while the call waited for its turn.
+      // The pool may have closed, or the caller aborted, while the call waited for its turn.
       this.assertCanAcquire();
+      if (aborted()) throw new PoolAbortedError();
     }
     let slot = this.free.pop();
+    let fromIdle = false;
     if (slot === undefined) {
       const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0));
       this.waiters.push(waiter);
-      slot = await waiter.promise;
+      const onAbort = (): void => {
+        if (this.waiters.includes(waiter)) waiter.fail(this.waiterAborted(waiter));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      try {
+        slot = await waiter.promise;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+      }
     } else {
       this.take(slot);
+      fromIdle = slot.isOpen;
     }
-    return this.checkout(slot);
+    return this.checkout(slot, fromIdle, signal);
   }
 
   /** Gives a connection back: to the first waiter if there is one, else onto the free stack with its expiry armed. */
@@ -358,21 +379,127 @@ export class Pool<C extends Connection = Connection> {
     this.onAcquire(slot);
   }
 
-  private async checkout(slot: Slot<C>): Promise<C> {
+  /**
+   * Readies a taken slot for its caller: validates a connection taken from the free stack,
+   * connects an empty slot. With a signal that aborts meanwhile, the caller is rejected at once
+   * and the work goes on; what it yields is then given back (see {@link Pool.abandoned}).
+   */
+  private async checkout(slot: Slot<C>, fromIdle: boolean, signal: AbortSignal | undefined): Promise<C> {
     if (this.state === 'terminated') {
       throw new PoolClosedError('acquire() was interrupted by terminate(); acquire before terminate()');
     }
-    let conn = slot.conn;
-    if (conn === null || conn.closed) {
-      slot.conn = null;
-      try {
-        conn = await this.openConnection(slot);
-      } catch (error) {
-        // The slot stays empty, and its capacity goes to the next waiter or back onto the stack.
-        this.onConnectFailed(slot);
-        throw error;
+    const state = { aborted: false };
+    const work = this.ready(slot, fromIdle, state);
+    if (signal === undefined) return this.lend((await work).slot);
+    return new Promise<C>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (state.aborted) return;
+        state.aborted = true;
+        reject(new PoolAbortedError());
+        work.then(
+          (ready) => this.abandoned(ready.slot, ready.opened),
+          () => undefined,
+        );
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (signal.aborted) onAbort();
+      work.then(
+        (ready) => {
+          signal.removeEventListener('abort', onAbort);
+          if (!state.aborted) resolve(this.lend(ready.slot));
+        },
+        (error: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          if (!state.aborted) reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * The slot holding a usable connection: the one it had, checked where the pool validates
+   * (one that fails is closed, and the next free slot with an open connection is tried, else
+   * this one reconnects), or a new one.
+   */
+  private async ready(first: Slot<C>, fromIdle: boolean, caller: { readonly aborted: boolean }): Promise<{ slot: Slot<C> & { conn: C }; opened: boolean }> {
+    let slot = first;
+    let check = fromIdle && this.options.validate !== undefined;
+    while (check && slot.conn !== null && !slot.conn.closed) {
+      // A synchronous hook answers inside acquire(), before the next acquire takes anything.
+      const verdict = this.validates(slot, slot.conn);
+      if (typeof verdict === 'boolean' ? verdict : await verdict) return { slot: slot as Slot<C> & { conn: C }, opened: false };
+      this.onValidationFailed(slot);
+      if (caller.aborted || this.state !== 'open') {
+        // Nobody to try another for: the empty slot goes to the next waiter, or back.
+        this.giveBack(slot);
+        throw new PoolAbortedError();
       }
+      const next = this.topOpenFreeSlot();
+      if (next === undefined) break;
+      this.free.splice(this.free.indexOf(next), 1);
+      this.take(next);
+      // The empty slot goes to the bottom: it reconnects only when no open one is left.
+      slot.inUse = false;
+      this.free.unshift(slot);
+      slot = next;
+      check = true;
     }
+    const conn = slot.conn;
+    if (conn !== null && !conn.closed) return { slot: slot as Slot<C> & { conn: C }, opened: false };
+    slot.conn = null;
+    try {
+      await this.openConnection(slot);
+    } catch (error) {
+      // The slot stays empty, and its capacity goes to the next waiter or back onto the stack.
+      this.onConnectFailed(slot);
+      throw error;
+    }
+    return { slot: slot as Slot<C> & { conn: C }, opened: true };
+  }
+
+  /**
+   * Runs the validation hook: a hook that throws, or rejects, counts as a failed check. A hook
+   * that answers synchronously is answered synchronously. @internal seam for fixtures/mutants
+   */
+  protected validates(_slot: Slot<C>, conn: C): boolean | Promise<boolean> {
+    const validate = this.options.validate;
+    if (validate === undefined) return true;
+    try {
+      const verdict = validate(conn);
+      return typeof verdict === 'boolean' ? verdict : Promise.resolve(verdict).then((ok) => ok === true, () => false);
+    } catch {
+      return false;
+    }
+  }
+
+  /** A connection failed its check: it is closed now. @internal seam for fixtures/mutants */
+  protected onValidationFailed(slot: Slot<C>): void {
+    this.dropConnection(slot);
+  }
+
+  /**
+   * The acquire this slot was readied for was aborted: the connection goes to the next waiter, or
+   * back to the free stack; where the pool closes aborted connects, a connection it opened for
+   * the acquire is closed first. @internal seam for fixtures/mutants
+   */
+  protected abandoned(slot: Slot<C>, opened: boolean): void {
+    if (this.options.closeAbortedConnects && opened) this.dropConnection(slot);
+    this.giveBack(slot);
+  }
+
+  /** An aborted waiter leaves the queue, and gets this error. @internal seam for fixtures/mutants */
+  protected waiterAborted(waiter: Waiter<C>): Error {
+    this.waiters.splice(this.waiters.indexOf(waiter), 1);
+    return new PoolAbortedError();
+  }
+
+  private topOpenFreeSlot(): Slot<C> | undefined {
+    for (let i = this.free.length - 1; i >= 0; i--) if (this.free[i]!.isOpen) return this.free[i];
+    return undefined;
+  }
+
+  private lend(slot: Slot<C> & { conn: C }): C {
+    const conn = slot.conn;
     this.lent.set(conn, slot);
     this.everLent.add(conn);
     return conn;

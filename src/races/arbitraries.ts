@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { PoolConfig } from '../model/semantics.js';
-import type { ClientProgram, ClientRound } from './types.js';
+import { abortOf, capabilitiesOf, timeoutRulesOf, validationOf, type PoolConfig, type Semantics } from '../model/semantics.js';
+import type { ClientProgram, ClientRound, RaceFault } from './types.js';
 
 /**
  * Small pools, so that a handful of clients contend for them: maxSize 1–3, minSize 0–1, and
@@ -13,6 +13,26 @@ export const raceConfigArb: fc.Arbitrary<PoolConfig> = fc.integer({ min: 1, max:
     lifetimeMs: fc.integer({ min: 1, max: 10 }),
   }),
 );
+
+/**
+ * {@link raceConfigArb}, with an acquire timeout of 1–20 ms (around the sleeps, so waiters time
+ * out in the middle of the interleaving) where the pool declares one: always where it is
+ * required, in about half the runs where it is optional. Only where the timeout leaves a connect
+ * in flight alone (`slowConnect`): a pool whose timeout abandons a connect (pg-pool's) has the
+ * server open it for nobody until it lands, which the race's count at the server would take for
+ * one connection too many. That pool is named by its declaration: a timeout that covers the
+ * connect and does not keep a late one (`lateConnect` `'closed'` or `'own-timeout'`).
+ */
+export function raceConfigArbFor(semantics: Semantics): fc.Arbitrary<PoolConfig> {
+  const can = capabilitiesOf(semantics);
+  const timeout = can.acquireTimeout;
+  const rules = timeoutRulesOf(semantics);
+  const abandons = rules.covers === 'wait-and-connect' && rules.lateConnect !== 'kept';
+  if (timeout === null || !can.slowConnect || abandons) return raceConfigArb;
+  const ms = fc.integer({ min: 1, max: 20 });
+  const drawn = timeout === 'required' ? ms : fc.option(ms, { nil: undefined });
+  return fc.tuple(raceConfigArb, drawn).map(([config, acquireTimeoutMs]) => (acquireTimeoutMs === undefined ? config : { ...config, acquireTimeoutMs }));
+}
 
 /**
  * A sleep: none, a few ms (around the 1–10 ms lifetimes, so idle timers fire before or after
@@ -32,6 +52,27 @@ const roundArb: fc.Arbitrary<ClientRound> = fc.record({
   // One round in four discards its connection; shrinks toward a plain release.
   discard: fc.nat(3).map((n) => n === 3),
 });
+
+/**
+ * {@link raceClientsArb}, with aborts and faults where the pool declares them: one round in four
+ * aborts its acquire, one in four injects a fault first. Both shrink toward none.
+ */
+export function raceClientsArbFor(semantics: Semantics): fc.Arbitrary<readonly ClientProgram[]> {
+  const can = capabilitiesOf(semantics);
+  const faults: fc.Arbitrary<RaceFault>[] = [];
+  if (can.failedConnect) faults.push(fc.constant({ kind: 'failNextConnect' as const }));
+  if (can.slowConnect) faults.push(fc.integer({ min: 1, max: 12 }).map((ms) => ({ kind: 'slowNextConnect' as const, ms })));
+  if (can.failedValidation === true && validationOf(semantics) !== 'none') faults.push(fc.constant({ kind: 'failNextValidation' as const }));
+  if (can.slowQuery === true && validationOf(semantics) === 'async') faults.push(fc.integer({ min: 1, max: 12 }).map((ms) => ({ kind: 'slowNextQuery' as const, ms })));
+  const aborts = abortOf(semantics) !== null;
+  if (faults.length === 0 && !aborts) return raceClientsArb;
+  const extra = fc.record({
+    abort: aborts ? fc.nat(3).map((n) => n === 3) : fc.constant(false),
+    fault: faults.length === 0 ? fc.constant(null) : fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.oneof(...faults) }),
+  });
+  const round = fc.tuple(roundArb, extra).map(([base, { abort, fault }]): ClientRound => ({ ...base, ...(abort ? { abort } : {}), ...(fault === null ? {} : { fault }) }));
+  return fc.array(fc.array(round, { minLength: 1, maxLength: 3 }), { minLength: 2, maxLength: 5 });
+}
 
 /** 2–5 clients of 1–3 rounds each; shrinks toward two clients of one bare acquire–release each. */
 export const raceClientsArb: fc.Arbitrary<readonly ClientProgram[]> = fc.array(fc.array(roundArb, { minLength: 1, maxLength: 3 }), {

@@ -7,7 +7,7 @@ import type { ConnectorFactory } from '../runner/run-once.js';
 import { drawsZeroLifetime } from '../runner/configs.js';
 import { validateCheckOptions } from '../runner/validate.js';
 import { DefinitionError, PropertyViolationError } from '../runner/violation-error.js';
-import { raceClientsArb, raceConfigArb, schedulerFromSeed, schedulerSeedArb } from './arbitraries.js';
+import { raceClientsArbFor, raceConfigArbFor, schedulerFromSeed, schedulerSeedArb } from './arbitraries.js';
 import { runRace } from './run-race.js';
 import type { ClientProgram, RaceCheckOptions, RaceCheckResult, RaceFailure } from './types.js';
 
@@ -30,7 +30,7 @@ export async function checkRaces(options: RaceCheckOptions): Promise<RaceCheckRe
     throw new DefinitionError(`poolcheck: checkRaces runs pools in this process, under its own fake clock and connector; adapter '${adapter.name}' brings its own runtime (a pool in another process), whose connects and timers the scheduler cannot order. Use check() for it`);
   }
   const makeConnector = options.connector ?? createPgMemConnector;
-  const drawn = options.configs ?? raceConfigArb;
+  const drawn = options.configs ?? raceConfigArbFor(adapter.semantics);
   const configs = drawsZeroLifetime(adapter.semantics) ? drawn : drawn.filter((c) => c.lifetimeMs !== 0);
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   let decisions = 0;
@@ -40,7 +40,7 @@ export async function checkRaces(options: RaceCheckOptions): Promise<RaceCheckRe
   // Clients first: fast-check shrinks the first argument first, and fewer, shorter clients make
   // the shortest trace. The scheduler's seed does not shrink: another seed is another interleaving,
   // not a smaller one.
-  const programs = options.clients ?? raceClientsArb;
+  const programs = options.clients ?? raceClientsArbFor(adapter.semantics);
   // A pool without `destroy` only releases, and its programs say so.
   const clientsArb = adapter.destroy === undefined ? programs.map((cs) => cs.map((p) => p.map((round) => ({ ...round, discard: false })))) : programs;
   const property = fc.asyncProperty(clientsArb, configs, schedulerSeedArb, async (clients, config, schedulerSeed) => {

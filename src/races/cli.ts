@@ -1,22 +1,33 @@
 import type { PoolAdapter } from '../adapters/types.js';
+import { writeOutput, type OutputTarget } from '../cli/output.js';
+import { formatJUnit } from '../report/junit.js';
+import { formatRaceSummary, junitFromRaces, raceToJson } from '../report/races.js';
+import { shellLine, shellWord } from '../report/shell.js';
 import { checkRaces } from './check-races.js';
 import { formatRaceResult } from './format.js';
-import type { RaceProgress } from './types.js';
+import type { RaceCheckResult, RaceProgress } from './types.js';
 
 export interface RaceCliOptions {
   readonly adapters: readonly { readonly name: string; readonly adapter: PoolAdapter }[];
   readonly runs: number;
   readonly seed: number | undefined;
   readonly path: string | undefined;
+  /** Where to write the JSON report, checked before the run, as `check --json` does. */
+  readonly json?: OutputTarget | undefined;
+  /** Where to write the JUnit report, as `check --junit` does. */
+  readonly junit?: OutputTarget | undefined;
 }
 
 /**
  * `poolcheck check --races`: {@link checkRaces} for each adapter, each verdict printed as it
- * comes (a failure with its trace and rerun line). Returns the exit code: 0 if every adapter
- * passed, 1 otherwise.
+ * comes (a failure with its trace and rerun line), then the summary, and the JSON and JUnit
+ * reports where asked. Returns the exit code: 0 if every adapter passed, 1 otherwise.
  */
 export async function runRaceChecks(options: RaceCliOptions): Promise<number> {
   let passed = true;
+  // A report on stdout has it to itself: the human text goes to stderr.
+  const human = [options.json, options.junit].some((t) => t !== undefined && 'stdout' in t) ? process.stderr : process.stdout;
+  const done: { result: RaceCheckResult; adapter: PoolAdapter; rerun: string; report: string }[] = [];
   for (const { name, adapter } of options.adapters) {
     const progress = progressPrinter(adapter.name, options.runs);
     const result = await checkRaces({
@@ -28,8 +39,15 @@ export async function runRaceChecks(options: RaceCliOptions): Promise<number> {
     });
     progress.done();
     passed &&= result.passed;
-    process.stdout.write(`${formatRaceResult(result, `poolcheck check --races --adapter ${name}`)}\n${result.passed ? '' : '\n'}`);
+    const cli = `poolcheck check --races --adapter ${shellWord(name)}`;
+    const report = formatRaceResult(result, cli);
+    const words = result.failure === null ? ['--seed', String(result.seed)] : ['--seed', String(result.seed), '--path', result.failure.path];
+    done.push({ result, adapter, report, rerun: `${cli} ${shellLine(words)}` });
+    human.write(`${report}\n${result.passed ? '' : '\n'}`);
   }
+  human.write(`\n${formatRaceSummary(done.map((d) => ({ result: d.result, semantics: d.adapter.semantics })))}\n`);
+  if (options.json !== undefined) writeOutput(options.json, `${JSON.stringify(raceToJson(done), null, 2)}\n`);
+  if (options.junit !== undefined) writeOutput(options.junit, formatJUnit(junitFromRaces(done.map((d) => ({ ...d, semantics: d.adapter.semantics })))));
   return passed ? 0 : 1;
 }
 

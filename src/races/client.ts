@@ -1,6 +1,6 @@
 import type { PoolAdapter } from '../adapters/types.js';
-import type { ClientProgram } from './types.js';
-import { Aborted, type RaceWorld } from './world.js';
+import type { ClientProgram, RaceFault } from './types.js';
+import { Aborted, outcomeOf, type RaceWorld } from './world.js';
 
 /**
  * One concurrent client. Every step waits for the scheduler to pick it, so the clients' acquires,
@@ -12,8 +12,16 @@ export async function runClient(world: RaceWorld, adapter: PoolAdapter, pool: un
     for (const [r, round] of program.entries()) {
       world.beginRound(who, r);
       if (round.pause > 0) await world.step(who, `sleep ${round.pause} ms`, round.pause);
+      if (round.fault !== undefined) {
+        await world.step(who, `inject ${describeFault(round.fault)}`);
+        world.inject(round.fault);
+      }
       await world.step(who, 'acquire()');
-      const conn = await call(world, who, 'acquire()', () => adapter.acquire(pool));
+      const conn = await acquire(world, adapter, pool, who, round.abort === true);
+      if (conn === null) {
+        world.doing.set(who, 'between rounds');
+        continue;
+      }
       const id = adapter.connectionId(conn);
       world.received(who, id);
       world.doing.set(who, `holds #${id}`);
@@ -39,6 +47,59 @@ export async function runClient(world: RaceWorld, adapter: PoolAdapter, pool: un
     if (error instanceof Aborted) return;
     world.fail('pool-error', who, `threw: ${describe(error)}`);
   }
+}
+
+/**
+ * The round's acquire, with an abort at a step the scheduler picks where the round asks for one.
+ * Resolves to the connection, or to null for an acquire rejected for a reason the run allows:
+ * aborted, timed out after the configured timeout, or failed by an injected connect fault. Any
+ * other rejection fails the run, as does a connection for an acquire aborted while pending.
+ */
+async function acquire(world: RaceWorld, adapter: PoolAdapter, pool: unknown, who: string, abort: boolean): Promise<unknown> {
+  const controller = abort ? new AbortController() : null;
+  const started = world.clock.now();
+  const state = { settled: false, aborted: false };
+  const pending = outcomeOf((async () => (controller === null ? adapter.acquire(pool) : adapter.acquire(pool, { signal: controller.signal })))());
+  if (controller !== null) {
+    void (async () => {
+      try {
+        await world.step(`${who}'s signal`, 'abort the pending acquire');
+      } catch (error) {
+        if (error instanceof Aborted) return;
+        throw error;
+      }
+      // The loop settled before this step, so an acquire already answered has said so.
+      world.doing.set(`${who}'s signal`, 'done');
+      if (state.settled) return world.log(`${who}'s signal`, 'nothing to abort: the acquire was answered');
+      state.aborted = true;
+      controller.abort();
+    })();
+  }
+  const result = await pending;
+  state.settled = true;
+  if (world.failed) throw new Aborted();
+  if (result.ok) {
+    if (state.aborted) {
+      const id = adapter.connectionId(result.value);
+      world.fail('served-after-abort', who, `acquire() was aborted while pending, but then got #${id}`, id);
+      throw new Aborted();
+    }
+    return result.value;
+  }
+  const waited = world.clock.now() - started;
+  const excuse = state.aborted ? 'aborted' : world.timedOut(waited) ? `timed out after ${waited} ms` : world.claimConnectFailure() ? 'its connect failed (injected)' : null;
+  if (excuse !== null) {
+    world.log(who, `acquire() rejected: ${excuse}`);
+    return null;
+  }
+  const timeout = world.acquireTimeoutMs;
+  const kind = timeout !== undefined && waited < timeout ? 'waiter-answered-early' : 'pool-error';
+  world.fail(kind, who, `acquire() was rejected after ${waited} ms${timeout === undefined ? '' : ` (its timeout is ${timeout} ms)`}, with no abort or injected fault to explain it: ${describe(result.error)}`);
+  throw new Aborted();
+}
+
+function describeFault(fault: RaceFault): string {
+  return 'ms' in fault ? `${fault.kind}(${fault.ms})` : `${fault.kind}()`;
 }
 
 /** A call into the pool; a rejection fails the run, naming the call. */

@@ -1,3 +1,4 @@
+import { describeConfig } from '../model/semantics.js';
 import { formatVirtual } from '../report/summary.js';
 import type { ClientProgram, RaceCheckResult, RaceTraceLine } from './types.js';
 
@@ -15,7 +16,8 @@ export function formatRaceResult(result: RaceCheckResult, cli = 'poolcheck check
     head,
     '',
     `Violation: ${failure.violation.message}`,
-    `Config: minSize ${c.minSize}, maxSize ${c.maxSize}, lifetime ${c.lifetimeMs} ms`,
+    `Violation kind: ${failure.violation.kind}`,
+    `Config: ${describeConfig(c)}`,
     `Clients (after ${failure.shrinks} shrinks):`,
     ...failure.clients.map((program, i) => `  c${i + 1}: ${describeProgram(program)}`),
     `Scheduled trace (${failure.decisions} scheduler decisions${failure.reproduced ? '' : '; NOTE: the replay for this trace did not fail again'}):`,
@@ -38,7 +40,8 @@ export function describeProgram(program: ClientProgram): string {
     .map((round) => {
       const parts: string[] = [];
       if (round.pause > 0) parts.push(`sleep ${round.pause} ms`);
-      parts.push('acquire');
+      if (round.fault !== undefined) parts.push('ms' in round.fault ? `${round.fault.kind}(${round.fault.ms})` : `${round.fault.kind}()`);
+      parts.push(round.abort === true ? 'acquire (aborted)' : 'acquire');
       if (round.queries > 0) parts.push(`${round.queries} quer${round.queries === 1 ? 'y' : 'ies'}`);
       if (round.hold > 0) parts.push(`hold ${round.hold} ms`);
       parts.push(round.discard ? 'destroy' : 'release');

@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { installFakeClock } from '../clock/fake.js';
-import type { PoolConfig } from '../model/semantics.js';
+import { describeConfig, type PoolConfig } from '../model/semantics.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
 import { runClient } from './client.js';
 import { ScheduledConnector } from './scheduled-connector.js';
@@ -44,13 +44,13 @@ function track<T>(start: () => T | Promise<T>): Tracked<T> {
 export async function runRace(adapter: PoolAdapter, config: PoolConfig, programs: readonly ClientProgram[], scheduler: fc.Scheduler, makeConnector: ConnectorFactory): Promise<RaceOutcome> {
   const clock = installFakeClock();
   const server = makeConnector({ now: () => clock.now() });
-  const world = new RaceWorld(scheduler, clock, server, config.maxSize);
+  const world = new RaceWorld(scheduler, clock, server, config.maxSize, config.acquireTimeoutMs);
   const connector = new ScheduledConnector(server, world);
   const roundsBegun = (): number[] => programs.map((_, i) => world.roundsBegun.get(`c${i + 1}`) ?? 0);
   let pool: { readonly value: unknown } | null = null;
   let closed = false;
   try {
-    world.log('harness', `create pool (min ${config.minSize}, max ${config.maxSize}, lifetime ${config.lifetimeMs} ms) and start ${programs.length} clients`);
+    world.log('harness', `create pool (${describeConfig(config)}) and start ${programs.length} clients`);
     const creating = track(() => adapter.create({ config, connector }));
     await drive(world, () => creating.settled, 'creating the pool');
     if (creating.error !== undefined) world.fail('pool-error', 'harness', `creating the pool failed: ${describe(creating.error.error)}`);

@@ -52,6 +52,15 @@ class ScheduledConnection implements Connection {
     return this.world.deliver(answer, answer.ok ? `#${this.id} answers ${sql}` : `#${this.id} fails ${sql}`);
   }
 
+  async validate(): Promise<boolean> {
+    const answer = await outcomeOf(this.inner.validate());
+    return this.world.deliver(answer, `#${this.id} answers its validation${answer.ok && !answer.value ? ': invalid' : ''}`);
+  }
+
+  isValid(): boolean {
+    return this.inner.isValid();
+  }
+
   async close(): Promise<void> {
     this.world.poolCloses(this.inner);
     const closed = await outcomeOf(this.inner.close());

@@ -14,7 +14,21 @@ export interface ClientRound {
   readonly queries: number;
   readonly hold: number;
   readonly discard: boolean;
+  /**
+   * Aborts the acquire through its signal at a step the scheduler picks, if it is still pending
+   * then (drawn only for pools that declare `capabilities.abort`).
+   */
+  readonly abort?: boolean;
+  /** A fault injected at the server just before the acquire (drawn only where declared). */
+  readonly fault?: RaceFault;
 }
+
+/** A fault a race injects at the server, as the sequential commands of the same names do. */
+export type RaceFault =
+  | { readonly kind: 'failNextConnect' }
+  | { readonly kind: 'slowNextConnect'; readonly ms: number }
+  | { readonly kind: 'failNextValidation' }
+  | { readonly kind: 'slowNextQuery'; readonly ms: number };
 
 /** What one concurrent client does, round after round. */
 export type ClientProgram = readonly ClientRound[];
@@ -27,9 +41,15 @@ export interface RaceCheckOptions {
   readonly seed?: number;
   /** With `seed`, replays the shrunk failure directly (printed with every failure). */
   readonly path?: string;
-  /** Configurations to draw. Default: minSize 0–1, maxSize 1–3, lifetime 1–10 ms. */
+  /**
+   * Configurations to draw. Default: minSize 0–1, maxSize 1–3, lifetime 1–10 ms, and an acquire
+   * timeout of 1–20 ms where the pool declares one.
+   */
   readonly configs?: fc.Arbitrary<PoolConfig>;
-  /** Client programs to draw. Default: 2–5 clients of 1–3 rounds each. */
+  /**
+   * Client programs to draw. Default: 2–5 clients of 1–3 rounds each, with aborts and faults
+   * where the pool declares them.
+   */
   readonly clients?: fc.Arbitrary<readonly ClientProgram[]>;
   /** Where connections come from, before the scheduler wraps them. Default: pg-mem. */
   readonly connector?: ConnectorFactory;

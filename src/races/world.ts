@@ -2,7 +2,7 @@ import type fc from 'fast-check';
 import type { VirtualClock } from '../clock/clock.js';
 import type { Connection, Connector } from '../connectors/types.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
-import type { RaceTraceLine } from './types.js';
+import type { RaceFault, RaceTraceLine } from './types.js';
 
 /** Thrown into a client once the run has failed, so it stops at its next step. */
 export class Aborted extends Error {
@@ -48,12 +48,49 @@ export class RaceWorld {
    */
   passThrough = false;
 
+  /** Connect failures the injected faults caused that an acquire's rejection has not yet claimed. */
+  private claimedConnectFailures = 0;
+
   constructor(
     readonly scheduler: fc.Scheduler,
     readonly clock: VirtualClock,
     readonly server: Connector,
     readonly maxSize: number,
+    /** The run's acquire timeout, ms; undefined: none. */
+    readonly acquireTimeoutMs?: number,
   ) {}
+
+  /** Injects a fault at the server, for whichever operation comes next. */
+  inject(fault: RaceFault): void {
+    const faults = this.server.faults;
+    const missing = (): never => {
+      throw new Error(`poolcheck races: the connector cannot inject ${fault.kind}; use one whose \`faults\` has it`);
+    };
+    if (faults === undefined) return missing();
+    switch (fault.kind) {
+      case 'failNextConnect':
+        return faults.failNextConnect();
+      case 'slowNextConnect':
+        return faults.delayNextConnect(fault.ms);
+      case 'failNextValidation':
+        return faults.failNextValidation === undefined ? missing() : faults.failNextValidation();
+      case 'slowNextQuery':
+        return faults.delayNextQuery === undefined ? missing() : faults.delayNextQuery(fault.ms);
+    }
+  }
+
+  /** Whether an acquire that waited `ms` has met the run's timeout. */
+  timedOut(ms: number): boolean {
+    return this.acquireTimeoutMs !== undefined && ms >= this.acquireTimeoutMs;
+  }
+
+  /** Takes one injected connect failure as the reason for an acquire's rejection, if one is left. */
+  claimConnectFailure(): boolean {
+    const failures = this.server.events.filter((e) => e.type === 'connect-failed').length;
+    if (failures <= this.claimedConnectFailures) return false;
+    this.claimedConnectFailures++;
+    return true;
+  }
 
   get violation(): Violation | null {
     return this.found;
@@ -134,6 +171,7 @@ export class RaceWorld {
     const holder = this.holders.get(id);
     if (conn === undefined) this.fail('pool-error', who, `acquire() gave connection #${id}, which the server never opened`, id);
     else if (conn.closed) this.fail('handed-out-destroyed', who, `acquire() gave #${id}, which the pool had already closed`, id);
+    else if (this.server.events.some((e) => e.type === 'validate' && e.id === id && e.sql === 'invalid')) this.fail('handed-out-invalid', who, `acquire() gave #${id}, which had failed its validation`, id);
     else if (this.gone.has(id)) this.fail('handed-out-destroyed', who, `acquire() gave #${id}, which ${this.gone.get(id) ?? ''} had discarded with destroy()`, id);
     else if (holder !== undefined) this.fail('handed-out-twice', who, `acquire() gave #${id}, which ${holder} still holds`, id);
     else {

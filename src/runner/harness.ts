@@ -3,7 +3,8 @@ import type { VirtualClock } from '../clock/clock.js';
 import type { Connector } from '../connectors/types.js';
 import { formatCounters, expectedCounters } from '../model/observe.js';
 import { reconcile, type Destroyed, type Opened } from '../model/reconcile.js';
-import { findConn, type Answer, type ModelState } from '../model/state.js';
+import { abortOf } from '../model/semantics.js';
+import { findConn, type Answer, type DoomCause, type ModelState } from '../model/state.js';
 import { acquired } from '../model/transitions.js';
 import { answersTaken, stepEnded } from '../model/waiters.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
@@ -33,6 +34,8 @@ export class Harness<P = unknown, C = unknown> {
   current: { toString(): string } | null = null;
   /** Acquires issued and not yet answered, by ticket (their number in the run). */
   readonly calls = new Map<number, AcquireCall>();
+  /** The abort controller of each acquire issued with a signal, by ticket. */
+  readonly aborts = new Map<number, AbortController>();
   private eventMark = 0;
   private carriedCreates: Opened[] = [];
   private recorder: LifelineRecorder | null = null;
@@ -74,6 +77,17 @@ export class Harness<P = unknown, C = unknown> {
   }
 
   /**
+   * The connections the pool validated since the last step ended, in order, from the connector's
+   * log: among interchangeable idle connections the model learns which one the pool took.
+   */
+  validatedSinceStep(): number[] {
+    const events = this.connector.events;
+    const ids: number[] = [];
+    for (let i = this.eventMark; i < events.length; i++) if (events[i]!.type === 'validate') ids.push(events[i]!.id);
+    return ids;
+  }
+
+  /**
    * Destructions since the last call; creations are kept for the step's end. For a command that
    * must learn what expired before it can predict what an acquire gets.
    */
@@ -108,7 +122,10 @@ export class Harness<P = unknown, C = unknown> {
    */
   issue(ticket: number): void {
     const call: AcquireCall = { outcome: null };
-    (async () => this.adapter.acquire(this.pool))().then(
+    // Where the pool can abort an acquire, each gets its own signal, for a later abort step.
+    const controller = abortOf(this.adapter.semantics) === null ? null : new AbortController();
+    if (controller !== null) this.aborts.set(ticket, controller);
+    (async () => (controller === null ? this.adapter.acquire(this.pool) : this.adapter.acquire(this.pool, { signal: controller.signal })))().then(
       (value) => (call.outcome = { ok: true, value }),
       (error: unknown) => (call.outcome = { ok: false, error }),
     );
@@ -190,8 +207,19 @@ export class Harness<P = unknown, C = unknown> {
    * Checks the acquires the model answered in this step against the real calls, in ticket order,
    * and moves the model on with what they got; then checks that every waiter is still waiting.
    */
+  /**
+   * A connection lent after it failed its validation is reported as such, whatever the model
+   * expected for the acquire (still waiting, say, for the connect that replaces it).
+   */
+  private failIfLentInvalid(state: ModelState, who: string, outcome: NonNullable<AcquireCall['outcome']>): void {
+    if (!outcome.ok) return;
+    const id = this.adapter.connectionId(outcome.value as C);
+    const doomed = findConn(state, id)?.doomed;
+    if (doomed?.cause === 'invalid') this.fail('handed-out-invalid', `${who} got connection #${id}, which failed its validation at ${doomed.at} ms; a connection that fails must be closed and another tried`, id);
+  }
+
   private checkAnswers(next: ModelState): { state: ModelState; created: number[]; story: string } {
-    if (next.answers.length === 0 && next.waiters.length === 0 && next.connecting.length === 0) return { state: next, created: [], story: '' };
+    if (next.answers.length === 0 && next.waiters.length === 0 && next.connecting.length === 0 && next.validating.length === 0) return { state: next, created: [], story: '' };
     let state = next;
     const created: number[] = [];
     const story: string[] = [];
@@ -199,17 +227,20 @@ export class Harness<P = unknown, C = unknown> {
       const call = this.calls.get(answer.ticket);
       if (call === undefined) throw new Error(`poolcheck harness: no acquire call for ticket ${answer.ticket}`);
       this.calls.delete(answer.ticket);
+      this.aborts.delete(answer.ticket);
       story.push(describeAnswer(answer));
       const outcome = call.outcome;
       const who = `acquire #${answer.ticket}`;
       if (answer.outcome === 'rejected') {
         if (outcome === null) {
-          const kind = answer.reason === 'timed out' ? 'timeout-missed' : answer.reason === 'closed' ? 'waiter-not-rejected' : 'acquire-not-rejected';
+          const kind = answer.reason === 'timed out' ? 'timeout-missed' : answer.reason === 'closed' ? 'waiter-not-rejected' : answer.reason === 'aborted' ? 'abort-missed' : 'acquire-not-rejected';
           this.fail(kind, `${who} should have been rejected (${answer.reason}) but is still pending`);
         }
         if (outcome.ok) {
           const id = this.adapter.connectionId(outcome.value as C);
-          const kind = answer.reason === 'timed out' ? 'served-after-timeout' : 'acquire-not-rejected';
+          const doomed = findConn(state, id)?.doomed;
+          if (doomed?.cause === 'invalid') this.fail('handed-out-invalid', `${who} got connection #${id}, which failed its validation at ${doomed.at} ms; a connection that fails must be closed and another tried`, id);
+          const kind = answer.reason === 'timed out' ? 'served-after-timeout' : answer.reason === 'aborted' ? 'served-after-abort' : 'acquire-not-rejected';
           this.fail(kind, `${who} should have been rejected (${answer.reason}) but got connection #${id}`, id);
         }
         if (!(outcome.error instanceof Error) || outcome.error.message === '') this.fail('pool-error', `${who} was rejected (${answer.reason}) without an Error saying why: ${describeError(outcome.error)}`);
@@ -220,7 +251,8 @@ export class Harness<P = unknown, C = unknown> {
       const id = this.adapter.connectionId(outcome.value as C);
       const known = findConn(state, id);
       if (known?.state === 'gone') this.fail('handed-out-destroyed', `${who} got connection #${id}, which was destroyed at ${known.goneAt} ms`, id);
-      if (known?.doomed != null) this.fail('handed-out-destroyed', `${who} got connection #${id}, which ${known.doomed.cause === 'broken' ? 'the server ended' : known.doomed.cause === 'abandoned' ? 'the pool had abandoned' : 'its holder discarded'} at ${known.doomed.at} ms`, id);
+      if (known?.doomed?.cause === 'invalid') this.fail('handed-out-invalid', `${who} got connection #${id}, which failed its validation at ${known.doomed.at} ms; a connection that fails must be closed and another tried`, id);
+      if (known?.doomed != null) this.fail('handed-out-destroyed', `${who} got connection #${id}, which ${known.doomed.cause === 'abandoned' && known.orphan !== true ? 'the pool had abandoned' : DOOMED_BY[known.doomed.cause]} at ${known.doomed.at} ms`, id);
       if (answer.candidates.length === 0 && known !== undefined) this.fail('wrong-connection', `${who} should have got a new connection, got #${id}${known.state === 'busy' ? ', which is in use' : ''}`, id);
       if (answer.candidates.length > 0 && !answer.candidates.includes(id)) {
         const got = known === undefined ? `a new connection #${id}` : `#${id}${known.state === 'busy' ? ', which is in use' : ''}`;
@@ -235,12 +267,22 @@ export class Harness<P = unknown, C = unknown> {
       if (connect.ticket === null) continue;
       const outcome = this.calls.get(connect.ticket)?.outcome;
       if (outcome === null || outcome === undefined) continue;
+      this.failIfLentInvalid(state, `acquire #${connect.ticket}`, outcome);
       const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
       this.fail('waiter-answered-early', `acquire #${connect.ticket} should still be waiting for its connect, due at ${connect.readyAt} ms, but it ${how}`);
+    }
+    for (const check of next.validating) {
+      if (check.ticket === null) continue;
+      const outcome = this.calls.get(check.ticket)?.outcome;
+      if (outcome === null || outcome === undefined) continue;
+      this.failIfLentInvalid(state, `acquire #${check.ticket}`, outcome);
+      const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
+      this.fail('waiter-answered-early', `acquire #${check.ticket} should still be waiting for the validation of #${check.id}, due at ${check.readyAt} ms, but it ${how}`);
     }
     for (const waiter of next.waiters) {
       const outcome = this.calls.get(waiter.ticket)?.outcome;
       if (outcome === null || outcome === undefined) continue;
+      this.failIfLentInvalid(state, `acquire #${waiter.ticket}`, outcome);
       const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
       this.fail('waiter-answered-early', `acquire #${waiter.ticket} should still be waiting (${next.waiters.length} waiting, no capacity free${waiter.deadline === null ? '' : `, its timeout is at ${waiter.deadline} ms`}), but it ${how}`);
     }
@@ -277,6 +319,13 @@ function firstInvariantViolation(state: ModelState, observed: PoolCounters, conn
 }
 
 const NONE: readonly number[] = [];
+
+const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
+  discarded: 'its holder discarded',
+  broken: 'the server ended',
+  invalid: 'failed its validation',
+  abandoned: 'landed for an aborted acquire, to be closed,',
+};
 
 /** One acquire call and how it ended; `null` while it is pending. */
 export interface AcquireCall {

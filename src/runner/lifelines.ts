@@ -47,7 +47,8 @@ export class LifelineRecorder {
     const found: { id: number; mark: LifelineMark; rank?: number }[] = [];
     for (let i = this.seen; i < events.length; i++) {
       const e = events[i]!;
-      if (e.type !== 'connect-failed') found.push({ id: e.id, mark: { kind: e.type, at: e.at, step: index } });
+      // A validation is a step of an acquire, which the lifeline marks already.
+      if (e.type !== 'connect-failed' && e.type !== 'validate') found.push({ id: e.id, mark: { kind: e.type, at: e.at, step: index } });
     }
     this.seen = events.length;
     if (states !== undefined) {

@@ -10,6 +10,7 @@ const KINDS: Record<ViolationKind, true> = {
   'close-incomplete': true, 'timer-left-pending': true, 'leaked-connection': true, 'server-disagrees': true,
   'not-discarded': true, 'kept-broken': true, 'waiter-not-served': true, 'waiter-answered-early': true, 'served-after-timeout': true, 'timeout-missed': true,
   'waiter-not-rejected': true, 'acquire-not-rejected': true, 'zero-lifetime-accepted': true, 'min-not-refilled': true, 'abandoned-kept': true,
+  'abort-missed': true, 'served-after-abort': true, 'kept-abandoned': true, 'handed-out-invalid': true, 'kept-invalid': true,
 };
 
 describe('property catalogue', () => {

@@ -69,6 +69,45 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
   }
   if (expiry.kind === 'reaper') validateReaper(name, expiry as unknown as Record<string, unknown>);
   if (semantics['capabilities'] !== undefined) validateCapabilities(name, semantics['capabilities']);
+  validateValidation(name, semantics);
+}
+
+/** `validation` and the capabilities that need it: abort, failedValidation, slowQuery. */
+function validateValidation(name: string, semantics: Record<string, unknown>): void {
+  const where = `poolcheck: adapter '${name}' declares semantics`;
+  const raw = semantics['validation'];
+  const check = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['check'] : raw;
+  if (raw !== undefined && !['none', 'sync', 'async'].includes(check as string)) {
+    throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async" }, or left out (none)`);
+  }
+  const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
+  for (const flag of ['failedValidation', 'slowQuery']) {
+    if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
+  }
+  if (caps['failedValidation'] === true && (check === undefined || check === 'none')) throw new DefinitionError(`${where}.capabilities: failedValidation needs a validation ("sync" or "async"): a pool that checks nothing has no validation to fail`);
+  if (caps['slowQuery'] === true && check !== 'async') throw new DefinitionError(`${where}.capabilities: slowQuery needs validation "async": a slow query matters while the pool awaits one before lending`);
+  if (check === 'sync' || check === 'async') {
+    // Each of these decides which connection an acquire gets, as a validation does, and the model
+    // does not yet say how the two combine: refused rather than checked against a guess.
+    const handoff = semantics['handoff'];
+    if (handoff !== undefined && handoff !== 'microtask') {
+      throw new DefinitionError(`${where} a validation together with handoff ${JSON.stringify(handoff)}, which poolcheck does not model yet (when a deferred hand-off checks the connection it takes, and which one it takes); declare handoff "microtask", or validation "none", for this pool`);
+    }
+    if (semantics['minFloor'] === 'idle') {
+      throw new DefinitionError(`${where} a validation together with minFloor "idle", which poolcheck does not model yet (whether a connection being checked counts as idle for the floor); declare validation "none", or a floor on size, for this pool`);
+    }
+  }
+  if (caps['slowQuery'] === true && caps['acquireTimeoutCovers'] === 'wait-and-connect' && caps['acquireTimeout'] !== null && caps['acquireTimeout'] !== undefined) {
+    // The model bounds the wait and the connect by the acquire's deadline, but not a validation in
+    // between, nor a connect opened after one fails: what such a pool's deadline does there is unsaid.
+    throw new DefinitionError(`${where}.capabilities: slowQuery together with acquireTimeoutCovers "wait-and-connect", which poolcheck does not model yet (whether the acquire's deadline also bounds a slow validation, and a connect opened after one fails); turn slowQuery off, or declare acquireTimeoutCovers "wait", for this pool`);
+  }
+  const abort = caps['abort'];
+  if (abort !== undefined && abort !== null) {
+    const late = typeof abort === 'object' ? (abort as Record<string, unknown>)['lateConnection'] : undefined;
+    if (late !== 'closed' && late !== 'idle') throw new DefinitionError(`${where}.capabilities.abort = ${JSON.stringify(abort)}; it must be { lateConnection: "closed" | "idle" } (what happens to a connection that lands after its acquire was aborted), or null`);
+    if (caps['waiters'] !== true) throw new DefinitionError(`${where}.capabilities: abort needs waiters: true, since only a pending acquire can be aborted`);
+  }
 }
 
 function validateZeroLifetime(name: string, zero: unknown): void {
@@ -113,6 +152,9 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle'] as const;
 
+/** Capabilities that may be left out, checked with the field they need (`validateValidation`). */
+const OPTIONAL_CAPABILITIES = ['abort', 'failedValidation', 'slowQuery'] as const;
+
 function validateCapabilities(name: string, raw: unknown): void {
   const where = `poolcheck: adapter '${name}' declares semantics.capabilities`;
   if (typeof raw !== 'object' || raw === null) throw new DefinitionError(`${where} = ${JSON.stringify(raw)}; it must be an object (see docs/semantics.md, "Waits and faults"), or left out for none`);
@@ -136,9 +178,9 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', ...TIMEOUT_FIELDS];
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
-  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${fields.join(', ')}`);
+  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
 }
 
 const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect'];
