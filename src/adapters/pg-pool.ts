@@ -72,6 +72,10 @@ export const pgPoolSemantics: Semantics = {
     // sooner, after its acquire timed out, is released into the pool (`_acquireClient` with
     // `pendingItem.timedOut`, index.js:346, 357-361): to the next waiter, or idle.
     lateConnect: 'own-timeout',
+    // With idle clients, `connect()` only queues the acquire (with its timer) and schedules
+    // `_pulseQueue` on the next tick (index.js:199-233): the clients a burst needs beyond the idle
+    // ones are opened then, after every acquire of the burst set its timer.
+    burstConnects: 'after-burst',
     // Every idle client carries `idleListener` on `error` (index.js:270, 385); it removes the
     // client from the idle list, clears its timer and ends it (`_remove`, index.js:59, 172-188), then
     // re-emits the error on the pool (index.js:62), which the adapter listens to.

@@ -184,6 +184,14 @@ export interface Capabilities {
    */
   readonly closeDuringConnect?: 'serves';
   /**
+   * When a burst (acquires issued in one synchronous stretch) found idle connections, when the
+   * connects for the rest of it start: inside each acquire call (`'in-call'`, the default: the own
+   * pool), or once the whole burst was issued (`'after-burst'`: pg-pool queues every acquire while
+   * it has idle clients and dispatches the queue on the next tick). It decides which timer was set
+   * first, and so which fires first when a connect and a waiter's timeout fall due at one instant.
+   */
+  readonly burstConnects?: 'in-call' | 'after-burst';
+  /**
    * A pending acquire can be aborted (an `AbortSignal` passed to the adapter's `acquire`): while
    * it waits, while its connect is in flight, or while its connection is being validated. It is
    * rejected at once and never gets a connection; what it would have had goes to the next waiter,

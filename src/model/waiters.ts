@@ -52,11 +52,12 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
     }
   }
   for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order);
-  return { state: idle.length > 0 ? connectsAfterBurst(state, began) : state, tickets };
+  return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
 }
 
 /**
- * A burst that found idle connections is queued whole and dispatched once the calls return, so
+ * Where the pool declares `burstConnects: 'after-burst'`: a burst that found idle connections is
+ * queued whole and dispatched once the calls return, so
  * the connects it starts, and their own timers, begin after every acquire of the burst was
  * issued: at the same instant, the burst's acquire timers fire first.
  */

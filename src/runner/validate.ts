@@ -171,6 +171,8 @@ function validateCapabilities(name: string, raw: unknown): void {
   const duringConnect = caps['closeDuringConnect'];
   if (duringConnect !== undefined && duringConnect !== 'serves') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves", or left out (connects land before a close)`);
   if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
+  const burst = caps['burstConnects'];
+  if (burst !== undefined && burst !== 'in-call' && burst !== 'after-burst') throw new DefinitionError(`${where}.burstConnects = ${JSON.stringify(burst)}; it must be "in-call", "after-burst", or left out (in-call)`);
   const timeout = caps['acquireTimeout'] ?? null;
   if (timeout !== null && timeout !== 'optional' && timeout !== 'required') {
     throw new DefinitionError(`${where}.acquireTimeout = ${JSON.stringify(timeout)}; it must be "optional", "required" or null (or left out for null)`);
@@ -178,7 +180,7 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'burstConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
 }
