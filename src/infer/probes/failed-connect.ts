@@ -1,0 +1,38 @@
+import { capabilityByOracle, off } from '../choose.js';
+import { ProbeSession } from '../session.js';
+import type { Probe } from '../types.js';
+
+const CONNECT_MS = 50;
+
+/**
+ * Whether a failed connect rejects the acquire that asked for it and frees its capacity. First the
+ * oracle on the plain case. Then, since a capability must hold whatever the connector's timing, a
+ * measurement the model cannot drive for every pool: a connect fails while another acquire's
+ * connect is still in flight. The pool must not open a connection nobody asked for.
+ */
+export const failedConnectProbe: Probe = {
+  name: 'failed-connect',
+  fields: ['capabilities.failedConnect'],
+  async run(context) {
+    const plain = await capabilityByOracle(context, { name: this.name, capability: 'failedConnect' }, { config: { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, commands: [{ op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] });
+    if (plain.kind !== 'found' || plain.findings[0]?.value !== true) return plain;
+    const made = await ProbeSession.with(context.adapter, { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, async (s) => {
+      s.connector.faults?.delayNextConnect(CONNECT_MS);
+      const a = s.issue();
+      await s.clock.settle();
+      s.connector.faults?.failNextConnect();
+      const b = s.issue();
+      await s.sleep(CONNECT_MS + 10);
+      const opened = s.created();
+      const answered = [a, b].filter((p) => p.outcome?.ok === true).length;
+      return { opened, answered, b: b.outcome };
+    });
+    if (!made.created) return plain;
+    const { opened, answered, b } = made.value;
+    if (opened.length > answered) {
+      const what = b === null ? 'pending' : b.ok ? `served #${b.id}` : 'rejected';
+      return off('capabilities.failedConnect', `acquire A waited on a ${CONNECT_MS} ms connect while acquire B's connect failed (B ${what}): the pool opened ${opened.length} connection(s) (${opened.map((id) => `#${id}`).join(', ')}) for ${answered} acquire(s) served, one nobody asked for`, 'failedConnect');
+    }
+    return plain;
+  },
+};

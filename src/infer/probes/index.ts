@@ -1,0 +1,45 @@
+import { acquireTimeoutProbe } from './acquire-timeout.js';
+import { armsOnProbe } from './arms-on.js';
+import { brokenIdleProbe } from './broken-idle.js';
+import { closeRejectsWaitersProbe } from './close-rejects-waiters.js';
+import { destroyProbe } from './destroy.js';
+import { expiryProbe } from './expiry.js';
+import { failedConnectProbe } from './failed-connect.js';
+import { gracefulCloseProbe } from './graceful-close.js';
+import { handoffProbe } from './handoff.js';
+import { minProbe } from './min.js';
+import { opensMinProbe } from './opens-min.js';
+import { reuseProbe } from './reuse.js';
+import { slowConnectProbe } from './slow-connect.js';
+import { waitersProbe } from './waiters.js';
+import { zeroLifetimeProbe } from './zero-lifetime.js';
+import type { Probe } from '../types.js';
+
+/**
+ * Every probe, in the order they run. Each relies on the fields found before it:
+ * - how a graceful close treats idle connections first: every probe ends with a close, some with
+ *   a connection still in use;
+ * - then the expiry trigger, since every later probe that lets time pass must sleep past its window;
+ * - reuse and the hand-off need the trigger; opening min on create comes before min, whose probe
+ *   then knows which connections exist;
+ * - the capabilities build on each other (a timeout needs waiters; the destroy and slow-connect
+ *   probes add a waiter or a timeout where the pool has them);
+ * - what arms the idle clock comes last: it needs the trigger, the min floor and opening on create.
+ */
+export const PROBES: readonly Probe[] = [
+  zeroLifetimeProbe,
+  gracefulCloseProbe,
+  expiryProbe,
+  reuseProbe,
+  handoffProbe,
+  opensMinProbe,
+  minProbe,
+  waitersProbe,
+  acquireTimeoutProbe,
+  destroyProbe,
+  failedConnectProbe,
+  slowConnectProbe,
+  brokenIdleProbe,
+  closeRejectsWaitersProbe,
+  armsOnProbe,
+];
