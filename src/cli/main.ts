@@ -1,6 +1,7 @@
 import { DefinitionError } from '../runner/violation-error.js';
 import { runCheck } from './check.js';
 import { runFuzz } from './fuzz.js';
+import { runInfer } from './infer.js';
 import { runReplay } from './replay.js';
 import { runScenario } from './scenario.js';
 import { USAGE, UsageError } from './usage.js';
@@ -21,6 +22,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runFuzz(rest);
       case 'replay':
         return await runReplay(rest);
+      case 'infer':
+        return await runInfer(rest);
       case undefined:
       case 'help':
       case '--help':

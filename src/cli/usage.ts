@@ -14,6 +14,7 @@ Usage:
                  [--corpus DIR] [--junit FILE] [--evidence] [--also-for NAME]
   poolcheck scenario seed [--adapter NAME]... [--all] [--lifetime MS] [--samples N] [--interval MS]
   poolcheck replay FILE [--html OUT] [--json]
+  poolcheck infer --adapter NAME|PATH... [--all] [--json FILE] [--runs N] [--seed S] [--no-confirm]
   poolcheck help
 
 check options:
@@ -49,6 +50,14 @@ a timeline of idle size, size and each connection's life, and whether the file's
 holds (exit 0) or not (exit 1).
   --html OUT       also write the timeline as one self-contained HTML page to OUT
   --json           print the replay as JSON (schema poolcheck/replay@1) instead of text
+
+infer probes a pool under the fake clock and prints the semantics declaration that fits it, field
+by field with its evidence, then confirms it with a full check (see docs/infer.md). An adapter
+module may leave its semantics out; a declared one is audited. Exit 0 when every field has a value
+and the check confirms it (and a declared one matches), else 1.
+  --json FILE      also write the result as JSON (schema poolcheck/infer@1) to FILE, or - for stdout
+  --runs N         runs of the confirming check (default 200); --seed S its seed (default 1)
+  --no-confirm     skip the confirming check
 
 scenario seed prints the seed scenario's table: the idle size every second after two connections
 are released at t = 0, with an async sleep and with the loop blocked (lifetime 5000 ms, 11 samples

@@ -92,7 +92,7 @@ export async function capabilityByOracle<K extends 'waiters' | 'destroy' | 'fail
   return off(field, on.contradiction.observation.replace(/^no value fits (.*); true ruled out: /, '$1 does not fit it on: '), probe.capability);
 }
 
-/** A capability found off, with why. */
-export function off(field: string, evidence: string, capability: string): ProbeResult {
+/** A capability found off, with why (not for `acquireTimeout`, whose "off" is null). */
+export function off(field: string, evidence: string, capability: 'waiters' | 'destroy' | 'failedConnect' | 'slowConnect' | 'brokenIdle' | 'closeRejectsWaiters'): ProbeResult {
   return { kind: 'found', findings: [{ field, value: false, evidence }], patch: { capabilities: { [capability]: false } } };
 }

@@ -13,7 +13,8 @@ export interface InferOptions {
   readonly adapter: UndeclaredAdapter;
   /**
    * The confirming `check()` of the inferred declaration: its runs (default 200) and seed
-   * (default 1, so a session reproduces). `false` skips it.
+   * (default 1, so a session reproduces). `false` skips it; it is skipped too when a field has no
+   * value that fits.
    */
   readonly confirm?: { readonly numRuns?: number; readonly seed?: number } | false;
   /** The probes to run, in order. Default: every probe. */
@@ -91,7 +92,9 @@ export async function infer(options: InferOptions): Promise<InferResult> {
       for (const field of probe.fields) unsettled.add(field);
     }
   }
-  const confirmation = options.confirm === false ? null : await confirm({ ...adapter, semantics: known }, options.confirm?.numRuns ?? DEFAULT_RUNS, options.confirm?.seed ?? 1);
+  // With a field that has no value, the declaration is known not to fit: a check would only find
+  // the contradiction again, after a long shrink.
+  const confirmation = options.confirm === false || contradictions.length > 0 ? null : await confirm({ ...adapter, semantics: known }, options.confirm?.numRuns ?? DEFAULT_RUNS, options.confirm?.seed ?? 1);
   return { adapter: adapter.name, semantics: known, findings, contradictions, declared: declared ?? null, confirmation, wallMs: performance.now() - started };
 }
 

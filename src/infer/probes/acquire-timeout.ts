@@ -1,13 +1,13 @@
 import type { CommandJson } from '../../commands/json.js';
-import { chooseByOracle, off } from '../choose.js';
+import { chooseByOracle } from '../choose.js';
 import { ProbeSession, ProbeStop } from '../session.js';
 import type { Probe, ProbeResult } from '../types.js';
 
 const TIMEOUT_MS = 50;
 
 /**
- * Whether a waiter is rejected once it has waited the configured acquire timeout (the oracle, with
- * a 50 ms timeout), and then whether the pool has one even when none is configured (`required`):
+ * Whether a waiter is rejected once it has waited the configured acquire timeout, and only then
+ * (the oracle, with a 50 ms timeout and two waiters 30 ms apart), and then whether the pool has one even when none is configured (`required`):
  * measured by whether a waiting acquire arms a timer when the configuration has no timeout.
  */
 export const acquireTimeoutProbe: Probe = {
@@ -15,9 +15,10 @@ export const acquireTimeoutProbe: Probe = {
   fields: ['capabilities.acquireTimeout'],
   async run(context): Promise<ProbeResult> {
     const field = 'capabilities.acquireTimeout';
-    if (context.known.capabilities?.waiters !== true) return off(field, 'no waiters, so nothing can time out', 'acquireTimeout');
+    if (context.known.capabilities?.waiters !== true) return { kind: 'found', findings: [{ field, value: null, evidence: 'no waiters, so nothing can time out' }], patch: { capabilities: { acquireTimeout: null } } };
     const config = { minSize: 0, maxSize: 1, lifetimeMs: 60_000, acquireTimeoutMs: TIMEOUT_MS };
-    const commands: CommandJson[] = [{ op: 'acquire' }, { op: 'acquire' }, { op: 'sleep', ms: TIMEOUT_MS + 10 }, { op: 'release', connection: 1 }];
+    // Two waiters 30 ms apart: the first times out alone, the second is served by the release.
+    const commands: CommandJson[] = [{ op: 'acquire' }, { op: 'acquire' }, { op: 'sleep', ms: 30 }, { op: 'acquire' }, { op: 'sleep', ms: 30 }, { op: 'release', connection: 1 }];
     const timed = await chooseByOracle(context, { name: this.name, field }, { config, commands }, [{ value: 'optional', patch: { capabilities: { acquireTimeout: 'optional' } } }]);
     if (timed.kind === 'contradiction') {
       return { kind: 'found', findings: [{ field, value: null, evidence: timed.contradiction.observation.replace(/^no value fits/, 'a timeout does not fit') }], patch: { capabilities: { acquireTimeout: null } } };
@@ -25,7 +26,7 @@ export const acquireTimeoutProbe: Probe = {
     const without = await armsTimerWithoutTimeout(context.adapter);
     const evidence = `${timed.findings[0]!.evidence}; ${without.evidence}`;
     const value = without.required ? 'required' : 'optional';
-    return { kind: 'found', findings: [{ field, value, evidence, ...(without.required ? { dependsOnConfig: 'the pool, or the adapter, arms a timer for every waiting acquire when the configuration has no timeout' } : {}) }], patch: { capabilities: { acquireTimeout: value } } };
+    return { kind: 'found', findings: [{ field, value, evidence, ...(without.required ? { dependsOnConfig: 'the adapter, or the library, arms an acquire timeout even when the configuration has none' } : {}) }], patch: { capabilities: { acquireTimeout: value } } };
   },
 };
 
