@@ -7,7 +7,7 @@ import { ProbeStop } from './session.js';
 import type { Contradiction, Finding, Probe } from './types.js';
 
 /** An adapter for infer: its `semantics` may be left out (infer finds them) or present (infer audits them). */
-export type UndeclaredAdapter = Omit<PoolAdapter, 'semantics'> & { readonly semantics?: Semantics };
+export type UndeclaredAdapter = Omit<PoolAdapter, 'semantics'> & { readonly semantics?: Semantics | undefined };
 
 export interface InferOptions {
   readonly adapter: UndeclaredAdapter;

@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { BUILT_IN_ADAPTERS } from '../src/adapters/registry.js';
+import { uninstallAllClocks } from '../src/clock/fake.js';
+import { differences } from '../src/infer/compare.js';
+import { infer } from '../src/infer/infer.js';
+
+afterEach(() => uninstallAllClocks());
+
+/*
+ * Every built-in adapter, its declaration removed: the probes alone (no confirming check, which
+ * the last test covers) must find the hand-written declaration, field for field, capabilities
+ * included. Each takes well under a second.
+ */
+describe('infer on the built-in adapters, their declarations removed', () => {
+  for (const [name, make] of Object.entries(BUILT_IN_ADAPTERS)) {
+    it(`finds ${name}'s declaration`, async () => {
+      const adapter = make();
+      const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });
+      expect(result.contradictions).toEqual([]);
+      expect(result.declared).toBeNull();
+      expect(differences(adapter.semantics, result.semantics)).toEqual([]);
+      // Every field and capability comes with its evidence.
+      expect(result.findings.map((f) => f.field).sort()).toEqual(
+        ['expiry', 'armsOn', 'min', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', ...['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'].map((c) => `capabilities.${c}`)].sort(),
+      );
+      for (const f of result.findings) expect(f.evidence.length).toBeGreaterThan(10);
+    });
+  }
+
+  it('confirms what it found with a full check (seed 1 by default), and audits a declared adapter', async () => {
+    // 50 runs keep the suite fast; the CLI session in docs/infer.md runs the default 200.
+    const result = await infer({ adapter: BUILT_IN_ADAPTERS['tarn']!(), confirm: { numRuns: 50 } });
+    expect(result.confirmation).toMatchObject({ passed: true, runs: 50, seed: 1, violation: null });
+    expect(result.declared).not.toBeNull();
+    expect(differences(result.declared!, result.semantics)).toEqual([]);
+  });
+
+  it('says which findings depend on the configuration create was given', async () => {
+    const result = await infer({ adapter: BUILT_IN_ADAPTERS['generic-pool']!(), confirm: false });
+    const expiry = result.findings.find((f) => f.field === 'expiry')!;
+    expect(expiry.dependsOnConfig).toContain('1000 ms');
+    expect(expiry.evidence).toMatch(/closes come in runs at .* 1000 ms apart/);
+  });
+});
