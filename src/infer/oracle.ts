@@ -24,7 +24,9 @@ export async function fits(adapter: PoolAdapter, semantics: Semantics, config: P
   try {
     const run = await runOnce({ ...adapter, semantics }, config, list, createPgMemConnector, false, true);
     if (run.violation === null) return { ok: true };
-    return { ok: false, why: `${run.violation.message} (${run.violation.kind} at ${run.violation.at} ms)` };
+    // The message names the declaration it was checked against; here that is the candidate, named already.
+    const message = run.violation.message.replace(/ \(declared: [^)]*\)/, '');
+    return { ok: false, why: `${message} (${run.violation.kind})` };
   } catch (error) {
     // A step the candidate's model says cannot happen (an acquire it expects to wait, a release of
     // a connection it expects gone) rules the candidate out as surely as a violation does.
