@@ -77,9 +77,15 @@ export async function infer(options: InferOptions): Promise<InferResult> {
   const findings: Finding[] = [];
   const contradictions: Contradiction[] = [];
   for (const probe of options.probes ?? PROBES) {
+    const missing = (probe.needs ?? []).filter((f) => unsettled.has(f));
+    if (missing.length > 0) {
+      contradictions.push({ field: probe.fields.join(', '), probe: probe.name, observation: `not probed: its scenario relies on ${missing.join(' and ')}, for which no value fits` });
+      for (const field of probe.fields) unsettled.add(field);
+      continue;
+    }
     let result;
     try {
-      result = await probe.run({ adapter, known, unsettled });
+      result = await probe.run({ adapter, known });
     } catch (error) {
       if (!(error instanceof ProbeStop)) throw error;
       result = { kind: 'contradiction' as const, contradiction: { field: probe.fields.join(', '), probe: probe.name, observation: error.message } };

@@ -36,8 +36,6 @@ export interface ProbeContext {
   readonly adapter: PoolAdapter;
   /** The fields found by the probes before this one, the rest at their neutral defaults. */
   readonly known: Semantics;
-  /** Fields a probe before this one could not settle: probes that rely on them say so. */
-  readonly unsettled: ReadonlySet<string>;
 }
 
 /**
@@ -50,5 +48,10 @@ export interface Probe {
   readonly name: string;
   /** The fields it settles. */
   readonly fields: readonly string[];
+  /**
+   * Fields its scenario relies on, found by earlier probes. When one of them has no value that
+   * fits, this probe is not run: its answer would rest on a guess.
+   */
+  readonly needs?: readonly string[];
   run(context: ProbeContext): Promise<ProbeResult>;
 }

@@ -13,6 +13,7 @@ const TIMEOUT_MS = 50;
 export const acquireTimeoutProbe: Probe = {
   name: 'acquire-timeout',
   fields: ['capabilities.acquireTimeout'],
+  needs: ['capabilities.waiters'],
   async run(context): Promise<ProbeResult> {
     const field = 'capabilities.acquireTimeout';
     if (context.known.capabilities?.waiters !== true) return { kind: 'found', findings: [{ field, value: null, evidence: 'no waiters, so nothing can time out' }], patch: { capabilities: { acquireTimeout: null } } };

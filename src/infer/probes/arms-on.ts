@@ -29,6 +29,7 @@ interface NeverLent {
 export const armsOnProbe: Probe = {
   name: 'arms-on',
   fields: ['armsOn'],
+  needs: ['expiry', 'min', 'opensMinOnCreate'],
   async run(context) {
     const span = expirySpan(context.known.expiry, 2) + 10;
     const seen = (await handedOverWhileConnecting(context.adapter, span)) ?? (await openedForMin(context, span));

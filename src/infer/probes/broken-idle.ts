@@ -5,6 +5,7 @@ import type { Probe } from '../types.js';
 export const brokenIdleProbe: Probe = {
   name: 'broken-idle',
   fields: ['capabilities.brokenIdle'],
+  needs: ['gracefulClose'],
   run(context) {
     return capabilityByOracle(context, { name: this.name, capability: 'brokenIdle' }, { config: { minSize: 0, maxSize: 1, lifetimeMs: 60_000 }, commands: [
       { op: 'acquire' },

@@ -9,6 +9,7 @@ import type { Probe } from '../types.js';
 export const destroyProbe: Probe = {
   name: 'destroy',
   fields: ['capabilities.destroy'],
+  needs: ['min', 'gracefulClose', 'capabilities.waiters'],
   run(context) {
     if (typeof context.adapter.destroy !== 'function') return Promise.resolve(off('capabilities.destroy', 'the adapter has no destroy(pool, conn) method', 'destroy'));
     // At min 2 a discard leaves the pool below min: a pool that opens one back at once must say

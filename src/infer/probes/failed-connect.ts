@@ -13,6 +13,7 @@ const CONNECT_MS = 50;
 export const failedConnectProbe: Probe = {
   name: 'failed-connect',
   fields: ['capabilities.failedConnect'],
+  needs: ['gracefulClose'],
   async run(context) {
     const plain = await capabilityByOracle(context, { name: this.name, capability: 'failedConnect' }, { config: { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, commands: [{ op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] });
     if (plain.kind !== 'found' || plain.findings[0]?.value !== true) return plain;

@@ -12,6 +12,7 @@ const LIFETIME_MS = 1_000;
 export const handoffProbe: Probe = {
   name: 'handoff',
   fields: ['handoff'],
+  needs: ['expiry'],
   run(context) {
     const block = LIFETIME_MS + expirySpan(context.known.expiry, 1) + 10;
     return chooseByOracle(

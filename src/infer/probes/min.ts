@@ -11,6 +11,7 @@ import type { Probe } from '../types.js';
 export const minProbe: Probe = {
   name: 'min',
   fields: ['min'],
+  needs: ['expiry', 'opensMinOnCreate'],
   run(context) {
     const span = expirySpan(context.known.expiry, 3);
     const lifetimeMs = Math.max(1_000, 3 * (span + 10));

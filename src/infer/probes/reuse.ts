@@ -5,6 +5,7 @@ import type { Probe } from '../types.js';
 export const reuseProbe: Probe = {
   name: 'reuse',
   fields: ['reuse'],
+  needs: ['gracefulClose'],
   run(context) {
     return chooseByOracle(
       context,

@@ -9,6 +9,7 @@ import type { Probe } from '../types.js';
 export const slowConnectProbe: Probe = {
   name: 'slow-connect',
   fields: ['capabilities.slowConnect'],
+  needs: ['capabilities.acquireTimeout', 'gracefulClose'],
   run(context) {
     const timeout = context.known.capabilities?.acquireTimeout ?? null;
     const config = { minSize: 0, maxSize: 1, lifetimeMs: 60_000, ...(timeout === null ? {} : { acquireTimeoutMs: 50 }) };
