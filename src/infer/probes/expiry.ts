@@ -104,7 +104,10 @@ async function reaper(context: ProbeContext, spread: Spread): Promise<Measured> 
       field: 'expiry',
       value: expiry,
       evidence: `${base}; ${startEvidence}; ${onRun} (${compare === '>=' ? 'on the run where it became eligible: >=' : 'one run after it became eligible: >'}); ${CAP_PROBE_SIZE} connections eligible together closed ${capped ? `in runs of ${batches.batches.join(', ')}` : 'in one run'}`,
-      dependsOnConfig: `the reaper interval (${interval} ms) is what the adapter's create configured${maxPerRun === null ? `; no cap was seen with ${CAP_PROBE_SIZE} idle connections at once` : ''}`,
+      dependsOnConfig:
+        maxPerRun === null
+          ? `the reaper interval (${interval} ms) is what the adapter's create configured; no cap was seen with ${CAP_PROBE_SIZE} idle connections at once`
+          : `the reaper interval (${interval} ms) and its cap of ${maxPerRun} per run are what the adapter's create configured`,
       ...(alsoFits.length === 0 ? {} : { alsoFits }),
     },
   ];
