@@ -36,6 +36,9 @@ describe('poolcheck infer', () => {
     const both = await cli('infer', '--adapter', 'own', '--no-confirm', '--runs', '5');
     expect(both.code).toBe(2);
     expect(both.err).toContain('--no-confirm');
+    const malformed = await cli('infer', '--adapter', 'fixtures/user-adapter/missing-methods.mjs');
+    expect(malformed.code).toBe(2);
+    expect(malformed.err).toContain('missing method(s)');
     const unknown = await cli('infer', '--adapter', 'nope');
     expect(unknown.code).toBe(2);
     expect(unknown.err).toContain("unknown adapter 'nope'");

@@ -1,6 +1,8 @@
 import type { PoolAdapter } from '../adapters/types.js';
 import { noCapabilities, type Semantics } from '../model/semantics.js';
 import { check, DEFAULT_RUNS } from '../runner/check.js';
+import { validateCheckOptions } from '../runner/validate.js';
+import { DefinitionError } from '../runner/violation-error.js';
 import { withPatch } from './choose.js';
 import { PROBES } from './probes/index.js';
 import { ProbeStop } from './session.js';
@@ -63,6 +65,7 @@ export const NEUTRAL: Semantics = {
  * connector, one per field, in order, each held against the reference model. Returns the
  * declaration, the evidence for every field, the contradictions (no value fits: a bug in the pool
  * or a behaviour the vocabulary lacks), and the verdict of a full `check()` of the declaration.
+ * A malformed adapter, or one that brings its own runtime, is a {@link DefinitionError}.
  *
  * @example
  * const result = await infer({ adapter: { ...myAdapter, semantics: undefined } });
@@ -70,6 +73,10 @@ export const NEUTRAL: Semantics = {
  */
 export async function infer(options: InferOptions): Promise<InferResult> {
   const started = performance.now();
+  validateCheckOptions({ adapter: options.adapter as PoolAdapter }, 'optional');
+  if (options.adapter.runtime !== undefined) {
+    throw new DefinitionError(`poolcheck infer: adapter '${options.adapter.name}' brings its own runtime (a pool in another process); infer probes pools in this process, under its fake clock with the pg-mem connector, and cannot probe it: declare its semantics by hand and check them`);
+  }
   const { semantics: declared, ...rest } = options.adapter;
   const adapter = { ...rest, semantics: NEUTRAL } as PoolAdapter;
   let known = NEUTRAL;
