@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { genericPoolAdapter } from '../src/adapters/generic-pool.js';
 import { BUILT_IN_ADAPTERS } from '../src/adapters/registry.js';
+import { sequelizePoolAdapter } from '../src/adapters/sequelize-pool.js';
+import { tarnAdapter } from '../src/adapters/tarn.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
 import { differences } from '../src/infer/compare.js';
 import { infer } from '../src/infer/infer.js';
@@ -33,6 +36,18 @@ describe('infer on the built-in adapters, their declarations removed', () => {
     expect(result.confirmation).toMatchObject({ passed: true, runs: 50, seed: 1, violation: null });
     expect(result.declared).not.toBeNull();
     expect(differences(result.declared!, result.semantics)).toEqual([]);
+  });
+
+  it('measures the reaper as the adapter configured it, and names the contradiction when it never runs', async () => {
+    for (const adapter of [tarnAdapter({ reapIntervalMillis: 3000 }), genericPoolAdapter({ evictionRunIntervalMillis: 250, numTestsPerEvictionRun: 5 }), sequelizePoolAdapter({ reapIntervalMillis: 250 })]) {
+      const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });
+      expect(differences(adapter.semantics, result.semantics), adapter.name).toEqual([]);
+    }
+    // generic-pool's own default, eviction off: idle connections never close.
+    const off = await infer({ adapter: genericPoolAdapter({ evictionRunIntervalMillis: 0 }), confirm: false });
+    expect(off.contradictions[0]).toMatchObject({ field: 'expiry', probe: 'expiry' });
+    expect(off.contradictions[0]!.observation).toMatch(/was still open at/);
+    expect(off.confirmation).toBeNull();
   });
 
   it('says which findings depend on the configuration create was given', async () => {
