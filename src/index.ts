@@ -58,7 +58,7 @@ export { infer } from './infer/infer.js';
 export type { Confirmation, InferOptions, InferResult, UndeclaredAdapter } from './infer/infer.js';
 export { formatInfer, inferToJson, INFER_SCHEMA } from './infer/format.js';
 export type { InferJson } from './infer/format.js';
-export type { Contradiction, Finding } from './infer/types.js';
+export type { Contradiction, Finding, Skipped } from './infer/types.js';
 export type { Difference } from './infer/compare.js';
 
 export { formatSeedTable, runSeedScenario } from './scenario/index.js';

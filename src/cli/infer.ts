@@ -2,8 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadAdapterModule, looksLikePath } from '../adapters/load.js';
 import { BUILT_IN_ADAPTERS } from '../adapters/registry.js';
-import { differences } from '../infer/compare.js';
-import { formatInfer, inferToJson } from '../infer/format.js';
+import { auditDifferences, formatInfer, inferToJson } from '../infer/format.js';
 import { infer, type InferResult, type UndeclaredAdapter } from '../infer/infer.js';
 import { DEFAULT_RUNS } from '../runner/check.js';
 import { integer, wholeNumber } from './numbers.js';
@@ -47,7 +46,7 @@ export async function runInfer(argv: readonly string[]): Promise<number> {
 }
 
 function settled(r: InferResult): boolean {
-  return r.contradictions.length === 0 && r.confirmation?.passed !== false && (r.declared === null || differences(r.declared, r.semantics).length === 0);
+  return r.contradictions.length === 0 && r.confirmation?.passed !== false && auditDifferences(r).length === 0;
 }
 
 async function selectForInfer(values: { adapter?: string[] | undefined; all?: boolean | undefined }): Promise<UndeclaredAdapter[]> {

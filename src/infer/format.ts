@@ -15,10 +15,18 @@ const WIDTH = 100;
 export function formatInfer(result: InferResult): string {
   const byField = new Map(result.findings.map((f) => [f.field, f]));
   const broken = new Set(result.contradictions.map((c) => c.field));
+  const skipped = new Map(result.skipped.flatMap((k) => k.fields.map((f) => [f, k.needs] as const)));
   const lines: string[] = [`poolcheck infer: ${result.adapter}`, '', 'semantics: {'];
   const field = (indent: string, name: string, value: unknown): void => {
     const finding = byField.get(name);
-    const note = broken.has(name) ? 'NO VALUE FITS (see the contradictions below); a neutral default stands here' : finding === undefined ? 'not probed' : evidenceOf(finding);
+    const needs = skipped.get(name);
+    const note = broken.has(name)
+      ? 'NO VALUE FITS (see the contradictions below); a neutral default stands here'
+      : needs !== undefined
+        ? `NOT PROBED: its probe relies on ${needs.join(' and ')}, for which no value fits; a neutral default stands here`
+        : finding === undefined
+          ? 'not probed'
+          : evidenceOf(finding);
     lines.push(...wrap(note, `${indent}// `));
     lines.push(`${indent}${name.replace(/^capabilities\./, '')}: ${literal(value)},`);
   };
@@ -42,13 +50,26 @@ export function formatInfer(result: InferResult): string {
     lines.push(`Contradictions: ${result.contradictions.length}. No value of these fields fits what the pool did: a bug in the pool, or a behaviour the vocabulary lacks.`);
     for (const c of result.contradictions) lines.push(...wrap(`${c.field} (probe src/infer/probes/${c.probe}.ts): ${c.observation}`, '  - ', '    '));
   }
-  if (result.declared !== null) lines.push('', ...formatAudit(differences(result.declared, result.semantics)));
+  if (result.skipped.length > 0) {
+    lines.push(...wrap(`Not probed: ${result.skipped.map((k) => `${k.fields.join(', ')} (relies on ${k.needs.join(' and ')})`).join('; ')}.`, '', '  '));
+  }
+  if (result.declared !== null) lines.push('', ...formatAudit(auditDifferences(result)));
   lines.push('', formatConfirmation(result));
   return lines.join('\n');
 }
 
+/**
+ * Where the adapter's own declaration differs from what infer found, over the fields infer
+ * settled: a field with no value that fits, or not probed, holds only a neutral default.
+ */
+export function auditDifferences(result: InferResult): Difference[] {
+  if (result.declared === null) return [];
+  const open = new Set([...result.contradictions.flatMap((c) => c.field.split(', ')), ...result.skipped.flatMap((k) => k.fields)]);
+  return differences(result.declared, result.semantics).filter((d) => !open.has(d.field));
+}
+
 function formatAudit(diffs: readonly Difference[]): string[] {
-  if (diffs.length === 0) return ['Audit: the adapter\'s own declaration matches, field for field.'];
+  if (diffs.length === 0) return ['Audit: the adapter\'s own declaration matches, field for field, wherever infer found a value.'];
   return [`Audit: the adapter's own declaration differs in ${diffs.length} field(s):`, ...diffs.map((d) => `  - ${d.field}: declared ${literal(d.declared)}, inferred ${literal(d.inferred)}`)];
 }
 
@@ -94,6 +115,7 @@ export interface InferJson {
   readonly semantics: Semantics;
   readonly findings: InferResult['findings'];
   readonly contradictions: InferResult['contradictions'];
+  readonly skipped: InferResult['skipped'];
   readonly declared: Semantics | null;
   readonly differences: readonly Difference[] | null;
   readonly confirmation: InferResult['confirmation'];
@@ -106,8 +128,9 @@ export function inferToJson(result: InferResult): InferJson {
     semantics: result.semantics,
     findings: result.findings,
     contradictions: result.contradictions,
+    skipped: result.skipped,
     declared: result.declared,
-    differences: result.declared === null ? null : differences(result.declared, result.semantics),
+    differences: result.declared === null ? null : auditDifferences(result),
     confirmation: result.confirmation,
   };
 }

@@ -6,7 +6,7 @@ import { DefinitionError } from '../runner/violation-error.js';
 import { withPatch } from './choose.js';
 import { PROBES } from './probes/index.js';
 import { ProbeStop } from './session.js';
-import type { Contradiction, Finding, Probe } from './types.js';
+import type { Contradiction, Finding, Probe, Skipped } from './types.js';
 
 /** An adapter for infer: its `semantics` may be left out (infer finds them) or present (infer audits them). */
 export type UndeclaredAdapter = Omit<PoolAdapter, 'semantics'> & { readonly semantics?: Semantics | undefined };
@@ -37,6 +37,8 @@ export interface InferResult {
   readonly semantics: Semantics;
   readonly findings: readonly Finding[];
   readonly contradictions: readonly Contradiction[];
+  /** Probes not run: a field their scenario relies on has no value that fits. Their fields keep neutral defaults. */
+  readonly skipped: readonly Skipped[];
   /** The adapter's own declaration, when it had one: infer then audits it. */
   readonly declared: Semantics | null;
   readonly confirmation: Confirmation | null;
@@ -83,10 +85,11 @@ export async function infer(options: InferOptions): Promise<InferResult> {
   const unsettled = new Set<string>();
   const findings: Finding[] = [];
   const contradictions: Contradiction[] = [];
+  const skipped: Skipped[] = [];
   for (const probe of options.probes ?? PROBES) {
     const missing = (probe.needs ?? []).filter((f) => unsettled.has(f));
     if (missing.length > 0) {
-      contradictions.push({ field: probe.fields.join(', '), probe: probe.name, observation: `not probed: its scenario relies on ${missing.join(' and ')}, for which no value fits` });
+      skipped.push({ fields: probe.fields, probe: probe.name, needs: missing });
       for (const field of probe.fields) unsettled.add(field);
       continue;
     }
@@ -108,7 +111,7 @@ export async function infer(options: InferOptions): Promise<InferResult> {
   // With a field that has no value, the declaration is known not to fit: a check would only find
   // the contradiction again, after a long shrink.
   const confirmation = options.confirm === false || contradictions.length > 0 ? null : await confirm({ ...adapter, semantics: known }, options.confirm?.numRuns ?? DEFAULT_RUNS, options.confirm?.seed ?? 1);
-  return { adapter: adapter.name, semantics: known, findings, contradictions, declared: declared ?? null, confirmation, wallMs: performance.now() - started };
+  return { adapter: adapter.name, semantics: known, findings, contradictions, skipped, declared: declared ?? null, confirmation, wallMs: performance.now() - started };
 }
 
 async function confirm(adapter: PoolAdapter, numRuns: number, seed: number): Promise<Confirmation> {

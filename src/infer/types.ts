@@ -24,6 +24,14 @@ export interface Contradiction {
   readonly observation: string;
 }
 
+/** A probe not run, because a field its scenario relies on has no value that fits. */
+export interface Skipped {
+  readonly fields: readonly string[];
+  readonly probe: string;
+  /** The unsettled fields it relies on. */
+  readonly needs: readonly string[];
+}
+
 /** What a probe adds: findings, and the fields they set in the declaration being built. */
 export type ProbeResult =
   | { readonly kind: 'found'; readonly findings: readonly Finding[]; readonly patch: SemanticsPatch }
