@@ -1,5 +1,6 @@
 import { capabilityByOracle, off } from '../choose.js';
 import { ProbeSession } from '../session.js';
+import type { Pending } from '../session.js';
 import type { Probe } from '../types.js';
 
 const CONNECT_MS = 50;
@@ -26,14 +27,22 @@ export const failedConnectProbe: Probe = {
       await s.sleep(CONNECT_MS + 10);
       const opened = s.created();
       const answered = [a, b].filter((p) => p.outcome?.ok === true).length;
-      return { opened, answered, b: b.outcome };
+      return { opened, answered, a: a.outcome, b: b.outcome };
     });
     if (!made.created) return plain;
-    const { opened, answered, b } = made.value;
+    const { opened, answered, a, b } = made.value;
     if (opened.length > answered) {
-      const what = b === null ? 'pending' : b.ok ? `served #${b.id}` : 'rejected';
-      return off('capabilities.failedConnect', `acquire A waited on a ${CONNECT_MS} ms connect while acquire B's connect failed (B ${what}): the pool opened ${opened.length} connection(s) (${opened.map((id) => `#${id}`).join(', ')}) for ${answered} acquire(s) served, one nobody asked for`, 'failedConnect');
+      return off(
+        'capabilities.failedConnect',
+        `acquire A waited on a ${CONNECT_MS} ms connect while acquire B's connect failed; then A ${outcomeOf(a)} and B ${outcomeOf(b)}, and the pool had opened ${opened.length} connection(s) (${opened.map((id) => `#${id}`).join(', ')}) for ${answered} acquire(s) served: one nobody asked for`,
+        'failedConnect',
+      );
     }
     return plain;
   },
 };
+
+function outcomeOf(outcome: Pending['outcome']): string {
+  if (outcome === null) return 'was still pending';
+  return outcome.ok ? `got #${outcome.id}` : `was rejected (${outcome.error})`;
+}
