@@ -9,6 +9,7 @@ export interface Scenario {
   readonly commands: readonly CommandJson[];
 }
 
+/** `min 0, max 2, lifetime 60000 ms: acquire, release #1`, as evidence prints a scenario. */
 export function describeScenario({ config, commands }: Scenario): string {
   return `${describeConfig(config)}: ${describeCommands(commands)}`;
 }
@@ -29,7 +30,6 @@ export async function chooseByOracle<T>(
   probe: { readonly name: string; readonly field: string },
   scenarios: Scenario | readonly Scenario[],
   candidates: readonly Candidate<T>[],
-  dependsOnConfig?: string,
 ): Promise<ProbeResult> {
   const all = Array.isArray(scenarios) ? (scenarios as readonly Scenario[]) : [scenarios as Scenario];
   const fitting: Candidate<T>[] = [];
@@ -55,7 +55,7 @@ export async function chooseByOracle<T>(
   const evidence = `[${scenario}] fits ${show(chosen.value)}${ruledOut.length === 0 ? '' : `; ${ruledOut.join('; ')}`}`;
   return {
     kind: 'found',
-    findings: [{ field: probe.field, value: chosen.value, evidence, ...(dependsOnConfig === undefined ? {} : { dependsOnConfig }), ...(others.length === 0 ? {} : { alsoFits: others }) }],
+    findings: [{ field: probe.field, value: chosen.value, evidence, ...(others.length === 0 ? {} : { alsoFits: others }) }],
     patch: chosen.patch,
   };
 }

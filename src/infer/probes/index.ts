@@ -25,6 +25,9 @@ import type { Probe } from '../types.js';
  * - the capabilities build on each other (a timeout needs waiters; the destroy and slow-connect
  *   probes add a waiter or a timeout where the pool has them);
  * - what arms the idle clock comes last: it needs the trigger, the min floor and opening on create.
+ *
+ * A probe for a new field goes in a file of its own, listed here after the fields its scenario
+ * relies on, which it names in `needs`.
  */
 export const PROBES: readonly Probe[] = [
   zeroLifetimeProbe,
