@@ -8,7 +8,7 @@ const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', '
 const WIDTH = 100;
 
 /**
- * The session as text: a ready-to-paste `semantics` object, each field under a comment with its
+ * The session as text: a ready-to-paste `semantics` property (for the adapter's object literal), each field under a comment with its
  * evidence, then what depends on the configuration, the contradictions (and which probe to look
  * at), the audit of a declaration the adapter already had, and the confirming check's verdict.
  */
@@ -33,7 +33,7 @@ export function formatInfer(result: InferResult): string {
   for (const name of FIELDS) field('  ', name, result.semantics[name]);
   lines.push('  capabilities: {');
   for (const name of CAPABILITIES) field('    ', `capabilities.${name}`, result.semantics.capabilities?.[name]);
-  lines.push('  },', '}');
+  lines.push('  },', '},');
   const configured = result.findings.filter((f) => f.dependsOnConfig !== undefined);
   if (configured.length > 0) {
     lines.push('', 'Depends on the configuration the adapter\'s create gave the pool:');
