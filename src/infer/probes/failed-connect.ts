@@ -1,4 +1,4 @@
-import { capabilityByOracle, off } from '../choose.js';
+import { capabilityByOracle, off, type Scenario } from '../choose.js';
 import { ProbeSession } from '../session.js';
 import type { Pending } from '../session.js';
 import type { Probe } from '../types.js';
@@ -14,9 +14,16 @@ const CONNECT_MS = 50;
 export const failedConnectProbe: Probe = {
   name: 'failed-connect',
   fields: ['capabilities.failedConnect'],
-  needs: ['gracefulClose'],
+  needs: ['gracefulClose', 'capabilities.slowConnect'],
   async run(context) {
-    const plain = await capabilityByOracle(context, { name: this.name, capability: 'failedConnect' }, { config: { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, commands: [{ op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] });
+    const scenarios: Scenario[] = [{ config: { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, commands: [{ op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] }];
+    // Where the model can hold a waiter behind a connect (waiters and slow connects both on), the
+    // capacity a failed connect frees must go to that waiter.
+    const caps = context.known.capabilities;
+    if (caps?.waiters === true && caps.slowConnect) {
+      scenarios.push({ config: { minSize: 0, maxSize: 1, lifetimeMs: 60_000 }, commands: [{ op: 'slowNextConnect', ms: CONNECT_MS }, { op: 'failNextConnect' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'sleep', ms: CONNECT_MS }] });
+    }
+    const plain = await capabilityByOracle(context, { name: this.name, capability: 'failedConnect' }, scenarios);
     if (plain.kind !== 'found' || plain.findings[0]?.value !== true) return plain;
     const made = await ProbeSession.with(context.adapter, { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, async (s) => {
       s.connector.faults?.delayNextConnect(CONNECT_MS);

@@ -23,7 +23,8 @@ import type { Probe } from '../types.js';
  * - reuse and the hand-off need the trigger; opening min on create comes before min, whose probe
  *   then knows which connections exist;
  * - the capabilities build on each other (a timeout needs waiters; the destroy and slow-connect
- *   probes add a waiter or a timeout where the pool has them);
+ *   probes add a waiter or a timeout where the pool has them, the failed-connect probe a waiter
+ *   behind a slow connect where the pool has both);
  * - what arms the idle clock comes last: it needs the trigger, the min floor and opening on create.
  *
  * A probe for a new field goes in a file of its own, listed here after the fields its scenario
@@ -40,8 +41,8 @@ export const PROBES: readonly Probe[] = [
   waitersProbe,
   acquireTimeoutProbe,
   destroyProbe,
-  failedConnectProbe,
   slowConnectProbe,
+  failedConnectProbe,
   brokenIdleProbe,
   closeRejectsWaitersProbe,
   armsOnProbe,
