@@ -4,6 +4,7 @@ import { differences } from '../src/infer/compare.js';
 import { infer } from '../src/infer/infer.js';
 import { asyncpgSemantics } from '../src/model/semantics.js';
 import { mutants } from '../fixtures/mutants/index.js';
+import { raceControl, raceMutants } from '../fixtures/mutants/race-index.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -20,4 +21,18 @@ describe('infer on the broken pools', () => {
       expect(differs.length + result.contradictions.length, `infer declared the own pool's semantics for ${mutant.file}`).toBeGreaterThan(0);
     });
   }
+
+  // The race mutants pass the sequential check as declared (no waits, no faults). infer finds the
+  // waiters and slow connects their pool has; with those declared, the confirming check catches
+  // both, while the unbroken pool they come from is confirmed.
+  it('finds the waits the race mutants\' pool has, and its confirming check then catches them', async () => {
+    const control = await infer({ adapter: raceControl });
+    expect(control.contradictions).toEqual([]);
+    expect(control.semantics.capabilities).toMatchObject({ waiters: true, slowConnect: true });
+    expect(control.confirmation?.passed).toBe(true);
+    for (const mutant of raceMutants) {
+      const result = await infer({ adapter: mutant.adapter });
+      expect(result.confirmation?.passed, mutant.file).toBe(false);
+    }
+  });
 });
