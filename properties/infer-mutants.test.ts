@@ -26,7 +26,7 @@ describe('infer on the broken pools', () => {
   // waiters and slow connects their pool has; with those declared, the confirming check catches
   // both, while the unbroken pool they come from is confirmed.
   it('finds the waits the race mutants\' pool has, and its confirming check then catches them', async () => {
-    const control = await infer({ adapter: raceControl });
+    const control = await infer({ adapter: raceControl, confirm: { numRuns: 50 } });
     expect(control.contradictions).toEqual([]);
     expect(control.semantics.capabilities).toMatchObject({ waiters: true, slowConnect: true });
     expect(control.confirmation?.passed).toBe(true);
