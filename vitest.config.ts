@@ -37,8 +37,14 @@ export default defineConfig({
     include: postgresSuite ? ['properties/postgres/**/*.test.ts', 'properties/asyncpg/**/*.test.ts'] : ['properties/**/*.test.ts', 'src/**/*.test.ts', 'docs/examples/**/*.test.ts'],
     exclude: postgresSuite ? configDefaults.exclude : [...configDefaults.exclude, 'properties/postgres/**', 'properties/asyncpg/**'],
     globalSetup: postgresSuite ? ['properties/postgres/support/server-setup.ts'] : [],
-    // The real-server files mostly wait on the server, not the CPU: run three at once.
-    ...(postgresSuite ? { maxWorkers: 3 } : {}),
+    // The real-server files mostly wait on the server, not the CPU: run three at once. The default
+    // suite runs two files at once: vitest's default on two cores is one (cores - 1), which leaves
+    // a core idle while a file imports pg-mem or waits on a child process.
+    maxWorkers: postgresSuite ? 3 : 2,
+    // Files share their worker's module cache instead of importing pg-mem, fast-check and the
+    // harness afresh each (that import was most of the suite's CPU). Every file that installs a
+    // fake clock uninstalls it in afterEach, and the pg-mem database is restored for every run.
+    isolate: false,
     reporters: ['default', plainSummary],
     // Properties drive fake clocks; a vitest timeout here means a bug in the harness,
     // since hangs of the pool under test are reported as property failures first.

@@ -22,15 +22,17 @@ describe('poolcheck catches every mutant of its own pool', () => {
 
   for (const mutant of mutants) {
     it(`${mutant.file} is caught as ${mutant.catches.join(' or ')}`, async () => {
-      const result = await check({ adapter: mutant.adapter, seed: SEED });
+      // Only a mutant with a bound on its counterexample's length needs the shrunk one; for the
+      // rest, the first failing run as drawn proves the catch, and shrinking one took 12,918 runs.
+      const most = shrinksTo[mutant.file];
+      const result = await check({ adapter: mutant.adapter, seed: SEED, shrink: most !== undefined });
       const report = formatResult(result);
       expect(result.passed, report).toBe(false);
       const failure = result.failure;
       if (failure === null) throw new Error(`poolcheck: ${mutant.adapter.name} failed without a failure record\n${report}`);
       expect(mutant.catches, report).toContain(failure.violation.kind);
       expect(failure.reproduced, report).toBe(true);
-      console.log(`${mutant.adapter.name}: ${failure.violation.kind} after ${result.runs} run(s), shrunk to ${failure.length} command(s)`);
-      const most = shrinksTo[mutant.file];
+      console.log(`${mutant.adapter.name}: ${failure.violation.kind} after ${result.runs} run(s), ${most === undefined ? 'as drawn' : 'shrunk'}: ${failure.length} command(s)`);
       if (most !== undefined) expect(failure.length, report).toBeLessThanOrEqual(most);
     });
   }

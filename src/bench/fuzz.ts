@@ -60,7 +60,7 @@ export async function benchFuzzScaling(options: FuzzBenchOptions): Promise<void>
   console.log('fuzz throughput (medians of the rounds)');
   console.log(`  1 worker                 ${Math.round(median(rates.get(1)!))} runs/s`);
   console.log(`  2 workers                ${Math.round(median(rates.get(2)!))} runs/s`);
-  console.log(`  2 workers / 1 worker     ${median(ratios).toFixed(2)}x, the median of the rounds' ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}; target >= 1.7x on 2 cores)`);
+  console.log(`  2 workers / 1 worker     ${median(ratios).toFixed(2)}x, the median of the rounds' ratios (${ratios.map((r) => r.toFixed(2)).join(', ')}; target >= 1.8x on 2 cores)`);
   const machine = await pureCpuScaling();
   console.log(`  machine check            ${machine.toFixed(2)}x for two threads of pure arithmetic against one, measured just now (below 1.9x: other work shares the cores)`);
   console.log(`  CPU per run              ${Math.round(median(cpuPerRun.get(1)!))} µs with 1 worker, ${Math.round(median(cpuPerRun.get(2)!))} µs with 2 (equal means the second worker costs nothing extra)`);

@@ -1,29 +1,31 @@
+import { readFileSync } from 'node:fs';
 import { DefinitionError } from '../runner/violation-error.js';
-import { runCheck } from './check.js';
-import { runFuzz } from './fuzz.js';
-import { runInfer } from './infer.js';
-import { runReplay } from './replay.js';
-import { runScenario } from './scenario.js';
 import { USAGE, UsageError } from './usage.js';
 
 /**
  * The CLI's edge: results come back as values; only here do they become an exit code. A usage
  * mistake prints what was wrong and the usage, exit 2.
+ *
+ * Each command is imported when it is run: pg-mem, pg, tsx and the pool libraries cost hundreds of
+ * milliseconds to load, which `--version` or `replay` should not pay.
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'check':
-        return await runCheck(rest);
+        return await (await import('./check.js')).runCheck(rest);
       case 'scenario':
-        return await runScenario(rest);
+        return await (await import('./scenario.js')).runScenario(rest);
       case 'fuzz':
-        return await runFuzz(rest);
+        return await (await import('./fuzz.js')).runFuzz(rest);
       case 'replay':
-        return await runReplay(rest);
+        return await (await import('./replay.js')).runReplay(rest);
       case 'infer':
-        return await runInfer(rest);
+        return await (await import('./infer.js')).runInfer(rest);
+      case '--version':
+        process.stdout.write(`${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
+        return 0;
       case undefined:
       case 'help':
       case '--help':

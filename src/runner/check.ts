@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { poolCommandArb, type CommandJson, type PoolCommand } from '../commands/index.js';
+import { keepFakeClockInstalled } from '../clock/fake.js';
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
@@ -32,6 +33,11 @@ export interface CheckOptions {
    * a cost of about 100 µs per run.
    */
   readonly runTimeoutMs?: number;
+  /**
+   * Whether to shrink a failure to its shortest form. Default true. Off, the first failing run is
+   * reported as it was drawn: for a test that only needs to know the pool is caught.
+   */
+  readonly shrink?: boolean;
   /** Called after every run (shrinking included), for progress output. */
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -113,16 +119,23 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     if (run.violation !== null) throw new PropertyViolationError(run.violation);
   });
   const started = performance.now();
-  const details = await fc.check(property, {
-    numRuns: options.numRuns ?? runsFromEnv(),
-    seed,
-    ...(options.path === undefined ? {} : { path: options.path }),
-    ...(options.runTimeoutMs === undefined ? {} : { timeout: options.runTimeoutMs }),
-  });
-  const wallMs = performance.now() - started;
-  const base = { adapter: adapter.name, runs: details.numRuns, seed: details.seed, commands, virtualMs, wallMs };
-  if (!details.failed) return { ...base, passed: true, failure: null };
-  return { ...base, passed: false, failure: await describeFailure(adapter, makeConnector, details) };
+  // One fake clock for every run, reset between them, instead of one installed per run.
+  const release = keepFakeClockInstalled();
+  try {
+    const details = await fc.check(property, {
+      numRuns: options.numRuns ?? runsFromEnv(),
+      seed,
+      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(options.runTimeoutMs === undefined ? {} : { timeout: options.runTimeoutMs }),
+      ...(options.shrink === false ? { endOnFailure: true } : {}),
+    });
+    const wallMs = performance.now() - started;
+    const base = { adapter: adapter.name, runs: details.numRuns, seed: details.seed, commands, virtualMs, wallMs };
+    if (!details.failed) return { ...base, passed: true, failure: null };
+    return { ...base, passed: false, failure: await describeFailure(adapter, makeConnector, details) };
+  } finally {
+    release();
+  }
 }
 
 async function describeFailure(

@@ -29,6 +29,7 @@ export function validateCheckOptions(options: CheckOptions, semantics: 'required
   wholeAtLeast('numRuns', options.numRuns, 1);
   wholeAtLeast('maxCommands', options.maxCommands, 1);
   wholeAtLeast('runTimeoutMs', options.runTimeoutMs, 1);
+  if (options.shrink !== undefined && typeof options.shrink !== 'boolean') throw new DefinitionError(`poolcheck: shrink must be true or false, got ${JSON.stringify(options.shrink)}`);
   if (options.seed !== undefined && !Number.isInteger(options.seed)) throw new DefinitionError(`poolcheck: seed must be an integer, got ${String(options.seed)}`);
   if (options.path !== undefined && !/^\d+(:\d+)*$/.test(options.path)) {
     throw new DefinitionError(`poolcheck: path must look like '12:0:3' (as printed with a failure), got '${options.path}'`);

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.js';
+
+/*
+ * The CLI loads what a command needs when that command runs: pg-mem, pg, tsx and the pool
+ * libraries take hundreds of milliseconds to load, which `--version` and `help` must not pay.
+ * So the modules src/cli/main.ts imports statically, and theirs in turn, import no package but
+ * Node's own; each command's module is imported when it runs.
+ */
+// Static imports and re-exports that load code (not `import type` / `export type`).
+const IMPORT = /^(?:import|export)\s+(?!type\b)(?:[^'";]*?from\s+)?'([^']+)'/gm;
+
+function staticPackages(entry: URL): string[] {
+  const seen = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: URL): void => {
+    if (seen.has(file.href)) return;
+    seen.add(file.href);
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      if (spec!.startsWith('.')) visit(new URL(spec!.replace(/\.js$/, '.ts'), file));
+      else if (!spec!.startsWith('node:')) packages.add(spec!);
+    }
+  };
+  visit(entry);
+  return [...packages];
+}
+
+describe('CLI start-up', () => {
+  it('main.ts and what it imports statically load no package but Node itself', () => {
+    expect(staticPackages(new URL('../src/cli/main.ts', import.meta.url))).toEqual([]);
+  });
+
+  it('the walk sees the packages a command module pulls in, so the check above can fail', () => {
+    expect(staticPackages(new URL('../src/cli/scenario.ts', import.meta.url))).toContain('pg-mem');
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    let out = '';
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+    try {
+      expect(await main(['--version'])).toBe(0);
+    } finally {
+      write.mockRestore();
+    }
+    expect(out).toBe(`${version}\n`);
+  });
+});

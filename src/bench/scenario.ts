@@ -1,0 +1,37 @@
+/**
+ * The seed scenario against real time: its two rows cover twice `samples × interval` of virtual
+ * time. Timed in this process (warm) and through the CLI as a user runs it (a fresh node, start-up
+ * included), against `node -e 0` and `poolcheck --version` for the start-up alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { ownPoolAdapter } from '../adapters/own.js';
+import { runSeedScenario } from '../scenario/index.js';
+import { median } from './stats.js';
+
+const VIRTUAL_MS = 2 * 10 * 1000;
+
+export async function benchScenario(rounds: number): Promise<void> {
+  console.log(`the seed scenario (own pool, 2 rows of 10 s virtual): ${rounds} rounds`);
+  const warm: number[] = [];
+  for (let i = 0; i < rounds + 3; i++) {
+    const started = performance.now();
+    await runSeedScenario(ownPoolAdapter());
+    if (i >= 3) warm.push(performance.now() - started);
+  }
+  console.log(`  in process, warm        ${median(warm).toFixed(1)} ms: ${Math.round(VIRTUAL_MS / median(warm))}x faster than real time`);
+  const main = new URL('../cli/main.js', import.meta.url).href;
+  const cli = (args: string[]): string[] => ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(main)}); process.exitCode = await main(${JSON.stringify(args)});`];
+  const runs: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'poolcheck --version': cli(['--version']), 'poolcheck scenario seed': cli(['scenario', 'seed']) };
+  const times = new Map<string, number[]>(Object.keys(runs).map((k) => [k, []]));
+  for (let i = 0; i < rounds; i++) {
+    for (const [name, args] of Object.entries(runs)) {
+      const started = performance.now();
+      execFileSync(process.execPath, args, { stdio: 'pipe' });
+      times.get(name)!.push(performance.now() - started);
+    }
+  }
+  const node = median(times.get('node -e 0')!);
+  for (const [name, ms] of times) console.log(`  ${name.padEnd(24)}${median(ms).toFixed(0)} ms${name === 'node -e 0' ? ' (node alone)' : `, ${(median(ms) - node).toFixed(0)} ms beyond node alone`}`);
+  const scenario = median(times.get('poolcheck scenario seed')!);
+  console.log(`  through the CLI          ${Math.round(VIRTUAL_MS / scenario)}x faster than real time, start-up included (target >= 100x)`);
+}
