@@ -17,12 +17,12 @@ export function validateCheckOptions(options: CheckOptions, semantics: 'required
   if (missing.length > 0) {
     throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' is missing method(s) ${missing.join(', ')}; every adapter maps ${ADAPTER_METHODS.join(', ')}`);
   }
-  if (semantics === 'optional' && adapter['semantics'] === undefined) return;
-  if (typeof adapter['semantics'] !== 'object' || adapter['semantics'] === null) {
+  const declared = semantics === 'required' || adapter['semantics'] !== undefined;
+  if (declared && (typeof adapter['semantics'] !== 'object' || adapter['semantics'] === null)) {
     throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see README, "Adapters"; \`poolcheck infer\` finds them)`);
   }
-  validateSemantics(String(adapter['name']), adapter['semantics'] as Record<string, unknown>);
-  const caps = (adapter['semantics'] as { capabilities?: { destroy?: unknown } }).capabilities;
+  if (declared) validateSemantics(String(adapter['name']), adapter['semantics'] as Record<string, unknown>);
+  const caps = (adapter['semantics'] as { capabilities?: { destroy?: unknown } } | undefined)?.capabilities;
   if (caps?.destroy === true && typeof adapter['destroy'] !== 'function') {
     throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' declares capabilities.destroy but has no destroy(pool, conn) method; add one, or declare destroy: false`);
   }
