@@ -1,8 +1,9 @@
-import { capabilitiesOf, type Semantics } from '../model/semantics.js';
+import { noCapabilities, type Semantics } from '../model/semantics.js';
 
 /** A declaration with its defaults spelled out, so two that mean the same compare equal. */
 export function normalizeSemantics(s: Semantics): Semantics {
-  return { ...s, gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: capabilitiesOf(s) };
+  // A capability left out is off, so a partial list compares equal to the full one it means.
+  return { ...s, gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: { ...noCapabilities, ...s.capabilities } };
 }
 
 /** A field where two declarations differ. */
