@@ -20,7 +20,8 @@ export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } fr
 export type { OwnAdapterOptions } from './adapters/own.js';
 
 export { asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities } from './model/semantics.js';
-export type { Capabilities, ExpiryTrigger, PoolConfig, ReaperExpiry, Semantics, TimerExpiry } from './model/semantics.js';
+export type { Capabilities, ExpiryTrigger, Handoff, IdleByTimerClose, PoolConfig, ReaperExpiry, Semantics, TimerExpiry, ZeroLifetimeDefault } from './model/semantics.js';
+export type { WakePhase } from './model/handoff.js';
 export type { Violation, ViolationKind } from './model/violation.js';
 
 export type { VirtualClock, Settled } from './clock/clock.js';

@@ -40,7 +40,7 @@ describe('a wrong declaration for pg-pool fails with an explanation', () => {
       semantics: { min: 'ignored' },
       kind: 'outlived',
       message: /^connection #\d+, idle since \d+ ms, outlived its \d+ ms lifetime/,
-      step: /sleep\(/,
+      step: /[sS]leep\(/,
       why: 'pg-pool keeps an idle client whose timer comes due while the pool is not above min',
     },
     {

@@ -71,6 +71,14 @@ describe('tarn claiming a capability it lacks', () => {
       why: 'a failed create is retried after createRetryIntervalMillis, so the acquire is still pending',
     },
     claimingBrokenIdle(declared, 3, 'nothing listens to a free resource, so one the server ended stays free'),
+    {
+      claim: 'closeRejectsWaiters at once',
+      semantics: claiming(declared, { closeRejectsWaiters: true }),
+      kind: 'waiter-not-rejected',
+      message: /^acquire #\d+ should have been rejected \(closed\) but is still pending$/,
+      seed: 1,
+      why: 'destroy() rejects the waiters only after the last release',
+    },
   ])('$claim fails: $why', async ({ semantics, kind, message, seed }) => {
     const result = await check({ adapter: declaring(semantics), seed, numRuns: 50 });
     expect(expectCaught(result, kind, message).reproduced, formatResult(result)).toBe(true);
@@ -111,8 +119,8 @@ describe('tarn behaviour the capabilities rest on', () => {
     });
   });
 
-  // Why closeRejectsWaiters is off although tarn rejects them: destroy() aborts pending acquires
-  // only after the last used resource is back (Pool.js:206-216).
+  // Why closeRejectsWaiters is 'after-last-release': destroy() aborts pending acquires only after
+  // the last used resource is back (Pool.js:206-216).
   it('destroy() leaves a waiter pending until the last release, then rejects it with "aborted"', async () => {
     await onFakeClock(async (clock, connector) => {
       const p = pool(connector);

@@ -65,6 +65,12 @@ describe('remote adapter over the JSON-lines protocol', () => {
     expect(run.virtualMs).toBe(1500);
   });
 
+  it('refuses a saved blocking sleep into a phase the protocol cannot wake into, naming the phase', async () => {
+    const list = [{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'blockingSleep', ms: 500, acquireOnWake: true, phase: 'io' }];
+    const run = await runOnce(fake('good'), { minSize: 0, maxSize: 1, lifetimeMs: 0 }, commands(list), noConnector, true, true);
+    expect(run.violation?.message).toMatch(/wakes the loop into the io phase, which this pool's clock cannot order \(it can: timers\)/);
+  });
+
   it('reports what the remote pool got wrong, as for any pool', async () => {
     // The fake never expires anything, so with a lifetime the model outlives it.
     const run = await runOnce(fake('good'), { minSize: 0, maxSize: 1, lifetimeMs: 1000 }, commands([{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'sleep', ms: 2000 }]), noConnector, true, true);

@@ -78,10 +78,9 @@ export function genericPoolSemantics(
     // available resource, allocates it and resolves the request in the same call: the connection
     // is off the available list before any overdue evictor timeout runs.
     handoff: 'microtask',
-    // PoolOptions.js: `idleTimeoutMillis = opts.idleTimeoutMillis || 30000`, so 0 is read as unset
-    // and becomes 30 s. That neither disables expiry nor expires at once; the adapter refuses a
-    // lifetime of 0 (see `create`), so the harness never draws one.
-    zeroLifetime: 'rejected',
+    // PoolOptions.js:102-103: `idleTimeoutMillis = opts.idleTimeoutMillis || 30000`, so 0 is read
+    // as unset and replaced by the 30 s default.
+    zeroLifetime: { kind: 'default', ms: 30_000 },
     // The constructor's `start()` (autostart) calls `_ensureMinimum()`, creating `min` resources.
     opensMinOnCreate: true,
     // The adapter's close is `drain().then(() => clear())`. `drain()` resolves only after
@@ -168,9 +167,6 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): Poo
     name,
     semantics: options.semantics ?? genericPoolSemantics(interval === 0 ? GENERIC_POOL_EVICTION_INTERVAL_MS : interval, tests),
     create: async ({ config, connector }) => {
-      if (config.lifetimeMs === 0) {
-        throw new Error('poolcheck generic-pool adapter: a lifetime of 0 is refused: generic-pool reads idleTimeoutMillis 0 as unset and uses its 30000 ms default (PoolOptions.js)');
-      }
       // 0 would read as unset (PoolOptions.js:73), "wait for ever"; acquireTimeoutOf refuses it.
       const timeout = acquireTimeoutOf(config, 'generic-pool', 'acquireTimeoutMillis');
       // The connections `start()` opens for the min, so create resolves once they are open.

@@ -6,6 +6,16 @@ import type { PoolAdapter } from './types.js';
 export interface OwnAdapterOptions {
   /** Makes `minSize` a floor for expiry (the pool's `expiryRespectsMinSize`). Default false, as asyncpg. */
   readonly expiryRespectsMinSize?: boolean;
+  /**
+   * When acquire takes an idle connection (the pool's `handoff` option), declared with the same
+   * value. Default `'microtask'`, as asyncpg.
+   */
+  readonly handoff?: 'microtask' | 'immediate' | 'timeout';
+  /**
+   * close() leaves idle connections to a timer this many ms later (the pool's `closeIdleAfterMs`),
+   * declared as `gracefulClose: { kind: 'idle-by-timer', withinMs }`. Default 0: at once.
+   */
+  readonly closeIdleAfterMs?: number;
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
   readonly makePool?: (options: PoolOptions<Connection>) => Pool<Connection>;
   readonly name?: string;
@@ -16,10 +26,13 @@ export interface OwnAdapterOptions {
 /** poolcheck's own pool: asyncpg's semantics, or a min floor with `expiryRespectsMinSize`. */
 export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Pool<Connection>, Connection> {
   const floor = options.expiryRespectsMinSize ?? false;
+  const handoff = options.handoff ?? 'microtask';
+  const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
+  const close = closeIdleAfterMs === 0 ? {} : { gracefulClose: { kind: 'idle-by-timer' as const, withinMs: closeIdleAfterMs } };
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   return {
-    name: options.name ?? (floor ? 'own (min floor)' : 'own'),
-    semantics: options.semantics ?? (floor ? { ...asyncpgSemantics, min: 'floor' } : asyncpgSemantics),
+    name: options.name ?? `own${floor ? ' (min floor)' : ''}${handoff === 'microtask' ? '' : ` (hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'})`}`,
+    semantics: options.semantics ?? { ...asyncpgSemantics, ...(floor ? { min: 'floor' as const } : {}), handoff, ...close },
     create: ({ config, connector }) =>
       makePool({
         connect: () => connector.connect(),
@@ -27,6 +40,8 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         maxSize: config.maxSize,
         maxInactiveConnectionLifetimeMs: config.lifetimeMs,
         expiryRespectsMinSize: floor,
+        handoff,
+        closeIdleAfterMs,
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
       }).start(),
     acquire: (pool) => pool.acquire(),

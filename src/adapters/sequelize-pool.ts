@@ -44,10 +44,10 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
     // before returning (Pool.js:126): an acquire issued as a blocked loop wakes takes it before
     // the overdue reap runs. Only the promise resolution is deferred, as a microtask.
     handoff: 'microtask',
-    // `defaultTo` replaces only null, undefined and NaN (helpers/defaultTo.js), so 0 is kept and
-    // every idle connection is due at once: 0 means "reap at the next run", neither disabled nor
-    // rejected. poolcheck cannot declare that yet, so this adapter refuses 0 (see `create`).
-    zeroLifetime: 'rejected',
+    // `defaultTo` replaces only null, undefined and NaN (helpers/defaultTo.js), so 0 is kept
+    // (Pool.js:36): a released connection's `timeout` is its release time (Pool.js:167), so every
+    // idle connection is due at once and goes at the reaper's next run.
+    zeroLifetime: 'due-at-once',
     // The constructor opens nothing (Pool.js:8-48); `_ensureMinimum` runs only after a destroy.
     opensMinOnCreate: false,
     // `drain()` keeps every idle connection until the last borrowed one is back
@@ -133,9 +133,6 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions = {}):
     name: options.name ?? 'sequelize-pool',
     semantics: options.semantics ?? sequelizePoolSemantics(reapIntervalMillis),
     create: async ({ config, connector }) => {
-      if (config.lifetimeMs === 0) {
-        throw new DefinitionError('poolcheck sequelize-pool adapter: a lifetime of 0 is refused; sequelize-pool takes idleTimeoutMillis 0 as "reap at the next run", which poolcheck cannot declare yet');
-      }
       const pool = new Pool<Connection>({
         name: 'poolcheck',
         create: () => connector.connect(),

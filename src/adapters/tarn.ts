@@ -53,8 +53,8 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     // a blocked loop wakes has its connection before the overdue reaper interval runs.
     handoff: 'microtask',
     // The constructor: `checkOptionalTime(opt.idleTimeoutMillis)` requires an integer `> 0` and
-    // throws `Tarn: invalid opt.idleTimeoutMillis 0`.
-    zeroLifetime: 'rejected',
+    // throws `Tarn: invalid opt.idleTimeoutMillis 0` (Pool.js:38-40), so creating the pool fails.
+    zeroLifetime: 'create-fails',
     // The constructor opens nothing; connections are created only for pending acquires.
     opensMinOnCreate: false,
     // `destroy()` waits for every used resource to be released, then destroys the free ones
@@ -91,14 +91,14 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // the reaper takes it or an acquire's `validate` rejects it (Pool.js:309-322); it is not
       // dropped when it breaks.
       brokenIdle: false,
-      // Off, though tarn does reject them, late: `destroy()` first waits for every used resource
-      // (Pool.js:206-209), and only then aborts the pending acquires with "aborted"
-      // (Pool.js:210-216, PendingOperation.js:28-30). Until the last release a waiter stays pending
-      // (a release meanwhile serves nobody: `_tryAcquireOrCreate` returns once `destroyed`,
-      // Pool.js:255-257), or times out. The capability means rejected when the close begins; the
-      // adapter's terminate, which releases every lent connection into the pool first, does that,
-      // but close does not, and the two are declared together.
-      closeRejectsWaiters: false,
+      // Late: `destroy()` first waits for every used resource (Pool.js:206-209), and only then
+      // aborts the pending acquires with "aborted" (Pool.js:210-216, PendingOperation.js:28-30).
+      // Until the last release a waiter stays pending (a release meanwhile serves nobody:
+      // `_tryAcquireOrCreate` returns once `destroyed`, Pool.js:255-257), or times out.
+      closeRejectsWaiters: 'after-last-release',
+      // The adapter's terminate releases every lent connection into the destroyed pool at once, so
+      // the same abort comes at once.
+      terminateRejectsWaiters: true,
     },
   };
 }

@@ -1,3 +1,7 @@
+import type { WakePhase } from '../model/handoff.js';
+
+export type { WakePhase } from '../model/handoff.js';
+
 /**
  * The clock seam. Commands move time only through this interface, so a pool in another process or
  * language can bring its own virtual clock behind it. Times are ms since the run started.
@@ -16,10 +20,18 @@ export interface VirtualClock {
    */
   blockSync(ms: number): void;
   /**
-   * The blocked loop goes on: work the caller queued synchronously runs first, then every timer
-   * that came due during the block fires once, in due order, at the current time.
+   * The blocked loop goes on: work the caller queued synchronously (microtasks, nextTicks) runs
+   * first, then every timer that came due during the block fires once, in due order, at the
+   * current time. `phase` (default `timers`) is where the loop goes next, which orders those timers
+   * against the immediates queued so far: after them in `io`, before them in `timers` (see
+   * `WakePhase`). A clock that cannot order a phase does not list it in `wakePhases`.
    */
-  wake(): Promise<Settled>;
+  wake(phase?: WakePhase): Promise<Settled>;
+  /**
+   * The phases `wake` can order as Node does; a blocking sleep draws only these. Left out: only
+   * `timers`, the one every clock did before phases existed.
+   */
+  readonly wakePhases?: readonly WakePhase[];
   /**
    * Runs what is due now without moving time: promise continuations, immediates, timers due at
    * this instant. Stops as soon as `done()` holds and nothing is due, or when the bound is hit.

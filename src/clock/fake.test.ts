@@ -53,6 +53,28 @@ describe('fake clock', () => {
     ]);
   });
 
+  it.each([
+    ['timers', ['tick', 'overdue@1000', 'due-now@1000', 'immediate@1000', 'zero-delay@1000']],
+    ['io', ['tick', 'immediate@1000', 'overdue@1000', 'due-now@1000', 'zero-delay@1000']],
+  ] as const)('a wake into the %s phase orders the immediates queued on wake against the overdue timers', async (phase, order) => {
+    const clock = installFakeClock();
+    const seen: string[] = [];
+    setTimeout(() => seen.push(`due-now@${clock.now()}`), 1000);
+    setTimeout(() => {
+      seen.push(`overdue@${clock.now()}`);
+      // Queued by an overdue timer: on Node it waits for the next check phase in both cases.
+      setImmediate(() => seen.push(`immediate-from-timer@${clock.now()}`));
+    }, 10);
+    clock.blockSync(1000);
+    setImmediate(() => seen.push(`immediate@${clock.now()}`));
+    setTimeout(() => seen.push(`zero-delay@${clock.now()}`), 0);
+    process.nextTick(() => seen.push('tick'));
+    expect(await clock.wake(phase)).toEqual({ ok: true });
+    expect(seen.filter((s) => s !== 'immediate-from-timer@1000')).toEqual(order);
+    expect(seen.indexOf('immediate-from-timer@1000')).toBeGreaterThan(seen.indexOf('due-now@1000'));
+    expect(clock.pendingTimers()).toBe(0);
+  });
+
   it('settle reports an operation that can never finish instead of hanging', async () => {
     const clock = installFakeClock();
     const never = new Promise<void>(() => undefined);

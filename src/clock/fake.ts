@@ -1,4 +1,5 @@
 import FakeTimers from '@sinonjs/fake-timers';
+import { DEFAULT_WAKE_PHASE, WAKE_PHASES, type WakePhase } from '../model/handoff.js';
 import { settledOk, type Settled, type VirtualClock } from './clock.js';
 import { drain } from './drain.js';
 import { waitForExternal, type ExternalWork, type Quiet } from './real.js';
@@ -133,6 +134,9 @@ export class FakeVirtualClock implements VirtualClock {
   private timerError: { error: unknown } | null = null;
   /** Real work (a server's I/O) every drain waits for; none for pg-mem, which then pays nothing. */
   private external: ExternalWork | undefined;
+  /** The timers due when the loop was last blocked, which its wake fires first. */
+  private dueOnWake = new Set<InternalTimer>();
+  readonly wakePhases: readonly WakePhase[] = WAKE_PHASES;
 
   constructor(options: FakeClockOptions) {
     this.maxSettleRounds = options.maxSettleRounds ?? 1000;
@@ -165,22 +169,70 @@ export class FakeVirtualClock implements VirtualClock {
   blockSync(ms: number): void {
     // Moving `now` directly keeps every timer where it is: nothing fires, nothing is shifted.
     this.clock.now += ms;
+    // The timers due by now are the ones the loop's timers phase runs on the wake; any the
+    // blocking code sets from here on are due later on Node (a 0 ms timer is due in 1 ms).
+    for (const timer of this.heap().timers) if (!timer.immediate && timer.callAt <= this.clock.now) this.dueOnWake.add(timer);
   }
 
-  async wake(): Promise<Settled> {
+  async wake(phase: WakePhase = DEFAULT_WAKE_PHASE): Promise<Settled> {
+    const due = this.dueOnWake;
+    this.dueOnWake = new Set();
     await drain();
     const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
     if (!quiet.ok) return quiet;
     const heap = this.heap();
-    const overdue = heap.timers.filter((t) => t.callAt < this.clock.now).sort((a, b) => a.callAt - b.callAt || a.order - b.order);
-    // Negative orders put the overdue timers, in due order, before anything due exactly now.
+    const overdue = [...due].filter((t) => heap.timers.includes(t)).sort((a, b) => a.callAt - b.callAt || a.order - b.order);
+    // Negative orders put the overdue timers, in due order, before any timer due exactly now.
     overdue.forEach((timer, i) => {
       heap.remove(timer);
       timer.callAt = this.clock.now;
       timer.order = i - overdue.length;
       heap.push(timer);
     });
+    if (phase === 'io') {
+      // The check phase comes first: the immediates queued so far, not the ones they queue.
+      const checkPhase = new Set(heap.timers.filter((t) => t.immediate === true));
+      const ran = await this.runOnly(checkPhase);
+      if (!ran.ok) return ran;
+    }
+    // Then the timers phase: only the timers that were due, however many immediates are queued.
+    const ran = await this.runOnly(due);
+    if (!ran.ok) return ran;
     return this.settle();
+  }
+
+  /**
+   * Fires the timers of `only` that are due now, in the heap's order, with the microtasks between
+   * them, and nothing else: every other timer due now waits (fake-timers would run an immediate
+   * before any other timer due at the same instant, whatever phase the loop is in).
+   */
+  private async runOnly(only: ReadonlySet<InternalTimer>): Promise<Settled> {
+    const heap = this.heap();
+    const now = this.clock.now;
+    const heldBack: InternalTimer[] = [];
+    try {
+      for (;;) {
+        await drain();
+        for (const timer of heap.timers.filter((t) => t.callAt === now && !only.has(t))) {
+          // Half a millisecond later: after every timer due now, before anything due at now + 1.
+          heap.remove(timer);
+          timer.callAt = now + 0.5;
+          heap.push(timer);
+          heldBack.push(timer);
+        }
+        const first = heap.peek();
+        if (first === undefined || first.callAt !== now || !only.has(first)) return settledOk;
+        const fired = this.fireNext();
+        if (!fired.ok) return fired;
+      }
+    } finally {
+      for (const timer of heldBack) {
+        if (!heap.timers.includes(timer)) continue;
+        heap.remove(timer);
+        timer.callAt = now;
+        heap.push(timer);
+      }
+    }
   }
 
   async settle(done: () => boolean = () => true): Promise<Settled> {

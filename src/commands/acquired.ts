@@ -11,6 +11,8 @@ export function checkAcquired(
   state: ModelState,
   prediction: AcquirePrediction,
   conn: unknown,
+  /** Why the model predicts what it does, added to a wrong-connection message. */
+  why?: string,
 ): { next: ModelState; predicted: string; observed: string; created: number[] } {
   const id = h.adapter.connectionId(conn);
   // The model holds every connection the pool opened before this step, so an id it does not know
@@ -22,9 +24,13 @@ export function checkAcquired(
   if (known?.state === 'busy') h.fail('handed-out-twice', `acquire returned connection #${id}, which is already in use`, id);
   if (prediction.kind === 'reuse' && !prediction.candidates.includes(id)) {
     const got = created ? `a new connection #${id}` : `#${id}`;
-    h.fail('wrong-connection', `acquire should ${predicted}, got ${got}`, id);
+    h.fail('wrong-connection', `acquire should ${predicted}, got ${got}${because(why)}`, id);
   }
-  if (prediction.kind === 'create' && !created) h.fail('wrong-connection', `acquire should ${predicted}, got #${id}`, id);
+  if (prediction.kind === 'create' && !created) h.fail('wrong-connection', `acquire should ${predicted}, got #${id}${because(why)}`, id);
   h.handles.set(id, conn);
   return { next: acquired(state, id, created), predicted, observed: created ? `new #${id}` : `got #${id}`, created: created ? [id] : [] };
+}
+
+function because(why: string | undefined): string {
+  return why === undefined ? '' : `; the declared ${why}`;
 }

@@ -1,6 +1,8 @@
 import type fc from 'fast-check';
 import { formatCounters } from '../model/observe.js';
 import { reconcile } from '../model/reconcile.js';
+import { DEFAULT_WAKE_PHASE, handoffBeatsOverdue, type WakePhase } from '../model/handoff.js';
+import { normalizeHandoff, type Handoff } from '../model/semantics.js';
 import { blocked, predictAcquire } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
@@ -9,16 +11,28 @@ import { describeSpec, resolveSleep, type ResolvedSleep, type SleepSpec } from '
 
 /**
  * A blocking sleep: time passes and the loop runs nothing. Counters sampled during the block must
- * not move. Optionally an acquire is issued synchronously as the loop wakes: with a microtask
- * hand-off it gets an idle connection even if that connection's expiry came due during the block.
- * Then the overdue expiries happen, at the wake time.
+ * not move. The block ends in a loop phase (`timers` or `io`), which decides what runs first when
+ * the loop wakes: the timers that came due during the block, or the immediates queued on the wake.
+ * Optionally an acquire is issued synchronously as the loop wakes: whether it gets an idle
+ * connection whose expiry came due during the block depends on how the pool hands it over (a
+ * microtask always comes first, a `setImmediate` only into the `io` phase, a `setTimeout(0)` never).
  */
+const HANDOFF_NAMES: Readonly<Record<Handoff, string>> = { microtask: 'microtask', immediate: 'setImmediate', timeout: 'setTimeout(0)' };
+
 export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> {
   private resolved: ResolvedSleep | null = null;
 
+  private resolvedPhase: WakePhase | null = null;
+
+  /**
+   * `fixedPhase`: the phase was saved with the case, so a clock that cannot order it refuses the
+   * step; a drawn phase falls back to a phase the clock can order.
+   */
   constructor(
     readonly spec: SleepSpec,
     readonly acquireOnWake: boolean,
+    readonly phase: WakePhase = DEFAULT_WAKE_PHASE,
+    readonly fixedPhase = false,
   ) {}
 
   check(m: Readonly<ModelBox>): boolean {
@@ -32,6 +46,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
     const resolved = resolveSleep(m.state, this.spec);
     this.resolved = resolved;
     h.begin(this);
+    const phase = this.phaseFor(h);
     const before = h.sample();
     h.clock.blockSync(resolved.ms);
     const during = h.sample();
@@ -40,37 +55,51 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
     }
     let state = blocked(m.state, resolved.ms);
     if (!this.acquireOnWake) {
-      const woke = await h.clock.wake();
+      const woke = await h.clock.wake(phase);
       if (!woke.ok) h.fail('not-settled', `waking from the block: ${woke.reason}`);
       h.finishStep(m, { command: this, next: state });
       return;
     }
-    const microtask = state.semantics.handoff === 'microtask';
-    const early = microtask ? predictAcquire(state) : null;
+    const handoff = normalizeHandoff(state.semantics.handoff);
+    const first = handoffBeatsOverdue(handoff, phase);
+    const early = first ? predictAcquire(state) : null;
     // Issued synchronously as the loop wakes, before anything queued during the block runs.
     const pending = (async () => h.adapter.acquire(h.pool))();
-    const woke = await h.clock.wake();
+    const woke = await h.clock.wake(phase);
     if (!woke.ok) h.fail('not-settled', `waking from the block: ${woke.reason}`);
-    if (!microtask) {
-      // A macrotask hand-off runs after the overdue timers, so the expiries come first.
+    const why = `${HANDOFF_NAMES[handoff]} hand-off runs ${first ? 'before' : 'after'} the timers that came due during a block ending in the ${phase} phase`;
+    if (!first) {
+      // The hand-off runs after the overdue timers, so the expiries come first.
       const expired = reconcile(state, h.takeDestroyed());
-      if (expired.violations[0] !== undefined) h.fail(expired.violations[0].kind, expired.violations[0].message, expired.violations[0].connectionId);
+      const broken = expired.violations[0];
+      if (broken !== undefined) h.fail(broken.kind, `${broken.message}; the acquire issued on the wake cannot have had it, since the declared ${why}`, broken.connectionId);
       state = expired.state;
     }
     const prediction = early ?? predictAcquire(state);
     const conn = await h.settle(() => pending, 'acquire() on wake');
-    const step = checkAcquired(h, state, prediction, conn);
+    const step = checkAcquired(h, state, prediction, conn, why);
     h.finishStep(m, { command: this, predicted: step.predicted, observed: step.observed, next: step.next, expectCreated: step.created });
   }
 
+  /** The phase this block ends in: the drawn one, or the first the clock can order. */
+  private phaseFor(h: Harness): WakePhase {
+    const can = h.clock.wakePhases ?? [DEFAULT_WAKE_PHASE];
+    if (can.includes(this.phase)) return (this.resolvedPhase = this.phase);
+    if (this.fixedPhase) {
+      h.fail('pool-error', `this saved step wakes the loop into the ${this.phase} phase, which this pool's clock cannot order (it can: ${can.join(', ')}); replay it against a pool on poolcheck's fake clock`);
+    }
+    return (this.resolvedPhase = can[0] ?? DEFAULT_WAKE_PHASE);
+  }
+
   toString(): string {
-    const then = this.acquireOnWake ? ', then acquire()' : '';
+    const then = `, waking into the ${this.resolvedPhase ?? this.phase} phase${this.acquireOnWake ? ', then acquire()' : ''}`;
     if (this.resolved === null) return `blockingSleep(${describeSpec(this.spec)})${then}`;
     const why = this.resolved.why === '' ? '' : ` [${this.resolved.why}]`;
     return `blockingSleep(${this.resolved.ms})${why}${then}`;
   }
 
   toJson(): CommandJson | null {
-    return this.resolved === null ? null : { op: 'blockingSleep', ms: this.resolved.ms, acquireOnWake: this.acquireOnWake };
+    if (this.resolved === null) return null;
+    return { op: 'blockingSleep', ms: this.resolved.ms, acquireOnWake: this.acquireOnWake, phase: this.resolvedPhase ?? this.phase };
   }
 }

@@ -1,19 +1,21 @@
 import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
-import { capabilitiesOf } from '../model/semantics.js';
-import { closeBegan, released, slept as sleptModel } from '../model/transitions.js';
+import { capabilitiesOf, closeRejectsWaitersOf, closeWithinMs } from '../model/semantics.js';
+import { closeBegan, landedWhileClosing, released, slept as sleptModel } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
 
 /**
- * Graceful close. Idle connections go at once; close must wait for the in-use ones, which this
- * step then releases one by one, as the code holding them would.
+ * Graceful close. Idle connections go at once (or, with a pool that closes them from its own
+ * timer, within its bound, which this step lets pass); close must wait for the in-use ones, which
+ * this step then releases one by one, as the code holding them would.
  */
 export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
-    // A connect in flight lands on a closing pool in ways pools do not promise; the runner lets
-    // it land before its own close.
-    return m.state.phase === 'open' && m.state.connecting.length === 0 && (m.state.waiters.length === 0 || capabilitiesOf(m.state.semantics).closeRejectsWaiters);
+    // A connect in flight lands on a closing pool in ways pools differ on: drawn only where the
+    // pool declares it; elsewhere the runner lets it land before its own close.
+    const duringConnect = m.state.connecting.length === 0 || capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves';
+    return m.state.phase === 'open' && duringConnect && (m.state.waiters.length === 0 || closeRejectsWaitersOf(m.state.semantics) !== 'never');
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
@@ -30,21 +32,29 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   }
 }
 
-/** Also used by the runner to end a run that did not close its pool. */
-export async function closeGracefully(m: ModelBox, h: Harness, command: string): Promise<void> {
-  h.current = command;
+/** Lets the loop run until every connect in flight has landed, one step per landing. */
+async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing'): Promise<void> {
   while (m.state.connecting.length > 0) {
-    // Connects in flight land first (the loop runs until the next one is due), then close.
     const ms = Math.min(...m.state.connecting.map((c) => c.readyAt)) - m.state.now;
     const step = `${command}: sleep(${ms}) until a connect in flight lands`;
     h.current = step;
     const slept = await h.clock.sleep(ms);
-    if (!slept.ok) h.fail('not-settled', `sleep(${ms}) before close: ${slept.reason}`);
-    h.finishStep(m, { command: step, next: sleptModel(m.state, ms) });
+    if (!slept.ok) h.fail('not-settled', `sleep(${ms}) ${when}: ${slept.reason}`);
+    const landed = sleptModel(m.state, ms);
+    h.finishStep(m, { command: step, next: when === 'while closing' ? landedWhileClosing(landed) : landed });
   }
+}
+
+/** Also used by the runner to end a run that did not close its pool. */
+export async function closeGracefully(m: ModelBox, h: Harness, command: string): Promise<void> {
+  h.current = command;
+  const duringConnect = capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves';
+  // Connects in flight land first (the loop runs until the next one is due), then close; unless
+  // the pool declares what a close does to them, which is then checked.
+  if (!duringConnect) await landConnects(m, h, command, 'before close');
   // A pool that does not reject waiters on close would leave them pending for ever: serve them
   // first, by releasing, as the code holding the connections would before shutting down.
-  while (m.state.waiters.length > 0 && !capabilitiesOf(m.state.semantics).closeRejectsWaiters) {
+  while (m.state.waiters.length > 0 && closeRejectsWaitersOf(m.state.semantics) === 'never') {
     const id = busyIds(m.state)[0];
     if (id === undefined) break;
     h.current = `${command}: release(#${id}) for a waiter`;
@@ -56,24 +66,52 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   }
   h.current = command;
   const inUse = busyIds(m.state);
+  const opening = m.state.connecting.map((c) => `acquire #${c.ticket}`);
   let done = false;
+  let ended = false;
   const closing = (async () => h.adapter.close(h.pool))().then(() => {
     done = true;
   });
+  void closing.finally(() => (ended = true)).catch(() => undefined);
   // Keep a rejection from going unhandled while the releases run; `settle` reports it below.
   closing.catch(() => undefined);
   await h.quiesce();
   if (done && inUse.length > 0) {
     h.fail('close-incomplete', `close() resolved while connection(s) ${inUse.map((id) => `#${id}`).join(', ')} were still in use`);
   }
-  h.finishStep(m, { command: `${command}: closing`, predicted: inUse.length > 0 ? `waits for ${inUse.map((id) => `#${id}`).join(', ')}` : 'closes everything', next: closeBegan(m.state) });
-  for (const id of inUse) {
+  if (done && opening.length > 0) {
+    h.fail('close-incomplete', `close() resolved while the connect(s) for ${opening.join(', ')} were still in flight; the declared close serves them and waits for their release`);
+  }
+  const waitsFor = [...inUse.map((id) => `#${id}`), ...opening];
+  h.finishStep(m, { command: `${command}: closing`, predicted: waitsFor.length > 0 ? `waits for ${waitsFor.join(', ')}` : 'closes everything', next: closeBegan(m.state) });
+  // A connect in flight when close() was called lands on the closing pool: its acquire is served,
+  // and the connection is released like any other in use.
+  await landConnects(m, h, command, 'while closing');
+  for (const id of busyIds(m.state)) {
     h.current = `${command}: release(#${id})`;
     await h.settle(() => h.adapter.release(h.pool, h.handle(id)), `release(#${id}) during close`);
     h.handles.delete(id);
-    h.finishStep(m, { command: `${command}: release(#${id})`, next: released(m.state, id) });
+    const next = released(m.state, id);
+    // The last release may end the close, and with it the waiters the pool kept until then.
+    await h.settleCalls(next.answers.map((a) => a.ticket), `the waiters rejected after release(#${id})`);
+    h.finishStep(m, { command: `${command}: release(#${id})`, next });
+  }
+  const within = closeWithinMs(m.state.semantics);
+  if (within > 0) {
+    // The pool closes idle connections from its own timer: let that much time pass, no more.
+    const step = `${command}: the pool's timer closes idle connections (${within} ms)`;
+    h.current = step;
+    const slept = await h.clock.sleep(within);
+    if (!slept.ok) h.fail('not-settled', `sleep(${within}) while closing: ${slept.reason}`);
+    h.finishStep(m, { command: step, next: sleptModel(m.state, within) });
   }
   h.current = `${command}: resolves`;
+  if (within > 0) {
+    const settled = await h.clock.settle(() => ended);
+    if (!settled.ok && settled.quiet === true) {
+      h.fail('close-incomplete', `close() had not resolved ${within} ms after it was called, the bound its declared timer has (gracefulClose: idle-by-timer within ${within} ms)`);
+    }
+  }
   await h.settle(() => closing, 'close()');
   h.finishStep(m, { command: `${command}: resolves`, next: m.state });
 }

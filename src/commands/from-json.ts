@@ -8,6 +8,7 @@ import { DestroyCommand } from './destroy.js';
 import { FailConnectCommand } from './fail-connect.js';
 import type { PoolCommand } from './index.js';
 import type { CommandJson } from './json.js';
+import { DEFAULT_WAKE_PHASE, WAKE_PHASES, type WakePhase } from '../model/handoff.js';
 import { QueryCommand } from './query.js';
 import { SlowConnectCommand } from './slow-connect.js';
 import { ReleaseCommand } from './release.js';
@@ -45,7 +46,9 @@ export function commandFromJson(json: unknown): PoolCommand | string {
       const ms = whole('ms', 0);
       if (typeof ms === 'string') return ms;
       if (typeof c['acquireOnWake'] !== 'boolean') return `"blockingSleep" needs "acquireOnWake", true or false, got ${JSON.stringify(c['acquireOnWake'])}`;
-      return new BlockingSleepCommand({ kind: 'fixed', ms }, c['acquireOnWake']);
+      const phase = c['phase'] ?? DEFAULT_WAKE_PHASE;
+      if (!WAKE_PHASES.includes(phase as WakePhase)) return `"blockingSleep" takes "phase", ${WAKE_PHASES.map((p) => JSON.stringify(p)).join(' or ')} (left out: "${DEFAULT_WAKE_PHASE}"), got ${JSON.stringify(c['phase'])}`;
+      return new BlockingSleepCommand({ kind: 'fixed', ms }, c['acquireOnWake'], phase as WakePhase, true);
     }
     case 'burst': {
       const count = whole('count', 2);

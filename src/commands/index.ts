@@ -14,6 +14,7 @@ import { sleepSpecArb } from './sleep-spec.js';
 import { SlowConnectCommand } from './slow-connect.js';
 import { TerminateCommand } from './terminate.js';
 import type { Describable } from './json.js';
+import { WAKE_PHASES } from '../model/handoff.js';
 import { capabilitiesOf, type Semantics } from '../model/semantics.js';
 
 export type PoolCommand = fc.AsyncCommand<ModelBox, Harness> & Describable;
@@ -52,7 +53,7 @@ export function poolCommandArb(semantics: Semantics): fc.Arbitrary<PoolCommand> 
     { weight: 16, arbitrary: fc.nat(9).map((pick): PoolCommand => new ReleaseCommand(pick)) },
     { weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new QueryCommand(pick)) },
     { weight: 16, arbitrary: sleepSpecArb.map((spec): PoolCommand => new AsyncSleepCommand(spec)) },
-    { weight: 8, arbitrary: fc.tuple(sleepSpecArb, fc.boolean()).map(([spec, acquire]): PoolCommand => new BlockingSleepCommand(spec, acquire)) },
+    { weight: 8, arbitrary: fc.tuple(sleepSpecArb, fc.boolean(), fc.constantFrom(...WAKE_PHASES)).map(([spec, acquire, phase]): PoolCommand => new BlockingSleepCommand(spec, acquire, phase)) },
     { weight: 2, arbitrary: fc.integer({ min: 2, max: 4 }).map((count): PoolCommand => new BurstCommand(count)) },
     {
       weight: 1,

@@ -8,7 +8,8 @@ export type CommandJson =
   | { readonly op: 'release'; readonly connection: number }
   | { readonly op: 'query'; readonly connection: number; readonly sql: string }
   | { readonly op: 'sleep'; readonly ms: number }
-  | { readonly op: 'blockingSleep'; readonly ms: number; readonly acquireOnWake: boolean }
+  /** `phase`: where the loop goes when it wakes; left out (files saved before phases): `timers`. */
+  | { readonly op: 'blockingSleep'; readonly ms: number; readonly acquireOnWake: boolean; readonly phase?: 'timers' | 'io' }
   | { readonly op: 'burst'; readonly count: number }
   | { readonly op: 'destroy'; readonly connection: number }
   | { readonly op: 'failNextConnect' }

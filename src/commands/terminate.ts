@@ -1,5 +1,5 @@
 import type fc from 'fast-check';
-import { capabilitiesOf } from '../model/semantics.js';
+import { terminateRejectsWaiters } from '../model/semantics.js';
 import { terminated } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
@@ -9,7 +9,7 @@ export class TerminateCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
     // A connect in flight lands on a closing pool in ways pools do not promise; the runner lets
     // it land before its own close.
-    return m.state.phase === 'open' && m.state.connecting.length === 0 && (m.state.waiters.length === 0 || capabilitiesOf(m.state.semantics).closeRejectsWaiters);
+    return m.state.phase === 'open' && m.state.connecting.length === 0 && (m.state.waiters.length === 0 || terminateRejectsWaiters(m.state.semantics));
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

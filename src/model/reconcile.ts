@@ -1,5 +1,5 @@
 import { describeSemantics } from './semantics.js';
-import { findConn, replaceConn, sizeAt, type ModelConn, type ModelState } from './state.js';
+import { findConn, lifetimeOf, replaceConn, sizeAt, type ModelConn, type ModelState } from './state.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 
@@ -118,12 +118,19 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
     return { violation: violation('close-incomplete', state.now, `connection #${conn.id} was still open at ${state.now} ms, ${late} ms after ${window.reason} at ${window.to} ms`, conn.id) };
   }
   const by = late > 0 ? ` by ${late} ms` : '';
-  return { violation: violation('outlived', state.now, `${idleStory(conn)}, outlived its ${state.config.lifetimeMs} ms lifetime${by}: still open at ${state.now} ms, due to close at ${window.to} ms (declared: ${window.reason})`, conn.id) };
+  return { violation: violation('outlived', state.now, `${idleStory(conn)}, outlived its ${describeLifetime(state)}${by}: still open at ${state.now} ms, due to close at ${window.to} ms (declared: ${window.reason})`, conn.id) };
 }
 
 /** When a connection's expiry was due, before any block delayed it. */
 function dueOf(state: ModelState, conn: ModelConn): number {
-  return (conn.idleSince ?? 0) + state.config.lifetimeMs;
+  return (conn.idleSince ?? 0) + (lifetimeOf(state) ?? 0);
+}
+
+/** `5000 ms lifetime`, or for a configured 0, what the pool declares it means. */
+function describeLifetime(state: ModelState): string {
+  const lifetime = lifetimeOf(state) ?? 0;
+  if (state.config.lifetimeMs > 0) return `${lifetime} ms lifetime`;
+  return `${lifetime} ms lifetime (a configured 0 is declared as ${lifetime === 0 ? 'due at once' : `a default of ${lifetime} ms`})`;
 }
 
 function idleStory(conn: ModelConn): string {

@@ -23,6 +23,18 @@ export interface ReaperExpiry {
 
 export type ExpiryTrigger = TimerExpiry | ReaperExpiry;
 
+/** A graceful close whose own timer closes idle connections, within `withinMs`. */
+export interface IdleByTimerClose {
+  readonly kind: 'idle-by-timer';
+  readonly withinMs: number;
+}
+
+/** A lifetime of 0 is replaced by this many ms. */
+export interface ZeroLifetimeDefault {
+  readonly kind: 'default';
+  readonly ms: number;
+}
+
 export interface Semantics {
   readonly expiry: ExpiryTrigger;
   /** What starts a connection's idle clock: only a release, or also its creation. */
@@ -32,20 +44,29 @@ export interface Semantics {
   /** Which idle connection an acquire gets: the most recently released, or the longest idle. */
   readonly reuse: 'lifo' | 'fifo';
   /**
-   * How an acquire that finds an idle connection gets it. `microtask`: an acquire issued when a
-   * blocked loop wakes beats the overdue expiry timers; `macrotask`: the overdue timers run first.
+   * How an acquire that finds an idle connection gets it: in a microtask or `process.nextTick`
+   * (`microtask`), a `setImmediate` (`immediate`) or a `setTimeout(0)` (`timeout`). It decides
+   * whether an acquire issued as a blocked loop wakes beats the expiry timers that came due during
+   * the block (see `handoffBeatsOverdue` in model/handoff.ts). `macrotask`, the older shorthand
+   * ("the overdue timers run first"), means `timeout`.
    */
-  readonly handoff: 'microtask' | 'macrotask';
-  /** What a lifetime of 0 means. */
-  readonly zeroLifetime: 'disables' | 'rejected';
+  readonly handoff: 'microtask' | 'immediate' | 'timeout' | 'macrotask';
+  /**
+   * What a lifetime of 0 means: expiry is off (`disables`); the pool refuses it, so creating the
+   * pool fails with an error (`create-fails`); every idle connection is due at once, by a 0 ms
+   * timer or the reaper's next run (`due-at-once`); or the pool uses a default of `ms` instead
+   * (`{ kind: 'default', ms }`). `rejected`, the older value, means only "never draw 0".
+   */
+  readonly zeroLifetime: 'disables' | 'create-fails' | 'due-at-once' | ZeroLifetimeDefault | 'rejected';
   /** Whether the pool opens `minSize` connections when it is created. */
   readonly opensMinOnCreate: boolean;
   /**
    * When a graceful close closes idle connections: at once, with each in-use one closed at its
-   * release (`'idle-at-once'`, the default), or all together once the last in-use one is released
-   * (`'after-last-release'`).
+   * release (`'idle-at-once'`, the default), all together once the last in-use one is released
+   * (`'after-last-release'`), or from the pool's own timer, each within `withinMs` of the close
+   * (or of its release, for one in use then) (`{ kind: 'idle-by-timer', withinMs }`).
    */
-  readonly gracefulClose?: 'idle-at-once' | 'after-last-release';
+  readonly gracefulClose?: 'idle-at-once' | 'after-last-release' | IdleByTimerClose;
   /**
    * The waits and faults the pool supports, so that only those commands are generated. Left out:
    * none (acquires only below max, no faults), which is how an adapter that predates them behaves.
@@ -86,8 +107,23 @@ export interface Capabilities {
    * error or end event; it is never handed out.
    */
   readonly brokenIdle: boolean;
-  /** close() and terminate() reject the acquires still waiting, with an error. */
-  readonly closeRejectsWaiters: boolean;
+  /**
+   * close() and terminate() reject the acquires still waiting, with an error: when they are
+   * called (`true`), or, for close(), only once the last connection in use is released
+   * (`'after-last-release'`; the waiters get nothing meanwhile). `false`: close() does not.
+   */
+  readonly closeRejectsWaiters: boolean | 'after-last-release';
+  /**
+   * terminate() rejects the acquires still waiting, at once, where it differs from close().
+   * Left out: as `closeRejectsWaiters` says (any value but `false` means yes).
+   */
+  readonly terminateRejectsWaiters?: boolean;
+  /**
+   * What close() does to an acquire whose connect is in flight: `'serves'` it (the connection lands,
+   * the acquire gets it, and close waits for its release). Left out: close is drawn only with no
+   * connect in flight, and the runner lets connects land before its own close. Needs slowConnect.
+   */
+  readonly closeDuringConnect?: 'serves';
 }
 
 /** No waits, no faults: the commands of a pool that declares no capabilities. */
@@ -100,6 +136,18 @@ export const noCapabilities: Capabilities = {
   brokenIdle: false,
   closeRejectsWaiters: false,
 };
+
+/** When close() rejects the waiters: at once, after the last release, or never. */
+export function closeRejectsWaitersOf(s: Semantics): 'at-once' | 'after-last-release' | 'never' {
+  const rejects = capabilitiesOf(s).closeRejectsWaiters;
+  return rejects === true ? 'at-once' : rejects === false ? 'never' : rejects;
+}
+
+/** Whether terminate() rejects the waiters, at once. */
+export function terminateRejectsWaiters(s: Semantics): boolean {
+  const caps = capabilitiesOf(s);
+  return caps.terminateRejectsWaiters ?? caps.closeRejectsWaiters !== false;
+}
 
 /** The declared capabilities, or none. */
 export function capabilitiesOf(s: Semantics): Capabilities {
@@ -136,8 +184,63 @@ export const asyncpgSemantics: Semantics = {
     slowConnect: true,
     brokenIdle: true,
     closeRejectsWaiters: true,
+    // Pool.close(): an acquire that holds a slot, even one still connecting, completes, and close
+    // waits for its release.
+    closeDuringConnect: 'serves',
   },
 };
+
+/*
+ * Shorthands: older values stay valid and mean what they meant. Each field with a shorthand has
+ * one small function here that resolves it, and the model reads only resolved values.
+ */
+
+/** The mechanism a pool hands an idle connection over with. */
+export type Handoff = 'microtask' | 'immediate' | 'timeout';
+
+/**
+ * The declared hand-off, with the shorthand resolved. `macrotask` meant "the overdue expiry
+ * timers run first", which the model predicted after every block; of the mechanisms, only a
+ * `setTimeout(0)` does that after a block in every phase (a `setImmediate` beats the overdue
+ * timers after a block in an I/O callback), so `macrotask` is `timeout`.
+ */
+export function normalizeHandoff(handoff: Semantics['handoff']): Handoff {
+  return handoff === 'macrotask' ? 'timeout' : handoff;
+}
+
+/** What a lifetime of 0 means, resolved: `unstated` (the older `rejected`) is never drawn. */
+export type ZeroLifetime = 'disables' | 'create-fails' | 'due-at-once' | ZeroLifetimeDefault | 'unstated';
+
+/**
+ * The declared meaning of a lifetime of 0, with the shorthand resolved. `rejected` was never
+ * checked: the runner only kept 0 from such pools, whatever they would have done with it.
+ */
+export function normalizeZeroLifetime(zero: Semantics['zeroLifetime']): ZeroLifetime {
+  return zero === 'rejected' ? 'unstated' : zero;
+}
+
+/**
+ * The idle lifetime a run's connections have, in ms, or `null` when nothing expires. Only a
+ * configured 0 needs the declaration; a pool that refuses 0 never gets this far.
+ */
+export function effectiveLifetime(config: PoolConfig, semantics: Semantics): number | null {
+  if (config.lifetimeMs > 0) return config.lifetimeMs;
+  const zero = normalizeZeroLifetime(semantics.zeroLifetime);
+  if (zero === 'due-at-once') return 0;
+  if (typeof zero === 'object') return zero.ms;
+  return null;
+}
+
+/** The declared graceful close, with its default filled in. */
+export function normalizeGracefulClose(close: Semantics['gracefulClose']): 'idle-at-once' | 'after-last-release' | IdleByTimerClose {
+  return close ?? 'idle-at-once';
+}
+
+/** How long a graceful close may take to close an idle connection: 0 unless its own timer does it. */
+export function closeWithinMs(semantics: Semantics): number {
+  const close = normalizeGracefulClose(semantics.gracefulClose);
+  return typeof close === 'object' ? close.withinMs : 0;
+}
 
 /** A one-line human description, used in violation messages ("declared: ..."). */
 export function describeSemantics(s: Semantics): string {

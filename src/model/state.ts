@@ -1,4 +1,4 @@
-import type { PoolConfig, Semantics } from './semantics.js';
+import { effectiveLifetime, type PoolConfig, type Semantics } from './semantics.js';
 
 /**
  * The reference model's state. Plain immutable data: every transition returns a new state, so a
@@ -88,6 +88,8 @@ export interface ModelState {
   readonly closingAt: number | null;
   /** When the pool had nothing in use any more after a close began, or was terminated. */
   readonly closedAt: number | null;
+  /** When terminate() closed everything at once, even during a graceful close. */
+  readonly terminatedAt: number | null;
   readonly nextIdleSeq: number;
   /** When the reaper's schedule started, or null while it has not (semantics with a timer: unused). */
   readonly reaperStartedAt: number | null;
@@ -122,6 +124,7 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     phase: 'open',
     closingAt: null,
     closedAt: null,
+    terminatedAt: null,
     nextIdleSeq: 1,
     reaperStartedAt: startsAtCreation(semantics) ? 0 : null,
     waiters: [],
@@ -199,5 +202,10 @@ export function replaceConn(state: ModelState, next: ModelConn): ModelState {
 
 /** Whether the lifetime expires connections at all, under these semantics. */
 export function expiryEnabled(state: ModelState): boolean {
-  return state.config.lifetimeMs > 0;
+  return lifetimeOf(state) !== null;
+}
+
+/** The idle lifetime in ms, with a configured 0 read as the pool declares; `null`: no expiry. */
+export function lifetimeOf(state: ModelState): number | null {
+  return effectiveLifetime(state.config, state.semantics);
 }

@@ -7,6 +7,7 @@ import {
   type ModelConn,
   type ModelState,
 } from './state.js';
+import { closeRejectsWaitersOf } from './semantics.js';
 import { rejectWaiters, timePassed } from './waiters.js';
 
 /**
@@ -111,20 +112,33 @@ export function blocked(state: ModelState, ms: number): ModelState {
   return timePassed({ ...state, now, awakeSince: now });
 }
 
-/** Graceful close: idle connections go now, busy ones when they are released; waiters are rejected. */
+/**
+ * Graceful close: idle connections go now, busy ones when they are released; waiters are
+ * rejected now, or once nothing is in use, as the pool declares.
+ */
 export function closeBegan(state: ModelState): ModelState {
-  return settlePhase({ ...rejectWaiters(state), phase: 'closing', closingAt: state.now });
+  const waiting = closeRejectsWaitersOf(state.semantics) === 'after-last-release' ? state : rejectWaiters(state);
+  return settlePhase({ ...waiting, phase: 'closing', closingAt: state.now });
 }
 
 /** Terminate: every connection goes now, in use or not; waiters are rejected. */
 export function terminated(state: ModelState): ModelState {
-  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now };
+  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+}
+
+/**
+ * A connect in flight landed on a closing pool: if it failed and nothing else is in use or on its
+ * way, the close is over. One that was served is in use until released.
+ */
+export function landedWhileClosing(state: ModelState): ModelState {
+  if (state.answers.some((a) => a.outcome === 'served')) return state;
+  return settlePhase(state);
 }
 
 /** A closing pool is closed once nothing is in use. */
 function settlePhase(state: ModelState): ModelState {
-  if (state.phase === 'closing' && state.conns.every((c) => c.state !== 'busy')) {
-    return { ...state, phase: 'closed', closedAt: state.now };
+  if (state.phase === 'closing' && state.connecting.length === 0 && state.conns.every((c) => c.state !== 'busy')) {
+    return { ...rejectWaiters(state), phase: 'closed', closedAt: state.now };
   }
   return state;
 }

@@ -30,7 +30,9 @@ export type ViolationKind =
   | 'served-after-timeout'
   | 'timeout-missed'
   | 'waiter-not-rejected'
-  | 'acquire-not-rejected';
+  | 'acquire-not-rejected'
+  /** The pool declares that it refuses a lifetime of 0, and was created with one. */
+  | 'zero-lifetime-accepted';
 
 export interface Violation {
   readonly kind: ViolationKind;

@@ -1,4 +1,5 @@
-import { expiryEnabled, type ModelConn, type ModelState } from './state.js';
+import { normalizeGracefulClose } from './semantics.js';
+import { expiryEnabled, lifetimeOf, type ModelConn, type ModelState } from './state.js';
 
 /**
  * When a live connection must be destroyed, as an interval of virtual time. A per-connection
@@ -25,13 +26,18 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   if (state.closingAt !== null && (conn.state === 'idle' || state.phase === 'closed')) {
     // A connection released while the pool closes cannot go before its release.
     const from = Math.max(state.closingAt, state.awakeSince, conn.idleSince ?? 0);
-    if (state.semantics.gracefulClose !== 'after-last-release') return { from, to: from, cause: 'close', reason: 'the pool was closed' };
+    const close = normalizeGracefulClose(state.semantics.gracefulClose);
+    if (typeof close === 'object' && state.terminatedAt === null) {
+      return { from, to: from + close.withinMs, cause: 'close', reason: `the bound of the pool's close timer (${close.withinMs} ms after the close, or after the release)` };
+    }
+    if (close !== 'after-last-release') return { from, to: from, cause: 'close', reason: 'the pool was closed' };
     // Everything goes together once nothing is in use: until then the window stays open.
     const to = state.closedAt === null ? Infinity : Math.max(state.closedAt, state.awakeSince);
     return { from, to, cause: 'close', reason: 'the pool was closed and the last connection in use was released' };
   }
-  if (conn.state !== 'idle' || conn.idleSince === null || !expiryEnabled(state)) return null;
-  const due = conn.idleSince + state.config.lifetimeMs;
+  const lifetime = lifetimeOf(state);
+  if (conn.state !== 'idle' || conn.idleSince === null || lifetime === null) return null;
+  const due = conn.idleSince + lifetime;
   const expiry = state.semantics.expiry;
   if (expiry.kind === 'timer') {
     if (conn.kept) return null;

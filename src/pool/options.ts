@@ -19,6 +19,19 @@ export interface PoolOptions<C extends Connection = Connection> {
   expiryRespectsMinSize?: boolean;
   /** How long `acquire()` waits for a free slot. Default: forever. `acquire({ timeoutMs })` overrides it. */
   acquireTimeoutMs?: number;
+  /**
+   * When `acquire()` takes a free slot: synchronously in the call (`'microtask'`, the default: the
+   * caller resumes in a microtask, as in asyncpg), or after a `setImmediate` (`'immediate'`) or a
+   * `setTimeout(0)` (`'timeout'`), as pools that defer their dispatch do. After a blocked loop this
+   * decides whether the acquire beats the expiry timers that came due during the block.
+   */
+  handoff?: 'microtask' | 'immediate' | 'timeout';
+  /**
+   * Default 0: close() closes idle connections at once. Otherwise close() leaves them to a timer
+   * that closes them this many ms later (a connection released meanwhile is closed at once), and
+   * resolves after it.
+   */
+  closeIdleAfterMs?: number;
 }
 
 /** Options after validation, with every default filled in. */
@@ -29,6 +42,8 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly maxInactiveConnectionLifetimeMs: number;
   readonly expiryRespectsMinSize: boolean;
   readonly acquireTimeoutMs: number | undefined;
+  readonly handoff: 'microtask' | 'immediate' | 'timeout';
+  readonly closeIdleAfterMs: number;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -38,6 +53,8 @@ const KNOWN_OPTIONS: readonly string[] = [
   'maxInactiveConnectionLifetimeMs',
   'expiryRespectsMinSize',
   'acquireTimeoutMs',
+  'handoff',
+  'closeIdleAfterMs',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -75,6 +92,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     options.acquireTimeoutMs === undefined
       ? undefined
       : milliseconds('acquireTimeoutMs', options.acquireTimeoutMs, '(omit it to wait forever)');
+  const handoff = options.handoff ?? 'microtask';
+  if (handoff !== 'microtask' && handoff !== 'immediate' && handoff !== 'timeout') {
+    throw new PoolOptionsError(`handoff must be "microtask", "immediate" or "timeout", got ${show(handoff)}`);
+  }
   return {
     connect,
     minSize,
@@ -82,6 +103,8 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     maxInactiveConnectionLifetimeMs: lifetime ?? 300_000,
     expiryRespectsMinSize,
     acquireTimeoutMs,
+    handoff,
+    closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
   };
 }
 

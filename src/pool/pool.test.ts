@@ -127,6 +127,20 @@ describe('expiry', () => {
     expect(conn.closed).toBe(false);
   });
 
+  it.each(['immediate', 'timeout'] as const)('with handoff %s, takes the slot only when that macrotask runs', async (handoff) => {
+    const p = await pool({ maxInactiveConnectionLifetimeMs: 1000, handoff });
+    const first = p.acquire();
+    await clock.tickAsync(0);
+    const conn = await first;
+    p.release(conn);
+    const again = p.acquire();
+    // Still idle, its expiry still armed: a timer due before the macrotask would close it first.
+    expect([p.getIdleSize(), clock.countTimers()]).toEqual([1, 2]);
+    await clock.tickAsync(0);
+    expect(await again).toBe(conn);
+    expect([p.getIdleSize(), clock.countTimers()]).toEqual([0, 0]);
+  });
+
   it('reconnects an expired slot lazily on the next acquire', async () => {
     const p = await pool({ maxInactiveConnectionLifetimeMs: 1000 });
     p.release(await p.acquire());
@@ -323,6 +337,21 @@ describe('close', () => {
     expect(clock.countTimers()).toBe(0);
   });
 
+  it('with closeIdleAfterMs, closes idle connections from a timer that long after close(), and resolves then', async () => {
+    const p = await pool({ closeIdleAfterMs: 50 });
+    const idle = await p.acquire();
+    const busy = await p.acquire();
+    p.release(idle);
+    let closed = false;
+    void p.close().then(() => (closed = true));
+    await clock.tickAsync(10);
+    expect([idle.closed, closed]).toEqual([false, false]);
+    p.release(busy);
+    expect(busy.closed).toBe(true);
+    await clock.tickAsync(40);
+    expect([idle.closed, closed, clock.countTimers()]).toEqual([true, true, 0]);
+  });
+
   it('rejects queued acquires, and returns the same promise when called twice', async () => {
     const p = await pool({ maxSize: 1 });
     const held = await p.acquire();
@@ -457,8 +486,9 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs, handoff, closeIdleAfterMs',
     ],
+    ['unknown handoff', { connect, handoff: 'nextTick' }, 'poolcheck pool: handoff must be "microtask", "immediate" or "timeout", got "nextTick"'],
     [
       'connect missing',
       {},

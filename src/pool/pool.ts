@@ -46,6 +46,8 @@ export class Pool<C extends Connection = Connection> {
   private state: PoolState = 'new';
   private closed: Promise<void> | null = null;
   private finishClose: (() => void) | null = null;
+  /** close()'s timer for the idle connections, with `closeIdleAfterMs`. */
+  private closeTimer: ReturnType<typeof setTimeout> | null = null;
 
   /** Validates the options. Call {@link Pool.start} (or use {@link createPool}) before acquiring. */
   constructor(options: PoolOptions<C>) {
@@ -89,7 +91,8 @@ export class Pool<C extends Connection = Connection> {
 
   /**
    * Takes the top free slot, or waits in FIFO order for one. The slot is taken and its expiry
-   * cancelled synchronously, inside this call; a slot without an open connection connects first.
+   * cancelled synchronously, inside this call (after a `setImmediate` or a `setTimeout(0)` with
+   * the `handoff` option); a slot without an open connection connects first.
    */
   async acquire(options: AcquireOptions = {}): Promise<C> {
     this.assertCanAcquire();
@@ -97,6 +100,11 @@ export class Pool<C extends Connection = Connection> {
       options.timeoutMs === undefined
         ? this.options.acquireTimeoutMs
         : milliseconds('acquire(): timeoutMs', options.timeoutMs, '(omit it to use acquireTimeoutMs)', PoolUsageError);
+    if (this.options.handoff !== 'microtask') {
+      await deferred(this.options.handoff);
+      // The pool may have closed while the call waited for its turn.
+      this.assertCanAcquire();
+    }
     let slot = this.free.pop();
     if (slot === undefined) {
       const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0));
@@ -146,7 +154,8 @@ export class Pool<C extends Connection = Connection> {
 
   /**
    * Graceful close: rejects queued acquires and new ones, cancels every expiry, closes idle
-   * connections at once and in-use ones as they are released, then resolves. Acquires that
+   * connections at once (or `closeIdleAfterMs` later, from a timer) and in-use ones as they are
+   * released, then resolves. Acquires that
    * already hold a slot (even one still connecting) complete, and close waits for their release.
    * Calling it again returns the same promise; after terminate() it resolves at once.
    */
@@ -162,9 +171,15 @@ export class Pool<C extends Connection = Connection> {
     });
     this.rejectWaiters('close()');
     this.free.length = 0;
-    for (const slot of this.slots) {
-      this.onShutdown(slot);
-      if (!slot.inUse) this.dropConnection(slot);
+    for (const slot of this.slots) this.onShutdown(slot);
+    const after = this.closeIdleDelayMs();
+    if (after === 0) this.dropIdle();
+    else {
+      this.closeTimer = setTimeout(() => {
+        this.closeTimer = null;
+        this.dropIdle();
+        this.settleClose();
+      }, after);
     }
     this.settleClose();
     return this.closed;
@@ -178,6 +193,8 @@ export class Pool<C extends Connection = Connection> {
   terminate(): void {
     if (this.state === 'terminated') return;
     this.state = 'terminated';
+    if (this.closeTimer !== null) clearTimeout(this.closeTimer);
+    this.closeTimer = null;
     this.rejectWaiters('terminate()');
     this.free.length = 0;
     this.lent.clear();
@@ -187,6 +204,16 @@ export class Pool<C extends Connection = Connection> {
       slot.inUse = false;
     }
     this.resolveClose();
+  }
+
+  /** How long close() leaves idle connections open. @internal seam for fixtures/mutants */
+  protected closeIdleDelayMs(): number {
+    return this.options.closeIdleAfterMs;
+  }
+
+  /** Closes every connection not in use, for close(). */
+  private dropIdle(): void {
+    for (const slot of this.slots) if (!slot.inUse) this.dropConnection(slot);
   }
 
   /** How long a released slot stays idle before expiry. @internal seam for fixtures/mutants */
@@ -252,6 +279,11 @@ export class Pool<C extends Connection = Connection> {
   /** Runs for every slot on close() and terminate(). @internal seam for fixtures/mutants */
   protected onShutdown(slot: Slot<C>): void {
     this.cancelExpiry(slot);
+  }
+
+  /** A graceful close has finished: nothing in use, every connection closed. @internal seam for fixtures/mutants */
+  protected onClosed(): void {
+    // Nothing to do: close() rejected the waiters when it was called.
   }
 
   /** @internal seam for fixtures/mutants */
@@ -424,8 +456,9 @@ export class Pool<C extends Connection = Connection> {
 
   private settleClose(): void {
     if (this.state !== 'closing') return;
-    if (this.slots.some((slot) => slot.inUse || slot.connecting)) return;
+    if (this.closeTimer !== null || this.slots.some((slot) => slot.inUse || slot.connecting)) return;
     this.state = 'closed';
+    this.onClosed();
     this.resolveClose();
   }
 
@@ -445,6 +478,11 @@ export class Pool<C extends Connection = Connection> {
  */
 export async function createPool<C extends Connection = Connection>(options: PoolOptions<C>): Promise<Pool<C>> {
   return new Pool(options).start();
+}
+
+/** Waits one `setImmediate` or `setTimeout(0)`, looked up at call time so a fake clock controls it. */
+function deferred(handoff: 'immediate' | 'timeout'): Promise<void> {
+  return new Promise((resolve) => (handoff === 'immediate' ? setImmediate(resolve) : setTimeout(resolve, 0)));
 }
 
 function describe(conn: unknown): string {

@@ -4,6 +4,7 @@ import type { Violation } from '../model/violation.js';
 import type { PoolConfig } from '../model/semantics.js';
 import { runsFromEnv, type CheckOptions } from '../runner/check.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
+import { drawsZeroLifetime } from '../runner/configs.js';
 import { validateCheckOptions } from '../runner/validate.js';
 import { DefinitionError, PropertyViolationError } from '../runner/violation-error.js';
 import { raceClientsArb, raceConfigArb, schedulerFromSeed, schedulerSeedArb } from './arbitraries.js';
@@ -30,7 +31,7 @@ export async function checkRaces(options: RaceCheckOptions): Promise<RaceCheckRe
   }
   const makeConnector = options.connector ?? createPgMemConnector;
   const drawn = options.configs ?? raceConfigArb;
-  const configs = adapter.semantics.zeroLifetime === 'rejected' ? drawn.filter((c) => c.lifetimeMs !== 0) : drawn;
+  const configs = drawsZeroLifetime(adapter.semantics) ? drawn : drawn.filter((c) => c.lifetimeMs !== 0);
   const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   let decisions = 0;
   let virtualMs = 0;

@@ -62,7 +62,11 @@ export class RemoteSession {
         this.deferred ??= `block(${ms}) failed: ${(error as Error).message}`;
       });
     },
+    // Protocol 1's wake carries no phase: the child wakes its loop its own way (asyncio runs the
+    // callbacks the woken code queued, then the overdue timers). So only the default phase is
+    // drawn for a pool in another process, and the pool declares its hand-off for that wake.
     wake: () => this.clockCall({ op: 'wake' }),
+    wakePhases: ['timers'],
     settle: async (done = () => true) => {
       const settled = await this.clockCall({ op: 'settle' });
       if (!settled.ok) return settled;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { capabilitiesOf, type PoolConfig, type Semantics } from '../model/semantics.js';
+import { capabilitiesOf, normalizeZeroLifetime, type PoolConfig, type Semantics } from '../model/semantics.js';
 
 /**
  * The configurations a run draws: minSize 0–3, maxSize up to 10, and lifetimes from 1 ms to
@@ -27,13 +27,18 @@ export const defaultConfigArb: fc.Arbitrary<PoolConfig> = fc
  */
 export const acquireTimeoutArb: fc.Arbitrary<number> = fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1_000, max: 60_000 }));
 
+/** Whether a lifetime of 0 is drawn: for every pool that declares what 0 means. */
+export function drawsZeroLifetime(semantics: Semantics): boolean {
+  return normalizeZeroLifetime(semantics.zeroLifetime) !== 'unstated';
+}
+
 /**
- * The drawn configurations, fitted to what the pool declares: a pool that rejects a lifetime of
- * 0 is never handed one, and the acquire timeout is drawn only where the pool has one (always,
+ * The drawn configurations, fitted to what the pool declares: a lifetime of 0 only where the
+ * pool says what 0 means, and the acquire timeout is drawn only where the pool has one (always,
  * where the pool always has one). A timeout set by the caller's own arbitrary is kept.
  */
 export function configsFor(semantics: Semantics, drawn: fc.Arbitrary<PoolConfig>): fc.Arbitrary<PoolConfig> {
-  const lifetimes = semantics.zeroLifetime === 'rejected' ? drawn.filter((c) => c.lifetimeMs !== 0) : drawn;
+  const lifetimes = drawsZeroLifetime(semantics) ? drawn : drawn.filter((c) => c.lifetimeMs !== 0);
   const timeout = capabilitiesOf(semantics).acquireTimeout;
   if (timeout === null) return lifetimes;
   const drawTimeout = timeout === 'required' ? acquireTimeoutArb : fc.option(acquireTimeoutArb, { nil: undefined });

@@ -1,4 +1,4 @@
-import { capabilitiesOf, type Semantics } from '../model/semantics.js';
+import { capabilitiesOf, closeRejectsWaitersOf, normalizeZeroLifetime, terminateRejectsWaiters, type Semantics } from '../model/semantics.js';
 import type { ViolationKind } from '../model/violation.js';
 
 /**
@@ -29,7 +29,8 @@ export const PROPERTIES: readonly PropertyInfo[] = [
   { id: 'failed-connect', title: 'a failed connect rejects its acquire and frees its capacity', breaks: ['acquire-not-rejected'], appliesTo: (s) => capabilitiesOf(s).failedConnect },
   { id: 'discard', title: 'a discarded connection is closed at once and its capacity reused', breaks: ['not-discarded'], appliesTo: (s) => capabilitiesOf(s).destroy },
   { id: 'broken-idle', title: 'a broken idle connection is dropped at once and never handed out', breaks: ['kept-broken'], appliesTo: (s) => capabilitiesOf(s).brokenIdle },
-  { id: 'close-waiters', title: 'close and terminate reject the acquires still waiting', breaks: ['waiter-not-rejected'], appliesTo: (s) => capabilitiesOf(s).closeRejectsWaiters },
+  { id: 'zero-lifetime', title: 'a pool that refuses a lifetime of 0 fails to create, and leaves nothing open', breaks: ['zero-lifetime-accepted'], appliesTo: (s) => normalizeZeroLifetime(s.zeroLifetime) === 'create-fails' },
+  { id: 'close-waiters', title: 'close and terminate reject the acquires still waiting', breaks: ['waiter-not-rejected'], appliesTo: (s) => closeRejectsWaitersOf(s) !== 'never' || terminateRejectsWaiters(s) },
 ];
 
 export function propertyOf(kind: ViolationKind): PropertyInfo {

@@ -8,6 +8,7 @@ import { poolCreated } from '../model/transitions.js';
 import { violation, type Violation } from '../model/violation.js';
 import { Harness, type ModelBox } from './harness.js';
 import { openRuntime } from './runtime.js';
+import { createMustFail, createRefused } from './create-refused.js';
 import { checkServer, withServerChecks } from './server-check.js';
 import type { TimelineData, TraceStep } from './trace.js';
 import { DefinitionError, PropertyViolationError } from './violation-error.js';
@@ -46,6 +47,10 @@ export async function runOnce(
   let h = new Harness(adapter, null, clock, connector, record);
   let closed = false;
   try {
+    if (createMustFail(config, adapter.semantics)) {
+      closed = true;
+      return outcome(h, await createRefused(h, config), clock.now());
+    }
     h.current = 'create pool';
     const pool = await h.settle(() => adapter.create({ config, connector }), 'creating the pool');
     h = new Harness(adapter, pool, clock, connector, record);

@@ -42,8 +42,7 @@ const CHOICES: Readonly<Record<string, readonly unknown[]>> = {
   armsOn: ['release', 'release-and-create'],
   min: ['ignored', 'floor', 'floor-refill'],
   reuse: ['lifo', 'fifo'],
-  handoff: ['microtask', 'macrotask'],
-  zeroLifetime: ['disables', 'rejected'],
+  handoff: ['microtask', 'immediate', 'timeout', 'macrotask'],
   opensMinOnCreate: [true, false],
 };
 
@@ -53,9 +52,12 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
       throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.${field} = ${JSON.stringify(semantics[field])}; it must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}`);
     }
   }
+  validateZeroLifetime(name, semantics['zeroLifetime']);
   const close = semantics['gracefulClose'];
-  if (close !== undefined && close !== 'idle-at-once' && close !== 'after-last-release') {
-    throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.gracefulClose = ${JSON.stringify(close)}; it must be "idle-at-once", "after-last-release", or left out (idle-at-once)`);
+  const byTimer = close as { kind?: unknown; withinMs?: unknown } | null;
+  const validTimer = typeof byTimer === 'object' && byTimer !== null && byTimer.kind === 'idle-by-timer' && Object.keys(byTimer).length === 2 && typeof byTimer.withinMs === 'number' && Number.isInteger(byTimer.withinMs) && byTimer.withinMs >= 1;
+  if (close !== undefined && close !== 'idle-at-once' && close !== 'after-last-release' && !validTimer) {
+    throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.gracefulClose = ${JSON.stringify(close)}; it must be "idle-at-once", "after-last-release", { kind: 'idle-by-timer', withinMs } with withinMs a whole number >= 1, or left out (idle-at-once)`);
   }
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (expiry?.kind !== 'timer' && expiry?.kind !== 'reaper') {
@@ -65,7 +67,14 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
   if (semantics['capabilities'] !== undefined) validateCapabilities(name, semantics['capabilities']);
 }
 
-const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'] as const;
+function validateZeroLifetime(name: string, zero: unknown): void {
+  if (zero === 'disables' || zero === 'create-fails' || zero === 'due-at-once' || zero === 'rejected') return;
+  const replaced = zero as { kind?: unknown; ms?: unknown } | null;
+  if (typeof replaced === 'object' && replaced !== null && replaced.kind === 'default' && Object.keys(replaced).length === 2 && typeof replaced.ms === 'number' && Number.isInteger(replaced.ms) && replaced.ms >= 1) return;
+  throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.zeroLifetime = ${JSON.stringify(zero)}; it must be "disables", "create-fails", "due-at-once", { kind: 'default', ms } with ms a whole number >= 1, or "rejected" (0 is then never drawn)`);
+}
+
+const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle'] as const;
 
 function validateCapabilities(name: string, raw: unknown): void {
   const where = `poolcheck: adapter '${name}' declares semantics.capabilities`;
@@ -74,14 +83,23 @@ function validateCapabilities(name: string, raw: unknown): void {
   for (const flag of CAPABILITY_FLAGS) {
     if (typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.${flag} = ${JSON.stringify(caps[flag])}; it must be true or false`);
   }
+  const close = caps['closeRejectsWaiters'];
+  if (close !== true && close !== false && close !== 'after-last-release') throw new DefinitionError(`${where}.closeRejectsWaiters = ${JSON.stringify(close)}; it must be true, false or "after-last-release"`);
+  const terminate = caps['terminateRejectsWaiters'];
+  if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
+  if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
+  const duringConnect = caps['closeDuringConnect'];
+  if (duringConnect !== undefined && duringConnect !== 'serves') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves", or left out (connects land before a close)`);
+  if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
   const timeout = caps['acquireTimeout'];
   if (timeout !== null && timeout !== 'optional' && timeout !== 'required') {
     throw new DefinitionError(`${where}.acquireTimeout = ${JSON.stringify(timeout)}; it must be "optional", "required" or null`);
   }
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
-  if (caps['closeRejectsWaiters'] === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
-  const unknown = Object.keys(caps).filter((k) => !(CAPABILITY_FLAGS as readonly string[]).includes(k) && k !== 'acquireTimeout');
-  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...CAPABILITY_FLAGS, 'acquireTimeout'].join(', ')}`);
+  if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect'];
+  const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
+  if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${fields.join(', ')}`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {
