@@ -24,7 +24,7 @@ describe('infer on the built-in adapters, their declarations removed', () => {
       expect(differences(adapter.semantics, result.semantics)).toEqual([]);
       // Every field and capability comes with its evidence.
       expect(result.findings.map((f) => f.field).sort()).toEqual(
-        ['expiry', 'armsOn', 'min', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', ...['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'].map((c) => `capabilities.${c}`)].sort(),
+        ['expiry', 'armsOn', 'min', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', ...['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect'].map((c) => `capabilities.${c}`)].sort(),
       );
       for (const f of result.findings) expect(f.evidence.length).toBeGreaterThan(10);
     });

@@ -1,9 +1,11 @@
-import { noCapabilities, type Semantics } from '../model/semantics.js';
+import { noCapabilities, terminateRejectsWaiters, type Semantics } from '../model/semantics.js';
 
 /** A declaration with its defaults spelled out, so two that mean the same compare equal. */
 export function normalizeSemantics(s: Semantics): Semantics {
   // A capability left out is off, so a partial list compares equal to the full one it means.
-  return { ...s, gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: { ...noCapabilities, ...s.capabilities } };
+  // terminateRejectsWaiters left out means what closeRejectsWaiters says: spelled out here.
+  const capabilities = { ...noCapabilities, ...s.capabilities };
+  return { ...s, gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: { ...capabilities, terminateRejectsWaiters: terminateRejectsWaiters({ ...s, capabilities }) } };
 }
 
 /** A field where two declarations differ. */

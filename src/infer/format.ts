@@ -4,7 +4,7 @@ import type { InferResult } from './infer.js';
 import type { Finding } from './types.js';
 
 const FIELDS = ['expiry', 'armsOn', 'min', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose'] as const;
-const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters'] as const;
+const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect'] as const;
 const WIDTH = 100;
 
 /**
@@ -32,7 +32,12 @@ export function formatInfer(result: InferResult): string {
   };
   for (const name of FIELDS) field('  ', name, result.semantics[name]);
   lines.push('  capabilities: {');
-  for (const name of CAPABILITIES) field('    ', `capabilities.${name}`, result.semantics.capabilities?.[name]);
+  for (const name of CAPABILITIES) {
+    const value = result.semantics.capabilities?.[name];
+    // A field left out (closeDuringConnect) is left out of the paste too, with its evidence.
+    if (value === undefined && byField.has(`capabilities.${name}`)) lines.push(...wrap(`${name} left out: ${byField.get(`capabilities.${name}`)!.evidence}`, '    // '));
+    else field('    ', `capabilities.${name}`, value);
+  }
   lines.push('  },', '},');
   const configured = result.findings.filter((f) => f.dependsOnConfig !== undefined);
   if (configured.length > 0) {

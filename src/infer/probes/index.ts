@@ -1,6 +1,7 @@
 import { acquireTimeoutProbe } from './acquire-timeout.js';
 import { armsOnProbe } from './arms-on.js';
 import { brokenIdleProbe } from './broken-idle.js';
+import { closeDuringConnectProbe } from './close-during-connect.js';
 import { closeRejectsWaitersProbe } from './close-rejects-waiters.js';
 import { destroyProbe } from './destroy.js';
 import { expiryProbe } from './expiry.js';
@@ -11,6 +12,7 @@ import { minProbe } from './min.js';
 import { opensMinProbe } from './opens-min.js';
 import { reuseProbe } from './reuse.js';
 import { slowConnectProbe } from './slow-connect.js';
+import { terminateRejectsWaitersProbe } from './terminate-rejects-waiters.js';
 import { waitersProbe } from './waiters.js';
 import { zeroLifetimeProbe } from './zero-lifetime.js';
 import type { Probe } from '../types.js';
@@ -31,9 +33,9 @@ import type { Probe } from '../types.js';
  * relies on, which it names in `needs`.
  */
 export const PROBES: readonly Probe[] = [
-  zeroLifetimeProbe,
   gracefulCloseProbe,
   expiryProbe,
+  zeroLifetimeProbe,
   reuseProbe,
   handoffProbe,
   opensMinProbe,
@@ -45,5 +47,7 @@ export const PROBES: readonly Probe[] = [
   failedConnectProbe,
   brokenIdleProbe,
   closeRejectsWaitersProbe,
+  terminateRejectsWaitersProbe,
+  closeDuringConnectProbe,
   armsOnProbe,
 ];
