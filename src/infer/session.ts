@@ -36,14 +36,15 @@ export class ProbeSession {
 
   /**
    * Runs `body` against a fresh pool made with `config`, and always ends the pool and the clock.
-   * A pool whose `create` fails yields `{ created: false, error }`.
+   * A pool whose `create` fails yields `{ created: false, error }`, with what it left behind.
    */
-  static async with<T>(adapter: PoolAdapter, config: PoolConfig, body: (s: ProbeSession) => Promise<T>): Promise<{ created: true; value: T } | { created: false; error: string }> {
+  static async with<T>(adapter: PoolAdapter, config: PoolConfig, body: (s: ProbeSession) => Promise<T>): Promise<{ created: true; value: T } | { created: false; error: string; leftOpen: number[]; timersLeft: number }> {
     const runtime = await openRuntime(adapter, createPgMemConnector);
     let session: ProbeSession | null = null;
     try {
       const made = await settleOn(runtime.clock, () => adapter.create({ config, connector: runtime.connector }));
-      if (!made.ok) return { created: false, error: made.error };
+      // A refused create must leave nothing behind: no connection open, no timer pending.
+      if (!made.ok) return { created: false, error: made.error, leftOpen: runtime.connector.liveIds(), timersLeft: runtime.clock.pendingTimers() };
       session = new ProbeSession(adapter, made.value, runtime.clock, runtime.connector);
       return { created: true, value: await body(session) };
     } finally {

@@ -18,8 +18,13 @@ export const zeroLifetimeProbe: Probe = {
   fields: ['zeroLifetime'],
   needs: ['expiry'],
   async run(context) {
-    const made = await ProbeSession.with(context.adapter, config, async () => null);
+    // Created with a min of 1, so a refusal that comes only after opening the min shows as a leak.
+    const made = await ProbeSession.with(context.adapter, { ...config, minSize: 1 }, async () => null);
     if (!made.created) {
+      if (made.leftOpen.length > 0 || made.timersLeft > 0) {
+        const left = [made.leftOpen.length > 0 ? `connection(s) ${made.leftOpen.map((id) => `#${id}`).join(', ')} open` : '', made.timersLeft > 0 ? `${made.timersLeft} timer(s) pending` : ''].filter(Boolean).join(' and ');
+        return { kind: 'contradiction', contradiction: { field: 'zeroLifetime', probe: this.name, observation: `create with lifetime 0 failed (${made.error}) but left ${left}: a refused create must leave nothing behind` } };
+      }
       return { kind: 'found', findings: [{ field: 'zeroLifetime', value: 'create-fails', evidence: `create with lifetime 0 failed: ${made.error}` }], patch: { zeroLifetime: 'create-fails' } };
     }
     const candidates: Candidate<Semantics['zeroLifetime']>[] = [
