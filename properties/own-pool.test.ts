@@ -12,6 +12,9 @@ import { expectCaught } from './support/caught.js';
 afterEach(() => uninstallAllClocks());
 
 const caps = capabilitiesOf(asyncpgSemantics);
+const { min: _min, ...asyncpgWithoutMin } = asyncpgSemantics;
+/** asyncpg's semantics with the min shorthand replaced by `fields`, for declarations that are wrong in them. */
+const withoutMin = (fields: Record<string, unknown>): unknown => ({ ...asyncpgWithoutMin, ...fields });
 
 describe('poolcheck own pool', () => {
   it(`asyncpg semantics hold over ${runsFromEnv()} runs`, async () => {
@@ -38,6 +41,15 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, waiters: false } } }, /an acquireTimeout needs waiters: true/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, slow: true } } }, /unknown field\(s\) slow; the fields are/],
     [{ ...ownPoolAdapter(), destroy: undefined }, /declares capabilities.destroy but has no destroy\(pool, conn\) method/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, minFloor: 'size' } }, /both min \(shorthand\) and minFloor\/minRefill; declare one: min = "ignored" stands for minFloor and minRefill together/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, minOpens: 'never' } }, /both opensMinOnCreate \(shorthand\) and minOpens; declare one/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'all' }) }, /semantics.minFloor = "all"; it must be one of "size", "idle", "none", or left out/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'size', minRefill: ['after-expiry', 'after-expiry'] }) }, /semantics.minRefill = \["after-expiry","after-expiry"\]; it must be a list of distinct values/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minRefill: [] }) }, /no min floor; declare minFloor/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'none', minRefill: ['on-reaper-run'] }) }, /minRefill includes "on-reaper-run", but expiry is not a reaper/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'none', minRefill: ['after-discard'] }) }, /a min refill together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, lateConnect: 'closed' } } }, /lateConnect applies only when the timeout covers the connect/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'connect' } } }, /acquireTimeoutCovers = "connect"; it must be "wait", "wait-and-connect", or left out/],
   ])('adapter %#', async (adapter, message) => {
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toThrow(message);
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toBeInstanceOf(DefinitionError);
@@ -61,6 +73,11 @@ describe('the own pool declared wrongly', () => {
 
   it('minSize ignored, declared for the floor mode, fails: the floor keeps the connection', async () => {
     const result = await check({ adapter: ownPoolAdapter({ expiryRespectsMinSize: true, semantics: asyncpgSemantics }), seed: 1 });
+    expectCaught(result, 'outlived', /outlived its \d+ ms lifetime.*\(declared: per-connection timer\)/);
+  });
+
+  it('a floor on open connections, declared for a floor on idle ones, fails: the idle floor keeps more', async () => {
+    const result = await check({ adapter: ownPoolAdapter({ expiryRespectsMinSize: true, minFloorCounts: 'idle', semantics: { ...asyncpgSemantics, min: 'floor' } }), seed: 1 });
     expectCaught(result, 'outlived', /outlived its \d+ ms lifetime.*\(declared: per-connection timer\)/);
   });
 });

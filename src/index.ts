@@ -19,8 +19,8 @@ export { asyncpgAdapter, asyncpgPoolSemantics, remoteAdapter, RemoteError, Remot
 export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } from './remote/index.js';
 export type { OwnAdapterOptions } from './adapters/own.js';
 
-export { asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities } from './model/semantics.js';
-export type { Capabilities, ExpiryTrigger, Handoff, IdleByTimerClose, PoolConfig, ReaperExpiry, Semantics, TimerExpiry, ZeroLifetimeDefault } from './model/semantics.js';
+export { asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities, normalizeSemantics } from './model/semantics.js';
+export type { AcquireTimeoutCovers, Capabilities, ExpiryTrigger, Handoff, IdleByTimerClose, LateConnect, MinFloor, MinOpens, MinRefill, PoolConfig, ReaperExpiry, Semantics, TimerExpiry, ZeroLifetimeDefault } from './model/semantics.js';
 export type { WakePhase } from './model/handoff.js';
 export type { Violation, ViolationKind } from './model/violation.js';
 

@@ -5,3 +5,4 @@ import { poolProperties } from '../../src/vitest.js';
 // min modes. A fixed seed keeps the suite deterministic; drop it to explore.
 poolProperties(ownPoolAdapter(), { seed: 20261124 });
 poolProperties(ownPoolAdapter({ expiryRespectsMinSize: true }), { seed: 20261124 });
+poolProperties(ownPoolAdapter({ expiryRespectsMinSize: true, minFloorCounts: 'idle' }), { seed: 20261124 });

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pgPoolAdapter, pgPoolSemantics } from '../../src/adapters/pg-pool.js';
 import { installFakeClock, uninstallAllClocks } from '../../src/clock/fake.js';
 import { createPgMemConnector } from '../../src/connectors/pgmem.js';
-import type { Semantics } from '../../src/model/semantics.js';
+import { capabilitiesOf, type Semantics } from '../../src/model/semantics.js';
 import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
@@ -36,8 +36,8 @@ describe('a wrong declaration for pg-pool fails with an explanation', () => {
       why: 'pg-pool pushes released clients and pops the most recent one',
     },
     {
-      field: 'min',
-      semantics: { min: 'ignored' },
+      field: 'minFloor',
+      semantics: { minFloor: 'none' },
       kind: 'outlived',
       message: /^connection #\d+, idle since \d+ ms, outlived its \d+ ms lifetime/,
       step: /[sS]leep\(/,
@@ -61,7 +61,44 @@ describe('a wrong declaration for pg-pool fails with an explanation', () => {
     const failing = failure.steps.find((s) => s.violation !== undefined);
     expect(failing?.command, report).toMatch(step);
     // Only a pool with a min can show that the min is not ignored.
-    if (semantics.min === 'ignored') expect(failure.config.minSize, report).toBeGreaterThan(0);
+    if (semantics.minFloor === 'none') expect(failure.config.minSize, report).toBeGreaterThan(0);
+  });
+});
+
+// connectionTimeoutMillis bounds the wait and the connect, and each new client's connect has its
+// own timer of that length (index.js:219-225, 250-263): each other reading of it fails.
+describe('pg-pool\'s acquire timeout declared wrongly fails with an explanation', () => {
+  const { lateConnect: _late, ...waitOnly } = capabilitiesOf(pgPoolSemantics);
+  it.each<{ claim: string; semantics: Semantics; kind: ViolationKind; message: RegExp; alternatives?: readonly (readonly [ViolationKind, RegExp])[]; why: string }>([
+    {
+      claim: 'covers the wait only',
+      semantics: { ...pgPoolSemantics, capabilities: { ...waitOnly, acquireTimeoutCovers: 'wait' } },
+      kind: 'waiter-not-served',
+      message: /^acquire #\d+ should have been served \(#\d+ gets a new connection\) but was rejected: Error: Connection terminated due to connection timeout$/,
+      why: 'a connect slower than the timeout fails its acquire',
+    },
+    {
+      claim: 'a late connect kept',
+      semantics: claiming(pgPoolSemantics, { lateConnect: 'kept' }),
+      kind: 'expired-early',
+      message: /^connection #\d+, idle since \d+ ms, was destroyed \d+ ms early/,
+      why: 'a connect still in flight at its own timeout is closed as it lands',
+    },
+    {
+      claim: 'a late connect closed at the acquire\'s deadline',
+      semantics: claiming(pgPoolSemantics, { lateConnect: 'closed' }),
+      kind: 'waiter-not-served',
+      message: /^acquire #\d+ should have been served \(#\d+ gets a new connection\) but was rejected: Error: timeout exceeded when trying to connect$/,
+      // Or the pool still counts the connection the claim has it close at the deadline.
+      alternatives: [['count-mismatch', /^the pool reported idle=\d+ size=(\d+) waiting=\d+, the model expected idle=\d+ size=(?!\1)\d+ waiting=\d+$/]],
+      why: 'a waiter\'s connect keeps its capacity until its own timer, which the next waiter does not get sooner',
+    },
+  ])('$claim: $why', async ({ semantics, kind, message, alternatives = [] }) => {
+    const result = await check({ adapter: pgPoolAdapter({ name: 'pg-pool (wrong timeout)', semantics }), seed: SEED });
+    const failure = expectCaught(result, kind, message, ...alternatives);
+    expect(failure.reproduced, formatResult(result)).toBe(true);
+    expect(failure.config.acquireTimeoutMs, formatResult(result)).toBeDefined();
+    expect(failure.steps.some((s) => /slowNextConnect/.test(s.command)), formatResult(result)).toBe(true);
   });
 });
 

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { capabilitiesOf, type Capabilities, type PoolConfig, type ReaperExpiry, type Semantics } from '../../src/model/semantics.js';
 import type { ViolationKind } from '../../src/model/violation.js';
 
-export type WrongDeclaration = readonly [name: string, semantics: Semantics, kind: ViolationKind, message: RegExp];
+/** A wrong declaration, the violation it must fail with, and other ways it may show first. */
+export type WrongDeclaration = readonly [name: string, semantics: Semantics, kind: ViolationKind, message: RegExp, alternatives?: readonly (readonly [ViolationKind, RegExp])[]];
 
 /**
  * Declarations that are wrong for a pool with a LIFO reaper that runs every `intervalMs`, keeps a
@@ -18,10 +19,16 @@ export function wrongForLifoReaper(declared: Semantics): WrongDeclaration[] {
     ['a per-connection timer', { ...declared, expiry: { kind: 'timer' } }, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
     ['a reaper twice as frequent', { ...declared, expiry: { ...reaper, intervalMs: every / 2 } }, 'outlived', new RegExp(`outlived its \\d+ ms lifetime.*declared: reaper every ${every / 2} ms`)],
     // The reaper keeps `min` connections, however long idle.
-    ['min ignored', { ...declared, min: 'ignored' }, 'outlived', new RegExp(`outlived its \\d+ ms lifetime.*declared: reaper every ${every} ms`)],
+    ['no min floor', { ...declared, minFloor: 'none' }, 'outlived', new RegExp(`outlived its \\d+ ms lifetime.*declared: reaper every ${every} ms`)],
+    // The floor counts open connections, in use ones too: one counting only idle ones would keep
+    // an idle connection the pool rightly expires while others are in use, and, where the pool
+    // refills after a discard, would open new ones while others are in use.
+    ['a floor on idle connections', { ...declared, minFloor: 'idle' }, 'floor-broken', /expired at \d+ ms although only \d+ connection\(s\) were idle and the declared min floor is [1-3] \(declared: .*min floor on idle connections/, [
+      ['min-not-refilled', /was discarded at \d+ ms the pool had \d+ connection\(s\) idle, below its min of [1-3], and did not open connections back up to it .*declared: min floor on idle connections, refilled after-discard/],
+    ]],
     // An acquire issued as a blocked loop wakes takes the idle connection before the overdue run.
     ['a macrotask hand-off', { ...declared, handoff: 'macrotask' }, 'outlived', /outlived its \d+ ms lifetime/],
-    ['opening min on create', { ...declared, opensMinOnCreate: true }, 'unexpected-create', /creating the pool opened 0 connection\(s\); the declared semantics expect [1-9]/],
+    ['opening min on create', { ...declared, minOpens: 'on-create' }, 'unexpected-create', /creating the pool opened 0 connection\(s\); the declared semantics expect [1-9]/],
     ['FIFO reuse', { ...declared, reuse: 'fifo' }, 'wrong-connection', /^acquire #\d+ should reuse #\d+( or #\d+)* \((LIFO|FIFO)\), got #\d+$/],
     // Idle connections stay open until the last one in use is released.
     ['a close that takes idle connections at once', { ...declared, gracefulClose: 'idle-at-once' }, 'close-incomplete', /was still open at \d+ ms, \d+ ms after the pool was closed/],
@@ -50,6 +57,8 @@ export interface WrongCapability {
   readonly seed: number;
   /** Why the pool does something else, in one line, for the test's name. */
   readonly why: string;
+  /** The configurations to draw, where not the default ones. */
+  readonly configs?: fc.Arbitrary<PoolConfig>;
 }
 
 /** `declared` with its capabilities changed by `change`. */

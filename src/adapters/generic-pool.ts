@@ -68,9 +68,12 @@ export function genericPoolSemantics(
     // go through it, so a connection opened for the min and never lent expires too.
     armsOn: 'release-and-create',
     // The evictor passes `min` only to `softIdleTimeoutMillis` (off by default); the
-    // `idleTimeoutMillis` test ignores it. Every `_destroy()` then calls `_ensureMinimum()`, which
-    // creates `min - _count` new resources unless the pool is draining.
-    min: 'floor-refill',
+    // `idleTimeoutMillis` test ignores it (DefaultEvictor.js): no floor.
+    minFloor: 'none',
+    // Every `_destroy()` calls `_ensureMinimum()` (Pool.js:150), which creates `min - _count` new
+    // resources unless the pool is draining (Pool.js:345-354): after the evictor destroys one, and
+    // after `destroy()` discards one (Pool.js:542-561). Nothing else calls it but `start()`.
+    minRefill: ['after-expiry', 'after-discard'],
     // `fifo` defaults to true (PoolDefaults.js): `_addPooledResourceToAvailableObjects` pushes to
     // the end of the available deque and `_dispatchResource` shifts from the front, the longest idle.
     reuse: 'fifo',
@@ -81,8 +84,9 @@ export function genericPoolSemantics(
     // PoolOptions.js:102-103: `idleTimeoutMillis = opts.idleTimeoutMillis || 30000`, so 0 is read
     // as unset and replaced by the 30 s default.
     zeroLifetime: { kind: 'default', ms: 30_000 },
-    // The constructor's `start()` (autostart) calls `_ensureMinimum()`, creating `min` resources.
-    opensMinOnCreate: true,
+    // The constructor's `start()` (autostart) calls `_ensureMinimum()` (Pool.js:425), creating
+    // `min` resources.
+    minOpens: 'on-create',
     // The adapter's close is `drain().then(() => clear())`. `drain()` resolves only after
     // `__allResourcesReturned()` (every loan's promise) and touches no idle resource; a release
     // meanwhile just puts the resource back on the available list (`release()`). `clear()` then
@@ -102,9 +106,14 @@ export function genericPoolSemantics(
       // rejects with a `TimeoutError`, "ResourceRequest timed out" (ResourceRequest.js:61-63); the
       // queue then drops it (Queue.js:20-32).
       acquireTimeout: 'optional',
+      // The request's timer runs from the `acquire()` call whatever it waits for
+      // (ResourceRequest.js:22-52), a create included; the create goes on, and its resource goes to
+      // the next request or back to the available list (`_createResource`, Pool.js:317-340).
+      acquireTimeoutCovers: 'wait-and-connect',
+      lateConnect: 'kept',
       // `destroy(resource)` ends the loan, destroys the resource at once and dispenses
       // (Pool.js:542-561): a waiter gets a new resource (and `_ensureMinimum`, Pool.js:150, refills
-      // the min, which `min: 'floor-refill'` declares).
+      // the min, which `minRefill: ['after-discard']` declares).
       destroy: true,
       // Off: a failed create is retried, never reported to the acquire. `_createResource` catches
       // the error, emits `factoryCreateError` and calls `_dispense()`, which creates again for the

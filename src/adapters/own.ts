@@ -16,11 +16,19 @@ export interface OwnAdapterOptions {
    * declared as `gracefulClose: { kind: 'idle-by-timer', withinMs }`. Default 0: at once.
    */
   readonly closeIdleAfterMs?: number;
+  /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
+  readonly minFloorCounts?: 'size' | 'idle';
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
   readonly makePool?: (options: PoolOptions<Connection>) => Pool<Connection>;
   readonly name?: string;
   /** Overrides the declared semantics, to show that a wrong declaration fails. */
   readonly semantics?: Semantics;
+}
+
+/** asyncpg's semantics with a min floor counting `counts`. */
+function floorSemantics(counts: 'size' | 'idle'): Semantics {
+  const { min: _min, ...rest } = asyncpgSemantics;
+  return counts === 'size' ? { ...asyncpgSemantics, min: 'floor' } : { ...rest, minFloor: 'idle', minRefill: [] };
 }
 
 /** poolcheck's own pool: asyncpg's semantics, or a min floor with `expiryRespectsMinSize`. */
@@ -29,10 +37,12 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
   const handoff = options.handoff ?? 'microtask';
   const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
   const close = closeIdleAfterMs === 0 ? {} : { gracefulClose: { kind: 'idle-by-timer' as const, withinMs: closeIdleAfterMs } };
+  const counts = options.minFloorCounts ?? 'size';
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
+  const base = floor ? (counts === 'idle' ? 'own (min floor on idle)' : 'own (min floor)') : 'own';
   return {
-    name: options.name ?? `own${floor ? ' (min floor)' : ''}${handoff === 'microtask' ? '' : ` (hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'})`}`,
-    semantics: options.semantics ?? { ...asyncpgSemantics, ...(floor ? { min: 'floor' as const } : {}), handoff, ...close },
+    name: options.name ?? `${base}${handoff === 'microtask' ? '' : ` (hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'})`}`,
+    semantics: options.semantics ?? { ...(floor ? floorSemantics(counts) : asyncpgSemantics), handoff, ...close },
     create: ({ config, connector }) =>
       makePool({
         connect: () => connector.connect(),
@@ -42,6 +52,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         expiryRespectsMinSize: floor,
         handoff,
         closeIdleAfterMs,
+        minFloorCounts: counts,
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
       }).start(),
     acquire: (pool) => pool.acquire(),

@@ -22,8 +22,10 @@ export const pgPoolSemantics: Semantics = {
   // (index.js:411); otherwise the client stays idle, without a timer, until it is next taken. pg-pool
   // also skips arming when it is not above min at release (index.js:409); that is the same outcome,
   // since the pool cannot grow while a client is idle: `connect` queues for an idle client rather
-  // than opening one (index.js:200-208). Nothing reopens clients up to min.
-  min: 'floor',
+  // than opening one (index.js:200-208). The floor counts `_clients`, connecting ones included.
+  minFloor: 'size',
+  // Nothing reopens clients up to min: `min` is read only by `_isAboveMin`.
+  minRefill: [],
   // Released clients are pushed (index.js:427) and taken with `pop` (index.js:158).
   reuse: 'lifo',
   // `connect` with an idle client queues the request and serves it on `process.nextTick`
@@ -33,7 +35,7 @@ export const pgPoolSemantics: Semantics = {
   // and is falsy, so no idle timer is ever armed (index.js:409).
   zeroLifetime: 'disables',
   // The constructor opens nothing (index.js:67-109), and `min` is read only by `_isAboveMin`.
-  opensMinOnCreate: false,
+  minOpens: 'never',
   capabilities: {
     // `connect` at max queues a `PendingItem` (index.js:200, 207, 231); `_pulseQueue` serves the
     // queue from the front (`shift`, index.js:156). A release pushes the client idle and pulses at
@@ -54,11 +56,21 @@ export const pgPoolSemantics: Semantics = {
     // A failed `client.connect` drops the client (index.js:274), pulses the queue, which opens a
     // client for the next waiter, and fails the acquire that asked (index.js:280-284).
     failedConnect: true,
-    // Off: the one option, `connectionTimeoutMillis`, is also the connect timeout (index.js:250-263):
-    // a connect slower than the acquire timeout is cut short and its acquire rejected ("Connection
-    // terminated due to connection timeout", index.js:275-284), even below max. Without a timeout
-    // pg-pool waits for the connect, counting the client in `totalCount` (index.js:242).
-    slowConnect: false,
+    // A new client joins `_clients` before it connects (index.js:242), so it counts in `totalCount`
+    // and takes capacity, not in `waitingCount`; the acquire resolves when it lands (index.js:331).
+    slowConnect: true,
+    // The one option, `connectionTimeoutMillis`, bounds the connect too. An acquire at max is
+    // rejected by its queue timer (index.js:219-225) whatever it waits for then: the timer stays
+    // armed after `_pulseQueue` hands the item to `newClient` (it is cleared only in
+    // `queueCallback`, index.js:212-215). Below max there is no queue timer; the connect's own
+    // timer rejects it ("Connection terminated due to connection timeout", index.js:250-263, 275-284).
+    acquireTimeoutCovers: 'wait-and-connect',
+    // `newClient` arms its own `connectionTimeoutMillis` timer when the connect starts
+    // (index.js:250-263): a connect still in flight then is destroyed and dropped from `_clients`
+    // (index.js:272-274), and the connection, when the connector lands it, is closed. One that lands
+    // sooner, after its acquire timed out, is released into the pool (`_acquireClient` with
+    // `pendingItem.timedOut`, index.js:346, 357-361): to the next waiter, or idle.
+    lateConnect: 'own-timeout',
     // Every idle client carries `idleListener` on `error` (index.js:270, 385); it removes the
     // client from the idle list, clears its timer and ends it (`_remove`, index.js:59, 172-188), then
     // re-emits the error on the pool (index.js:62), which the adapter listens to.

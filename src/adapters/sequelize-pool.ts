@@ -34,9 +34,13 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
     // release (Pool.js:225) and from a create that no acquire is waiting for (Pool.js:147).
     armsOn: 'release-and-create',
     // `maxRemovable = this.size - this.minSize` (Pool.js:83): a run never takes the pool below min,
-    // and a connection it kept is looked at again on the next run. `_ensureMinimum` refills only
-    // after a destroy that left size below min (Pool.js:235, 245), which the reaper never does.
-    min: 'floor',
+    // counting open connections and creates in flight (`size` is `_count`, Pool.js:49-51, raised
+    // as a create starts, Pool.js:135); a connection it kept is looked at again on the next run.
+    minFloor: 'size',
+    // `destroy()` ends with `_ensureMinimum()` (Pool.js:245), which creates `minSize - size`
+    // resources (Pool.js:180-188): a discard that leaves the pool below min refills it at once.
+    // The reaper destroys through the same `destroy()`, but never below min, so it refills nothing.
+    minRefill: ['after-discard'],
     // Release pushes onto `_availableObjects` (Pool.js:169); `_dispense` takes the last and pops
     // it (Pool.js:120-126).
     reuse: 'lifo',
@@ -49,7 +53,7 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
     // idle connection is due at once and goes at the reaper's next run.
     zeroLifetime: 'due-at-once',
     // The constructor opens nothing (Pool.js:8-48); `_ensureMinimum` runs only after a destroy.
-    opensMinOnCreate: false,
+    minOpens: 'never',
     // `drain()` keeps every idle connection until the last borrowed one is back
     // (`available !== _count`, Pool.js:264), then `destroyAllNow()` closes them together.
     gracefulClose: 'after-last-release',
@@ -66,15 +70,15 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // (Pool.js:194), after taking the waiter out of the queue. The adapter always passes one (see
       // `create`), so the 30 s default never applies.
       acquireTimeout: 'required',
-      // Off, though `destroy(resource)` does discard: it takes the connection out of use, lowers
-      // the count, closes it (Pool.js:228-243) and dispenses to a waiter on the next tick
-      // (Pool.js:246-250). But its `finally` also calls `_ensureMinimum()` (Pool.js:245), which
-      // opens connections up to min at once, while the reaper never goes below min and so never
-      // refills (`min: 'floor'`). No `min` value says "refills after a discard only": with
-      // `destroy` on, a run with minSize > 0 fails with `unexpected-create` (pinned in
-      // properties/adapters/sequelize-pool.test.ts); with `min: 'floor-refill'` the reaper's floor
-      // fails instead (`outlived`). The adapter keeps `destroy` for callers who want it.
-      destroy: false,
+      // The timer runs from the `acquire()` call (Pool.js:196-198), a create included; the create
+      // goes on, and its resource goes to the first pending acquire or is made available
+      // (Pool.js:140-148).
+      acquireTimeoutCovers: 'wait-and-connect',
+      lateConnect: 'kept',
+      // `destroy(resource)` takes the connection out of use, lowers the count, closes it
+      // (Pool.js:228-243), refills the min (`minRefill: ['after-discard']`, Pool.js:245) and
+      // dispenses to a waiter on the next tick (Pool.js:246-250).
+      destroy: true,
       // Off. A failed create lowers the count and rejects the first pending acquire
       // (Pool.js:150-157), then dispenses on the next tick (Pool.js:158-160). On pg-mem, whose
       // connects land within microtasks, that is all. Against a real server, a connect still in

@@ -43,9 +43,11 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     armsOn: 'release-and-create',
     // `check()`: `maxDestroy = free.length - (min - used.length)`, so a run never takes the pool
     // below `min`; it walks the free list from the front (the longest idle first) and keeps the
-    // rest, which a later run may take. Nothing refills: tarn 3 has no code that opens
-    // connections except for a pending acquire (`_shouldCreateMoreResources`).
-    min: 'floor',
+    // rest, which a later run may take. The floor counts open connections, used and free.
+    minFloor: 'size',
+    // Nothing refills: tarn 3 has no code that opens connections except for a pending acquire
+    // (`_shouldCreateMoreResources`).
+    minRefill: [],
     // `_doAcquire`: `this.free.pop()`, while `release()` and `_create()` push.
     reuse: 'lifo',
     // `acquire()` calls `_tryAcquireOrCreate()` synchronously, and `_doAcquire` moves the free
@@ -56,7 +58,7 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
     // throws `Tarn: invalid opt.idleTimeoutMillis 0` (Pool.js:38-40), so creating the pool fails.
     zeroLifetime: 'create-fails',
     // The constructor opens nothing; connections are created only for pending acquires.
-    opensMinOnCreate: false,
+    minOpens: 'never',
     // `destroy()` waits for every used resource to be released, then destroys the free ones
     // together: a connection idle when the close began stays open until the last release.
     gracefulClose: 'after-last-release',
@@ -72,6 +74,11 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // timed out for an unknown reason") and removed (Pool.js:124-127). The adapter always passes
       // one (see `create`), so tarn's default never applies.
       acquireTimeout: 'required',
+      // The `PendingOperation`'s timer runs from the `acquire()` call (PendingOperation.js:7-27), a
+      // create included; the create goes on and its resource ends up free or with the next pending
+      // acquire (`_create`, Pool.js:397-425, then `_tryAcquireOrCreate`).
+      acquireTimeoutCovers: 'wait-and-connect',
+      lateConnect: 'kept',
       // Off: tarn 3 has no way to discard a resource in use. `release()` is the only way back
       // (Pool.js:132-144); a broken resource can only be caught by `validate` at a later acquire
       // (Pool.js:309-322).

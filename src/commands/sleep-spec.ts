@@ -21,7 +21,9 @@ export const sleepSpecArb: fc.Arbitrary<SleepSpec> = fc.oneof(
 export function pendingDeadlines(state: ModelState): number[] {
   const edges = new Set<number>();
   for (const waiter of state.waiters) if (waiter.deadline !== null && waiter.deadline > state.now) edges.add(waiter.deadline);
-  for (const connect of state.connecting) if (connect.readyAt > state.now) edges.add(connect.readyAt);
+  for (const connect of state.connecting) {
+    for (const at of [connect.readyAt, connect.deadline, connect.abandonAt]) if (at !== null && at > state.now) edges.add(at);
+  }
   for (const conn of state.conns) {
     const window = windowOf(state, conn);
     if (window === null) continue;

@@ -1,5 +1,6 @@
-import { describeSemantics } from './semantics.js';
-import { findConn, lifetimeOf, replaceConn, sizeAt, type ModelConn, type ModelState } from './state.js';
+import { describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
+import { findConn, lifetimeOf, replaceConn, type ModelConn, type ModelState } from './state.js';
+import { floorCount, owesRefill, refillAllowed, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 
@@ -28,11 +29,15 @@ export interface Reconciled {
  * only where the semantics refill to the floor, and only up to it.
  */
 export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
+  // At one instant, destructions go first (a refill follows the loss it replaces), except that of
+  // a connection opened then (one closed as it lands), which follows its opening.
+  const openedAt = new Map(opened.map((e) => [e.id, e.at]));
+  const rank = (e: { kind: 'destroy' | 'open'; id: number; at: number }): number => (e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? 2 : 0);
   const pending =
     destroyed.length + opened.length === 0
       ? []
       : [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
-          (a, b) => a.at - b.at || (a.kind === b.kind ? a.id - b.id : a.kind === 'destroy' ? -1 : 1),
+          (a, b) => a.at - b.at || rank(a) - rank(b) || a.id - b.id,
         );
   let s = state;
   for (;;) {
@@ -52,7 +57,8 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
       }
       s = result.state;
     } else {
-      return { state: s, violations: [] };
+      const settled = settleRefill(s);
+      return { state: settled.state, violations: settled.violation === null ? [] : [settled.violation] };
     }
   }
 }
@@ -86,23 +92,46 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   if (event.at < window.from) {
     return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
   }
-  if (window.cause === 'expiry' && state.semantics.min === 'floor' && sizeAt(state, event.at, dueOf(state, conn)) <= state.config.minSize) {
-    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${sizeAt(state, event.at, dueOf(state, conn))} connection(s) were open and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
+  if (window.cause === 'expiry' && floorKeeps(state, conn, event.at)) {
+    const counted = minOf(state.semantics).floor === 'size' ? 'open' : 'idle';
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, dueOf(state, conn))} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
-  return { state: replaceConn(state, { ...conn, state: 'gone', goneAt: event.at }) };
+  const gone = replaceConn(state, { ...conn, state: 'gone', goneAt: event.at });
+  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' ? 'after-discard' : null;
+  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : 'was discarded'}`) };
+}
+
+/** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */
+function floorKeeps(state: ModelState, conn: ModelConn, at: number): boolean {
+  return minOf(state.semantics).floor !== 'none' && floorCount(state, at, dueOf(state, conn)) <= state.config.minSize;
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
-  if (state.semantics.min !== 'floor-refill' || state.phase !== 'open' || sizeAt(state, event.at) >= state.config.minSize) {
-    return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${state.semantics.min === 'floor-refill' ? ` and no refill to the min of ${state.config.minSize} needed (${sizeAt(state, event.at)} open)` : ''}`, event.id) };
+  const landing = state.landedUnasked[0];
+  if (landing !== undefined && landing.at <= event.at) return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1) }, event, landing.fate) };
+  if (state.phase !== 'open' || !refillAllowed(state, event.at)) {
+    const min = minOf(state.semantics);
+    const refills = min.refill.length > 0 || min.opens === 'first-acquire';
+    const why = !refills ? '' : state.refillOwed === null ? ` and nothing since the last one called for a refill to the min of ${state.config.minSize} (declared: ${describeMin(min)})` : ` and the min of ${state.config.minSize} was already reached (${floorCount(state, event.at)} ${min.floor === 'idle' ? 'idle' : 'open'})`;
+    return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${why}`, event.id) };
   }
   const armed = state.semantics.armsOn === 'release-and-create';
   const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: null };
   return { state: { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 } };
 }
 
+/**
+ * A connect whose acquire gave up landed: closed at once, or idle from then on, as a release is.
+ * The pool never lent it, so nothing else arms it.
+ */
+function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle'): ModelState {
+  const doomed = fate === 'closed' ? { at: event.at, cause: 'abandoned' as const } : null;
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed };
+  return { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 };
+}
+
 function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Outcome {
-  if (window.cause === 'expiry' && state.semantics.min === 'floor' && sizeAt(state, window.to, dueOf(state, conn)) <= state.config.minSize) {
+  if (window.cause === 'expiry' && floorKeeps(state, conn, window.to)) {
     // The floor keeps it. A per-connection timer does not come back, so it stays until next used;
     // a reaper looks again on its next run.
     return { state: replaceConn(state, { ...conn, kept: true, keptAt: window.to }) };
@@ -113,6 +142,9 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   }
   if (window.cause === 'broken') {
     return { violation: violation('kept-broken', state.now, `connection #${conn.id} was ended by the server at ${window.to} ms while idle, but the pool still held it open at ${state.now} ms; a broken idle connection must be dropped at once`, conn.id) };
+  }
+  if (window.cause === 'abandoned') {
+    return { violation: violation('abandoned-kept', state.now, `connection #${conn.id} landed at ${window.to} ms after its acquire had given up on the connect, and was still open at ${state.now} ms; the declared lateConnect closes it as it lands (declared: ${describeTimeoutRules(state.semantics)})`, conn.id) };
   }
   if (window.cause === 'close') {
     return { violation: violation('close-incomplete', state.now, `connection #${conn.id} was still open at ${state.now} ms, ${late} ms after ${window.reason} at ${window.to} ms`, conn.id) };

@@ -34,13 +34,45 @@ export interface ZeroLifetimeDefault {
   readonly kind: 'default';
   readonly ms: number;
 }
+/** What a min floor counts: open connections, idle ones only, or nothing (no floor). */
+export type MinFloor = 'size' | 'idle' | 'none';
+
+/**
+ * An event after which the pool opens connections back up to min: an expiry; a discarded or
+ * broken connection; the next acquire; every run of the reaper.
+ */
+export type MinRefill = 'after-expiry' | 'after-discard' | 'at-acquire' | 'on-reaper-run';
+
+/** When the pool first opens its min: as it is created, at the first acquire, or never. */
+export type MinOpens = 'on-create' | 'first-acquire' | 'never';
+
+/** Every refill trigger, in the order they are printed. */
+export const MIN_REFILLS: readonly MinRefill[] = ['after-expiry', 'after-discard', 'at-acquire', 'on-reaper-run'];
 
 export interface Semantics {
   readonly expiry: ExpiryTrigger;
   /** What starts a connection's idle clock: only a release, or also its creation. */
   readonly armsOn: 'release' | 'release-and-create';
-  /** Whether expiry keeps `minSize` connections: ignored, a floor, or a floor that refills. */
-  readonly min: 'ignored' | 'floor' | 'floor-refill';
+  /**
+   * Shorthand for {@link Semantics.minFloor} and {@link Semantics.minRefill} together, as
+   * declarations made before they existed say it: `'ignored'` (no floor, no refill), `'floor'` (a
+   * floor on size, no refill), `'floor-refill'` (no floor; refilled after an expiry and after a
+   * discard or break). Declare either this or the two fields. See {@link normalizeSemantics}.
+   */
+  readonly min?: 'ignored' | 'floor' | 'floor-refill';
+  /**
+   * What a min floor counts when an expiry comes due: `'size'` (the connection is kept while the
+   * pool has no more than `minSize` connections open or opening), `'idle'` (kept while no more than
+   * `minSize` are idle, however many are in use), or `'none'` (expiry ignores min).
+   */
+  readonly minFloor?: MinFloor;
+  /**
+   * When the pool opens connections back up to `minSize` (counted as the floor counts: idle ones
+   * for an `'idle'` floor, else open ones), a set: empty for never.
+   */
+  readonly minRefill?: readonly MinRefill[];
+  /** When the pool first opens its `minSize` connections. Shorthand: `opensMinOnCreate`. */
+  readonly minOpens?: MinOpens;
   /** Which idle connection an acquire gets: the most recently released, or the longest idle. */
   readonly reuse: 'lifo' | 'fifo';
   /**
@@ -58,8 +90,8 @@ export interface Semantics {
    * (`{ kind: 'default', ms }`). `rejected`, the older value, means only "never draw 0".
    */
   readonly zeroLifetime: 'disables' | 'create-fails' | 'due-at-once' | ZeroLifetimeDefault | 'rejected';
-  /** Whether the pool opens `minSize` connections when it is created. */
-  readonly opensMinOnCreate: boolean;
+  /** Shorthand for {@link Semantics.minOpens}: true is `'on-create'`, false `'never'`. Declare one of the two. */
+  readonly opensMinOnCreate?: boolean;
   /**
    * When a graceful close closes idle connections: at once, with each in-use one closed at its
    * release (`'idle-at-once'`, the default), all together once the last in-use one is released
@@ -97,11 +129,30 @@ export interface Capabilities {
   /** A failed connect rejects the acquire that asked for it, and frees its capacity. */
   readonly failedConnect: boolean;
   /**
-   * A connect that takes time keeps its acquire pending until it lands. Meanwhile the connection
-   * being opened takes capacity and counts in `size`, but not in `idle` or `waiting`, and the
-   * acquire timeout does not cut it short.
+   * A connect that takes time keeps its acquire pending until it lands, or until the acquire
+   * timeout cuts it short where `acquireTimeoutCovers` is `'wait-and-connect'`. Meanwhile the
+   * connection being opened takes capacity and counts in `size`, but not in `idle` or `waiting`.
    */
   readonly slowConnect: boolean;
+  /**
+   * What the acquire timeout bounds. `'wait'` (the default): only the wait in the queue; an acquire
+   * whose connect has started waits for it however long it takes. `'wait-and-connect'`: one
+   * deadline from the acquire's start; an acquire still waiting for its connect then is rejected,
+   * and its connect is handled as `lateConnect` says.
+   */
+  readonly acquireTimeoutCovers?: AcquireTimeoutCovers;
+  /**
+   * A connect still in flight when its acquire gave up (`acquireTimeoutCovers: 'wait-and-connect'`):
+   * - `'closed'`: abandoned at the deadline, no longer counted in `size`; the connection is closed
+   *   the instant it lands;
+   * - `'kept'`: it goes on, counted in `size`, and the connection joins the pool when it lands: the
+   *   first waiter gets it, or it is idle from then on;
+   * - `'own-timeout'`: the connect has its own timer, as long as the acquire timeout, from the
+   *   connect's start: landed before it, kept; still in flight then, abandoned and closed as it
+   *   lands. (For an acquire that connects at once the two timers are one.)
+   * Default `'kept'`.
+   */
+  readonly lateConnect?: LateConnect;
   /**
    * A connection the server ends while it is idle is closed and dropped at once, on the client's
    * error or end event; it is never handed out.
@@ -125,6 +176,12 @@ export interface Capabilities {
    */
   readonly closeDuringConnect?: 'serves';
 }
+
+/** What an acquire timeout bounds: the wait in the queue only, or the wait and the connect. */
+export type AcquireTimeoutCovers = 'wait' | 'wait-and-connect';
+
+/** What happens to a connect whose acquire gave up first: see {@link Capabilities.lateConnect}. */
+export type LateConnect = 'closed' | 'kept' | 'own-timeout';
 
 /** No waits, no faults: the commands of a pool that declares no capabilities. */
 export const noCapabilities: Capabilities = {
@@ -152,6 +209,81 @@ export function terminateRejectsWaiters(s: Semantics): boolean {
 /** The declared capabilities, or none. */
 export function capabilitiesOf(s: Semantics): Capabilities {
   return s.capabilities ?? noCapabilities;
+}
+
+/** The three min questions, each answered: what {@link normalizeMin} makes of a declaration. */
+export interface MinSemantics {
+  readonly floor: MinFloor;
+  readonly refill: readonly MinRefill[];
+  readonly opens: MinOpens;
+}
+
+/** The acquire timeout's rules, each answered: what {@link normalizeAcquireTimeout} makes of a declaration. */
+export interface AcquireTimeoutRules {
+  readonly covers: AcquireTimeoutCovers;
+  readonly lateConnect: LateConnect;
+}
+
+/*
+ * Shorthand, normalised in one place: a small function per field, so that a declaration written
+ * before a field existed keeps its meaning, and the model reads only the normalised answers.
+ */
+
+const MIN_SHORTHAND: Readonly<Record<NonNullable<Semantics['min']>, Pick<MinSemantics, 'floor' | 'refill'>>> = {
+  ignored: { floor: 'none', refill: [] },
+  floor: { floor: 'size', refill: [] },
+  // What it always meant: expiry ignores min, and the pool opens back up to min after a
+  // connection goes (generic-pool's `_ensureMinimum` in every `_destroy`).
+  'floor-refill': { floor: 'none', refill: ['after-expiry', 'after-discard'] },
+};
+
+/**
+ * The min floor, refill and first opening a declaration means: the fields where declared, else
+ * the shorthand `min` and `opensMinOnCreate`, else no floor, no refill, never opened.
+ */
+export function normalizeMin(s: Semantics): MinSemantics {
+  const short = s.min === undefined ? undefined : MIN_SHORTHAND[s.min];
+  const opens = s.minOpens ?? (s.opensMinOnCreate === undefined ? 'never' : s.opensMinOnCreate ? 'on-create' : 'never');
+  return { floor: s.minFloor ?? short?.floor ?? 'none', refill: s.minRefill ?? short?.refill ?? [], opens };
+}
+
+/** The acquire timeout's rules a declaration means: by default it bounds the wait only. */
+export function normalizeAcquireTimeout(s: Semantics): AcquireTimeoutRules {
+  const caps = capabilitiesOf(s);
+  return { covers: caps.acquireTimeoutCovers ?? 'wait', lateConnect: caps.lateConnect ?? 'kept' };
+}
+
+/**
+ * The declaration with every shorthand replaced by the fields it stands for, so two declarations
+ * that mean the same compare equal.
+ *
+ * @example
+ * normalizeSemantics({ ...asyncpgSemantics, min: 'floor' }).minFloor; // 'size'
+ */
+export function normalizeSemantics(s: Semantics): Semantics {
+  const { min: _min, opensMinOnCreate: _opens, ...rest } = s;
+  const min = normalizeMin(s);
+  const timeout = normalizeAcquireTimeout(s);
+  const capabilities = s.capabilities === undefined ? {} : { capabilities: { ...s.capabilities, acquireTimeoutCovers: timeout.covers, lateConnect: timeout.lateConnect } };
+  return { ...rest, minFloor: min.floor, minRefill: min.refill, minOpens: min.opens, ...capabilities };
+}
+
+// The model asks on every step; a declaration is immutable data, so its answers are kept.
+const minCache = new WeakMap<Semantics, MinSemantics>();
+const timeoutCache = new WeakMap<Semantics, AcquireTimeoutRules>();
+
+/** {@link normalizeMin}, remembered per declaration. */
+export function minOf(s: Semantics): MinSemantics {
+  let min = minCache.get(s);
+  if (min === undefined) minCache.set(s, (min = normalizeMin(s)));
+  return min;
+}
+
+/** {@link normalizeAcquireTimeout}, remembered per declaration. */
+export function timeoutRulesOf(s: Semantics): AcquireTimeoutRules {
+  let rules = timeoutCache.get(s);
+  if (rules === undefined) timeoutCache.set(s, (rules = normalizeAcquireTimeout(s)));
+  return rules;
 }
 
 /** The configuration of one run, drawn by the generators. */
@@ -248,8 +380,21 @@ export function describeSemantics(s: Semantics): string {
     s.expiry.kind === 'timer'
       ? 'per-connection timer'
       : `reaper every ${s.expiry.intervalMs} ms (${s.expiry.compare}, starts on ${s.expiry.startsOn})`;
-  const min = s.min === 'ignored' ? 'min ignored' : s.min === 'floor' ? 'min as floor' : 'min as floor with refill';
-  return `${trigger}, armed on ${s.armsOn}, ${min}, ${s.reuse.toUpperCase()}`;
+  return `${trigger}, armed on ${s.armsOn}, ${describeMin(minOf(s))}, ${s.reuse.toUpperCase()}`;
+}
+
+/** `acquire timeout covers the wait and the connect; a late connect: own-timeout`, as messages print it. */
+export function describeTimeoutRules(s: Semantics): string {
+  const rules = timeoutRulesOf(s);
+  return rules.covers === 'wait' ? 'the acquire timeout covers the wait only' : `the acquire timeout covers the wait and the connect; a connect that lands after its acquire gave up: ${rules.lateConnect}`;
+}
+
+/** `min floor on size, refilled after-discard, opened on create`, as violation messages print it. */
+export function describeMin(m: MinSemantics): string {
+  const floor = m.floor === 'none' ? 'no min floor' : `min floor on ${m.floor === 'size' ? 'open connections' : 'idle connections'}`;
+  const refill = m.refill.length === 0 ? '' : `, refilled ${MIN_REFILLS.filter((r) => m.refill.includes(r)).join(' and ')}`;
+  const opens = m.opens === 'never' ? '' : `, min opened ${m.opens === 'on-create' ? 'on create' : 'at the first acquire'}`;
+  return `${floor}${refill}${opens}`;
 }
 
 /** `minSize 0, maxSize 1, lifetime 1 ms, acquire timeout 50 ms`, as reports print a configuration. */

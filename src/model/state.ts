@@ -34,7 +34,7 @@ export interface ModelConn {
    * When the connection was doomed, and why: discarded by its holder (`destroy`), or ended by the
    * server while idle (`broken`). The pool must close it at that instant; it is never handed out.
    */
-  readonly doomed: { readonly at: number; readonly cause: 'discarded' | 'broken' } | null;
+  readonly doomed: { readonly at: number; readonly cause: 'discarded' | 'broken' | 'abandoned' } | null;
 }
 
 /**
@@ -52,12 +52,30 @@ export interface Waiter {
 
 /** A connect in flight for an acquire: it lands (or fails) at `readyAt`. */
 export interface Connecting {
-  readonly ticket: number;
+  /** The acquire waiting for it; `null` once that acquire gave up (its timeout came first). */
+  readonly ticket: number | null;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
   readonly order: number;
   readonly startedAt: number;
   readonly readyAt: number;
   readonly fails: boolean;
+  /**
+   * Where the acquire timeout covers the connect: when the acquire is rejected if the connect has
+   * not landed (its timer set in `deadlineOrder`). `null`: it waits for the connect.
+   */
+  readonly deadline: number | null;
+  readonly deadlineOrder: number;
+  /** When the connect is abandoned if still in flight (`lateConnect: 'own-timeout'`); `null`: never on its own. */
+  readonly abandonAt: number | null;
+  /** The order that timer was set in: as the connect began. */
+  readonly abandonOrder: number;
+  /**
+   * When the pool abandoned it: from then on it no longer counts in `size`, and the connection is
+   * closed the instant it lands. `null` while the pool still waits for it.
+   */
+  readonly abandonedAt: number | null;
+  /** When the timer that abandoned it was due (earlier than `abandonedAt` after a blocked loop). */
+  readonly abandonedDue: number | null;
 }
 
 /**
@@ -106,12 +124,33 @@ export interface ModelState {
   /** Connects in flight for acquires, in the order they started. */
   readonly connecting: readonly Connecting[];
   /**
-   * Connects that failed during the current step, and when: until then they took a place in the
-   * pool, which a floor counts. Forgotten when the step ends.
+   * Connects that failed during the current step, or landed without an acquire to take them (abandoned,
+   * or kept after their acquire gave up), and when: until then they took a place in the pool, which
+   * a floor counts. Forgotten when the step ends.
    */
   readonly failedConnects: readonly { readonly startedAt: number; readonly due: number; readonly at: number }[];
   /** The order the next waiter's timeout or connect's timer is set in. */
   readonly nextOrder: number;
+  /**
+   * Connections the pool owes to bring the min floor's count back up to min: since when, after
+   * what, and by when (at once, or by the reaper's next run). `null` when none are owed.
+   */
+  readonly refillOwed: RefillOwed | null;
+  /** The pool has had its first acquire (a pool that opens min then has done so). */
+  readonly acquiredOnce: boolean;
+  /**
+   * Connects that landed after their acquire gave up, whose connection ids the connector's log
+   * tells: each is to be closed at once (`'closed'`), or joins the pool idle (`'idle'`).
+   */
+  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle' }[];
+}
+
+/** A refill the pool owes: see {@link ModelState.refillOwed}. */
+export interface RefillOwed {
+  readonly since: number;
+  /** What made it owed, as messages print it: "connection #3 expired". */
+  readonly cause: string;
+  readonly by: 'at-once' | 'next-reaper-run';
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
@@ -135,6 +174,9 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     connecting: [],
     failedConnects: [],
     nextOrder: 1,
+    refillOwed: null,
+    acquiredOnce: false,
+    landedUnasked: [],
   };
 }
 
@@ -166,7 +208,14 @@ export function liveCount(state: ModelState): number {
 
 /** The pool's size: open connections and connects in flight, which a floor counts too. */
 export function sizeOf(state: ModelState): number {
-  return liveCount(state) + state.connecting.length;
+  return liveCount(state) + waitedFor(state.connecting, Infinity);
+}
+
+/** Connects in flight at `at` that the pool still waits for (not abandoned by then, for a timer due at `due`). */
+function waitedFor(connecting: readonly Connecting[], at: number, due: number = at): number {
+  let n = 0;
+  for (const c of connecting) if (c.abandonedAt === null || at < c.abandonedAt || (at === c.abandonedAt && due < (c.abandonedDue ?? at))) n++;
+  return n;
 }
 
 /**
@@ -176,7 +225,7 @@ export function sizeOf(state: ModelState): number {
  * for a timer (`due`) that was due before it.
  */
 export function sizeAt(state: ModelState, at: number, due: number = at): number {
-  const connecting = state.connecting.filter((c) => c.startedAt <= at).length;
+  const connecting = waitedFor(state.connecting.filter((c) => c.startedAt <= at), at, due);
   const failing = state.failedConnects.filter((f) => f.startedAt <= at && (at < f.at || (at === f.at && due < f.due))).length;
   return liveCount(state) + connecting + failing;
 }
@@ -188,7 +237,7 @@ export function sizeAt(state: ModelState, at: number, due: number = at): number 
 export function capacityUsed(state: ModelState): number {
   const open = state.conns.filter((c) => c.state !== 'gone' && c.doomed === null).length;
   const opening = state.answers.filter((a) => a.outcome === 'served' && a.candidates.length === 0).length;
-  return open + opening + state.connecting.length;
+  return open + opening + waitedFor(state.connecting, Infinity);
 }
 
 export function findConn(state: ModelState, id: number): ModelConn | undefined {

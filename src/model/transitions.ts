@@ -7,7 +7,8 @@ import {
   type ModelConn,
   type ModelState,
 } from './state.js';
-import { closeRejectsWaitersOf } from './semantics.js';
+import { owesRefill } from './refill.js';
+import { closeRejectsWaitersOf, minOf } from './semantics.js';
 import { rejectWaiters, timePassed } from './waiters.js';
 
 /**
@@ -62,9 +63,19 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
   }
 }
 
-/** The caller got connection `id`; `created` when the pool opened it for this acquire. */
+/**
+ * The caller got connection `id`; `created` when the pool opened it for this acquire. A pool that
+ * first opens its min at the first acquire, or refills at every acquire, owes the rest now.
+ */
 export function acquired(before: ModelState, id: number, created: boolean): ModelState {
-  const state = reaperEvent(before, 'first-acquire');
+  const got = takeConn(reaperEvent(before, 'first-acquire'), id, created);
+  const first = !got.acquiredOnce;
+  const state = first ? { ...got, acquiredOnce: true } : got;
+  if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true);
+  return owesRefill(state, state.now, 'at-acquire', `the acquire of #${id}`);
+}
+
+function takeConn(state: ModelState, id: number, created: boolean): ModelState {
   if (created) {
     const conn: ModelConn = {
       id,

@@ -32,7 +32,11 @@ export type ViolationKind =
   | 'waiter-not-rejected'
   | 'acquire-not-rejected'
   /** The pool declares that it refuses a lifetime of 0, and was created with one. */
-  | 'zero-lifetime-accepted';
+  | 'zero-lifetime-accepted'
+  /** The pool did not open connections back up to min when its declared refill called for it. */
+  | 'min-not-refilled'
+  /** A connect abandoned by its timed-out acquire landed, and the pool kept the connection. */
+  | 'abandoned-kept';
 
 export interface Violation {
   readonly kind: ViolationKind;

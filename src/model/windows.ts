@@ -9,7 +9,7 @@ import { expiryEnabled, lifetimeOf, type ModelConn, type ModelState } from './st
 export interface Window {
   readonly from: number;
   readonly to: number;
-  readonly cause: 'expiry' | 'close' | 'discarded' | 'broken';
+  readonly cause: 'expiry' | 'close' | 'discarded' | 'broken' | 'abandoned';
   readonly reason: string;
 }
 
@@ -20,7 +20,7 @@ export interface Window {
 export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   if (conn.state === 'gone') return null;
   if (conn.doomed !== null) {
-    const reason = conn.doomed.cause === 'discarded' ? 'its holder discarded it' : 'the server ended it while idle';
+    const reason = conn.doomed.cause === 'discarded' ? 'its holder discarded it' : conn.doomed.cause === 'broken' ? 'the server ended it while idle' : 'its acquire had given up on its connect';
     return { from: conn.doomed.at, to: conn.doomed.at, cause: conn.doomed.cause, reason };
   }
   if (state.closingAt !== null && (conn.state === 'idle' || state.phase === 'closed')) {

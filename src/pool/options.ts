@@ -17,6 +17,12 @@ export interface PoolOptions<C extends Connection = Connection> {
    * next acquired and released.
    */
   expiryRespectsMinSize?: boolean;
+  /**
+   * What that floor counts: `'size'` (default), open connections, in use or not; `'idle'`, idle
+   * ones only, so an expiry keeps its connection while no more than `minSize` are idle, however
+   * many are in use.
+   */
+  minFloorCounts?: 'size' | 'idle';
   /** How long `acquire()` waits for a free slot. Default: forever. `acquire({ timeoutMs })` overrides it. */
   acquireTimeoutMs?: number;
   /**
@@ -41,6 +47,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly maxSize: number;
   readonly maxInactiveConnectionLifetimeMs: number;
   readonly expiryRespectsMinSize: boolean;
+  readonly minFloorCounts: 'size' | 'idle';
   readonly acquireTimeoutMs: number | undefined;
   readonly handoff: 'microtask' | 'immediate' | 'timeout';
   readonly closeIdleAfterMs: number;
@@ -52,6 +59,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'maxSize',
   'maxInactiveConnectionLifetimeMs',
   'expiryRespectsMinSize',
+  'minFloorCounts',
   'acquireTimeoutMs',
   'handoff',
   'closeIdleAfterMs',
@@ -88,6 +96,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (typeof expiryRespectsMinSize !== 'boolean') {
     throw new PoolOptionsError(`expiryRespectsMinSize must be true or false, got ${show(expiryRespectsMinSize)}`);
   }
+  const minFloorCounts = options.minFloorCounts ?? 'size';
+  if (minFloorCounts !== 'size' && minFloorCounts !== 'idle') {
+    throw new PoolOptionsError(`minFloorCounts must be "size" or "idle", got ${show(minFloorCounts)}`);
+  }
   const acquireTimeoutMs =
     options.acquireTimeoutMs === undefined
       ? undefined
@@ -102,6 +114,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     maxSize,
     maxInactiveConnectionLifetimeMs: lifetime ?? 300_000,
     expiryRespectsMinSize,
+    minFloorCounts,
     acquireTimeoutMs,
     handoff,
     closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,

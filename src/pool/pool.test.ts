@@ -486,7 +486,12 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, acquireTimeoutMs, handoff, closeIdleAfterMs',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, handoff, closeIdleAfterMs',
+    ],
+    [
+      'minFloorCounts not size or idle',
+      { connect, minFloorCounts: 'busy' },
+      'poolcheck pool: minFloorCounts must be "size" or "idle", got "busy"',
     ],
     ['unknown handoff', { connect, handoff: 'nextTick' }, 'poolcheck pool: handoff must be "microtask", "immediate" or "timeout", got "nextTick"'],
     [

@@ -302,8 +302,19 @@ export class Pool<C extends Connection = Connection> {
       slot.conn = null;
       return;
     }
-    if (this.options.expiryRespectsMinSize && this.getSize() <= this.options.minSize) return;
+    if (this.options.expiryRespectsMinSize && this.floorCount() <= this.options.minSize) return;
     this.dropConnection(slot);
+    if (this.options.minFloorCounts === 'idle') {
+      // An idle floor can keep an older connection below this slot in the stack; the empty slot
+      // goes to the bottom, so that connection is reused before a slot reconnects.
+      const at = this.free.indexOf(slot);
+      if (at >= 0) this.free.unshift(...this.free.splice(at, 1));
+    }
+  }
+
+  /** What the min floor counts: open connections, or idle ones only. @internal seam for fixtures/mutants */
+  protected floorCount(): number {
+    return this.options.minFloorCounts === 'idle' ? this.getIdleSize() : this.getSize();
   }
 
   /** The slot of a connection coming back from its caller, which must have it from this pool. */

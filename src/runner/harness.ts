@@ -220,7 +220,7 @@ export class Harness<P = unknown, C = unknown> {
       const id = this.adapter.connectionId(outcome.value as C);
       const known = findConn(state, id);
       if (known?.state === 'gone') this.fail('handed-out-destroyed', `${who} got connection #${id}, which was destroyed at ${known.goneAt} ms`, id);
-      if (known?.doomed != null) this.fail('handed-out-destroyed', `${who} got connection #${id}, which ${known.doomed.cause === 'broken' ? 'the server ended' : 'its holder discarded'} at ${known.doomed.at} ms`, id);
+      if (known?.doomed != null) this.fail('handed-out-destroyed', `${who} got connection #${id}, which ${known.doomed.cause === 'broken' ? 'the server ended' : known.doomed.cause === 'abandoned' ? 'the pool had abandoned' : 'its holder discarded'} at ${known.doomed.at} ms`, id);
       if (answer.candidates.length === 0 && known !== undefined) this.fail('wrong-connection', `${who} should have got a new connection, got #${id}${known.state === 'busy' ? ', which is in use' : ''}`, id);
       if (answer.candidates.length > 0 && !answer.candidates.includes(id)) {
         const got = known === undefined ? `a new connection #${id}` : `#${id}${known.state === 'busy' ? ', which is in use' : ''}`;
@@ -232,6 +232,7 @@ export class Harness<P = unknown, C = unknown> {
       state = acquired(state, id, known === undefined);
     }
     for (const connect of next.connecting) {
+      if (connect.ticket === null) continue;
       const outcome = this.calls.get(connect.ticket)?.outcome;
       if (outcome === null || outcome === undefined) continue;
       const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;

@@ -9,7 +9,7 @@ const KINDS: Record<ViolationKind, true> = {
   'count-mismatch': true, 'over-max': true, 'changed-while-blocked': true, 'not-settled': true, 'pool-error': true,
   'close-incomplete': true, 'timer-left-pending': true, 'leaked-connection': true, 'server-disagrees': true,
   'not-discarded': true, 'kept-broken': true, 'waiter-not-served': true, 'waiter-answered-early': true, 'served-after-timeout': true, 'timeout-missed': true,
-  'waiter-not-rejected': true, 'acquire-not-rejected': true, 'zero-lifetime-accepted': true,
+  'waiter-not-rejected': true, 'acquire-not-rejected': true, 'zero-lifetime-accepted': true, 'min-not-refilled': true, 'abandoned-kept': true,
 };
 
 describe('property catalogue', () => {

@@ -1,4 +1,4 @@
-import { capabilitiesOf, closeRejectsWaitersOf, normalizeZeroLifetime, terminateRejectsWaiters, type Semantics } from '../model/semantics.js';
+import { capabilitiesOf, closeRejectsWaitersOf, minOf, normalizeZeroLifetime, terminateRejectsWaiters, timeoutRulesOf, type Semantics } from '../model/semantics.js';
 import type { ViolationKind } from '../model/violation.js';
 
 /**
@@ -20,12 +20,14 @@ export const PROPERTIES: readonly PropertyInfo[] = [
   { id: 'counters', title: 'idle size, size and waiting match the model', breaks: ['count-mismatch'] },
   { id: 'blocked-loop', title: 'nothing moves while the event loop is blocked', breaks: ['changed-while-blocked'] },
   { id: 'max-size', title: 'size never exceeds maxSize', breaks: ['over-max'] },
-  { id: 'min-floor', title: 'expiry keeps minSize connections', breaks: ['floor-broken'], appliesTo: (s) => s.min !== 'ignored' },
+  { id: 'min-floor', title: 'expiry keeps minSize connections', breaks: ['floor-broken'], appliesTo: (s) => minOf(s).floor !== 'none' },
+  { id: 'min-refill', title: 'the pool opens connections back up to minSize when and as it declares', breaks: ['min-not-refilled'], appliesTo: (s) => minOf(s).refill.length > 0 || minOf(s).opens === 'first-acquire' },
   { id: 'accounting', title: 'every open connection is accounted for, none opened unasked', breaks: ['leaked-connection', 'unexpected-create', 'destroyed-unexpectedly', 'server-disagrees'] },
   { id: 'close', title: 'close destroys every connection exactly once and leaves no timer', breaks: ['close-incomplete', 'destroyed-twice', 'timer-left-pending'] },
   { id: 'settles', title: 'every call settles, without error or hang', breaks: ['not-settled', 'pool-error'] },
   { id: 'waiters', title: 'a waiter is served first in first out, as soon as capacity frees up', breaks: ['waiter-not-served', 'waiter-answered-early'], appliesTo: (s) => capabilitiesOf(s).waiters },
   { id: 'timeouts', title: 'a timed-out waiter is rejected on time and never gets a connection', breaks: ['served-after-timeout', 'timeout-missed'], appliesTo: (s) => capabilitiesOf(s).waiters && capabilitiesOf(s).acquireTimeout !== null },
+  { id: 'abandoned-connect', title: 'a connect abandoned by its timed-out acquire is closed as it lands', breaks: ['abandoned-kept'], appliesTo: (s) => capabilitiesOf(s).acquireTimeout !== null && timeoutRulesOf(s).covers === 'wait-and-connect' && timeoutRulesOf(s).lateConnect !== 'kept' },
   { id: 'failed-connect', title: 'a failed connect rejects its acquire and frees its capacity', breaks: ['acquire-not-rejected'], appliesTo: (s) => capabilitiesOf(s).failedConnect },
   { id: 'discard', title: 'a discarded connection is closed at once and its capacity reused', breaks: ['not-discarded'], appliesTo: (s) => capabilitiesOf(s).destroy },
   { id: 'broken-idle', title: 'a broken idle connection is dropped at once and never handed out', breaks: ['kept-broken'], appliesTo: (s) => capabilitiesOf(s).brokenIdle },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { closeGracefully, type CommandJson, type PoolCommand } from '../commands/index.js';
 import type { Connector, ConnectorOptions } from '../connectors/types.js';
-import type { PoolConfig } from '../model/semantics.js';
+import { minOf, type PoolConfig } from '../model/semantics.js';
 import { initialState } from '../model/state.js';
 import { poolCreated } from '../model/transitions.js';
 import { violation, type Violation } from '../model/violation.js';
@@ -56,10 +56,11 @@ export async function runOnce(
     h = new Harness(adapter, pool, clock, connector, record);
     const box: ModelBox = { state: initialState(config, adapter.semantics) };
     const opened = connector.events.filter((e) => e.type === 'create').map((e) => e.id);
-    const expectOpened = adapter.semantics.opensMinOnCreate ? config.minSize : 0;
+    const opens = minOf(adapter.semantics).opens;
+    const expectOpened = opens === 'on-create' ? config.minSize : 0;
     h.current = 'create pool';
     if (opened.length !== expectOpened) {
-      h.fail('unexpected-create', `creating the pool opened ${opened.length} connection(s); the declared semantics expect ${expectOpened} (minSize ${config.minSize}, opens min on create: ${adapter.semantics.opensMinOnCreate})`);
+      h.fail('unexpected-create', `creating the pool opened ${opened.length} connection(s); the declared semantics expect ${expectOpened} (minSize ${config.minSize}, min first opened: ${opens})`);
     }
     h.finishStep(box, { command: `create pool (min ${config.minSize}, max ${config.maxSize}, lifetime ${config.lifetimeMs} ms${config.acquireTimeoutMs === undefined ? '' : `, acquire timeout ${config.acquireTimeoutMs} ms`})`, next: poolCreated(box.state, opened), expectCreated: opened });
     await checkServer(h, 'create pool');

@@ -1,3 +1,4 @@
+import { MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
 import type { CheckOptions } from './check.js';
 import { DefinitionError } from './violation-error.js';
 
@@ -40,9 +41,15 @@ export function validateCheckOptions(options: CheckOptions, semantics: 'required
 
 const CHOICES: Readonly<Record<string, readonly unknown[]>> = {
   armsOn: ['release', 'release-and-create'],
-  min: ['ignored', 'floor', 'floor-refill'],
   reuse: ['lifo', 'fifo'],
   handoff: ['microtask', 'immediate', 'timeout', 'macrotask'],
+};
+
+/** Optional fields with a closed set of values: left out, or one of these. */
+const OPTIONAL_CHOICES: Readonly<Record<string, readonly unknown[]>> = {
+  min: ['ignored', 'floor', 'floor-refill'],
+  minFloor: ['size', 'idle', 'none'],
+  minOpens: ['on-create', 'first-acquire', 'never'],
   opensMinOnCreate: [true, false],
 };
 
@@ -53,6 +60,7 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
     }
   }
   validateZeroLifetime(name, semantics['zeroLifetime']);
+  validateMin(name, semantics);
   const close = semantics['gracefulClose'];
   const byTimer = close as { kind?: unknown; withinMs?: unknown } | null;
   const validTimer = typeof byTimer === 'object' && byTimer !== null && byTimer.kind === 'idle-by-timer' && Object.keys(byTimer).length === 2 && typeof byTimer.withinMs === 'number' && Number.isInteger(byTimer.withinMs) && byTimer.withinMs >= 1;
@@ -72,6 +80,39 @@ function validateZeroLifetime(name: string, zero: unknown): void {
   const replaced = zero as { kind?: unknown; ms?: unknown } | null;
   if (typeof replaced === 'object' && replaced !== null && replaced.kind === 'default' && Object.keys(replaced).length === 2 && typeof replaced.ms === 'number' && Number.isInteger(replaced.ms) && replaced.ms >= 1) return;
   throw new DefinitionError(`poolcheck: adapter '${name}' declares semantics.zeroLifetime = ${JSON.stringify(zero)}; it must be "disables", "create-fails", "due-at-once", { kind: 'default', ms } with ms a whole number >= 1, or "rejected" (0 is then never drawn)`);
+}
+
+/**
+ * The min questions, answered once each: by the shorthand (`min`, `opensMinOnCreate`) or by the
+ * fields, never both, so that no declaration says two things.
+ */
+function validateMin(name: string, semantics: Record<string, unknown>): void {
+  const where = `poolcheck: adapter '${name}' declares semantics`;
+  for (const [field, choices] of Object.entries(OPTIONAL_CHOICES)) {
+    const value = semantics[field];
+    if (value !== undefined && !choices.includes(value)) throw new DefinitionError(`${where}.${field} = ${JSON.stringify(value)}; it must be one of ${choices.map((c) => JSON.stringify(c)).join(', ')}, or left out`);
+  }
+  const refill = semantics['minRefill'];
+  if (refill !== undefined && (!Array.isArray(refill) || refill.some((r) => !(MIN_REFILLS as readonly unknown[]).includes(r)) || new Set(refill).size !== refill.length)) {
+    throw new DefinitionError(`${where}.minRefill = ${JSON.stringify(refill)}; it must be a list of distinct values among ${MIN_REFILLS.map((c) => JSON.stringify(c)).join(', ')} ([] for never)`);
+  }
+  if (semantics['min'] !== undefined && (semantics['minFloor'] !== undefined || refill !== undefined)) {
+    throw new DefinitionError(`${where} both min (shorthand) and minFloor/minRefill; declare one: min = ${JSON.stringify(semantics['min'])} stands for minFloor and minRefill together`);
+  }
+  if (semantics['min'] === undefined && semantics['minFloor'] === undefined) throw new DefinitionError(`${where} no min floor; declare minFloor ("size", "idle" or "none") with minRefill, or the shorthand min`);
+  if (semantics['opensMinOnCreate'] !== undefined && semantics['minOpens'] !== undefined) {
+    throw new DefinitionError(`${where} both opensMinOnCreate (shorthand) and minOpens; declare one`);
+  }
+  if (semantics['opensMinOnCreate'] === undefined && semantics['minOpens'] === undefined) throw new DefinitionError(`${where} no minOpens; declare when the pool first opens its min: "on-create", "first-acquire" or "never"`);
+  const min = minOf(semantics as unknown as Semantics);
+  const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
+  if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
+  const caps = semantics['capabilities'] as { failedConnect?: unknown; slowConnect?: unknown } | undefined;
+  if ((min.refill.length > 0 || min.opens === 'first-acquire') && (caps?.failedConnect === true || caps?.slowConnect === true)) {
+    // A connect fault hits whichever connect comes next, and a refill's would be it: the model
+    // does not yet say what a pool does with a refill that fails or takes time.
+    throw new DefinitionError(`${where} a min refill together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet (a fault would hit the refill's connect); turn those faults off for this pool`);
+  }
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle'] as const;
@@ -97,9 +138,21 @@ function validateCapabilities(name: string, raw: unknown): void {
   }
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect'];
+  validateTimeoutRules(where, caps);
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', ...TIMEOUT_FIELDS];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${fields.join(', ')}`);
+}
+
+const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect'];
+
+function validateTimeoutRules(where: string, caps: Record<string, unknown>): void {
+  const covers = caps['acquireTimeoutCovers'];
+  const late = caps['lateConnect'];
+  if (covers !== undefined && covers !== 'wait' && covers !== 'wait-and-connect') throw new DefinitionError(`${where}.acquireTimeoutCovers = ${JSON.stringify(covers)}; it must be "wait", "wait-and-connect", or left out (wait)`);
+  if (late !== undefined && late !== 'closed' && late !== 'kept' && late !== 'own-timeout') throw new DefinitionError(`${where}.lateConnect = ${JSON.stringify(late)}; it must be "closed", "kept", "own-timeout", or left out (kept)`);
+  if ((covers !== undefined || late !== undefined) && caps['acquireTimeout'] === null) throw new DefinitionError(`${where}: acquireTimeoutCovers and lateConnect describe an acquire timeout; declare acquireTimeout too, or leave them out`);
+  if (late !== undefined && covers !== 'wait-and-connect') throw new DefinitionError(`${where}.lateConnect applies only when the timeout covers the connect; declare acquireTimeoutCovers: "wait-and-connect", or leave lateConnect out`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {

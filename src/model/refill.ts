@@ -1,0 +1,71 @@
+import { describeMin, minOf, type MinRefill } from './semantics.js';
+import { idleConns, sizeAt, sizeOf, type ModelState } from './state.js';
+import { violation, type Violation } from './violation.js';
+
+/**
+ * The min floor's side of the model: what a floor counts, when the pool owes connections back up
+ * to min, and whether it opened them in time. Connections the pool opens on its own are learnt
+ * from the connector's log by `reconcile`, which asks here whether each was due.
+ */
+
+/**
+ * What the floor counts at `at`: idle connections for an `'idle'` floor, else open ones (with
+ * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`.
+ */
+export function floorCount(state: ModelState, at: number, due: number = at): number {
+  return minOf(state.semantics).floor === 'idle' ? idleConns(state).length : sizeAt(state, at, due);
+}
+
+/**
+ * `trigger` happened at `at` (`cause` says what, for messages): where the pool refills on it and
+ * the floor's count is below min, it owes connections at once. A pool that refills on its
+ * reaper's runs owes them by its next run instead. `force`: owed whatever the refill set says
+ * (min first opened at the first acquire).
+ */
+export function owesRefill(state: ModelState, at: number, trigger: MinRefill, cause: string, force = false): ModelState {
+  if (state.phase !== 'open' || state.config.minSize === 0) return state;
+  const min = minOf(state.semantics);
+  const atOnce = force || (trigger !== 'on-reaper-run' && min.refill.includes(trigger));
+  const byRun = !atOnce && min.refill.includes('on-reaper-run') && state.reaperStartedAt !== null;
+  if (!atOnce && !byRun) return state;
+  if (floorCount(state, at) >= state.config.minSize || sizeAt(state, at) >= state.config.maxSize) return state;
+  const owed = state.refillOwed;
+  if (owed !== null && (owed.by === 'at-once' || !atOnce)) return state;
+  return { ...state, refillOwed: { since: at, cause, by: atOnce ? 'at-once' : 'next-reaper-run' } };
+}
+
+/** Whether the pool may open a connection on its own at `at`: a refill is owed, or due at a reaper run, and min not yet reached. */
+export function refillAllowed(state: ModelState, at: number): boolean {
+  const min = minOf(state.semantics);
+  const reaperRefills = min.refill.includes('on-reaper-run') && state.reaperStartedAt !== null;
+  if (state.refillOwed === null && !reaperRefills) return false;
+  return floorCount(state, at) < state.config.minSize && sizeAt(state, at) < state.config.maxSize;
+}
+
+/**
+ * The step is over: a refill owed at once must have been made; one owed by the next reaper run
+ * must have been made once a whole interval has passed (or the loop woke from a block, when the
+ * overdue run fires). Settled refills are forgotten.
+ */
+export function settleRefill(before: ModelState): { state: ModelState; violation: Violation | null } {
+  let state = before;
+  const min = minOf(state.semantics);
+  if (state.refillOwed === null && min.refill.includes('on-reaper-run')) {
+    // A count that fell below min in a way no event reported (a pool created below it) is owed
+    // from now: the reaper's next run refills it.
+    state = owesRefill(state, state.now, 'on-reaper-run', 'the pool was below its min');
+  }
+  const owed = state.refillOwed;
+  if (owed === null) return { state, violation: null };
+  const count = floorCount(state, state.now);
+  if (state.phase !== 'open' || count >= state.config.minSize || sizeOf(state) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
+  const expiry = state.semantics.expiry;
+  const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
+  if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };
+  const counted = min.floor === 'idle' ? 'idle' : 'open';
+  const when = owed.by === 'at-once' ? `by ${state.now} ms` : `within one reaper run, by ${by} ms`;
+  return {
+    state,
+    violation: violation('min-not-refilled', state.now, `after ${owed.cause} at ${owed.since} ms the pool had ${count} connection(s) ${counted}, below its min of ${state.config.minSize}, and did not open connections back up to it ${when} (declared: ${describeMin(min)})`),
+  };
+}

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { acquiresIssued, asyncpgSemantics, connectWillTake, initialState, reconcile, slept, type Semantics } from './index.js';
+import type { Capabilities } from './semantics.js';
+
+const config = { minSize: 0, maxSize: 2, lifetimeMs: 60_000, acquireTimeoutMs: 100 };
+const caps = asyncpgSemantics.capabilities as Capabilities;
+const covering = (lateConnect: Capabilities['lateConnect']): Semantics => ({ ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'wait-and-connect', ...(lateConnect === undefined ? {} : { lateConnect }) } });
+
+/** One acquire whose connect takes 300 ms, then `ms` of time. */
+function slowAcquire(semantics: Semantics, ms: number) {
+  const { state } = acquiresIssued(connectWillTake(initialState(config, semantics), 300), 1);
+  return slept(state, ms);
+}
+
+describe('acquire timeout: what it covers', () => {
+  it('over the wait only, an acquire waits for its connect however long it takes', () => {
+    const s = slowAcquire(asyncpgSemantics, 300);
+    expect(s.answers).toEqual([{ ticket: 1, outcome: 'served', candidates: [] }]);
+  });
+
+  it('over the wait and the connect, the acquire is rejected at its deadline', () => {
+    const s = slowAcquire(covering('kept'), 100);
+    expect(s.answers).toEqual([{ ticket: 1, outcome: 'rejected', reason: 'timed out' }]);
+    expect(s.connecting).toHaveLength(1);
+  });
+});
+
+describe('acquire timeout: a connect its acquire gave up on', () => {
+  it('closed: it stops counting at the deadline, and is closed the instant it lands', () => {
+    const s = slowAcquire(covering('closed'), 300);
+    expect(s.landedUnasked).toEqual([{ at: 300, fate: 'closed' }]);
+    expect(reconcile(s, [{ id: 1, at: 300 }], [{ id: 1, at: 300 }]).violations).toEqual([]);
+    expect(reconcile(s, [], [{ id: 1, at: 300 }]).violations[0]).toMatchObject({ kind: 'abandoned-kept', message: expect.stringMatching(/^connection #1 landed at 300 ms after its acquire had given up on the connect/) as unknown });
+  });
+
+  it('kept: it counts until it lands, then is idle from then on', () => {
+    const s = slowAcquire(covering('kept'), 300);
+    expect(s.landedUnasked).toEqual([{ at: 300, fate: 'idle' }]);
+    const r = reconcile(s, [], [{ id: 1, at: 300 }]);
+    expect(r.violations).toEqual([]);
+    expect(r.state.conns[0]).toMatchObject({ id: 1, state: 'idle', idleSince: 300 });
+  });
+
+  it('own-timeout: kept if it lands within its own timer, closed if still in flight then', () => {
+    const { state } = acquiresIssued(connectWillTake(initialState(config, covering('own-timeout')), 300), 1);
+    // A direct connect: its own timer and the acquire's are one, so it is abandoned at 100 ms.
+    expect(slept(state, 300).landedUnasked).toEqual([{ at: 300, fate: 'closed' }]);
+  });
+});
