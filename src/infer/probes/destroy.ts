@@ -1,4 +1,5 @@
-import { capabilityByOracle, off, type Scenario } from '../choose.js';
+import { normalizeMin, type MinRefill } from '../../model/semantics.js';
+import { chooseByOracle, off, type Scenario } from '../choose.js';
 import type { Probe } from '../types.js';
 
 /**
@@ -10,14 +11,23 @@ export const destroyProbe: Probe = {
   name: 'destroy',
   fields: ['capabilities.destroy'],
   needs: ['min', 'gracefulClose', 'capabilities.waiters'],
-  run(context) {
-    if (typeof context.adapter.destroy !== 'function') return Promise.resolve(off('capabilities.destroy', 'the adapter has no destroy(pool, conn) method', 'destroy'));
+  async run(context) {
+    if (typeof context.adapter.destroy !== 'function') return off('capabilities.destroy', 'the adapter has no destroy(pool, conn) method', 'destroy');
     // At min 2 a discard leaves the pool below min: a pool that opens one back at once must say
     // so with `min: 'floor-refill'`. With waiters, a waiter behind the discarded connection gets a
     // new one.
     const config = { minSize: 2, maxSize: 2, lifetimeMs: 60_000 };
     const scenarios: Scenario[] = [{ config, commands: [{ op: 'acquire' }, { op: 'acquire' }, { op: 'destroy', connection: 1 }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] }];
     if (context.known.capabilities?.waiters === true) scenarios.push({ config, commands: [{ op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'destroy', connection: 1 }, { op: 'sleep', ms: 10 }] });
-    return capabilityByOracle(context, { name: this.name, capability: 'destroy' }, scenarios);
+    // A pool that opens the min back up after a discard says so with a refill after a discard.
+    const refill = normalizeMin(context.known).refill;
+    const withRefill: MinRefill[] = refill.includes('after-discard') ? [...refill] : [...refill, 'after-discard'];
+    const found = await chooseByOracle(context, { name: this.name, field: 'capabilities.destroy' }, scenarios, [
+      { value: true, patch: { capabilities: { destroy: true } } },
+      { value: true, patch: { capabilities: { destroy: true }, minRefill: withRefill } },
+    ]);
+    if (found.kind === 'contradiction') return off('capabilities.destroy', found.contradiction.observation.replace(/^no value fits (.*?); true ruled out: /, '$1 does not fit it on: '), 'destroy');
+    if (found.patch.minRefill === undefined) return found;
+    return { ...found, findings: [...found.findings, { field: 'minRefill', value: withRefill, evidence: `${found.findings[0]!.evidence}: with destroy on, it fits only with a refill after a discard` }] };
   },
 };

@@ -1,4 +1,5 @@
 import { acquireTimeoutProbe } from './acquire-timeout.js';
+import { acquireTimeoutScopeProbe } from './acquire-timeout-scope.js';
 import { armsOnProbe } from './arms-on.js';
 import { brokenIdleProbe } from './broken-idle.js';
 import { closeDuringConnectProbe } from './close-during-connect.js';
@@ -43,6 +44,7 @@ export const PROBES: readonly Probe[] = [
   waitersProbe,
   acquireTimeoutProbe,
   destroyProbe,
+  acquireTimeoutScopeProbe,
   slowConnectProbe,
   failedConnectProbe,
   brokenIdleProbe,
