@@ -88,6 +88,6 @@ describe('poolcheck check', () => {
   it('stops before any run, exit 2, when no server answers at --db', async () => {
     const { code, err } = await cli('check', '--db', 'postgres://u:secret@127.0.0.1:1/db');
     expect(code).toBe(2);
-    expect(err).toMatch(/^poolcheck: --db: no PostgreSQL server answers at 127\.0\.0\.1:1\/db \(connect ECONNREFUSED 127\.0\.0\.1:1\); start one \(scripts\/postgres\.sh prints its URL\), fix the URL, or pass --db pg-mem\n$/);
+    expect(err).toMatch(/^poolcheck: --db: no PostgreSQL server answers at 127\.0\.0\.1:1\/db \(connect ECONNREFUSED 127\.0\.0\.1:1\); start one \(scripts\/postgres\.sh prints its URL\), fix the host or port, or pass --db pg-mem\n$/);
   });
 });

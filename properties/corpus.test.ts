@@ -6,7 +6,7 @@ import { uninstallAllClocks } from '../src/clock/fake.js';
 import { canonicalJson, formatJson } from '../src/corpus/canonical.js';
 import { readCaseFile, REGRESSION_SCHEMA } from '../src/corpus/file.js';
 import { replayCase } from '../src/corpus/replay.js';
-import { caseKey, Corpus, type NewCase } from '../src/corpus/store.js';
+import { caseKey, caseSignature, Corpus, type NewCase } from '../src/corpus/store.js';
 import { verifyCaseFile } from '../src/corpus/suite.js';
 import { asyncpgSemantics } from '../src/model/semantics.js';
 
@@ -46,7 +46,7 @@ describe('saving cases', () => {
     const corpus = new Corpus(await tmp());
     const saved = await corpus.save(passing);
     expect(saved.status).toBe('saved');
-    expect(saved.file).toBe(join(corpus.root, 'own', `${caseKey({ name: 'own', builtIn: 'own' }, passing.config, passing.steps)}.json`));
+    expect(saved.file).toBe(join(corpus.root, 'own', `${caseSignature({ name: 'own', builtIn: 'own' }, null, passing.steps)}.json`));
     const text = await readFile(saved.file, 'utf8');
     expect(text).toContain('\n    { "op": "release", "connection": 1 },\n');
     const c = await readCaseFile(saved.file);
@@ -78,13 +78,14 @@ describe('saving cases', () => {
 
   it('never clobbers a different file that holds the name, and leaves no temporary file', async () => {
     const root = await tmp();
-    const name = `${caseKey({ name: 'own', builtIn: 'own' }, passing.config, passing.steps)}.json`;
+    const name = `${caseSignature({ name: 'own', builtIn: 'own' }, null, passing.steps)}.json`;
     await mkdir(join(root, 'own'));
     await writeFile(join(root, 'own', name), 'hand-edited, not a case');
     const saved = await new Corpus(root).save(passing);
-    expect(saved).toEqual({ status: 'saved', file: join(root, 'own', name.replace('.json', '-2.json')) });
+    const next = name.replace('.json', '-2.json');
+    expect(saved).toEqual({ status: 'saved', file: join(root, 'own', next) });
     expect(await readFile(join(root, 'own', name), 'utf8')).toBe('hand-edited, not a case');
-    expect((await readdir(join(root, 'own'))).sort()).toEqual([name, name.replace('.json', '-2.json')].sort());
+    expect((await readdir(join(root, 'own'))).sort()).toEqual([name, next].sort());
   });
 
   it('hashes the normalised case: key order does not matter', () => {

@@ -79,7 +79,7 @@ describe('a campaign is deterministic', () => {
     const root = await tmp();
     let sent = false;
     const { code, out } = await runCli(['fuzz', '--adapter', MUTANT, '--time', '1h', '--workers', '1', '--seed', '3', '--corpus', root], (text) => {
-      if (!sent && text.includes('saved:')) {
+      if (!sent && text.includes('new case:')) {
         sent = true;
         process.emit('SIGINT');
       }
@@ -137,7 +137,8 @@ describe('JUnit XML', () => {
     const xml = await readFile(file, 'utf8');
     expect(xml).toMatch(new RegExp(`<testsuite name="tiny pool declared FIFO" tests="${PROPERTIES.length}" failures="1" errors="0" skipped="\\d+"`));
     expect(xml).toMatch(/<testcase name="acquire follows the reuse order, never hands out a destroyed or busy connection" classname="poolcheck.tiny pool declared FIFO" time="[\d.]+">\n\s*<failure message="wrong-connection: [^"]+" type="wrong-connection">/);
-    expect(xml).toMatch(/Rerun: poolcheck check --adapter fixtures\/user-adapter\/tiny-pool-declared-fifo.mjs --seed 1 --path [\d:]+/);
+    expect(xml).toMatch(/Rerun: poolcheck check --adapter fixtures\/user-adapter\/tiny-pool-declared-fifo.mjs --rerun pc1_[\w-]+\n/);
+    expect(xml).toMatch(/cli: {4}poolcheck check --adapter fixtures\/user-adapter\/tiny-pool-declared-fifo.mjs --seed 1 --path [\d:]+/);
   });
 
   it('escapes markup, quotes and characters XML cannot hold', () => {

@@ -9,6 +9,7 @@ export type { ConnectorFactory, RunOutcome } from './runner/run-once.js';
 export { replay } from './runner/replay.js';
 export type { CommandJson } from './commands/json.js';
 export { DefinitionError } from './runner/violation-error.js';
+export { RerunMismatchError } from './runner/rerun.js';
 export { PROPERTIES } from './runner/properties.js';
 export type { PropertyInfo } from './runner/properties.js';
 export { defaultConfigArb } from './runner/configs.js';
@@ -43,6 +44,7 @@ export type { CaseReplay, ReplayCaseOptions } from './corpus/replay.js';
 export { verifyCaseFile } from './corpus/suite.js';
 
 export { formatResult } from './report/text.js';
+export type { RerunContext } from './report/text.js';
 export { formatSummary } from './report/summary.js';
 export { CHECK_SCHEMA, toJson } from './report/json.js';
 export type { CheckJson } from './report/json.js';

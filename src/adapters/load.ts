@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,19 +30,48 @@ export async function loadAdapterModule(path: string, semantics: 'required' | 'o
       mod = (await import(url)) as Record<string, unknown>;
     }
   } catch (error) {
-    throw new DefinitionError(`poolcheck: adapter module ${path} failed to load: ${error instanceof Error ? error.message : String(error)}`);
+    throw new DefinitionError(`poolcheck: adapter module ${path} failed to load: ${describeLoadError(error, file)}`);
   }
   const exported = mod['adapter'] ?? mod['default'];
   if (exported === undefined) {
     throw new DefinitionError(`poolcheck: adapter module ${path} exports no adapter: export the adapter object (or a function returning it) as \`default\` or as \`adapter\`; it exports ${Object.keys(mod).join(', ') || 'nothing'}`);
   }
-  const adapter = typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+  let adapter: unknown;
+  try {
+    adapter = typeof exported === 'function' ? await (exported as () => unknown)() : exported;
+  } catch (error) {
+    // The factory is the user's code: what it threw says what is missing (a library, a setting).
+    throw new DefinitionError(`poolcheck: the adapter factory exported by ${path} threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}${whereThrown(error, file)}; fix the factory so it returns an adapter`);
+  }
   try {
     validateCheckOptions({ adapter: adapter as PoolAdapter }, semantics);
   } catch (error) {
     throw new DefinitionError(`${(error as Error).message} (in ${path})`);
   }
   return adapter as PoolAdapter;
+}
+
+/**
+ * A load error as one line. A syntax error in a JavaScript module says where: Node's ESM loader
+ * (and a test runner's transform) drops the location, so a module that failed to load is parsed
+ * again by `node --check`, whose error has it (a process start, on the error path only). tsx's
+ * own errors already name file:line:column.
+ */
+function describeLoadError(error: unknown, file: string): string {
+  const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
+  if (!['.js', '.mjs', '.cjs'].includes(extname(file))) return message;
+  const checked = spawnSync(process.execPath, ['--check', file], { encoding: 'utf8', timeout: 10_000 });
+  const m = /^(.*):(\d+)\n(.*)\n( *)\^[\s\S]*?\n(SyntaxError: .*)$/m.exec(checked.stderr ?? '');
+  return checked.status === 0 || m === null ? message : `${m[5]} at ${m[1]}:${m[2]}:${m[4]!.length + 1}`;
+}
+
+/** ` (at file:line:column)` where the stack shows a frame in the module itself. */
+function whereThrown(error: unknown, file: string): string {
+  const stack = error instanceof Error ? (error.stack ?? '') : '';
+  const url = pathToFileURL(file).href;
+  const frame = stack.split('\n').find((l) => l.includes(url) || l.includes(file));
+  const m = frame === undefined ? null : /:(\d+):(\d+)\)?$/.exec(frame);
+  return m === null ? '' : ` (at ${file}:${m[1]}:${m[2]})`;
 }
 
 /** Whether a `--adapter` value names a file rather than a built-in adapter. */

@@ -1,14 +1,16 @@
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { selectAdapters, type SelectedAdapter } from './adapters.js';
 import { chooseDatabase, type DatabaseChoice } from './database.js';
-import { toJson } from '../report/json.js';
+import { prepareOutput, writeOutput, type OutputTarget } from './output.js';
+import { onStopSignals } from './signals.js';
+import { toJson, type Interrupted } from '../report/json.js';
 import { formatJUnit, junitFromCheck } from '../report/junit.js';
 import { formatSummary } from '../report/summary.js';
-import { formatResult } from '../report/text.js';
+import { formatResult, rerunCommand, type RerunContext } from '../report/text.js';
 import { check, runsFromEnv, type CheckResult, type Progress } from '../runner/check.js';
+import { decodeRerunToken } from '../runner/rerun.js';
 import { runRaceChecks } from '../races/cli.js';
-import { integer, wholeNumber } from './numbers.js';
+import { joinNegativeValues, seedValue, wholeNumber } from './numbers.js';
 import { UsageError } from './usage.js';
 
 interface CheckArgs {
@@ -17,74 +19,109 @@ interface CheckArgs {
   readonly seed: number | undefined;
   readonly path: string | undefined;
   readonly replayPath: string | undefined;
+  readonly rerun: string | undefined;
   readonly races: boolean;
-  readonly json: string | undefined;
-  readonly junit: string | undefined;
+  readonly json: OutputTarget | undefined;
+  readonly junit: OutputTarget | undefined;
   readonly database: DatabaseChoice;
 }
 
+export const CHECK_OPTIONS = {
+  adapter: { type: 'string', multiple: true },
+  all: { type: 'boolean' },
+  runs: { type: 'string' },
+  seed: { type: 'string' },
+  path: { type: 'string' },
+  'replay-path': { type: 'string' },
+  rerun: { type: 'string' },
+  races: { type: 'boolean' },
+  json: { type: 'string' },
+  junit: { type: 'string' },
+  db: { type: 'string' },
+} as const;
+
 export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs> {
   const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: {
-      adapter: { type: 'string', multiple: true },
-      all: { type: 'boolean' },
-      runs: { type: 'string' },
-      seed: { type: 'string' },
-      path: { type: 'string' },
-      'replay-path': { type: 'string' },
-      races: { type: 'boolean' },
-      json: { type: 'string' },
-      junit: { type: 'string' },
-      db: { type: 'string' },
-    },
+    args: joinNegativeValues(argv, new Set(['--seed'])),
+    options: CHECK_OPTIONS,
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got '${positionals.join(' ')}'; name adapters with --adapter`);
   const runs = values.runs === undefined ? runsFromEnv() : wholeNumber('--runs', values.runs, 1);
-  const seed = values.seed === undefined ? undefined : integer('--seed', values.seed);
+  const seed = values.seed === undefined ? undefined : seedValue('--seed', values.seed);
+  if (values.rerun !== undefined && (values.seed ?? values.path ?? values['replay-path']) !== undefined) throw new UsageError('--rerun carries the seed, path and replayPath of its failure; leave out --seed, --path and --replay-path');
   if (values.path !== undefined && seed === undefined) throw new UsageError('--path replays a failure only with the --seed printed beside it; pass both');
   if (values['replay-path'] !== undefined && values.path === undefined) throw new UsageError('--replay-path goes with the --seed and --path printed beside it; pass all three');
-  if (values.races === true && (values['replay-path'] ?? values.json ?? values.junit ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem, prints text only and reruns a failure with --seed and --path alone; leave out --replay-path, --json, --junit and --db');
+  if (values.races === true && (values['replay-path'] ?? values.rerun ?? values.json ?? values.junit ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem, prints text only and reruns a failure with --seed and --path alone; leave out --replay-path, --rerun, --json, --junit and --db');
+  if (values.json === '-' && values.junit === '-') throw new UsageError('--json - and --junit - both want stdout; send one of them to a file');
+  // Read now, so a token cut short is an error before any adapter loads; check() matches it to the adapter.
+  const token = values.rerun === undefined ? undefined : decodeRerunToken(values.rerun);
+  // Output paths are checked before any run: a wrong one must not cost the run.
+  const json = values.json === undefined ? undefined : prepareOutput('--json', values.json, { stdout: true });
+  const junit = values.junit === undefined ? undefined : prepareOutput('--junit', values.junit, { stdout: true });
   const adapters = await selectAdapters(values);
-  if (values.path !== undefined && adapters.length !== 1) throw new UsageError('--path replays one failure; name exactly one --adapter');
+  if ((values.path !== undefined || token !== undefined) && adapters.length !== 1) throw new UsageError('a rerun replays one failure; name exactly one --adapter');
   const database = await chooseDatabase(values.db);
-  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], races: values.races === true, json: values.json, junit: values.junit, database };
+  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], rerun: values.rerun, races: values.races === true, json, junit, database };
 }
 
+/**
+ * `poolcheck check`: every adapter in turn, its verdict and (for a failure) its trace and rerun
+ * lines as it comes, then the summary and the reports. With `--json -` or `--junit -` the report
+ * has stdout to itself and the human text goes to stderr. SIGINT or SIGTERM stops at once with
+ * the summary so far and the partial reports.
+ */
 export async function runCheck(argv: readonly string[]): Promise<number> {
   const args = await parseCheckArgs(argv);
   if (args.races) return runRaceChecks({ adapters: args.adapters, runs: args.runs, seed: args.seed, path: args.path });
+  const toStdout = (t: OutputTarget | undefined): boolean => t !== undefined && 'stdout' in t;
+  const human = toStdout(args.json) || toStdout(args.junit) ? process.stderr : process.stdout;
   const results: { result: CheckResult; adapter: SelectedAdapter['adapter'] }[] = [];
   const reports: { rerun: string; report: string }[] = [];
+  let current: Interrupted | null = null;
   if (args.database.description !== null) process.stderr.write(`poolcheck: connections from ${args.database.description}, checked against pg_stat_activity after every command\n`);
-  for (const { name, adapter } of args.adapters) {
-    const progress = progressPrinter(adapter.name, args.runs);
-    const result = await check({
-      adapter,
-      numRuns: args.runs,
-      ...(args.seed === undefined ? {} : { seed: args.seed }),
-      ...(args.path === undefined ? {} : { path: args.path }),
-      ...(args.replayPath === undefined ? {} : { replayPath: args.replayPath }),
-      ...(args.database.connector === undefined ? {} : { connector: args.database.connector }),
-      onProgress: progress.update,
-    });
-    progress.done();
-    results.push({ result, adapter });
-    // A pass prints its one-line verdict with the seed; a failure adds its trace and how to rerun it.
-    const cli = `poolcheck check --adapter ${name}${args.database.rerunFlag}`;
-    const report = formatResult(result, cli);
-    reports.push({ rerun: result.failure === null ? `${cli} --seed ${result.seed}` : `${cli} --seed ${result.seed} --path ${result.failure.path}${result.failure.replayPath === null ? '' : ` --replay-path '${result.failure.replayPath}'`}`, report });
-    process.stdout.write(`${report}\n${result.passed ? '' : '\n'}`);
+
+  const finish = (interrupted: Interrupted | null): void => {
+    const summary = formatSummary(results.map(({ result, adapter }) => ({ result, semantics: adapter.semantics })));
+    human.write(`\n${summary}\n${interrupted === null ? '' : `\nINTERRUPTED by ${interrupted.signal} while checking ${interrupted.adapter.name}, after ${interrupted.progress.runs} run(s); the reports hold what finished\n`}`);
+    if (args.json !== undefined) writeOutput(args.json, `${JSON.stringify(toJson(results, interrupted), null, 2)}\n`);
+    if (args.junit !== undefined) writeOutput(args.junit, formatJUnit(junitFromCheck(results.map(({ result, adapter }, i) => ({ result, semantics: adapter.semantics, ...reports[i]! })), interrupted)));
+  };
+  const stopSignals = onStopSignals((signal) => {
+    finish(current === null ? null : { ...current, signal });
+    return signal === 'SIGINT' ? 130 : 143;
+  });
+  try {
+    for (const { name, adapter } of args.adapters) {
+      const progress = progressPrinter(adapter.name, args.runs);
+      current = { adapter, signal: 'SIGINT', progress: { runs: 0, commands: 0, virtualMs: 0, failed: false } };
+      const result = await check({
+        adapter,
+        numRuns: args.runs,
+        ...(args.seed === undefined ? {} : { seed: args.seed }),
+        ...(args.path === undefined ? {} : { path: args.path }),
+        ...(args.replayPath === undefined ? {} : { replayPath: args.replayPath }),
+        ...(args.rerun === undefined ? {} : { rerun: args.rerun }),
+        ...(args.database.connector === undefined ? {} : { connector: args.database.connector }),
+        onProgress: (p) => {
+          if (current !== null) current = { ...current, progress: p };
+          progress.update(p);
+        },
+      });
+      progress.done();
+      current = null;
+      results.push({ result, adapter });
+      // A pass prints its one-line verdict with the seed; a failure adds its trace and how to rerun it.
+      const how: RerunContext = { adapter: name, extra: args.database.rerunWords };
+      const report = formatResult(result, how);
+      reports.push({ rerun: rerunCommand(result, how), report });
+      human.write(`${report}\n${result.passed ? '' : '\n'}`);
+    }
+    finish(null);
+  } finally {
+    stopSignals();
   }
-  process.stdout.write(`\n${formatSummary(results.map(({ result, adapter }) => ({ result, semantics: adapter.semantics })))}\n`);
-  if (args.json !== undefined) {
-    const text = `${JSON.stringify(toJson(results), null, 2)}\n`;
-    if (args.json === '-') process.stdout.write(text);
-    else await writeFile(args.json, text);
-  }
-  if (args.junit !== undefined) await writeFile(args.junit, formatJUnit(junitFromCheck(results.map(({ result, adapter }, i) => ({ result, semantics: adapter.semantics, ...reports[i]! })))));
   return results.every(({ result }) => result.passed) ? 0 : 1;
 }
 

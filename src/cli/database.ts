@@ -1,5 +1,5 @@
 import { postgresConnector } from '../connectors/postgres.js';
-import { describeServer, probePostgres } from '../connectors/postgres-server.js';
+import { describeServer, explainProbeFailure, probeServer } from '../connectors/postgres-server.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { UsageError } from './usage.js';
@@ -7,8 +7,8 @@ import { UsageError } from './usage.js';
 /** Where `check` gets its connections: pg-mem (no factory), or a real PostgreSQL server. */
 export interface DatabaseChoice {
   readonly connector?: ConnectorFactory;
-  /** What the rerun line needs to reach the same server; empty when the environment gives it. */
-  readonly rerunFlag: string;
+  /** The words the rerun line needs to reach the same server; none when the environment gives it. */
+  readonly rerunWords: readonly string[];
   /** `PostgreSQL at host:port/database (from --db)`, or null for pg-mem. */
   readonly description: string | null;
 }
@@ -20,7 +20,7 @@ export interface DatabaseChoice {
  */
 export async function chooseDatabase(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseChoice> {
   const url = flag ?? env['DATABASE_URL'];
-  if (url === undefined || url === '' || url === 'pg-mem') return { rerunFlag: flag === 'pg-mem' ? ' --db pg-mem' : '', description: null };
+  if (url === undefined || url === '' || url === 'pg-mem') return { rerunWords: flag === 'pg-mem' ? ['--db', 'pg-mem'] : [], description: null };
   const source = flag === undefined ? 'DATABASE_URL' : '--db';
   let server: string;
   try {
@@ -29,9 +29,7 @@ export async function chooseDatabase(flag: string | undefined, env: NodeJS.Proce
     if (error instanceof DefinitionError) throw new UsageError(`${source}: ${error.message}`);
     throw error;
   }
-  const unreachable = await probePostgres(url);
-  if (unreachable !== null) {
-    throw new DefinitionError(`poolcheck: ${source}: no PostgreSQL server answers at ${server} (${unreachable}); start one (scripts/postgres.sh prints its URL), fix the URL, or pass --db pg-mem`);
-  }
-  return { connector: postgresConnector(url), rerunFlag: flag === undefined ? '' : ` --db '${flag}'`, description: `PostgreSQL at ${server} (from ${source})` };
+  const failure = await probeServer(url);
+  if (failure !== null) throw new DefinitionError(explainProbeFailure(url, source, failure));
+  return { connector: postgresConnector(url), rerunWords: flag === undefined ? [] : ['--db', flag], description: `PostgreSQL at ${server} (from ${source})` };
 }

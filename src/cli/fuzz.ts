@@ -1,4 +1,3 @@
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,7 +10,8 @@ import { campaignProgress } from '../fuzz/progress.js';
 import type { Shard } from '../fuzz/plan.js';
 import { formatVirtual } from '../report/summary.js';
 import { selectAdapters } from './adapters.js';
-import { integer, wholeNumber } from './numbers.js';
+import { joinNegativeValues, seedValue, wholeNumber } from './numbers.js';
+import { prepareOutput, writeOutput, type OutputTarget } from './output.js';
 import { UsageError } from './usage.js';
 
 /** With neither --time nor --runs, a campaign runs this long. */
@@ -27,14 +27,14 @@ export interface FuzzArgs {
   readonly seed: number;
   readonly shard: Shard;
   readonly corpus: string;
-  readonly junit: string | undefined;
+  readonly junit: OutputTarget | undefined;
   readonly evidence: boolean;
   readonly alsoFor: CampaignAdapter | undefined;
 }
 
 export async function parseFuzzArgs(argv: readonly string[]): Promise<FuzzArgs> {
   const { values, positionals } = parseArgs({
-    args: [...argv],
+    args: joinNegativeValues(argv, new Set(['--seed'])),
     options: {
       adapter: { type: 'string', multiple: true },
       all: { type: 'boolean' },
@@ -55,9 +55,11 @@ export async function parseFuzzArgs(argv: readonly string[]): Promise<FuzzArgs> 
   if (values.time !== undefined && values.runs !== undefined) throw new UsageError('--time and --runs both set a budget; give one of them');
   const budget = values.runs !== undefined ? { runs: wholeNumber('--runs', values.runs, 1) } : { timeMs: duration('--time', values.time ?? DEFAULT_FUZZ_TIME) };
   const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 1);
-  const seed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x100000000)) | 0 : integer('--seed', values.seed);
+  const seed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x100000000)) | 0 : seedValue('--seed', values.seed);
   const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard);
   if (values.corpus === '') throw new UsageError('--corpus takes a directory, got an empty string');
+  // Checked before the campaign: a report that cannot be written must not cost the campaign.
+  const junit = values.junit === undefined ? undefined : prepareOutput('--junit', values.junit);
   const selected = await selectAdapters(values);
   const labels = new Map<CampaignAdapter, string>();
   const adapters = selected.map(({ name, adapter }) => {
@@ -70,7 +72,7 @@ export async function parseFuzzArgs(argv: readonly string[]): Promise<FuzzArgs> 
     const [one] = await selectAdapters({ adapter: [values['also-for']] });
     alsoFor = { source: sourceOf(values['also-for']), adapter: one!.adapter };
   }
-  return { adapters, labels, budget, workers, seed, shard, corpus: values.corpus ?? DEFAULT_CORPUS, junit: values.junit, evidence: values.evidence === true, alsoFor };
+  return { adapters, labels, budget, workers, seed, shard, corpus: values.corpus ?? DEFAULT_CORPUS, junit, evidence: values.evidence === true, alsoFor };
 }
 
 /** The source of what `--adapter` named: a built-in name, or a module path from the working directory. */
@@ -97,9 +99,10 @@ export function parseShard(raw: string): Shard {
 }
 
 /**
- * `poolcheck fuzz`: a campaign on every worker, saving each shrunk failure to the corpus. Ctrl-C
- * stops handing out chunks and lets those in flight finish (a second Ctrl-C drops them); what was
- * found is saved either way, the summary printed, and the exit code is 130.
+ * `poolcheck fuzz`: a campaign on every worker, saving one case per bug to the corpus. SIGINT or
+ * SIGTERM stops handing out chunks and lets those in flight finish (a second signal drops them);
+ * what was found is saved either way, the summary printed, and the exit code is 130 (143 for
+ * SIGTERM). A case the corpus cannot take is printed as JSON on stderr, and the exit code is 3.
  */
 export async function runFuzz(argv: readonly string[]): Promise<number> {
   const args = await parseFuzzArgs(argv);
@@ -107,13 +110,18 @@ export async function runFuzz(argv: readonly string[]): Promise<number> {
   await corpus.load();
   const stop = new AbortController();
   const kill = new AbortController();
-  const onSigint = (): void => {
+  let signal: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (name: 'SIGINT' | 'SIGTERM') => (): void => {
     if (!stop.signal.aborted) {
+      signal = name;
       stop.abort();
-      process.stderr.write('\npoolcheck fuzz: stopping; finishing the chunks in flight (Ctrl-C again to drop them)\n');
+      process.stderr.write(`\npoolcheck fuzz: ${name}: stopping; finishing the chunks in flight (Ctrl-C again to drop them)\n`);
     } else kill.abort();
   };
+  const onSigint = onSignal('SIGINT');
+  const onSigterm = onSignal('SIGTERM');
   process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigterm);
   const label = (a: CampaignAdapter): string => args.labels.get(a) ?? a.adapter.name;
   const budget = 'runs' in args.budget ? `${args.budget.runs} runs per adapter` : `${formatVirtual(args.budget.timeMs)}`;
   process.stderr.write(`poolcheck fuzz: ${args.adapters.map(label).join(', ')}; seed ${args.seed}, shard ${args.shard.index}/${args.shard.count}, ${budget}, ${args.workers} worker(s), corpus ${args.corpus}\n`);
@@ -133,42 +141,72 @@ export async function runFuzz(argv: readonly string[]): Promise<number> {
       kill: kill.signal,
       onProgress: progress.update,
       onCase: (c) => {
+        // One line per new case, none per failure of a bug already kept: the summary counts those.
+        const line = describeCase(c, label);
+        if (line === null) return;
         progress.done();
-        process.stderr.write(`${describeCase(c, label)}\n`);
+        process.stderr.write(`${line}\n`);
       },
     });
   } finally {
     progress.done();
     process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigterm);
   }
   process.stdout.write(`${formatCampaign(result, label)}\n`);
-  if (args.junit !== undefined) await writeFile(args.junit, junitFromCampaign(result, label));
-  if (result.interrupted) return 130;
+  if (args.junit !== undefined) writeOutput(args.junit, junitFromCampaign(result, label));
+  if (result.found.some((c) => c.saved?.status === 'unsaved' || c.alsoSaved?.status === 'unsaved')) return 3;
+  if (result.interrupted) return signal === 'SIGTERM' ? 143 : 130;
   return result.found.length === 0 ? 0 : 1;
 }
 
-function describeCase(c: FoundCase, label: (a: CampaignAdapter) => string): string {
+/**
+ * The line for a case as it is found: a new file, a case the corpus could not take (with its
+ * JSON, so it is not lost), or one that did not fail again; null for another failure of a bug
+ * the corpus already keeps.
+ */
+function describeCase(c: FoundCase, label: (a: CampaignAdapter) => string): string | null {
   const v = c.failure.violation;
-  const where = (s: FoundCase['saved']): string => (s === null ? 'not saved' : `${s.status === 'saved' ? 'saved' : 'already known'}: ${relative(process.cwd(), s.file)}`);
+  const head = `${label(c.adapter)}: ${v.kind} (chunk ${c.job.k}, seed ${c.job.seed})`;
+  const unsaved = [c.saved, c.alsoSaved].find((s) => s?.status === 'unsaved');
+  if (unsaved !== undefined && unsaved !== null) {
+    return `${head}: NOT SAVED: the corpus cannot be written (${unsaved.error}); the case follows, save it as ${relative(process.cwd(), unsaved.file)}:\n${unsaved.text ?? ''}`;
+  }
+  if (c.saved === null && !c.failure.reproduced) return `${head}: not saved (the shrunk case did not fail again on replay)`;
+  if (c.saved?.status !== 'saved' && c.alsoSaved?.status !== 'saved') return null;
+  const where = (s: FoundCase['saved']): string => (s === null ? 'not saved' : `${s.status === 'saved' ? `new case: ${relative(process.cwd(), s.file)}${s.replaced === undefined ? '' : ' (shorter than the one saved before)'}` : `already known: ${relative(process.cwd(), s.file)}`}`);
   const also = c.alsoSaved !== null ? `; for the fixed pool, ${where(c.alsoSaved)}` : c.alsoSkipped !== null ? `; not saved for the fixed pool: ${c.alsoSkipped}` : '';
-  const unsaved = c.saved === null && !c.failure.reproduced ? ' (the shrunk case did not fail again on replay, so it was not saved)' : '';
-  return `${label(c.adapter)}: ${v.kind} (chunk ${c.job.k}, seed ${c.job.seed}), ${where(c.saved)}${also}${unsaved}`;
+  return `${head}, ${where(c.saved)}${also}`;
 }
 
-/** The final summary: totals, then each file saved and each case already known. */
+/**
+ * The final summary: totals; per adapter and violation, the failures found and the new cases
+ * they gave; then the files saved and the distinct files already known.
+ */
 export function formatCampaign(r: CampaignResult, label: (a: CampaignAdapter) => string): string {
   const secs = r.wallMs / 1000;
   const files = r.found.flatMap((c) => [c.saved, c.alsoSaved]).filter((s) => s !== null);
-  const saved = files.filter((s) => s.status === 'saved').map((s) => relative(process.cwd(), s.file));
-  const known = [...new Set(files.filter((s) => s.status === 'known').map((s) => relative(process.cwd(), s.file)))];
+  const saved = [...new Set(files.filter((s) => s.status === 'saved' && !files.some((o) => o.replaced === s.file)).map((s) => s.file))].map((f) => relative(process.cwd(), f));
+  const known = [...new Set(files.filter((s) => s.status === 'known' || s.status === 'duplicate').map((s) => relative(process.cwd(), s.file)))].filter((f) => !saved.includes(f));
+  const unsaved = files.filter((s) => s.status === 'unsaved').length;
+  const bugs = new Map<string, { failures: number; fresh: number }>();
+  for (const c of r.found) {
+    const key = `${label(c.adapter)}: ${c.failure.violation.kind}`;
+    const b = bugs.get(key) ?? { failures: 0, fresh: 0 };
+    b.failures++;
+    if (c.saved?.status === 'saved' && c.saved.replaced === undefined) b.fresh++;
+    bugs.set(key, b);
+  }
   const lines = [
     `fuzz ${r.interrupted ? 'INTERRUPTED' : 'done'}: seed ${r.seed}, shard ${r.shard.index}/${r.shard.count}: ${r.runs} runs, ${r.commands} commands, ${formatVirtual(r.virtualMs)} of virtual time in ${secs.toFixed(1)} s (${Math.round(r.runs / Math.max(secs, 0.001))} runs/s)`,
     ...r.perAdapter.map((a) => `  ${label(a.adapter)}: ${a.runs} runs, ${a.failures} failure(s) found`),
     `failures found: ${r.found.length}`,
+    ...[...bugs].map(([key, b]) => `  ${key}: ${b.failures} failure(s), ${b.fresh} new case(s)`),
     `files saved: ${saved.length}`,
     ...saved.map((f) => `  ${f}`),
     `files already known: ${known.length}`,
     ...known.map((f) => `  ${f}`),
+    ...(unsaved === 0 ? [] : [`NOT SAVED: ${unsaved} case(s) the corpus could not take; their JSON is on stderr above (exit code 3)`]),
   ];
   return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { DefinitionError } from '../runner/violation-error.js';
-import { USAGE, UsageError } from './usage.js';
+import { COMMAND_USAGE, USAGE, UsageError } from './usage.js';
 
 /**
  * The CLI's edge: results come back as values; only here do they become an exit code. A usage
@@ -11,6 +11,11 @@ import { USAGE, UsageError } from './usage.js';
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const usage = (command !== undefined ? COMMAND_USAGE[command] : undefined) ?? USAGE;
+  if (usage !== USAGE && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'check':
@@ -42,7 +47,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       return 2;
     }
     if (error instanceof UsageError || isParseArgsError(error)) {
-      process.stderr.write(`poolcheck: ${(error as Error).message}\n\n${USAGE}\n`);
+      process.stderr.write(`poolcheck: ${(error as Error).message}\n\n${usage}\n`);
       return 2;
     }
     throw error;

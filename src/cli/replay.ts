@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readCaseFile, type Expectation, type RegressionCase } from '../corpus/file.js';
 import { replayCase, type CaseReplay } from '../corpus/replay.js';
@@ -7,7 +5,8 @@ import { describeSemantics } from '../model/semantics.js';
 import { formatStep } from '../report/text.js';
 import { renderTimelineAscii } from '../report/timeline-ascii.js';
 import { renderTimelineHtml } from '../report/timeline-html.js';
-import { describeConfig, type TimelineInput } from '../report/timeline-layout.js';
+import { describeConfig, divergingStep, shownSteps, type TimelineInput } from '../report/timeline-layout.js';
+import { prepareOutput, writeOutput } from './output.js';
 import { UsageError } from './usage.js';
 
 /** The JSON `poolcheck replay --json` prints. Fields are only added within a schema version. */
@@ -39,14 +38,15 @@ export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
  */
 export async function runReplay(argv: readonly string[]): Promise<number> {
   const args = parseReplayArgs(argv);
+  // Checked before the replay: a page that cannot be written is an error at once.
+  const html = args.html === undefined ? undefined : prepareOutput('--html', args.html, { mkdirs: true });
   const saved = await readCaseFile(args.file);
   const result = await replayCase(saved);
   const input: TimelineInput = { adapter: saved.adapter.name, config: saved.config, semantics: saved.semantics, outcome: result.outcome };
   let htmlPath: string | null = null;
-  if (args.html !== undefined) {
-    htmlPath = resolve(args.html);
-    await mkdir(dirname(htmlPath), { recursive: true });
-    await writeFile(htmlPath, renderTimelineHtml(input));
+  if (html !== undefined && 'file' in html) {
+    htmlPath = html.file;
+    writeOutput(html, renderTimelineHtml(input));
   }
   if (args.json) {
     process.stdout.write(`${JSON.stringify(replayJson(args.file, saved, result), null, 2)}\n`);
@@ -77,13 +77,30 @@ export function formatReplay(file: string, saved: RegressionCase, result: CaseRe
     `Found: ${v === null ? 'no violation' : `${v.kind}: ${v.message}`}`,
     '',
     `Steps (${outcome.commands} command(s) from the file, with the pool's creation and the runner's closing checks):`,
-    ...outcome.trace.map((s) => formatStep(s)),
+    ...summarisedSteps(outcome.trace),
     '',
     renderTimelineAscii(input, { color }),
     '',
     result.holds ? `Expectation holds: ${result.explanation}` : `Expectation does NOT hold: ${result.explanation}`,
   ];
   return lines.join('\n');
+}
+
+/**
+ * The steps as text; of a long run, the first ones and those around the divergence (or the end),
+ * with a line for each stretch left out (`--json` has them all).
+ */
+function summarisedSteps(trace: CaseReplay['outcome']['trace']): string[] {
+  const lines: string[] = [];
+  let next = 0;
+  const skip = (from: number, to: number): void => void lines.push(`   ... steps ${from} to ${to} left out (${to - from + 1} steps; --json lists every step)`);
+  for (const r of shownSteps(trace.length, divergingStep(trace))) {
+    if (r.from > next) skip(next, r.from - 1);
+    for (let i = r.from; i <= r.to; i++) lines.push(formatStep(trace[i]!));
+    next = r.to + 1;
+  }
+  if (next < trace.length) skip(next, trace.length - 1);
+  return lines;
 }
 
 function describeExpectation(e: Expectation): string {

@@ -47,11 +47,19 @@ export function describeDisagreement(applicationName: string, expected: Readonly
   );
 }
 
+/** Why a server did not answer a probe: the server's own reason where it gave one. */
+export interface ProbeFailure {
+  /** `auth`: the server refused the user or password; `database`: no such database; `unreachable`: nothing answered. */
+  readonly cause: 'auth' | 'database' | 'unreachable' | 'other';
+  readonly message: string;
+}
+
 /**
  * Whether a PostgreSQL server answers `SELECT 1` at `url` within `timeoutMs`: null if it does,
- * otherwise why not. Call it without a fake clock installed (pg's connect timeout is a timer).
+ * otherwise why not, by the server's SQLSTATE where it answered at all. Call it without a fake
+ * clock installed (pg's connect timeout is a timer).
  */
-export async function probePostgres(url: string, timeoutMs = 3_000): Promise<string | null> {
+export async function probeServer(url: string, timeoutMs = 3_000): Promise<ProbeFailure | null> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => undefined);
   try {
@@ -59,8 +67,38 @@ export async function probePostgres(url: string, timeoutMs = 3_000): Promise<str
     await client.query('SELECT 1');
     return null;
   } catch (error) {
-    return error instanceof Error ? error.message || error.name : String(error);
+    const code = (error as { code?: unknown }).code;
+    const message = error instanceof Error ? error.message || error.name : String(error);
+    // 28P01 invalid_password, 28000 invalid_authorization_specification (no such role, pg_hba), 3D000 invalid_catalog_name.
+    const cause = code === '28P01' || code === '28000' ? 'auth' : code === '3D000' ? 'database' : typeof code === 'string' && /^E[A-Z]+$/.test(code) ? 'unreachable' : /timeout/i.test(message) ? 'unreachable' : 'other';
+    return { cause, message };
   } finally {
     await client.end().catch(() => undefined);
+  }
+}
+
+/** {@link probeServer}'s answer as one line, or null when the server answers. */
+export async function probePostgres(url: string, timeoutMs = 3_000): Promise<string | null> {
+  return (await probeServer(url, timeoutMs))?.message ?? null;
+}
+
+/**
+ * What to tell a user whose server did not answer: the real cause, and the fix for that cause.
+ * `source` says where the URL came from (`--db`, `DATABASE_URL`).
+ */
+export function explainProbeFailure(url: string, source: string, failure: ProbeFailure): string {
+  const parsed = new URL(url);
+  const server = describeServer(url);
+  const user = decodeURIComponent(parsed.username) || '(the default user)';
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || user;
+  switch (failure.cause) {
+    case 'auth':
+      return `poolcheck: ${source}: the PostgreSQL server at ${server} answers, but authentication failed for user "${user}" (${failure.message}); fix the user or password in the URL, or create the role (scripts/postgres.sh creates poolcheck/poolcheck)`;
+    case 'database':
+      return `poolcheck: ${source}: the PostgreSQL server at ${server} answers, but database "${database}" does not exist (${failure.message}); create it (createdb ${database}) or name an existing database in the URL`;
+    case 'unreachable':
+      return `poolcheck: ${source}: no PostgreSQL server answers at ${server} (${failure.message}); start one (scripts/postgres.sh prints its URL), fix the host or port, or pass --db pg-mem`;
+    default:
+      return `poolcheck: ${source}: the PostgreSQL server at ${server} refused the connection (${failure.message}); fix the URL or the server's settings, or pass --db pg-mem`;
   }
 }

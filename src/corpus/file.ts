@@ -39,6 +39,11 @@ export interface Provenance {
   readonly poolcheck: string;
   /** The shard of the campaign that found it, `i/n`. */
   readonly shard: string;
+  /**
+   * The violation the case failed with when found: part of its signature, so one bug is one case.
+   * Absent in files saved before it was recorded; a `fail` expectation then names it.
+   */
+  readonly kind?: ViolationKind;
 }
 
 /** One saved counterexample: `fixtures/regressions/<adapter>/<hash>.json`. */
@@ -146,6 +151,11 @@ export function parseCase(json: unknown, where: string): RegressionCase {
     poolcheck: string('provenance.poolcheck', p['poolcheck']),
     shard: /^\d+\/\d+$/.test(String(p['shard'])) ? String(p['shard']) : bad(`"provenance.shard" must look like "1/4", got ${describe(p['shard'])}`),
   };
+  if (p['kind'] !== undefined) {
+    const kind = string('provenance.kind', p['kind']);
+    if (!KINDS.has(kind)) bad(`unknown violation kind "${kind}" in "provenance.kind"; kinds are ${[...KINDS].join(', ')}`);
+    (provenance as { kind?: ViolationKind }).kind = kind as ViolationKind;
+  }
   return { schema: REGRESSION_SCHEMA, adapter, config, semantics, steps: steps as CommandJson[], expect: expectation, provenance };
 }
 

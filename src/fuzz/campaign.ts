@@ -143,13 +143,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
             semantics: target.adapter.semantics,
             steps: failure.steps,
             expect,
-            provenance: { seed: result.job.seed, path: failure.path, replayPath: failure.replayPath, found: today, poolcheck: POOLCHECK_VERSION, shard: `${options.shard.index}/${options.shard.count}` },
+            provenance: { seed: result.job.seed, path: failure.path, replayPath: failure.replayPath, found: today, poolcheck: POOLCHECK_VERSION, shard: `${options.shard.index}/${options.shard.count}`, kind: failure.violation.kind },
           });
     const expect: Expectation = options.evidence === true ? { verdict: 'fail', violation: { kind: failure.violation.kind, message: failure.violation.message } } : { verdict: 'pass' };
     const saved = await save(a.adapter, expect);
     let alsoSaved: SaveOutcome | null = null;
     let alsoSkipped: string | null = null;
-    if (options.alsoFor !== undefined && saved !== null) {
+    if (options.alsoFor !== undefined && saved !== null && saved.status !== 'unsaved') {
       // Steps found on one pool may not apply to another (a release of a connection it never
       // opened); such a case would only make the replay suite fail with "does not apply".
       try {

@@ -1,6 +1,13 @@
 import type { PoolAdapter } from '../adapters/types.js';
 import type { CommandJson } from '../commands/json.js';
-import type { CheckResult } from '../runner/check.js';
+import type { CheckResult, Progress } from '../runner/check.js';
+
+/** The adapter a SIGINT or SIGTERM cut short, with how far its check got. */
+export interface Interrupted {
+  readonly adapter: PoolAdapter;
+  readonly signal: 'SIGINT' | 'SIGTERM';
+  readonly progress: Progress;
+}
 
 /**
  * The versioned JSON form of check results (`poolcheck check --json`). Fields are only ever added
@@ -11,10 +18,14 @@ export const CHECK_SCHEMA = 'poolcheck/check@1';
 export interface CheckJson {
   readonly schema: typeof CHECK_SCHEMA;
   readonly passed: boolean;
+  /** Set when a signal cut the check short: the signal; the last result is the adapter it stopped. */
+  readonly interrupted?: 'SIGINT' | 'SIGTERM';
   readonly results: readonly {
     readonly adapter: string;
     readonly semantics: PoolAdapter['semantics'];
     readonly passed: boolean;
+    /** Present on the adapter a signal stopped before its verdict: it did not pass. */
+    readonly interrupted?: true;
     readonly runs: number;
     readonly seed: number;
     readonly commands: number;
@@ -31,11 +42,16 @@ export interface CheckJson {
   }[];
 }
 
-export function toJson(results: readonly { result: CheckResult; adapter: PoolAdapter }[]): CheckJson {
+export function toJson(results: readonly { result: CheckResult; adapter: PoolAdapter }[], interrupted: Interrupted | null = null): CheckJson {
+  const stopped =
+    interrupted === null
+      ? []
+      : [{ adapter: interrupted.adapter.name, semantics: interrupted.adapter.semantics, passed: false, interrupted: true as const, runs: interrupted.progress.runs, seed: 0, commands: interrupted.progress.commands, virtualMs: interrupted.progress.virtualMs, wallMs: 0, failure: null }];
   return {
     schema: CHECK_SCHEMA,
-    passed: results.every(({ result }) => result.passed),
-    results: results.map(({ result, adapter }) => ({
+    passed: interrupted === null && results.every(({ result }) => result.passed),
+    ...(interrupted === null ? {} : { interrupted: interrupted.signal }),
+    results: [...results.map(({ result, adapter }) => ({
       adapter: result.adapter,
       semantics: adapter.semantics,
       passed: result.passed,
@@ -55,6 +71,6 @@ export function toJson(results: readonly { result: CheckResult; adapter: PoolAda
               commands: result.failure.commandList,
               steps: result.failure.steps,
             },
-    })),
+    })), ...stopped],
   };
 }

@@ -1,5 +1,6 @@
 import type { Semantics } from '../model/semantics.js';
 import type { CheckResult } from '../runner/check.js';
+import type { Interrupted } from './json.js';
 import { PROPERTIES, propertyOf } from '../runner/properties.js';
 
 /**
@@ -71,8 +72,13 @@ export function formatJUnit(suites: readonly JUnitSuite[], name = 'poolcheck'): 
  * failure broke fails, with the violation, the counterexample and the rerun command; a property
  * the declared semantics say nothing about is skipped.
  */
-export function junitFromCheck(results: readonly { result: CheckResult; semantics: Semantics; rerun: string; report: string }[]): JUnitSuite[] {
-  return results.map(({ result, semantics, rerun, report }) => {
+export function junitFromCheck(results: readonly { result: CheckResult; semantics: Semantics; rerun: string; report: string }[], interrupted: Interrupted | null = null): JUnitSuite[] {
+  // The adapter a signal stopped has no verdict: one failed case says so, so CI never reads it as a pass.
+  const stopped: JUnitSuite[] =
+    interrupted === null
+      ? []
+      : [{ name: interrupted.adapter.name, timeSec: 0, cases: [{ name: 'check', classname: `poolcheck.${interrupted.adapter.name}`, timeSec: 0, failure: { message: `interrupted by ${interrupted.signal}`, type: 'interrupted', body: `interrupted by ${interrupted.signal} after ${interrupted.progress.runs} run(s), before a verdict` } }] }];
+  return [...results.map(({ result, semantics, rerun, report }) => {
     const broken = result.failure === null ? null : propertyOf(result.failure.violation.kind).id;
     const timeSec = result.wallMs / 1000;
     return {
@@ -86,5 +92,5 @@ export function junitFromCheck(results: readonly { result: CheckResult; semantic
         return { ...base, failure: { message: `${v.kind}: ${v.message}`, type: v.kind, body: `${report}\n\nRerun: ${rerun}\n` } };
       }),
     };
-  });
+  }), ...stopped];
 }

@@ -1,5 +1,5 @@
 import type { Lifeline, LifelineMark, TraceStep } from '../runner/trace.js';
-import { buildAxis, divergingStep, drawnExpiries, place, shortTime, stateAfter, type Axis, type LineState, type TimelineInput } from './timeline-layout.js';
+import { buildAxis, divergingStep, drawnExpiries, largestCounter, linesFor, place, shortTime, shownSteps, stateAfter, type Axis, type LineState, type StepRange, type TimelineInput } from './timeline-layout.js';
 
 export interface AsciiOptions {
   /** ANSI colour; the CLI turns it on for a terminal without NO_COLOR. */
@@ -32,14 +32,17 @@ export const ASCII_LEGEND = [
  */
 export function renderTimelineAscii(input: TimelineInput, options: AsciiOptions = {}): string {
   const steps = input.outcome.trace;
-  const lines = input.outcome.timeline?.lifelines ?? [];
   if (steps.length === 0) return 'timeline: no steps were recorded';
   const color = options.color === true;
   const plot = (options.width ?? 100) - LABEL;
   const diverge = divergingStep(steps);
-  const digits = Math.max(...steps.flatMap((s) => [s.expected, s.actual].flatMap((c) => [c?.idle, c?.size, c?.waiting])).map((n) => String(n ?? '').length));
+  // A terminal row holds a few dozen steps: of a long run, only the steps up to the divergence
+  // (or the end) and a few after it are candidates, so the work stays bounded.
+  const range = shownSteps(steps.length, diverge).at(-1)!;
+  const lines = linesFor(input.outcome.timeline?.lifelines ?? [], steps, range);
+  const digits = String(largestCounter(steps, range)).length;
   // A few columns stay free past the axis for the last step's number.
-  const axis = fit(steps, lines, plot - 3, digits, diverge);
+  const axis = fit(steps, lines, plot - 3, digits, diverge, range);
 
   const rows: string[] = [];
   const out = (label: string, cells: string[]): void => {
@@ -48,7 +51,9 @@ export function renderTimelineAscii(input: TimelineInput, options: AsciiOptions 
   const blank = (width = axis.width): string[] => Array.from({ length: width }, () => ' ');
   const skipped = axis.slots[0]!.step;
   rows.push('timeline (virtual time, not to scale: a column per step, gaps grow with the time between)');
-  if (skipped > 0) rows.push(`steps 0-${skipped - 1} left out to fit`);
+  const lastDrawn = axis.slots.at(-1)!.step;
+  if (lastDrawn < steps.length - 1) rows.push(`steps ${skipped}-${lastDrawn} of ${steps.length} drawn; the others left out to fit`);
+  else if (skipped > 0) rows.push(`steps 0-${skipped - 1} left out to fit`);
 
   // The note reads away from the mark, to whichever side has room.
   const dx = diverge === null ? 0 : slotX(axis, diverge);
@@ -67,7 +72,7 @@ export function renderTimelineAscii(input: TimelineInput, options: AsciiOptions 
   out('step', stepRow);
   const rowsFor: ['idle' | 'size' | 'waiting', string][] = [['idle', 'idle'], ['size', 'size']];
   // Waiting gets rows only in a run where something waited.
-  if (steps.some((s) => (s.expected?.waiting ?? 0) > 0 || (s.actual?.waiting ?? 0) > 0)) rowsFor.push(['waiting', 'wait']);
+  if (axis.slots.some(({ step }) => (steps[step]!.expected?.waiting ?? 0) > 0 || (steps[step]!.actual?.waiting ?? 0) > 0)) rowsFor.push(['waiting', 'wait']);
   for (const [key, label] of rowsFor) {
     const model = blank();
     const pool = blank();
@@ -96,30 +101,37 @@ const RED = '\x1b[31m';
 const RESET = '\x1b[0m';
 
 /** The widest layout that fits: wide slots and gaps first, then narrow ones, then fewer steps. */
-function fit(steps: readonly TraceStep[], lines: readonly Lifeline[], plot: number, digits: number, diverge: number | null): Axis {
-  const busiest = Math.max(1, ...steps.map((s) => Math.max(0, ...lines.map((l) => l.marks.filter((m) => m.step === s.index && m.at === s.at).length + expiriesAt(l, s.at)))));
+function fit(steps: readonly TraceStep[], lines: readonly Lifeline[], plot: number, digits: number, diverge: number | null, range: StepRange): Axis {
+  // Marks per step and connection, counted once: the busiest cell sets how wide a slot must be.
+  const perCell = new Map<string, number>();
+  for (const l of lines) {
+    for (const m of l.marks) if (m.step >= range.from && steps[m.step]?.at === m.at) perCell.set(`${l.id}/${m.step}`, (perCell.get(`${l.id}/${m.step}`) ?? 0) + 1);
+    for (const w of drawnExpiries(l)) for (const at of w.from === w.to ? [w.from] : [w.from, w.to]) perCell.set(`${l.id}@${at}`, (perCell.get(`${l.id}@${at}`) ?? 0) + 1);
+  }
+  let busiest = 1;
+  for (let i = range.from; i <= range.to; i++) {
+    const s = steps[i]!;
+    for (const l of lines) busiest = Math.max(busiest, (perCell.get(`${l.id}/${i}`) ?? 0) + (perCell.get(`${l.id}@${s.at}`) ?? 0));
+  }
   const need = Math.max(digits + 2, busiest + 1);
   const attempts = [
     { slot: Math.min(6, Math.max(4, need)), gapMax: 4 },
     { slot: Math.max(3, Math.min(need, 4)), gapMax: 2 },
     { slot: Math.max(digits + 1, 2), gapMax: 1 },
   ];
+  const span = { from: range.from, to: range.to };
   for (const a of attempts) {
-    const axis = buildAxis(steps, lines, { slotWidth: a.slot, gapFor: (ms) => Math.min(a.gapMax, gapCells(ms)) });
+    const axis = buildAxis(steps, lines, { slotWidth: a.slot, gapFor: (ms) => Math.min(a.gapMax, gapCells(ms)), ...span });
     if (axis.width <= plot) return axis;
   }
   const last = attempts.at(-1)!;
   // Leave out steps from the start, but never the diverging one.
-  const keepUntil = diverge ?? steps.length - 1;
-  for (let from = 1; from < steps.length; from++) {
-    const axis = buildAxis(steps, lines, { slotWidth: last.slot, gapFor: (ms) => Math.min(last.gapMax, gapCells(ms)), from });
+  const keepUntil = Math.min(diverge ?? range.to, range.to);
+  for (let from = range.from + 1; from <= range.to; from++) {
+    const axis = buildAxis(steps, lines, { slotWidth: last.slot, gapFor: (ms) => Math.min(last.gapMax, gapCells(ms)), from, to: range.to });
     if (axis.width <= plot || from >= keepUntil) return axis;
   }
-  return buildAxis(steps, lines, { slotWidth: last.slot, gapFor: () => 1, from: steps.length - 1 });
-}
-
-function expiriesAt(l: Lifeline, at: number): number {
-  return drawnExpiries(l).filter((w) => w.from === at || w.to === at).length;
+  return buildAxis(steps, lines, { slotWidth: last.slot, gapFor: () => 1, from: range.to, to: range.to });
 }
 
 /** 1 ms to 9 ms: one cell; each further factor of 10 one more, up to 4. */

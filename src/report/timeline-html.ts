@@ -6,10 +6,14 @@ import {
   describeConfig,
   divergingStep,
   drawnExpiries,
+  largestCounter,
+  linesFor,
   place,
   shortTime,
+  shownSteps,
   stateAfter,
   type Axis,
+  type StepRange,
   type LineState,
   type TimelineInput,
 } from './timeline-layout.js';
@@ -37,7 +41,11 @@ export function renderTimelineHtml(input: TimelineInput): string {
   const diverge = divergingStep(steps);
   const violation = outcome.violation;
   const title = `poolcheck replay: ${input.adapter}, ${describeConfig(input.config)}${violation === null ? ', passed' : `: ${violation.kind}`}`;
-  const svg = steps.length === 0 ? '<p>No steps were recorded.</p>' : renderSvg(steps, lines, diverge);
+  // A long run is summarised: its first steps, and the divergence (or the end) with its context.
+  const ranges = shownSteps(steps.length, diverge);
+  const drawn = ranges.at(-1);
+  const svg = drawn === undefined ? '<p>No steps were recorded.</p>' : renderSvg(steps, linesFor(lines, steps, drawn), diverge, drawn);
+  const summary = ranges.length === 1 && ranges[0]!.to === steps.length - 1 ? '' : `<p class="note">A long run: of its ${steps.length} steps, the timeline draws steps ${drawn!.from} to ${drawn!.to} and the table lists ${ranges.map((r) => `${r.from} to ${r.to}`).join(' and ')}. <code>poolcheck replay --json</code> gives every step.</p>`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -59,12 +67,12 @@ ${
 <section class="timeline">
 <h2>Timeline</h2>
 <p class="note">Virtual time, not to scale: every step gets a column, so steps at the same instant stand side by side, and the gap between two steps grows with the time that passed. Dashed: the model; solid: the pool.</p>
-<div class="scroll">${svg}</div>
+${summary}<div class="scroll">${svg}</div>
 ${LEGEND}
 </section>
 <section class="steps">
 <h2>Steps</h2>
-${renderTable(steps, diverge)}
+${renderTable(steps, diverge, ranges)}
 </section>
 </body>
 </html>
@@ -76,18 +84,20 @@ export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function renderSvg(steps: readonly TraceStep[], lines: readonly Lifeline[], diverge: number | null): string {
+function renderSvg(steps: readonly TraceStep[], lines: readonly Lifeline[], diverge: number | null, range: StepRange): string {
+  const span = { from: range.from, to: range.to };
+  const count = range.to - range.from + 1;
   // A gap of 0.3 slot per factor of ten of the time that passed, up to four; the slot as wide as
   // lets the whole axis fit the budget, within bounds (a long run scrolls).
   const gapCells = (ms: number): number => Math.min(4, 1 + Math.floor(Math.log10(Math.max(1, ms))));
-  const cells = buildAxis(steps, lines, { slotWidth: 0, gapFor: gapCells }).width;
-  const slot = Math.max(SLOT.min, Math.min(SLOT.max, Math.floor(SLOT.budget / (steps.length + 0.3 * cells))));
+  const cells = buildAxis(steps, lines, { slotWidth: 0, gapFor: gapCells, ...span }).width;
+  const slot = Math.max(SLOT.min, Math.min(SLOT.max, Math.floor(SLOT.budget / (count + 0.3 * cells))));
   const gap = Math.round(slot * 0.3);
-  const axis = buildAxis(steps, lines, { slotWidth: slot, gapFor: (ms) => gap * gapCells(ms) });
-  const maxY = Math.max(1, ...steps.flatMap((s) => [s.expected, s.actual].flatMap((c) => [c?.idle ?? 0, c?.size ?? 0, c?.waiting ?? 0])));
+  const axis = buildAxis(steps, lines, { slotWidth: slot, gapFor: (ms) => gap * gapCells(ms), ...span });
+  const maxY = Math.max(1, largestCounter(steps, range));
   // Waiting gets a chart only in a run where something waited.
   const charts: ['idle' | 'size' | 'waiting', string][] = [['idle', 'idle size'], ['size', 'size']];
-  if (steps.some((s) => (s.expected?.waiting ?? 0) > 0 || (s.actual?.waiting ?? 0) > 0)) charts.push(['waiting', 'waiting']);
+  if (axis.slots.some(({ step }) => (steps[step]!.expected?.waiting ?? 0) > 0 || (steps[step]!.actual?.waiting ?? 0) > 0)) charts.push(['waiting', 'waiting']);
   const width = LEFT + axis.width + RIGHT;
   const top = 44;
   const lanesY = top + charts.length * (CHART_H + 28) + 6;
@@ -232,14 +242,27 @@ function markShape(m: LifelineMark, x: number, y: number, tip: string): string {
   }
 }
 
-function renderTable(steps: readonly TraceStep[], diverge: number | null): string {
-  const rows = steps.map((s) => {
-    const cls = [s.index === diverge ? 'diverge' : '', s.violation === undefined ? '' : 'violation'].filter(Boolean).join(' ');
-    const differs = countersDiffer(s);
-    const detail = s.violation === undefined ? '' : `<div class="violation-text">&#10007; ${esc(s.violation)}</div>`;
-    return `<tr${cls === '' ? '' : ` class="${cls}"`} data-step="${s.index}"><td class="num">${s.index}</td><td class="num">${esc(shortTime(s.at))}</td><td><code>${esc(s.command)}</code>${detail}</td><td>${esc(s.predicted)}</td><td${differs ? ' class="differs"' : ''}>${esc(s.observed)}</td></tr>`;
-  });
+function renderTable(steps: readonly TraceStep[], diverge: number | null, ranges: readonly StepRange[]): string {
+  const rows: string[] = [];
+  let next = 0;
+  for (const r of ranges) {
+    if (r.from > next) rows.push(leftOut(next, r.from - 1));
+    for (let i = r.from; i <= r.to; i++) rows.push(tableRow(steps[i]!, diverge));
+    next = r.to + 1;
+  }
+  if (next < steps.length) rows.push(leftOut(next, steps.length - 1));
   return `<table><thead><tr><th>step</th><th>t</th><th>command</th><th>model</th><th>pool</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+function leftOut(from: number, to: number): string {
+  return `<tr class="left-out"><td colspan="5">steps ${from} to ${to} left out (${to - from + 1} steps)</td></tr>`;
+}
+
+function tableRow(s: TraceStep, diverge: number | null): string {
+  const cls = [s.index === diverge ? 'diverge' : '', s.violation === undefined ? '' : 'violation'].filter(Boolean).join(' ');
+  const differs = countersDiffer(s);
+  const detail = s.violation === undefined ? '' : `<div class="violation-text">&#10007; ${esc(s.violation)}</div>`;
+  return `<tr${cls === '' ? '' : ` class="${cls}"`} data-step="${s.index}"><td class="num">${s.index}</td><td class="num">${esc(shortTime(s.at))}</td><td><code>${esc(s.command)}</code>${detail}</td><td>${esc(s.predicted)}</td><td${differs ? ' class="differs"' : ''}>${esc(s.observed)}</td></tr>`;
 }
 
 const LEGEND = `<ul class="legend">
@@ -293,6 +316,7 @@ th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid #d8dee4; v
 th { background: #f6f8fa; } td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 tr.diverge td { background: #ffebe9; } tr.diverge td:first-child { box-shadow: inset 4px 0 #cf222e; }
 td.differs { color: #cf222e; font-weight: 600; }
+tr.left-out td { color: #57606a; font-style: italic; text-align: center; }
 .violation-text { color: #cf222e; margin-top: 2px; }
 code { font: 12px ui-monospace, SFMono-Regular, Menlo, monospace; }
 `;

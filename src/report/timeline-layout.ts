@@ -77,13 +77,16 @@ export interface AxisOptions {
   readonly gapFor: (ms: number, stepIndex: number) => number;
   /** Steps to draw, from this index on (earlier ones are left out to fit). */
   readonly from?: number;
+  /** The last step to draw (inclusive); default the last one. */
+  readonly to?: number;
 }
 
 export function buildAxis(steps: readonly TraceStep[], lifelines: readonly Lifeline[], options: AxisOptions): Axis {
   const slots: Slot[] = [];
   let x = 0;
   const first = options.from ?? 0;
-  for (let i = first; i < steps.length; i++) {
+  const last = Math.min(steps.length - 1, options.to ?? steps.length - 1);
+  for (let i = first; i <= last; i++) {
     const s = steps[i]!;
     const prev = i > first ? steps[i - 1] : undefined;
     const gap = prev !== undefined && s.at > prev.at ? options.gapFor(s.at - prev.at, i) : 0;
@@ -91,9 +94,11 @@ export function buildAxis(steps: readonly TraceStep[], lifelines: readonly Lifel
     slots.push({ step: s.index, at: s.at, x, gap });
     x += options.slotWidth;
   }
-  const lastAt = steps.at(-1)?.at ?? 0;
-  const beyond = Math.max(lastAt, ...lifelines.flatMap((l) => drawnExpiries(l).map((w) => w.to)).filter(Number.isFinite));
-  const tail = beyond > lastAt ? options.gapFor(beyond - lastAt, steps.length) : 0;
+  const lastAt = steps[last]?.at ?? 0;
+  // A loop, not Math.max(...): a long run has more expiries than a call can take arguments.
+  let beyond = lastAt;
+  for (const l of lifelines) for (const w of drawnExpiries(l)) if (Number.isFinite(w.to) && w.to > beyond) beyond = w.to;
+  const tail = beyond > lastAt ? options.gapFor(beyond - lastAt, last + 1) : 0;
   return { slots, slotWidth: options.slotWidth, tail, tailTo: beyond, width: x + tail };
 }
 
@@ -132,6 +137,70 @@ function inGap(s: Slot, fromAt: number, at: number): number {
   if (s.gap === 0) return s.x;
   const frac = (at - fromAt) / (s.at - fromAt);
   return s.x - s.gap + Math.min(s.gap - 1, Math.max(0, Math.floor(frac * s.gap)));
+}
+
+/**
+ * How much of a long trace is shown. A run of a hundred thousand steps cannot be drawn or read
+ * step by step; what a reader needs is how it started, and where model and pool part with the
+ * steps that led there.
+ */
+export const LONG_TRACE = { max: 200, head: 20, before: 40, after: 10 } as const;
+
+/** A run of consecutive steps to show, by index, both ends included. */
+export interface StepRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/**
+ * The steps to show of a trace of `count` steps: all of a short one; of a long one the first
+ * steps, and the diverging step (or the last) with the steps before and after it.
+ */
+export function shownSteps(count: number, diverge: number | null): StepRange[] {
+  if (count === 0) return [];
+  if (count <= LONG_TRACE.max) return [{ from: 0, to: count - 1 }];
+  const focus = diverge ?? count - 1;
+  const from = Math.max(0, focus - LONG_TRACE.before);
+  const to = Math.min(count - 1, focus + LONG_TRACE.after);
+  if (from <= LONG_TRACE.head) return [{ from: 0, to }];
+  return [{ from: 0, to: LONG_TRACE.head - 1 }, { from, to }];
+}
+
+/**
+ * The lifelines as a picture of steps `from` to `to` needs them: connections that lived then,
+ * with their marks up to `to` (the earlier ones set how a row starts) and the expiry windows of
+ * idle periods begun by then. One pass over the marks: a long run has many.
+ */
+export function linesFor(lines: readonly Lifeline[], steps: readonly TraceStep[], range: StepRange): Lifeline[] {
+  const until = steps[range.to]?.at ?? Number.POSITIVE_INFINITY;
+  const out: Lifeline[] = [];
+  for (const line of lines) {
+    let state: LineState = 'none';
+    // Of the marks before the range, the last that changed the state is enough to start the row.
+    let lastChange: LifelineMark | null = null;
+    const marks: LifelineMark[] = [];
+    for (const m of line.marks) {
+      if (m.step > range.to) break;
+      if (m.step >= range.from) marks.push(m);
+      else {
+        state = stateAfter(m, state);
+        if (m.kind !== 'query' && m.kind !== 'break') lastChange = m;
+      }
+    }
+    if (marks.length === 0 && state !== 'idle' && state !== 'busy') continue;
+    out.push({ id: line.id, marks: lastChange === null ? marks : [lastChange, ...marks], expiries: line.expiries.filter((w) => w.idleSince <= until && (w.ended === null || w.ended.at >= (steps[range.from]?.at ?? 0))) });
+  }
+  return out;
+}
+
+/** The largest of the steps' counters on both sides, by a loop (a long run has too many for Math.max(...)). */
+export function largestCounter(steps: readonly TraceStep[], range: StepRange): number {
+  let max = 0;
+  for (let i = range.from; i <= range.to; i++) {
+    const s = steps[i]!;
+    for (const c of [s.expected, s.actual]) if (c !== undefined) max = Math.max(max, c.idle, c.size, c.waiting);
+  }
+  return max;
 }
 
 /** What a lifeline is doing after a mark: not yet open or gone, idle, or in use. */

@@ -8,7 +8,8 @@ import type { Violation } from '../model/violation.js';
 import { configsFor, defaultConfigArb } from './configs.js';
 import { runOnce, type ConnectorFactory } from './run-once.js';
 import type { TraceStep } from './trace.js';
-import { PropertyViolationError } from './violation-error.js';
+import { adapterDigest, decodeRerunToken, encodeRerunToken, optionsDigest, RerunMismatchError, stepsDigest, type RerunShape, type RerunToken } from './rerun.js';
+import { DefinitionError, PropertyViolationError } from './violation-error.js';
 import { validateCheckOptions } from './validate.js';
 
 export interface CheckOptions {
@@ -21,8 +22,19 @@ export interface CheckOptions {
   readonly path?: string;
   /** With `seed` and `path`: which of the drawn commands the shrunk failure kept (printed too). */
   readonly replayPath?: string;
+  /**
+   * A rerun token printed with a failure (`pc1_...`): its seed, path and replayPath, checked
+   * against this adapter and these options before the run and against the failure after it. A
+   * rerun that does not replay its failure throws a {@link RerunMismatchError}, never passes.
+   */
+  readonly rerun?: string;
   /** Configurations to draw. Default: minSize 0–3, maxSize 1–10, lifetimes 0 to minutes. */
   readonly configs?: fc.Arbitrary<PoolConfig>;
+  /**
+   * What identifies custom `configs` in rerun tokens (their ranges, say), so that a token made
+   * under other configurations is refused; default `custom` when `configs` is given.
+   */
+  readonly configsKey?: string;
   /** Longest command sequence per run. Default 100. */
   readonly maxCommands?: number;
   /** Where connections come from. Default: pg-mem, a fresh in-memory database per run. */
@@ -65,6 +77,8 @@ export interface CheckFailure {
   readonly shrinks: number;
   /** Whether the shrunk case failed again when replayed for the trace. */
   readonly reproduced: boolean;
+  /** The rerun token (`pc1_...`) for `check({ rerun })` and `poolcheck check --rerun`. */
+  readonly token: string;
 }
 
 export interface CheckResult {
@@ -88,7 +102,7 @@ export function runsFromEnv(fallback = DEFAULT_RUNS): number {
   const raw = process.env['POOLCHECK_RUNS'];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`poolcheck: POOLCHECK_RUNS must be a whole number >= 1, got '${raw}'`);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < 1) throw new DefinitionError(`poolcheck: POOLCHECK_RUNS must be a whole number >= 1, got '${raw}'; set it to a run count like 200, or unset it`);
   return n;
 }
 
@@ -101,7 +115,11 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const { adapter } = options;
   const makeConnector = options.connector ?? createPgMemConnector;
   const configs = configsFor(adapter.semantics, options.configs ?? defaultConfigArb);
-  const seed = options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
+  const shape: RerunShape = { maxCommands: options.maxCommands ?? 100, configs: options.configs === undefined ? 'default' : (options.configsKey ?? 'custom') };
+  const token = options.rerun === undefined ? undefined : rerunTarget(options, shape);
+  const path = token?.path ?? options.path;
+  const replayPath = token === undefined ? options.replayPath : (token.replayPath ?? undefined);
+  const seed = token?.seed ?? options.seed ?? (Date.now() ^ (Math.random() * 0x100000000)) | 0;
   let commands = 0;
   let virtualMs = 0;
   let runs = 0;
@@ -109,7 +127,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // Commands come first: fast-check shrinks the first argument first, and the commands shrinker
   // only considers the commands that ran in the first failing run. Shrinking the configuration
   // first can let more commands run, which that shrinker would then never offer to remove.
-  const property = fc.asyncProperty(fc.commands([poolCommandArb(adapter.semantics)], { maxCommands: options.maxCommands ?? 100, size: 'max', ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }) }), configs, async (cmds, config) => {
+  const property = fc.asyncProperty(fc.commands([poolCommandArb(adapter.semantics)], { maxCommands: shape.maxCommands, size: 'max', ...(replayPath === undefined ? {} : { replayPath }) }), configs, async (cmds, config) => {
     const run = await runOnce(adapter, config, cmds as Iterable<PoolCommand>, makeConnector);
     commands += run.commands;
     virtualMs += run.virtualMs;
@@ -119,29 +137,77 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     if (run.violation !== null) throw new PropertyViolationError(run.violation);
   });
   const started = performance.now();
+  const rerun = path === undefined ? null : { seed, path, replayPath: replayPath ?? null };
   // One fake clock for every run, reset between them, instead of one installed per run.
   const release = keepFakeClockInstalled();
   try {
-    const details = await fc.check(property, {
-      numRuns: options.numRuns ?? runsFromEnv(),
-      seed,
-      ...(options.path === undefined ? {} : { path: options.path }),
-      ...(options.runTimeoutMs === undefined ? {} : { timeout: options.runTimeoutMs }),
-      ...(options.shrink === false ? { endOnFailure: true } : {}),
-    });
+    let details: fc.RunDetails<[Iterable<fc.AsyncCommand<never, never>>, PoolConfig]>;
+    try {
+      details = await fc.check(property, {
+        numRuns: options.numRuns ?? runsFromEnv(),
+        seed,
+        ...(path === undefined ? {} : { path }),
+        ...(options.runTimeoutMs === undefined ? {} : { timeout: options.runTimeoutMs }),
+        ...(options.shrink === false ? { endOnFailure: true } : {}),
+      });
+    } catch (error) {
+      // fast-check walks the path before any run; a path this property cannot take is not a pool failure.
+      if (rerun !== null && error instanceof Error && /^Unable to replay/.test(error.message)) throw new RerunMismatchError(mismatch(adapter, rerun, `fast-check cannot walk the path (${error.message})`));
+      throw error;
+    }
     const wallMs = performance.now() - started;
+    if (rerun !== null) {
+      const error = details.errorInstance;
+      // A replayPath from another sequence breaks fast-check's replay inside the run.
+      if (details.failed && !(error instanceof PropertyViolationError) && error instanceof Error && /replayPath/.test(error.message)) {
+        throw new RerunMismatchError(mismatch(adapter, rerun, `the replayPath does not fit the commands the path draws (${error.message})`));
+      }
+      if (!details.failed) throw new RerunMismatchError(mismatch(adapter, rerun, 'the run they replay passes'));
+    }
     const base = { adapter: adapter.name, runs: details.numRuns, seed: details.seed, commands, virtualMs, wallMs };
     if (!details.failed) return { ...base, passed: true, failure: null };
-    return { ...base, passed: false, failure: await describeFailure(adapter, makeConnector, details) };
+    const failure = await describeFailure(adapter, makeConnector, details, shape);
+    if (token !== undefined && rerun !== null) {
+      if (failure.violation.kind !== token.kind) throw new RerunMismatchError(mismatch(adapter, rerun, `the token's failure was ${token.kind}, this run fails with ${failure.violation.kind}: ${failure.violation.message}`));
+      if (stepsDigest(failure.commandList) !== token.stepsDigest) throw new RerunMismatchError(mismatch(adapter, rerun, `the run fails with ${failure.violation.kind} as the token's did, but with other commands than the token's case`));
+    }
+    return { ...base, passed: false, failure };
   } finally {
     release();
   }
+}
+
+/** The token's seed, path and replayPath, once its adapter and options match this check's. */
+function rerunTarget(options: CheckOptions, shape: RerunShape): RerunToken {
+  const token = decodeRerunToken(options.rerun!);
+  const { adapter } = options;
+  const given: [string, unknown, unknown][] = [['seed', options.seed, token.seed], ['path', options.path, token.path], ['replayPath', options.replayPath, token.replayPath ?? undefined]];
+  for (const [name, value, carried] of given) {
+    if (value !== undefined && value !== carried) throw new RerunMismatchError(`poolcheck: the rerun token carries ${name} ${JSON.stringify(carried)}, but ${name} ${JSON.stringify(value)} was given too; pass the token alone`);
+  }
+  if (adapterDigest(adapter) !== token.adapterDigest) {
+    throw new RerunMismatchError(`poolcheck: the rerun token does not match the adapter: it was made for another adapter, or for '${adapter.name}' when it declared other semantics; rerun with the --adapter printed beside the token, or run the check anew`);
+  }
+  if (optionsDigest(shape) !== token.optionsDigest) {
+    throw new RerunMismatchError(`poolcheck: the rerun token does not match the options: it was made with other maxCommands or configurations than this check's (maxCommands ${shape.maxCommands}, configurations ${shape.configs}); rerun with the options the failure was found with`);
+  }
+  return token;
+}
+
+function mismatch(adapter: PoolAdapter, rerun: { seed: number; path: string; replayPath: string | null }, why: string): string {
+  const what = `seed ${rerun.seed}, path ${rerun.path}${rerun.replayPath === null ? ' and no replayPath' : `, replayPath ${rerun.replayPath}`}`;
+  return (
+    `poolcheck: this rerun does not replay a failure of '${adapter.name}': ${why}. ` +
+    `${what} do not come from one failure of this adapter with these options, or the pool no longer fails that case. ` +
+    'Copy the rerun token (--rerun) or all of seed, path and replayPath from one failure\'s "cli:" line; to see whether the pool now passes, run the check without --path.'
+  );
 }
 
 async function describeFailure(
   adapter: PoolAdapter,
   makeConnector: ConnectorFactory,
   details: fc.RunDetails<[Iterable<fc.AsyncCommand<never, never>>, PoolConfig]>,
+  shape: RerunShape,
 ): Promise<CheckFailure> {
   const path = details.counterexamplePath ?? '';
   const error = details.errorInstance;
@@ -152,15 +218,17 @@ async function describeFailure(
   };
   const found = error instanceof PropertyViolationError ? error.violation : fallback;
   if (details.counterexample === null) {
-    return { violation: found, config: { minSize: 0, maxSize: 0, lifetimeMs: 0 }, steps: [], length: 0, commandList: [], commands: '', path, replayPath: null, shrinks: details.numShrinks, reproduced: false };
+    const token = encodeRerunToken({ seed: details.seed, path, replayPath: null, adapterDigest: adapterDigest(adapter), optionsDigest: optionsDigest(shape), kind: found.kind, stepsDigest: stepsDigest([]) });
+    return { violation: found, config: { minSize: 0, maxSize: 0, lifetimeMs: 0 }, steps: [], length: 0, commandList: [], commands: '', path, replayPath: null, shrinks: details.numShrinks, reproduced: false, token };
   }
   const [cmds, config] = details.counterexample;
   // Replay the shrunk case once more to record its trace; the run is deterministic.
   const replay = await runOnce(adapter, config, cmds as Iterable<never>, makeConnector, true);
   const rendered = String(cmds);
   const replayPath = /replayPath="([^"]*)"/.exec(rendered)?.[1] ?? null;
+  const violation = replay.violation ?? found;
   return {
-    violation: replay.violation ?? found,
+    violation,
     config,
     steps: replay.trace,
     length: replay.commands,
@@ -170,5 +238,6 @@ async function describeFailure(
     replayPath,
     shrinks: details.numShrinks,
     reproduced: replay.violation !== null,
+    token: encodeRerunToken({ seed: details.seed, path, replayPath, adapterDigest: adapterDigest(adapter), optionsDigest: optionsDigest(shape), kind: violation.kind, stepsDigest: stepsDigest(replay.commandList) }),
   };
 }
