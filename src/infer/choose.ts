@@ -63,9 +63,14 @@ export async function chooseByOracle<T>(
 /** The declaration with a probe's fields set. */
 export function withPatch(s: Semantics, patch: SemanticsPatch): Semantics {
   const { capabilities, ...rest } = patch;
-  const merged: Semantics = { ...s, ...rest };
+  const merged = { ...s, ...rest } as Record<string, unknown>;
+  for (const [key, value] of Object.entries(rest)) if (value === undefined) delete merged[key];
+  return withCapabilities(merged as unknown as Semantics, capabilities);
+}
+
+function withCapabilities(merged: Semantics, capabilities: SemanticsPatch['capabilities']): Semantics {
   if (capabilities === undefined) return merged;
-  return { ...merged, capabilities: { ...(s.capabilities ?? noCapabilities), ...capabilities } };
+  return { ...merged, capabilities: { ...(merged.capabilities ?? noCapabilities), ...capabilities } };
 }
 
 export function show(value: unknown): string {

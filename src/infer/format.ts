@@ -3,7 +3,7 @@ import { differences, type Difference } from './compare.js';
 import type { InferResult } from './infer.js';
 import type { Finding } from './types.js';
 
-const FIELDS = ['expiry', 'armsOn', 'min', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose'] as const;
+const FIELDS = ['expiry', 'armsOn', 'min', 'minFloor', 'minRefill', 'minOpens', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose'] as const;
 const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect'] as const;
 const WIDTH = 100;
 
@@ -25,12 +25,13 @@ export function formatInfer(result: InferResult): string {
       : needs !== undefined
         ? `NOT PROBED: its probe relies on ${needs.join(' and ')}, for which no value fits; a neutral default stands here`
         : finding === undefined
-          ? 'not probed'
+          ? name.startsWith('min') ? 'from the min and opens-min probes, with the refill the destroy probe found' : 'not probed'
           : evidenceOf(finding);
     lines.push(...wrap(note, `${indent}// `));
     lines.push(`${indent}${name.replace(/^capabilities\./, '')}: ${literal(value)},`);
   };
-  for (const name of FIELDS) field('  ', name, result.semantics[name]);
+  // A shorthand replaced by its fields (min by minFloor, minRefill, minOpens) is left out.
+  for (const name of FIELDS) if (result.semantics[name] !== undefined) field('  ', name, result.semantics[name]);
   lines.push('  capabilities: {');
   for (const name of CAPABILITIES) {
     const value = result.semantics.capabilities?.[name];
@@ -93,6 +94,7 @@ function evidenceOf(f: Finding): string {
 export function literal(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === null || value === undefined || typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) return `[${value.map(literal).join(', ')}]`;
   return `{ ${Object.entries(value).map(([k, v]) => `${k}: ${literal(v)}`).join(', ')} }`;
 }
 

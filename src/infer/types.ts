@@ -37,7 +37,8 @@ export type ProbeResult =
   | { readonly kind: 'found'; readonly findings: readonly Finding[]; readonly patch: SemanticsPatch }
   | { readonly kind: 'contradiction'; readonly contradiction: Contradiction };
 
-export type SemanticsPatch = Partial<Omit<Semantics, 'capabilities'>> & { readonly capabilities?: Partial<Capabilities> };
+/** Fields to set; a field given as `undefined` is removed (a shorthand replaced by its fields). */
+export type SemanticsPatch = { readonly [K in Exclude<keyof Semantics, 'capabilities'>]?: Semantics[K] | undefined } & { readonly capabilities?: Partial<Capabilities> };
 
 /** What a probe knows when it runs: the adapter and the declaration inferred so far. */
 export interface ProbeContext {

@@ -20,11 +20,13 @@ export const destroyProbe: Probe = {
     const scenarios: Scenario[] = [{ config, commands: [{ op: 'acquire' }, { op: 'acquire' }, { op: 'destroy', connection: 1 }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] }];
     if (context.known.capabilities?.waiters === true) scenarios.push({ config, commands: [{ op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'destroy', connection: 1 }, { op: 'sleep', ms: 10 }] });
     // A pool that opens the min back up after a discard says so with a refill after a discard.
-    const refill = normalizeMin(context.known).refill;
+    const min = normalizeMin(context.known);
+    const refill = min.refill;
     const withRefill: MinRefill[] = refill.includes('after-discard') ? [...refill] : [...refill, 'after-discard'];
     const found = await chooseByOracle(context, { name: this.name, field: 'capabilities.destroy' }, scenarios, [
       { value: true, patch: { capabilities: { destroy: true } } },
-      { value: true, patch: { capabilities: { destroy: true }, minRefill: withRefill } },
+      // The shorthand cannot say it: min becomes the fields it stands for, with the refill added.
+      { value: true, patch: { capabilities: { destroy: true }, min: undefined, opensMinOnCreate: undefined, minFloor: min.floor, minRefill: withRefill, minOpens: min.opens } },
     ]);
     if (found.kind === 'contradiction') return off('capabilities.destroy', found.contradiction.observation.replace(/^no value fits (.*?); true ruled out: /, '$1 does not fit it on: '), 'destroy');
     if (found.patch.minRefill === undefined) return found;
