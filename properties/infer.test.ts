@@ -31,6 +31,14 @@ describe('infer on the built-in adapters, their declarations removed', () => {
     });
   }
 
+  it('prints a declaration the check accepts for every built-in adapter (20 runs each)', async () => {
+    for (const make of Object.values(BUILT_IN_ADAPTERS)) {
+      const adapter = make();
+      const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: { numRuns: 20 } });
+      expect(result.confirmation, adapter.name).toMatchObject({ passed: true, violation: null });
+    }
+  });
+
   it('confirms what it found with a full check (seed 1 by default), and audits a declared adapter', async () => {
     // 50 runs keep the suite fast; the CLI session in docs/infer.md runs the default 200.
     const result = await infer({ adapter: BUILT_IN_ADAPTERS['tarn']!(), confirm: { numRuns: 50 } });
