@@ -69,7 +69,7 @@ describe('races: interleavings the command sequences cannot reach', () => {
 
   for (const [name, make] of Object.entries(BUILT_IN_ADAPTERS)) {
     it(`${name} passes (${PASS_RUNS} runs, seed ${SEED})`, async () => {
-      const result = await checkRaces({ adapter: make(), seed: SEED, numRuns: PASS_RUNS });
+      const result = await checkRaces({ adapter: await make(), seed: SEED, numRuns: PASS_RUNS });
       expect(result.passed, formatRaceResult(result)).toBe(true);
       expect(result.decisions).toBeGreaterThan(PASS_RUNS * 10);
     });
@@ -97,9 +97,9 @@ describe('races: interleavings the command sequences cannot reach', () => {
   });
 
   it('rejects bad options with a definition error naming the fix', async () => {
-    await expect(checkRaces({ adapter: BUILT_IN_ADAPTERS['own']!(), numRuns: 0 })).rejects.toThrow(DefinitionError);
-    await expect(checkRaces({ adapter: BUILT_IN_ADAPTERS['own']!(), path: '1:2' })).rejects.toThrow(/path replays a failure only together with the seed/);
-    const remote = { ...BUILT_IN_ADAPTERS['own']!(), runtime: () => Promise.reject(new Error('never called')) };
+    await expect(checkRaces({ adapter: (await BUILT_IN_ADAPTERS['own']!()), numRuns: 0 })).rejects.toThrow(DefinitionError);
+    await expect(checkRaces({ adapter: (await BUILT_IN_ADAPTERS['own']!()), path: '1:2' })).rejects.toThrow(/path replays a failure only together with the seed/);
+    const remote = { ...(await BUILT_IN_ADAPTERS['own']!()), runtime: () => Promise.reject(new Error('never called')) };
     await expect(checkRaces({ adapter: remote })).rejects.toThrow(/brings its own runtime \(a pool in another process\)/);
   });
 

@@ -15,6 +15,10 @@ import type { ViolationKind } from '../src/model/violation.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
 import { expectCaught } from './support/caught.js';
+import PgPool from 'pg-pool';
+import genericPool from 'generic-pool';
+import * as tarn from 'tarn';
+import * as sequelizePool from 'sequelize-pool';
 
 afterEach(() => uninstallAllClocks());
 
@@ -34,10 +38,10 @@ function with0(adapter: PoolAdapter, semantics: Partial<Semantics>): PoolAdapter
 
 describe('a lifetime of 0, as each built-in library reads it', () => {
   it.each<[string, PoolAdapter, Semantics['zeroLifetime']]>([
-    ['pg-pool: 0 disables the idle timer', pgPoolAdapter(), 'disables'],
-    ['tarn: the constructor refuses 0', tarnAdapter(), 'create-fails'],
-    ['sequelize-pool: 0 is due at once, closed by the next reap', sequelizePoolAdapter({ reapIntervalMillis: 250 }), 'due-at-once'],
-    ['generic-pool: 0 reads as unset, the 30 s default', genericPoolAdapter({ evictionRunIntervalMillis: 1000 }), { kind: 'default', ms: 30_000 }],
+    ['pg-pool: 0 disables the idle timer', pgPoolAdapter({ Pool: PgPool }), 'disables'],
+    ['tarn: the constructor refuses 0', tarnAdapter({ Pool: tarn.Pool }), 'create-fails'],
+    ['sequelize-pool: 0 is due at once, closed by the next reap', sequelizePoolAdapter({ Pool: sequelizePool.Pool, reapIntervalMillis: 250 }), 'due-at-once'],
+    ['generic-pool: 0 reads as unset, the 30 s default', genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 1000 }), { kind: 'default', ms: 30_000 }],
     ['own: 0 disables expiry', ownPoolAdapter(), 'disables'],
   ])('%s', async (_why, adapter, zero) => {
     expect(adapter.semantics.zeroLifetime).toEqual(zero);
@@ -48,11 +52,11 @@ describe('a lifetime of 0, as each built-in library reads it', () => {
 
 describe('a wrong meaning of 0 fails with the reason', () => {
   it.each<[string, PoolAdapter, ViolationKind, RegExp]>([
-    ['tarn declared as disabling it', with0(tarnAdapter(), { zeroLifetime: 'disables' }), 'pool-error', /creating the pool failed: Error: Tarn: invalid opt.idleTimeoutMillis 0/],
-    ['pg-pool declared as refusing it', with0(pgPoolAdapter(), { ...pgPoolSemantics, zeroLifetime: 'create-fails' }), 'zero-lifetime-accepted', /creating the pool with a lifetime of 0 succeeded; the declared semantics say the pool refuses 0/],
+    ['tarn declared as disabling it', with0(tarnAdapter({ Pool: tarn.Pool }), { zeroLifetime: 'disables' }), 'pool-error', /creating the pool failed: Error: Tarn: invalid opt.idleTimeoutMillis 0/],
+    ['pg-pool declared as refusing it', with0(pgPoolAdapter({ Pool: PgPool }), { ...pgPoolSemantics, zeroLifetime: 'create-fails' }), 'zero-lifetime-accepted', /creating the pool with a lifetime of 0 succeeded; the declared semantics say the pool refuses 0/],
     ['the own pool declared as due at once', with0(ownPoolAdapter(), { zeroLifetime: 'due-at-once' }), 'outlived', /outlived its 0 ms lifetime \(a configured 0 is declared as due at once\)/],
     ['the own pool declared with a default', with0(ownPoolAdapter(), { zeroLifetime: { kind: 'default', ms: 500 } }), 'outlived', /outlived its 500 ms lifetime \(a configured 0 is declared as a default of 500 ms\)/],
-    ['sequelize-pool declared as disabling it', with0(sequelizePoolAdapter(), { zeroLifetime: 'disables' }), 'destroyed-unexpectedly', /a lifetime of 0 disables expiry/],
+    ['sequelize-pool declared as disabling it', with0(sequelizePoolAdapter({ Pool: sequelizePool.Pool }), { zeroLifetime: 'disables' }), 'destroyed-unexpectedly', /a lifetime of 0 disables expiry/],
   ])('%s', async (_why, adapter, kind, message) => {
     expectCaught(await check({ adapter, seed: 1 }), kind, message);
   });

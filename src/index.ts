@@ -1,6 +1,8 @@
 /**
  * poolcheck's public API: check a pool's idle expiry against the reference model, through an
  * adapter that declares the pool's semantics.
+ *
+ * @module poolcheck
  */
 export { check, runsFromEnv, DEFAULT_RUNS } from './runner/check.js';
 export type { CheckFailure, CheckOptions, CheckResult, Progress } from './runner/check.js';
@@ -13,9 +15,23 @@ export { RerunMismatchError } from './runner/rerun.js';
 export { PROPERTIES } from './runner/properties.js';
 export type { PropertyInfo } from './runner/properties.js';
 export { defaultConfigArb } from './runner/configs.js';
+export { configArbFromRanges } from './runner/config-ranges.js';
+export type { ConfigRanges, Range } from './runner/config-ranges.js';
 
 export type { AdapterRuntime, CreateContext, PoolAdapter, PoolCounters } from './adapters/types.js';
 export { ownPoolAdapter } from './adapters/own.js';
+export { defineAdapter } from './adapters/define.js';
+export { pgPoolAdapter, pgPoolSemantics } from './adapters/pg-pool.js';
+export type { PgPoolAdapterOptions, PgPoolClass, PgPoolClient, PgPoolHandle } from './adapters/pg-pool.js';
+export { genericPoolAdapter, genericPoolSemantics, GENERIC_POOL_EVICTION_INTERVAL_MS, GENERIC_POOL_TESTS_PER_RUN } from './adapters/generic-pool.js';
+export type { GenericPoolAdapterOptions, GenericPoolHandle, GenericPoolLibrary } from './adapters/generic-pool.js';
+export { tarnAdapter, tarnSemantics, TARN_DEFAULT_REAP_INTERVAL_MS } from './adapters/tarn.js';
+export type { TarnAdapterOptions, TarnPool, TarnPoolClass } from './adapters/tarn.js';
+export { sequelizePoolAdapter, sequelizePoolSemantics, SEQUELIZE_POOL_REAP_INTERVAL_MS } from './adapters/sequelize-pool.js';
+export type { SequelizePoolAdapterOptions, SequelizePoolClass, SequelizePoolHandle } from './adapters/sequelize-pool.js';
+export { acquireTimeoutOf, LONGEST_TIMER_MS } from './adapters/acquire-timeout.js';
+export { connectorClientClass } from './connectors/pgmem-client.js';
+export type { ConnectorClient, ConnectorClientClass } from './connectors/pgmem-client.js';
 export { asyncpgAdapter, asyncpgPoolSemantics, remoteAdapter, RemoteError, RemoteProcessError } from './remote/index.js';
 export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } from './remote/index.js';
 export type { OwnAdapterOptions } from './adapters/own.js';

@@ -1,3 +1,8 @@
+/**
+ * poolcheck's properties as vitest tests: `poolProperties(adapter)` in a vitest file.
+ *
+ * @module poolcheck/vitest
+ */
 import fc from 'fast-check';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtInNameOf } from './adapters/label.js';

@@ -6,15 +6,18 @@ import type { PoolAdapter } from '../../src/adapters/types.js';
 import { installFakeClock, uninstallAllClocks } from '../../src/clock/fake.js';
 import { createPgMemConnector } from '../../src/connectors/pgmem.js';
 import { Harness } from '../../src/runner/harness.js';
+import PgPool from 'pg-pool';
+import genericPool from 'generic-pool';
+import * as sequelizePool from 'sequelize-pool';
 
 afterEach(() => uninstallAllClocks());
 
 // The adapters that map a pool's own way of discarding a connection: it must close that
 // connection, once, and free its place, without returning it to the idle set.
 describe.each<[string, () => PoolAdapter]>([
-  ['pg-pool', () => pgPoolAdapter() as PoolAdapter],
-  ['generic-pool', () => genericPoolAdapter() as PoolAdapter],
-  ['sequelize-pool', () => sequelizePoolAdapter() as PoolAdapter],
+  ['pg-pool', () => pgPoolAdapter({ Pool: PgPool }) as PoolAdapter],
+  ['generic-pool', () => genericPoolAdapter({ genericPool }) as PoolAdapter],
+  ['sequelize-pool', () => sequelizePoolAdapter({ Pool: sequelizePool.Pool }) as PoolAdapter],
 ])('%s destroy', (_name, make) => {
   it('closes the connection instead of returning it', async () => {
     const adapter = make();

@@ -11,6 +11,7 @@ import { defaultConfigArb } from '../../src/runner/configs.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
 import { claiming, claimingBrokenIdle, type WrongCapability } from '../support/wrong-declarations.js';
+import genericPool from 'generic-pool';
 
 afterEach(() => uninstallAllClocks());
 
@@ -19,7 +20,7 @@ const withExpiry = (change: Partial<Semantics['expiry']>): Semantics => ({ ...de
 
 describe('generic-pool with its idle evictor on', () => {
   it(`the declared semantics hold over ${runsFromEnv()} runs`, async () => {
-    const result = await check({ adapter: genericPoolAdapter() });
+    const result = await check({ adapter: genericPoolAdapter({ genericPool }) });
     expect(result.passed, formatResult(result)).toBe(true);
     expect(result.runs).toBe(runsFromEnv());
   });
@@ -30,18 +31,18 @@ describe('generic-pool declared wrongly', () => {
   it.each<[string, PoolAdapter, ViolationKind, RegExp, number?]>([
     // The classic report: the idle timeout "does nothing" because generic-pool's evictor is off by
     // default (evictionRunIntervalMillis 0), while the user expects idle connections to go.
-    ['eviction off, declared as expiring', genericPoolAdapter({ evictionRunIntervalMillis: 0, semantics: declared }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
-    ['a per-connection timer', genericPoolAdapter({ semantics: { ...declared, expiry: { kind: 'timer' } } }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
+    ['eviction off, declared as expiring', genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 0, semantics: declared }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
+    ['a per-connection timer', genericPoolAdapter({ genericPool, semantics: { ...declared, expiry: { kind: 'timer' } } }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
     // Seed 2 finds it in 5 runs; 2026 needs 28 and about 15 s of shrinking.
-    ['no cap on a run (maxPerRun null)', genericPoolAdapter({ semantics: withExpiry({ maxPerRun: null }) }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime/, 2],
-    ['a reaper that starts on the first acquire', genericPoolAdapter({ semantics: withExpiry({ startsOn: 'first-acquire' }) }) as PoolAdapter, 'destroyed-unexpectedly', /the reaper had not started \(it starts on first-acquire\)/],
-    ['armed on release only', genericPoolAdapter({ semantics: { ...declared, armsOn: 'release' } }) as PoolAdapter, 'destroyed-unexpectedly', /nothing armed its expiry/],
-    ['min as a floor', genericPoolAdapter({ semantics: { ...declared, minFloor: 'size' } }) as PoolAdapter, 'floor-broken', /declared min floor is \d/],
+    ['no cap on a run (maxPerRun null)', genericPoolAdapter({ genericPool, semantics: withExpiry({ maxPerRun: null }) }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime/, 2],
+    ['a reaper that starts on the first acquire', genericPoolAdapter({ genericPool, semantics: withExpiry({ startsOn: 'first-acquire' }) }) as PoolAdapter, 'destroyed-unexpectedly', /the reaper had not started \(it starts on first-acquire\)/],
+    ['armed on release only', genericPoolAdapter({ genericPool, semantics: { ...declared, armsOn: 'release' } }) as PoolAdapter, 'destroyed-unexpectedly', /nothing armed its expiry/],
+    ['min as a floor', genericPoolAdapter({ genericPool, semantics: { ...declared, minFloor: 'size' } }) as PoolAdapter, 'floor-broken', /declared min floor is \d/],
     // `_ensureMinimum()` after every destroy: an expired connection is replaced at once.
-    ['no refill', genericPoolAdapter({ semantics: { ...declared, minRefill: [] } }) as PoolAdapter, 'unexpected-create', /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for$/],
-    ['a refill after a discard only', genericPoolAdapter({ semantics: { ...declared, minRefill: ['after-discard'] } }) as PoolAdapter, 'unexpected-create', /which no acquire asked for and nothing since the last one called for a refill/],
-    ['min first opened at the first acquire', genericPoolAdapter({ semantics: { ...declared, minOpens: 'first-acquire' } }) as PoolAdapter, 'unexpected-create', /^creating the pool opened [1-9] connection\(s\); the declared semantics expect 0 \(minSize [1-9], min first opened: first-acquire\)$/],
-    ['LIFO reuse', genericPoolAdapter({ semantics: { ...declared, reuse: 'lifo' } }) as PoolAdapter, 'wrong-connection', /^acquire #\d+ should reuse #\d+( or #\d+)* \((LIFO|FIFO)\), got #\d+$/],
+    ['no refill', genericPoolAdapter({ genericPool, semantics: { ...declared, minRefill: [] } }) as PoolAdapter, 'unexpected-create', /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for$/],
+    ['a refill after a discard only', genericPoolAdapter({ genericPool, semantics: { ...declared, minRefill: ['after-discard'] } }) as PoolAdapter, 'unexpected-create', /which no acquire asked for and nothing since the last one called for a refill/],
+    ['min first opened at the first acquire', genericPoolAdapter({ genericPool, semantics: { ...declared, minOpens: 'first-acquire' } }) as PoolAdapter, 'unexpected-create', /^creating the pool opened [1-9] connection\(s\); the declared semantics expect 0 \(minSize [1-9], min first opened: first-acquire\)$/],
+    ['LIFO reuse', genericPoolAdapter({ genericPool, semantics: { ...declared, reuse: 'lifo' } }) as PoolAdapter, 'wrong-connection', /^acquire #\d+ should reuse #\d+( or #\d+)* \((LIFO|FIFO)\), got #\d+$/],
   ])('%s fails', async (_name, adapter, kind, message, seed = 2026) => {
     const result = await check({ adapter, seed });
     expectCaught(result, kind, message);
@@ -64,7 +65,7 @@ describe('generic-pool claiming a capability it lacks', () => {
     },
     claimingBrokenIdle(declared, 1, 'nothing listens to an idle connection, so one the server ended stays available'),
   ])('$claim fails: $why', async ({ semantics, kind, message, seed, configs }) => {
-    const result = await check({ adapter: genericPoolAdapter({ name: 'generic-pool (wrong)', semantics }) as PoolAdapter, seed, numRuns: 50, ...(configs === undefined ? {} : { configs }) });
+    const result = await check({ adapter: genericPoolAdapter({ genericPool, name: 'generic-pool (wrong)', semantics }) as PoolAdapter, seed, numRuns: 50, ...(configs === undefined ? {} : { configs }) });
     expect(expectCaught(result, kind, message).reproduced, formatResult(result)).toBe(true);
   });
 });
@@ -74,7 +75,7 @@ describe('seed scenario on generic-pool', () => {
   // At t = 5 s the idle time equals the 5000 ms lifetime, which `>` does not evict; the run at
   // t = 6 s does. Blocked, the one overdue run fires as the loop wakes and tests both.
   it('with a 1000 ms evictor: idle 2 until t = 5 s, 0 from the run at t = 6 s', async () => {
-    const table = await runSeedScenario(genericPoolAdapter());
+    const table = await runSeedScenario(genericPoolAdapter({ genericPool }));
     expect(table.failure, formatSeedTable(table)).toBeNull();
     expect(formatSeedTable(table)).toBe(
       [
@@ -88,7 +89,7 @@ describe('seed scenario on generic-pool', () => {
   });
 
   it('with eviction off (generic-pool\'s default): idle 2 forever, however the loop sleeps', async () => {
-    const table = await runSeedScenario(genericPoolAdapter({ evictionRunIntervalMillis: 0 }));
+    const table = await runSeedScenario(genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 0 }));
     expect(table.failure, formatSeedTable(table)).toBeNull();
     expect(table.async, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(table.blocked, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
@@ -112,7 +113,7 @@ describe('generic-pool quirks the adapter works around', () => {
   });
 
   it('with the raw `available` as idle, the check fails on the counters after close', async () => {
-    const adapter = genericPoolAdapter();
+    const adapter = genericPoolAdapter({ genericPool });
     const raw: PoolAdapter = { ...(adapter as PoolAdapter), name: 'generic-pool (raw available)', counters: (p) => { const { pool } = p as { pool: { available: number; size: number; pending: number } }; return { idle: pool.available, size: pool.size, waiting: pool.pending }; } };
     const result = await check({ adapter: raw, seed: 2026 });
     expect(result.passed, formatResult(result)).toBe(false);
@@ -158,11 +159,11 @@ describe('generic-pool behaviour the capabilities rest on', () => {
 
 describe('the adapter refuses what generic-pool would misread', () => {
   it('an acquire timeout of 0, which generic-pool reads as none', () => {
-    return expect(genericPoolAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 0 }, connector: undefined as never })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as generic-pool's acquireTimeoutMillis; got 0/);
+    return expect(genericPoolAdapter({ genericPool }).create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 0 }, connector: undefined as never })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as generic-pool's acquireTimeoutMillis; got 0/);
   });
 
   it('a negative evictor interval or no tests per run', () => {
-    expect(() => genericPoolAdapter({ evictionRunIntervalMillis: -1 })).toThrow(/evictionRunIntervalMillis must be a whole number of ms >= 0/);
-    expect(() => genericPoolAdapter({ numTestsPerEvictionRun: 0 })).toThrow(/numTestsPerEvictionRun must be a whole number >= 1/);
+    expect(() => genericPoolAdapter({ genericPool, evictionRunIntervalMillis: -1 })).toThrow(/evictionRunIntervalMillis must be a whole number of ms >= 0/);
+    expect(() => genericPoolAdapter({ genericPool, numTestsPerEvictionRun: 0 })).toThrow(/numTestsPerEvictionRun must be a whole number >= 1/);
   });
 });

@@ -10,6 +10,7 @@ import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
 import { eventLog, onFakeClock, settled, watch } from '../support/on-fake-clock.js';
 import { claiming } from '../support/wrong-declarations.js';
+import PgPool from 'pg-pool';
 
 afterEach(() => uninstallAllClocks());
 
@@ -19,7 +20,7 @@ const SEED = 1;
 
 describe('pg-pool 3.14 on pg-mem', () => {
   it(`its declared semantics hold over ${runsFromEnv()} runs`, async () => {
-    const result = await check({ adapter: pgPoolAdapter() });
+    const result = await check({ adapter: pgPoolAdapter({ Pool: PgPool }) });
     expect(result.passed, formatResult(result)).toBe(true);
     expect(result.runs).toBe(runsFromEnv());
   });
@@ -54,7 +55,7 @@ describe('a wrong declaration for pg-pool fails with an explanation', () => {
   ];
 
   it.each(wrong)('$field: $why', async ({ semantics, kind, message, step }) => {
-    const result = await check({ adapter: pgPoolAdapter({ name: 'pg-pool (wrong)', semantics: { ...pgPoolSemantics, ...semantics } }), seed: SEED });
+    const result = await check({ adapter: pgPoolAdapter({ Pool: PgPool, name: 'pg-pool (wrong)', semantics: { ...pgPoolSemantics, ...semantics } }), seed: SEED });
     const report = formatResult(result);
     const failure = expectCaught(result, kind, message);
     expect(failure.reproduced, report).toBe(true);
@@ -94,7 +95,7 @@ describe('pg-pool\'s acquire timeout declared wrongly fails with an explanation'
       why: 'a waiter\'s connect keeps its capacity until its own timer, which the next waiter does not get sooner',
     },
   ])('$claim: $why', async ({ semantics, kind, message, alternatives = [] }) => {
-    const result = await check({ adapter: pgPoolAdapter({ name: 'pg-pool (wrong timeout)', semantics }), seed: SEED });
+    const result = await check({ adapter: pgPoolAdapter({ Pool: PgPool, name: 'pg-pool (wrong timeout)', semantics }), seed: SEED });
     const failure = expectCaught(result, kind, message, ...alternatives);
     expect(failure.reproduced, formatResult(result)).toBe(true);
     expect(failure.config.acquireTimeoutMs, formatResult(result)).toBeDefined();
@@ -104,7 +105,7 @@ describe('pg-pool\'s acquire timeout declared wrongly fails with an explanation'
 
 describe('the seed scenario on pg-pool: a per-connection timer, like the own pool', () => {
   it('prints 2 until the lifetime then 0 with await sleep, and 2 until the blocked loop wakes', async () => {
-    const table = await runSeedScenario(pgPoolAdapter());
+    const table = await runSeedScenario(pgPoolAdapter({ Pool: PgPool }));
     const text = formatSeedTable(table);
     expect(table.failure, text).toBeNull();
     expect(table.async, text).toEqual([2, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0]);
@@ -126,7 +127,7 @@ describe('a capability pg-pool lacks, claimed, fails with an explanation', () =>
   // end() never settles a queued acquire (index.js:133-145, 488-499): the waiter is still pending
   // when the close is done. The seed finds it in a few runs; seeds 2 and 3 do too.
   it('closeRejectsWaiters: end() leaves a queued acquire pending', async () => {
-    const result = await check({ adapter: pgPoolAdapter({ name: 'pg-pool (claims closeRejectsWaiters)', semantics: claiming(pgPoolSemantics, { closeRejectsWaiters: true }) }), seed: SEED, numRuns: 50 });
+    const result = await check({ adapter: pgPoolAdapter({ Pool: PgPool, name: 'pg-pool (claims closeRejectsWaiters)', semantics: claiming(pgPoolSemantics, { closeRejectsWaiters: true }) }), seed: SEED, numRuns: 50 });
     const failure = expectCaught(result, 'waiter-not-rejected', /^acquire #\d+ should have been rejected \(closed\) but is still pending$/);
     expect(failure.reproduced, formatResult(result)).toBe(true);
     expect(failure.steps.some((s) => / waits/.test(s.observed)), formatResult(result)).toBe(true);
@@ -136,7 +137,7 @@ describe('a capability pg-pool lacks, claimed, fails with an explanation', () =>
 describe('pg-pool on the pg-mem client: faults', () => {
   it('drops an idle client whose connection the server ended, on the client\'s error event', async () => {
     await onFakeClock(async (clock, connector) => {
-      const adapter = pgPoolAdapter();
+      const adapter = pgPoolAdapter({ Pool: PgPool });
       const pool = await adapter.create({ config: { minSize: 0, maxSize: 2, lifetimeMs: 0 }, connector });
       const client = await settled(clock, adapter.acquire(pool));
       adapter.release(pool, client);
@@ -157,7 +158,7 @@ describe('pg-pool on the pg-mem client: faults', () => {
   // closed at once.
   it('with an acquire timeout, a slower connect fails the acquire below max, as connectionTimeoutMillis does', async () => {
     await onFakeClock(async (clock, connector) => {
-      const adapter = pgPoolAdapter();
+      const adapter = pgPoolAdapter({ Pool: PgPool });
       const pool = await adapter.create({ config: { minSize: 0, maxSize: 2, lifetimeMs: 0, acquireTimeoutMs: 300 }, connector });
       connector.faults?.delayNextConnect(1000);
       const acquire = watch(adapter.acquire(pool));
@@ -179,7 +180,7 @@ describe('pg-pool on the pg-mem client: faults', () => {
   // pinned here because it is how a pg-pool ends up below its min.
   it('counts a client still connecting toward min, so a failed connect leaves the pool below min', async () => {
     await onFakeClock(async (clock, connector) => {
-      const adapter = pgPoolAdapter();
+      const adapter = pgPoolAdapter({ Pool: PgPool });
       const pool = await adapter.create({ config: { minSize: 1, maxSize: 2, lifetimeMs: 10 }, connector });
       const first = await settled(clock, adapter.acquire(pool));
       connector.faults?.delayNextConnect(50);
@@ -197,7 +198,7 @@ describe('pg-pool on the pg-mem client: faults', () => {
   });
 
   it('refuses an acquire timeout of 0, which pg-pool would read as none', async () => {
-    await expect(pgPoolAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 0, acquireTimeoutMs: 0 }, connector: createPgMemConnector() })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as pg-pool's connectionTimeoutMillis; got 0/);
+    await expect(pgPoolAdapter({ Pool: PgPool }).create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 0, acquireTimeoutMs: 0 }, connector: createPgMemConnector() })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as pg-pool's connectionTimeoutMillis; got 0/);
   });
 });
 
@@ -208,7 +209,7 @@ describe("pg-pool's end(), which the adapter maps close to", () => {
   it('waits for a lent client, then resolves with a queued acquire still pending', async () => {
     const clock = installFakeClock();
     try {
-      const adapter = pgPoolAdapter();
+      const adapter = pgPoolAdapter({ Pool: PgPool });
       const pool = await adapter.create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 0 }, connector: createPgMemConnector({ now: () => clock.now() }) });
       let lent: unknown = null;
       void adapter.acquire(pool).then((client) => (lent = client));

@@ -13,16 +13,17 @@ import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
 import { eventLog, onFakeClock, settled, watch } from '../support/on-fake-clock.js';
 import { claimingBrokenIdle, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
+import * as sequelizePool from 'sequelize-pool';
 
 afterEach(() => uninstallAllClocks());
 
 const declared = sequelizePoolSemantics();
 const withExpiry = (change: Partial<Semantics['expiry']>): Semantics => ({ ...declared, expiry: { ...declared.expiry, ...change } as Semantics['expiry'] });
-const declaring = (semantics: Semantics): PoolAdapter => sequelizePoolAdapter({ semantics }) as PoolAdapter;
+const declaring = (semantics: Semantics): PoolAdapter => sequelizePoolAdapter({ Pool: sequelizePool.Pool, semantics }) as PoolAdapter;
 
 describe('sequelize-pool', () => {
   it(`the declared semantics hold over ${runsFromEnv()} runs`, async () => {
-    const result = await check({ adapter: sequelizePoolAdapter() });
+    const result = await check({ adapter: sequelizePoolAdapter({ Pool: sequelizePool.Pool }) });
     expect(result.passed, formatResult(result)).toBe(true);
     expect(result.runs).toBe(runsFromEnv());
   });
@@ -30,15 +31,15 @@ describe('sequelize-pool', () => {
   // Most drawn lifetimes are far from a 1000 ms interval; a shorter one puts more reaper runs
   // inside the windows.
   it(`the declared semantics hold with reapIntervalMillis 250 over ${runsFromEnv()} runs`, async () => {
-    const result = await check({ adapter: sequelizePoolAdapter({ reapIntervalMillis: 250 }) });
+    const result = await check({ adapter: sequelizePoolAdapter({ Pool: sequelizePool.Pool, reapIntervalMillis: 250 }) });
     expect(result.passed, formatResult(result)).toBe(true);
   });
 
   it('rejects what it cannot check, naming it', async () => {
-    expect(() => sequelizePoolAdapter({ reapIntervalMillis: 0 })).toThrow(DefinitionError);
-    expect(() => sequelizePoolAdapter({ reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms >= 1, got 1.5/);
+    expect(() => sequelizePoolAdapter({ Pool: sequelizePool.Pool, reapIntervalMillis: 0 })).toThrow(DefinitionError);
+    expect(() => sequelizePoolAdapter({ Pool: sequelizePool.Pool, reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms >= 1, got 1.5/);
     const connector = createPgMemConnector();
-    await expect(sequelizePoolAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1, acquireTimeoutMs: 0 }, connector })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as sequelize-pool's acquireTimeoutMillis; got 0/);
+    await expect(sequelizePoolAdapter({ Pool: sequelizePool.Pool }).create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1, acquireTimeoutMs: 0 }, connector })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as sequelize-pool's acquireTimeoutMillis; got 0/);
   });
 });
 
@@ -88,7 +89,7 @@ describe('seed scenario on sequelize-pool', () => {
   // idle time equals the 5000 ms lifetime, which `>=` reaps. Blocked, the one overdue run fires
   // as the loop wakes and takes both.
   it('with the default 1000 ms reaper: idle 2 until t = 5 s, 0 from the run at t = 5 s', async () => {
-    const table = await runSeedScenario(sequelizePoolAdapter());
+    const table = await runSeedScenario(sequelizePoolAdapter({ Pool: sequelizePool.Pool }));
     expect(table.failure, formatSeedTable(table)).toBeNull();
     expect(formatSeedTable(table)).toBe(
       [
@@ -103,7 +104,7 @@ describe('seed scenario on sequelize-pool', () => {
 
   // Runs at t = 3 s and 6 s: the first one after the lifetime is at 6 s, one second late.
   it('with a 3000 ms reaper: idle 2 until the first run after t = 5 s, at t = 6 s', async () => {
-    const table = await runSeedScenario(sequelizePoolAdapter({ reapIntervalMillis: 3000 }));
+    const table = await runSeedScenario(sequelizePoolAdapter({ Pool: sequelizePool.Pool, reapIntervalMillis: 3000 }));
     expect(table.failure, formatSeedTable(table)).toBeNull();
     expect(table.async, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
     expect(table.blocked, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
@@ -253,7 +254,7 @@ describe('sequelize-pool behaviour the declaration rests on', () => {
 });
 
 async function adapterPool(connector: Connector, config: PoolConfig): Promise<{ h: SequelizePoolHandle; adapter: PoolAdapter<SequelizePoolHandle, Connection> }> {
-  const adapter = sequelizePoolAdapter();
+  const adapter = sequelizePoolAdapter({ Pool: sequelizePool.Pool });
   return { h: await adapter.create({ config, connector }), adapter };
 }
 

@@ -12,16 +12,17 @@ import type { Connection } from '../../src/connectors/types.js';
 import { expectCaught } from '../support/caught.js';
 import { eventLog, onFakeClock, settled, watch } from '../support/on-fake-clock.js';
 import { claiming, claimingBrokenIdle, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
+import * as tarn from 'tarn';
 
 afterEach(() => uninstallAllClocks());
 
 const declared = tarnSemantics();
 const withExpiry = (change: Partial<Semantics['expiry']>): Semantics => ({ ...declared, expiry: { ...declared.expiry, ...change } as Semantics['expiry'] });
-const declaring = (semantics: Semantics): PoolAdapter => tarnAdapter({ semantics }) as PoolAdapter;
+const declaring = (semantics: Semantics): PoolAdapter => tarnAdapter({ Pool: tarn.Pool, semantics }) as PoolAdapter;
 
 describe('tarn', () => {
   it(`the declared semantics hold over ${runsFromEnv()} runs`, async () => {
-    const result = await check({ adapter: tarnAdapter() });
+    const result = await check({ adapter: tarnAdapter({ Pool: tarn.Pool }) });
     expect(result.passed, formatResult(result)).toBe(true);
     expect(result.runs).toBe(runsFromEnv());
   });
@@ -29,17 +30,17 @@ describe('tarn', () => {
   // Most drawn lifetimes are far from a 1000 ms interval; a shorter one puts more reaper runs
   // inside the windows.
   it(`the declared semantics hold with reapIntervalMillis 250 over ${runsFromEnv()} runs`, async () => {
-    const result = await check({ adapter: tarnAdapter({ reapIntervalMillis: 250 }) });
+    const result = await check({ adapter: tarnAdapter({ Pool: tarn.Pool, reapIntervalMillis: 250 }) });
     expect(result.passed, formatResult(result)).toBe(true);
   });
 
   it('rejects a reaper interval tarn would reject, before any run', () => {
-    expect(() => tarnAdapter({ reapIntervalMillis: 0 })).toThrow(DefinitionError);
-    expect(() => tarnAdapter({ reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms > 0/);
+    expect(() => tarnAdapter({ Pool: tarn.Pool, reapIntervalMillis: 0 })).toThrow(DefinitionError);
+    expect(() => tarnAdapter({ Pool: tarn.Pool, reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms > 0/);
   });
 
   it('refuses an acquire timeout of 0, which tarn rejects', async () => {
-    await expect(tarnAdapter().create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 0 }, connector: undefined as never })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as tarn's acquireTimeoutMillis; got 0/);
+    await expect(tarnAdapter({ Pool: tarn.Pool }).create({ config: { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 0 }, connector: undefined as never })).rejects.toThrow(/acquireTimeoutMs must be a whole number of ms from 1 to 2147483647, as tarn's acquireTimeoutMillis; got 0/);
   });
 });
 
@@ -142,7 +143,7 @@ describe('seed scenario on tarn', () => {
   // idle time equals the 5000 ms lifetime, which `>=` reaps. Blocked, the one overdue run fires
   // as the loop wakes and takes both.
   it('with the default 1000 ms reaper: idle 2 until t = 5 s, 0 from the run at t = 5 s', async () => {
-    const table = await runSeedScenario(tarnAdapter());
+    const table = await runSeedScenario(tarnAdapter({ Pool: tarn.Pool }));
     expect(table.failure, formatSeedTable(table)).toBeNull();
     expect(formatSeedTable(table)).toBe(
       [
@@ -157,7 +158,7 @@ describe('seed scenario on tarn', () => {
 
   // Runs at t = 3 s and 6 s: the first one after the lifetime is at 6 s, one second late.
   it('with a 3000 ms reaper: idle 2 until the first run after t = 5 s, at t = 6 s', async () => {
-    const table = await runSeedScenario(tarnAdapter({ reapIntervalMillis: 3000 }));
+    const table = await runSeedScenario(tarnAdapter({ Pool: tarn.Pool, reapIntervalMillis: 3000 }));
     expect(table.failure, formatSeedTable(table)).toBeNull();
     expect(table.async, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
     expect(table.blocked, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);

@@ -10,6 +10,7 @@ import { formatResult } from '../../src/report/text.js';
 import { check } from '../../src/runner/check.js';
 import { expectCaught } from '../support/caught.js';
 import { postgresServer, titled } from './support/server.js';
+import PgPool from 'pg-pool';
 
 const server = postgresServer();
 const url = server.url ?? 'postgres://unused@127.0.0.1/unused';
@@ -73,7 +74,7 @@ describe.skipIf(server.url === null)(titled('the server check after every comman
         logs.push(made.events);
         return made;
       };
-      const result = await check({ adapter: pgPoolAdapter() as PoolAdapter, connector, numRuns: 3, seed: 5 });
+      const result = await check({ adapter: pgPoolAdapter({ Pool: PgPool }) as PoolAdapter, connector, numRuns: 3, seed: 5 });
       expect(result.passed, formatResult(result)).toBe(true);
       return logs;
     };

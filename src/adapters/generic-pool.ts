@@ -1,8 +1,8 @@
-import { createPool, type Pool } from 'generic-pool';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf } from './acquire-timeout.js';
+import { FROM_CONFIG, libraryOptions } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -21,7 +21,20 @@ export const GENERIC_POOL_EVICTION_INTERVAL_MS = 1000;
 /** generic-pool's default `numTestsPerEvictionRun` (PoolDefaults.js). */
 export const GENERIC_POOL_TESTS_PER_RUN = 3;
 
+/** The generic-pool module, as `import genericPool from 'generic-pool'` gives it: what the adapter calls of it. */
+export interface GenericPoolLibrary {
+  createPool(factory: { create(): Promise<Connection>; destroy(conn: Connection): Promise<void> }, options: Record<string, unknown>): unknown;
+}
+
 export interface GenericPoolAdapterOptions {
+  /** The generic-pool module you run: `import genericPool from 'generic-pool'`. */
+  readonly genericPool: GenericPoolLibrary;
+  /**
+   * Your own generic-pool options (`fifo`, `testOnBorrow`, `softIdleTimeoutMillis`, ...), passed
+   * to every pool. The sizes, `idleTimeoutMillis` and `acquireTimeoutMillis` come from the run;
+   * the evictor's two options are this adapter's own, below, since the declared reaper follows them.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
   readonly name?: string;
   /** Overrides the declared semantics, to show that a wrong declaration fails. */
   readonly semantics?: Semantics;
@@ -138,11 +151,27 @@ export function genericPoolSemantics(
 }
 
 /**
+ * What the adapter drives of a generic-pool pool. Declared here, not imported from generic-pool,
+ * so that poolcheck's types hold for a user who has not installed it.
+ */
+export interface GenericPoolPool {
+  acquire(): Promise<Connection>;
+  release(conn: Connection): Promise<void>;
+  destroy(conn: Connection): Promise<void>;
+  drain(): Promise<void>;
+  clear(): Promise<void>;
+  readonly size: number;
+  readonly available: number;
+  readonly borrowed: number;
+  readonly pending: number;
+}
+
+/**
  * A generic-pool pool and the connections it has lent out. generic-pool exposes no list of them
  * (`_resourceLoans` is private) and terminate must destroy them, so the adapter keeps its own.
  */
 export interface GenericPoolHandle {
-  readonly pool: Pool<Connection>;
+  readonly pool: GenericPoolPool;
   readonly lent: Set<Connection>;
 }
 
@@ -160,9 +189,22 @@ export interface GenericPoolHandle {
  *   `clear()` of the idle ones, all at once.
  *
  * @example
- * const result = await check({ adapter: genericPoolAdapter({ evictionRunIntervalMillis: 250 }) });
+ * import genericPool from 'generic-pool';
+ * const result = await check({ adapter: genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 250 }) });
  */
-export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): PoolAdapter<GenericPoolHandle, Connection> {
+export function genericPoolAdapter(options: GenericPoolAdapterOptions): PoolAdapter<GenericPoolHandle, Connection> {
+  const library = (options as { genericPool?: Partial<GenericPoolLibrary> } | undefined)?.genericPool;
+  if (library === undefined || typeof library.createPool !== 'function') {
+    throw new DefinitionError("poolcheck generic-pool adapter: pass the generic-pool module you run: import genericPool from 'generic-pool'; genericPoolAdapter({ genericPool })");
+  }
+  const own = libraryOptions('generic-pool', options.options, {
+    max: FROM_CONFIG,
+    min: FROM_CONFIG,
+    idleTimeoutMillis: FROM_CONFIG,
+    acquireTimeoutMillis: FROM_CONFIG,
+    evictionRunIntervalMillis: 'give it as genericPoolAdapter({ evictionRunIntervalMillis }), which the declared reaper follows',
+    numTestsPerEvictionRun: 'give it as genericPoolAdapter({ numTestsPerEvictionRun }), which the declared reaper follows',
+  });
   const interval = options.evictionRunIntervalMillis ?? GENERIC_POOL_EVICTION_INTERVAL_MS;
   const tests = options.numTestsPerEvictionRun ?? GENERIC_POOL_TESTS_PER_RUN;
   if (!Number.isSafeInteger(interval) || interval < 0) {
@@ -181,7 +223,7 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): Poo
       // The connections `start()` opens for the min, so create resolves once they are open.
       const opening: Promise<Connection>[] = [];
       let starting = true;
-      const pool = createPool<Connection>(
+      const pool = (library as GenericPoolLibrary).createPool(
         {
           create: () => {
             const conn = connector.connect();
@@ -191,6 +233,7 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): Poo
           destroy: (conn) => conn.close(),
         },
         {
+          ...own,
           max: config.maxSize,
           min: config.minSize,
           idleTimeoutMillis: config.lifetimeMs,
@@ -198,7 +241,7 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions = {}): Poo
           numTestsPerEvictionRun: tests,
           ...(timeout === undefined ? {} : { acquireTimeoutMillis: timeout }),
         },
-      );
+      ) as GenericPoolPool;
       starting = false;
       await Promise.all(opening);
       return { pool, lent: new Set<Connection>() };

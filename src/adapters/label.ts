@@ -1,5 +1,5 @@
 import { adapterDigest } from '../runner/rerun.js';
-import { BUILT_IN_ADAPTERS } from './registry.js';
+import { BUILT_IN_DECLARATIONS } from './registry.js';
 import type { PoolAdapter } from './types.js';
 
 /**
@@ -8,11 +8,11 @@ import type { PoolAdapter } from './types.js';
  */
 export function builtInNameOf(adapter: PoolAdapter): string | undefined {
   const digest = adapterDigest(adapter);
-  for (const [name, make] of Object.entries(BUILT_IN_ADAPTERS)) {
+  for (const [name, make] of Object.entries(BUILT_IN_DECLARATIONS)) {
     try {
       if (adapterDigest(make()) === digest) return name;
     } catch {
-      // A built-in whose library is not installed cannot be the one given.
+      // A declaration that cannot be made is not the one given.
     }
   }
   return undefined;

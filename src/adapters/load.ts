@@ -4,7 +4,11 @@ import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DefinitionError } from '../runner/violation-error.js';
 import { validateCheckOptions } from '../runner/validate.js';
+import type * as tsxApi from 'tsx/esm/api';
+import { importLibrary } from './library.js';
 import type { PoolAdapter } from './types.js';
+
+type TsxApi = typeof tsxApi;
 
 const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
 
@@ -21,11 +25,12 @@ export async function loadAdapterModule(path: string, semantics: 'required' | 'o
   if (!EXTENSIONS.includes(ext)) throw new DefinitionError(`poolcheck: adapter module ${path} must be a ${EXTENSIONS.join(', ')} file`);
   if (!existsSync(file)) throw new DefinitionError(`poolcheck: adapter module ${path} does not exist (resolved to ${file})`);
   const url = pathToFileURL(file).href;
+  // tsx is an optional peer: only a TypeScript adapter module needs it.
+  const typescript = ext === '.ts' || ext === '.mts' ? await importLibrary<TsxApi>('tsx/esm/api', `the TypeScript adapter module ${path}`) : null;
   let mod: Record<string, unknown>;
   try {
-    if (ext === '.ts' || ext === '.mts') {
-      const { tsImport } = await import('tsx/esm/api');
-      mod = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+    if (typescript !== null) {
+      mod = (await typescript.tsImport(url, import.meta.url)) as Record<string, unknown>;
     } else {
       mod = (await import(url)) as Record<string, unknown>;
     }

@@ -1,7 +1,8 @@
-import Pool from 'pg-pool';
 import { connectorClientClass, type ConnectorClient } from '../connectors/pgmem-client.js';
 import type { Semantics } from '../model/semantics.js';
+import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf } from './acquire-timeout.js';
+import { FROM_CONFIG, libraryOptions } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -106,20 +107,45 @@ export interface PgPoolHandle {
   ending: Promise<void> | null;
 }
 
+/** pg-pool's `Pool` class, as `import Pool from 'pg-pool'` gives it: the one the user runs. */
+export type PgPoolClass = new (options: never) => unknown;
+
 export interface PgPoolAdapterOptions {
+  /** pg-pool's `Pool` class: `import Pool from 'pg-pool'`, at the version you run (or a fork). */
+  readonly Pool: PgPoolClass;
+  /**
+   * Your own pg-pool options (`maxUses`, `allowExitOnIdle`, `log`, ...), passed to every pool.
+   * `Client`, `max`, `min`, `idleTimeoutMillis` and `connectionTimeoutMillis` come from the run and
+   * are refused here. An option that changes what pg-pool promises needs a `semantics` to match.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
   readonly name?: string;
-  /** Overrides the declared semantics, to show that a wrong declaration fails. */
+  /** What the pool promises, when it differs from {@link pgPoolSemantics}; a wrong one fails. */
   readonly semantics?: Semantics;
 }
 
+/** The pg-pool options the adapter sets from each run, with where a user sets them instead. */
+const SET_BY_RUN = {
+  Client: "poolcheck's Client over the run's connector makes every connection (see connectorClientClass)",
+  max: FROM_CONFIG,
+  min: FROM_CONFIG,
+  idleTimeoutMillis: FROM_CONFIG,
+  connectionTimeoutMillis: FROM_CONFIG,
+};
+
 /**
- * pg-pool over the run's connector: maxSize → `max`, minSize → `min`, lifetime →
- * `idleTimeoutMillis`, the acquire timeout (when the run has one) → `connectionTimeoutMillis`.
+ * pg-pool over the run's connector, with the `Pool` class you pass: maxSize → `max`, minSize →
+ * `min`, lifetime → `idleTimeoutMillis`, the acquire timeout (when the run has one) →
+ * `connectionTimeoutMillis`; every client is {@link connectorClientClass}'s, so poolcheck sees each
+ * connection open, run a query and close.
  *
  * @example
- * const result = await check({ adapter: pgPoolAdapter() });
+ * import Pool from 'pg-pool';
+ * const result = await check({ adapter: pgPoolAdapter({ Pool, options: { maxUses: 7500 } }) });
  */
-export function pgPoolAdapter(options: PgPoolAdapterOptions = {}): PoolAdapter<PgPoolHandle, PgPoolClient> {
+export function pgPoolAdapter(options: PgPoolAdapterOptions): PoolAdapter<PgPoolHandle, PgPoolClient> {
+  const PoolClass = requirePoolClass(options);
+  const own = libraryOptions('pg-pool', options.options, SET_BY_RUN);
   return {
     name: options.name ?? 'pg-pool',
     semantics: options.semantics ?? pgPoolSemantics,
@@ -128,13 +154,14 @@ export function pgPoolAdapter(options: PgPoolAdapterOptions = {}): PoolAdapter<P
       // connectorClientClass provides (see there), so the pool is typed here by what poolcheck uses.
       // 0 is falsy to pg-pool (index.js:206, 250), "wait for ever"; acquireTimeoutOf refuses it.
       const timeout = acquireTimeoutOf(config, 'pg-pool', 'connectionTimeoutMillis');
-      const pool = new Pool({
-        Client: connectorClientClass(connector) as never,
+      const pool = new PoolClass({
+        ...own,
+        Client: connectorClientClass(connector),
         max: config.maxSize,
         min: config.minSize,
         idleTimeoutMillis: config.lifetimeMs,
         ...(timeout === undefined ? {} : { connectionTimeoutMillis: timeout }),
-      }) as unknown as PgPool;
+      }) as PgPool;
       // pg-pool re-emits an idle client's error on the pool after dropping the client
       // (index.js:62); an EventEmitter with no `error` listener would throw it instead. The connector
       // has already logged the break, and the drop is checked against the model.
@@ -174,6 +201,15 @@ export function pgPoolAdapter(options: PgPoolAdapterOptions = {}): PoolAdapter<P
       await ending;
     },
   };
+}
+
+/** The `Pool` option, checked: a missing one is the usual slip when moving from `pgPoolAdapter()`. */
+function requirePoolClass(options: PgPoolAdapterOptions | undefined): new (options: Record<string, unknown>) => unknown {
+  const PoolClass = (options as { Pool?: unknown } | undefined)?.Pool;
+  if (typeof PoolClass !== 'function') {
+    throw new DefinitionError("poolcheck pg-pool adapter: pass pg-pool's Pool class, the one you run: import Pool from 'pg-pool'; pgPoolAdapter({ Pool })");
+  }
+  return PoolClass as new (options: Record<string, unknown>) => unknown;
 }
 
 /** Ends the pool once; a second caller (terminate during a close) waits on the same end. */

@@ -1,8 +1,8 @@
-import { Pool } from 'sequelize-pool';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
+import { FROM_CONFIG, libraryOptions } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -102,9 +102,26 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
   };
 }
 
+/**
+ * What the adapter drives of a sequelize-pool. Declared here, not imported from sequelize-pool, so
+ * that poolcheck's types hold for a user who has not installed it.
+ */
+export interface SequelizePoolInstance {
+  acquire(): Promise<Connection>;
+  release(conn: Connection): void;
+  destroy(conn: Connection): Promise<void>;
+  drain(): Promise<void>;
+  destroyAllNow(): Promise<void>;
+  /** Counts a create still in flight, unlike `available + using`. */
+  readonly size: number;
+  readonly available: number;
+  readonly using: number;
+  readonly waiting: number;
+}
+
 /** A sequelize-pool and the connections this adapter lent out of it. */
 export interface SequelizePoolHandle {
-  readonly pool: Pool<Connection>;
+  readonly pool: SequelizePoolInstance;
   /**
    * Connections acquired and not yet released. sequelize-pool keeps them in a protected
    * `_inUseObjects`; terminate needs them, and close waits until none is left.
@@ -114,7 +131,18 @@ export interface SequelizePoolHandle {
   allReturned: (() => void) | null;
 }
 
+/** sequelize-pool's `Pool` class, as `import { Pool } from 'sequelize-pool'` gives it. */
+export type SequelizePoolClass = new (options: never) => unknown;
+
 export interface SequelizePoolAdapterOptions {
+  /** sequelize-pool's `Pool` class, the one you run: `import { Pool } from 'sequelize-pool'`. */
+  readonly Pool: SequelizePoolClass;
+  /**
+   * Your own sequelize-pool options (`validate`, `maxUses`, `log`, ...), passed to every pool.
+   * `create`, `destroy`, the sizes, `idleTimeoutMillis` and `acquireTimeoutMillis` come from the
+   * run; `reapIntervalMillis` is this adapter's own, since the declared reaper follows it.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
   readonly name?: string;
   /** Overrides the declared semantics, to show that a wrong declaration fails. */
   readonly semantics?: Semantics;
@@ -126,9 +154,24 @@ export interface SequelizePoolAdapterOptions {
  * sequelize-pool 8 (a periodic reaper) over poolcheck's connector.
  *
  * @example
- * const result = await check({ adapter: sequelizePoolAdapter({ reapIntervalMillis: 500 }) });
+ * import { Pool } from 'sequelize-pool';
+ * const result = await check({ adapter: sequelizePoolAdapter({ Pool, reapIntervalMillis: 500 }) });
  */
-export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions = {}): PoolAdapter<SequelizePoolHandle, Connection> {
+export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): PoolAdapter<SequelizePoolHandle, Connection> {
+  const PoolClass = (options as { Pool?: unknown } | undefined)?.Pool;
+  if (typeof PoolClass !== 'function') {
+    throw new DefinitionError("poolcheck sequelize-pool adapter: pass sequelize-pool's Pool class, the one you run: import { Pool } from 'sequelize-pool'; sequelizePoolAdapter({ Pool })");
+  }
+  const SequelizePoolOf = PoolClass as new (options: Record<string, unknown>) => SequelizePoolInstance;
+  const own = libraryOptions('sequelize-pool', options.options, {
+    create: "the run's connector makes every connection",
+    destroy: "the run's connector closes every connection",
+    min: FROM_CONFIG,
+    max: FROM_CONFIG,
+    idleTimeoutMillis: FROM_CONFIG,
+    acquireTimeoutMillis: FROM_CONFIG,
+    reapIntervalMillis: 'give it as sequelizePoolAdapter({ reapIntervalMillis }), which the declared reaper follows',
+  });
   const reapIntervalMillis = options.reapIntervalMillis ?? SEQUELIZE_POOL_REAP_INTERVAL_MS;
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis < 1) {
     throw new DefinitionError(`poolcheck sequelize-pool adapter: reapIntervalMillis must be a whole number of ms >= 1, got ${String(reapIntervalMillis)}`);
@@ -137,11 +180,12 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions = {}):
     name: options.name ?? 'sequelize-pool',
     semantics: options.semantics ?? sequelizePoolSemantics(reapIntervalMillis),
     create: async ({ config, connector }) => {
-      const pool = new Pool<Connection>({
+      const pool = new SequelizePoolOf({
         name: 'poolcheck',
-        create: () => connector.connect(),
-        destroy: (conn) => conn.close(),
         validate: () => true,
+        ...own,
+        create: () => connector.connect(),
+        destroy: (conn: Connection) => conn.close(),
         min: config.minSize,
         max: config.maxSize,
         idleTimeoutMillis: config.lifetimeMs,

@@ -1,14 +1,25 @@
-import { Pool } from 'tarn';
 import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
+import { FROM_CONFIG, libraryOptions } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /** tarn's own default for `reapIntervalMillis` (`opt.reapIntervalMillis || 1000`, Pool.js). */
 export const TARN_DEFAULT_REAP_INTERVAL_MS = 1000;
 
+/** tarn's `Pool` class, as `import { Pool } from 'tarn'` gives it. */
+export type TarnPoolClass = new (options: never) => unknown;
+
 export interface TarnAdapterOptions {
+  /** tarn's `Pool` class, the one you run: `import { Pool } from 'tarn'`. */
+  readonly Pool: TarnPoolClass;
+  /**
+   * Your own tarn options (`createTimeoutMillis`, `propagateCreateError`, `validate`, ...), passed
+   * to every pool. `create`, `destroy`, the sizes, `idleTimeoutMillis` and `acquireTimeoutMillis`
+   * come from the run; `reapIntervalMillis` is this adapter's own, since the declared reaper follows it.
+   */
+  readonly options?: Readonly<Record<string, unknown>>;
   readonly name?: string;
   /** Overrides the declared semantics, to show that a wrong declaration fails. */
   readonly semantics?: Semantics;
@@ -111,12 +122,25 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
 }
 
 /**
+ * What the adapter drives of a tarn pool. Declared here, not imported from tarn, so that
+ * poolcheck's types hold for a user who has not installed it.
+ */
+export interface TarnPoolInstance {
+  acquire(): { readonly promise: Promise<Connection> };
+  release(conn: Connection): boolean;
+  destroy(): Promise<unknown>;
+  numFree(): number;
+  numUsed(): number;
+  numPendingAcquires(): number;
+}
+
+/**
  * A tarn pool and the connections it has lent out. tarn cannot close connections in use, so
  * terminate hands them back before destroying the pool; the adapter keeps its own record of them
  * rather than reading tarn's `used` list.
  */
 export interface TarnPool {
-  readonly pool: Pool<Connection>;
+  readonly pool: TarnPoolInstance;
   readonly lent: Set<Connection>;
 }
 
@@ -133,9 +157,24 @@ export interface TarnPool {
  *   connection released into the destroyed pool at once, which then destroys them all together.
  *
  * @example
- * const result = await check({ adapter: tarnAdapter({ reapIntervalMillis: 250 }) });
+ * import { Pool } from 'tarn';
+ * const result = await check({ adapter: tarnAdapter({ Pool, reapIntervalMillis: 250 }) });
  */
-export function tarnAdapter(options: TarnAdapterOptions = {}): PoolAdapter<TarnPool, Connection> {
+export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, Connection> {
+  const PoolClass = (options as { Pool?: unknown } | undefined)?.Pool;
+  if (typeof PoolClass !== 'function') {
+    throw new DefinitionError("poolcheck tarn adapter: pass tarn's Pool class, the one you run: import { Pool } from 'tarn'; tarnAdapter({ Pool })");
+  }
+  const TarnPoolOf = PoolClass as new (options: Record<string, unknown>) => TarnPoolInstance;
+  const own = libraryOptions('tarn', options.options, {
+    create: "the run's connector makes every connection",
+    destroy: "the run's connector closes every connection",
+    min: FROM_CONFIG,
+    max: FROM_CONFIG,
+    idleTimeoutMillis: FROM_CONFIG,
+    acquireTimeoutMillis: FROM_CONFIG,
+    reapIntervalMillis: 'give it as tarnAdapter({ reapIntervalMillis }), which the declared reaper follows',
+  });
   const reapIntervalMillis = options.reapIntervalMillis ?? TARN_DEFAULT_REAP_INTERVAL_MS;
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis <= 0) {
     throw new DefinitionError(`poolcheck tarn adapter: reapIntervalMillis must be a whole number of ms > 0, as tarn requires; got ${String(reapIntervalMillis)}`);
@@ -144,9 +183,10 @@ export function tarnAdapter(options: TarnAdapterOptions = {}): PoolAdapter<TarnP
     name: options.name ?? (options.reapIntervalMillis === undefined ? 'tarn' : `tarn (reap every ${reapIntervalMillis} ms)`),
     semantics: options.semantics ?? tarnSemantics(reapIntervalMillis),
     create: async ({ config, connector }) => ({
-      pool: new Pool<Connection>({
+      pool: new TarnPoolOf({
+        ...own,
         create: () => connector.connect(),
-        destroy: (conn) => conn.close(),
+        destroy: (conn: Connection) => conn.close(),
         min: config.minSize,
         max: config.maxSize,
         idleTimeoutMillis: config.lifetimeMs,

@@ -7,6 +7,7 @@ import type { PoolConfig, Semantics } from '../model/semantics.js';
  * plus the expiry semantics the pool declares, as data. The model reads the semantics; it never
  * asks which library it is looking at.
  */
+// #region adapter-interface
 export interface PoolAdapter<P = unknown, C = unknown> {
   /** Shown in summaries and counterexamples. */
   readonly name: string;
@@ -36,6 +37,7 @@ export interface PoolAdapter<P = unknown, C = unknown> {
    */
   runtime?(): Promise<AdapterRuntime>;
 }
+// #endregion
 
 /** A run's clock and connector, owned by the adapter; `dispose` ends them after the run. */
 export interface AdapterRuntime {

@@ -20,7 +20,7 @@ export async function selectAdapters(values: { adapter?: string[] | undefined; a
   const selected: SelectedAdapter[] = [];
   for (const name of names) {
     const make = known[name] ?? (values.all === true ? undefined : NAMED_ONLY_ADAPTERS[name]);
-    if (make !== undefined) selected.push({ name, adapter: make() });
+    if (make !== undefined) selected.push({ name, adapter: await make() });
     else if (looksLikePath(name)) selected.push({ name, adapter: await loadAdapterModule(name) });
     else throw new UsageError(`unknown adapter '${name}'; built-in adapters are ${[...Object.keys(known), ...Object.keys(NAMED_ONLY_ADAPTERS)].join(', ')}, or give the path of an adapter module (.js, .mjs or .ts)`);
   }

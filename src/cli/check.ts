@@ -11,6 +11,9 @@ import { check, runsFromEnv, type CheckResult, type Progress } from '../runner/c
 import { decodeRerunToken } from '../runner/rerun.js';
 import { runRaceChecks } from '../races/cli.js';
 import { joinNegativeValues, seedValue, wholeNumber } from './numbers.js';
+import { checkRangesFit, RANGE_OPTIONS, rangesFrom } from './ranges.js';
+import { configArbFromRanges, show, type ConfigRanges } from '../runner/config-ranges.js';
+import { findConfigFile, loadConfigFile, selectConfigAdapters } from './config-file.js';
 import { UsageError } from './usage.js';
 
 interface CheckArgs {
@@ -24,6 +27,9 @@ interface CheckArgs {
   readonly json: OutputTarget | undefined;
   readonly junit: OutputTarget | undefined;
   readonly database: DatabaseChoice;
+  /** --min, --max, --lifetime, --acquire-timeout and a config file's ranges, and the same as words for rerun lines. */
+  readonly ranges: ConfigRanges | undefined;
+  readonly rangeWords: readonly string[];
 }
 
 export const CHECK_OPTIONS = {
@@ -38,6 +44,8 @@ export const CHECK_OPTIONS = {
   json: { type: 'string' },
   junit: { type: 'string' },
   db: { type: 'string' },
+  ...RANGE_OPTIONS,
+  config: { type: 'string' },
 } as const;
 
 export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs> {
@@ -48,7 +56,11 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
     strict: true,
   });
   if (positionals.length > 0) throw new UsageError(`check takes no positional arguments, got '${positionals.join(' ')}'; name adapters with --adapter`);
-  const runs = values.runs === undefined ? runsFromEnv() : wholeNumber('--runs', values.runs, 1);
+  // A config file (poolcheck.config.* in the working directory, or --config) gives defaults; every
+  // flag given on the command line wins over it.
+  const configPath = findConfigFile(values.config);
+  const file = configPath === null ? null : await loadConfigFile(configPath);
+  const runs = values.runs === undefined ? (file?.runs ?? runsFromEnv()) : wholeNumber('--runs', values.runs, 1);
   const seed = values.seed === undefined ? undefined : seedValue('--seed', values.seed);
   if (values.rerun !== undefined && (values.seed ?? values.path ?? values['replay-path']) !== undefined) throw new UsageError('--rerun carries the seed, path and replayPath of its failure; leave out --seed, --path and --replay-path');
   if (values.path !== undefined && seed === undefined) throw new UsageError('--path replays a failure only with the --seed printed beside it; pass both');
@@ -60,10 +72,20 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
   // Output paths are checked before any run: a wrong one must not cost the run.
   const json = values.json === undefined ? undefined : prepareOutput('--json', values.json, { stdout: true });
   const junit = values.junit === undefined ? undefined : prepareOutput('--junit', values.junit, { stdout: true });
-  const adapters = await selectAdapters(values);
+  const fromFile = values.adapter === undefined && values.all !== true && file?.adapters !== undefined;
+  const adapters = fromFile ? await selectConfigAdapters(file!) : await selectAdapters(values);
+  const ranges = file?.ranges === undefined ? rangesFrom(values) : { ...file.ranges, ...rangesFrom(values) };
+  if (ranges !== undefined && values.races === true) throw new UsageError('--races draws its own small configurations; leave out --min, --max, --lifetime and --acquire-timeout');
+  if (ranges !== undefined) for (const { adapter } of adapters) checkRangesFit(ranges, adapter);
   if ((values.path !== undefined || token !== undefined) && adapters.length !== 1) throw new UsageError('a rerun replays one failure; name exactly one --adapter');
   const database = await chooseDatabase(values.db);
-  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], rerun: values.rerun, races: values.races === true, json, junit, database };
+  return { adapters, runs, seed, path: values.path, replayPath: values['replay-path'], rerun: values.rerun, races: values.races === true, json, junit, database, ranges, rangeWords: ranges === undefined ? [] : rangeWordsOf(ranges) };
+}
+
+/** The ranges in force as flags, for the rerun line: they draw the same configurations. */
+function rangeWordsOf(ranges: ConfigRanges): string[] {
+  const flag = { minSize: 'min', maxSize: 'max', lifetimeMs: 'lifetime', acquireTimeoutMs: 'acquire-timeout' } as const;
+  return (Object.keys(flag) as (keyof typeof flag)[]).filter((k) => ranges[k] !== undefined).flatMap((k) => [`--${flag[k]}`, show(ranges[k]!)]);
 }
 
 /**
@@ -104,6 +126,7 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
         ...(args.replayPath === undefined ? {} : { replayPath: args.replayPath }),
         ...(args.rerun === undefined ? {} : { rerun: args.rerun }),
         ...(args.database.connector === undefined ? {} : { connector: args.database.connector }),
+        ...(args.ranges === undefined ? {} : { configs: configArbFromRanges(args.ranges) }),
         onProgress: (p) => {
           if (current !== null) current = { ...current, progress: p };
           progress.update(p);
@@ -113,7 +136,7 @@ export async function runCheck(argv: readonly string[]): Promise<number> {
       current = null;
       results.push({ result, adapter });
       // A pass prints its one-line verdict with the seed; a failure adds its trace and how to rerun it.
-      const how: RerunContext = { adapter: name, extra: args.database.rerunWords };
+      const how: RerunContext = { adapter: name, extra: [...args.rangeWords, ...args.database.rerunWords] };
       const report = formatResult(result, how);
       reports.push({ rerun: rerunCommand(result, how), report });
       human.write(`${report}\n${result.passed ? '' : '\n'}`);

@@ -11,6 +11,10 @@ import type { Shard } from '../fuzz/plan.js';
 import { formatVirtual } from '../report/summary.js';
 import { selectAdapters } from './adapters.js';
 import { joinNegativeValues, seedValue, wholeNumber } from './numbers.js';
+import { findConfigFile, loadConfigFile, selectConfigAdapters, type ConfigAdapter } from './config-file.js';
+import { checkRangesFit, RANGE_OPTIONS, rangesFrom } from './ranges.js';
+import type { ConfigRanges } from '../runner/config-ranges.js';
+import { DefinitionError } from '../runner/violation-error.js';
 import { prepareOutput, writeOutput, type OutputTarget } from './output.js';
 import { UsageError } from './usage.js';
 
@@ -30,6 +34,8 @@ export interface FuzzArgs {
   readonly junit: OutputTarget | undefined;
   readonly evidence: boolean;
   readonly alsoFor: CampaignAdapter | undefined;
+  /** --min, --max, --lifetime, --acquire-timeout and a config file's `configs`. */
+  readonly ranges: ConfigRanges | undefined;
 }
 
 export async function parseFuzzArgs(argv: readonly string[]): Promise<FuzzArgs> {
@@ -47,20 +53,33 @@ export async function parseFuzzArgs(argv: readonly string[]): Promise<FuzzArgs> 
       junit: { type: 'string' },
       evidence: { type: 'boolean' },
       'also-for': { type: 'string' },
+      ...RANGE_OPTIONS,
+      config: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
   });
   if (positionals.length > 0) throw new UsageError(`fuzz takes no positional arguments, got '${positionals.join(' ')}'; name adapters with --adapter`);
   if (values.time !== undefined && values.runs !== undefined) throw new UsageError('--time and --runs both set a budget; give one of them');
-  const budget = values.runs !== undefined ? { runs: wholeNumber('--runs', values.runs, 1) } : { timeMs: duration('--time', values.time ?? DEFAULT_FUZZ_TIME) };
-  const workers = values.workers === undefined ? availableParallelism() : wholeNumber('--workers', values.workers, 1);
+  // A config file (poolcheck.config.* in the working directory, or --config) gives defaults; every
+  // flag given on the command line wins over it.
+  const configPath = findConfigFile(values.config);
+  const file = configPath === null ? null : await loadConfigFile(configPath);
+  const flagBudget = values.runs !== undefined || values.time !== undefined;
+  const budget =
+    values.runs !== undefined ? { runs: wholeNumber('--runs', values.runs, 1) }
+    : !flagBudget && file?.fuzz?.runs !== undefined ? { runs: file.fuzz.runs }
+    : { timeMs: duration(values.time === undefined ? 'fuzz.time' : '--time', values.time ?? file?.fuzz?.time ?? DEFAULT_FUZZ_TIME) };
+  const workers = values.workers === undefined ? (file?.fuzz?.workers ?? availableParallelism()) : wholeNumber('--workers', values.workers, 1);
   const seed = values.seed === undefined ? (Date.now() ^ (Math.random() * 0x100000000)) | 0 : seedValue('--seed', values.seed);
   const shard = values.shard === undefined ? { index: 1, count: 1 } : parseShard(values.shard);
   if (values.corpus === '') throw new UsageError('--corpus takes a directory, got an empty string');
   // Checked before the campaign: a report that cannot be written must not cost the campaign.
   const junit = values.junit === undefined ? undefined : prepareOutput('--junit', values.junit);
-  const selected = await selectAdapters(values);
+  const fromFile = values.adapter === undefined && values.all !== true && file?.adapters !== undefined;
+  const selected = fromFile ? await selectConfigAdapters({ ...file!, adapters: nameable(file!.adapters!) }) : await selectAdapters(values);
+  const ranges = file?.ranges === undefined ? rangesFrom(values) : { ...file.ranges, ...rangesFrom(values) };
+  if (ranges !== undefined) for (const { adapter } of selected) checkRangesFit(ranges, adapter);
   const labels = new Map<CampaignAdapter, string>();
   const adapters = selected.map(({ name, adapter }) => {
     const a = { source: sourceOf(name), adapter };
@@ -72,7 +91,18 @@ export async function parseFuzzArgs(argv: readonly string[]): Promise<FuzzArgs> 
     const [one] = await selectAdapters({ adapter: [values['also-for']] });
     alsoFor = { source: sourceOf(values['also-for']), adapter: one!.adapter };
   }
-  return { adapters, labels, budget, workers, seed, shard, corpus: values.corpus ?? DEFAULT_CORPUS, junit, evidence: values.evidence === true, alsoFor };
+  return { adapters, labels, budget, workers, seed, shard, corpus: values.corpus ?? file?.corpus ?? DEFAULT_CORPUS, junit, evidence: values.evidence === true, alsoFor, ranges };
+}
+
+/**
+ * A case file names its adapter so that it replays anywhere: a built-in name or a module path. A
+ * config file's adapter objects and built-ins with options have no such name.
+ */
+function nameable(entries: readonly ConfigAdapter[]): string[] {
+  return entries.map((entry, i) => {
+    if (typeof entry === 'string') return entry;
+    throw new DefinitionError(`poolcheck: the config file's adapters[${i}] is not a built-in name or a module path; fuzz saves each case with an adapter it can load again, so give fuzz a module that exports this adapter`);
+  });
 }
 
 /** The source of what `--adapter` named: a built-in name, or a module path from the working directory. */
@@ -134,6 +164,7 @@ export async function runFuzz(argv: readonly string[]): Promise<number> {
       shard: args.shard,
       budget: args.budget,
       workers: args.workers,
+      ...(args.ranges === undefined ? {} : { ranges: args.ranges }),
       corpus,
       evidence: args.evidence,
       ...(args.alsoFor === undefined ? {} : { alsoFor: args.alsoFor }),

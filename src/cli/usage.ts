@@ -9,6 +9,7 @@ export class UsageError extends Error {
 /** `poolcheck check --help`. */
 export const CHECK_USAGE = `Usage: poolcheck check [--adapter NAME]... [--all] [--runs N] [--races] [--seed S [--path P [--replay-path R]]]
                        [--rerun TOKEN] [--json FILE|-] [--junit FILE|-] [--db URL]
+                       [--min N|A-B] [--max N|A-B] [--lifetime MS|A-B] [--acquire-timeout MS|A-B] [--config FILE]
 
 Model-checks each adapter: random command sequences under a fake clock, compared with the model
 after every command. A failure prints its shrunk trace and how to rerun it.
@@ -26,12 +27,21 @@ after every command. A failure prints its shrunk trace and how to rerun it.
   --rerun TOKEN    replay a failure by the token printed with it (pc1_...): it carries the seed,
                    path, replayPath and adapter, and is refused for another adapter or options
   --races          instead of command sequences, explore interleavings of concurrent clients
-                   (see README, "Races"); --seed and --path rerun a failure
+                   (see docs/races.md); --seed and --path rerun a failure
   --json FILE      also write the results as JSON (schema poolcheck/check@1) to FILE; with -,
                    the JSON alone goes to stdout and the text report to stderr
   --junit FILE     also write the results as JUnit XML to FILE (a test case per property); - as for --json
   --db URL         take connections from the PostgreSQL server at URL (default: DATABASE_URL,
                    else pg-mem; --db pg-mem forces pg-mem); its backends are checked after every command
+  --min N|A-B      draw minSize from this number or range only (--min 0: a pool without a minimum);
+                   default 0-3
+  --max N|A-B      draw maxSize from this number or range only; default minSize (at least 1) to 10
+  --lifetime MS|A-B  draw the idle lifetime (ms) from this number or range only; default 0, 1-10,
+                   1-1000 or 1000-300000
+  --acquire-timeout MS|A-B  give every run an acquire timeout from this range (a pool that declares
+                   one); default: drawn where the pool declares one
+  --config FILE    read adapters, runs and ranges from FILE; default: poolcheck.config.ts, .mts, .mjs,
+                   .js or .json in the working directory, if there is one; flags win over it
 
 A rerun (--path or --rerun) that does not replay a failure is refused (exit 2), never a pass.
 Output paths are checked before the first run. SIGINT or SIGTERM prints the summary so far and
@@ -42,6 +52,7 @@ that does not match, 130/143 interrupted.`;
 /** `poolcheck fuzz --help`. */
 export const FUZZ_USAGE = `Usage: poolcheck fuzz [--adapter NAME]... [--all] [--time T | --runs N] [--workers K] [--seed S] [--shard i/n]
                       [--corpus DIR] [--junit FILE] [--evidence] [--also-for NAME]
+                      [--min N|A-B] [--max N|A-B] [--lifetime MS|A-B] [--acquire-timeout MS|A-B] [--config FILE]
 
 Runs a campaign on every worker and saves one case per distinct failure to the corpus: failures
 with the same signature (adapter, violation kind, the shape of the shrunk steps) are one bug, kept
@@ -57,6 +68,8 @@ as its shortest case and counted.
   --junit FILE     write the campaign as JUnit XML to FILE
   --evidence       save new cases as known bugs kept as evidence, not as "must pass"
   --also-for NAME  also save each new case for this adapter, expected to pass (the fixed pool)
+  --min, --max, --lifetime, --acquire-timeout, --config  as for check; a config file also gives
+                   the corpus (corpus) and the budget (fuzz: { time, runs, workers })
 
 Exit codes: 0 nothing found, 1 a failure found (and saved), 2 bad usage, 3 a failure found that
 the corpus could not take (its JSON is on stderr), 130 interrupted by SIGINT or SIGTERM.`;

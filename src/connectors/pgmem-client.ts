@@ -16,10 +16,10 @@ import type { Connection, Connector } from './types.js';
  *   here, as for pg-native) and then `isConnected()`, and calls `end()` without a callback
  *   (index.js:251-262), expecting the connect callback to fail (index.js:271-284);
  * - `ref` only if present (index.js:161), so it is left out.
- * It also assigns `release` and `_poolUseCount` itself (index.js:342, 387). `unref()` and
- * `once('end')` are only reached with `allowExitOnIdle` or `maxLifetimeSeconds`, which the adapter
- * does not set; `query` is called by the caller holding the client, promise style, as poolcheck's
- * adapter does.
+ * It also assigns `release` and `_poolUseCount` itself (index.js:342, 387). A user's own options
+ * reach more: `allowExitOnIdle` calls `unref()` on an idle client and `ref()` when it is taken
+ * again (index.js:424, 161), and `maxLifetimeSeconds` listens with `once('end')` (an EventEmitter's).
+ * `query` is called by the caller holding the client, promise style, as poolcheck's adapter does.
  */
 
 /** A pg-pool client over one connector connection. */
@@ -33,6 +33,9 @@ export interface ConnectorClient extends EventEmitter {
   connect(callback: (error?: Error) => void): void;
   /** Whether the connection is open and not ending; pg-pool's connect timeout asks (index.js:256). */
   isConnected(): boolean;
+  /** pg-pool calls these with `allowExitOnIdle` (index.js:424, 161). */
+  unref(): void;
+  ref(): void;
   query(sql: string): Promise<unknown>;
   end(callback?: () => void): void;
 }
@@ -94,6 +97,15 @@ export function connectorClientClass(connector: Connector): ConnectorClientClass
         },
       );
     }
+
+    /**
+     * pg's Client unrefs its socket so that an idle pool lets the process exit (`allowExitOnIdle`).
+     * A connector's connection holds no socket of this process's event loop to unref, so there is
+     * nothing to do, and `ref()` likewise.
+     */
+    unref(): void {}
+
+    ref(): void {}
 
     isConnected(): boolean {
       return this.conn !== null && !this._ending;

@@ -1,5 +1,5 @@
-import pg from 'pg';
 import { DefinitionError } from '../runner/violation-error.js';
+import { loadPg } from './load-pg.js';
 
 /** The URL scripts/postgres.sh prints for the local cluster it starts. */
 export const LOCAL_POSTGRES_URL = 'postgres://poolcheck:poolcheck@127.0.0.1:5432/poolcheck';
@@ -60,7 +60,7 @@ export interface ProbeFailure {
  * clock installed (pg's connect timeout is a timer).
  */
 export async function probeServer(url: string, timeoutMs = 3_000): Promise<ProbeFailure | null> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  const client = new (await loadPg()).Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -1,5 +1,6 @@
 import { threadId } from 'node:worker_threads';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './load-pg.js';
 import { realDelay, realNow, within, type ExternalWork } from '../clock/real.js';
 import { PostgresConnection } from './postgres-connection.js';
 import { describeDisagreement, describeServer } from './postgres-server.js';
@@ -183,7 +184,7 @@ export class PostgresConnector implements Connector, ConnectorFaults {
   }
 
   private async open(applicationName: string): Promise<pg.Client> {
-    const client = new pg.Client({ connectionString: this.url, application_name: applicationName });
+    const client = new (await loadPg()).Client({ connectionString: this.url, application_name: applicationName });
     // An error on an idle client (its backend terminated) also ends it; the end is what counts.
     client.on('error', () => undefined);
     try {

@@ -1,3 +1,4 @@
+import type { ConfigRanges } from '../runner/config-ranges.js';
 import type { PoolAdapter } from '../adapters/types.js';
 import type { AdapterSource } from '../corpus/adapter-ref.js';
 import type { Expectation } from '../corpus/file.js';
@@ -26,6 +27,8 @@ export interface CampaignOptions {
   /** Where found cases are saved; `null` saves nothing (benchmarks). */
   readonly corpus: Corpus | null;
   readonly chunkRuns?: number;
+  /** Ranges every chunk draws its configurations from; left out, the default draw. */
+  readonly ranges?: ConfigRanges;
   /** Save new cases as known bugs kept as evidence (expect the violation found) instead of "must pass". */
   readonly evidence?: boolean;
   /** Also save each new case for this adapter, expected to pass: the pool without the bug. */
@@ -117,7 +120,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
       exhausted = true;
       return null;
     }
-    return { seq: handedOut++, job: n.value };
+    return { seq: handedOut++, job: options.ranges === undefined ? n.value : { ...n.value, ranges: options.ranges } };
   };
 
   const commit = async (result: ChunkResult): Promise<void> => {

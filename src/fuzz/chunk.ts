@@ -3,6 +3,7 @@ import type { CommandJson } from '../commands/json.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
 import { check, type Progress } from '../runner/check.js';
+import { configArbFromRanges } from '../runner/config-ranges.js';
 import type { ChunkJob } from './plan.js';
 
 /** What one chunk found, as plain data: it crosses from a worker thread to the main thread. */
@@ -30,7 +31,8 @@ export interface ChunkFailure {
  * shrinks it, so a chunk finds at most one case; the next chunk goes on with fresh runs.
  */
 export async function runChunk(adapter: PoolAdapter, job: ChunkJob, onProgress?: (p: Progress) => void): Promise<ChunkResult> {
-  const result = await check({ adapter, seed: job.seed, numRuns: job.runs, ...(onProgress === undefined ? {} : { onProgress }) });
+  const configs = job.ranges === undefined ? {} : { configs: configArbFromRanges(job.ranges) };
+  const result = await check({ adapter, seed: job.seed, numRuns: job.runs, ...configs, ...(onProgress === undefined ? {} : { onProgress }) });
   const f = result.failure;
   return {
     job,

@@ -4,6 +4,7 @@
  * so shards never repeat each other's work, and the chunks a process runs do not depend on how
  * many workers run them.
  */
+import type { ConfigRanges } from '../runner/config-ranges.js';
 
 /** Runs per chunk: small enough to hand out evenly and stop soon after Ctrl-C, large enough that handing out costs nothing. */
 export const DEFAULT_CHUNK_RUNS = 100;
@@ -22,6 +23,8 @@ export interface ChunkJob {
   /** The fast-check seed of the chunk. */
   readonly seed: number;
   readonly runs: number;
+  /** Ranges for the drawn configuration (--min, --lifetime, a config file), as plain data for workers. */
+  readonly ranges?: ConfigRanges;
 }
 
 /** The seed of chunk k: a 32-bit mix of the campaign seed and k, so neighbouring chunks draw unrelated runs. */

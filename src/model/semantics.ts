@@ -102,8 +102,9 @@ export interface Semantics {
   /**
    * The waits and faults the pool supports, so that only those commands are generated. Left out:
    * none (acquires only below max, no faults), which is how an adapter that predates them behaves.
+   * A field left out is off (`false`, or `null` for `acquireTimeout`): `{ waiters: true }` is enough.
    */
-  readonly capabilities?: Capabilities;
+  readonly capabilities?: Partial<Capabilities>;
 }
 
 /**
@@ -206,9 +207,28 @@ export function terminateRejectsWaiters(s: Semantics): boolean {
   return caps.terminateRejectsWaiters ?? caps.closeRejectsWaiters !== false;
 }
 
-/** The declared capabilities, or none. */
+
+/** One complete object per declared one: commands ask on every step, so it is built once. */
+const complete = new WeakMap<Partial<Capabilities>, Capabilities>();
+
+/**
+ * The declared capabilities, every field filled in: a field left out (or undefined, from plain
+ * JavaScript) is off. The one place a partial declaration is read; everything else asks here.
+ *
+ * @example
+ * capabilitiesOf({ ...semantics, capabilities: { waiters: true } }).destroy; // false
+ */
 export function capabilitiesOf(s: Semantics): Capabilities {
-  return s.capabilities ?? noCapabilities;
+  const declared = s.capabilities;
+  if (declared === undefined) return noCapabilities;
+  let caps = complete.get(declared);
+  if (caps === undefined) {
+    const filled: Record<string, unknown> = { ...noCapabilities };
+    for (const [field, value] of Object.entries(declared)) if (value !== undefined) filled[field] = value;
+    caps = filled as unknown as Capabilities;
+    complete.set(declared, caps);
+  }
+  return caps;
 }
 
 /** The three min questions, each answered: what {@link normalizeMin} makes of a declaration. */

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { capabilitiesOf, normalizeZeroLifetime, type PoolConfig, type Semantics } from '../model/semantics.js';
 
+/** Lifetimes a run draws: 0 (expiry disabled), and from 1 ms to minutes, shrinking toward short ones. */
+export const defaultLifetimeArb: fc.Arbitrary<number> = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 1, max: 10 }),
+  fc.integer({ min: 1, max: 1_000 }),
+  fc.integer({ min: 1_000, max: 300_000 }),
+);
+
 /**
  * The configurations a run draws: minSize 0–3, maxSize up to 10, and lifetimes from 1 ms to
  * minutes, with 0 (expiry disabled) among them. Lifetimes shrink toward short ones, which make
@@ -12,12 +20,7 @@ export const defaultConfigArb: fc.Arbitrary<PoolConfig> = fc
     fc.record({
       minSize: fc.constant(minSize),
       maxSize: fc.integer({ min: Math.max(1, minSize), max: 10 }),
-      lifetimeMs: fc.oneof(
-        fc.constant(0),
-        fc.integer({ min: 1, max: 10 }),
-        fc.integer({ min: 1, max: 1_000 }),
-        fc.integer({ min: 1_000, max: 300_000 }),
-      ),
+      lifetimeMs: defaultLifetimeArb,
     }),
   );
 

@@ -11,7 +11,7 @@ const ADAPTER_METHODS = ['create', 'acquire', 'release', 'query', 'connectionId'
 export function validateCheckOptions(options: CheckOptions, semantics: 'required' | 'optional' = 'required'): void {
   const adapter = options.adapter as unknown as Record<string, unknown> | undefined;
   if (adapter === undefined || adapter === null || typeof adapter !== 'object') {
-    throw new DefinitionError('poolcheck: `adapter` is required: pass an object with name, semantics and the pool methods (see README, "Adapters")');
+    throw new DefinitionError('poolcheck: `adapter` is required: pass an object with name, semantics and the pool methods (see docs/adapters.md)');
   }
   if (typeof adapter['name'] !== 'string' || adapter['name'] === '') throw new DefinitionError('poolcheck: the adapter needs a non-empty `name` string');
   const missing = ADAPTER_METHODS.filter((m) => typeof adapter[m] !== 'function');
@@ -20,7 +20,7 @@ export function validateCheckOptions(options: CheckOptions, semantics: 'required
   }
   const declared = semantics === 'required' || adapter['semantics'] !== undefined;
   if (declared && (typeof adapter['semantics'] !== 'object' || adapter['semantics'] === null)) {
-    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see README, "Adapters"; \`poolcheck infer\` finds them)`);
+    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see docs/adapters.md; \`poolcheck infer\` finds them)`);
   }
   if (declared) validateSemantics(String(adapter['name']), adapter['semantics'] as Record<string, unknown>);
   const caps = (adapter['semantics'] as { capabilities?: { destroy?: unknown } } | undefined)?.capabilities;
@@ -119,22 +119,23 @@ const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 
 
 function validateCapabilities(name: string, raw: unknown): void {
   const where = `poolcheck: adapter '${name}' declares semantics.capabilities`;
-  if (typeof raw !== 'object' || raw === null) throw new DefinitionError(`${where} = ${JSON.stringify(raw)}; it must be an object (see README, "Waits and faults"), or left out for none`);
+  if (typeof raw !== 'object' || raw === null) throw new DefinitionError(`${where} = ${JSON.stringify(raw)}; it must be an object (see docs/semantics.md, "Waits and faults"), or left out for none`);
   const caps = raw as Record<string, unknown>;
   for (const flag of CAPABILITY_FLAGS) {
-    if (typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.${flag} = ${JSON.stringify(caps[flag])}; it must be true or false`);
+    // Left out means off (capabilitiesOf fills it in).
+    if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.${flag} = ${JSON.stringify(caps[flag])}; it must be true or false, or left out for false`);
   }
-  const close = caps['closeRejectsWaiters'];
-  if (close !== true && close !== false && close !== 'after-last-release') throw new DefinitionError(`${where}.closeRejectsWaiters = ${JSON.stringify(close)}; it must be true, false or "after-last-release"`);
+  const close = caps['closeRejectsWaiters'] ?? false;
+  if (close !== true && close !== false && close !== 'after-last-release') throw new DefinitionError(`${where}.closeRejectsWaiters = ${JSON.stringify(close)}; it must be true, false or "after-last-release", or left out for false`);
   const terminate = caps['terminateRejectsWaiters'];
   if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
   if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
   const duringConnect = caps['closeDuringConnect'];
   if (duringConnect !== undefined && duringConnect !== 'serves') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves", or left out (connects land before a close)`);
   if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
-  const timeout = caps['acquireTimeout'];
+  const timeout = caps['acquireTimeout'] ?? null;
   if (timeout !== null && timeout !== 'optional' && timeout !== 'required') {
-    throw new DefinitionError(`${where}.acquireTimeout = ${JSON.stringify(timeout)}; it must be "optional", "required" or null`);
+    throw new DefinitionError(`${where}.acquireTimeout = ${JSON.stringify(timeout)}; it must be "optional", "required" or null (or left out for null)`);
   }
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);

@@ -1,3 +1,3 @@
 import { adapterOnPostgres } from '../support/adapters.js';
 
-adapterOnPostgres('own-floor');
+await adapterOnPostgres('own-floor');

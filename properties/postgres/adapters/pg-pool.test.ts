@@ -1,3 +1,3 @@
 import { adapterOnPostgres } from '../support/adapters.js';
 
-adapterOnPostgres('pg-pool');
+await adapterOnPostgres('pg-pool');

@@ -9,13 +9,14 @@ import { check } from '../../../src/runner/check.js';
 import { replay } from '../../../src/runner/replay.js';
 import { PG_SEED, pgConnector, pgRuns } from '../support/adapters.js';
 import { postgresServer, titled } from '../support/server.js';
+import * as sequelizePool from 'sequelize-pool';
 
 const server = postgresServer();
-const adapter = (): PoolAdapter => sequelizePoolAdapter() as PoolAdapter;
+const adapter = (): PoolAdapter => sequelizePoolAdapter({ Pool: sequelizePool.Pool }) as PoolAdapter;
 // The adapter does not declare failed connects, for what this file shows; to replay them, claim it.
 const claiming = (): PoolAdapter => {
   const semantics = sequelizePoolSemantics();
-  return sequelizePoolAdapter({ semantics: { ...semantics, capabilities: { ...capabilitiesOf(semantics), failedConnect: true } } }) as PoolAdapter;
+  return sequelizePoolAdapter({ Pool: sequelizePool.Pool, semantics: { ...semantics, capabilities: { ...capabilitiesOf(semantics), failedConnect: true } } }) as PoolAdapter;
 };
 
 afterEach(() => uninstallAllClocks());

@@ -1,3 +1,3 @@
 import { adapterOnPostgres } from '../support/adapters.js';
 
-adapterOnPostgres('tarn');
+await adapterOnPostgres('tarn');

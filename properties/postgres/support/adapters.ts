@@ -29,13 +29,14 @@ export function pgConnector(options: { readonly verifyTimeoutMs?: number } = {})
  * Registers poolcheck's properties for one built-in adapter against the real server, the server's
  * own list of each run's backends checked after every command.
  */
-export function adapterOnPostgres(name: string, options: Pick<CheckOptions, 'configs'> = {}): void {
+export async function adapterOnPostgres(name: string, options: Pick<CheckOptions, 'configs'> = {}): Promise<void> {
   const make = BUILT_IN_ADAPTERS[name];
   if (make === undefined) throw new Error(`poolcheck: no built-in adapter '${name}'`);
+  const adapter = await make();
   const server = postgresServer();
   // The runs happen in poolProperties' beforeAll; on a busy machine they outlast the default hook timeout.
   vi.setConfig({ hookTimeout: 170_000 });
   describe.skipIf(server.url === null)(titled(`${name} on PostgreSQL`, server), () => {
-    poolProperties(make(), { ...options, connector: pgConnector(), numRuns: pgRuns(), seed: PG_SEED });
+    poolProperties(adapter, { ...options, connector: pgConnector(), numRuns: pgRuns(), seed: PG_SEED });
   });
 }

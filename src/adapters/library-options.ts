@@ -1,0 +1,26 @@
+import { DefinitionError } from '../runner/violation-error.js';
+
+/**
+ * A user's own options for a pool library, checked against the ones the adapter sets from each
+ * run (sizes, lifetime, acquire timeout, the connection factory): those come from the run's drawn
+ * configuration, so a user's value there would silently test something else. Each such key is
+ * refused with where to set it instead.
+ *
+ * @param adapter - the adapter's name, for the message
+ * @param options - the user's options, passed through to the library as they are
+ * @param fromRun - each key the adapter sets, with where the user sets it instead
+ */
+export function libraryOptions(adapter: string, options: Readonly<Record<string, unknown>> | undefined, fromRun: Readonly<Record<string, string>>): Record<string, unknown> {
+  if (options === undefined) return {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new DefinitionError(`poolcheck ${adapter} adapter: options must be an object of ${adapter}'s own options; got ${Array.isArray(options) ? 'an array' : typeof options}`);
+  }
+  for (const key of Object.keys(options)) {
+    const instead = fromRun[key];
+    if (instead !== undefined) throw new DefinitionError(`poolcheck ${adapter} adapter: options.${key} is set by poolcheck for every run; ${instead}`);
+  }
+  return { ...options };
+}
+
+/** Where the run's configuration comes from, for {@link libraryOptions}' messages. */
+export const FROM_CONFIG = 'it comes from the run\'s configuration (check({ configs }), or --min, --max, --lifetime and --acquire-timeout)';
