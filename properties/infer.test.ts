@@ -1,3 +1,6 @@
+import genericPool from 'generic-pool';
+import { Pool as SequelizePool } from 'sequelize-pool';
+import { Pool as TarnPool } from 'tarn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { genericPoolAdapter } from '../src/adapters/generic-pool.js';
 import { BUILT_IN_ADAPTERS } from '../src/adapters/registry.js';
@@ -17,7 +20,7 @@ afterEach(() => uninstallAllClocks());
 describe('infer on the built-in adapters, their declarations removed', () => {
   for (const [name, make] of Object.entries(BUILT_IN_ADAPTERS)) {
     it(`finds ${name}'s declaration`, async () => {
-      const adapter = make();
+      const adapter = await make();
       const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });
       expect(result.contradictions).toEqual([]);
       expect(result.declared).toBeNull();
@@ -33,7 +36,7 @@ describe('infer on the built-in adapters, their declarations removed', () => {
 
   it('prints a declaration the check accepts for every built-in adapter (20 runs each)', async () => {
     for (const make of Object.values(BUILT_IN_ADAPTERS)) {
-      const adapter = make();
+      const adapter = await make();
       const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: { numRuns: 20 } });
       expect(result.confirmation, adapter.name).toMatchObject({ passed: true, violation: null });
     }
@@ -41,26 +44,26 @@ describe('infer on the built-in adapters, their declarations removed', () => {
 
   it('confirms what it found with a full check (seed 1 by default), and audits a declared adapter', async () => {
     // 50 runs keep the suite fast; the CLI session in docs/infer.md runs the default 200.
-    const result = await infer({ adapter: BUILT_IN_ADAPTERS['tarn']!(), confirm: { numRuns: 50 } });
+    const result = await infer({ adapter: await BUILT_IN_ADAPTERS['tarn']!(), confirm: { numRuns: 50 } });
     expect(result.confirmation).toMatchObject({ passed: true, runs: 50, seed: 1, violation: null });
     expect(result.declared).not.toBeNull();
     expect(differences(result.declared!, result.semantics)).toEqual([]);
   });
 
   it('measures the reaper as the adapter configured it, and names the contradiction when it never runs', async () => {
-    for (const adapter of [tarnAdapter({ reapIntervalMillis: 3000 }), genericPoolAdapter({ evictionRunIntervalMillis: 250, numTestsPerEvictionRun: 5 }), sequelizePoolAdapter({ reapIntervalMillis: 250 })]) {
+    for (const adapter of [tarnAdapter({ Pool: TarnPool, reapIntervalMillis: 3000 }), genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 250, numTestsPerEvictionRun: 5 }), sequelizePoolAdapter({ Pool: SequelizePool, reapIntervalMillis: 250 })]) {
       const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });
       expect(differences(adapter.semantics, result.semantics), adapter.name).toEqual([]);
     }
     // generic-pool's own default, eviction off: idle connections never close.
-    const off = await infer({ adapter: genericPoolAdapter({ evictionRunIntervalMillis: 0 }), confirm: false });
+    const off = await infer({ adapter: genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 0 }), confirm: false });
     expect(off.contradictions[0]).toMatchObject({ field: 'expiry', probe: 'expiry' });
     expect(off.contradictions[0]!.observation).toMatch(/was still open at/);
     expect(off.confirmation).toBeNull();
   });
 
   it('says which findings depend on the configuration create was given', async () => {
-    const result = await infer({ adapter: BUILT_IN_ADAPTERS['generic-pool']!(), confirm: false });
+    const result = await infer({ adapter: await BUILT_IN_ADAPTERS['generic-pool']!(), confirm: false });
     const expiry = result.findings.find((f) => f.field === 'expiry')!;
     expect(expiry.dependsOnConfig).toContain('1000 ms');
     expect(expiry.evidence).toMatch(/closes come in runs at .* 1000 ms apart/);

@@ -5,7 +5,7 @@ import { BUILT_IN_ADAPTERS } from '../src/adapters/registry.js';
 import { infer } from '../src/infer/infer.js';
 import { check } from '../src/runner/check.js';
 for (const [name, make] of Object.entries(BUILT_IN_ADAPTERS)) {
-  const a = make();
+  const a = await make();
   let t = performance.now();
   await infer({ adapter: { ...a, semantics: undefined }, confirm: false });
   const probes = performance.now() - t;

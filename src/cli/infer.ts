@@ -56,7 +56,7 @@ async function selectForInfer(values: { adapter?: string[] | undefined; all?: bo
   const selected: UndeclaredAdapter[] = [];
   for (const name of names) {
     const make = BUILT_IN_ADAPTERS[name];
-    if (make !== undefined) selected.push(make());
+    if (make !== undefined) selected.push(await make());
     else if (looksLikePath(name)) selected.push(await loadAdapterModule(name, 'optional'));
     else throw new UsageError(`unknown adapter '${name}'; infer knows the built-in adapters ${Object.keys(BUILT_IN_ADAPTERS).join(', ')}, or give the path of an adapter module (.js, .mjs or .ts)`);
   }
