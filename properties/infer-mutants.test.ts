@@ -22,6 +22,25 @@ describe('infer on the broken pools', () => {
     });
   }
 
+  // The abort and validation mutants differ from their pool in one field each: infer must find
+  // that field different, not merely some other one.
+  const breaks: Record<string, string> = {
+    'aborted-waiter-stays-queued.ts': 'capabilities.abort',
+    'abandoned-connection-leaks.ts': 'capabilities.abort',
+    'aborted-connect-kept.ts': 'capabilities.abort',
+    'validation-skipped.ts': 'validation',
+    'invalid-not-closed.ts': 'validation',
+    'validation-not-awaited.ts': 'validation',
+  };
+  for (const [file, field] of Object.entries(breaks)) {
+    it(`finds ${field} different on ${file}`, async () => {
+      const mutant = mutants.find((m) => m.file === file)!;
+      const result = await infer({ adapter: { ...mutant.adapter, semantics: undefined }, confirm: false });
+      expect(result.contradictions).toEqual([]);
+      expect(differences(mutant.adapter.semantics, result.semantics).map((d) => d.field)).toContain(field);
+    });
+  }
+
   // The race mutants pass the sequential check as declared (no waits, no faults). infer finds the
   // waiters and slow connects their pool has; with those declared, the confirming check catches
   // both, while the unbroken pool they come from is confirmed.

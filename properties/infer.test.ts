@@ -7,7 +7,8 @@ import { BUILT_IN_ADAPTERS } from '../src/adapters/registry.js';
 import { sequelizePoolAdapter } from '../src/adapters/sequelize-pool.js';
 import { tarnAdapter } from '../src/adapters/tarn.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
-import { differences } from '../src/infer/compare.js';
+import { ownPoolAdapter } from '../src/adapters/own.js';
+import { differences, normalizeSemantics } from '../src/infer/compare.js';
 import { infer } from '../src/infer/infer.js';
 
 afterEach(() => uninstallAllClocks());
@@ -28,11 +29,36 @@ describe('infer on the built-in adapters, their declarations removed', () => {
       // Every field and capability comes with its evidence.
       // (lateConnect only where the timeout covers the connect, minRefill where a probe sees a refill.)
       expect(result.findings.map((f) => f.field)).toEqual(
-        expect.arrayContaining(['expiry', 'armsOn', 'min', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', ...['waiters', 'acquireTimeout', 'acquireTimeoutCovers', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect'].map((c) => `capabilities.${c}`)]),
+        expect.arrayContaining(['expiry', 'armsOn', 'min', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', 'validation', ...['waiters', 'acquireTimeout', 'acquireTimeoutCovers', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'abort', 'failedValidation', 'slowQuery'].map((c) => `capabilities.${c}`)]),
       );
       for (const f of result.findings) expect(f.evidence.length).toBeGreaterThan(10);
+      // An abortable pool without slow connects never has a connection land for an aborted
+      // acquire: infer says both values of lateConnection fit rather than pick one.
+      const abort = result.findings.find((f) => f.field === 'capabilities.abort')!;
+      const caps = adapter.semantics.capabilities;
+      if (caps?.abort != null && caps.slowConnect !== true) {
+        const other = caps.abort.lateConnection === 'idle' ? 'closed' : 'idle';
+        expect(abort.alsoFits).toEqual([{ lateConnection: other }]);
+      } else {
+        expect(abort.alsoFits).toBeUndefined();
+      }
     });
   }
+
+  // The own pool's variants differ only in validation and in what an aborted connect leaves:
+  // infer must tell each from the others.
+  it('tells the own pool\'s validating and abort-closing variants apart', async () => {
+    const variants = [ownPoolAdapter(), ownPoolAdapter({ validation: 'sync' }), ownPoolAdapter({ validation: 'async' }), ownPoolAdapter({ closeAbortedConnects: true }), ownPoolAdapter({ validation: 'async', closeAbortedConnects: true })];
+    const found = [];
+    for (const adapter of variants) {
+      const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });
+      expect(result.contradictions, adapter.name).toEqual([]);
+      expect(differences(adapter.semantics, result.semantics), adapter.name).toEqual([]);
+      expect(result.findings.filter((f) => /validation|abort|slowQuery/i.test(f.field) && f.alsoFits !== undefined), adapter.name).toEqual([]);
+      found.push(JSON.stringify(normalizeSemantics(result.semantics)));
+    }
+    expect(new Set(found).size).toBe(variants.length);
+  });
 
   it('prints a declaration the check accepts for every built-in adapter (20 runs each)', async () => {
     for (const make of Object.values(BUILT_IN_ADAPTERS)) {

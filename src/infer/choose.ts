@@ -86,7 +86,7 @@ export function describeConfig(c: PoolConfig): string {
  * the declaration with it on. Off is the answer when they do not, with the model's explanation as
  * the evidence (off never fits a list that uses the capability: the model refuses the step).
  */
-export async function capabilityByOracle<K extends 'waiters' | 'destroy' | 'failedConnect' | 'slowConnect' | 'brokenIdle' | 'closeRejectsWaiters'>(
+export async function capabilityByOracle<K extends BooleanCapability>(
   context: ProbeContext,
   probe: { readonly name: string; readonly capability: K },
   scenarios: Scenario | readonly Scenario[],
@@ -97,7 +97,10 @@ export async function capabilityByOracle<K extends 'waiters' | 'destroy' | 'fail
   return off(field, on.contradiction.observation.replace(/^no value fits (.*); true ruled out: /, '$1 does not fit it on: '), probe.capability);
 }
 
+/** The capabilities that are on or off (not `acquireTimeout` or `abort`, whose "off" is null). */
+export type BooleanCapability = 'waiters' | 'destroy' | 'failedConnect' | 'slowConnect' | 'brokenIdle' | 'closeRejectsWaiters' | 'failedValidation' | 'slowQuery';
+
 /** A capability found off, with why (not for `acquireTimeout`, whose "off" is null). */
-export function off(field: string, evidence: string, capability: 'waiters' | 'destroy' | 'failedConnect' | 'slowConnect' | 'brokenIdle' | 'closeRejectsWaiters'): ProbeResult {
+export function off(field: string, evidence: string, capability: BooleanCapability): ProbeResult {
   return { kind: 'found', findings: [{ field, value: false, evidence }], patch: { capabilities: { [capability]: false } } };
 }

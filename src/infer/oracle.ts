@@ -50,6 +50,12 @@ export function describeCommands(commands: readonly CommandJson[]): string {
           return `blocked ${c.ms} ms${c.acquireOnWake ? ' then acquire' : ''}`;
         case 'slowNextConnect':
           return `slow next connect ${c.ms} ms`;
+        case 'slowNextQuery':
+          return `slow next query ${c.ms} ms`;
+        case 'abort':
+          return `abort acquire #${c.acquire}`;
+        case 'failNextValidation':
+          return 'fail next validation';
         case 'query':
           return `query #${c.connection}`;
         case 'burst':
