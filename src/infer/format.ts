@@ -3,8 +3,8 @@ import { differences, type Difference } from './compare.js';
 import type { InferResult } from './infer.js';
 import type { Finding } from './types.js';
 
-const FIELDS = ['expiry', 'armsOn', 'min', 'minFloor', 'minRefill', 'minOpens', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose'] as const;
-const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect'] as const;
+const FIELDS = ['expiry', 'armsOn', 'min', 'minFloor', 'minRefill', 'minOpens', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', 'validation'] as const;
+const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'abort', 'failedValidation', 'slowQuery'] as const;
 const WIDTH = 100;
 
 /**

@@ -26,7 +26,11 @@ export const abortProbe: Probe = {
       { value: { lateConnection: 'idle' }, patch: { capabilities: { abort: { lateConnection: 'idle' } } } },
       { value: { lateConnection: 'closed' }, patch: { capabilities: { abort: { lateConnection: 'closed' } } } },
     ]);
-    if (found.kind === 'found') return found;
+    if (found.kind === 'found') {
+      if (caps?.slowConnect === true) return found;
+      const [finding] = found.findings;
+      return { ...found, findings: [{ ...finding!, evidence: `${finding!.evidence}; without slow connects no connection lands for an aborted acquire, so what becomes of one is not seen` }] };
+    }
     return offWith(found.contradiction.observation.replace(/^no value fits (.*?); /, '$1 fits no abort: '));
   },
 };
