@@ -4,7 +4,7 @@ import type { InferResult } from './infer.js';
 import type { Finding } from './types.js';
 
 const FIELDS = ['expiry', 'armsOn', 'min', 'minFloor', 'minRefill', 'minOpens', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', 'validation'] as const;
-const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'abort', 'failedValidation', 'slowQuery'] as const;
+const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'burstConnects', 'abort', 'failedValidation', 'slowQuery'] as const;
 const WIDTH = 100;
 
 /**
@@ -35,7 +35,7 @@ export function formatInfer(result: InferResult): string {
   lines.push('  capabilities: {');
   for (const name of CAPABILITIES) {
     const value = result.semantics.capabilities?.[name];
-    // A field left out (closeDuringConnect) is left out of the paste too, with its evidence.
+    // A field left out (closeDuringConnect, burstConnects at its default) is left out of the paste too, with its evidence.
     if (value === undefined && byField.has(`capabilities.${name}`)) lines.push(...wrap(`${name} left out: ${byField.get(`capabilities.${name}`)!.evidence}`, '    // '));
     else field('    ', `capabilities.${name}`, value);
   }

@@ -3,6 +3,7 @@ import { acquireTimeoutProbe } from './acquire-timeout.js';
 import { acquireTimeoutScopeProbe } from './acquire-timeout-scope.js';
 import { armsOnProbe } from './arms-on.js';
 import { brokenIdleProbe } from './broken-idle.js';
+import { burstConnectsProbe } from './burst-connects.js';
 import { closeDuringConnectProbe } from './close-during-connect.js';
 import { closeRejectsWaitersProbe } from './close-rejects-waiters.js';
 import { destroyProbe } from './destroy.js';
@@ -58,6 +59,7 @@ export const PROBES: readonly Probe[] = [
   closeRejectsWaitersProbe,
   terminateRejectsWaitersProbe,
   closeDuringConnectProbe,
+  burstConnectsProbe,
   validationProbe,
   failedValidationProbe,
   slowQueryProbe,
