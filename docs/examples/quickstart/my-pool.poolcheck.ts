@@ -11,6 +11,7 @@ export const myPoolAdapter: PoolAdapter<MyPool<Connection>, Connection> = {
     handoff: 'microtask',      // acquire takes an idle connection synchronously
     zeroLifetime: 'disables',  // idleMs 0: no timer
     opensMinOnCreate: false,
+    capabilities: { failedConnect: true }, // a failed connect rejects its acquire and frees the slot
   },
   create: async ({ config, connector }) =>
     new MyPool({ connect: () => connector.connect(), max: config.maxSize, idleMs: config.lifetimeMs }),
