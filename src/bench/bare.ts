@@ -8,7 +8,7 @@ import { installFakeClock, type FakeVirtualClock } from '../clock/fake.js';
 import type { CommandJson } from '../commands/json.js';
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { Connector } from '../connectors/types.js';
-import type { PoolConfig } from '../model/semantics.js';
+import { capabilitiesOf, type PoolConfig } from '../model/semantics.js';
 
 interface Driver {
   readonly adapter: PoolAdapter;
@@ -19,6 +19,8 @@ interface Driver {
   readonly handles: Map<number, unknown>;
   /** Acquires not answered yet. */
   readonly pending: Set<{ value?: unknown; done: boolean }>;
+  /** Each acquire's abort controller, in the order they were issued (an abort names its number). */
+  readonly aborts: AbortController[];
   /** A slow connect asked for and not yet started, and when the last one started lands. */
   slow: number;
   landsBy: number;
@@ -37,7 +39,7 @@ export async function driveBare(adapter: PoolAdapter, config: PoolConfig, list: 
       d.slow = 0;
       return connect();
     };
-    const d: Driver = { adapter, pool: null, clock, connector, handles: new Map(), pending: new Set(), slow: 0, landsBy: 0 };
+    const d: Driver = { adapter, pool: null, clock, connector, handles: new Map(), pending: new Set(), aborts: [], slow: 0, landsBy: 0 };
     await settled(clock, (async () => (created = await adapter.create({ config, connector })))());
     d.pool = created;
     let closed = false;
@@ -75,8 +77,9 @@ async function apply(d: Driver, step: CommandJson): Promise<void> {
       return;
     case 'blockingSleep': {
       clock.blockSync(step.ms);
-      if (step.acquireOnWake) track(d);
-      await clock.wake();
+      // Not numbered: poolcheck's acquire on wake takes no ticket, so an abort never names it.
+      if (step.acquireOnWake) track(d, false);
+      await clock.wake(step.phase);
       return quiet(clock);
     }
     case 'failNextConnect':
@@ -84,6 +87,13 @@ async function apply(d: Driver, step: CommandJson): Promise<void> {
     case 'slowNextConnect':
       d.slow = step.ms;
       return d.connector.faults?.delayNextConnect(step.ms);
+    case 'abort':
+      d.aborts[step.acquire - 1]?.abort();
+      return quiet(clock);
+    case 'failNextValidation':
+      return d.connector.faults?.failNextValidation?.();
+    case 'slowNextQuery':
+      return d.connector.faults?.delayNextQuery?.(step.ms);
     case 'breakIdle':
       d.connector.faults?.breakConnection(step.connection);
       return quiet(clock);
@@ -99,10 +109,14 @@ async function acquire(d: Driver, count: number): Promise<void> {
   await quiet(d.clock);
 }
 
-function track(d: Driver): void {
+function track(d: Driver, numbered = true): void {
   const call: { value?: unknown; done: boolean } = { done: false };
   d.pending.add(call);
-  d.adapter.acquire(d.pool).then(
+  // As the harness does: a signal only for a pool that declares aborts.
+  const controller = new AbortController();
+  if (numbered) d.aborts.push(controller);
+  const acquired = capabilitiesOf(d.adapter.semantics).abort == null ? d.adapter.acquire(d.pool) : d.adapter.acquire(d.pool, { signal: controller.signal });
+  acquired.then(
     (value) => Object.assign(call, { value, done: true }),
     () => (call.done = true),
   );
