@@ -33,7 +33,7 @@ const PAGES = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md
 const UPDATE = process.env['POOLCHECK_UPDATE_DOCS'] === '1';
 const SCRIPTS = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts;
 const KINDS = ['output', 'output-report', 'output-json', 'file', 'shell', 'usage', 'workflow', 'bridge-replies', 'messages', 'diagram'];
-const COMMANDS = ['check', 'fuzz', 'scenario', 'replay', 'help'];
+const COMMANDS = ['check', 'fuzz', 'scenario', 'replay', 'infer', 'help'];
 const collapse = (text: string): string => text.replace(/\s+/g, ' ').trim();
 
 const blocks = PAGES.flatMap((page) => docBlocks(page));

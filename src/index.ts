@@ -73,6 +73,13 @@ export type { ExpiryWindow, Lifeline, LifelineMark, TimelineData } from './runne
 export { checkRaces, formatRaceResult, raceClientsArb, raceConfigArb } from './races/index.js';
 export type { ClientProgram, ClientRound, RaceFault, RaceCheckOptions, RaceCheckResult, RaceFailure, RaceProgress, RaceTraceLine } from './races/index.js';
 
+export { infer } from './infer/infer.js';
+export type { Confirmation, InferOptions, InferResult, UndeclaredAdapter } from './infer/infer.js';
+export { formatInfer, inferToJson, INFER_SCHEMA } from './infer/format.js';
+export type { InferJson } from './infer/format.js';
+export type { Contradiction, Finding, Skipped } from './infer/types.js';
+export type { Difference } from './infer/compare.js';
+
 export { formatSeedTable, runSeedScenario } from './scenario/index.js';
 export type { SeedOptions, SeedTable } from './scenario/index.js';
 

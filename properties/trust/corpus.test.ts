@@ -127,7 +127,11 @@ describe('a corpus that cannot be written', () => {
     expect(code).toBe(3);
     expect(err).toMatch(/outlived \(chunk 0, seed -?\d+\): NOT SAVED: the corpus cannot be written \(E[A-Z]+: .*\); the case follows, save it as .*off-by-one-lifetime\/[0-9a-f]{12}\.json:\n\{/);
     const json = /the case follows, save it as [^\n]*:\n(\{[\s\S]*?\n\})\n/.exec(err)![1]!;
-    const caseFile = join(await tmp(), 'case.json');
+    // Saved where the message says, in a corpus of the same shape: the adapter's path in it is
+    // relative to that place.
+    const saveAs = join(await tmp(), 'off-by-one-lifetime');
+    await mkdir(saveAs);
+    const caseFile = join(saveAs, 'case.json');
     await writeFile(caseFile, json);
     expect((await readCaseFile(caseFile)).provenance.kind).toBe('outlived');
     expect(out).toMatch(/^NOT SAVED: \d+ case\(s\) the corpus could not take; their JSON is on stderr above \(exit code 3\)$/m);

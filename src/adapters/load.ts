@@ -16,8 +16,10 @@ const EXTENSIONS = ['.js', '.mjs', '.cjs', '.ts', '.mts'];
  * Loads a user's adapter module: a `.js`, `.mjs` or `.ts` file whose default export, or `adapter`
  * export, is an adapter object or a function returning one. TypeScript is loaded through tsx, so
  * no build step is needed. Every problem is a {@link DefinitionError} naming the file and the fix.
+ * With `semantics: 'optional'` (for `infer`) the adapter may leave its `semantics` out; the object
+ * returned then has none, whatever its type says.
  */
-export async function loadAdapterModule(path: string): Promise<PoolAdapter> {
+export async function loadAdapterModule(path: string, semantics: 'required' | 'optional' = 'required'): Promise<PoolAdapter> {
   const file = resolve(path);
   const ext = extname(file);
   if (!EXTENSIONS.includes(ext)) throw new DefinitionError(`poolcheck: adapter module ${path} must be a ${EXTENSIONS.join(', ')} file`);
@@ -47,7 +49,7 @@ export async function loadAdapterModule(path: string): Promise<PoolAdapter> {
     throw new DefinitionError(`poolcheck: the adapter factory exported by ${path} threw: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}${whereThrown(error, file)}; fix the factory so it returns an adapter`);
   }
   try {
-    validateCheckOptions({ adapter: adapter as PoolAdapter });
+    validateCheckOptions({ adapter: adapter as PoolAdapter }, semantics);
   } catch (error) {
     throw new DefinitionError(`${(error as Error).message} (in ${path})`);
   }

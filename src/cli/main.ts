@@ -26,6 +26,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./fuzz.js')).runFuzz(rest);
       case 'replay':
         return await (await import('./replay.js')).runReplay(rest);
+      case 'infer':
+        return await (await import('./infer.js')).runInfer(rest);
       case '--version':
         process.stdout.write(`${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}\n`);
         return 0;

@@ -96,8 +96,26 @@ tarn-reap-3000, settings users trip over; --all shows them too.
 
 Exit codes: 0 the table matches the model, 1 it does not, 2 bad usage.`;
 
+/** `poolcheck infer --help`. */
+export const INFER_USAGE = `Usage: poolcheck infer --adapter NAME|PATH... [--all] [--json FILE|-] [--runs N] [--seed S] [--no-confirm]
+
+Probes a pool under the fake clock and prints the semantics declaration that fits it, field by
+field with its evidence, then confirms it with a full check (see docs/infer.md). An adapter module
+may leave its semantics out; a declared one is audited.
+
+  --adapter NAME   a built-in adapter (its declaration is then audited) or the path of an adapter
+                   module (.js, .mjs or .ts); repeatable
+  --all            every built-in adapter but asyncpg
+  --json FILE      also write the result as JSON (schema poolcheck/infer@1) to FILE, or - for stdout
+  --runs N         runs of the confirming check (default 200)
+  --seed S         seed of the confirming check (default 1)
+  --no-confirm     skip the confirming check
+
+Exit codes: 0 every field has a value, the check confirms it and a declared one matches; 1 otherwise;
+2 bad usage or a bad adapter.`;
+
 /** Each command's usage, for `poolcheck <command> --help` and for its usage errors. */
-export const COMMAND_USAGE: Readonly<Record<string, string>> = { check: CHECK_USAGE, fuzz: FUZZ_USAGE, replay: REPLAY_USAGE, scenario: SCENARIO_USAGE };
+export const COMMAND_USAGE: Readonly<Record<string, string>> = { check: CHECK_USAGE, fuzz: FUZZ_USAGE, replay: REPLAY_USAGE, scenario: SCENARIO_USAGE, infer: INFER_USAGE };
 
 /** `poolcheck --help`. */
 export const USAGE = `poolcheck: model-check the idle expiry of connection pools
@@ -107,6 +125,7 @@ Usage:
   poolcheck fuzz [--adapter NAME]... [--all] [--time T | --runs N] [--workers K] [--seed S] [--shard i/n] [--corpus DIR] ...
   poolcheck scenario seed [--adapter NAME]... [--all] [--lifetime MS] [--samples N] [--interval MS]
   poolcheck replay FILE [--html OUT] [--json]
+  poolcheck infer --adapter NAME|PATH... [--all] [--json FILE] [--runs N] [--seed S] [--no-confirm]
   poolcheck help | --help | --version
   poolcheck <command> --help     that command's options
 

@@ -4,8 +4,11 @@ import { DefinitionError } from './violation-error.js';
 
 const ADAPTER_METHODS = ['create', 'acquire', 'release', 'query', 'connectionId', 'counters', 'close', 'terminate'] as const;
 
-/** Checks the options and the adapter's shape, so a wrong definition fails before any run. */
-export function validateCheckOptions(options: CheckOptions): void {
+/**
+ * Checks the options and the adapter's shape, so a wrong definition fails before any run.
+ * `semantics: 'optional'` (for `infer`, which finds them) accepts an adapter that declares none.
+ */
+export function validateCheckOptions(options: CheckOptions, semantics: 'required' | 'optional' = 'required'): void {
   const adapter = options.adapter as unknown as Record<string, unknown> | undefined;
   if (adapter === undefined || adapter === null || typeof adapter !== 'object') {
     throw new DefinitionError('poolcheck: `adapter` is required: pass an object with name, semantics and the pool methods (see docs/adapters.md)');
@@ -15,11 +18,12 @@ export function validateCheckOptions(options: CheckOptions): void {
   if (missing.length > 0) {
     throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' is missing method(s) ${missing.join(', ')}; every adapter maps ${ADAPTER_METHODS.join(', ')}`);
   }
-  if (typeof adapter['semantics'] !== 'object' || adapter['semantics'] === null) {
-    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see docs/adapters.md)`);
+  const declared = semantics === 'required' || adapter['semantics'] !== undefined;
+  if (declared && (typeof adapter['semantics'] !== 'object' || adapter['semantics'] === null)) {
+    throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' must declare its expiry \`semantics\` (see docs/adapters.md; \`poolcheck infer\` finds them)`);
   }
-  validateSemantics(String(adapter['name']), adapter['semantics'] as Record<string, unknown>);
-  const caps = (adapter['semantics'] as { capabilities?: { destroy?: unknown } }).capabilities;
+  if (declared) validateSemantics(String(adapter['name']), adapter['semantics'] as Record<string, unknown>);
+  const caps = (adapter['semantics'] as { capabilities?: { destroy?: unknown } } | undefined)?.capabilities;
   if (caps?.destroy === true && typeof adapter['destroy'] !== 'function') {
     throw new DefinitionError(`poolcheck: adapter '${String(adapter['name'])}' declares capabilities.destroy but has no destroy(pool, conn) method; add one, or declare destroy: false`);
   }

@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadAdapterModule } from '../src/adapters/load.js';
+import type { PoolAdapter } from '../src/adapters/types.js';
+import { uninstallAllClocks } from '../src/clock/fake.js';
+import { differences } from '../src/infer/compare.js';
+import { infer } from '../src/infer/infer.js';
+import { myPoolAdapter } from '../docs/examples/quickstart/my-pool.poolcheck.js';
+import { adapter as hangingAcquire } from '../fixtures/pools/hanging-acquire.js';
+
+afterEach(() => uninstallAllClocks());
+
+describe('infer on the user-adapter examples', () => {
+  /*
+   * Both examples declare no capabilities, which means none. Their pools do reject an acquire
+   * whose connect fails and free its slot (a connection is counted only once it is open), so infer
+   * finds `failedConnect: true` there and nowhere else, and the confirming check holds them to it.
+   */
+  it('finds the tiny pool\'s declaration, but for the failed connect it handles and leaves undeclared', async () => {
+    const declared = await loadAdapterModule('fixtures/user-adapter/tiny-pool-adapter.mjs');
+    const undeclared = await loadAdapterModule('fixtures/user-adapter/tiny-pool-undeclared.mjs', 'optional');
+    expect(undeclared.semantics).toBeUndefined();
+    const result = await infer({ adapter: undeclared, confirm: { numRuns: 50 } });
+    expect(result.contradictions).toEqual([]);
+    expect(differences(declared.semantics, result.semantics)).toEqual([{ field: 'capabilities.failedConnect', declared: false, inferred: true }]);
+    expect(result.confirmation?.passed).toBe(true);
+  });
+
+  it('finds the quickstart pool\'s declaration, but for the same undeclared failed connect', async () => {
+    const result = await infer({ adapter: { ...(myPoolAdapter as PoolAdapter), semantics: undefined }, confirm: { numRuns: 50 } });
+    expect(result.contradictions).toEqual([]);
+    expect(differences(myPoolAdapter.semantics, result.semantics)).toEqual([{ field: 'capabilities.failedConnect', declared: false, inferred: true }]);
+    expect(result.confirmation?.passed).toBe(true);
+  });
+
+  it('names the contradiction for a pool whose acquires hang, and does not confirm a declaration for it', async () => {
+    const result = await infer({ adapter: hangingAcquire });
+    expect(result.contradictions.length).toBeGreaterThan(0);
+    expect(result.contradictions.map((c) => c.observation).join('\n')).toMatch(/did not settle/);
+    expect(result.confirmation).toBeNull();
+  });
+});

@@ -1,0 +1,34 @@
+import { noCapabilities, normalizeSemantics as resolveShorthands, terminateRejectsWaiters, validationOf, type Semantics } from '../model/semantics.js';
+
+/** A declaration with its defaults spelled out, so two that mean the same compare equal. */
+export function normalizeSemantics(s: Semantics): Semantics {
+  // A capability left out is off (abort: null), or at its default (burstConnects: in-call), so a partial list compares equal to the full one
+  // it means. terminateRejectsWaiters left out means what closeRejectsWaiters says: spelled out
+  // here. Shorthands (min, opensMinOnCreate) become the fields they stand for, as the model reads
+  // them; validation left out, or in its long form, becomes the one value it means.
+  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, ...s.capabilities };
+  const full = resolveShorthands({ ...s, capabilities });
+  return { ...full, validation: validationOf(s), gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: { ...full.capabilities!, terminateRejectsWaiters: terminateRejectsWaiters({ ...s, capabilities }) } };
+}
+
+/** A field where two declarations differ. */
+export interface Difference {
+  readonly field: string;
+  readonly declared: unknown;
+  readonly inferred: unknown;
+}
+
+/** Field by field, capabilities included, the places where `inferred` differs from `declared`. */
+export function differences(declared: Semantics, inferred: Semantics): Difference[] {
+  const a = flatten(normalizeSemantics(declared));
+  const b = flatten(normalizeSemantics(inferred));
+  const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  return fields.filter((f) => JSON.stringify(a[f]) !== JSON.stringify(b[f])).map((field) => ({ field, declared: a[field], inferred: b[field] }));
+}
+
+function flatten(s: Semantics): Record<string, unknown> {
+  const { capabilities, ...rest } = s;
+  const out: Record<string, unknown> = { ...rest };
+  for (const [k, v] of Object.entries(capabilities ?? {})) out[`capabilities.${k}`] = v;
+  return out;
+}
