@@ -26,6 +26,7 @@ import {
   type ReaperExpiry,
   type Semantics,
 } from './index.js';
+import { answersTaken } from './waiters.js';
 
 const config = { minSize: 0, maxSize: 3, lifetimeMs: 5000 };
 const floor: Semantics = { ...asyncpgSemantics, min: 'floor' };
@@ -360,5 +361,38 @@ describe('reference model: abort and validation', () => {
     expect(slow.answers).toEqual([]);
     expect(expectedCounters(slow)).toEqual({ idle: 1, size: 2, waiting: 0 });
     expect(slept(slow, 5).answers).toEqual([{ ticket: 1, outcome: 'served', candidates: [2], via: 'reuse' }]);
+  });
+});
+
+describe('reference model: a failed check retried under a min floor', () => {
+  const floorAsync: Semantics = { ...floor, validation: 'async', capabilities: { ...asyncpgSemantics.capabilities!, abort: { lateConnection: 'idle' } } };
+  const tight = { minSize: 2, maxSize: 2, lifetimeMs: 1 };
+
+  it('retries on an orphan kept idle that the floor kept past its expiry, and then counts it once', () => {
+    // Acquire #1 connects for 1 ms and is aborted; acquire #2 checks #1 for 3 ms, and the check fails.
+    const connecting = acquiresIssued(connectWillTake(initialState(tight, floorAsync), 1), 1).state;
+    const checking = acquiresIssued(validationWillFail(queryWillTake(released(acquired(connecting, 1, true), 1), 3)), 1).state;
+    const next = slept(aborted(answersTaken(checking), 1), 3);
+    // The orphan landed at 1 ms and came due at 2 ms with 2 open: the floor of 2 kept it, so the retry takes it.
+    expect(next.answers.at(-1)).toEqual({ ticket: 2, outcome: 'served', candidates: [], via: 'reuse' });
+    expect(next.orphans).toEqual([]);
+    // Once #1 is gone and the orphan is learnt as #2, one of two is open: a new acquire gets a new connection.
+    const learnt = reconcile(acquired(answersTaken(next), 2, true), [{ id: 1, at: 3 }]).state;
+    expect(acquiresIssued(learnt, 1).state.answers).toEqual([{ ticket: 3, outcome: 'served', candidates: [] }]);
+  });
+
+  it('counts a connection served new earlier in the step when the floor decides an expiry before the retry', () => {
+    const roomy = { ...tight, maxSize: 3 };
+    // #2 idle, checked by acquire #1 for 2 ms (fails); acquire #2 connects for 1 ms; #3 released at 0 ms.
+    let s = acquiresIssued(validationWillFail(queryWillTake(released(acquired(initialState(roomy, floorAsync), 2, true), 2), 2)), 1).state;
+    s = acquiresIssued(connectWillTake(s, 1), 1).state;
+    s = acquiresIssued(s, 1).state;
+    s = released(answersTaken(acquired(s, 3, true)), 3);
+    // At 1 ms acquire #2's connect lands and #3 comes due with three open: above the floor, #3 expires,
+    // so the retry at 2 ms opens a new connection.
+    expect(slept(s, 2).answers).toEqual([
+      { ticket: 2, outcome: 'served', candidates: [] },
+      { ticket: 1, outcome: 'served', candidates: [] },
+    ]);
   });
 });

@@ -196,6 +196,13 @@ export interface ModelState {
   /** Connections that landed for aborted acquires this step, not yet seen in the connector's log. */
   readonly orphans: readonly Orphan[];
   /**
+   * The connections that acquires answered this step were served with where `candidates` is empty
+   * (opened for them, or an orphan taken), in answer order, and when each began to count in the
+   * pool's size (its connect began). The runner learns their ids from the real calls; until then
+   * a floor counts them from then.
+   */
+  readonly servedNew: readonly { readonly startedAt: number }[];
+  /**
    * Connections the pool owes to bring the min floor's count back up to min: since when, after
    * what, and by when (at once, or by the reaper's next run). `null` when none are owed.
    */
@@ -242,6 +249,7 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     queryDelay: 0,
     validating: [],
     orphans: [],
+    servedNew: [],
     refillOwed: null,
     acquiredOnce: false,
     landedUnasked: [],
@@ -296,7 +304,8 @@ export function sizeAt(state: ModelState, at: number, due: number = at): number 
   const connecting = waitedFor(state.connecting.filter((c) => c.startedAt <= at), at, due);
   const failing = state.failedConnects.filter((f) => f.startedAt <= at && (at < f.at || (at === f.at && due < f.due))).length;
   const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
-  return liveCount(state) + connecting + failing + orphans;
+  const served = state.servedNew.length === 0 ? 0 : state.servedNew.filter((n) => n.startedAt <= at).length;
+  return liveCount(state) + connecting + failing + orphans + served;
 }
 
 /**

@@ -88,7 +88,8 @@ function takeConn(state: ModelState, id: number, created: boolean): ModelState {
       goneAt: null,
       doomed: null,
     };
-    return { ...state, conns: [...state.conns, conn] };
+    // Learnt from the real call: it counts as an open connection now, no longer as one served unseen.
+    return { ...state, conns: [...state.conns, conn], servedNew: state.servedNew.slice(1) };
   }
   const conn = mustFind(state, id);
   return replaceConn(state, { ...conn, state: 'busy', idleSince: null, kept: false, keptAt: null });

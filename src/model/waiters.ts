@@ -109,13 +109,13 @@ function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: b
   if (validationOf(state.semantics) !== 'none') {
     const expired = after === undefined ? null : expiredBefore(state, after);
     const idle = idleConns(state).filter((c) => !taken(state, c.id) && expired?.has(c.id) !== true);
-    const orphan = after === undefined ? undefined : bestOrphan(state, after);
+    const orphan = expired === null ? undefined : bestOrphan(state, expired);
     const lifo = state.semantics.reuse === 'lifo';
     if (orphan !== undefined && idle.every((c) => (lifo ? c.idleSeq < orphan.seq : c.idleSeq > orphan.seq))) {
       // A connection that landed idle for an aborted acquire earlier in this step: the runner
       // learns its id from the real call. No fault can be pending for its check (none is injected
       // while a check is in flight), so it passes.
-      return answer({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, { ticket, outcome: 'served', candidates: [], via: 'reuse' });
+      return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
     if (idle.length > 0) {
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
@@ -135,32 +135,34 @@ function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: b
  * The connections whose expiry fired before the check `after` landed: timers fire in due order,
  * and at one instant in the order they were set. A floor keeps one that comes due with no more
  * than min open, counting the ones that expired before it. The log has not said any of this yet
- * when the retry is decided.
+ * when the retry is decided. Orphans kept idle are among them: the floor counts them, and keeps
+ * them, as it does any idle connection.
  */
-function expiredBefore(state: ModelState, after: Validating): Set<number> {
-  const gone = new Set<number>();
+function expiredBefore(state: ModelState, after: Validating): Set<number | Orphan> {
+  const gone = new Set<number | Orphan>();
   const timer = state.semantics.expiry.kind === 'timer';
-  const due = (c: ModelConn): number => (timer && c.idleSince !== null ? c.idleSince + (lifetimeOf(state) ?? Infinity) : (windowOf(state, c)?.to ?? Infinity));
-  const comingDue = idleConns(state)
+  const lifetime = lifetimeOf(state);
+  const due = (c: ModelConn): number => (timer && c.idleSince !== null ? c.idleSince + (lifetime ?? Infinity) : (windowOf(state, c)?.to ?? Infinity));
+  const before = (at: number, seq: number): boolean => at < after.readyAt || (at === after.readyAt && seq < after.seq);
+  const comingDue: { key: number | Orphan; due: number; seq: number }[] = idleConns(state)
     .filter((c) => windowOf(state, c)?.cause === 'expiry')
-    .filter((c) => due(c) < after.readyAt || (due(c) === after.readyAt && c.idleSeq < after.seq))
-    .sort((a, b) => due(a) - due(b) || a.idleSeq - b.idleSeq);
-  for (const conn of comingDue) {
-    if (minOf(state.semantics).floor !== 'none' && floorCount(state, due(conn)) - gone.size <= state.config.minSize) continue;
-    gone.add(conn.id);
+    .map((c) => ({ key: c.id, due: due(c), seq: c.idleSeq }));
+  // An orphan's own timer was armed as it landed; a reaper's runs are not modelled for it here.
+  if (timer && lifetime !== null) for (const o of state.orphans) if (o.fate === 'idle') comingDue.push({ key: o, due: o.at + lifetime, seq: o.seq });
+  const floored = minOf(state.semantics).floor !== 'none';
+  for (const item of comingDue.filter((c) => before(c.due, c.seq)).sort((a, b) => a.due - b.due || a.seq - b.seq)) {
+    if (floored && floorCount(state, item.due) - gone.size <= state.config.minSize) continue;
+    gone.add(item.key);
   }
   return gone;
 }
 
-/** The orphan kept idle that an acquire retrying after the check `after` would take first, if any. */
-function bestOrphan(state: ModelState, after: Validating): Orphan | undefined {
+/** The orphan kept idle that an acquire retrying after a check would take first, unless its expiry fired before (`expired`). */
+function bestOrphan(state: ModelState, expired: ReadonlySet<number | Orphan>): Orphan | undefined {
   const lifo = state.semantics.reuse === 'lifo';
   let best: Orphan | undefined;
   for (const o of state.orphans) {
-    if (o.fate !== 'idle') continue;
-    const lifetime = lifetimeOf(state);
-    const due = o.at + (lifetime ?? 0);
-    if (lifetime !== null && state.semantics.expiry.kind === 'timer' && (due < after.readyAt || (due === after.readyAt && o.seq < after.seq))) continue;
+    if (o.fate !== 'idle' || expired.has(o)) continue;
     if (best === undefined || (lifo ? o.seq > best.seq : o.seq < best.seq)) best = o;
   }
   return best;
@@ -292,11 +294,11 @@ function landed(before: ModelState, c: Connecting): ModelState {
     const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
     return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
   }
-  if (c.ticket !== null) return answer(state, { ticket: c.ticket, outcome: 'served', candidates: [] });
+  if (c.ticket !== null) return answer(servedNew(state, c.startedAt), { ticket: c.ticket, outcome: 'served', candidates: [] });
   if (c.aborted === true) return abortedLanded(state, c);
   // Its acquire gave up, and the pool keeps the connection: the first waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
-  if (waiter !== undefined && state.phase === 'open') return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  if (waiter !== undefined && state.phase === 'open') return answer(servedNew({ ...state, waiters: rest }, c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   // Until the connector's log tells its id, the connection counts as the connect it was.
   const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
   return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] };
@@ -307,7 +309,7 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
   const fate = capabilitiesOf(state.semantics).abort?.lateConnection ?? 'closed';
   const [waiter, ...rest] = state.waiters;
   if (fate === 'idle' && waiter !== undefined && state.phase === 'open') {
-    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+    return answer(servedNew({ ...state, waiters: rest }, landing.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
   const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, due: landing.readyAt, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
   // Closed at once, it frees its capacity for the first waiter.
@@ -346,7 +348,7 @@ export function rejectWaiters(state: ModelState): ModelState {
 
 /** The runner has checked these answers against the real calls. */
 export function answersTaken(state: ModelState): ModelState {
-  return state.answers.length === 0 ? state : { ...state, answers: [] };
+  return state.answers.length === 0 && state.servedNew.length === 0 ? state : { ...state, answers: [], servedNew: [] };
 }
 
 /** The step is over: what only this step needed is forgotten. */
@@ -391,7 +393,12 @@ function openFor(state: ModelState, ticket: number, since: number = state.now, t
     return { ...state, connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 };
   }
   if (state.failNext) return serveWaiters(answer({ ...state, failNext: false }, { ticket, outcome: 'rejected', reason: 'connect failed' }));
-  return answer(state, { ticket, outcome: 'served', candidates: [] });
+  return answer(servedNew(state, state.now), { ticket, outcome: 'served', candidates: [] });
+}
+
+/** An acquire is served with a connection the runner learns from the real call, counted in size since `startedAt`. */
+function servedNew(state: ModelState, startedAt: number): ModelState {
+  return { ...state, servedNew: [...state.servedNew, { startedAt }] };
 }
 
 function answer(state: ModelState, a: Answer): ModelState {
