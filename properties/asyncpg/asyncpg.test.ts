@@ -81,7 +81,7 @@ describe.skipIf(!ready)('asyncpg, the real pool', () => {
     const result = await check({ adapter, seed: 20261124, numRuns: RUNS, configs, maxCommands: 20 });
     expect(result.passed).toBe(false);
     expect(result.failure?.violation.kind).toBe('floor-broken');
-    expect(result.failure?.violation.message).toMatch(/expired at \d+ ms although only \d+ connection\(s\) were open and the declared min floor is [12] \(declared: .*min as floor/);
+    expect(result.failure?.violation.message).toMatch(/expired at \d+ ms although only \d+ connection\(s\) were open and the declared min floor is [12] \(declared: .*min floor on open connections/);
   });
 
   it('prints the seed table: 0 from 5 s with an async sleep, 2 throughout a blocked loop', async () => {

@@ -1,6 +1,7 @@
 import { describe, vi } from 'vitest';
 import { BUILT_IN_ADAPTERS } from '../../../src/adapters/registry.js';
 import { postgresConnector } from '../../../src/connectors/postgres.js';
+import type { Semantics } from '../../../src/model/semantics.js';
 import type { CheckOptions } from '../../../src/runner/check.js';
 import { poolProperties } from '../../../src/vitest.js';
 import { postgresServer, titled } from './server.js';
@@ -29,14 +30,16 @@ export function pgConnector(options: { readonly verifyTimeoutMs?: number } = {})
  * Registers poolcheck's properties for one built-in adapter against the real server, the server's
  * own list of each run's backends checked after every command.
  */
-export async function adapterOnPostgres(name: string, options: Pick<CheckOptions, 'configs'> = {}): Promise<void> {
+export async function adapterOnPostgres(name: string, options: Pick<CheckOptions, 'configs'> & { readonly semantics?: (declared: Semantics) => Semantics } = {}): Promise<void> {
   const make = BUILT_IN_ADAPTERS[name];
   if (make === undefined) throw new Error(`poolcheck: no built-in adapter '${name}'`);
-  const adapter = await make();
+  const made = await make();
+  const { semantics: narrow, ...rest } = options;
+  const adapter = narrow === undefined ? made : { ...made, semantics: narrow(made.semantics) };
   const server = postgresServer();
   // The runs happen in poolProperties' beforeAll; on a busy machine they outlast the default hook timeout.
   vi.setConfig({ hookTimeout: 170_000 });
   describe.skipIf(server.url === null)(titled(`${name} on PostgreSQL`, server), () => {
-    poolProperties(adapter, { ...options, connector: pgConnector(), numRuns: pgRuns(), seed: PG_SEED });
+    poolProperties(adapter, { ...rest, connector: pgConnector(), numRuns: pgRuns(), seed: PG_SEED });
   });
 }
