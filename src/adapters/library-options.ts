@@ -24,3 +24,17 @@ export function libraryOptions(adapter: string, options: Readonly<Record<string,
 
 /** Where the run's configuration comes from, for {@link libraryOptions}' messages. */
 export const FROM_CONFIG = 'it comes from the run\'s configuration (check({ configs }), or --min, --max, --lifetime and --acquire-timeout)';
+
+/**
+ * The `Pool` class the user passed to a library adapter's factory, or a definition error that shows
+ * how to pass it: a missing one is the usual slip when moving from the factories that took none.
+ *
+ * @param adapter - the library's name, as messages print it
+ * @param options - the factory's options, whose `Pool` is checked
+ * @param usage - the import and the call that pass it, for the message
+ */
+export function poolClassOf<T>(adapter: string, options: unknown, usage: string): new (options: Record<string, unknown>) => T {
+  const PoolClass = (options as { Pool?: unknown } | undefined)?.Pool;
+  if (typeof PoolClass !== 'function') throw new DefinitionError(`poolcheck ${adapter} adapter: pass ${adapter}'s Pool class, the one you run: ${usage}`);
+  return PoolClass as new (options: Record<string, unknown>) => T;
+}

@@ -1,8 +1,7 @@
 import { connectorClientClass, type ConnectorClient } from '../connectors/pgmem-client.js';
 import type { Semantics } from '../model/semantics.js';
-import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf } from './acquire-timeout.js';
-import { FROM_CONFIG, libraryOptions } from './library-options.js';
+import { FROM_CONFIG, libraryOptions, poolClassOf } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -153,7 +152,7 @@ const SET_BY_RUN = {
  * const result = await check({ adapter: pgPoolAdapter({ Pool, options: { maxUses: 7500 } }) });
  */
 export function pgPoolAdapter(options: PgPoolAdapterOptions): PoolAdapter<PgPoolHandle, PgPoolClient> {
-  const PoolClass = requirePoolClass(options);
+  const PoolClass = poolClassOf<unknown>('pg-pool', options, "import Pool from 'pg-pool'; pgPoolAdapter({ Pool })");
   const own = libraryOptions('pg-pool', options.options, SET_BY_RUN);
   return {
     name: options.name ?? 'pg-pool',
@@ -210,15 +209,6 @@ export function pgPoolAdapter(options: PgPoolAdapterOptions): PoolAdapter<PgPool
       await ending;
     },
   };
-}
-
-/** The `Pool` option, checked: a missing one is the usual slip when moving from `pgPoolAdapter()`. */
-function requirePoolClass(options: PgPoolAdapterOptions | undefined): new (options: Record<string, unknown>) => unknown {
-  const PoolClass = (options as { Pool?: unknown } | undefined)?.Pool;
-  if (typeof PoolClass !== 'function') {
-    throw new DefinitionError("poolcheck pg-pool adapter: pass pg-pool's Pool class, the one you run: import Pool from 'pg-pool'; pgPoolAdapter({ Pool })");
-  }
-  return PoolClass as new (options: Record<string, unknown>) => unknown;
 }
 
 /** Ends the pool once; a second caller (terminate during a close) waits on the same end. */

@@ -2,7 +2,7 @@ import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
-import { FROM_CONFIG, libraryOptions } from './library-options.js';
+import { FROM_CONFIG, libraryOptions, poolClassOf } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -164,11 +164,7 @@ export interface SequelizePoolAdapterOptions {
  * const result = await check({ adapter: sequelizePoolAdapter({ Pool, reapIntervalMillis: 500 }) });
  */
 export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): PoolAdapter<SequelizePoolHandle, Connection> {
-  const PoolClass = (options as { Pool?: unknown } | undefined)?.Pool;
-  if (typeof PoolClass !== 'function') {
-    throw new DefinitionError("poolcheck sequelize-pool adapter: pass sequelize-pool's Pool class, the one you run: import { Pool } from 'sequelize-pool'; sequelizePoolAdapter({ Pool })");
-  }
-  const SequelizePoolOf = PoolClass as new (options: Record<string, unknown>) => SequelizePoolInstance;
+  const SequelizePoolOf = poolClassOf<SequelizePoolInstance>('sequelize-pool', options, "import { Pool } from 'sequelize-pool'; sequelizePoolAdapter({ Pool })");
   const own = libraryOptions('sequelize-pool', options.options, {
     create: "the run's connector makes every connection",
     destroy: "the run's connector closes every connection",

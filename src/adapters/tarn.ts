@@ -2,7 +2,7 @@ import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
-import { FROM_CONFIG, libraryOptions } from './library-options.js';
+import { FROM_CONFIG, libraryOptions, poolClassOf } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /** tarn's own default for `reapIntervalMillis` (`opt.reapIntervalMillis || 1000`, Pool.js). */
@@ -170,11 +170,7 @@ export interface TarnPool {
  * const result = await check({ adapter: tarnAdapter({ Pool, reapIntervalMillis: 250 }) });
  */
 export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, Connection> {
-  const PoolClass = (options as { Pool?: unknown } | undefined)?.Pool;
-  if (typeof PoolClass !== 'function') {
-    throw new DefinitionError("poolcheck tarn adapter: pass tarn's Pool class, the one you run: import { Pool } from 'tarn'; tarnAdapter({ Pool })");
-  }
-  const TarnPoolOf = PoolClass as new (options: Record<string, unknown>) => TarnPoolInstance;
+  const TarnPoolOf = poolClassOf<TarnPoolInstance>('tarn', options, "import { Pool } from 'tarn'; tarnAdapter({ Pool })");
   const own = libraryOptions('tarn', options.options, {
     create: "the run's connector makes every connection",
     destroy: "the run's connector closes every connection",
