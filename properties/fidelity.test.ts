@@ -6,7 +6,7 @@ import type { Connector } from '../src/connectors/types.js';
 import { handoffBeatsOverdue } from '../src/model/handoff.js';
 import { createPool, type Pool } from '../src/pool/index.js';
 import { formatSeedTable, runSeedScenario, type SeedTable } from '../src/scenario/index.js';
-import { fakeOrder, MECHANISMS, realOrder, SHAPES, type Order } from './support/wake-order.js';
+import { fakeOrder, MECHANISMS, realOrder, SHAPES, type Order } from './support/fidelity-wake-order.js';
 
 /*
  * Fidelity: the seed scenario on the real Node event loop with real timers, scaled down 25 times
