@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import { abortOf } from '../model/semantics.js';
-import { aborted, pendingTickets } from '../model/waiters.js';
+import { aborted, pendingTickets } from '../model/faults.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
 

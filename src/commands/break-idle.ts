@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import { capabilitiesOf } from '../model/semantics.js';
 import { idleConns } from '../model/state.js';
-import { brokeIdle } from '../model/waiters.js';
+import { brokeIdle } from '../model/faults.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import type { CommandJson } from './json.js';

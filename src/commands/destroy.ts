@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
 import { capabilitiesOf } from '../model/semantics.js';
-import { discarded } from '../model/waiters.js';
+import { discarded } from '../model/faults.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
 

@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import { capabilitiesOf, validationOf } from '../model/semantics.js';
-import { validationWillFail } from '../model/waiters.js';
+import { validationWillFail } from '../model/faults.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import type { CommandJson } from './json.js';

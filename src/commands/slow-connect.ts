@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import { capabilitiesOf } from '../model/semantics.js';
-import { connectWillTake } from '../model/waiters.js';
+import { connectWillTake } from '../model/faults.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import type { CommandJson } from './json.js';

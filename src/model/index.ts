@@ -19,7 +19,9 @@ export {
   slept,
   terminated,
 } from './transitions.js';
-export { aborted, acquiresIssued, brokeIdle, connectWillFail, connectWillTake, discarded, pendingTickets, queryWillTake, timePassed, validationWillFail } from './waiters.js';
+export { acquiresIssued } from './waiters.js';
+export { aborted, brokeIdle, connectWillFail, connectWillTake, discarded, pendingTickets, queryWillTake, validationWillFail } from './faults.js';
+export { timePassed } from './timers.js';
 export type { AbortCapability, Validation } from './semantics.js';
 export { abortOf, validationOf } from './semantics.js';
 export type { Answer, Connecting, DoomCause, Orphan, Validating, Waiter } from './state.js';

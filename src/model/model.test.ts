@@ -26,7 +26,7 @@ import {
   type ReaperExpiry,
   type Semantics,
 } from './index.js';
-import { answersTaken } from './waiters.js';
+import { answersTaken } from './answers.js';
 
 const config = { minSize: 0, maxSize: 3, lifetimeMs: 5000 };
 const floor: Semantics = { ...asyncpgSemantics, min: 'floor' };

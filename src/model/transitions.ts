@@ -9,7 +9,8 @@ import {
 } from './state.js';
 import { owesRefill } from './refill.js';
 import { closeRejectsWaitersOf, minOf } from './semantics.js';
-import { rejectWaiters, timePassed } from './waiters.js';
+import { rejectWaiters } from './answers.js';
+import { timePassed } from './timers.js';
 
 /**
  * Transitions for the commands. Each takes a state and returns the next one; none of them decides

@@ -6,7 +6,7 @@ import { reconcile, type Destroyed, type Opened } from '../model/reconcile.js';
 import { abortOf } from '../model/semantics.js';
 import { findConn, type Answer, type DoomCause, type ModelState } from '../model/state.js';
 import { acquired } from '../model/transitions.js';
-import { answersTaken, stepEnded } from '../model/waiters.js';
+import { answersTaken, stepEnded } from '../model/answers.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
 import { stepInvariants } from './invariants.js';
 import { handedOut, LifelineRecorder } from './lifelines.js';

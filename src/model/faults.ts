@@ -1,0 +1,55 @@
+import { answer, doom, serveWaiters } from './answers.js';
+import type { Answer, ModelState } from './state.js';
+
+/**
+ * Faults and interruptions the commands inject: a failed or slow connect, validation or query, a
+ * discard, a broken idle connection, an abort. Each says what the pool must do about it.
+ */
+
+/** The next validation fails. */
+export function validationWillFail(state: ModelState): ModelState {
+  return { ...state, validationFails: true };
+}
+
+/** The next query, an async validation among them, takes `ms` of virtual time. */
+export function queryWillTake(state: ModelState, ms: number): ModelState {
+  return { ...state, queryDelay: ms };
+}
+
+/**
+ * Acquire `ticket` was aborted: it is rejected now. A waiter leaves the queue; a connect or a
+ * validation in flight for it goes on, and lands for nobody.
+ */
+export function aborted(state: ModelState, ticket: number): ModelState {
+  const rejected: Answer = { ticket, outcome: 'rejected', reason: 'aborted' };
+  if (state.waiters.some((w) => w.ticket === ticket)) return answer({ ...state, waiters: state.waiters.filter((w) => w.ticket !== ticket) }, rejected);
+  if (state.connecting.some((c) => c.ticket === ticket)) return answer({ ...state, connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null, aborted: true as const } : c)) }, rejected);
+  if (state.validating.some((v) => v.ticket === ticket)) return answer({ ...state, validating: state.validating.map((v) => (v.ticket === ticket ? { ...v, ticket: null } : v)) }, rejected);
+  throw new Error(`poolcheck model: acquire #${ticket} is not pending`);
+}
+
+/** Tickets of the acquires still pending: waiting, connecting or validating. */
+export function pendingTickets(state: ModelState): number[] {
+  const tickets = [...state.waiters.map((w) => w.ticket), ...state.connecting.map((c) => c.ticket), ...state.validating.map((v) => v.ticket)];
+  return tickets.filter((t): t is number => t !== null).sort((a, b) => a - b);
+}
+
+/** The next connect fails. */
+export function connectWillFail(state: ModelState): ModelState {
+  return { ...state, failNext: true };
+}
+
+/** The next connect takes `ms` of virtual time. */
+export function connectWillTake(state: ModelState, ms: number): ModelState {
+  return { ...state, connectDelay: ms };
+}
+
+/** The holder discarded connection `id`: the pool closes it now, and its capacity serves a waiter. */
+export function discarded(state: ModelState, id: number): ModelState {
+  return serveWaiters(doom(state, id, 'discarded'));
+}
+
+/** The server ended idle connection `id`: the pool drops it now, and never hands it out. */
+export function brokeIdle(state: ModelState, id: number): ModelState {
+  return serveWaiters(doom(state, id, 'broken'));
+}

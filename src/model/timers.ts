@@ -1,0 +1,124 @@
+import { capabilitiesOf, timeoutRulesOf } from './semantics.js';
+import { answer, doom, servedNew, serveWaiters } from './answers.js';
+import { takeOrOpen } from './waiters.js';
+import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+
+/**
+ * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
+ * landing, failing or abandoned, and asynchronous validations landing.
+ */
+
+/** A timer of the model that fires at `at`; ties go to the one set first (`order`). */
+interface Due {
+  readonly at: number;
+  readonly order: number;
+  readonly fire: (state: ModelState) => ModelState;
+}
+
+/**
+ * Time has come up to `state.now`: connects in flight land or fail, waiters whose timeout has
+ * come are rejected, and acquires whose timeout covers their connect give up on it, in the order
+ * their timers fire: due time, then the order they were set. A timer that came due while the loop
+ * was blocked fires when it wakes, and what it sets off starts then.
+ */
+export function timePassed(before: ModelState): ModelState {
+  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0) return before;
+  const end = before.now;
+  let state = before;
+  // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
+  for (let fired = 0; fired < 100_000; fired++) {
+    const next = nextDue(state, end);
+    if (next === null) return { ...state, now: end };
+    state = next.fire({ ...state, now: Math.max(next.at, state.awakeSince) });
+  }
+  throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
+}
+
+function nextDue(state: ModelState, end: number): Due | null {
+  let best: Due | null = null;
+  const consider = (due: Due): void => {
+    if (due.at <= end && (best === null || due.at < best.at || (due.at === best.at && due.order < best.order))) best = due;
+  };
+  for (const w of state.waiters) if (w.deadline !== null) consider({ at: w.deadline, order: w.order, fire: (s) => waiterTimedOut(s, w) });
+  for (const c of state.connecting) {
+    // The acquire's timer was set when it was issued; the connect's own timer just as the connect
+    // began, after the acquire's (order - 0.25, after a new acquire's at order - 0.5). Both fire
+    // before a landing at the same instant.
+    if (c.ticket !== null && c.deadline !== null) consider({ at: c.deadline, order: c.deadlineOrder, fire: (s) => connectTimedOut(s, c) });
+    if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
+    consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
+  }
+  for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
+  return best;
+}
+
+function waiterTimedOut(state: ModelState, late: Waiter): ModelState {
+  return answer({ ...state, waiters: state.waiters.filter((w) => w !== late) }, { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
+}
+
+/** The acquire's deadline came before its connect landed: it is rejected, and the connect handled as declared. */
+function connectTimedOut(state: ModelState, c: Connecting): ModelState {
+  const rejected = answer(state, { ticket: c.ticket as number, outcome: 'rejected', reason: 'timed out' });
+  const orphan: Connecting = { ...c, ticket: null };
+  const orphaned = replaceConnecting(rejected, c, orphan);
+  return timeoutRulesOf(state.semantics).lateConnect === 'closed' ? abandon(orphaned, orphan, c.deadline ?? state.now) : orphaned;
+}
+
+/** The pool gives up on a connect: its capacity is free now, and the connection is closed as it lands. */
+function abandon(state: ModelState, c: Connecting, due: number): ModelState {
+  const gaveUp = c.ticket === null ? state : answer(state, { ticket: c.ticket, outcome: 'rejected', reason: 'timed out' });
+  return serveWaiters(replaceConnecting(gaveUp, c, { ...c, ticket: null, abandonedAt: state.now, abandonedDue: due }));
+}
+
+function landed(before: ModelState, c: Connecting): ModelState {
+  const state = { ...before, connecting: before.connecting.filter((x) => x !== c) };
+  if (c.abandonedAt !== null) {
+    // It counted in size until it was abandoned; earlier instants of this step still see it.
+    const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.abandonedDue ?? c.abandonedAt, at: c.abandonedAt }] };
+    return c.fails ? counted : { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'closed' }] };
+  }
+  if (c.fails) {
+    const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+    return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
+  }
+  if (c.ticket !== null) return answer(servedNew(state, c.startedAt), { ticket: c.ticket, outcome: 'served', candidates: [] });
+  if (c.aborted === true) return abortedLanded(state, c);
+  // Its acquire gave up, and the pool keeps the connection: the first waiter gets it, else it is idle.
+  const [waiter, ...rest] = state.waiters;
+  if (waiter !== undefined && state.phase === 'open') return answer(servedNew({ ...state, waiters: rest }, c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  // Until the connector's log tells its id, the connection counts as the connect it was.
+  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+  return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] };
+}
+
+/** A connect whose acquire was aborted landed: it goes as `abort.lateConnection` declares. */
+function abortedLanded(state: ModelState, landing: Connecting): ModelState {
+  const fate = capabilitiesOf(state.semantics).abort?.lateConnection ?? 'closed';
+  const [waiter, ...rest] = state.waiters;
+  if (fate === 'idle' && waiter !== undefined && state.phase === 'open') {
+    return answer(servedNew({ ...state, waiters: rest }, landing.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  }
+  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, due: landing.readyAt, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
+  // Closed at once, it frees its capacity for the first waiter.
+  return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
+}
+
+function validationLanded(state: ModelState, checked: Validating): ModelState {
+  const conn = findConn(state, checked.id) as ModelConn;
+  if (checked.fails) {
+    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq });
+    // Another is tried for its acquire; with none, the capacity goes to the first waiter.
+    return checked.ticket === null ? serveWaiters(doomed) : takeOrOpen(doomed, checked.ticket, { list: [], next: 0 }, false, checked);
+  }
+  if (checked.ticket !== null) return answer(state, { ticket: checked.ticket, outcome: 'served', candidates: [checked.id], via: 'reuse' });
+  // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
+  const [waiter, ...rest] = state.waiters;
+  if (waiter !== undefined && state.phase === 'open') {
+    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [checked.id], via: 'handoff' });
+  }
+  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq });
+}
+
+function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {
+  return { ...state, connecting: state.connecting.map((c) => (c === old ? next : c)) };
+}
