@@ -23,6 +23,12 @@ export interface OwnAdapterOptions {
    * declared as `gracefulClose: { kind: 'idle-by-timer', withinMs }`. Default 0: at once.
    */
   readonly closeIdleAfterMs?: number;
+  /**
+   * close() rejects an acquire whose connection is still opening and closes the connection as it
+   * lands (the pool's `closeRejectsConnects`), declared as `closeDuringConnect: 'rejects'`.
+   * Default false: it serves it, as asyncpg.
+   */
+  readonly closeRejectsConnects?: boolean;
   /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
   readonly minFloorCounts?: 'size' | 'idle';
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
@@ -58,6 +64,9 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
     capabilities: {
       ...capabilitiesOf(asyncpgSemantics),
       abort: { lateConnection: options.closeAbortedConnects === true ? 'closed' : 'idle' },
+      // close() rejects the acquires in `connectsToReject` (pool.ts `rejectConnects`); each
+      // connection lands on the closing pool, which closes it (`abandoned`, `giveBack`).
+      ...(options.closeRejectsConnects === true ? { closeDuringConnect: 'rejects' as const } : {}),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
     },
   };
@@ -71,12 +80,14 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
   const counts = options.minFloorCounts ?? 'size';
   const validation = options.validation;
   const closeAborted = options.closeAbortedConnects ?? false;
+  const closeRejects = options.closeRejectsConnects ?? false;
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   const traits = [
     floor ? (counts === 'idle' ? 'min floor on idle' : 'min floor') : '',
     handoff === 'microtask' ? '' : `hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'}`,
     validation === undefined ? '' : `${validation} validation`,
     closeAborted ? 'closes aborted connects' : '',
+    closeRejects ? 'close rejects connects' : '',
   ].filter(Boolean);
   return {
     name: options.name ?? (traits.length === 0 ? 'own' : `own (${traits.join(', ')})`),
@@ -94,6 +105,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
         ...(validation === undefined ? {} : { validate: validation === 'sync' ? (conn: Connection) => conn.isValid() : (conn: Connection) => conn.validate() }),
         ...(closeAborted ? { closeAbortedConnects: true } : {}),
+        ...(closeRejects ? { closeRejectsConnects: true } : {}),
       }).start(),
     acquire: (pool, options) => pool.acquire(options?.signal === undefined ? {} : { signal: options.signal }),
     release: (pool, conn) => pool.release(conn),

@@ -8,8 +8,8 @@ import {
   type ModelState,
 } from './state.js';
 import { owesRefill } from './refill.js';
-import { closeRejectsWaitersOf, minOf } from './semantics.js';
-import { rejectWaiters } from './answers.js';
+import { closeDuringConnectOf, closeRejectsWaitersOf, minOf } from './semantics.js';
+import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
 
 /**
@@ -127,11 +127,14 @@ export function blocked(state: ModelState, ms: number): ModelState {
 
 /**
  * Graceful close: idle connections go now, busy ones when they are released; waiters are
- * rejected now, or once nothing is in use, as the pool declares.
+ * rejected now, or once nothing is in use, as the pool declares. Where the pool rejects the
+ * acquires behind connects in flight, they are rejected now, and each connection lands on the
+ * closing pool for nobody, to be closed as it lands.
  */
 export function closeBegan(state: ModelState): ModelState {
   const waiting = closeRejectsWaitersOf(state.semantics) === 'after-last-release' ? state : rejectWaiters(state);
-  return settlePhase({ ...waiting, phase: 'closing', closingAt: state.now });
+  const connecting = closeDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
+  return settlePhase({ ...connecting, phase: 'closing', closingAt: state.now });
 }
 
 /** Terminate: every connection goes now, in use or not; waiters are rejected. */

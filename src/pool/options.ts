@@ -50,6 +50,12 @@ export interface PoolOptions<C extends Connection = Connection> {
    * resolves after it.
    */
   closeIdleAfterMs?: number;
+  /**
+   * What close() does to an acquire whose connection is still opening: lets it finish, and waits
+   * for its release (`false`, the default, as asyncpg), or rejects it at once and closes the
+   * connection as it lands (`true`).
+   */
+  closeRejectsConnects?: boolean;
 }
 
 /** Options after validation, with every default filled in. */
@@ -65,6 +71,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly closeAbortedConnects: boolean;
   readonly handoff: 'microtask' | 'immediate' | 'timeout';
   readonly closeIdleAfterMs: number;
+  readonly closeRejectsConnects: boolean;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -79,6 +86,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'closeAbortedConnects',
   'handoff',
   'closeIdleAfterMs',
+  'closeRejectsConnects',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -128,6 +136,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (typeof closeAbortedConnects !== 'boolean') {
     throw new PoolOptionsError(`closeAbortedConnects must be true or false, got ${show(closeAbortedConnects)}`);
   }
+  const closeRejectsConnects = options.closeRejectsConnects ?? false;
+  if (typeof closeRejectsConnects !== 'boolean') {
+    throw new PoolOptionsError(`closeRejectsConnects must be true or false, got ${show(closeRejectsConnects)}`);
+  }
   const handoff = options.handoff ?? 'microtask';
   if (handoff !== 'microtask' && handoff !== 'immediate' && handoff !== 'timeout') {
     throw new PoolOptionsError(`handoff must be "microtask", "immediate" or "timeout", got ${show(handoff)}`);
@@ -144,6 +156,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     acquireTimeoutMs,
     handoff,
     closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
+    closeRejectsConnects,
   };
 }
 

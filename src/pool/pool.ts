@@ -53,6 +53,8 @@ export class Pool<C extends Connection = Connection> {
   private state: PoolState = 'new';
   private closed: Promise<void> | null = null;
   private finishClose: (() => void) | null = null;
+  /** Rejects an acquire whose connection is opening, for close() with `closeRejectsConnects`. */
+  private readonly connectsToReject = new Set<() => void>();
   /** close()'s timer for the idle connections, with `closeIdleAfterMs`. */
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -191,6 +193,7 @@ export class Pool<C extends Connection = Connection> {
       this.finishClose = resolve;
     });
     this.rejectWaiters('close()');
+    this.rejectConnects();
     this.free.length = 0;
     for (const slot of this.slots) this.onShutdown(slot);
     const after = this.closeIdleDelayMs();
@@ -390,26 +393,36 @@ export class Pool<C extends Connection = Connection> {
     }
     const state = { aborted: false };
     const work = this.ready(slot, fromIdle, state);
-    if (signal === undefined) return this.lend((await work).slot);
+    // Only a connect is cut short by close(); a check of an idle connection finishes first.
+    const closeCuts = this.options.closeRejectsConnects && !fromIdle;
+    if (signal === undefined && !closeCuts) return this.lend((await work).slot);
     return new Promise<C>((resolve, reject) => {
-      const onAbort = (): void => {
+      const giveUp = (error: Error): void => {
         if (state.aborted) return;
         state.aborted = true;
-        reject(new PoolAbortedError());
+        reject(error);
         work.then(
           (ready) => this.abandoned(ready.slot, ready.opened),
           () => undefined,
         );
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) onAbort();
+      const onAbort = (): void => giveUp(new PoolAbortedError());
+      const onClose = (): void =>
+        giveUp(new PoolClosedError('close() was called while this acquire\'s connection was opening; it is closed as it lands (closeRejectsConnects)'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (closeCuts) this.connectsToReject.add(onClose);
+      if (signal?.aborted === true) onAbort();
+      const done = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.connectsToReject.delete(onClose);
+      };
       work.then(
         (ready) => {
-          signal.removeEventListener('abort', onAbort);
+          done();
           if (!state.aborted) resolve(this.lend(ready.slot));
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          done();
           if (!state.aborted) reject(error);
         },
       );
@@ -579,6 +592,15 @@ export class Pool<C extends Connection = Connection> {
         this.closings.delete(settled);
       });
     this.closings.add(settled);
+  }
+
+  /**
+   * With `closeRejectsConnects`, close() rejects the acquires whose connections are opening; each
+   * connection is given back as it lands, to a closing pool, which closes it. @internal seam for fixtures/mutants
+   */
+  protected rejectConnects(): void {
+    for (const reject of [...this.connectsToReject]) reject();
+    this.connectsToReject.clear();
   }
 
   /** Close and terminate reject every queued acquire. @internal seam for fixtures/mutants */

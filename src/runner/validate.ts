@@ -173,7 +173,7 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
   if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
   const duringConnect = caps['closeDuringConnect'];
-  if (duringConnect !== undefined && duringConnect !== 'serves') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves", or left out (connects land before a close)`);
+  if (duringConnect !== undefined && duringConnect !== 'serves' && duringConnect !== 'rejects') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves" (the acquire gets the connection), "rejects" (the acquire is rejected, the connection closed as it lands), or left out (connects land before a close)`);
   if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
   const burst = caps['burstConnects'];
   if (burst !== undefined && burst !== 'in-call' && burst !== 'after-burst') throw new DefinitionError(`${where}.burstConnects = ${JSON.stringify(burst)}; it must be "in-call", "after-burst", or left out (in-call)`);

@@ -3,7 +3,8 @@ import type { Probe, ProbeResult } from '../types.js';
 
 /**
  * What close() does to an acquire whose connect is in flight: `'serves'` when the connection lands,
- * the acquire gets it and close waits for its release. Left out otherwise (close is then only
+ * the acquire gets it and close waits for its release; `'rejects'` when the acquire is rejected
+ * at the close and the connection closed as it lands. Left out otherwise (close is then only
  * drawn with no connect in flight). Needs slow connects to hold a connect in flight.
  */
 export const closeDuringConnectProbe: Probe = {
@@ -20,8 +21,9 @@ export const closeDuringConnectProbe: Probe = {
     if (context.known.capabilities?.waiters === true) scenarios.push({ config, commands: [{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'close' }] });
     const found = await chooseByOracle(context, { name: this.name, field }, scenarios, [
       { value: 'serves', patch: { capabilities: { closeDuringConnect: 'serves' } } },
+      { value: 'rejects', patch: { capabilities: { closeDuringConnect: 'rejects' } } },
     ]);
     if (found.kind === 'found') return found;
-    return leftOut(found.contradiction.observation.replace(/^no value fits (.*?); 'serves' ruled out: /, "$1 does not fit 'serves': "));
+    return leftOut(found.contradiction.observation);
   },
 };
