@@ -23,8 +23,9 @@ export function formatRaceResult(result: RaceCheckResult, cli = 'poolcheck check
     `Scheduled trace (${failure.decisions} scheduler decisions${failure.reproduced ? '' : '; NOTE: the replay for this trace did not fail again'}):`,
     ...failure.trace.map((line) => formatLine(line, width)),
     '',
-    `Rerun: seed ${result.seed}, path "${failure.path}"`,
-    `  vitest: checkRaces({ adapter, seed: ${result.seed}, path: '${failure.path}' })`,
+    `Rerun: seed ${result.seed}, path "${failure.path}"; token ${failure.token}`,
+    `  vitest: checkRaces({ adapter, seed: ${result.seed}, path: '${failure.path}' }), or checkRaces({ adapter, rerun: '${failure.token}' })`,
+    `  cli:    ${cli} --rerun ${failure.token}`,
     `  cli:    ${cli} --seed ${result.seed} --path ${failure.path}`,
   ].join('\n');
 }
