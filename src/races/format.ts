@@ -40,7 +40,7 @@ export function describeProgram(program: ClientProgram): string {
   return program
     .map((round) => {
       const parts: string[] = [];
-      if (round.pause > 0) parts.push(`sleep ${round.pause} ms`);
+      if (round.pause > 0) parts.push(round.block === undefined ? `sleep ${round.pause} ms` : `block ${round.pause} ms (wakes into ${round.block})`);
       if (round.fault !== undefined) parts.push('ms' in round.fault ? `${round.fault.kind}(${round.fault.ms})` : `${round.fault.kind}()`);
       parts.push(round.abort === true ? 'acquire (aborted)' : 'acquire');
       if (round.queries > 0) parts.push(`${round.queries} quer${round.queries === 1 ? 'y' : 'ies'}`);

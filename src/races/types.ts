@@ -1,5 +1,6 @@
 import type fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
+import type { WakePhase } from '../model/handoff.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
@@ -11,6 +12,12 @@ import type { ConnectorFactory } from '../runner/run-once.js';
  */
 export interface ClientRound {
   readonly pause: number;
+  /**
+   * The pause is a blocked loop, not a sleep: time passes with nothing running, then the loop
+   * wakes into this phase, and the timers that came due meanwhile fire once, ordered against the
+   * immediates as Node orders them there (see `WakePhase`). Left out: an async sleep.
+   */
+  readonly block?: WakePhase;
   readonly queries: number;
   readonly hold: number;
   readonly discard: boolean;
