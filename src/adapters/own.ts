@@ -67,6 +67,10 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
       // close() rejects the acquires in `connectsToReject` (pool.ts `rejectConnects`); each
       // connection lands on the closing pool, which closes it (`abandoned`, `giveBack`).
       ...(options.closeRejectsConnects === true ? { closeDuringConnect: 'rejects' as const } : {}),
+      // terminate() rejects those acquires at once with closeRejectsConnects (pool.ts
+      // `terminate`, `rejectConnects`); else the connect lands on the terminated pool, which
+      // closes the connection and rejects its acquire then (`openConnection`, `closeLanded`).
+      terminateDuringConnect: options.closeRejectsConnects === true ? 'rejects' : 'rejects-on-landing',
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
     },
   };

@@ -39,7 +39,7 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
  * close, validations in flight land too, and where the pool declares what a close does to a
  * connect in flight (`served`), only the connects no acquire waits for are let land.
  */
-async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing', served = false): Promise<void> {
+export async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing', served = false): Promise<void> {
   const pending = (): number[] => [...m.state.connecting.filter((c) => !served || c.ticket === null).map((c) => c.readyAt), ...m.state.validating.map((v) => v.readyAt)];
   for (let due = pending(); due.length > 0; due = pending()) {
     const ms = Math.min(...due) - m.state.now;

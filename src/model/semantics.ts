@@ -186,6 +186,13 @@ export interface Capabilities {
    */
   readonly closeDuringConnect?: 'serves' | 'rejects';
   /**
+   * What terminate() does to an acquire whose connect is in flight: `'rejects'` it when terminate()
+   * is called, or rejects it only when the connect lands (`'rejects-on-landing'`); either way the
+   * connection is closed the instant it lands. Left out: terminate is drawn only with no connect in
+   * flight. Needs slowConnect.
+   */
+  readonly terminateDuringConnect?: 'rejects' | 'rejects-on-landing';
+  /**
    * When a burst (acquires issued in one synchronous stretch) found idle connections, when the
    * connects for the rest of it start: inside each acquire call (`'in-call'`, the default: the own
    * pool), or once the whole burst was issued (`'after-burst'`: pg-pool queues every acquire while
@@ -260,6 +267,11 @@ export function closeRejectsWaitersOf(s: Semantics): 'at-once' | 'after-last-rel
 /** What close() does to an acquire whose connect is in flight, or `null` where it is not declared. */
 export function closeDuringConnectOf(s: Semantics): 'serves' | 'rejects' | null {
   return capabilitiesOf(s).closeDuringConnect ?? null;
+}
+
+/** What terminate() does to an acquire whose connect is in flight, or `null` where it is not declared. */
+export function terminateDuringConnectOf(s: Semantics): 'rejects' | 'rejects-on-landing' | null {
+  return capabilitiesOf(s).terminateDuringConnect ?? null;
 }
 
 /** Whether terminate() rejects the waiters, at once. */

@@ -81,6 +81,11 @@ function landed(before: ModelState, c: Connecting): ModelState {
     const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
     return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
   }
+  if (c.ticket !== null && state.terminatedAt !== null) {
+    // It lands on a terminated pool: its acquire is rejected now, and the connection, idle in a
+    // closed pool, is to be closed at once.
+    return answer({ ...state, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] }, { ticket: c.ticket, outcome: 'rejected', reason: 'closed' });
+  }
   if (c.ticket !== null) return answer(servedNew(state, c.startedAt), { ticket: c.ticket, outcome: 'served', candidates: [] });
   if (c.aborted === true) return abortedLanded(state, c);
   // Its acquire gave up, and the pool keeps the connection: the first waiter gets it, else it is idle.

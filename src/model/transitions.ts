@@ -8,7 +8,7 @@ import {
   type ModelState,
 } from './state.js';
 import { owesRefill } from './refill.js';
-import { closeDuringConnectOf, closeRejectsWaitersOf, minOf } from './semantics.js';
+import { closeDuringConnectOf, closeRejectsWaitersOf, minOf, terminateDuringConnectOf } from './semantics.js';
 import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
 
@@ -137,9 +137,15 @@ export function closeBegan(state: ModelState): ModelState {
   return settlePhase({ ...connecting, phase: 'closing', closingAt: state.now });
 }
 
-/** Terminate: every connection goes now, in use or not; waiters are rejected. */
+/**
+ * Terminate: every connection goes now, in use or not; waiters are rejected. The acquires behind
+ * connects in flight are rejected now, or as each connect lands, as the pool declares; each
+ * connection is closed as it lands.
+ */
 export function terminated(state: ModelState): ModelState {
-  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+  const waiting = rejectWaiters(state);
+  const connecting = terminateDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
+  return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
 }
 
 /**

@@ -53,7 +53,8 @@ export interface PoolOptions<C extends Connection = Connection> {
   /**
    * What close() does to an acquire whose connection is still opening: lets it finish, and waits
    * for its release (`false`, the default, as asyncpg), or rejects it at once and closes the
-   * connection as it lands (`true`).
+   * connection as it lands (`true`). With `true`, terminate() also rejects it at once, instead of
+   * when the connection lands.
    */
   closeRejectsConnects?: boolean;
 }

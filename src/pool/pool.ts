@@ -211,7 +211,8 @@ export class Pool<C extends Connection = Connection> {
 
   /**
    * Immediate close: rejects queued acquires, cancels every expiry and closes every connection,
-   * idle or in use. A connect still in flight is closed when it lands. Later acquire() rejects
+   * idle or in use. A connect still in flight is closed when it lands, and its acquire rejected
+   * then (at once, with `closeRejectsConnects`). Later acquire() rejects
    * and release() throws. Calling it again does nothing.
    */
   terminate(): void {
@@ -220,6 +221,7 @@ export class Pool<C extends Connection = Connection> {
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
     this.closeTimer = null;
     this.rejectWaiters('terminate()');
+    this.rejectConnects();
     this.free.length = 0;
     this.lent.clear();
     for (const slot of this.slots) {
@@ -528,7 +530,7 @@ export class Pool<C extends Connection = Connection> {
     }
     // Nobody can use a connection that lands after terminate(), or an initial one after close().
     if (this.state === 'terminated' || (!slot.inUse && this.state !== 'starting')) {
-      this.closeConnection(conn);
+      this.closeLanded(conn);
       throw new PoolClosedError('the pool was closed while this connection was opening; it has been closed');
     }
     slot.conn = conn;
@@ -594,8 +596,13 @@ export class Pool<C extends Connection = Connection> {
     this.closings.add(settled);
   }
 
+  /** A connection that landed after terminate() (or an initial one after close()): nobody can use it. @internal seam for fixtures/mutants */
+  protected closeLanded(conn: C): void {
+    this.closeConnection(conn);
+  }
+
   /**
-   * With `closeRejectsConnects`, close() rejects the acquires whose connections are opening; each
+   * With `closeRejectsConnects`, close() and terminate() reject the acquires whose connections are opening; each
    * connection is given back as it lands, to a closing pool, which closes it. @internal seam for fixtures/mutants
    */
   protected rejectConnects(): void {

@@ -175,6 +175,9 @@ function validateCapabilities(name: string, raw: unknown): void {
   const duringConnect = caps['closeDuringConnect'];
   if (duringConnect !== undefined && duringConnect !== 'serves' && duringConnect !== 'rejects') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves" (the acquire gets the connection), "rejects" (the acquire is rejected, the connection closed as it lands), or left out (connects land before a close)`);
   if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
+  const terminateConnect = caps['terminateDuringConnect'];
+  if (terminateConnect !== undefined && terminateConnect !== 'rejects' && terminateConnect !== 'rejects-on-landing') throw new DefinitionError(`${where}.terminateDuringConnect = ${JSON.stringify(terminateConnect)}; it must be "rejects" (the acquire is rejected when terminate() is called), "rejects-on-landing" (when its connect lands), or left out (terminate is drawn with no connect in flight)`);
+  if (terminateConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: terminateDuringConnect needs slowConnect: true, since only a slow connect is in flight when terminate() is called`);
   const burst = caps['burstConnects'];
   if (burst !== undefined && burst !== 'in-call' && burst !== 'after-burst') throw new DefinitionError(`${where}.burstConnects = ${JSON.stringify(burst)}; it must be "in-call", "after-burst", or left out (in-call)`);
   const timeout = caps['acquireTimeout'] ?? null;
@@ -184,7 +187,7 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'burstConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
 }
