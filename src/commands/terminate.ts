@@ -11,7 +11,11 @@ import type { CommandJson } from './json.js';
  * the terminate, or as it lands, as declared) and its connection closed as it lands.
  */
 export class TerminateCommand implements fc.AsyncCommand<ModelBox, Harness> {
+  /** `duringConnect`: applies only while a connect is in flight (drawn so that runs reach that case). */
+  constructor(readonly duringConnect = false) {}
+
   check(m: Readonly<ModelBox>): boolean {
+    if (this.duringConnect && m.state.connecting.length === 0) return false;
     // A connect in flight lands on a terminated pool in ways pools differ on: drawn only where the
     // pool declares it, and only for connects an acquire still waits for (one that lands for
     // nobody, its acquire aborted or given up, is let land first by the steps before).
