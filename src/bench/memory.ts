@@ -20,8 +20,8 @@ export async function benchMemory(totalRuns: number, samples = 20): Promise<void
   // The warm-up fills V8's code space and pg-mem's caches: a one-off, not a trend. Heap snapshots
   // taken 20,000 runs apart after a single warm-up call showed no object kept per run, only
   // compiled code and its metadata (literal boilerplates in feedback vectors among it) for what
-  // runs once per check() call: that code is optimised
-  // late, after many calls, so the warm-up makes many short calls rather than one long one.
+  // runs once per check() call: that code is optimised late, after many calls, so the warm-up
+  // makes many short calls rather than one long one.
   const warmUpRuns = Math.max(1, Math.floor(per / WARM_UP_CALLS));
   for (let i = 0; i < WARM_UP_CALLS; i++) await check({ adapter, numRuns: warmUpRuns, seed: -1 - i });
   const heap: { x: number; y: number }[] = [];
