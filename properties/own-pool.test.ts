@@ -67,6 +67,9 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'none', minRefill: ['after-discard'] }) }, /a min refill together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, lateConnect: 'closed' } } }, /lateConnect applies only when the timeout covers the connect/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'connect' } } }, /acquireTimeoutCovers = "connect"; it must be "wait", "wait-and-connect", or left out/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCheck: { kind: 'poll', everyMs: 0 } } } }, /acquireTimeoutCheck = \{"kind":"poll","everyMs":0\}; it must be "timer", \{ kind: "poll", everyMs: <a whole number of ms >= 1> \}/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeout: null, acquireTimeoutCheck: { kind: 'poll', everyMs: 25 } } } }, /acquireTimeoutCheck describes an acquire timeout; declare acquireTimeout too/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'wait-and-connect', acquireTimeoutCheck: { kind: 'poll', everyMs: 25 } } } }, /a polled acquire timeout \(acquireTimeoutCheck: poll\) is checked over the wait only; declare acquireTimeoutCovers: "wait"/],
   ])('adapter %#', async (adapter, message) => {
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toThrow(message);
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toBeInstanceOf(DefinitionError);
