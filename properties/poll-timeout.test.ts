@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapter as pollEarly } from '../fixtures/mutants/poll-early.js';
 import { adapter as pollLate } from '../fixtures/mutants/poll-late.js';
+import { adapter as pollLeftRunning } from '../fixtures/mutants/poll-left-running.js';
 import { ownPoolAdapter, ownPoolSemantics } from '../src/adapters/own.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
@@ -32,6 +33,7 @@ describe('an acquire timeout polled every N ms', () => {
 describe('a broken poll is caught on seeds 1-5, shrunk to a short trace', () => {
   it.each<[string, PoolAdapter, ViolationKind, RegExp, readonly (readonly [ViolationKind, RegExp])[]]>([
     ['one interval late', pollLate, 'timeout-missed', /^acquire #\d+ (should have been rejected \(timed out\) but is still pending|was rejected \(timed out\) at \d+ ms; its deadline was \d+ ms, and the first poll after it \(polled every 25 ms\) is due by \d+ ms)$/, [['served-after-timeout', /should have been rejected \(timed out\) but got connection #\d+/]]],
+    ['left running after close', pollLeftRunning, 'timer-left-pending', /^\d+ timer\(s\) still pending after the pool closed; a closed pool must cancel its timers$/, []],
     ['rejecting before the deadline', pollEarly, 'waiter-answered-early', /^acquire #\d+ (should still be waiting .*its timeout is at \d+ ms\), but it was rejected|was rejected \(timed out\) at \d+ ms, before its deadline at \d+ ms \(the acquire timeout is polled every 25 ms\))/, []],
   ])('%s', async (_bug, adapter, kind, message, alternatives) => {
     for (const seed of SEEDS) {
