@@ -29,6 +29,12 @@ export interface OwnAdapterOptions {
    * Default false: it serves it, as asyncpg.
    */
   readonly closeRejectsConnects?: boolean;
+  /**
+   * The pool's `acquireTimeoutPollMs`: a loop every this many ms rejects the waiters whose timeout
+   * has come, declared as `acquireTimeoutCheck: { kind: 'poll', everyMs }`. Default 0: a timer per
+   * waiter.
+   */
+  readonly acquireTimeoutPollMs?: number;
   /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
   readonly minFloorCounts?: 'size' | 'idle';
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
@@ -55,6 +61,7 @@ function floorSemantics(counts: 'size' | 'idle'): Semantics {
 export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | 'name' | 'semantics'> = {}): Semantics {
   const validation = options.validation;
   const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
+  const pollMs = options.acquireTimeoutPollMs ?? 0;
   const base = options.expiryRespectsMinSize === true ? floorSemantics(options.minFloorCounts ?? 'size') : asyncpgSemantics;
   return {
     ...base,
@@ -71,6 +78,8 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
       // `terminate`, `rejectConnects`); else the connect lands on the terminated pool, which
       // closes the connection and rejects its acquire then (`openConnection`, `closeLanded`).
       terminateDuringConnect: options.closeRejectsConnects === true ? 'rejects' : 'rejects-on-landing',
+      // pollTimeouts(), run by setInterval(acquireTimeoutPollMs) while a waiter has a timeout.
+      ...(pollMs === 0 ? {} : { acquireTimeoutCheck: { kind: 'poll' as const, everyMs: pollMs } }),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
     },
   };
@@ -85,6 +94,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
   const validation = options.validation;
   const closeAborted = options.closeAbortedConnects ?? false;
   const closeRejects = options.closeRejectsConnects ?? false;
+  const pollMs = options.acquireTimeoutPollMs ?? 0;
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   const traits = [
     floor ? (counts === 'idle' ? 'min floor on idle' : 'min floor') : '',
@@ -92,6 +102,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
     validation === undefined ? '' : `${validation} validation`,
     closeAborted ? 'closes aborted connects' : '',
     closeRejects ? 'close rejects connects' : '',
+    pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
   ].filter(Boolean);
   return {
     name: options.name ?? (traits.length === 0 ? 'own' : `own (${traits.join(', ')})`),
@@ -110,6 +121,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(validation === undefined ? {} : { validate: validation === 'sync' ? (conn: Connection) => conn.isValid() : (conn: Connection) => conn.validate() }),
         ...(closeAborted ? { closeAbortedConnects: true } : {}),
         ...(closeRejects ? { closeRejectsConnects: true } : {}),
+        ...(pollMs === 0 ? {} : { acquireTimeoutPollMs: pollMs }),
       }).start(),
     acquire: (pool, options) => pool.acquire(options?.signal === undefined ? {} : { signal: options.signal }),
     release: (pool, conn) => pool.release(conn),

@@ -57,6 +57,13 @@ export interface PoolOptions<C extends Connection = Connection> {
    * when the connection lands.
    */
   closeRejectsConnects?: boolean;
+  /**
+   * Default 0: each waiter's acquire timeout is its own timer. Otherwise a loop that runs every
+   * this many ms, while some waiter has a timeout, rejects the waiters whose timeout has come, as
+   * pools that sweep their queue from a periodic check do: a waiter is rejected within this many
+   * ms after its deadline.
+   */
+  acquireTimeoutPollMs?: number;
 }
 
 /** Options after validation, with every default filled in. */
@@ -73,6 +80,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly handoff: 'microtask' | 'immediate' | 'timeout';
   readonly closeIdleAfterMs: number;
   readonly closeRejectsConnects: boolean;
+  readonly acquireTimeoutPollMs: number;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -88,6 +96,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'handoff',
   'closeIdleAfterMs',
   'closeRejectsConnects',
+  'acquireTimeoutPollMs',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -158,6 +167,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     handoff,
     closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
     closeRejectsConnects,
+    acquireTimeoutPollMs: milliseconds('acquireTimeoutPollMs', options.acquireTimeoutPollMs, '(0 gives each waiter its own timer)') ?? 0,
   };
 }
 
