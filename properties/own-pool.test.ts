@@ -157,10 +157,13 @@ describe('a pool declared with a queue it does not have', () => {
 // The own pool opens a burst's connects inside each acquire call, before the next acquire sets its
 // timer. Claimed the other way (pg-pool's order), a failing connect and a waiter's timeout at one
 // instant are taken in the wrong order. The claim itself makes the generator draw connects as long
-// as the timeout, and bursts, often (src/commands/index.ts); seed 3 draws the tie within 200 runs.
+// as the timeout, and bursts, often (src/commands/index.ts); seed 3 draws the tie within 200 runs
+// (with terminate during a connect left undeclared, as the seed was found: drawing it changes what
+// is drawn).
 describe('the own pool declared to open a burst\'s connects after the burst', () => {
   it('fails: the waiter is served by the retry, not timed out', async () => {
-    const adapter = ownPoolAdapter({ name: 'own (connects claimed after the burst)', semantics: claiming(ownPoolSemantics(), { burstConnects: 'after-burst' }) });
+    const { terminateDuringConnect: _leftOut, ...capabilities } = capabilitiesOf(ownPoolSemantics());
+    const adapter = ownPoolAdapter({ name: 'own (connects claimed after the burst)', semantics: { ...ownPoolSemantics(), capabilities: { ...capabilities, burstConnects: 'after-burst' } } });
     const result = await check({ adapter, seed: 3 });
     const failure = expectCaught(result, 'served-after-timeout', /^acquire #\d+ should have been rejected \(timed out\) but got connection #\d+$/);
     expect(failure.reproduced, formatResult(result)).toBe(true);

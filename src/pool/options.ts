@@ -95,8 +95,8 @@ const KNOWN_OPTIONS: readonly string[] = [
   'closeAbortedConnects',
   'handoff',
   'closeIdleAfterMs',
-  'closeRejectsConnects',
   'acquireTimeoutPollMs',
+  'closeRejectsConnects',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
