@@ -56,7 +56,7 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'sync', capabilities: { ...caps, slowQuery: true } } }, /slowQuery needs validation "async"/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, abort: { lateConnection: 'leaked' } } } }, /capabilities.abort = \{"lateConnection":"leaked"\}; it must be \{ lateConnection: "closed" \| "idle" \}/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'sync', handoff: 'immediate' } }, /a validation together with handoff "immediate", which poolcheck does not model yet/],
-    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'idle', minRefill: [], validation: 'async' }) }, /a validation together with minFloor "idle", which poolcheck does not model yet/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'idle', minRefill: [], validation: 'async' }) }, /an async validation together with minFloor "idle", which poolcheck does not model yet/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'async', capabilities: { ...caps, slowQuery: true, acquireTimeoutCovers: 'wait-and-connect' } } }, /slowQuery together with acquireTimeoutCovers "wait-and-connect", which poolcheck does not model yet/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, minFloor: 'size' } }, /both min \(shorthand\) and minFloor\/minRefill; declare one: min = "ignored" stands for minFloor and minRefill together/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, minOpens: 'never' } }, /both opensMinOnCreate \(shorthand\) and minOpens; declare one/],
