@@ -90,8 +90,8 @@ function landed(before: ModelState, c: Connecting): ModelState {
   // Until the connector's log tells its id, the connection counts as the connect it was.
   const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
-  const armed = c.refill !== true || state.semantics.armsOn === 'release-and-create';
-  return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', armed }] };
+  const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
+  return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', ...armed }] };
 }
 
 /** A connect whose acquire was aborted landed: it goes as `abort.lateConnection` declares. */
