@@ -323,7 +323,10 @@ export class FakeVirtualClock implements VirtualClock {
   private undoTickDelay(): void {
     const heap = this.heap();
     const now = this.clock.now;
-    const late = heap.timers.filter((t) => t.createdAt === now && t.callAt === now + 1 && !((t.delay ?? 0) > 0));
+    // After every fired timer: the heap is walked without building a list unless one is late.
+    let late: InternalTimer[] | null = null;
+    for (const t of heap.timers) if (t.createdAt === now && t.callAt === now + 1 && !((t.delay ?? 0) > 0)) (late ??= []).push(t);
+    if (late === null) return;
     for (const timer of late) {
       heap.remove(timer);
       timer.callAt = now;

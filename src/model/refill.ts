@@ -1,6 +1,7 @@
 import { describeMin, minOf, type MinRefill } from './semantics.js';
 import { idleConns, sizeAt, sizeOf, type ModelState } from './state.js';
 import { violation, type Violation } from './violation.js';
+import { withState } from './copy.js';
 
 /**
  * The min floor's side of the model: what a floor counts, when the pool owes connections back up
@@ -40,7 +41,7 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   if (floorCount(state, at) >= state.config.minSize || sizeAt(state, at) >= state.config.maxSize) return state;
   const owed = state.refillOwed;
   if (owed !== null && (owed.by === 'at-once' || !atOnce)) return state;
-  return { ...state, refillOwed: { since: at, cause, by: atOnce ? 'at-once' : 'next-reaper-run' } };
+  return withState(state, { refillOwed: { since: at, cause, by: atOnce ? 'at-once' : 'next-reaper-run' } });
 }
 
 /** Whether the pool may open a connection on its own at `at`: a refill is owed, or due at a reaper run, and min not yet reached. */
@@ -67,7 +68,7 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   const owed = state.refillOwed;
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
-  if (state.phase !== 'open' || count >= state.config.minSize || sizeOf(state) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
+  if (state.phase !== 'open' || count >= state.config.minSize || sizeOf(state) >= state.config.maxSize) return { state: withState(state, { refillOwed: null }), violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };

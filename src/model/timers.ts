@@ -2,6 +2,7 @@ import { capabilitiesOf, timeoutRulesOf } from './semantics.js';
 import { answer, doom, servedNew, serveWaiters } from './answers.js';
 import { takeOrOpen } from './waiters.js';
 import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { withState } from './copy.js';
 
 /**
  * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
@@ -28,8 +29,8 @@ export function timePassed(before: ModelState): ModelState {
   // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end);
-    if (next === null) return { ...state, now: end };
-    state = next.fire({ ...state, now: Math.max(next.at, state.awakeSince) });
+    if (next === null) return withState(state, { now: end });
+    state = next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) }));
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
@@ -53,7 +54,7 @@ function nextDue(state: ModelState, end: number): Due | null {
 }
 
 function waiterTimedOut(state: ModelState, late: Waiter): ModelState {
-  return answer({ ...state, waiters: state.waiters.filter((w) => w !== late) }, { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
+  return answer(withState(state, { waiters: state.waiters.filter((w) => w !== late) }), { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
 }
 
 /** The acquire's deadline came before its connect landed: it is rejected, and the connect handled as declared. */
@@ -71,7 +72,7 @@ function abandon(state: ModelState, c: Connecting, due: number): ModelState {
 }
 
 function landed(before: ModelState, c: Connecting): ModelState {
-  const state = { ...before, connecting: before.connecting.filter((x) => x !== c) };
+  const state = withState(before, { connecting: before.connecting.filter((x) => x !== c) });
   if (c.abandonedAt !== null) {
     // It counted in size until it was abandoned; earlier instants of this step still see it.
     const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.abandonedDue ?? c.abandonedAt, at: c.abandonedAt }] };
@@ -120,5 +121,5 @@ function validationLanded(state: ModelState, checked: Validating): ModelState {
 }
 
 function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {
-  return { ...state, connecting: state.connecting.map((c) => (c === old ? next : c)) };
+  return withState(state, { connecting: state.connecting.map((c) => (c === old ? next : c)) });
 }

@@ -7,6 +7,7 @@ import { abortOf } from '../model/semantics.js';
 import { findConn, type Answer, type DoomCause, type ModelState } from '../model/state.js';
 import { acquired } from '../model/transitions.js';
 import { answersTaken, stepEnded } from '../model/answers.js';
+import { withState } from '../model/copy.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
 import { stepInvariants } from './invariants.js';
 import { handedOut, LifelineRecorder } from './lifelines.js';
@@ -158,7 +159,7 @@ export class Harness<P = unknown, C = unknown> {
    * Ends a command: learns from the connector's log which connections went, checks every
    * invariant, records the step, and moves the model on. Throws a violation to fast-check.
    */
-  finishStep(box: ModelBox, step: { command: { toString(): string }; predicted?: string; observed?: string; next: ModelState; expectCreated?: readonly number[] }): void {
+  finishStep(box: ModelBox, step: { command: { toString(): string }; predicted?: string; observed?: string | undefined; next: ModelState; expectCreated?: readonly number[] }): void {
     this.current = null;
     // A wrong answer is this step's violation, recorded in the trace like any other.
     let answered: { state: ModelState; created: number[]; story: string; violation?: Violation };
@@ -175,7 +176,7 @@ export class Harness<P = unknown, C = unknown> {
     const unopened = expected.length === 0 ? NONE : expected.filter((id) => !events.created.some((e) => e.id === id));
     // Most steps leave the time where the model already has it: no copy of the state for them.
     const now = this.clock.now();
-    const reconciled = reconcile(answered.state.now === now ? answered.state : { ...answered.state, now }, events.destroyed, unasked);
+    const reconciled = reconcile(answered.state.now === now ? answered.state : withState(answered.state, { now }), events.destroyed, unasked);
     const state = reconciled.state;
     const observed = this.sample();
     const found: Violation | null =
@@ -228,7 +229,8 @@ export class Harness<P = unknown, C = unknown> {
       if (call === undefined) throw new Error(`poolcheck harness: no acquire call for ticket ${answer.ticket}`);
       this.calls.delete(answer.ticket);
       this.aborts.delete(answer.ticket);
-      story.push(describeAnswer(answer));
+      // The story is for the trace, which only a recording run keeps.
+      if (this.record) story.push(describeAnswer(answer));
       const outcome = call.outcome;
       const who = `acquire #${answer.ticket}`;
       if (answer.outcome === 'rejected') {
