@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { closeGracefully, type CommandJson, type PoolCommand } from '../commands/index.js';
 import type { Connector, ConnectorOptions } from '../connectors/types.js';
