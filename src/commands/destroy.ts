@@ -18,8 +18,8 @@ export class DestroyCommand implements fc.AsyncCommand<ModelBox, Harness> {
   ) {}
 
   check(m: Readonly<ModelBox>): boolean {
-    const ids = busyIds(m.state);
     if (!capabilitiesOf(m.state.semantics).destroy || m.state.phase !== 'open') return false;
+    const ids = busyIds(m.state);
     return this.fixedId === null ? ids.length > 0 : ids.includes(this.fixedId);
   }
 

@@ -62,6 +62,8 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
  * lands), which follows its opening.
  */
 function inOrder(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[]): ({ kind: 'destroy' | 'open' } & Destroyed)[] {
+  // One event, the usual case, is in order already.
+  if (destroyed.length + opened.length === 1) return destroyed.length === 1 ? [{ ...destroyed[0]!, kind: 'destroy' }] : [{ ...opened[0]!, kind: 'open' }];
   const openedAt = new Map(opened.map((e) => [e.id, e.at]));
   const rank = (e: { kind: 'destroy' | 'open'; id: number; at: number }): number => (e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? 2 : 0);
   return [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(

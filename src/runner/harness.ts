@@ -38,7 +38,7 @@ export class Harness<P = unknown, C = unknown> {
   /** The abort controller of each acquire issued with a signal, by ticket. */
   readonly aborts = new Map<number, AbortController>();
   private eventMark = 0;
-  private carriedCreates: Opened[] = [];
+  private carriedCreates: readonly Opened[] = [];
   private recorder: LifelineRecorder | null = null;
 
   constructor(
@@ -63,9 +63,11 @@ export class Harness<P = unknown, C = unknown> {
   }
 
   /** Connector events since the last call. */
-  takeEvents(): { created: Opened[]; destroyed: Destroyed[] } {
+  takeEvents(): { readonly created: readonly Opened[]; readonly destroyed: readonly Destroyed[] } {
     const events = this.connector.events;
-    const created = this.carriedCreates;
+    // Most steps log nothing: they share one empty answer.
+    if (this.eventMark === events.length && this.carriedCreates.length === 0) return NO_EVENTS;
+    const created = [...this.carriedCreates];
     const destroyed: Destroyed[] = [];
     for (let i = this.eventMark; i < events.length; i++) {
       const e = events[i]!;
@@ -92,7 +94,7 @@ export class Harness<P = unknown, C = unknown> {
    * Destructions since the last call; creations are kept for the step's end. For a command that
    * must learn what expired before it can predict what an acquire gets.
    */
-  takeDestroyed(): Destroyed[] {
+  takeDestroyed(): readonly Destroyed[] {
     const { created, destroyed } = this.takeEvents();
     this.carriedCreates = created;
     return destroyed;
@@ -321,6 +323,8 @@ function firstInvariantViolation(state: ModelState, observed: PoolCounters, conn
 }
 
 const NONE: readonly number[] = [];
+
+const NO_EVENTS: { readonly created: readonly Opened[]; readonly destroyed: readonly Destroyed[] } = { created: [], destroyed: [] };
 
 const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
   discarded: 'its holder discarded',
