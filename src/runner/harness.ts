@@ -139,9 +139,10 @@ export class Harness<P = unknown, C = unknown> {
    * Lets the loop run until every acquire in `tickets` has an outcome, or nothing more is due.
    * `issued`: the calls were just made, so one that never settles is a hang (`not-settled`);
    * otherwise they were waiting, and the step's end reports the waiter the pool did not serve.
+   * `quiet`: called right after a settle, with no pool code run since (see `VirtualClock.settle`).
    */
-  async settleCalls(tickets: readonly number[], what: string, issued = false): Promise<void> {
-    const settled = await this.clock.settle(() => tickets.every((t) => this.calls.get(t)?.outcome !== null));
+  async settleCalls(tickets: readonly number[], what: string, issued = false, quiet = false): Promise<void> {
+    const settled = await this.clock.settle(() => tickets.every((t) => this.calls.get(t)?.outcome !== null), quiet);
     if (!settled.ok && (issued || settled.quiet !== true)) this.fail('not-settled', `${what} did not settle: ${settled.reason}`);
   }
 
