@@ -35,8 +35,10 @@ export interface VirtualClock {
   /**
    * Runs what is due now without moving time: promise continuations, immediates, timers due at
    * this instant. Stops as soon as `done()` holds and nothing is due, or when the bound is hit.
+   * `quiet`: the caller settled the loop and has run no pool code since (only the model), so a
+   * clock may skip its first drain; a clock may also ignore it.
    */
-  settle(done?: () => boolean): Promise<Settled>;
+  settle(done?: () => boolean, quiet?: boolean): Promise<Settled>;
   /** Timers (of any kind) still scheduled. */
   pendingTimers(): number;
   /** Restores the real timers. Safe to call twice. */

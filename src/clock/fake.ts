@@ -193,16 +193,20 @@ export class FakeVirtualClock implements VirtualClock {
       timer.order = i - overdue.length;
       heap.push(timer);
     });
+    // From here each part starts where the last one ended, just after a drain with nothing run
+    // since: the microtask queue is empty, so it does not drain again first. With real I/O behind
+    // the connector every part still drains first, for what the I/O delivered meanwhile.
+    const drained = this.external === undefined;
     if (phase === 'io') {
       // The check phase comes first: the immediates queued so far, not the ones they queue.
       const checkPhase = new Set(heap.timers.filter((t) => t.immediate === true));
-      const ran = await this.runOnly(checkPhase);
+      const ran = await this.runOnly(checkPhase, drained);
       if (!ran.ok) return ran;
     }
     // Then the timers phase: only the timers that were due, however many immediates are queued.
-    const ran = await this.runOnly(due);
+    const ran = await this.runOnly(due, drained);
     if (!ran.ok) return ran;
-    return this.settle();
+    return this.settleFrom(() => true, drained);
   }
 
   /**
@@ -210,13 +214,14 @@ export class FakeVirtualClock implements VirtualClock {
    * them, and nothing else: every other timer due now waits (fake-timers would run an immediate
    * before any other timer due at the same instant, whatever phase the loop is in).
    */
-  private async runOnly(only: ReadonlySet<InternalTimer>): Promise<Settled> {
+  private async runOnly(only: ReadonlySet<InternalTimer>, drained: boolean): Promise<Settled> {
     const heap = this.heap();
     const now = this.clock.now;
     const heldBack: InternalTimer[] = [];
     try {
-      for (;;) {
-        await drain();
+      // It returns only just after a drain that nothing followed.
+      for (let round = 0; ; round++) {
+        if (round > 0 || !drained) await drain();
         for (const timer of heap.timers.filter((t) => t.callAt === now && !only.has(t))) {
           // Half a millisecond later: after every timer due now, before anything due at now + 1.
           heap.remove(timer);
@@ -239,10 +244,20 @@ export class FakeVirtualClock implements VirtualClock {
     }
   }
 
-  async settle(done: () => boolean = () => true): Promise<Settled> {
+  settle(done: () => boolean = () => true, quiet = false): Promise<Settled> {
+    // With real I/O behind the connector, a drain is also where it delivers: never skipped then.
+    return this.settleFrom(done, quiet && this.external === undefined);
+  }
+
+  /**
+   * `drained`: called just after a drain that nothing followed, so the first round need not drain
+   * again; it is not counted among the idle drains, so the bound is the same.
+   */
+  private async settleFrom(done: () => boolean, drained: boolean): Promise<Settled> {
     let idleDrains = 0;
     for (let round = 0; round < this.maxSettleRounds; round++) {
-      await drain();
+      const skipped = round === 0 && drained;
+      if (!skipped) await drain();
       const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
       if (!quiet.ok) return quiet;
       if (quiet.waited) idleDrains = 0;
@@ -256,7 +271,7 @@ export class FakeVirtualClock implements VirtualClock {
       if (done()) return settledOk;
       // Nothing is due and the caller still waits: only a promise chain still unwinding can help,
       // so give it a few more drains before calling it stuck.
-      if (++idleDrains > STUCK_AFTER_IDLE_DRAINS) {
+      if (!skipped && ++idleDrains > STUCK_AFTER_IDLE_DRAINS) {
         return { ok: false, reason: `nothing is due at ${this.now()} ms and the operation is still pending`, quiet: true };
       }
     }
@@ -327,7 +342,10 @@ export class FakeVirtualClock implements VirtualClock {
   private undoTickDelay(): void {
     const heap = this.heap();
     const now = this.clock.now;
-    const late = heap.timers.filter((t) => t.createdAt === now && t.callAt === now + 1 && !((t.delay ?? 0) > 0));
+    // After every fired timer: the heap is walked without building a list unless one is late.
+    let late: InternalTimer[] | null = null;
+    for (const t of heap.timers) if (t.createdAt === now && t.callAt === now + 1 && !((t.delay ?? 0) > 0)) (late ??= []).push(t);
+    if (late === null) return;
     for (const timer of late) {
       heap.remove(timer);
       timer.callAt = now;

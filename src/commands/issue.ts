@@ -16,7 +16,8 @@ export async function issueAcquires(m: ModelBox, h: Harness, count: number, comm
   // who is answered does not depend on it.
   const validated = h.validatedSinceStep();
   const state = validated.length === 0 ? guess.state : acquiresIssued(m.state, count, validated).state;
-  const observed = tickets.map((t) => describeCall(h, t)).join(', ');
+  // Said in the trace, which only a recording run keeps.
+  const observed = h.record ? tickets.map((t) => describeCall(h, t)).join(', ') : undefined;
   h.finishStep(m, { command, observed, next: state });
 }
 

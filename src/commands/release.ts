@@ -18,8 +18,10 @@ export class ReleaseCommand implements fc.AsyncCommand<ModelBox, Harness> {
   ) {}
 
   check(m: Readonly<ModelBox>): boolean {
+    // Asked of every drawn release, also after the pool closed: the cheap test first.
+    if (m.state.phase === 'closed') return false;
     const ids = busyIds(m.state);
-    return m.state.phase !== 'closed' && (this.fixedId === null ? ids.length > 0 : ids.includes(this.fixedId));
+    return this.fixedId === null ? ids.length > 0 : ids.includes(this.fixedId);
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

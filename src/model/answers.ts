@@ -1,5 +1,6 @@
 import { timeoutRulesOf } from './semantics.js';
 import { capacityUsed, findConn, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
+import { withConn, withState } from './copy.js';
 
 /**
  * What the model owes the runner: the answers to acquires (served, with which connection, or
@@ -33,12 +34,12 @@ export function rejectConnects(state: ModelState): ModelState {
 
 /** The runner has checked these answers against the real calls. */
 export function answersTaken(state: ModelState): ModelState {
-  return state.answers.length === 0 && state.servedNew.length === 0 ? state : { ...state, answers: [], servedNew: [] };
+  return state.answers.length === 0 && state.servedNew.length === 0 ? state : withState(state, { answers: [], servedNew: [] });
 }
 
 /** The step is over: what only this step needed is forgotten. */
 export function stepEnded(state: ModelState): ModelState {
-  return state.failedConnects.length === 0 ? state : { ...state, failedConnects: [] };
+  return state.failedConnects.length === 0 ? state : withState(state, { failedConnects: [] });
 }
 
 /** Capacity freed up: the first waiters get new connections, as many as fit. */
@@ -46,7 +47,7 @@ export function serveWaiters(before: ModelState): ModelState {
   let state = before;
   while (state.phase === 'open' && state.waiters.length > 0 && capacityUsed(state) < state.config.maxSize) {
     const [first, ...rest] = state.waiters as [Waiter, ...Waiter[]];
-    state = openFor({ ...state, waiters: rest }, first.ticket, first.since, first.order);
+    state = openFor(withState(state, { waiters: rest }), first.ticket, first.since, first.order);
   }
   return state;
 }
@@ -75,23 +76,23 @@ export function openFor(state: ModelState, ticket: number, since: number = state
       abandonedAt: null,
       abandonedDue: null,
     };
-    return { ...state, connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 };
+    return withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 });
   }
-  if (state.failNext) return serveWaiters(answer({ ...state, failNext: false }, { ticket, outcome: 'rejected', reason: 'connect failed' }));
+  if (state.failNext) return serveWaiters(answer(withState(state, { failNext: false }), { ticket, outcome: 'rejected', reason: 'connect failed' }));
   return answer(servedNew(state, state.now), { ticket, outcome: 'served', candidates: [] });
 }
 
 /** An acquire is served with a connection the runner learns from the real call, counted in size since `startedAt`. */
 export function servedNew(state: ModelState, startedAt: number): ModelState {
-  return { ...state, servedNew: [...state.servedNew, { startedAt }] };
+  return withState(state, { servedNew: [...state.servedNew, { startedAt }] });
 }
 
 export function answer(state: ModelState, a: Answer): ModelState {
-  return { ...state, answers: [...state.answers, a] };
+  return withState(state, { answers: [...state.answers, a] });
 }
 
 export function doom(state: ModelState, id: number, cause: DoomCause, timer?: { due: number; seq: number }): ModelState {
   const conn = findConn(state, id);
   if (conn === undefined) throw new Error(`poolcheck model: no connection #${id}`);
-  return replaceConn(state, { ...conn, doomed: timer === undefined ? { at: state.now, cause } : { at: state.now, cause, timer } });
+  return replaceConn(state, withConn(conn, { doomed: timer === undefined ? { at: state.now, cause } : { at: state.now, cause, timer } }));
 }

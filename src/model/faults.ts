@@ -1,5 +1,6 @@
 import { answer, doom, serveWaiters } from './answers.js';
 import type { Answer, ModelState } from './state.js';
+import { withState } from './copy.js';
 
 /**
  * Faults and interruptions the commands inject: a failed or slow connect, validation or query, a
@@ -8,12 +9,12 @@ import type { Answer, ModelState } from './state.js';
 
 /** The next validation fails. */
 export function validationWillFail(state: ModelState): ModelState {
-  return { ...state, validationFails: true };
+  return withState(state, { validationFails: true });
 }
 
 /** The next query, an async validation among them, takes `ms` of virtual time. */
 export function queryWillTake(state: ModelState, ms: number): ModelState {
-  return { ...state, queryDelay: ms };
+  return withState(state, { queryDelay: ms });
 }
 
 /**
@@ -36,12 +37,12 @@ export function pendingTickets(state: ModelState): number[] {
 
 /** The next connect fails. */
 export function connectWillFail(state: ModelState): ModelState {
-  return { ...state, failNext: true };
+  return withState(state, { failNext: true });
 }
 
 /** The next connect takes `ms` of virtual time. */
 export function connectWillTake(state: ModelState, ms: number): ModelState {
-  return { ...state, connectDelay: ms };
+  return withState(state, { connectDelay: ms });
 }
 
 /** The holder discarded connection `id`: the pool closes it now, and its capacity serves a waiter. */

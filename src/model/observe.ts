@@ -1,4 +1,4 @@
-import { busyConns, idleConns, sizeOf, type ModelState } from './state.js';
+import { idleCount, sizeOf, type ModelState } from './state.js';
 
 /** The counters a pool reports, as the model expects them. */
 export interface Counters {
@@ -8,7 +8,7 @@ export interface Counters {
 }
 
 export function expectedCounters(state: ModelState): Counters {
-    return { idle: idleConns(state).length, size: sizeOf(state), waiting: state.waiters.length };
+  return { idle: idleCount(state), size: sizeOf(state), waiting: state.waiters.length };
 }
 
 export function formatCounters(c: Counters): string {
@@ -17,5 +17,8 @@ export function formatCounters(c: Counters): string {
 
 /** Ids of connections the model holds as in use, for commands that pick one. */
 export function busyIds(state: ModelState): number[] {
-  return busyConns(state).map((c) => c.id);
+  // Every command that picks one asks for its precondition, drawn or not: one pass, one array.
+  const ids: number[] = [];
+  for (const c of state.conns) if (c.state === 'busy') ids.push(c.id);
+  return ids;
 }

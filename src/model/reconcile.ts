@@ -3,6 +3,7 @@ import { findConn, lifetimeOf, replaceConn, type Connecting, type ModelConn, typ
 import { floorCount, owesRefill, refillAllowed, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
+import { withConn, withState } from './copy.js';
 
 /** A destruction the connector logged. */
 export interface Destroyed {
@@ -29,16 +30,8 @@ export interface Reconciled {
  * only where the semantics refill to the floor, and only up to it.
  */
 export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
-  // At one instant, destructions go first (a refill follows the loss it replaces), except that of
-  // a connection opened then (one closed as it lands), which follows its opening.
-  const openedAt = new Map(opened.map((e) => [e.id, e.at]));
-  const rank = (e: { kind: 'destroy' | 'open'; id: number; at: number }): number => (e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? 2 : 0);
-  const pending =
-    destroyed.length + opened.length === 0
-      ? []
-      : [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
-          (a, b) => a.at - b.at || rank(a) - rank(b) || timerOrder(state, a, b) || a.id - b.id,
-        );
+  // Most steps log nothing: they pay for no event list.
+  const pending = destroyed.length + opened.length === 0 ? [] : inOrder(state, destroyed, opened);
   let s = state;
   for (;;) {
     const next = pending[0];
@@ -90,6 +83,21 @@ function refillLanded(state: ModelState, c: Connecting): Outcome {
   return { violation: violation('min-not-refilled', c.readyAt, `the pool's refill connect, begun at ${c.startedAt} ms, was due to land at ${c.readyAt} ms, but no connection opened then (declared: ${describeMin(minOf(state.semantics))})`) };
 }
 
+/**
+ * The logged events in the order they happened. At one instant, destructions go first (a refill
+ * follows the loss it replaces), except that of a connection opened then (one closed as it
+ * lands), which follows its opening.
+ */
+function inOrder(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[]): ({ kind: 'destroy' | 'open' } & Destroyed)[] {
+  // One event, the usual case, is in order already.
+  if (destroyed.length + opened.length === 1) return destroyed.length === 1 ? [{ ...destroyed[0]!, kind: 'destroy' }] : [{ ...opened[0]!, kind: 'open' }];
+  const openedAt = new Map(opened.map((e) => [e.id, e.at]));
+  const rank = (e: { kind: 'destroy' | 'open'; id: number; at: number }): number => (e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? 2 : 0);
+  return [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
+    (a, b) => a.at - b.at || rank(a) - rank(b) || timerOrder(state, a, b) || a.id - b.id,
+  );
+}
+
 /** The live connection whose window closes first, among those closing by `now`. */
 function earliestWindowEnd(state: ModelState): { conn: ModelConn; window: Window } | null {
   let best: { conn: ModelConn; window: Window } | null = null;
@@ -123,7 +131,7 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
     const counted = minOf(state.semantics).floor === 'size' ? 'open' : 'idle';
     return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, dueOf(state, conn))} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
-  const gone = replaceConn(state, { ...conn, state: 'gone', goneAt: event.at });
+  const gone = replaceConn(state, withConn(conn, { state: 'gone', goneAt: event.at }));
   // A connection closed for failing its validation is lost as a discarded one is.
   const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' ? 'after-discard' : null;
   const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : 'was discarded';
@@ -158,7 +166,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
   }
   const armed = state.semantics.armsOn === 'release-and-create';
   const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: null };
-  return { state: { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 } };
+  return { state: withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 }) };
 }
 
 /**
@@ -175,7 +183,7 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   if (window.cause === 'expiry' && floorKeeps(state, conn, window.to)) {
     // The floor keeps it. A per-connection timer does not come back, so it stays until next used;
     // a reaper looks again on its next run.
-    return { state: replaceConn(state, { ...conn, kept: true, keptAt: window.to }) };
+    return { state: replaceConn(state, withConn(conn, { kept: true, keptAt: window.to })) };
   }
   const late = state.now - window.to;
   if (window.cause === 'discarded') {

@@ -1,4 +1,5 @@
 import { effectiveLifetime, type PoolConfig, type Semantics } from './semantics.js';
+import { withState } from './copy.js';
 
 /**
  * The reference model's state. Plain immutable data: every transition returns a new state, so a
@@ -296,12 +297,24 @@ function startsAtCreation(semantics: Semantics): boolean {
 export function reaperEvent(state: ModelState, event: 'first-acquire' | 'first-release'): ModelState {
   const expiry = state.semantics.expiry;
   if (expiry.kind !== 'reaper' || expiry.startsOn !== event || state.reaperStartedAt !== null) return state;
-  return { ...state, reaperStartedAt: state.now };
+  return withState(state, { reaperStartedAt: state.now });
 }
 
 /** Idle connections an acquire may get: not doomed. */
 export function idleConns(state: ModelState): ModelConn[] {
-  return state.conns.filter((c) => c.state === 'idle' && c.doomed === null);
+  return state.conns.filter(isIdleConn);
+}
+
+/** `idleConns(state).length`, without the list: the counters are checked after every step. */
+export function idleCount(state: ModelState): number {
+  let n = 0;
+  for (const c of state.conns) if (isIdleConn(c)) n++;
+  return n;
+}
+
+/** Idle and not doomed: one an acquire may get. */
+export function isIdleConn(c: ModelConn): boolean {
+  return c.state === 'idle' && c.doomed === null;
 }
 
 export function busyConns(state: ModelState): ModelConn[] {
@@ -309,7 +322,10 @@ export function busyConns(state: ModelState): ModelConn[] {
 }
 
 export function liveCount(state: ModelState): number {
-  return state.conns.filter((c) => c.state !== 'gone').length;
+  // Counted in a loop: this runs several times a step, over every connection the run opened.
+  let n = 0;
+  for (const c of state.conns) if (c.state !== 'gone') n++;
+  return n;
 }
 
 /** The pool's size: open connections and connects in flight, which a floor counts too. */
@@ -343,8 +359,10 @@ export function sizeAt(state: ModelState, at: number, due: number = at): number 
  * opened for acquires answered this step (their ids are learnt from the real calls).
  */
 export function capacityUsed(state: ModelState): number {
-  const open = state.conns.filter((c) => c.state !== 'gone' && c.doomed === null).length;
-  const opening = state.answers.filter((a) => a.outcome === 'served' && a.candidates.length === 0).length;
+  let open = 0;
+  for (const c of state.conns) if (c.state !== 'gone' && c.doomed === null) open++;
+  let opening = 0;
+  for (const a of state.answers) if (a.outcome === 'served' && a.candidates.length === 0) opening++;
   return open + opening + waitedFor(state.connecting, Infinity) + keptOrphans(state);
 }
 
@@ -362,7 +380,7 @@ export function findConn(state: ModelState, id: number): ModelConn | undefined {
 
 
 export function replaceConn(state: ModelState, next: ModelConn): ModelState {
-  return { ...state, conns: state.conns.map((c) => (c.id === next.id ? next : c)) };
+  return withState(state, { conns: state.conns.map((c) => (c.id === next.id ? next : c)) });
 }
 
 /** Whether the lifetime expires connections at all, under these semantics. */

@@ -2,6 +2,7 @@ import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { answer, doom, servedNew, serveWaiters } from './answers.js';
 import { takeOrOpen } from './waiters.js';
 import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
+import { withState } from './copy.js';
 
 /**
  * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
@@ -41,8 +42,8 @@ function timersFired(before: ModelState, rejections?: ReadonlyMap<number, number
   // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end, rejections);
-    if (next === null) return { ...state, now: end };
-    state = next.fire({ ...state, now: Math.max(next.at, state.awakeSince) });
+    if (next === null) return withState(state, { now: end });
+    state = next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) }));
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
@@ -128,7 +129,7 @@ function abandon(state: ModelState, c: Connecting, due: number): ModelState {
 }
 
 function landed(before: ModelState, c: Connecting): ModelState {
-  const state = { ...before, connecting: before.connecting.filter((x) => x !== c) };
+  const state = withState(before, { connecting: before.connecting.filter((x) => x !== c) });
   if (c.abandonedAt !== null) {
     // It counted in size until it was abandoned; earlier instants of this step still see it.
     const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.abandonedDue ?? c.abandonedAt, at: c.abandonedAt }] };
@@ -185,5 +186,5 @@ function validationLanded(state: ModelState, checked: Validating): ModelState {
 }
 
 function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {
-  return { ...state, connecting: state.connecting.map((c) => (c === old ? next : c)) };
+  return withState(state, { connecting: state.connecting.map((c) => (c === old ? next : c)) });
 }

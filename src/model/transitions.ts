@@ -1,6 +1,6 @@
 import {
   findConn,
-  idleConns,
+  isIdleConn,
   capacityUsed,
   reaperEvent,
   replaceConn,
@@ -12,6 +12,7 @@ import { owesRefill } from './refill.js';
 import { closeDuringConnectOf, closeRejectsWaitersOf, minOf, terminateDuringConnectOf } from './semantics.js';
 import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
+import { withConn, withState } from './copy.js';
 
 /**
  * Transitions for the commands. Each takes a state and returns the next one; none of them decides
@@ -44,14 +45,20 @@ export type AcquirePrediction =
 
 /** What an acquire must do now: reuse one of the candidates, open a new connection, or wait. */
 export function predictAcquire(state: ModelState): AcquirePrediction {
-  const idle = idleConns(state);
-  if (idle.length > 0) {
-    const seqs = idle.map((c) => c.idleSeq);
-    const best = state.semantics.reuse === 'lifo' ? Math.max(...seqs) : Math.min(...seqs);
-    return { kind: 'reuse', candidates: idle.filter((c) => c.idleSeq === best).map((c) => c.id) };
+  // Asked by every acquire's precondition, drawn or not: two passes over the connections, no lists.
+  const lifo = state.semantics.reuse === 'lifo';
+  let best: number | null = null;
+  for (const c of state.conns) if (isIdleConn(c) && (best === null || (lifo ? c.idleSeq > best : c.idleSeq < best))) best = c.idleSeq;
+  if (best !== null) {
+    const candidates: number[] = [];
+    for (const c of state.conns) if (isIdleConn(c) && c.idleSeq === best) candidates.push(c.id);
+    return { kind: 'reuse', candidates };
   }
-  return capacityUsed(state) < state.config.maxSize ? { kind: 'create' } : { kind: 'wait' };
+  return capacityUsed(state) < state.config.maxSize ? CREATE : WAIT;
 }
+
+const CREATE: AcquirePrediction = { kind: 'create' };
+const WAIT: AcquirePrediction = { kind: 'wait' };
 
 
 export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 'fifo'): string {
@@ -72,7 +79,7 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
 export function acquired(before: ModelState, id: number, created: boolean): ModelState {
   const got = takeConn(reaperEvent(before, 'first-acquire'), id, created);
   const first = !got.acquiredOnce;
-  const state = first ? { ...got, acquiredOnce: true } : got;
+  const state = first ? withState(got, { acquiredOnce: true }) : got;
   if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true);
   return owesRefill(state, state.now, 'at-acquire', `the acquire of #${id}`);
 }
@@ -91,10 +98,10 @@ function takeConn(state: ModelState, id: number, created: boolean): ModelState {
       doomed: null,
     };
     // Learnt from the real call: it counts as an open connection now, no longer as one served unseen.
-    return { ...state, conns: [...state.conns, conn], servedNew: state.servedNew.slice(1) };
+    return withState(state, { conns: [...state.conns, conn], servedNew: state.servedNew.slice(1) });
   }
   const conn = mustFind(state, id);
-  return replaceConn(state, { ...conn, state: 'busy', idleSince: null, kept: false, keptAt: null });
+  return replaceConn(state, withConn(conn, { state: 'busy', idleSince: null, kept: false, keptAt: null }));
 }
 
 export function released(before: ModelState, id: number): ModelState {
@@ -103,11 +110,11 @@ export function released(before: ModelState, id: number): ModelState {
   const [first, ...rest] = state.waiters;
   if (first !== undefined && state.phase === 'open') {
     // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry.
-    return { ...state, waiters: rest, answers: [...state.answers, { ticket: first.ticket, outcome: 'served', candidates: [id], via: 'handoff' }] };
+    return withState(state, { waiters: rest, answers: [...state.answers, { ticket: first.ticket, outcome: 'served', candidates: [id], via: 'handoff' }] });
   }
   const next = replaceConn(
-    { ...state, nextIdleSeq: state.nextIdleSeq + 1 },
-    { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, kept: false, keptAt: null },
+    withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }),
+    withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, kept: false, keptAt: null }),
   );
   return settlePhase(next);
 }

@@ -3,6 +3,7 @@ import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew } from './answers.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
+import { withState } from './copy.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -33,7 +34,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   for (let i = 0; i < count; i++) {
     const ticket = state.nextTicket;
     tickets.push(ticket);
-    state = { ...state, nextTicket: ticket + 1 };
+    state = withState(state, { nextTicket: ticket + 1 });
     const reuse = idle[i];
     if (mode === 'sync') {
       // Checked inside the call: the next acquire finds what this one left.
@@ -130,7 +131,7 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
   if (!mayWait) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
   const timeout = state.config.acquireTimeoutMs;
   const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
-  return { ...state, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 };
+  return withState(state, { waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 });
 }
 
 /**

@@ -7,6 +7,7 @@ import { abortOf, timeoutPollMs } from '../model/semantics.js';
 import { findConn, type Answer, type DoomCause, type ModelState, type PollWindow, type Settled } from '../model/state.js';
 import { acquired } from '../model/transitions.js';
 import { answersTaken, stepEnded } from '../model/answers.js';
+import { withState } from '../model/copy.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
 import { stepInvariants } from './invariants.js';
 import { handedOut, LifelineRecorder } from './lifelines.js';
@@ -37,7 +38,7 @@ export class Harness<P = unknown, C = unknown> {
   /** The abort controller of each acquire issued with a signal, by ticket. */
   readonly aborts = new Map<number, AbortController>();
   private eventMark = 0;
-  private carriedCreates: Opened[] = [];
+  private carriedCreates: readonly Opened[] = [];
   private recorder: LifelineRecorder | null = null;
 
   constructor(
@@ -62,9 +63,11 @@ export class Harness<P = unknown, C = unknown> {
   }
 
   /** Connector events since the last call. */
-  takeEvents(): { created: Opened[]; destroyed: Destroyed[] } {
+  takeEvents(): { readonly created: readonly Opened[]; readonly destroyed: readonly Destroyed[] } {
     const events = this.connector.events;
-    const created = this.carriedCreates;
+    // Most steps log nothing: they share one empty answer.
+    if (this.eventMark === events.length && this.carriedCreates.length === 0) return NO_EVENTS;
+    const created = [...this.carriedCreates];
     const destroyed: Destroyed[] = [];
     for (let i = this.eventMark; i < events.length; i++) {
       const e = events[i]!;
@@ -91,7 +94,7 @@ export class Harness<P = unknown, C = unknown> {
    * Destructions since the last call; creations are kept for the step's end. For a command that
    * must learn what expired before it can predict what an acquire gets.
    */
-  takeDestroyed(): Destroyed[] {
+  takeDestroyed(): readonly Destroyed[] {
     const { created, destroyed } = this.takeEvents();
     this.carriedCreates = created;
     return destroyed;
@@ -153,9 +156,10 @@ export class Harness<P = unknown, C = unknown> {
    * Lets the loop run until every acquire in `tickets` has an outcome, or nothing more is due.
    * `issued`: the calls were just made, so one that never settles is a hang (`not-settled`);
    * otherwise they were waiting, and the step's end reports the waiter the pool did not serve.
+   * `quiet`: called right after a settle, with no pool code run since (see `VirtualClock.settle`).
    */
-  async settleCalls(tickets: readonly number[], what: string, issued = false): Promise<void> {
-    const settled = await this.clock.settle(() => tickets.every((t) => this.calls.get(t)?.outcome !== null));
+  async settleCalls(tickets: readonly number[], what: string, issued = false, quiet = false): Promise<void> {
+    const settled = await this.clock.settle(() => tickets.every((t) => this.calls.get(t)?.outcome !== null), quiet);
     if (!settled.ok && (issued || settled.quiet !== true)) this.fail('not-settled', `${what} did not settle: ${settled.reason}`);
   }
 
@@ -175,7 +179,7 @@ export class Harness<P = unknown, C = unknown> {
    * Ends a command: learns from the connector's log which connections went, checks every
    * invariant, records the step, and moves the model on. Throws a violation to fast-check.
    */
-  finishStep(box: ModelBox, step: { command: { toString(): string }; predicted?: string; observed?: string; next: ModelState; expectCreated?: readonly number[] }): void {
+  finishStep(box: ModelBox, step: { command: { toString(): string }; predicted?: string; observed?: string | undefined; next: ModelState; expectCreated?: readonly number[] }): void {
     this.current = null;
     // A wrong answer is this step's violation, recorded in the trace like any other.
     let answered: { state: ModelState; created: number[]; story: string; violation?: Violation };
@@ -192,7 +196,7 @@ export class Harness<P = unknown, C = unknown> {
     const unopened = expected.length === 0 ? NONE : expected.filter((id) => !events.created.some((e) => e.id === id));
     // Most steps leave the time where the model already has it: no copy of the state for them.
     const now = this.clock.now();
-    const reconciled = reconcile(answered.state.now === now ? answered.state : { ...answered.state, now }, events.destroyed, unasked);
+    const reconciled = reconcile(answered.state.now === now ? answered.state : withState(answered.state, { now }), events.destroyed, unasked);
     const state = reconciled.state;
     const observed = this.sample();
     const found: Violation | null =
@@ -245,7 +249,8 @@ export class Harness<P = unknown, C = unknown> {
       if (call === undefined) throw new Error(`poolcheck harness: no acquire call for ticket ${answer.ticket}`);
       this.calls.delete(answer.ticket);
       this.aborts.delete(answer.ticket);
-      story.push(describeAnswer(answer));
+      // The story is for the trace, which only a recording run keeps.
+      if (this.record) story.push(describeAnswer(answer));
       const outcome = call.outcome;
       const who = `acquire #${answer.ticket}`;
       if (answer.outcome === 'rejected') {
@@ -337,6 +342,8 @@ function firstInvariantViolation(state: ModelState, observed: PoolCounters, conn
 }
 
 const NONE: readonly number[] = [];
+
+const NO_EVENTS: { readonly created: readonly Opened[]; readonly destroyed: readonly Destroyed[] } = { created: [], destroyed: [] };
 
 const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
   discarded: 'its holder discarded',

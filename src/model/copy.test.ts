@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { CONN_FIELDS, STATE_FIELDS, withConn, withState } from './copy.js';
+import { asyncpgSemantics } from './semantics.js';
+import { initialState, type ModelConn, type ModelState } from './state.js';
+
+/** An object with every listed field set to a value of its own, so a field left out of the copy shows. */
+function everyField<T>(fields: Record<string, true>): T {
+  return Object.fromEntries(Object.keys(fields).map((key) => [key, { field: key }])) as T;
+}
+
+describe('the model copies its state as a spread does', () => {
+  it('copies every field of the state, then applies the changes', () => {
+    const state = everyField<ModelState>(STATE_FIELDS);
+    expect(withState(state, {})).toStrictEqual({ ...state });
+    expect(withState(state, { now: 7, waiters: [] })).toStrictEqual({ ...state, now: 7, waiters: [] });
+  });
+
+  it('lists the fields in the order a new state has them', () => {
+    expect(Object.keys(STATE_FIELDS)).toEqual(Object.keys(initialState({ minSize: 0, maxSize: 1, lifetimeMs: 1 }, asyncpgSemantics)));
+  });
+
+  it('copies every field of a connection, and leaves out an orphan mark it does not have', () => {
+    const conn = everyField<ModelConn>(CONN_FIELDS);
+    expect(withConn(conn, { kept: true })).toStrictEqual({ ...conn, kept: true });
+    const { orphan: _orphan, ...plain } = conn;
+    expect(withConn(plain, { kept: true })).toStrictEqual({ ...plain, kept: true });
+    expect('orphan' in withConn(plain, {})).toBe(false);
+  });
+
+  it('never changes the state it copies', () => {
+    const state = initialState({ minSize: 0, maxSize: 1, lifetimeMs: 1 }, asyncpgSemantics);
+    const before = { ...state };
+    withState(state, { now: 5 });
+    expect(state).toStrictEqual(before);
+  });
+});
