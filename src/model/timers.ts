@@ -87,7 +87,7 @@ function landed(before: ModelState, c: Connecting): ModelState {
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') return answer(servedNew({ ...state, waiters: rest }, c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   // Until the connector's log tells its id, the connection counts as the connect it was.
-  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const }] };
   return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] };
 }
 
