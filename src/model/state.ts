@@ -221,6 +221,11 @@ export interface ModelState {
   readonly reaperMayHaveStopped?: number;
   /** When an acquire served started again a reaper that may have stopped: its runs follow from then. */
   readonly reaperRestartedAt?: number;
+  /**
+   * The connector's slow connects land by I/O (a real server): a landing comes after every timer
+   * that fires at its instant. Left out: on its own timer, in the order it was set.
+   */
+  readonly connectsLandByIo?: true;
 }
 
 /**

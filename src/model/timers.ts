@@ -46,11 +46,17 @@ function nextDue(state: ModelState, end: number): Due | null {
     // before a landing at the same instant.
     if (c.ticket !== null && c.deadline !== null) consider({ at: c.deadline, order: c.deadlineOrder, fire: (s) => connectTimedOut(s, c) });
     if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
-    consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
+    // A connect that completes by I/O lands in the poll phase, after every timer that fires at that
+    // instant (all the overdue ones, when the loop wakes from a block); a refusal needs no I/O.
+    if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + c.order, fire: (s) => landed(s, c) });
+    else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
   for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
   return best;
 }
+
+/** Orders a landing by I/O after every timer at its instant, whatever order they were set in. */
+const AFTER_TIMERS = Number.MAX_SAFE_INTEGER / 2;
 
 function waiterTimedOut(state: ModelState, late: Waiter): ModelState {
   return answer({ ...state, waiters: state.waiters.filter((w) => w !== late) }, { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
