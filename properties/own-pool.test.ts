@@ -67,6 +67,12 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'none', minRefill: ['after-discard'] }) }, /a min refill together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, lateConnect: 'closed' } } }, /lateConnect applies only when the timeout covers the connect/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'connect' } } }, /acquireTimeoutCovers = "connect"; it must be "wait", "wait-and-connect", or left out/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, connectServes: 'head' } } }, /connectServes = "head"; it must be "its-acquire", "queue-head", or left out/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, connectServes: 'queue-head' } } }, /connectServes "queue-head" keeps an acquire in the queue while a connect is in flight, so its timeout covers the connect.*declare acquireTimeoutCovers: "wait-and-connect"/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'wait-and-connect', connectServes: 'queue-head', failedConnect: true } } }, /failedConnect together with connectServes "queue-head", which poolcheck does not model yet/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'sync', capabilities: { ...caps, acquireTimeoutCovers: 'wait-and-connect', failedConnect: false, closeDuringConnect: undefined, connectServes: 'queue-head' } } }, /a validation together with capabilities.connectServes "queue-head", which poolcheck does not model yet/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, connectsInFloor: 'no' } } }, /connectsInFloor = "no"; it must be true or false/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, expiry: { kind: 'reaper', intervalMs: 100, startsOn: 'pool-creation', compare: '>', maxPerRun: null, stopsWhenEmpty: true } } }, /stopsWhenEmpty needs startsOn "first-acquire"/],
   ])('adapter %#', async (adapter, message) => {
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toThrow(message);
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toBeInstanceOf(DefinitionError);
