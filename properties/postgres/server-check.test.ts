@@ -74,6 +74,7 @@ describe.skipIf(server.url === null)(titled('the server check after every comman
         logs.push(made.events);
         return made;
       };
+      // Slow connects included: the connector's connects land by I/O, and the model orders them so.
       const result = await check({ adapter: pgPoolAdapter({ Pool: PgPool }) as PoolAdapter, connector, numRuns: 3, seed: 5 });
       expect(result.passed, formatResult(result)).toBe(true);
       return logs;

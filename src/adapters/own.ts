@@ -23,6 +23,12 @@ export interface OwnAdapterOptions {
    * declared as `gracefulClose: { kind: 'idle-by-timer', withinMs }`. Default 0: at once.
    */
   readonly closeIdleAfterMs?: number;
+  /**
+   * The pool's `acquireTimeoutPollMs`: a loop every this many ms rejects the waiters whose timeout
+   * has come, declared as `acquireTimeoutCheck: { kind: 'poll', everyMs }`. Default 0: a timer per
+   * waiter.
+   */
+  readonly acquireTimeoutPollMs?: number;
   /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
   readonly minFloorCounts?: 'size' | 'idle';
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
@@ -49,6 +55,7 @@ function floorSemantics(counts: 'size' | 'idle'): Semantics {
 export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | 'name' | 'semantics'> = {}): Semantics {
   const validation = options.validation;
   const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
+  const pollMs = options.acquireTimeoutPollMs ?? 0;
   const base = options.expiryRespectsMinSize === true ? floorSemantics(options.minFloorCounts ?? 'size') : asyncpgSemantics;
   return {
     ...base,
@@ -58,6 +65,8 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
     capabilities: {
       ...capabilitiesOf(asyncpgSemantics),
       abort: { lateConnection: options.closeAbortedConnects === true ? 'closed' : 'idle' },
+      // pollTimeouts(), run by setInterval(acquireTimeoutPollMs) while a waiter has a timeout.
+      ...(pollMs === 0 ? {} : { acquireTimeoutCheck: { kind: 'poll' as const, everyMs: pollMs } }),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
     },
   };
@@ -71,12 +80,14 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
   const counts = options.minFloorCounts ?? 'size';
   const validation = options.validation;
   const closeAborted = options.closeAbortedConnects ?? false;
+  const pollMs = options.acquireTimeoutPollMs ?? 0;
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   const traits = [
     floor ? (counts === 'idle' ? 'min floor on idle' : 'min floor') : '',
     handoff === 'microtask' ? '' : `hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'}`,
     validation === undefined ? '' : `${validation} validation`,
     closeAborted ? 'closes aborted connects' : '',
+    pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
   ].filter(Boolean);
   return {
     name: options.name ?? (traits.length === 0 ? 'own' : `own (${traits.join(', ')})`),
@@ -94,6 +105,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
         ...(validation === undefined ? {} : { validate: validation === 'sync' ? (conn: Connection) => conn.isValid() : (conn: Connection) => conn.validate() }),
         ...(closeAborted ? { closeAbortedConnects: true } : {}),
+        ...(pollMs === 0 ? {} : { acquireTimeoutPollMs: pollMs }),
       }).start(),
     acquire: (pool, options) => pool.acquire(options?.signal === undefined ? {} : { signal: options.signal }),
     release: (pool, conn) => pool.release(conn),

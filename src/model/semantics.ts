@@ -169,6 +169,14 @@ export interface Capabilities {
    */
   readonly lateConnect?: LateConnect;
   /**
+   * How the pool notices that a waiter's acquire timeout has come: by a timer per waiter, which
+   * fires at the deadline (`'timer'`, the default), or by a loop that looks at the queue every
+   * `everyMs` (`{ kind: 'poll', everyMs }`), which rejects a waiter on its first look at or after
+   * the deadline: within `everyMs` of it. Polling covers the wait only (`acquireTimeoutCovers:
+   * 'wait'`).
+   */
+  readonly acquireTimeoutCheck?: AcquireTimeoutCheck;
+  /**
    * A connection the server ends while it is idle is closed and dropped at once, on the client's
    * error or end event; it is never handed out.
    */
@@ -265,6 +273,24 @@ export type ConnectServes = 'its-acquire' | 'queue-head';
 /** Whom a landing connect serves, with the default filled in. */
 export function connectServesOf(s: Semantics): ConnectServes {
   return capabilitiesOf(s).connectServes ?? 'its-acquire';
+}
+
+/** A loop that rejects the waiters whose acquire timeout has come, every `everyMs`. */
+export interface PolledTimeoutCheck {
+  readonly kind: 'poll';
+  readonly everyMs: number;
+}
+
+/** How the acquire timeout is noticed: see {@link Capabilities.acquireTimeoutCheck}. */
+export type AcquireTimeoutCheck = 'timer' | PolledTimeoutCheck;
+
+/**
+ * How long after its deadline a waiter may still be pending, where the pool polls for timeouts:
+ * one interval (0 with a timer per waiter).
+ */
+export function timeoutPollMs(s: Semantics): number {
+  const check = capabilitiesOf(s).acquireTimeoutCheck;
+  return check === undefined || check === 'timer' ? 0 : check.everyMs;
 }
 
 /** What happens to a connect whose acquire gave up first: see {@link Capabilities.lateConnect}. */
@@ -493,6 +519,8 @@ export function describeSemantics(s: Semantics): string {
 /** `acquire timeout covers the wait and the connect; a late connect: own-timeout`, as messages print it. */
 export function describeTimeoutRules(s: Semantics): string {
   const rules = timeoutRulesOf(s);
+  const poll = timeoutPollMs(s);
+  if (poll > 0) return `the acquire timeout covers the wait only, polled every ${poll} ms`;
   return rules.covers === 'wait' ? 'the acquire timeout covers the wait only' : `the acquire timeout covers the wait and the connect; a connect that lands after its acquire gave up: ${rules.lateConnect}`;
 }
 

@@ -141,7 +141,30 @@ export interface Orphan {
  */
 export type Answer =
   | { readonly ticket: number; readonly outcome: 'served'; readonly candidates: readonly number[]; readonly via?: 'reuse' | 'handoff' }
-  | { readonly ticket: number; readonly outcome: 'rejected'; readonly reason: 'timed out' | 'connect failed' | 'closed' | 'aborted' };
+  | {
+      readonly ticket: number;
+      readonly outcome: 'rejected';
+      readonly reason: 'timed out' | 'connect failed' | 'closed' | 'aborted';
+      /** A timeout the pool polls for: the instants the rejection may come at (see {@link PollWindow}). */
+      readonly within?: PollWindow;
+    };
+
+/**
+ * When a polled acquire timeout may reject its waiter: not before the deadline, and by the first
+ * poll after it (one interval later, or when a blocked loop wakes).
+ */
+export interface PollWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly everyMs: number;
+}
+
+/**
+ * The acquires the real pool has answered and the model has not yet, by ticket: served (`ok`) or
+ * rejected, and when. A timeout the pool polls for comes at an instant the model cannot know, so
+ * it learns it from these (see `timePassed`), and the runner checks it lies in the window.
+ */
+export type Settled = ReadonlyMap<number, { readonly ok: boolean; readonly at: number }>;
 
 export type Phase = 'open' | 'closing' | 'closed';
 

@@ -6,6 +6,7 @@ import {
   replaceConn,
   type ModelConn,
   type ModelState,
+  type Settled,
 } from './state.js';
 import { owesRefill } from './refill.js';
 import { closeRejectsWaitersOf, minOf } from './semantics.js';
@@ -111,18 +112,22 @@ export function released(before: ModelState, id: number): ModelState {
   return settlePhase(next);
 }
 
-/** The loop ran for `ms`: timers fired on time, acquire timeouts among them. */
-export function slept(state: ModelState, ms: number): ModelState {
-  return timePassed({ ...state, now: state.now + ms });
+/**
+ * The loop ran for `ms`: timers fired on time, acquire timeouts among them. `settled`: the
+ * acquires the real pool answered, and when, from which the model learns when a polled timeout
+ * came (see `timePassed`).
+ */
+export function slept(state: ModelState, ms: number, settled?: Settled): ModelState {
+  return timePassed({ ...state, now: state.now + ms }, settled);
 }
 
 /**
  * The loop was blocked for `ms`: time passed and nothing ran. Whatever came due fires when the
- * loop wakes, which is the new `now`.
+ * loop wakes, which is the new `now`. `settled`: as for {@link slept}.
  */
-export function blocked(state: ModelState, ms: number): ModelState {
+export function blocked(state: ModelState, ms: number, settled?: Settled): ModelState {
   const now = state.now + ms;
-  return timePassed({ ...state, now, awakeSince: now });
+  return timePassed({ ...state, now, awakeSince: now }, settled);
 }
 
 /**

@@ -50,6 +50,13 @@ export interface PoolOptions<C extends Connection = Connection> {
    * resolves after it.
    */
   closeIdleAfterMs?: number;
+  /**
+   * Default 0: each waiter's acquire timeout is its own timer. Otherwise a loop that runs every
+   * this many ms, while some waiter has a timeout, rejects the waiters whose timeout has come, as
+   * pools that sweep their queue from a periodic check do: a waiter is rejected within this many
+   * ms after its deadline.
+   */
+  acquireTimeoutPollMs?: number;
 }
 
 /** Options after validation, with every default filled in. */
@@ -65,6 +72,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly closeAbortedConnects: boolean;
   readonly handoff: 'microtask' | 'immediate' | 'timeout';
   readonly closeIdleAfterMs: number;
+  readonly acquireTimeoutPollMs: number;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -79,6 +87,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'closeAbortedConnects',
   'handoff',
   'closeIdleAfterMs',
+  'acquireTimeoutPollMs',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -144,6 +153,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     acquireTimeoutMs,
     handoff,
     closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
+    acquireTimeoutPollMs: milliseconds('acquireTimeoutPollMs', options.acquireTimeoutPollMs, '(0 gives each waiter its own timer)') ?? 0,
   };
 }
 

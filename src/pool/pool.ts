@@ -55,6 +55,8 @@ export class Pool<C extends Connection = Connection> {
   private finishClose: (() => void) | null = null;
   /** close()'s timer for the idle connections, with `closeIdleAfterMs`. */
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The loop that rejects waiters whose timeout has come, with `acquireTimeoutPollMs`. */
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
 
   /** Validates the options. Call {@link Pool.start} (or use {@link createPool}) before acquiring. */
   constructor(options: PoolOptions<C>) {
@@ -119,8 +121,10 @@ export class Pool<C extends Connection = Connection> {
     let slot = this.free.pop();
     let fromIdle = false;
     if (slot === undefined) {
-      const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0));
+      const polled = this.options.acquireTimeoutPollMs > 0;
+      const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0), polled);
       this.waiters.push(waiter);
+      if (polled && timeoutMs !== undefined) this.startPolling();
       const onAbort = (): void => {
         if (this.waiters.includes(waiter)) waiter.fail(this.waiterAborted(waiter));
       };
@@ -191,6 +195,7 @@ export class Pool<C extends Connection = Connection> {
       this.finishClose = resolve;
     });
     this.rejectWaiters('close()');
+    this.stopPolling();
     this.free.length = 0;
     for (const slot of this.slots) this.onShutdown(slot);
     const after = this.closeIdleDelayMs();
@@ -217,6 +222,7 @@ export class Pool<C extends Connection = Connection> {
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
     this.closeTimer = null;
     this.rejectWaiters('terminate()');
+    this.stopPolling();
     this.free.length = 0;
     this.lent.clear();
     for (const slot of this.slots) {
@@ -279,6 +285,36 @@ export class Pool<C extends Connection = Connection> {
   protected waiterTimedOut(waiter: Waiter<C>, timeoutMs: number): Error {
     this.waiters.splice(this.waiters.indexOf(waiter), 1);
     return new PoolTimeoutError(timeoutMs, this.options.maxSize);
+  }
+
+  /** Starts the poll loop, if it is not running. */
+  private startPolling(): void {
+    if (this.pollTimer !== null) return;
+    this.pollTimer = setInterval(() => this.pollTimeouts(), this.options.acquireTimeoutPollMs);
+  }
+
+  /** Stops the poll loop. @internal seam for fixtures/mutants */
+  protected stopPolling(): void {
+    if (this.pollTimer === null) return;
+    clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  /**
+   * One run of the poll loop: rejects every waiter whose timeout has come, and stops the loop
+   * once no waiter has a timeout left to watch.
+   */
+  private pollTimeouts(): void {
+    const now = Date.now();
+    for (const waiter of [...this.waiters]) {
+      if (waiter.deadline !== null && this.pollFindsDue(waiter, now)) waiter.fail(this.waiterTimedOut(waiter, waiter.timeoutMs ?? 0));
+    }
+    if (!this.waiters.some((w) => w.deadline !== null)) this.stopPolling();
+  }
+
+  /** Whether a poll at `now` finds the waiter's timeout come. @internal seam for fixtures/mutants */
+  protected pollFindsDue(waiter: Waiter<C>, now: number): boolean {
+    return waiter.deadline !== null && now >= waiter.deadline;
   }
 
   /** A connect for an acquire failed: its slot goes to the next waiter, or back. @internal seam for fixtures/mutants */

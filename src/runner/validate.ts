@@ -213,7 +213,7 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
   if (caps['closeDuringConnect'] !== undefined) throw new DefinitionError(`${where}: closeDuringConnect together with connectServes "queue-head", which poolcheck does not model yet (a close with connects in flight that serve the queue, not an acquire); leave closeDuringConnect out for this pool`);
 }
 
-const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect'];
+const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect', 'acquireTimeoutCheck'];
 
 function validateTimeoutRules(where: string, caps: Record<string, unknown>): void {
   const covers = caps['acquireTimeoutCovers'];
@@ -222,6 +222,20 @@ function validateTimeoutRules(where: string, caps: Record<string, unknown>): voi
   if (late !== undefined && late !== 'closed' && late !== 'kept' && late !== 'own-timeout') throw new DefinitionError(`${where}.lateConnect = ${JSON.stringify(late)}; it must be "closed", "kept", "own-timeout", or left out (kept)`);
   if ((covers !== undefined || late !== undefined) && caps['acquireTimeout'] === null) throw new DefinitionError(`${where}: acquireTimeoutCovers and lateConnect describe an acquire timeout; declare acquireTimeout too, or leave them out`);
   if (late !== undefined && covers !== 'wait-and-connect') throw new DefinitionError(`${where}.lateConnect applies only when the timeout covers the connect; declare acquireTimeoutCovers: "wait-and-connect", or leave lateConnect out`);
+  validateTimeoutCheck(where, caps);
+}
+
+function validateTimeoutCheck(where: string, caps: Record<string, unknown>): void {
+  const check = caps['acquireTimeoutCheck'];
+  if (check === undefined || check === 'timer') return;
+  const every = typeof check === 'object' && check !== null ? (check as Record<string, unknown>)['everyMs'] : undefined;
+  if (typeof check !== 'object' || check === null || (check as Record<string, unknown>)['kind'] !== 'poll' || typeof every !== 'number' || !Number.isInteger(every) || every < 1) {
+    throw new DefinitionError(`${where}.acquireTimeoutCheck = ${JSON.stringify(check)}; it must be "timer", { kind: "poll", everyMs: <a whole number of ms >= 1> }, or left out (timer)`);
+  }
+  if (caps['acquireTimeout'] === null || caps['acquireTimeout'] === undefined) throw new DefinitionError(`${where}: acquireTimeoutCheck describes an acquire timeout; declare acquireTimeout too, or leave it out`);
+  // A poll that also bounds connects would abandon them at an instant the model cannot know, and
+  // the connection's fate would hang on it; no pool checked here does that.
+  if (caps['acquireTimeoutCovers'] === 'wait-and-connect') throw new DefinitionError(`${where}: a polled acquire timeout (acquireTimeoutCheck: poll) is checked over the wait only; declare acquireTimeoutCovers: "wait" (or leave it out), or acquireTimeoutCheck: "timer" if a timer bounds the connect`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {
