@@ -24,6 +24,12 @@ export interface OwnAdapterOptions {
    */
   readonly closeIdleAfterMs?: number;
   /**
+   * close() rejects an acquire whose connection is still opening and closes the connection as it
+   * lands (the pool's `closeRejectsConnects`), declared as `closeDuringConnect: 'rejects'`.
+   * Default false: it serves it, as asyncpg.
+   */
+  readonly closeRejectsConnects?: boolean;
+  /**
    * The pool's `acquireTimeoutPollMs`: a loop every this many ms rejects the waiters whose timeout
    * has come, declared as `acquireTimeoutCheck: { kind: 'poll', everyMs }`. Default 0: a timer per
    * waiter.
@@ -65,6 +71,13 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
     capabilities: {
       ...capabilitiesOf(asyncpgSemantics),
       abort: { lateConnection: options.closeAbortedConnects === true ? 'closed' : 'idle' },
+      // close() rejects the acquires in `connectsToReject` (pool.ts `rejectConnects`); each
+      // connection lands on the closing pool, which closes it (`abandoned`, `giveBack`).
+      ...(options.closeRejectsConnects === true ? { closeDuringConnect: 'rejects' as const } : {}),
+      // terminate() rejects those acquires at once with closeRejectsConnects (pool.ts
+      // `terminate`, `rejectConnects`); else the connect lands on the terminated pool, which
+      // closes the connection and rejects its acquire then (`openConnection`, `closeLanded`).
+      terminateDuringConnect: options.closeRejectsConnects === true ? 'rejects' : 'rejects-on-landing',
       // pollTimeouts(), run by setInterval(acquireTimeoutPollMs) while a waiter has a timeout.
       ...(pollMs === 0 ? {} : { acquireTimeoutCheck: { kind: 'poll' as const, everyMs: pollMs } }),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
@@ -80,6 +93,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
   const counts = options.minFloorCounts ?? 'size';
   const validation = options.validation;
   const closeAborted = options.closeAbortedConnects ?? false;
+  const closeRejects = options.closeRejectsConnects ?? false;
   const pollMs = options.acquireTimeoutPollMs ?? 0;
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   const traits = [
@@ -87,6 +101,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
     handoff === 'microtask' ? '' : `hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'}`,
     validation === undefined ? '' : `${validation} validation`,
     closeAborted ? 'closes aborted connects' : '',
+    closeRejects ? 'close rejects connects' : '',
     pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
   ].filter(Boolean);
   return {
@@ -105,6 +120,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
         ...(validation === undefined ? {} : { validate: validation === 'sync' ? (conn: Connection) => conn.isValid() : (conn: Connection) => conn.validate() }),
         ...(closeAborted ? { closeAbortedConnects: true } : {}),
+        ...(closeRejects ? { closeRejectsConnects: true } : {}),
         ...(pollMs === 0 ? {} : { acquireTimeoutPollMs: pollMs }),
       }).start(),
     acquire: (pool, options) => pool.acquire(options?.signal === undefined ? {} : { signal: options.signal }),

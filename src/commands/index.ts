@@ -72,6 +72,11 @@ export function poolCommandArb(semantics: Semantics): fc.Arbitrary<PoolCommand> 
   if (can.destroy) weighted.push({ weight: 3, arbitrary: fc.nat(9).map((pick): PoolCommand => new DestroyCommand(pick)) });
   if (can.failedConnect) weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new FailConnectCommand()) });
   if (can.slowConnect) weighted.push({ weight: burstWeight(can), arbitrary: slowConnectMsArb(can).map((ms): PoolCommand => new SlowConnectCommand(ms)) });
+  // A terminate that finds a connect in flight needs a slow connect just before it: where the pool
+  // declares what happens then, a terminate that applies only while a connect is in flight is
+  // drawn as well, so that runs reach that case without ending sooner elsewhere. (A close with a
+  // connect in flight is reached anyway, by the runner's own close at the end of a run.)
+  if (can.slowConnect && can.terminateDuringConnect !== undefined) weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new TerminateCommand(true)) });
   if (can.brokenIdle) weighted.push({ weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new BreakIdleCommand(pick)) });
   if (abortOf(semantics) !== null) weighted.push({ weight: 3, arbitrary: fc.nat(9).map((pick): PoolCommand => new AbortCommand(pick)) });
   if (can.failedValidation === true && validationOf(semantics) !== 'none') weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new FailValidationCommand()) });

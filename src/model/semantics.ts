@@ -194,10 +194,19 @@ export interface Capabilities {
   readonly terminateRejectsWaiters?: boolean;
   /**
    * What close() does to an acquire whose connect is in flight: `'serves'` it (the connection lands,
-   * the acquire gets it, and close waits for its release). Left out: close is drawn only with no
-   * connect in flight, and the runner lets connects land before its own close. Needs slowConnect.
+   * the acquire gets it, and close waits for its release), or `'rejects'` it (the acquire is
+   * rejected when close() is called; the connect goes on, and the connection is closed the instant
+   * it lands). Left out: close is drawn only with no connect in flight, and the runner lets
+   * connects land before its own close. Needs slowConnect.
    */
-  readonly closeDuringConnect?: 'serves';
+  readonly closeDuringConnect?: 'serves' | 'rejects';
+  /**
+   * What terminate() does to an acquire whose connect is in flight: `'rejects'` it when terminate()
+   * is called, or rejects it only when the connect lands (`'rejects-on-landing'`); either way the
+   * connection is closed the instant it lands. Left out: terminate is drawn only with no connect in
+   * flight. Needs slowConnect.
+   */
+  readonly terminateDuringConnect?: 'rejects' | 'rejects-on-landing';
   /**
    * When a burst (acquires issued in one synchronous stretch) found idle connections, when the
    * connects for the rest of it start: inside each acquire call (`'in-call'`, the default: the own
@@ -311,6 +320,16 @@ export const noCapabilities: Capabilities = {
 export function closeRejectsWaitersOf(s: Semantics): 'at-once' | 'after-last-release' | 'never' {
   const rejects = capabilitiesOf(s).closeRejectsWaiters;
   return rejects === true ? 'at-once' : rejects === false ? 'never' : rejects;
+}
+
+/** What close() does to an acquire whose connect is in flight, or `null` where it is not declared. */
+export function closeDuringConnectOf(s: Semantics): 'serves' | 'rejects' | null {
+  return capabilitiesOf(s).closeDuringConnect ?? null;
+}
+
+/** What terminate() does to an acquire whose connect is in flight, or `null` where it is not declared. */
+export function terminateDuringConnectOf(s: Semantics): 'rejects' | 'rejects-on-landing' | null {
+  return capabilitiesOf(s).terminateDuringConnect ?? null;
 }
 
 /** Whether terminate() rejects the waiters, at once. */

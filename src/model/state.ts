@@ -77,6 +77,8 @@ export interface Connecting {
   readonly ticket: number | null;
   /** Its acquire was aborted: it lands as `Capabilities.abort.lateConnection` says. */
   readonly aborted?: true;
+  /** The pool began it on its own, to refill its min (`ticket` is then `null`): it lands idle. */
+  readonly refill?: true;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
   readonly order: number;
   readonly startedAt: number;
@@ -236,7 +238,7 @@ export interface ModelState {
    * Connects that landed after their acquire gave up, whose connection ids the connector's log
    * tells: each is to be closed at once (`'closed'`), or joins the pool idle (`'idle'`).
    */
-  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle' }[];
+  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean }[];
   /**
    * A reaper that stops when it finds the pool empty (`stopsWhenEmpty`): since when the pool was
    * found empty, so a run since may have stopped it. Cleared when an acquire is served.
@@ -269,6 +271,11 @@ export interface RefillOwed {
   /** What made it owed, as messages print it: "connection #3 expired". */
   readonly cause: string;
   readonly by: 'at-once' | 'next-reaper-run';
+  /**
+   * How many of the refill's connects failed at once (an injected fault): the pool does not try
+   * them again until the next event that calls for a refill, so the count may stay that far below.
+   */
+  readonly failed?: number;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {

@@ -9,8 +9,8 @@ import {
   type Settled,
 } from './state.js';
 import { owesRefill } from './refill.js';
-import { closeRejectsWaitersOf, minOf } from './semantics.js';
-import { rejectWaiters } from './answers.js';
+import { closeDuringConnectOf, closeRejectsWaitersOf, minOf, terminateDuringConnectOf } from './semantics.js';
+import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
 
 /**
@@ -132,16 +132,25 @@ export function blocked(state: ModelState, ms: number, settled?: Settled): Model
 
 /**
  * Graceful close: idle connections go now, busy ones when they are released; waiters are
- * rejected now, or once nothing is in use, as the pool declares.
+ * rejected now, or once nothing is in use, as the pool declares. Where the pool rejects the
+ * acquires behind connects in flight, they are rejected now, and each connection lands on the
+ * closing pool for nobody, to be closed as it lands.
  */
 export function closeBegan(state: ModelState): ModelState {
   const waiting = closeRejectsWaitersOf(state.semantics) === 'after-last-release' ? state : rejectWaiters(state);
-  return settlePhase({ ...waiting, phase: 'closing', closingAt: state.now });
+  const connecting = closeDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
+  return settlePhase({ ...connecting, phase: 'closing', closingAt: state.now });
 }
 
-/** Terminate: every connection goes now, in use or not; waiters are rejected. */
+/**
+ * Terminate: every connection goes now, in use or not; waiters are rejected. The acquires behind
+ * connects in flight are rejected now, or as each connect lands, as the pool declares; each
+ * connection is closed as it lands.
+ */
 export function terminated(state: ModelState): ModelState {
-  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+  const waiting = rejectWaiters(state);
+  const connecting = terminateDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
+  return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
 }
 
 /**

@@ -495,7 +495,7 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, closeRejectsConnects',
     ],
     [
       'minFloorCounts not size or idle',

@@ -22,7 +22,7 @@ export const connectServesProbe: Probe = {
     if (caps?.waiters !== true) return leftOut('without a queue, every connect serves the acquire that started it');
     const min = minOf(context.known);
     if (min.refill.length > 0 || min.opens === 'first-acquire') {
-      return leftOut('a min refill together with slow connects is not modelled yet (a slow connect could be the refill\'s), so slow connects stay off for this pool, and whom they serve is not asked');
+      return leftOut('a refill\'s connect that would serve the queue is not modelled yet (the model lands it idle), so whom connects serve is not asked of a pool that refills its min');
     }
     const timeout = caps.acquireTimeout ?? null;
     const scenario: Scenario = {

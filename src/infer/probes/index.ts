@@ -20,6 +20,7 @@ import { reuseProbe } from './reuse.js';
 import { slowConnectProbe } from './slow-connect.js';
 import { slowQueryProbe } from './slow-query.js';
 import { stopsWhenEmptyProbe } from './stops-when-empty.js';
+import { terminateDuringConnectProbe } from './terminate-during-connect.js';
 import { terminateRejectsWaitersProbe } from './terminate-rejects-waiters.js';
 import { validationProbe } from './validation.js';
 import { waitersProbe } from './waiters.js';
@@ -68,6 +69,7 @@ export const PROBES: readonly Probe[] = [
   closeRejectsWaitersProbe,
   terminateRejectsWaitersProbe,
   closeDuringConnectProbe,
+  terminateDuringConnectProbe,
   burstConnectsProbe,
   validationProbe,
   failedValidationProbe,
