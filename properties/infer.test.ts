@@ -33,10 +33,11 @@ describe('infer on the built-in adapters, their declarations removed', () => {
       );
       for (const f of result.findings) expect(f.evidence.length).toBeGreaterThan(10);
       // An abortable pool without slow connects never has a connection land for an aborted
-      // acquire: infer says both values of lateConnection fit rather than pick one.
+      // acquire, nor one whose connects serve the queue (the aborted acquire only leaves it): infer
+      // says both values of lateConnection fit rather than pick one.
       const abort = result.findings.find((f) => f.field === 'capabilities.abort')!;
       const caps = adapter.semantics.capabilities;
-      if (caps?.abort != null && caps.slowConnect !== true) {
+      if (caps?.abort != null && (caps.slowConnect !== true || caps.connectServes === 'queue-head')) {
         const other = caps.abort.lateConnection === 'idle' ? 'closed' : 'idle';
         expect(abort.alsoFits).toEqual([{ lateConnection: other }]);
       } else {

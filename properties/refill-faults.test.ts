@@ -30,9 +30,12 @@ describe('a min refill together with connect faults', () => {
     expect(result.passed, formatResult(result)).toBe(true);
   });
 
+  // The lost slot shows as an acquire that never settles, as close() waiting for ever for the
+  // connection it thinks is still opening, or as a refill the pool never makes, its count held up
+  // by the slot it kept.
   it('a failed refill that keeps its slot is caught on seeds 1-5, shrunk short', async () => {
     for (const seed of SEEDS) {
-      const failure = expectCaught(await check({ adapter: refillFailureLeaks, seed, shrink: seed === 1, configs }), 'not-settled', /^(?:acquire|close)\(\) did not settle: nothing is due at \d+ ms and the operation is still pending$/, ['waiter-not-served', /should have been served .* but is still waiting/], ['count-mismatch', /size/]);
+      const failure = expectCaught(await check({ adapter: refillFailureLeaks, seed, shrink: seed === 1, configs }), 'not-settled', /^(acquire|close)\(\) did not settle: nothing is due at \d+ ms and the operation is still pending$/, ['waiter-not-served', /should have been served .* but is still waiting/], ['count-mismatch', /size/], ['min-not-refilled', /did not open connections back up to it/]);
       if (seed === 1) expect(failure.length).toBeLessThanOrEqual(4);
     }
   });

@@ -13,6 +13,7 @@ import { expectCaught } from '../support/caught.js';
 import { eventLog, onFakeClock, settled, watch } from '../support/on-fake-clock.js';
 import { claiming, claimingBrokenIdle, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
 import * as tarn from 'tarn';
+import { fits } from '../../src/infer/oracle.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -61,12 +62,50 @@ describe('tarn declared wrongly', () => {
   });
 });
 
+// Whom a create serves, what the floor counts and when the reaper stops, each declared wrongly.
+describe('tarn declared wrongly about its creates', () => {
+  it('connects tied to their acquire fail on the waiting count', async () => {
+    const result = await check({ adapter: declaring(claiming(declared, { connectServes: 'its-acquire' })), seed: 2026 });
+    expectCaught(result, 'count-mismatch', /^the pool reported idle=0 size=1 waiting=1, the model expected idle=0 size=1 waiting=0$/);
+  });
+
+  // The infer probe's scenario: #1 idle at min 1 while a create is in flight, both for nobody.
+  it('a floor that counts creates in flight fails as outlived', async () => {
+    const commands = [
+      { op: 'acquire' }, { op: 'slowNextConnect', ms: 1210 }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'release', connection: 1 },
+      { op: 'sleep', ms: 1110 }, { op: 'sleep', ms: 100 },
+    ] as const;
+    const config = { minSize: 1, maxSize: 2, lifetimeMs: 100, acquireTimeoutMs: 12_100 };
+    const adapter = tarnAdapter({ Pool: tarn.Pool }) as PoolAdapter;
+    expect(await fits(adapter, declared, config, commands)).toEqual({ ok: true });
+    const wrong = await fits(adapter, claiming(declared, { connectsInFloor: true }), config, commands);
+    expect(wrong.ok ? '' : wrong.why).toMatch(/^connection #1, idle since 0 ms, outlived its 100 ms lifetime.*\(outlived\)$/);
+  });
+
+  // Rare in random runs: the pool must empty, then a create land for an acquire that timed out.
+  // The infer probe's scenario makes it happen at once.
+  it('a reaper that never stops fails as outlived on a connection landed for nobody', async () => {
+    const commands = [
+      { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'sleep', ms: 1110 },
+      { op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'sleep', ms: 100 }, { op: 'sleep', ms: 1110 },
+    ] as const;
+    const config = { minSize: 0, maxSize: 1, lifetimeMs: 100, acquireTimeoutMs: 50 };
+    const adapter = tarnAdapter({ Pool: tarn.Pool }) as PoolAdapter;
+    expect(await fits(adapter, declared, config, commands)).toEqual({ ok: true });
+    const wrong = await fits(adapter, { ...declared, expiry: { ...declared.expiry, stopsWhenEmpty: false } as Semantics['expiry'] }, config, commands);
+    expect(wrong.ok).toBe(false);
+    expect(wrong.ok ? '' : wrong.why).toMatch(/^connection #2, idle since 1210 ms, outlived its 100 ms lifetime.*\(outlived\)$/);
+  });
+});
+
 // A capability tarn lacks, claimed. 50 runs with a fixed seed find each within a few runs.
 describe('tarn claiming a capability it lacks', () => {
   it.each<WrongCapability>([
     {
       claim: 'failedConnect',
-      semantics: claiming(declared, { failedConnect: true }),
+      // A failed connect is modelled for connects tied to their acquire only: claimed as tarn was
+      // declared before its slow connects were, with connects tied to their acquire.
+      semantics: claiming(declared, { failedConnect: true, slowConnect: false, connectServes: 'its-acquire' }),
       kind: 'not-settled',
       message: /^acquire\(\) did not settle: /,
       seed: 3,

@@ -46,6 +46,10 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       compare: '>=',
       // `check()` walks the whole free list; only the min floor caps how many go.
       maxPerRun: null,
+      // `check()` ends with `if (this.isEmpty()) this._stopReaping()` (Pool.js:175-179), and only
+      // an acquire served starts it again (`_doAcquire`, Pool.js:306). A create that lands for
+      // nobody (its acquire timed out or was aborted) leaves its resource free with the reaper off.
+      stopsWhenEmpty: true,
     },
     // `Resource`'s constructor stamps `timestamp = now()`. `release()` stamps it through
     // `used.resolve()`, which returns a new Resource; `_create()` pushes `new Resource(resource)`
@@ -101,10 +105,18 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // whichever acquire that is, and still leaves the next waiter to the retry timer, 200 ms
       // later, though capacity is free (Pool.js:376-394).
       failedConnect: false,
-      // Off: the acquire's timer runs from the `acquire()` call (PendingOperation.js:7-27), so a slow
-      // create is cut short by the acquire timeout, while the create goes on and its resource ends
-      // up free; the acquire counts in `numPendingAcquires()` meanwhile.
-      slowConnect: false,
+      // A create takes as long as the connector's connect (`_create`, Pool.js:397-425); the
+      // acquire stays pending in `pendingAcquires` meanwhile, its `PendingOperation`'s timer running.
+      slowConnect: true,
+      // A create belongs to no acquire: `_doCreate` starts one when `_shouldCreateMoreResources`
+      // (`used + pendingCreates < max` and `pendingCreates < pendingAcquires`, Pool.js:353-356),
+      // and its resource is pushed free and handed by `_tryAcquireOrCreate` → `_doAcquire` to
+      // `pendingAcquires.shift()`, the head of the queue (Pool.js:270-276, 364-370, 410-414),
+      // whichever acquire started it. Meanwhile the acquire counts in `numPendingAcquires()`.
+      connectServes: 'queue-head',
+      // `check()` keeps `min - used.length` free resources (Pool.js:160-161): its floor counts
+      // used and free, not `pendingCreates`.
+      connectsInFloor: false,
       // Off: tarn never listens to its resources. A connection the server ended stays free until
       // the reaper takes it or an acquire's `validate` rejects it (Pool.js:309-322); it is not
       // dropped when it breaks.
@@ -141,6 +153,7 @@ export interface TarnPoolInstance {
   numFree(): number;
   numUsed(): number;
   numPendingAcquires(): number;
+  numPendingCreates(): number;
 }
 
 /**
@@ -215,9 +228,9 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
     },
     query: (_p, conn, sql) => conn.query(sql),
     connectionId: (conn) => conn.id,
-    // Open connections: free and used (a resource in validation is already in `used`). A pending
-    // create is not open yet, and the connector has not logged it.
-    counters: (p) => ({ idle: p.pool.numFree(), size: p.pool.numFree() + p.pool.numUsed(), waiting: p.pool.numPendingAcquires() }),
+    // Open connections, free and used (a resource in validation is already in `used`), and the
+    // creates in flight, which take capacity (`_shouldCreateMoreResources`) as in poolcheck's size.
+    counters: (p) => ({ idle: p.pool.numFree(), size: p.pool.numFree() + p.pool.numUsed() + p.pool.numPendingCreates(), waiting: p.pool.numPendingAcquires() }),
     close: async (p) => {
       await p.pool.destroy();
     },

@@ -66,6 +66,8 @@ export class PostgresConnector implements Connector, ConnectorFaults {
   private readonly verifyTimeoutMs: number;
   private counter = 0;
   private readonly next = new NextConnectFaults();
+  /** The delay is a timer; the connect after it is real I/O, which completes in the poll phase. */
+  readonly connectsLand = 'by-io' as const;
   readonly nextQuery = new NextQueryFaults();
   /** The tail of the I/O chain, and how many operations are on it. */
   private chain: Promise<unknown> = Promise.resolve();

@@ -66,6 +66,13 @@ export interface Connector {
    */
   readonly external?: ExternalWork;
   /**
+   * How a delayed connect (`faults.delayNextConnect`) lands once its delay is over: `'by-timer'`
+   * (the default: pg-mem's connect completes in microtasks, as its timer fires) or `'by-io'` (a
+   * real server's connect completes by I/O, in the poll phase: after every timer that fires at that
+   * instant, those overdue after a blocked loop included).
+   */
+  readonly connectsLand?: 'by-timer' | 'by-io';
+  /**
    * Holds the connector's live connections against the server's own view of them. Resolves to a
    * description of the disagreement, or null; the runner calls it after every command.
    */

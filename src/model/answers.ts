@@ -1,5 +1,5 @@
-import { timeoutRulesOf } from './semantics.js';
-import { capacityUsed, findConn, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
+import { connectServesOf, timeoutRulesOf } from './semantics.js';
+import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 
 /**
@@ -38,12 +38,17 @@ export function answersTaken(state: ModelState): ModelState {
 }
 
 /** The step is over: what only this step needed is forgotten. */
-export function stepEnded(state: ModelState): ModelState {
+export function stepEnded(before: ModelState): ModelState {
+  const state = reaperMayStop(before);
   return state.failedConnects.length === 0 ? state : withState(state, { failedConnects: [] });
 }
 
-/** Capacity freed up: the first waiters get new connections, as many as fit. */
+/**
+ * Capacity freed up: the first waiters get new connections, as many as fit. Where connects serve
+ * the head of the queue, the pool starts connects for the waiters that no connect in flight covers.
+ */
 export function serveWaiters(before: ModelState): ModelState {
+  if (connectServesOf(before.semantics) === 'queue-head') return startQueueConnects(before);
   let state = before;
   while (state.phase === 'open' && state.waiters.length > 0 && capacityUsed(state) < state.config.maxSize) {
     const [first, ...rest] = state.waiters as [Waiter, ...Waiter[]];
@@ -80,6 +85,40 @@ export function openFor(state: ModelState, ticket: number, since: number = state
   }
   if (state.failNext) return serveWaiters(answer(withState(state, { failNext: false }), { ticket, outcome: 'rejected', reason: 'connect failed' }));
   return answer(servedNew(state, state.now), { ticket, outcome: 'served', candidates: [] });
+}
+
+/**
+ * `connectServes: 'queue-head'`: while the queue outnumbers the connects in flight and there is
+ * capacity, the pool starts a connect that belongs to no acquire (tarn's
+ * `_shouldCreateMoreResources`, generic-pool's `resourceShortfall`). A slow one lands when its time
+ * comes and serves whoever heads the queue then; one that connects at once lands within the step
+ * and serves the head now, which need not be the acquire that started it.
+ */
+export function startQueueConnects(before: ModelState): ModelState {
+  let state = before;
+  while (state.phase === 'open' && state.waiters.length > state.connecting.filter((c) => c.abandonedAt === null).length && capacityUsed(state) < state.config.maxSize) {
+    if (state.connectDelay > 0) {
+      const connecting: Connecting = {
+        ticket: null,
+        order: state.nextOrder,
+        startedAt: state.now,
+        readyAt: state.now + state.connectDelay,
+        fails: state.failNext,
+        // The acquire's own timer, as a waiter's, covers the connect: the connect has none.
+        deadline: null,
+        deadlineOrder: state.nextOrder,
+        abandonAt: null,
+        abandonOrder: state.nextOrder,
+        abandonedAt: null,
+        abandonedDue: null,
+      };
+      state = { ...state, connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 };
+    } else {
+      const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
+      state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
+    }
+  }
+  return state;
 }
 
 /** An acquire is served with a connection the runner learns from the real call, counted in size since `startedAt`. */

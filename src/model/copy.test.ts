@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONN_FIELDS, STATE_FIELDS, withConn, withState } from './copy.js';
+import { CONN_FIELDS, OPTIONAL_STATE_FIELDS, STATE_FIELDS, withConn, withState } from './copy.js';
 import { asyncpgSemantics } from './semantics.js';
 import { initialState, type ModelConn, type ModelState } from './state.js';
 
@@ -16,7 +16,13 @@ describe('the model copies its state as a spread does', () => {
   });
 
   it('lists the fields in the order a new state has them', () => {
-    expect(Object.keys(STATE_FIELDS)).toEqual(Object.keys(initialState({ minSize: 0, maxSize: 1, lifetimeMs: 1 }, asyncpgSemantics)));
+    expect(Object.keys(STATE_FIELDS)).toEqual([...Object.keys(initialState({ minSize: 0, maxSize: 1, lifetimeMs: 1 }, asyncpgSemantics)), ...OPTIONAL_STATE_FIELDS]);
+  });
+
+  it('leaves out an optional field the state does not have, and keeps one it has', () => {
+    const state = initialState({ minSize: 0, maxSize: 1, lifetimeMs: 1 }, asyncpgSemantics);
+    for (const field of OPTIONAL_STATE_FIELDS) expect(field in withState(state, {})).toBe(false);
+    expect(withState({ ...state, connectsLandByIo: true }, { now: 3 }).connectsLandByIo).toBe(true);
   });
 
   it('copies every field of a connection, and leaves out an orphan mark it does not have', () => {

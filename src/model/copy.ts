@@ -42,7 +42,13 @@ export const STATE_FIELDS = {
   refillOwed: true,
   acquiredOnce: true,
   landedUnasked: true,
+  reaperMayHaveStopped: true,
+  reaperRestartedAt: true,
+  connectsLandByIo: true,
 } as const satisfies Record<keyof ModelState, true>;
+
+/** The state's optional fields, at the end of {@link STATE_FIELDS}: copied only where set, as a spread leaves them. */
+export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo'] as const;
 
 export const CONN_FIELDS = {
   id: true,
@@ -88,6 +94,9 @@ export function withState(state: ModelState, changes: Partial<ModelState>): Mode
     acquiredOnce: state.acquiredOnce,
     landedUnasked: state.landedUnasked,
   };
+  if (state.reaperMayHaveStopped !== undefined) next.reaperMayHaveStopped = state.reaperMayHaveStopped;
+  if (state.reaperRestartedAt !== undefined) next.reaperRestartedAt = state.reaperRestartedAt;
+  if (state.connectsLandByIo !== undefined) next.connectsLandByIo = state.connectsLandByIo;
   return assign(next, changes);
 }
 

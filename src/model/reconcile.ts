@@ -127,9 +127,12 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   if (event.at < window.from) {
     return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
   }
-  if (window.cause === 'expiry' && floorKeeps(state, conn, event.at)) {
+  // A reaper's run is due at an instant the model does not know, at latest when it ran: a connect
+  // that landed by then may have landed first, and counts.
+  const runDue = state.semantics.expiry.kind === 'reaper' ? event.at : dueOf(state, conn);
+  if (window.cause === 'expiry' && floorKeeps(state, conn, event.at, runDue)) {
     const counted = minOf(state.semantics).floor === 'size' ? 'open' : 'idle';
-    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, dueOf(state, conn))} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, runDue)} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   const gone = replaceConn(state, withConn(conn, { state: 'gone', goneAt: event.at }));
   // A connection closed for failing its validation is lost as a discarded one is.
@@ -139,8 +142,8 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
 }
 
 /** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */
-function floorKeeps(state: ModelState, conn: ModelConn, at: number): boolean {
-  return minOf(state.semantics).floor !== 'none' && floorCount(state, at, dueOf(state, conn)) <= state.config.minSize;
+function floorKeeps(state: ModelState, conn: ModelConn, at: number, due: number | { readonly fewestSince: number } = dueOf(state, conn)): boolean {
+  return minOf(state.semantics).floor !== 'none' && floorCount(state, at, due) <= state.config.minSize;
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
@@ -151,7 +154,12 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     return { state: { ...state, conns: [...state.conns, conn], orphans: state.orphans.filter((o) => o !== orphan) } };
   }
   const landing = state.landedUnasked[0];
-  if (landing !== undefined && landing.at <= event.at) return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1) }, event, landing.fate, landing.armed ?? true) };
+  if (landing !== undefined && landing.at <= event.at) {
+    // Counted as the connect it was until now: from here it is a connection of its own.
+    const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landing.at);
+    const failedConnects = entry < 0 ? state.failedConnects : state.failedConnects.filter((_, i) => i !== entry);
+    return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1), failedConnects }, event, landing.fate, landing.armed ?? true) };
+  }
   const refill = landingRefill(state, event.at);
   if (refill !== undefined && !refill.fails) {
     // A refill's slow connect, begun earlier in this step, landed: idle, as one opened for the min.
@@ -180,7 +188,10 @@ function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', a
 }
 
 function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Outcome {
-  if (window.cause === 'expiry' && floorKeeps(state, conn, window.to)) {
+  // A reaper's run may have been due before what else fired at that instant: the floor kept the
+  // connection if it may have counted few enough.
+  const runDue = state.semantics.expiry.kind === 'reaper' ? { fewestSince: window.from } : dueOf(state, conn);
+  if (window.cause === 'expiry' && floorKeeps(state, conn, window.to, runDue)) {
     // The floor keeps it. A per-connection timer does not come back, so it stays until next used;
     // a reaper looks again on its next run.
     return { state: replaceConn(state, withConn(conn, { kept: true, keptAt: window.to })) };

@@ -1,5 +1,5 @@
-import { describeMin, minOf, type MinRefill } from './semantics.js';
-import { idleConns, sizeAt, sizeOf, type Connecting, type ModelState, type RefillOwed } from './state.js';
+import { capabilitiesOf, describeMin, minOf, type MinRefill } from './semantics.js';
+import { idleConns, inFlightAt, sizeAt, sizeOf, type Connecting, type ModelState, type RefillOwed } from './state.js';
 import { violation, type Violation } from './violation.js';
 
 /**
@@ -12,8 +12,25 @@ import { violation, type Violation } from './violation.js';
  * What the floor counts at `at`: idle connections for an `'idle'` floor, else open ones (with
  * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`.
  */
-export function floorCount(state: ModelState, at: number, due: number = at): number {
-  return minOf(state.semantics).floor === 'idle' ? idleConns(state).length + idleOrphans(state, at, due) + refillsInFlight(state, at) : sizeAt(state, at, due);
+export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at): number {
+  if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length + idleOrphans(state, at, due) + refillsInFlight(state, at);
+  return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due) - inFlightAt(state, at, due) : sizeAt(state, at, due);
+}
+
+/**
+ * The fewest the floor may have counted at a reaper's run between `since` and `at`, whose instant
+ * (and due time, after a blocked loop) the model does not know: a connect that failed by `at` had
+ * failed, and, where the floor leaves connects in flight out, one that landed since had not landed
+ * yet. A run that kept the connection then comes back only an interval later.
+ */
+function fewestCounted(state: ModelState, at: number, since: number): number {
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length + idleOrphans(state, at, Infinity) + refillsInFlight(state, at);
+  if (capabilitiesOf(state.semantics).connectsInFloor !== false) return sizeAt(state, at, Infinity);
+  // Landed since, whether the log has told its id yet or not.
+  const landingNow = state.failedConnects.filter((f) => f.stays === true && f.at >= since && f.at <= at && f.startedAt <= at).length;
+  const openedNow = state.conns.filter((c) => c.state !== 'gone' && c.createdAt >= since && c.createdAt <= at).length;
+  return sizeAt(state, at, Infinity) - inFlightAt(state, at, Infinity) - landingNow - openedNow;
 }
 
 /**

@@ -19,6 +19,13 @@ export interface ReaperExpiry {
   readonly compare: '>' | '>=';
   /** The most connections one run destroys; `null` for no limit. */
   readonly maxPerRun: number | null;
+  /**
+   * A run that finds the pool empty (no connection, no acquire or connect pending) stops the
+   * reaper, and it starts again as it first did (`startsOn: 'first-acquire'`: the next acquire
+   * served). Only a connect that lands for nobody (its acquire gave up) opens a connection then,
+   * which the stopped reaper leaves open. Left out: the reaper never stops.
+   */
+  readonly stopsWhenEmpty?: boolean;
 }
 
 export type ExpiryTrigger = TimerExpiry | ReaperExpiry;
@@ -209,6 +216,23 @@ export interface Capabilities {
    */
   readonly burstConnects?: 'in-call' | 'after-burst';
   /**
+   * Whom a connect serves when it lands. `'its-acquire'` (the default): the acquire that started
+   * it, which waits for it apart from the queue (not counted in `waiting`). `'queue-head'`: the
+   * connect is the pool's, not the acquire's. An acquire that finds no idle connection joins the
+   * queue (counted in `waiting`) and the pool starts a connect while the queue outnumbers the
+   * connects in flight and there is capacity; whichever connection comes first, a landing or a
+   * release, serves the head of the queue, and a connect whose acquire gave up goes on for the next
+   * (generic-pool, tarn, sequelize-pool). A connect in flight counts in `size` either way.
+   */
+  readonly connectServes?: ConnectServes;
+  /**
+   * Whether a `minFloor: 'size'` counts connects in flight (`true`, the default: sequelize-pool's
+   * `size`, generic-pool's `_count`), or only connections open, in use or idle (`false`: tarn's
+   * `check()` keeps `min - used.length` of its free ones, its pending creates left out). It
+   * matters only while a connect is in flight beside an idle connection that comes due.
+   */
+  readonly connectsInFloor?: boolean;
+  /**
    * A pending acquire can be aborted (an `AbortSignal` passed to the adapter's `acquire`): while
    * it waits, while its connect is in flight, or while its connection is being validated. It is
    * rejected at once and never gets a connection; what it would have had goes to the next waiter,
@@ -251,6 +275,14 @@ export function abortOf(s: Semantics): AbortCapability | null {
 
 /** What an acquire timeout bounds: the wait in the queue only, or the wait and the connect. */
 export type AcquireTimeoutCovers = 'wait' | 'wait-and-connect';
+
+/** Whom a landing connect serves: see {@link Capabilities.connectServes}. */
+export type ConnectServes = 'its-acquire' | 'queue-head';
+
+/** Whom a landing connect serves, with the default filled in. */
+export function connectServesOf(s: Semantics): ConnectServes {
+  return capabilitiesOf(s).connectServes ?? 'its-acquire';
+}
 
 /** A loop that rejects the waiters whose acquire timeout has come, every `everyMs`. */
 export interface PolledTimeoutCheck {

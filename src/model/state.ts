@@ -210,7 +210,7 @@ export interface ModelState {
    * or kept after their acquire gave up), and when: until then they took a place in the pool, which
    * a floor counts. Forgotten when the step ends.
    */
-  readonly failedConnects: readonly { readonly startedAt: number; readonly due: number; readonly at: number }[];
+  readonly failedConnects: readonly FailedConnect[];
   /** The order the next waiter's timeout or connect's timer is set in. */
   readonly nextOrder: number;
   /** The next validation fails (an injected fault). */
@@ -240,6 +240,30 @@ export interface ModelState {
    * tells: each is to be closed at once (`'closed'`), or joins the pool idle (`'idle'`).
    */
   readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean }[];
+  /**
+   * A reaper that stops when it finds the pool empty (`stopsWhenEmpty`): since when the pool was
+   * found empty, so a run since may have stopped it. Cleared when an acquire is served.
+   */
+  readonly reaperMayHaveStopped?: number;
+  /** When an acquire served started again a reaper that may have stopped: its runs follow from then. */
+  readonly reaperRestartedAt?: number;
+  /**
+   * The connector's slow connects land by I/O (a real server): a landing comes after every timer
+   * that fires at its instant. Left out: on its own timer, in the order it was set.
+   */
+  readonly connectsLandByIo?: true;
+}
+
+/**
+ * A connect that failed, or landed for nobody, during the current step (see
+ * {@link ModelState.failedConnects}). `stays`: it landed and joined the pool idle, so it counts
+ * after `at` too, until the connector's log tells its id.
+ */
+export interface FailedConnect {
+  readonly startedAt: number;
+  readonly due: number;
+  readonly at: number;
+  readonly stays?: true;
 }
 
 /** A refill the pool owes: see {@link ModelState.refillOwed}. */
@@ -296,8 +320,25 @@ function startsAtCreation(semantics: Semantics): boolean {
 /** The reaper starts on this event, if it had not yet. */
 export function reaperEvent(state: ModelState, event: 'first-acquire' | 'first-release'): ModelState {
   const expiry = state.semantics.expiry;
-  if (expiry.kind !== 'reaper' || expiry.startsOn !== event || state.reaperStartedAt !== null) return state;
-  return withState(state, { reaperStartedAt: state.now });
+  if (expiry.kind !== 'reaper' || expiry.startsOn !== event) return state;
+  if (state.reaperMayHaveStopped !== undefined) {
+    // Running still, or started again now: either way, a run comes within an interval from here.
+    const { reaperMayHaveStopped: _stopped, ...rest } = state;
+    return { ...rest, reaperRestartedAt: state.now };
+  }
+  if (state.reaperStartedAt !== null) return state;
+  return { ...state, reaperStartedAt: state.now };
+}
+
+/**
+ * The step is over with the pool empty: a reaper that stops when it finds the pool so
+ * (`stopsWhenEmpty`) may stop at any run from now on, until an acquire is served.
+ */
+export function reaperMayStop(state: ModelState): ModelState {
+  const expiry = state.semantics.expiry;
+  if (expiry.kind !== 'reaper' || expiry.stopsWhenEmpty !== true || state.reaperStartedAt === null || state.reaperMayHaveStopped !== undefined) return state;
+  const empty = liveCount(state) === 0 && state.connecting.length === 0 && state.waiters.length === 0 && state.validating.length === 0 && state.landedUnasked.length === 0 && state.orphans.length === 0;
+  return empty ? { ...state, reaperMayHaveStopped: state.now } : state;
 }
 
 /** Idle connections an acquire may get: not doomed. */
@@ -347,11 +388,24 @@ function waitedFor(connecting: readonly Connecting[], at: number, due: number = 
  * for a timer (`due`) that was due before it.
  */
 export function sizeAt(state: ModelState, at: number, due: number = at): number {
-  const connecting = waitedFor(state.connecting.filter((c) => c.startedAt <= at), at, due);
-  const failing = state.failedConnects.filter((f) => f.startedAt <= at && (at < f.at || (at === f.at && due < f.due))).length;
   const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
   const served = state.servedNew.length === 0 ? 0 : state.servedNew.filter((n) => n.startedAt <= at).length;
-  return liveCount(state) + connecting + failing + orphans + served;
+  const landed = state.failedConnects.length === 0 ? 0 : state.failedConnects.filter((f) => f.stays === true && f.startedAt <= at && !inFlight(f, at, due)).length;
+  return liveCount(state) + inFlightAt(state, at, due) + landed + orphans + served;
+}
+
+/**
+ * Connects in flight at `at` (within the current step: the ones that failed or landed unasked
+ * during it count until then), the part of {@link sizeAt} a floor may leave out.
+ */
+export function inFlightAt(state: ModelState, at: number, due: number = at): number {
+  const connecting = waitedFor(state.connecting.filter((c) => c.startedAt <= at), at, due);
+  const failing = state.failedConnects.filter((f) => f.startedAt <= at && inFlight(f, at, due)).length;
+  return connecting + failing;
+}
+
+function inFlight(f: FailedConnect, at: number, due: number): boolean {
+  return at < f.at || (at === f.at && due < f.due);
 }
 
 /**

@@ -85,11 +85,17 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     // before a landing at the same instant.
     if (c.ticket !== null && c.deadline !== null) consider({ at: c.deadline, order: c.deadlineOrder, fire: (s) => connectTimedOut(s, c) });
     if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
-    consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
+    // A connect that completes by I/O lands in the poll phase, after every timer that fires at that
+    // instant (all the overdue ones, when the loop wakes from a block); a refusal needs no I/O.
+    if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + c.order, fire: (s) => landed(s, c) });
+    else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
   for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
   return best;
 }
+
+/** Orders a landing by I/O after every timer at its instant, whatever order they were set in. */
+const AFTER_TIMERS = Number.MAX_SAFE_INTEGER / 2;
 
 function waiterTimedOut(state: ModelState, late: Waiter, within?: PollWindow): ModelState {
   const rejected = { ticket: late.ticket, outcome: 'rejected' as const, reason: 'timed out' as const };
@@ -151,7 +157,7 @@ function landed(before: ModelState, c: Connecting): ModelState {
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') return answer(servedNew({ ...state, waiters: rest }, c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   // Until the connector's log tells its id, the connection counts as the connect it was.
-  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
   const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
   return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', ...armed }] };

@@ -1,7 +1,7 @@
-import { capabilitiesOf, minOf, validationOf } from './semantics.js';
+import { capabilitiesOf, connectServesOf, minOf, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
-import { answer, doom, openFor, servedNew } from './answers.js';
+import { answer, doom, openFor, servedNew, startQueueConnects } from './answers.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 
@@ -127,11 +127,16 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       return validate(state, ticket, id, picks);
     }
   }
-  if (capacityUsed(state) < state.config.maxSize) return openFor(state, ticket);
-  if (!mayWait) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
+  const queued = connectServesOf(state.semantics) === 'queue-head';
+  if (!queued && capacityUsed(state) < state.config.maxSize) return openFor(state, ticket);
+  if (!mayWait && !queued) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
   const timeout = state.config.acquireTimeoutMs;
   const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
-  return withState(state, { waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 });
+  // An acquire whose connection failed its check was first: it goes back to the head of the queue
+  // (tarn's `pendingAcquires.unshift`). A new one joins at the back.
+  const waiting = { ...state, waiters: mayWait ? [...state.waiters, waiter] : [waiter, ...state.waiters], nextOrder: state.nextOrder + 1 };
+  // Its timer is set first, in acquire(); then the pool starts a connect if the queue needs one.
+  return queued ? startQueueConnects(waiting) : waiting;
 }
 
 /**

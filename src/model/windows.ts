@@ -56,7 +56,10 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   // that kept the connection defers it a run.
   const runs = expiry.maxPerRun === null ? 1 : Math.ceil(state.config.maxSize / expiry.maxPerRun);
   const afterWake = state.awakeSince + (runs - 1) * expiry.intervalMs;
-  const last = Math.max(eligible + runs * expiry.intervalMs, afterWake, conn.keptAt === null ? -Infinity : conn.keptAt + expiry.intervalMs);
+  // A reaper that may have stopped on an empty pool runs again only once an acquire is served.
+  const restarted = state.reaperRestartedAt === undefined ? -Infinity : state.reaperRestartedAt + runs * expiry.intervalMs;
+  const stopped = state.reaperMayHaveStopped === undefined ? -Infinity : Infinity;
+  const last = Math.max(eligible + runs * expiry.intervalMs, afterWake, conn.keptAt === null ? -Infinity : conn.keptAt + expiry.intervalMs, restarted, stopped);
   const cap = expiry.maxPerRun === null ? '' : `, at most ${expiry.maxPerRun} per run`;
   return { from: eligible, to: last, cause: 'expiry', reason: `reaper every ${expiry.intervalMs} ms, idle time ${expiry.compare} lifetime${cap}` };
 }

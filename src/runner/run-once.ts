@@ -54,7 +54,9 @@ export async function runOnce(
     h.current = 'create pool';
     const pool = await h.settle(() => adapter.create({ config, connector }), 'creating the pool');
     h = new Harness(adapter, pool, clock, connector, record);
-    const box: ModelBox = { state: initialState(config, adapter.semantics) };
+    const initial = initialState(config, adapter.semantics);
+    // A real server's connects land by I/O, after the timers at their instant: the model orders them so.
+    const box: ModelBox = { state: connector.connectsLand === 'by-io' ? { ...initial, connectsLandByIo: true } : initial };
     const opened = connector.events.filter((e) => e.type === 'create').map((e) => e.id);
     const opens = minOf(adapter.semantics).opens;
     const expectOpened = opens === 'on-create' ? config.minSize : 0;

@@ -89,6 +89,9 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
   }
   if (caps['failedValidation'] === true && (check === undefined || check === 'none')) throw new DefinitionError(`${where}.capabilities: failedValidation needs a validation ("sync" or "async"): a pool that checks nothing has no validation to fail`);
+  if (caps['connectServes'] === 'queue-head' && (check === 'sync' || check === 'async')) {
+    throw new DefinitionError(`${where} a validation together with capabilities.connectServes "queue-head", which poolcheck does not model yet (where an acquire whose connection failed its check goes back in the queue); declare validation "none" for this pool`);
+  }
   if (caps['slowQuery'] === true && check !== 'async') throw new DefinitionError(`${where}.capabilities: slowQuery needs validation "async": a slow query matters while the pool awaits one before lending`);
   if (check === 'sync' || check === 'async') {
     // Each of these decides which connection an acquire gets, as a validation does, and the model
@@ -192,9 +195,30 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  validateConnectServes(where, caps);
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
+}
+
+/**
+ * A connect that serves the head of the queue: its acquire waits in the queue, so the acquire
+ * timeout runs over the connect and the connect goes on when it fires. What such a pool does with
+ * a failed connect, or with a connect in flight at close, is not modelled yet: refused, not guessed.
+ */
+function validateConnectServes(where: string, caps: Record<string, unknown>): void {
+  const inFloor = caps['connectsInFloor'];
+  if (inFloor !== undefined && typeof inFloor !== 'boolean') throw new DefinitionError(`${where}.connectsInFloor = ${JSON.stringify(inFloor)}; it must be true or false, or left out (true: a floor on size counts connects in flight)`);
+  const serves = caps['connectServes'];
+  if (serves === undefined || serves === 'its-acquire') return;
+  if (serves !== 'queue-head') throw new DefinitionError(`${where}.connectServes = ${JSON.stringify(serves)}; it must be "its-acquire", "queue-head", or left out (its-acquire)`);
+  if (caps['waiters'] !== true) throw new DefinitionError(`${where}: connectServes "queue-head" needs waiters: true, since an acquire waits in the queue for the connect that serves it`);
+  const timeout = caps['acquireTimeout'] ?? null;
+  if (timeout !== null && (caps['acquireTimeoutCovers'] !== 'wait-and-connect' || (caps['lateConnect'] ?? 'kept') !== 'kept')) {
+    throw new DefinitionError(`${where}: connectServes "queue-head" keeps an acquire in the queue while a connect is in flight, so its timeout covers the connect and the connect goes on; declare acquireTimeoutCovers: "wait-and-connect" with lateConnect "kept" (or left out)`);
+  }
+  if (caps['failedConnect'] === true) throw new DefinitionError(`${where}: failedConnect together with connectServes "queue-head", which poolcheck does not model yet (which waiter a failed connect that served nobody in particular rejects); turn failedConnect off for this pool`);
+  if (caps['closeDuringConnect'] !== undefined) throw new DefinitionError(`${where}: closeDuringConnect together with connectServes "queue-head", which poolcheck does not model yet (a close with connects in flight that serve the queue, not an acquire); leave closeDuringConnect out for this pool`);
 }
 
 const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect', 'acquireTimeoutCheck'];
@@ -235,6 +259,9 @@ function validateReaper(name: string, reaper: Record<string, unknown>): void {
   if (cap !== null && (typeof cap !== 'number' || !Number.isInteger(cap) || cap < 1)) {
     throw new DefinitionError(`${where}.maxPerRun = ${JSON.stringify(cap)}; it must be null (no limit) or a whole number >= 1`);
   }
+  const stops = reaper['stopsWhenEmpty'];
+  if (stops !== undefined && typeof stops !== 'boolean') throw new DefinitionError(`${where}.stopsWhenEmpty = ${JSON.stringify(stops)}; it must be true or false, or left out (false: the reaper never stops)`);
+  if (stops === true && reaper['startsOn'] !== 'first-acquire') throw new DefinitionError(`${where}.stopsWhenEmpty needs startsOn "first-acquire": a stopped reaper starts again as it first did, and only an acquire served is modelled as doing that`);
 }
 
 function wholeAtLeast(name: string, value: number | undefined, min: number): void {

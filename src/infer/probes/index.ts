@@ -6,6 +6,8 @@ import { brokenIdleProbe } from './broken-idle.js';
 import { burstConnectsProbe } from './burst-connects.js';
 import { closeDuringConnectProbe } from './close-during-connect.js';
 import { closeRejectsWaitersProbe } from './close-rejects-waiters.js';
+import { connectServesProbe } from './connect-serves.js';
+import { connectsInFloorProbe } from './connects-in-floor.js';
 import { destroyProbe } from './destroy.js';
 import { expiryProbe } from './expiry.js';
 import { failedConnectProbe } from './failed-connect.js';
@@ -17,6 +19,7 @@ import { opensMinProbe } from './opens-min.js';
 import { reuseProbe } from './reuse.js';
 import { slowConnectProbe } from './slow-connect.js';
 import { slowQueryProbe } from './slow-query.js';
+import { stopsWhenEmptyProbe } from './stops-when-empty.js';
 import { terminateDuringConnectProbe } from './terminate-during-connect.js';
 import { terminateRejectsWaitersProbe } from './terminate-rejects-waiters.js';
 import { validationProbe } from './validation.js';
@@ -33,7 +36,10 @@ import type { Probe } from '../types.js';
  *   then knows which connections exist;
  * - the capabilities build on each other (a timeout needs waiters; the destroy and slow-connect
  *   probes add a waiter or a timeout where the pool has them, the failed-connect probe a waiter
- *   behind a slow connect where the pool has both);
+ *   behind a slow connect where the pool has both); whom a connect serves comes before slow
+ *   connects, whose probe holds a pool to it; then what needs slow connects: whether the reaper
+ *   stops on an empty pool (a connection landing for nobody), and whether the floor counts a
+ *   connect in flight;
  * - validation after reuse (which idle connection is checked), then the capabilities that need
  *   it (a failed validation, a slow validation query); abort after waiters and slow connects,
  *   which are what it aborts;
@@ -54,7 +60,10 @@ export const PROBES: readonly Probe[] = [
   acquireTimeoutProbe,
   destroyProbe,
   acquireTimeoutScopeProbe,
+  connectServesProbe,
   slowConnectProbe,
+  stopsWhenEmptyProbe,
+  connectsInFloorProbe,
   failedConnectProbe,
   brokenIdleProbe,
   closeRejectsWaitersProbe,
