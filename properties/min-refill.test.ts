@@ -22,8 +22,7 @@ afterEach(() => uninstallAllClocks());
  * declared as it is; a broken one of each is caught on seeds 1-5, shrunk to a step or two.
  */
 
-// Twelve variants: 60 runs each keeps the file fast; the default 200 runs and a fuzz of 3000 runs
-// each were run on every variant as well.
+// Eleven variants: 60 runs each keeps the file fast.
 const RUNS = 60;
 
 describe('pools that refill, or open min at the first acquire, pass declared as they are', () => {
