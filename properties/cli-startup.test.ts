@@ -8,8 +8,9 @@ import { main } from '../src/cli/main.js';
  * So the modules src/cli/main.ts imports statically, and theirs in turn, import no package but
  * Node's own; each command's module is imported when it runs.
  */
-// Static imports and re-exports that load code (not `import type` / `export type`).
-const IMPORT = /^(?:import|export)\s+(?!type\b)(?:[^'";]*?from\s+)?'([^']+)'/gm;
+// Static imports and re-exports that load code (not `import type` / `export type`), and the
+// CommonJS packages loaded through `createRequire` (pg-mem, fake-timers), wherever the call is.
+const IMPORT = /^(?:import|export)\s+(?!type\b)(?:[^'";]*?from\s+)?'([^']+)'|createRequire\(import\.meta\.url\)\('([^']+)'\)/gm;
 
 function staticPackages(entry: URL): string[] {
   const seen = new Set<string>();
@@ -17,7 +18,8 @@ function staticPackages(entry: URL): string[] {
   const visit = (file: URL): void => {
     if (seen.has(file.href)) return;
     seen.add(file.href);
-    for (const [, spec] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+    for (const [, imported, required] of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+      const spec = imported ?? required;
       if (spec!.startsWith('.')) visit(new URL(spec!.replace(/\.js$/, '.ts'), file));
       else if (!spec!.startsWith('node:')) packages.add(spec!);
     }

@@ -150,6 +150,8 @@ describe('docs: every example is checked', () => {
     expect(shellProblems(['npm run no-such-script', 'npx poolcheck check --no-such-flag'])).toHaveLength(2);
     expect(normaliseOutput('x: passed after 5 run(s), 2 commands in 0.31 s')).toBe(normaliseOutput('x: passed after 5 run(s), 2 commands in 12.5 s'));
     expect(normaliseOutput('passed after 5 run(s)')).not.toBe(normaliseOutput('passed after 6 run(s)'));
+    expect(normaliseOutput('a  verdict  wall\n-  -------  ------\nx  pass     0.72 s')).toBe(normaliseOutput('a  verdict  wall\n-  -------  -------\nx  pass     10.72 s'));
+    expect(normaliseOutput('a  wall\n-  ------')).not.toBe(normaliseOutput('a  wall\n-  ------  ----'));
   });
 });
 

@@ -56,7 +56,7 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'sync', capabilities: { ...caps, slowQuery: true } } }, /slowQuery needs validation "async"/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, abort: { lateConnection: 'leaked' } } } }, /capabilities.abort = \{"lateConnection":"leaked"\}; it must be \{ lateConnection: "closed" \| "idle" \}/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'sync', handoff: 'immediate' } }, /a validation together with handoff "immediate", which poolcheck does not model yet/],
-    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'idle', minRefill: [], validation: 'async' }) }, /a validation together with minFloor "idle", which poolcheck does not model yet/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'idle', minRefill: [], validation: 'async' }) }, /an async validation together with minFloor "idle", which poolcheck does not model yet/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, validation: 'async', capabilities: { ...caps, slowQuery: true, acquireTimeoutCovers: 'wait-and-connect' } } }, /slowQuery together with acquireTimeoutCovers "wait-and-connect", which poolcheck does not model yet/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, minFloor: 'size' } }, /both min \(shorthand\) and minFloor\/minRefill; declare one: min = "ignored" stands for minFloor and minRefill together/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, minOpens: 'never' } }, /both opensMinOnCreate \(shorthand\) and minOpens; declare one/],
@@ -64,9 +64,12 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'size', minRefill: ['after-expiry', 'after-expiry'] }) }, /semantics.minRefill = \["after-expiry","after-expiry"\]; it must be a list of distinct values/],
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minRefill: [] }) }, /no min floor; declare minFloor/],
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'none', minRefill: ['on-reaper-run'] }) }, /minRefill includes "on-reaper-run", but expiry is not a reaper/],
-    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'none', minRefill: ['after-discard'] }) }, /a min refill together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet/],
+    [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'none', minRefill: ['after-discard', 'at-acquire'] }) }, /minRefill "at-acquire" together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, lateConnect: 'closed' } } }, /lateConnect applies only when the timeout covers the connect/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'connect' } } }, /acquireTimeoutCovers = "connect"; it must be "wait", "wait-and-connect", or left out/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCheck: { kind: 'poll', everyMs: 0 } } } }, /acquireTimeoutCheck = \{"kind":"poll","everyMs":0\}; it must be "timer", \{ kind: "poll", everyMs: <a whole number of ms >= 1> \}/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeout: null, acquireTimeoutCheck: { kind: 'poll', everyMs: 25 } } } }, /acquireTimeoutCheck describes an acquire timeout; declare acquireTimeout too/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'wait-and-connect', acquireTimeoutCheck: { kind: 'poll', everyMs: 25 } } } }, /a polled acquire timeout \(acquireTimeoutCheck: poll\) is checked over the wait only; declare acquireTimeoutCovers: "wait"/],
   ])('adapter %#', async (adapter, message) => {
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toThrow(message);
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toBeInstanceOf(DefinitionError);
@@ -153,11 +156,15 @@ describe('a pool declared with a queue it does not have', () => {
 
 // The own pool opens a burst's connects inside each acquire call, before the next acquire sets its
 // timer. Claimed the other way (pg-pool's order), a failing connect and a waiter's timeout at one
-// instant are taken in the wrong order; seed 28 draws that tie within 200 runs.
+// instant are taken in the wrong order. The claim itself makes the generator draw connects as long
+// as the timeout, and bursts, often (src/commands/index.ts); seed 3 draws the tie within 200 runs
+// (with terminate during a connect left undeclared, as the seed was found: drawing it changes what
+// is drawn).
 describe('the own pool declared to open a burst\'s connects after the burst', () => {
   it('fails: the waiter is served by the retry, not timed out', async () => {
-    const adapter = ownPoolAdapter({ name: 'own (connects claimed after the burst)', semantics: claiming(ownPoolSemantics(), { burstConnects: 'after-burst' }) });
-    const result = await check({ adapter, seed: 28 });
+    const { terminateDuringConnect: _leftOut, ...capabilities } = capabilitiesOf(ownPoolSemantics());
+    const adapter = ownPoolAdapter({ name: 'own (connects claimed after the burst)', semantics: { ...ownPoolSemantics(), capabilities: { ...capabilities, burstConnects: 'after-burst' } } });
+    const result = await check({ adapter, seed: 3 });
     const failure = expectCaught(result, 'served-after-timeout', /^acquire #\d+ should have been rejected \(timed out\) but got connection #\d+$/);
     expect(failure.reproduced, formatResult(result)).toBe(true);
     expect(failure.steps.some((s) => /burst/.test(s.command)), formatResult(result)).toBe(true);

@@ -120,7 +120,7 @@ describe('races: interleavings the command sequences cannot reach', () => {
     expect(from(again.out)).toBe(from(first.out));
     const misuse = await cli('check', '--races', '--db', 'pg-mem');
     expect(misuse.code).toBe(2);
-    expect(misuse.err).toMatch(/--races runs on pg-mem and reruns a failure with --seed and --path alone/);
+    expect(misuse.err).toMatch(/--races runs on pg-mem and reruns a failure with --rerun, or --seed and --path; leave out --replay-path and --db/);
   });
 
   it('reports a race failure in --json, --junit and the summary with its violation kind, as a sequential one', async () => {

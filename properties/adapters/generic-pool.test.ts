@@ -33,7 +33,7 @@ describe('generic-pool declared wrongly', () => {
     // default (evictionRunIntervalMillis 0), while the user expects idle connections to go.
     ['eviction off, declared as expiring', genericPoolAdapter({ genericPool, evictionRunIntervalMillis: 0, semantics: declared }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: reaper every 1000 ms/],
     ['a per-connection timer', genericPoolAdapter({ genericPool, semantics: { ...declared, expiry: { kind: 'timer' } } }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime.*declared: per-connection timer/],
-    // Seed 2 finds it in 5 runs; 2026 needs 28 and about 15 s of shrinking.
+    // Seed 2 finds it in 5 runs; 2026 needs 28.
     ['no cap on a run (maxPerRun null)', genericPoolAdapter({ genericPool, semantics: withExpiry({ maxPerRun: null }) }) as PoolAdapter, 'outlived', /outlived its \d+ ms lifetime/, 2],
     ['a reaper that starts on the first acquire', genericPoolAdapter({ genericPool, semantics: withExpiry({ startsOn: 'first-acquire' }) }) as PoolAdapter, 'destroyed-unexpectedly', /the reaper had not started \(it starts on first-acquire\)/],
     ['armed on release only', genericPoolAdapter({ genericPool, semantics: { ...declared, armsOn: 'release' } }) as PoolAdapter, 'destroyed-unexpectedly', /nothing armed its expiry/],
@@ -44,7 +44,9 @@ describe('generic-pool declared wrongly', () => {
     ['min first opened at the first acquire', genericPoolAdapter({ genericPool, semantics: { ...declared, minOpens: 'first-acquire' } }) as PoolAdapter, 'unexpected-create', /^creating the pool opened [1-9] connection\(s\); the declared semantics expect 0 \(minSize [1-9], min first opened: first-acquire\)$/],
     ['LIFO reuse', genericPoolAdapter({ genericPool, semantics: { ...declared, reuse: 'lifo' } }) as PoolAdapter, 'wrong-connection', /^acquire #\d+ should reuse #\d+( or #\d+)* \((LIFO|FIFO)\), got #\d+$/],
   ])('%s fails', async (_name, adapter, kind, message, seed = 2026) => {
-    const result = await check({ adapter, seed });
+    // The first failing run, as drawn, proves the catch: shrinking it (seconds, for some) would
+    // only shorten the trace a failure of this test prints.
+    const result = await check({ adapter, seed, shrink: false });
     expectCaught(result, kind, message);
   });
 });

@@ -83,6 +83,9 @@ describe('pg-pool\'s acquire timeout declared wrongly fails with an explanation'
       semantics: claiming(pgPoolSemantics, { lateConnect: 'kept' }),
       kind: 'expired-early',
       message: /^connection #\d+, idle since \d+ ms, was destroyed \d+ ms early/,
+      // Or, with a waiter behind it, the pool opens a new connection for the waiter the claim
+      // has served with the landed one.
+      alternatives: [['unexpected-create', /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for$/]],
       why: 'a connect still in flight at its own timeout is closed as it lands',
     },
     {
@@ -236,7 +239,8 @@ describe("pg-pool's end(), which the adapter maps close to", () => {
 // With idle clients pg-pool only queues a burst's acquires and opens the clients it needs on the
 // next tick (index.js:199-233), so a waiter's timer is set before the connect ahead of it. Claimed
 // the other way, a failing connect and that waiter's timeout at one instant are taken in the wrong
-// order. The tie is rare: seed 2 draws it within 200 runs (so do 5 and 11).
+// order. The tie needs a connect as long as the timeout in a burst, which the generator draws
+// often for pools that declare burstConnects; seed 2 draws it within 200 runs.
 describe('pg-pool\'s burst connects declared in-call fail with an explanation', () => {
   it('the waiter is predicted served by the retry, and pg-pool times it out first', async () => {
     const semantics = claiming(pgPoolSemantics, { burstConnects: 'in-call' });

@@ -64,6 +64,8 @@ export function normaliseOutput(text: string): string {
     .replace(/ in \d+(?:\.\d+)? (?:ms|s|min)\b/g, ' in <wall>')
     .replace(/^(.*\s(?:pass\*?|FAIL|fail|n\/a)\s.*\s)\d+(?:\.\d+)? (?:ms|s|min)$/gm, '$1<wall>')
     .replace(/"wallMs": \d+/g, '"wallMs": <wall>')
+    // A table's rule follows its widest cell, and the wall column's width follows the load.
+    .replace(/^[- ]*-{3,}[- ]*$/gm, (rule) => rule.replace(/-+/g, '---'))
     .replace(/ +/g, ' ')
     .trimEnd();
 }

@@ -23,6 +23,18 @@ export interface OwnAdapterOptions {
    * declared as `gracefulClose: { kind: 'idle-by-timer', withinMs }`. Default 0: at once.
    */
   readonly closeIdleAfterMs?: number;
+  /**
+   * close() rejects an acquire whose connection is still opening and closes the connection as it
+   * lands (the pool's `closeRejectsConnects`), declared as `closeDuringConnect: 'rejects'`.
+   * Default false: it serves it, as asyncpg.
+   */
+  readonly closeRejectsConnects?: boolean;
+  /**
+   * The pool's `acquireTimeoutPollMs`: a loop every this many ms rejects the waiters whose timeout
+   * has come, declared as `acquireTimeoutCheck: { kind: 'poll', everyMs }`. Default 0: a timer per
+   * waiter.
+   */
+  readonly acquireTimeoutPollMs?: number;
   /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
   readonly minFloorCounts?: 'size' | 'idle';
   /** When the pool opens connections back up to min (the pool's `minRefill`), declared as `minRefill`. Default `[]`. */
@@ -53,6 +65,7 @@ function floorSemantics(counts: 'size' | 'idle'): Semantics {
 export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | 'name' | 'semantics'> = {}): Semantics {
   const validation = options.validation;
   const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
+  const pollMs = options.acquireTimeoutPollMs ?? 0;
   const base = options.expiryRespectsMinSize === true ? floorSemantics(options.minFloorCounts ?? 'size') : asyncpgSemantics;
   const refills = refillSemantics(base, options);
   return {
@@ -64,6 +77,15 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
     capabilities: {
       ...capabilitiesOf(asyncpgSemantics),
       abort: { lateConnection: options.closeAbortedConnects === true ? 'closed' : 'idle' },
+      // close() rejects the acquires in `connectsToReject` (pool.ts `rejectConnects`); each
+      // connection lands on the closing pool, which closes it (`abandoned`, `giveBack`).
+      ...(options.closeRejectsConnects === true ? { closeDuringConnect: 'rejects' as const } : {}),
+      // terminate() rejects those acquires at once with closeRejectsConnects (pool.ts
+      // `terminate`, `rejectConnects`); else the connect lands on the terminated pool, which
+      // closes the connection and rejects its acquire then (`openConnection`, `closeLanded`).
+      terminateDuringConnect: options.closeRejectsConnects === true ? 'rejects' : 'rejects-on-landing',
+      // pollTimeouts(), run by setInterval(acquireTimeoutPollMs) while a waiter has a timeout.
+      ...(pollMs === 0 ? {} : { acquireTimeoutCheck: { kind: 'poll' as const, everyMs: pollMs } }),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
       ...refills.capabilities,
     },
@@ -71,10 +93,11 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
 }
 
 /**
- * The min fields for the pool's `minRefill` and `minOpens` (pool.ts `acquireTook`, `refill`):
+ * The min fields for the pool's `minRefill` and `minOpens` (pool.ts `acquireTook`, `openToMin`):
  * left as the shorthand where both are at their defaults. A pool that opens connections on its
- * own declares its connect faults off: poolcheck refuses a refill together with them
- * (validate.ts), since a fault would hit the refill's connect. The pool still has them.
+ * own declares its connect faults off, and what needs them (`closeDuringConnect`,
+ * `terminateDuringConnect`): poolcheck refuses them with an at-acquire refill or a first-acquire
+ * opening (validate.ts), and this pool's refills with faults are not checked yet. It has them.
  */
 function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minRefill' | 'minOpens'>): { fields: object; capabilities: object } {
   const refill = options.minRefill ?? [];
@@ -84,7 +107,7 @@ function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minR
   const floor = normalizeMin(base).floor;
   const fields = { ...rest, minFloor: floor, minRefill: [...refill], minOpens: opens };
   const opensOnItsOwn = refill.length > 0 || opens === 'first-acquire';
-  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: opensOnItsOwn ? { failedConnect: false, slowConnect: false, closeDuringConnect: undefined } : {} };
+  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: opensOnItsOwn ? { failedConnect: false, slowConnect: false, closeDuringConnect: undefined, terminateDuringConnect: undefined } : {} };
 }
 
 /** poolcheck's own pool: asyncpg's semantics, with the options above. */
@@ -95,12 +118,16 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
   const counts = options.minFloorCounts ?? 'size';
   const validation = options.validation;
   const closeAborted = options.closeAbortedConnects ?? false;
+  const closeRejects = options.closeRejectsConnects ?? false;
+  const pollMs = options.acquireTimeoutPollMs ?? 0;
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   const traits = [
     floor ? (counts === 'idle' ? 'min floor on idle' : 'min floor') : '',
     handoff === 'microtask' ? '' : `hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'}`,
     validation === undefined ? '' : `${validation} validation`,
     closeAborted ? 'closes aborted connects' : '',
+    closeRejects ? 'close rejects connects' : '',
+    pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
     (options.minRefill ?? []).length === 0 ? '' : `refills ${(options.minRefill ?? []).join(', ')}`,
     (options.minOpens ?? 'on-create') === 'on-create' ? '' : `opens min ${options.minOpens === 'never' ? 'never' : 'at the first acquire'}`,
   ].filter(Boolean);
@@ -120,6 +147,8 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
         ...(validation === undefined ? {} : { validate: validation === 'sync' ? (conn: Connection) => conn.isValid() : (conn: Connection) => conn.validate() }),
         ...(closeAborted ? { closeAbortedConnects: true } : {}),
+        ...(closeRejects ? { closeRejectsConnects: true } : {}),
+        ...(pollMs === 0 ? {} : { acquireTimeoutPollMs: pollMs }),
         ...(options.minRefill === undefined ? {} : { minRefill: options.minRefill }),
         ...(options.minOpens === undefined ? {} : { minOpens: options.minOpens }),
       }).start(),

@@ -84,6 +84,12 @@ export const pgPoolSemantics: Semantics = {
     // `_pendingQueue`, so a queued acquire is neither served nor rejected and waits for ever
     // (pinned in properties/adapters/pg-pool.test.ts).
     closeRejectsWaiters: false,
+    // A client whose connect is in flight at `end()` is already in `_clients` (index.js:242), so
+    // the ending pulse does not end the pool (index.js:140-143); when it lands, `_afterConnect`
+    // hands it to its acquire as usual (index.js:306, 331, 354), and its release on the ending
+    // pool removes it and pulses again, which ends the pool once no client is left
+    // (`_release`, index.js:392-397).
+    closeDuringConnect: 'serves',
     // Off: `connect()` queues a pending item (index.js:190-231) that only `connectionTimeoutMillis`
     // removes (index.js:219-225); pg-pool has no call that takes it back out of `_pendingQueue`.
     abort: null,

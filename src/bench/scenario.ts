@@ -34,4 +34,34 @@ export async function benchScenario(rounds: number): Promise<void> {
   for (const [name, ms] of times) console.log(`  ${name.padEnd(24)}${median(ms).toFixed(0)} ms${name === 'node -e 0' ? ' (node alone)' : `, ${(median(ms) - node).toFixed(0)} ms beyond node alone`}`);
   const scenario = median(times.get('poolcheck scenario seed')!);
   console.log(`  through the CLI          ${Math.round(VIRTUAL_MS / scenario)}x faster than real time, start-up included (target >= 100x)`);
+  await phases(rounds);
+}
+
+/**
+ * Where a fresh process's time goes: node's own start, importing the scenario command, and its
+ * first (cold) run, which loads the adapter and builds pg-mem's database. What the cold run costs
+ * beyond the warm one is compilation and first-use set-up, not the scenario's work.
+ */
+async function phases(rounds: number): Promise<void> {
+  const command = new URL('../cli/scenario.js', import.meta.url).href;
+  const script = [
+    'const boot = performance.now();',
+    `const { runScenario } = await import(${JSON.stringify(command)});`,
+    'const imported = performance.now();',
+    'const write = process.stdout.write;',
+    'process.stdout.write = () => true;',
+    "await runScenario(['seed']);",
+    'const cold = performance.now();',
+    "await runScenario(['seed']);",
+    'const warm = performance.now();',
+    'process.stdout.write = write;',
+    'console.log(JSON.stringify({ boot, imports: imported - boot, cold: cold - imported, warm: warm - cold }));',
+  ].join(' ');
+  const samples: Record<'boot' | 'imports' | 'cold' | 'warm', number[]> = { boot: [], imports: [], cold: [], warm: [] };
+  for (let i = 0; i < rounds; i++) {
+    const p = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) as Record<keyof typeof samples, number>;
+    for (const k of Object.keys(samples) as (keyof typeof samples)[]) samples[k].push(p[k]);
+  }
+  const ms = (k: keyof typeof samples): string => `${median(samples[k]).toFixed(0)} ms`;
+  console.log(`  a fresh process, split   node start ${ms('boot')}, importing the scenario command ${ms('imports')}, its first run ${ms('cold')} (the same run warm: ${ms('warm')})`);
 }

@@ -65,7 +65,7 @@ export async function parseCheckArgs(argv: readonly string[]): Promise<CheckArgs
   if (values.rerun !== undefined && (values.seed ?? values.path ?? values['replay-path']) !== undefined) throw new UsageError('--rerun carries the seed, path and replayPath of its failure; leave out --seed, --path and --replay-path');
   if (values.path !== undefined && seed === undefined) throw new UsageError('--path replays a failure only with the --seed printed beside it; pass both');
   if (values['replay-path'] !== undefined && values.path === undefined) throw new UsageError('--replay-path goes with the --seed and --path printed beside it; pass all three');
-  if (values.races === true && (values['replay-path'] ?? values.rerun ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem and reruns a failure with --seed and --path alone; leave out --replay-path, --rerun and --db');
+  if (values.races === true && (values['replay-path'] ?? values.db) !== undefined) throw new UsageError('--races runs on pg-mem and reruns a failure with --rerun, or --seed and --path; leave out --replay-path and --db');
   if (values.json === '-' && values.junit === '-') throw new UsageError('--json - and --junit - both want stdout; send one of them to a file');
   // Read now, so a token cut short is an error before any adapter loads; check() matches it to the adapter.
   const token = values.rerun === undefined ? undefined : decodeRerunToken(values.rerun);
@@ -96,7 +96,7 @@ function rangeWordsOf(ranges: ConfigRanges): string[] {
  */
 export async function runCheck(argv: readonly string[]): Promise<number> {
   const args = await parseCheckArgs(argv);
-  if (args.races) return runRaceChecks({ adapters: args.adapters, runs: args.runs, seed: args.seed, path: args.path, json: args.json, junit: args.junit });
+  if (args.races) return runRaceChecks({ adapters: args.adapters, runs: args.runs, seed: args.seed, path: args.path, rerun: args.rerun, json: args.json, junit: args.junit });
   const toStdout = (t: OutputTarget | undefined): boolean => t !== undefined && 'stdout' in t;
   const human = toStdout(args.json) || toStdout(args.junit) ? process.stderr : process.stdout;
   const results: { result: CheckResult; adapter: SelectedAdapter['adapter'] }[] = [];

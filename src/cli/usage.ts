@@ -27,7 +27,7 @@ after every command. A failure prints its shrunk trace and how to rerun it.
   --rerun TOKEN    replay a failure by the token printed with it (pc1_...): it carries the seed,
                    path, replayPath and adapter, and is refused for another adapter or options
   --races          instead of command sequences, explore interleavings of concurrent clients
-                   (see docs/races.md); --seed and --path rerun a failure
+                   (see docs/races.md); --rerun, or --seed and --path, rerun a failure
   --json FILE      also write the results as JSON (schema poolcheck/check@1) to FILE; with -,
                    the JSON alone goes to stdout and the text report to stderr
   --junit FILE     also write the results as JUnit XML to FILE (a test case per property); - as for --json

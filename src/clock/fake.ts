@@ -1,8 +1,12 @@
-import FakeTimers from '@sinonjs/fake-timers';
+import { createRequire } from 'node:module';
+import type FakeTimersModule from '@sinonjs/fake-timers';
 import { DEFAULT_WAKE_PHASE, WAKE_PHASES, type WakePhase } from '../model/handoff.js';
 import { settledOk, type Settled, type VirtualClock } from './clock.js';
 import { drain } from './drain.js';
 import { waitForExternal, type ExternalWork, type Quiet } from './real.js';
+
+// CommonJS, so `require`: a third of the CPU `import` takes on Node 20 (it scans each module's exports).
+const FakeTimers = createRequire(import.meta.url)('@sinonjs/fake-timers') as typeof FakeTimersModule;
 
 
 /**

@@ -64,13 +64,14 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
     if (during.idle !== before.idle || during.size !== before.size || during.waiting !== before.waiting) {
       h.fail('changed-while-blocked', `the counters moved while the loop was blocked: ${formatCounters({ waiting: 0, ...before })} before, ${formatCounters({ waiting: 0, ...during })} during the block`);
     }
-    let state = blocked(m.state, resolved.ms);
     if (!this.acquireOnWake) {
       const woke = await h.clock.wake(phase);
       if (!woke.ok) h.fail('not-settled', `waking from the block: ${woke.reason}`);
-      h.finishStep(m, { command: this, next: state });
+      // After the wake: a polled timeout that came due then is learnt from the real call.
+      h.finishStep(m, { command: this, next: blocked(m.state, resolved.ms, h.settled()) });
       return;
     }
+    let state = blocked(m.state, resolved.ms);
     const handoff = normalizeHandoff(state.semantics.handoff);
     const first = handoffBeatsOverdue(handoff, phase);
     const early = first ? predictAcquire(state) : null;

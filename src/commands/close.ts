@@ -1,6 +1,6 @@
 import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
-import { capabilitiesOf, closeRejectsWaitersOf, closeWithinMs } from '../model/semantics.js';
+import { closeDuringConnectOf, closeRejectsWaitersOf, closeWithinMs } from '../model/semantics.js';
 import { closeBegan, landedWhileClosing, released, slept as sleptModel } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
@@ -16,7 +16,7 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
     // pool declares it, and only for connects an acquire still waits for (one that lands for
     // nobody, its acquire aborted or given up, lands before the close). Elsewhere, and for a
     // validation in flight, the runner lets it land before its own close.
-    const duringConnect = m.state.connecting.length === 0 || (capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves' && m.state.connecting.every((c) => c.ticket !== null));
+    const duringConnect = m.state.connecting.length === 0 || (closeDuringConnectOf(m.state.semantics) !== null && m.state.connecting.every((c) => c.ticket !== null));
     return m.state.phase === 'open' && duringConnect && m.state.validating.length === 0 && (m.state.waiters.length === 0 || closeRejectsWaitersOf(m.state.semantics) !== 'never');
   }
 
@@ -39,7 +39,7 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
  * close, validations in flight land too, and where the pool declares what a close does to a
  * connect in flight (`served`), only the connects no acquire waits for are let land.
  */
-async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing', served = false): Promise<void> {
+export async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing', served = false): Promise<void> {
   const pending = (): number[] => [...m.state.connecting.filter((c) => !served || c.ticket === null).map((c) => c.readyAt), ...m.state.validating.map((v) => v.readyAt)];
   for (let due = pending(); due.length > 0; due = pending()) {
     const ms = Math.min(...due) - m.state.now;
@@ -47,7 +47,7 @@ async function landConnects(m: ModelBox, h: Harness, command: string, when: 'bef
     h.current = step;
     const slept = await h.clock.sleep(ms);
     if (!slept.ok) h.fail('not-settled', `sleep(${ms}) ${when}: ${slept.reason}`);
-    const landed = sleptModel(m.state, ms);
+    const landed = sleptModel(m.state, ms, h.settled());
     h.finishStep(m, { command: step, next: when === 'while closing' ? landedWhileClosing(landed) : landed });
   }
 }
@@ -55,7 +55,11 @@ async function landConnects(m: ModelBox, h: Harness, command: string, when: 'bef
 /** Also used by the runner to end a run that did not close its pool. */
 export async function closeGracefully(m: ModelBox, h: Harness, command: string): Promise<void> {
   h.current = command;
-  const duringConnect = capabilitiesOf(m.state.semantics).closeDuringConnect === 'serves';
+  // A pool that leaves waiters alone on close has them served first, by releases: a connect in
+  // flight then lands first too, since the waiter behind it may need its connection.
+  const leavesWaiters = m.state.waiters.length > 0 && closeRejectsWaitersOf(m.state.semantics) === 'never';
+  const onConnect = leavesWaiters ? null : closeDuringConnectOf(m.state.semantics);
+  const duringConnect = onConnect !== null;
   // Connects and validations in flight land first (the loop runs until the next one is due), then
   // close; except the connects an acquire waits for where the pool declares what a close does to
   // them, which is then checked.
@@ -74,7 +78,9 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   }
   h.current = command;
   const inUse = busyIds(m.state);
-  const opening = m.state.connecting.map((c) => `acquire #${c.ticket}`);
+  // Served, they hold the close until their release; rejected, only until they land.
+  const opening = onConnect === 'serves' ? m.state.connecting.map((c) => `acquire #${c.ticket}`) : [];
+  const rejecting = onConnect === 'rejects' ? m.state.connecting.map((c) => `acquire #${c.ticket}`) : [];
   let done = false;
   let ended = false;
   const closing = (async () => h.adapter.close(h.pool))().then(() => {
@@ -91,9 +97,10 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
     h.fail('close-incomplete', `close() resolved while the connect(s) for ${opening.join(', ')} were still in flight; the declared close serves them and waits for their release`);
   }
   const waitsFor = [...inUse.map((id) => `#${id}`), ...opening];
-  h.finishStep(m, { command: `${command}: closing`, predicted: waitsFor.length > 0 ? `waits for ${waitsFor.join(', ')}` : 'closes everything', next: closeBegan(m.state) });
+  const cut = rejecting.length > 0 ? `; rejects ${rejecting.join(', ')}, whose connect(s) close as they land` : '';
+  h.finishStep(m, { command: `${command}: closing`, predicted: `${waitsFor.length > 0 ? `waits for ${waitsFor.join(', ')}` : 'closes everything'}${cut}`, next: closeBegan(m.state) });
   // A connect in flight when close() was called lands on the closing pool: its acquire is served,
-  // and the connection is released like any other in use.
+  // and the connection is released like any other in use; or, its acquire rejected, it is closed.
   await landConnects(m, h, command, 'while closing');
   for (const id of busyIds(m.state)) {
     h.current = `${command}: release(#${id})`;
@@ -111,7 +118,7 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
     h.current = step;
     const slept = await h.clock.sleep(within);
     if (!slept.ok) h.fail('not-settled', `sleep(${within}) while closing: ${slept.reason}`);
-    h.finishStep(m, { command: step, next: sleptModel(m.state, within) });
+    h.finishStep(m, { command: step, next: sleptModel(m.state, within, h.settled()) });
   }
   h.current = `${command}: resolves`;
   if (within > 0) {

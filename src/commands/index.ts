@@ -18,7 +18,7 @@ import { SlowQueryCommand } from './slow-query.js';
 import { TerminateCommand } from './terminate.js';
 import type { Describable } from './json.js';
 import { WAKE_PHASES } from '../model/handoff.js';
-import { abortOf, capabilitiesOf, validationOf, type Semantics } from '../model/semantics.js';
+import { abortOf, capabilitiesOf, validationOf, type Capabilities, type Semantics } from '../model/semantics.js';
 
 export type PoolCommand = fc.AsyncCommand<ModelBox, Harness> & Describable;
 
@@ -60,7 +60,7 @@ export function poolCommandArb(semantics: Semantics): fc.Arbitrary<PoolCommand> 
     { weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new QueryCommand(pick)) },
     { weight: 16, arbitrary: sleepSpecArb.map((spec): PoolCommand => new AsyncSleepCommand(spec)) },
     { weight: 8, arbitrary: fc.tuple(sleepSpecArb, fc.boolean(), fc.constantFrom(...WAKE_PHASES)).map(([spec, acquire, phase]): PoolCommand => new BlockingSleepCommand(spec, acquire, phase)) },
-    { weight: 2, arbitrary: fc.integer({ min: 2, max: 4 }).map((count): PoolCommand => new BurstCommand(count)) },
+    { weight: burstWeight(can), arbitrary: fc.integer({ min: 2, max: 4 }).map((count): PoolCommand => new BurstCommand(count)) },
     {
       weight: 1,
       arbitrary: fc.oneof(
@@ -71,10 +71,39 @@ export function poolCommandArb(semantics: Semantics): fc.Arbitrary<PoolCommand> 
   ];
   if (can.destroy) weighted.push({ weight: 3, arbitrary: fc.nat(9).map((pick): PoolCommand => new DestroyCommand(pick)) });
   if (can.failedConnect) weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new FailConnectCommand()) });
-  if (can.slowConnect) weighted.push({ weight: 2, arbitrary: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 })).map((ms): PoolCommand => new SlowConnectCommand(ms)) });
+  if (can.slowConnect) weighted.push({ weight: burstWeight(can), arbitrary: slowConnectMsArb(can).map((ms): PoolCommand => new SlowConnectCommand(ms)) });
+  // A terminate that finds a connect in flight needs a slow connect just before it: where the pool
+  // declares what happens then, a terminate that applies only while a connect is in flight is
+  // drawn as well, so that runs reach that case without ending sooner elsewhere. (A close with a
+  // connect in flight is reached anyway, by the runner's own close at the end of a run.)
+  if (can.slowConnect && can.terminateDuringConnect !== undefined) weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new TerminateCommand(true)) });
   if (can.brokenIdle) weighted.push({ weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new BreakIdleCommand(pick)) });
   if (abortOf(semantics) !== null) weighted.push({ weight: 3, arbitrary: fc.nat(9).map((pick): PoolCommand => new AbortCommand(pick)) });
   if (can.failedValidation === true && validationOf(semantics) !== 'none') weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new FailValidationCommand()) });
   if (can.slowQuery === true && validationOf(semantics) === 'async') weighted.push({ weight: 2, arbitrary: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 })).map((ms): PoolCommand => new SlowQueryCommand(ms)) });
   return fc.oneof(...weighted);
+}
+
+/**
+ * How long a slow connect takes. Where the pool declares when a burst's connects start
+ * (`burstConnects`), also exactly the acquire timeout: only a connect that fails at the very
+ * instant a waiter of the same burst times out shows which timer was set first, and a uniform
+ * draw gives that coincidence once in thousands of runs.
+ */
+function slowConnectMsArb(can: Capabilities): fc.Arbitrary<number | 'timeout'> {
+  const drawn = fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 }));
+  return burstOrderShows(can) ? fc.oneof({ weight: 1, arbitrary: drawn }, { weight: 2, arbitrary: fc.constant('timeout' as const) }) : drawn;
+}
+
+/** Whether the pool declares when a burst's connects start, and has the timeout and slow connects that show it. */
+function burstOrderShows(can: Capabilities): boolean {
+  return can.burstConnects !== undefined && can.acquireTimeout !== null && can.slowConnect;
+}
+
+/**
+ * Bursts, and slow connects, are drawn three times as often where they show the declared burst
+ * order: the tie needs both, one after the other, in a pool with an idle connection.
+ */
+function burstWeight(can: Capabilities): number {
+  return burstOrderShows(can) ? 6 : 2;
 }

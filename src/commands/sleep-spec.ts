@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { ModelState } from '../model/state.js';
+import { timeoutPollMs } from '../model/semantics.js';
 import { windowOf } from '../model/windows.js';
 
 /**
@@ -20,7 +21,13 @@ export const sleepSpecArb: fc.Arbitrary<SleepSpec> = fc.oneof(
 /** The moments ahead where the model expects something to change: every window's edges, every waiter's timeout, every connect in flight. */
 export function pendingDeadlines(state: ModelState): number[] {
   const edges = new Set<number>();
-  for (const waiter of state.waiters) if (waiter.deadline !== null && waiter.deadline > state.now) edges.add(waiter.deadline);
+  // A polled timeout's window ends one interval after the deadline.
+  const poll = timeoutPollMs(state.semantics);
+  for (const waiter of state.waiters) {
+    if (waiter.deadline === null) continue;
+    if (waiter.deadline > state.now) edges.add(waiter.deadline);
+    if (poll > 0 && waiter.deadline + poll > state.now) edges.add(waiter.deadline + poll);
+  }
   for (const connect of state.connecting) {
     for (const at of [connect.readyAt, connect.deadline, connect.abandonAt]) if (at !== null && at > state.now) edges.add(at);
   }

@@ -1,4 +1,5 @@
-import { newDb, type IBackup } from 'pg-mem';
+import { createRequire } from 'node:module';
+import type * as PgMem from 'pg-mem';
 import type { Connection, Connector, ConnectorEvent, ConnectorFaults, ConnectorOptions } from './types.js';
 import { NextConnectFaults } from './next-connect.js';
 import { NextQueryFaults } from './next-query.js';
@@ -12,7 +13,7 @@ interface PgMemClient {
 type PgMemClientClass = new () => PgMemClient;
 
 interface Pristine {
-  readonly backup: IBackup;
+  readonly backup: PgMem.IBackup;
   readonly Client: PgMemClientClass;
 }
 
@@ -25,6 +26,13 @@ interface Pristine {
  */
 let pristine: Pristine | undefined;
 
+/*
+ * pg-mem is CommonJS: `require` loads it in half the CPU of `import`, which on Node 20 sends each
+ * of its nested modules through the ES module loader's export scan. It is loaded on the first
+ * database, so a process that never builds one (`poolcheck --help`, a real server) never pays.
+ */
+const loadPgMem = (): typeof PgMem => createRequire(import.meta.url)('pg-mem') as typeof PgMem;
+
 function freshDatabase(): Pristine {
   if (pristine !== undefined) {
     try {
@@ -36,7 +44,7 @@ function freshDatabase(): Pristine {
   }
   // The AST coverage check re-walks every statement after it runs; it guards pg-mem itself, not
   // the pool, and costs more than the query.
-  const db = newDb({ noAstCoverageCheck: true });
+  const db = loadPgMem().newDb({ noAstCoverageCheck: true });
   const { Client } = db.adapters.createPg() as { Client: PgMemClientClass };
   pristine = { backup: db.backup(), Client };
   return pristine;

@@ -11,7 +11,14 @@ import type { ToWorker } from './executor.js';
 const port = parentPort;
 if (port === null) throw new Error('poolcheck: src/fuzz/worker is a worker thread, started by the fuzz campaign');
 const sources = (workerData as { sources: AdapterSource[] }).sources;
-const adapters = new Map<number, Promise<PoolAdapter>>();
+// Every adapter starts loading now, not at its first chunk: the loading overlaps the main
+// thread's own set-up, and no chunk waits for it. A load that fails is reported with the first
+// chunk of that adapter (the catch only keeps it from being an unhandled rejection until then).
+const adapters: Promise<PoolAdapter>[] = sources.map((source) => {
+  const loading = loadAdapter(source);
+  loading.catch(() => undefined);
+  return loading;
+});
 // Progress is a message per quarter second, not per run: a run takes well under a millisecond.
 const PROGRESS_EVERY_MS = 250;
 
@@ -20,9 +27,8 @@ port.on('message', (message: ToWorker) => {
   let last = performance.now();
   void (async () => {
     try {
-      let adapter = adapters.get(job.adapter);
-      if (adapter === undefined) adapters.set(job.adapter, (adapter = loadAdapter(sources[job.adapter]!)));
-      const result = await runChunk(await adapter, job, (p) => {
+      const adapter = await adapters[job.adapter]!;
+      const result = await runChunk(adapter, job, (p) => {
         const now = performance.now();
         if (now - last < PROGRESS_EVERY_MS) return;
         last = now;

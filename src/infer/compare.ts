@@ -2,11 +2,12 @@ import { noCapabilities, normalizeSemantics as resolveShorthands, terminateRejec
 
 /** A declaration with its defaults spelled out, so two that mean the same compare equal. */
 export function normalizeSemantics(s: Semantics): Semantics {
-  // A capability left out is off (abort: null), or at its default (burstConnects: in-call), so a partial list compares equal to the full one
+  // A capability left out is off (abort: null), or at its default (burstConnects: in-call,
+  // acquireTimeoutCheck: timer), so a partial list compares equal to the full one
   // it means. terminateRejectsWaiters left out means what closeRejectsWaiters says: spelled out
   // here. Shorthands (min, opensMinOnCreate) become the fields they stand for, as the model reads
   // them; validation left out, or in its long form, becomes the one value it means.
-  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, ...s.capabilities };
+  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, acquireTimeoutCheck: 'timer' as const, ...s.capabilities };
   const full = resolveShorthands({ ...s, capabilities });
   return { ...full, validation: validationOf(s), gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: { ...full.capabilities!, terminateRejectsWaiters: terminateRejectsWaiters({ ...s, capabilities }) } };
 }

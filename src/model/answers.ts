@@ -17,6 +17,20 @@ export function rejectWaiters(state: ModelState): ModelState {
   };
 }
 
+/**
+ * Close rejects the acquires whose connects are in flight (`closeDuringConnect: 'rejects'`): each
+ * connect goes on for nobody, and lands on a closing pool, which closes what it does not lend.
+ */
+export function rejectConnects(state: ModelState): ModelState {
+  const cut = state.connecting.filter((c) => c.ticket !== null);
+  if (cut.length === 0) return state;
+  return {
+    ...state,
+    connecting: state.connecting.map((c) => (c.ticket === null ? c : { ...c, ticket: null })),
+    answers: [...state.answers, ...cut.map((c): Answer => ({ ticket: c.ticket as number, outcome: 'rejected', reason: 'closed' }))],
+  };
+}
+
 /** The runner has checked these answers against the real calls. */
 export function answersTaken(state: ModelState): ModelState {
   return state.answers.length === 0 && state.servedNew.length === 0 ? state : { ...state, answers: [], servedNew: [] };

@@ -1,5 +1,5 @@
 import { describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
-import { findConn, lifetimeOf, replaceConn, type ModelConn, type ModelState } from './state.js';
+import { findConn, lifetimeOf, replaceConn, type Connecting, type ModelConn, type ModelState } from './state.js';
 import { floorCount, owesRefill, refillAllowed, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
@@ -43,7 +43,14 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
   for (;;) {
     const next = pending[0];
     const end = earliestWindowEnd(s);
-    if (next !== undefined && (end === null || next.at <= end.window.to)) {
+    const refill = landingRefill(s, s.now);
+    if (refill !== undefined && (next === undefined || refill.readyAt < next.at) && (end === null || refill.readyAt <= end.window.to)) {
+      // A refill's slow connect begun in this step came due before the next event: one that
+      // fails is gone (counted in size until then); one that lands must have shown as a create.
+      const result = refillLanded(s, refill);
+      if ('violation' in result) return { state: s, violations: [result.violation] };
+      s = result.state;
+    } else if (next !== undefined && (end === null || next.at <= end.window.to)) {
       pending.shift();
       const result = next.kind === 'destroy' ? applyDestroy(s, next) : applyOpen(s, next);
       if ('violation' in result) return { state: s, violations: [result.violation] };
@@ -61,6 +68,26 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
       return { state: settled.state, violations: settled.violation === null ? [] : [settled.violation] };
     }
   }
+}
+
+/**
+ * The first refill connect due by `at` that the model's timers have not fired: one begun in this
+ * step (a refill starts when the loss it replaces is learnt from the log), due within it.
+ */
+function landingRefill(state: ModelState, at: number): Connecting | undefined {
+  let first: Connecting | undefined;
+  for (const c of state.connecting) if (c.refill === true && c.readyAt <= at && (first === undefined || c.readyAt < first.readyAt)) first = c;
+  return first;
+}
+
+function refillLanded(state: ModelState, c: Connecting): Outcome {
+  const rest = { ...state, connecting: state.connecting.filter((x) => x !== c) };
+  if (c.fails) {
+    // Not tried again until the next event that calls for a refill.
+    const owed = rest.refillOwed === null ? null : { ...rest.refillOwed, failed: (rest.refillOwed.failed ?? 0) + 1 };
+    return { state: { ...rest, refillOwed: owed, failedConnects: [...rest.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: c.readyAt }] } };
+  }
+  return { violation: violation('min-not-refilled', c.readyAt, `the pool's refill connect, begun at ${c.startedAt} ms, was due to land at ${c.readyAt} ms, but no connection opened then (declared: ${describeMin(minOf(state.semantics))})`) };
 }
 
 /** The live connection whose window closes first, among those closing by `now`. */
@@ -116,7 +143,13 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     return { state: { ...state, conns: [...state.conns, conn], orphans: state.orphans.filter((o) => o !== orphan) } };
   }
   const landing = state.landedUnasked[0];
-  if (landing !== undefined && landing.at <= event.at) return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1) }, event, landing.fate) };
+  if (landing !== undefined && landing.at <= event.at) return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1) }, event, landing.fate, landing.armed ?? true) };
+  const refill = landingRefill(state, event.at);
+  if (refill !== undefined && !refill.fails) {
+    // A refill's slow connect, begun earlier in this step, landed: idle, as one opened for the min.
+    const rest = { ...state, connecting: state.connecting.filter((c) => c !== refill) };
+    return { state: landedConn(rest, event, 'idle', state.semantics.armsOn === 'release-and-create') };
+  }
   if (state.phase !== 'open' || !refillAllowed(state, event.at)) {
     const min = minOf(state.semantics);
     const refills = min.refill.length > 0 || min.opens === 'first-acquire';
@@ -129,12 +162,12 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
 }
 
 /**
- * A connect whose acquire gave up landed: closed at once, or idle from then on, as a release is.
- * The pool never lent it, so nothing else arms it.
+ * A connect whose acquire gave up (or a refill's) landed: closed at once, or idle from then on, as
+ * a release is (`armed`), or as a connection opened for the min is. The pool never lent it.
  */
-function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle'): ModelState {
+function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean): ModelState {
   const doomed = fate === 'closed' ? { at: event.at, cause: 'abandoned' as const } : null;
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed };
   return { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 };
 }
 

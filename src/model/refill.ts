@@ -1,5 +1,5 @@
 import { describeMin, minOf, type MinRefill } from './semantics.js';
-import { idleConns, sizeAt, sizeOf, type ModelState } from './state.js';
+import { idleConns, sizeAt, sizeOf, type Connecting, type ModelState, type RefillOwed } from './state.js';
 import { violation, type Violation } from './violation.js';
 
 /**
@@ -13,7 +13,16 @@ import { violation, type Violation } from './violation.js';
  * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`.
  */
 export function floorCount(state: ModelState, at: number, due: number = at): number {
-  return minOf(state.semantics).floor === 'idle' ? idleConns(state).length + idleOrphans(state, at, due) : sizeAt(state, at, due);
+  return minOf(state.semantics).floor === 'idle' ? idleConns(state).length + idleOrphans(state, at, due) + refillsInFlight(state, at) : sizeAt(state, at, due);
+}
+
+/**
+ * Refill connects in flight at `at`: on their way to idle, so an idle floor counts them as the
+ * pool does (it opened them for the floor, and would open no more for it meanwhile).
+ */
+function refillsInFlight(state: ModelState, at: number): number {
+  if (state.connecting.length === 0) return 0;
+  return state.connecting.filter((c) => c.refill === true && c.startedAt <= at).length;
 }
 
 /**
@@ -39,8 +48,39 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   if (!atOnce && !byRun) return state;
   if (floorCount(state, at) >= state.config.minSize || sizeAt(state, at) >= state.config.maxSize) return state;
   const owed = state.refillOwed;
-  if (owed !== null && (owed.by === 'at-once' || !atOnce)) return state;
-  return { ...state, refillOwed: { since: at, cause, by: atOnce ? 'at-once' : 'next-reaper-run' } };
+  if (owed !== null && !atOnce) return state;
+  // Each event that calls for a refill tries again for the whole shortfall, a failed connect's
+  // share too; an earlier one still owed at once stays owed since it was.
+  const refillOwed: RefillOwed = owed?.by === 'at-once' ? { ...owed, failed: 0 } : { since: at, cause, by: atOnce ? 'at-once' : 'next-reaper-run' };
+  return atOnce ? refillTakesFaults({ ...state, refillOwed }, at) : { ...state, refillOwed };
+}
+
+/**
+ * A refill owed at once starts its connects at `at`, so the first of them is the next connect,
+ * and takes the injected faults: a slow one is in flight until it lands, idle (counted in size
+ * meanwhile, as any connect); one that fails is not tried again until the next event that calls
+ * for a refill (generic-pool's `_createResource` only emits `factoryCreateError` and dispenses to
+ * waiters; sequelize-pool's lowers its count and dispenses). The rest of the refill opens at once.
+ */
+function refillTakesFaults(state: ModelState, at: number): ModelState {
+  if (!state.failNext && state.connectDelay === 0) return state;
+  const owed = state.refillOwed as RefillOwed;
+  if (state.connectDelay === 0) return { ...state, failNext: false, refillOwed: { ...owed, failed: (owed.failed ?? 0) + 1 } };
+  const connect: Connecting = {
+    ticket: null,
+    refill: true,
+    order: state.nextOrder,
+    startedAt: at,
+    readyAt: at + state.connectDelay,
+    fails: state.failNext,
+    deadline: null,
+    deadlineOrder: state.nextOrder,
+    abandonAt: null,
+    abandonOrder: state.nextOrder,
+    abandonedAt: null,
+    abandonedDue: null,
+  };
+  return { ...state, failNext: false, connectDelay: 0, connecting: [...state.connecting, connect], nextOrder: state.nextOrder + 1 };
 }
 
 /** Whether the pool may open a connection on its own at `at`: a refill is owed, or due at a reaper run, and min not yet reached. */
@@ -48,7 +88,8 @@ export function refillAllowed(state: ModelState, at: number): boolean {
   const min = minOf(state.semantics);
   const reaperRefills = min.refill.includes('on-reaper-run') && state.reaperStartedAt !== null;
   if (state.refillOwed === null && !reaperRefills) return false;
-  return floorCount(state, at) < state.config.minSize && sizeAt(state, at) < state.config.maxSize;
+  // A refill connect that failed is not tried again within the same refill.
+  return floorCount(state, at) + (state.refillOwed?.failed ?? 0) < state.config.minSize && sizeAt(state, at) < state.config.maxSize;
 }
 
 /**
@@ -67,7 +108,7 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   const owed = state.refillOwed;
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
-  if (state.phase !== 'open' || count >= state.config.minSize || sizeOf(state) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
+  if (state.phase !== 'open' || count + (owed.failed ?? 0) >= state.config.minSize || sizeOf(state) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };

@@ -162,6 +162,14 @@ export interface Capabilities {
    */
   readonly lateConnect?: LateConnect;
   /**
+   * How the pool notices that a waiter's acquire timeout has come: by a timer per waiter, which
+   * fires at the deadline (`'timer'`, the default), or by a loop that looks at the queue every
+   * `everyMs` (`{ kind: 'poll', everyMs }`), which rejects a waiter on its first look at or after
+   * the deadline: within `everyMs` of it. Polling covers the wait only (`acquireTimeoutCovers:
+   * 'wait'`).
+   */
+  readonly acquireTimeoutCheck?: AcquireTimeoutCheck;
+  /**
    * A connection the server ends while it is idle is closed and dropped at once, on the client's
    * error or end event; it is never handed out.
    */
@@ -179,10 +187,19 @@ export interface Capabilities {
   readonly terminateRejectsWaiters?: boolean;
   /**
    * What close() does to an acquire whose connect is in flight: `'serves'` it (the connection lands,
-   * the acquire gets it, and close waits for its release). Left out: close is drawn only with no
-   * connect in flight, and the runner lets connects land before its own close. Needs slowConnect.
+   * the acquire gets it, and close waits for its release), or `'rejects'` it (the acquire is
+   * rejected when close() is called; the connect goes on, and the connection is closed the instant
+   * it lands). Left out: close is drawn only with no connect in flight, and the runner lets
+   * connects land before its own close. Needs slowConnect.
    */
-  readonly closeDuringConnect?: 'serves';
+  readonly closeDuringConnect?: 'serves' | 'rejects';
+  /**
+   * What terminate() does to an acquire whose connect is in flight: `'rejects'` it when terminate()
+   * is called, or rejects it only when the connect lands (`'rejects-on-landing'`); either way the
+   * connection is closed the instant it lands. Left out: terminate is drawn only with no connect in
+   * flight. Needs slowConnect.
+   */
+  readonly terminateDuringConnect?: 'rejects' | 'rejects-on-landing';
   /**
    * When a burst (acquires issued in one synchronous stretch) found idle connections, when the
    * connects for the rest of it start: inside each acquire call (`'in-call'`, the default: the own
@@ -235,6 +252,24 @@ export function abortOf(s: Semantics): AbortCapability | null {
 /** What an acquire timeout bounds: the wait in the queue only, or the wait and the connect. */
 export type AcquireTimeoutCovers = 'wait' | 'wait-and-connect';
 
+/** A loop that rejects the waiters whose acquire timeout has come, every `everyMs`. */
+export interface PolledTimeoutCheck {
+  readonly kind: 'poll';
+  readonly everyMs: number;
+}
+
+/** How the acquire timeout is noticed: see {@link Capabilities.acquireTimeoutCheck}. */
+export type AcquireTimeoutCheck = 'timer' | PolledTimeoutCheck;
+
+/**
+ * How long after its deadline a waiter may still be pending, where the pool polls for timeouts:
+ * one interval (0 with a timer per waiter).
+ */
+export function timeoutPollMs(s: Semantics): number {
+  const check = capabilitiesOf(s).acquireTimeoutCheck;
+  return check === undefined || check === 'timer' ? 0 : check.everyMs;
+}
+
 /** What happens to a connect whose acquire gave up first: see {@link Capabilities.lateConnect}. */
 export type LateConnect = 'closed' | 'kept' | 'own-timeout';
 
@@ -253,6 +288,16 @@ export const noCapabilities: Capabilities = {
 export function closeRejectsWaitersOf(s: Semantics): 'at-once' | 'after-last-release' | 'never' {
   const rejects = capabilitiesOf(s).closeRejectsWaiters;
   return rejects === true ? 'at-once' : rejects === false ? 'never' : rejects;
+}
+
+/** What close() does to an acquire whose connect is in flight, or `null` where it is not declared. */
+export function closeDuringConnectOf(s: Semantics): 'serves' | 'rejects' | null {
+  return capabilitiesOf(s).closeDuringConnect ?? null;
+}
+
+/** What terminate() does to an acquire whose connect is in flight, or `null` where it is not declared. */
+export function terminateDuringConnectOf(s: Semantics): 'rejects' | 'rejects-on-landing' | null {
+  return capabilitiesOf(s).terminateDuringConnect ?? null;
 }
 
 /** Whether terminate() rejects the waiters, at once. */
@@ -461,6 +506,8 @@ export function describeSemantics(s: Semantics): string {
 /** `acquire timeout covers the wait and the connect; a late connect: own-timeout`, as messages print it. */
 export function describeTimeoutRules(s: Semantics): string {
   const rules = timeoutRulesOf(s);
+  const poll = timeoutPollMs(s);
+  if (poll > 0) return `the acquire timeout covers the wait only, polled every ${poll} ms`;
   return rules.covers === 'wait' ? 'the acquire timeout covers the wait only' : `the acquire timeout covers the wait and the connect; a connect that lands after its acquire gave up: ${rules.lateConnect}`;
 }
 

@@ -77,6 +77,8 @@ export interface Connecting {
   readonly ticket: number | null;
   /** Its acquire was aborted: it lands as `Capabilities.abort.lateConnection` says. */
   readonly aborted?: true;
+  /** The pool began it on its own, to refill its min (`ticket` is then `null`): it lands idle. */
+  readonly refill?: true;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
   readonly order: number;
   readonly startedAt: number;
@@ -141,7 +143,30 @@ export interface Orphan {
  */
 export type Answer =
   | { readonly ticket: number; readonly outcome: 'served'; readonly candidates: readonly number[]; readonly via?: 'reuse' | 'handoff' }
-  | { readonly ticket: number; readonly outcome: 'rejected'; readonly reason: 'timed out' | 'connect failed' | 'closed' | 'aborted' };
+  | {
+      readonly ticket: number;
+      readonly outcome: 'rejected';
+      readonly reason: 'timed out' | 'connect failed' | 'closed' | 'aborted';
+      /** A timeout the pool polls for: the instants the rejection may come at (see {@link PollWindow}). */
+      readonly within?: PollWindow;
+    };
+
+/**
+ * When a polled acquire timeout may reject its waiter: not before the deadline, and by the first
+ * poll after it (one interval later, or when a blocked loop wakes).
+ */
+export interface PollWindow {
+  readonly from: number;
+  readonly to: number;
+  readonly everyMs: number;
+}
+
+/**
+ * The acquires the real pool has answered and the model has not yet, by ticket: served (`ok`) or
+ * rejected, and when. A timeout the pool polls for comes at an instant the model cannot know, so
+ * it learns it from these (see `timePassed`), and the runner checks it lies in the window.
+ */
+export type Settled = ReadonlyMap<number, { readonly ok: boolean; readonly at: number }>;
 
 export type Phase = 'open' | 'closing' | 'closed';
 
@@ -213,7 +238,7 @@ export interface ModelState {
    * Connects that landed after their acquire gave up, whose connection ids the connector's log
    * tells: each is to be closed at once (`'closed'`), or joins the pool idle (`'idle'`).
    */
-  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle' }[];
+  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean }[];
 }
 
 /** A refill the pool owes: see {@link ModelState.refillOwed}. */
@@ -222,6 +247,11 @@ export interface RefillOwed {
   /** What made it owed, as messages print it: "connection #3 expired". */
   readonly cause: string;
   readonly by: 'at-once' | 'next-reaper-run';
+  /**
+   * How many of the refill's connects failed at once (an injected fault): the pool does not try
+   * them again until the next event that calls for a refill, so the count may stay that far below.
+   */
+  readonly failed?: number;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {

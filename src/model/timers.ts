@@ -1,7 +1,7 @@
-import { capabilitiesOf, timeoutRulesOf } from './semantics.js';
+import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { answer, doom, servedNew, serveWaiters } from './answers.js';
 import { takeOrOpen } from './waiters.js';
-import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 
 /**
  * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
@@ -19,27 +19,65 @@ interface Due {
  * Time has come up to `state.now`: connects in flight land or fail, waiters whose timeout has
  * come are rejected, and acquires whose timeout covers their connect give up on it, in the order
  * their timers fire: due time, then the order they were set. A timer that came due while the loop
- * was blocked fires when it wakes, and what it sets off starts then.
+ * was blocked fires when it wakes, and what it sets off starts then. A timeout the pool polls for
+ * comes when the real pool rejected the waiter (`rejections`), if that lies in its window.
  */
-export function timePassed(before: ModelState): ModelState {
+export function timePassed(before: ModelState, settled?: Settled): ModelState {
   if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0) return before;
+  const rejected = settled === undefined || timeoutPollMs(before.semantics) === 0 ? [] : before.waiters.filter((w) => w.deadline !== null && settled.get(w.ticket)?.ok === false);
+  if (rejected.length === 0) return timersFired(before);
+  // A waiter the pool rejected may have timed out at that poll, or been served first by a connect
+  // that then failed: the model takes the reading (most polls first) that agrees with every call.
+  for (const polled of subsetsLargestFirst(rejected.map((w) => w.ticket))) {
+    const state = timersFired(before, new Map(polled.map((t) => [t, (settled as Settled).get(t)!.at])));
+    if (polled.length === 0 || agrees(before, state, settled as Settled)) return state;
+  }
+  return timersFired(before);
+}
+
+function timersFired(before: ModelState, rejections?: ReadonlyMap<number, number>): ModelState {
   const end = before.now;
   let state = before;
   // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
   for (let fired = 0; fired < 100_000; fired++) {
-    const next = nextDue(state, end);
+    const next = nextDue(state, end, rejections);
     if (next === null) return { ...state, now: end };
     state = next.fire({ ...state, now: Math.max(next.at, state.awakeSince) });
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
 
-function nextDue(state: ModelState, end: number): Due | null {
+/** Every subset of `items`, the largest first; past six items (a queue that long is rare) only all of them and none. */
+function subsetsLargestFirst<T>(items: readonly T[]): T[][] {
+  if (items.length > 6) return [[...items], []];
+  const all: T[][] = [];
+  for (let mask = (1 << items.length) - 1; mask >= 0; mask--) all.push(items.filter((_, i) => (mask & (1 << i)) !== 0));
+  return all.sort((a, b) => b.length - a.length);
+}
+
+/** Whether the answers the model gave in this step, and the acquires it still has pending, agree with the real calls. */
+function agrees(before: ModelState, after: ModelState, settled: Settled): boolean {
+  const answered = new Set<number>();
+  for (const a of after.answers.slice(before.answers.length)) {
+    answered.add(a.ticket);
+    const real = settled.get(a.ticket);
+    if (real === undefined || real.ok !== (a.outcome === 'served')) return false;
+  }
+  for (const ticket of settled.keys()) if (!answered.has(ticket) && before.answers.every((a) => a.ticket !== ticket)) return false;
+  return true;
+}
+
+function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number, number> | undefined): Due | null {
   let best: Due | null = null;
   const consider = (due: Due): void => {
     if (due.at <= end && (best === null || due.at < best.at || (due.at === best.at && due.order < best.order))) best = due;
   };
-  for (const w of state.waiters) if (w.deadline !== null) consider({ at: w.deadline, order: w.order, fire: (s) => waiterTimedOut(s, w) });
+  const poll = timeoutPollMs(state.semantics);
+  for (const w of state.waiters) {
+    if (w.deadline === null) continue;
+    if (poll === 0) consider({ at: w.deadline, order: w.order, fire: (s) => waiterTimedOut(s, w) });
+    else consider(polledTimeout(state, w, w.deadline, poll, rejections?.get(w.ticket)));
+  }
   for (const c of state.connecting) {
     // The acquire's timer was set when it was issued; the connect's own timer just as the connect
     // began, after the acquire's (order - 0.25, after a new acquire's at order - 0.5). Both fire
@@ -52,8 +90,27 @@ function nextDue(state: ModelState, end: number): Due | null {
   return best;
 }
 
-function waiterTimedOut(state: ModelState, late: Waiter): ModelState {
-  return answer({ ...state, waiters: state.waiters.filter((w) => w !== late) }, { ticket: late.ticket, outcome: 'rejected', reason: 'timed out' });
+function waiterTimedOut(state: ModelState, late: Waiter, within?: PollWindow): ModelState {
+  const rejected = { ticket: late.ticket, outcome: 'rejected' as const, reason: 'timed out' as const };
+  return answer({ ...state, waiters: state.waiters.filter((w) => w !== late) }, within === undefined ? rejected : { ...rejected, within });
+}
+
+/**
+ * A waiter whose timeout the pool polls for: rejected at some poll from its deadline to one
+ * interval after it (or when a blocked loop wakes, if later). Where the real pool rejected it at
+ * an instant in that window, the model takes that instant, before anything else due then (had a
+ * connection reached the waiter first, the pool would have served it); otherwise it rejects it at
+ * the window's end, and the runner reports a pool that did not, or did so outside the window.
+ */
+function polledTimeout(state: ModelState, w: Waiter, deadline: number, everyMs: number, seen: number | undefined): Due {
+  const within = (s: ModelState): PollWindow => ({ from: deadline, to: Math.max(deadline + everyMs, s.awakeSince), everyMs });
+  if (seen !== undefined && seen >= deadline && seen <= within(state).to) {
+    // At a wake, the poll that rejected it was due at some instant of the block, which the model
+    // cannot know: had any overdue timer reached the waiter first, it would have been served, so
+    // its rejection goes first.
+    return { at: seen === state.awakeSince ? -Infinity : seen, order: -Infinity, fire: (s) => waiterTimedOut(s, w, within(s)) };
+  }
+  return { at: deadline + everyMs, order: w.order, fire: (s) => waiterTimedOut(s, w, within(s)) };
 }
 
 /** The acquire's deadline came before its connect landed: it is rejected, and the connect handled as declared. */
@@ -81,14 +138,22 @@ function landed(before: ModelState, c: Connecting): ModelState {
     const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
     return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
   }
+  if (c.ticket !== null && state.terminatedAt !== null) {
+    // It lands on a terminated pool: its acquire is rejected now, and the connection, idle in a
+    // closed pool, is to be closed at once.
+    return answer({ ...state, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] }, { ticket: c.ticket, outcome: 'rejected', reason: 'closed' });
+  }
   if (c.ticket !== null) return answer(servedNew(state, c.startedAt), { ticket: c.ticket, outcome: 'served', candidates: [] });
   if (c.aborted === true) return abortedLanded(state, c);
-  // Its acquire gave up, and the pool keeps the connection: the first waiter gets it, else it is idle.
+  // Its acquire gave up (or it is a refill's), and the pool keeps the connection: the first
+  // waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') return answer(servedNew({ ...state, waiters: rest }, c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   // Until the connector's log tells its id, the connection counts as the connect it was.
   const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
-  return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] };
+  // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
+  const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
+  return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', ...armed }] };
 }
 
 /** A connect whose acquire was aborted landed: it goes as `abort.lateConnection` declares. */

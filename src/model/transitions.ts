@@ -6,10 +6,11 @@ import {
   replaceConn,
   type ModelConn,
   type ModelState,
+  type Settled,
 } from './state.js';
 import { owesRefill } from './refill.js';
-import { closeRejectsWaitersOf, minOf } from './semantics.js';
-import { rejectWaiters } from './answers.js';
+import { closeDuringConnectOf, closeRejectsWaitersOf, minOf, terminateDuringConnectOf } from './semantics.js';
+import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
 
 /**
@@ -111,32 +112,45 @@ export function released(before: ModelState, id: number): ModelState {
   return settlePhase(next);
 }
 
-/** The loop ran for `ms`: timers fired on time, acquire timeouts among them. */
-export function slept(state: ModelState, ms: number): ModelState {
-  return timePassed({ ...state, now: state.now + ms });
+/**
+ * The loop ran for `ms`: timers fired on time, acquire timeouts among them. `settled`: the
+ * acquires the real pool answered, and when, from which the model learns when a polled timeout
+ * came (see `timePassed`).
+ */
+export function slept(state: ModelState, ms: number, settled?: Settled): ModelState {
+  return timePassed({ ...state, now: state.now + ms }, settled);
 }
 
 /**
  * The loop was blocked for `ms`: time passed and nothing ran. Whatever came due fires when the
- * loop wakes, which is the new `now`.
+ * loop wakes, which is the new `now`. `settled`: as for {@link slept}.
  */
-export function blocked(state: ModelState, ms: number): ModelState {
+export function blocked(state: ModelState, ms: number, settled?: Settled): ModelState {
   const now = state.now + ms;
-  return timePassed({ ...state, now, awakeSince: now });
+  return timePassed({ ...state, now, awakeSince: now }, settled);
 }
 
 /**
  * Graceful close: idle connections go now, busy ones when they are released; waiters are
- * rejected now, or once nothing is in use, as the pool declares.
+ * rejected now, or once nothing is in use, as the pool declares. Where the pool rejects the
+ * acquires behind connects in flight, they are rejected now, and each connection lands on the
+ * closing pool for nobody, to be closed as it lands.
  */
 export function closeBegan(state: ModelState): ModelState {
   const waiting = closeRejectsWaitersOf(state.semantics) === 'after-last-release' ? state : rejectWaiters(state);
-  return settlePhase({ ...waiting, phase: 'closing', closingAt: state.now });
+  const connecting = closeDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
+  return settlePhase({ ...connecting, phase: 'closing', closingAt: state.now });
 }
 
-/** Terminate: every connection goes now, in use or not; waiters are rejected. */
+/**
+ * Terminate: every connection goes now, in use or not; waiters are rejected. The acquires behind
+ * connects in flight are rejected now, or as each connect lands, as the pool declares; each
+ * connection is closed as it lands.
+ */
 export function terminated(state: ModelState): ModelState {
-  return { ...rejectWaiters(state), phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+  const waiting = rejectWaiters(state);
+  const connecting = terminateDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
+  return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
 }
 
 /**

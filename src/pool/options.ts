@@ -51,6 +51,20 @@ export interface PoolOptions<C extends Connection = Connection> {
    */
   closeIdleAfterMs?: number;
   /**
+   * What close() does to an acquire whose connection is still opening: lets it finish, and waits
+   * for its release (`false`, the default, as asyncpg), or rejects it at once and closes the
+   * connection as it lands (`true`). With `true`, terminate() also rejects it at once, instead of
+   * when the connection lands.
+   */
+  closeRejectsConnects?: boolean;
+  /**
+   * Default 0: each waiter's acquire timeout is its own timer. Otherwise a loop that runs every
+   * this many ms, while some waiter has a timeout, rejects the waiters whose timeout has come, as
+   * pools that sweep their queue from a periodic check do: a waiter is rejected within this many
+   * ms after its deadline.
+   */
+  acquireTimeoutPollMs?: number;
+  /**
    * When the pool opens connections back up to `minSize` on its own (counted as the floor counts:
    * idle ones with `expiryRespectsMinSize` and `minFloorCounts: 'idle'`, else open ones and
    * connects in flight; never beyond `maxSize`): after an expiry (`'after-expiry'`), after a
@@ -86,6 +100,8 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly closeAbortedConnects: boolean;
   readonly handoff: 'microtask' | 'immediate' | 'timeout';
   readonly closeIdleAfterMs: number;
+  readonly closeRejectsConnects: boolean;
+  readonly acquireTimeoutPollMs: number;
   readonly minRefill: readonly PoolMinRefill[];
   readonly minOpens: 'on-create' | 'first-acquire' | 'never';
 }
@@ -102,6 +118,8 @@ const KNOWN_OPTIONS: readonly string[] = [
   'closeAbortedConnects',
   'handoff',
   'closeIdleAfterMs',
+  'acquireTimeoutPollMs',
+  'closeRejectsConnects',
   'minRefill',
   'minOpens',
 ];
@@ -153,6 +171,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (typeof closeAbortedConnects !== 'boolean') {
     throw new PoolOptionsError(`closeAbortedConnects must be true or false, got ${show(closeAbortedConnects)}`);
   }
+  const closeRejectsConnects = options.closeRejectsConnects ?? false;
+  if (typeof closeRejectsConnects !== 'boolean') {
+    throw new PoolOptionsError(`closeRejectsConnects must be true or false, got ${show(closeRejectsConnects)}`);
+  }
   const handoff = options.handoff ?? 'microtask';
   if (handoff !== 'microtask' && handoff !== 'immediate' && handoff !== 'timeout') {
     throw new PoolOptionsError(`handoff must be "microtask", "immediate" or "timeout", got ${show(handoff)}`);
@@ -179,6 +201,8 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     acquireTimeoutMs,
     handoff,
     closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
+    closeRejectsConnects,
+    acquireTimeoutPollMs: milliseconds('acquireTimeoutPollMs', options.acquireTimeoutPollMs, '(0 gives each waiter its own timer)') ?? 0,
   };
 }
 

@@ -53,8 +53,12 @@ export class Pool<C extends Connection = Connection> {
   private state: PoolState = 'new';
   private closed: Promise<void> | null = null;
   private finishClose: (() => void) | null = null;
+  /** Rejects an acquire whose connection is opening, for close() with `closeRejectsConnects`. */
+  private readonly connectsToReject = new Set<() => void>();
   /** close()'s timer for the idle connections, with `closeIdleAfterMs`. */
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The loop that rejects waiters whose timeout has come, with `acquireTimeoutPollMs`. */
+  private pollTimer: ReturnType<typeof setInterval> | null = null;
   /** Whether an acquire has taken a slot yet: `minOpens: 'first-acquire'` opens min then. */
   private acquiredOnce = false;
   /** A refill is queued for the end of the current synchronous stretch. */
@@ -126,8 +130,10 @@ export class Pool<C extends Connection = Connection> {
     let slot = this.free.pop();
     let fromIdle = false;
     if (slot === undefined) {
-      const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0));
+      const polled = this.options.acquireTimeoutPollMs > 0;
+      const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0), polled);
       this.waiters.push(waiter);
+      if (polled && timeoutMs !== undefined) this.startPolling();
       const onAbort = (): void => {
         if (this.waiters.includes(waiter)) waiter.fail(this.waiterAborted(waiter));
       };
@@ -171,7 +177,7 @@ export class Pool<C extends Connection = Connection> {
     this.refillQueued = true;
     void Promise.resolve().then(() => {
       this.refillQueued = false;
-      this.refill();
+      this.openToMin();
     });
   }
 
@@ -185,7 +191,7 @@ export class Pool<C extends Connection = Connection> {
    * Opens connections into empty free slots until the floor's count reaches min, never beyond
    * max. @internal seam for fixtures/mutants
    */
-  protected refill(): void {
+  protected openToMin(): void {
     if (this.state !== 'open') return;
     for (let short = this.refillShortfall(); short > 0 && this.getSize() < this.options.maxSize; short--) {
       const slot = this.free.find((s) => !s.isOpen && !s.connecting);
@@ -288,6 +294,8 @@ export class Pool<C extends Connection = Connection> {
       this.finishClose = resolve;
     });
     this.rejectWaiters('close()');
+    this.rejectConnects();
+    this.stopPolling();
     this.free.length = 0;
     for (const slot of this.slots) this.onShutdown(slot);
     const after = this.closeIdleDelayMs();
@@ -305,7 +313,8 @@ export class Pool<C extends Connection = Connection> {
 
   /**
    * Immediate close: rejects queued acquires, cancels every expiry and closes every connection,
-   * idle or in use. A connect still in flight is closed when it lands. Later acquire() rejects
+   * idle or in use. A connect still in flight is closed when it lands, and its acquire rejected
+   * then (at once, with `closeRejectsConnects`). Later acquire() rejects
    * and release() throws. Calling it again does nothing.
    */
   terminate(): void {
@@ -314,6 +323,8 @@ export class Pool<C extends Connection = Connection> {
     if (this.closeTimer !== null) clearTimeout(this.closeTimer);
     this.closeTimer = null;
     this.rejectWaiters('terminate()');
+    this.rejectConnects();
+    this.stopPolling();
     this.free.length = 0;
     this.lent.clear();
     for (const slot of this.slots) {
@@ -376,6 +387,36 @@ export class Pool<C extends Connection = Connection> {
   protected waiterTimedOut(waiter: Waiter<C>, timeoutMs: number): Error {
     this.waiters.splice(this.waiters.indexOf(waiter), 1);
     return new PoolTimeoutError(timeoutMs, this.options.maxSize);
+  }
+
+  /** Starts the poll loop, if it is not running. */
+  private startPolling(): void {
+    if (this.pollTimer !== null) return;
+    this.pollTimer = setInterval(() => this.pollTimeouts(), this.options.acquireTimeoutPollMs);
+  }
+
+  /** Stops the poll loop. @internal seam for fixtures/mutants */
+  protected stopPolling(): void {
+    if (this.pollTimer === null) return;
+    clearInterval(this.pollTimer);
+    this.pollTimer = null;
+  }
+
+  /**
+   * One run of the poll loop: rejects every waiter whose timeout has come, and stops the loop
+   * once no waiter has a timeout left to watch.
+   */
+  private pollTimeouts(): void {
+    const now = Date.now();
+    for (const waiter of [...this.waiters]) {
+      if (waiter.deadline !== null && this.pollFindsDue(waiter, now)) waiter.fail(this.waiterTimedOut(waiter, waiter.timeoutMs ?? 0));
+    }
+    if (!this.waiters.some((w) => w.deadline !== null)) this.stopPolling();
+  }
+
+  /** Whether a poll at `now` finds the waiter's timeout come. @internal seam for fixtures/mutants */
+  protected pollFindsDue(waiter: Waiter<C>, now: number): boolean {
+    return waiter.deadline !== null && now >= waiter.deadline;
   }
 
   /** A connect for an acquire failed: its slot goes to the next waiter, or back. @internal seam for fixtures/mutants */
@@ -488,26 +529,36 @@ export class Pool<C extends Connection = Connection> {
     }
     const state = { aborted: false };
     const work = this.ready(slot, fromIdle, state);
-    if (signal === undefined) return this.lend((await work).slot);
+    // Only a connect is cut short by close(); a check of an idle connection finishes first.
+    const closeCuts = this.options.closeRejectsConnects && !fromIdle;
+    if (signal === undefined && !closeCuts) return this.lend((await work).slot);
     return new Promise<C>((resolve, reject) => {
-      const onAbort = (): void => {
+      const giveUp = (error: Error): void => {
         if (state.aborted) return;
         state.aborted = true;
-        reject(new PoolAbortedError());
+        reject(error);
         work.then(
           (ready) => this.abandoned(ready.slot, ready.opened),
           () => undefined,
         );
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (signal.aborted) onAbort();
+      const onAbort = (): void => giveUp(new PoolAbortedError());
+      const onClose = (): void =>
+        giveUp(new PoolClosedError('close() was called while this acquire\'s connection was opening; it is closed as it lands (closeRejectsConnects)'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (closeCuts) this.connectsToReject.add(onClose);
+      if (signal?.aborted === true) onAbort();
+      const done = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.connectsToReject.delete(onClose);
+      };
       work.then(
         (ready) => {
-          signal.removeEventListener('abort', onAbort);
+          done();
           if (!state.aborted) resolve(this.lend(ready.slot));
         },
         (error: unknown) => {
-          signal.removeEventListener('abort', onAbort);
+          done();
           if (!state.aborted) reject(error);
         },
       );
@@ -592,6 +643,35 @@ export class Pool<C extends Connection = Connection> {
     return new PoolAbortedError();
   }
 
+  /**
+   * Opens a connection into a free slot that has none, for nobody, as a pool refilling its min
+   * does. The slot is taken while it connects (in size, not idle, and no acquire takes it), then
+   * given back like a release: to the first waiter, or onto the free stack with its expiry armed.
+   * A connect that fails gives the empty slot back. False when no slot is free and empty.
+   * @internal seam for fixtures/mutants
+   */
+  protected openSpare(): boolean {
+    const slot = this.state === 'open' ? this.free.find((s) => !s.isOpen && !s.connecting) : undefined;
+    if (slot === undefined) return false;
+    this.free.splice(this.free.indexOf(slot), 1);
+    slot.inUse = true;
+    this.openConnection(slot).then(
+      () => this.spareOpened(slot),
+      () => this.spareFailed(slot),
+    );
+    return true;
+  }
+
+  /** A spare's connect landed. @internal seam for fixtures/mutants */
+  protected spareOpened(slot: Slot<C>): void {
+    this.giveBack(slot);
+  }
+
+  /** A spare's connect failed: the empty slot goes back. @internal seam for fixtures/mutants */
+  protected spareFailed(slot: Slot<C>): void {
+    this.giveBack(slot);
+  }
+
   private topOpenFreeSlot(): Slot<C> | undefined {
     for (let i = this.free.length - 1; i >= 0; i--) if (this.free[i]!.isOpen) return this.free[i];
     return undefined;
@@ -614,7 +694,7 @@ export class Pool<C extends Connection = Connection> {
     }
     // Nobody can use a connection that lands after terminate(), or an initial one after close().
     if (this.state === 'terminated' || (!slot.inUse && this.state !== 'starting')) {
-      this.closeConnection(conn);
+      this.closeLanded(conn);
       throw new PoolClosedError('the pool was closed while this connection was opening; it has been closed');
     }
     slot.conn = conn;
@@ -681,6 +761,20 @@ export class Pool<C extends Connection = Connection> {
         this.closings.delete(settled);
       });
     this.closings.add(settled);
+  }
+
+  /** A connection that landed after terminate() (or an initial one after close()): nobody can use it. @internal seam for fixtures/mutants */
+  protected closeLanded(conn: C): void {
+    this.closeConnection(conn);
+  }
+
+  /**
+   * With `closeRejectsConnects`, close() and terminate() reject the acquires whose connections are opening; each
+   * connection is given back as it lands, to a closing pool, which closes it. @internal seam for fixtures/mutants
+   */
+  protected rejectConnects(): void {
+    for (const reject of [...this.connectsToReject]) reject();
+    this.connectsToReject.clear();
   }
 
   /** Close and terminate reject every queued acquire. @internal seam for fixtures/mutants */

@@ -11,13 +11,20 @@ export class Waiter<C extends Connection = Connection> {
   private resolve!: (slot: Slot<C>) => void;
   private reject!: (error: Error) => void;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /**
+   * When its timeout comes (`Date.now()` time), for a pool that polls for timeouts instead of
+   * arming a timer per waiter; `null` without a timeout.
+   */
+  readonly deadline: number | null;
 
-  constructor(timeoutMs: number | undefined, onTimeout: (waiter: Waiter<C>) => Error) {
+  /** `polled`: the pool's poll loop rejects it, so it arms no timer of its own. */
+  constructor(readonly timeoutMs: number | undefined, onTimeout: (waiter: Waiter<C>) => Error, polled = false) {
     this.promise = new Promise<Slot<C>>((resolve, reject) => {
       this.resolve = resolve;
       this.reject = reject;
     });
-    if (timeoutMs !== undefined) {
+    this.deadline = timeoutMs === undefined ? null : Date.now() + timeoutMs;
+    if (timeoutMs !== undefined && !polled) {
       this.timer = setTimeout(() => {
         this.timer = null;
         this.reject(onTimeout(this));

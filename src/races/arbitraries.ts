@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { abortOf, capabilitiesOf, timeoutRulesOf, validationOf, type PoolConfig, type Semantics } from '../model/semantics.js';
+import { WAKE_PHASES, type WakePhase } from '../model/handoff.js';
+import { drawsZeroLifetime } from '../runner/configs.js';
 import type { ClientProgram, ClientRound, RaceFault } from './types.js';
 
 /**
@@ -15,6 +17,15 @@ export const raceConfigArb: fc.Arbitrary<PoolConfig> = fc.integer({ min: 1, max:
 );
 
 /**
+ * {@link raceConfigArb} with a lifetime of 0 in about one run in four, for a pool that declares
+ * what 0 means (`zeroLifetime`): expiry off, due at once, a default, or a pool that refuses it,
+ * whose creation must then fail. Shrinks toward the lifetimes above.
+ */
+function withZeroLifetime(configs: fc.Arbitrary<PoolConfig>): fc.Arbitrary<PoolConfig> {
+  return fc.tuple(configs, fc.nat(3)).map(([config, n]) => (n === 3 ? { ...config, lifetimeMs: 0 } : config));
+}
+
+/**
  * {@link raceConfigArb}, with an acquire timeout of 1–20 ms (around the sleeps, so waiters time
  * out in the middle of the interleaving) where the pool declares one: always where it is
  * required, in about half the runs where it is optional. Only where the timeout leaves a connect
@@ -28,10 +39,11 @@ export function raceConfigArbFor(semantics: Semantics): fc.Arbitrary<PoolConfig>
   const timeout = can.acquireTimeout;
   const rules = timeoutRulesOf(semantics);
   const abandons = rules.covers === 'wait-and-connect' && rules.lateConnect !== 'kept';
-  if (timeout === null || !can.slowConnect || abandons) return raceConfigArb;
+  const base = drawsZeroLifetime(semantics) ? withZeroLifetime(raceConfigArb) : raceConfigArb;
+  if (timeout === null || !can.slowConnect || abandons) return base;
   const ms = fc.integer({ min: 1, max: 20 });
   const drawn = timeout === 'required' ? ms : fc.option(ms, { nil: undefined });
-  return fc.tuple(raceConfigArb, drawn).map(([config, acquireTimeoutMs]) => (acquireTimeoutMs === undefined ? config : { ...config, acquireTimeoutMs }));
+  return fc.tuple(base, drawn).map(([config, acquireTimeoutMs]) => (acquireTimeoutMs === undefined ? config : { ...config, acquireTimeoutMs }));
 }
 
 /**
@@ -45,13 +57,23 @@ const sleepArb: fc.Arbitrary<number> = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 990, max: 1010 }) },
 );
 
-const roundArb: fc.Arbitrary<ClientRound> = fc.record({
-  pause: sleepArb,
-  queries: fc.integer({ min: 0, max: 2 }),
-  hold: sleepArb,
-  // One round in four discards its connection; shrinks toward a plain release.
-  discard: fc.nat(3).map((n) => n === 3),
-});
+/**
+ * One pause in four is a blocked loop that wakes into a phase, `timers` or `io`, so overdue
+ * expiry timers fire on the wake, before or after the immediates queued then. Shrinks toward an
+ * async sleep.
+ */
+const blockArb: fc.Arbitrary<WakePhase | null> = fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.constantFrom(...WAKE_PHASES) });
+
+const roundArb: fc.Arbitrary<ClientRound> = fc
+  .record({
+    pause: sleepArb,
+    queries: fc.integer({ min: 0, max: 2 }),
+    hold: sleepArb,
+    // One round in four discards its connection; shrinks toward a plain release.
+    discard: fc.nat(3).map((n) => n === 3),
+    block: blockArb,
+  })
+  .map(({ block, ...round }): ClientRound => (block === null || round.pause === 0 ? round : { ...round, block }));
 
 /**
  * {@link raceClientsArb}, with aborts and faults where the pool declares them: one round in four

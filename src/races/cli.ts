@@ -12,6 +12,8 @@ export interface RaceCliOptions {
   readonly runs: number;
   readonly seed: number | undefined;
   readonly path: string | undefined;
+  /** A race rerun token (`--rerun`), which carries the seed and path; one adapter only. */
+  readonly rerun?: string | undefined;
   /** Where to write the JSON report, checked before the run, as `check --json` does. */
   readonly json?: OutputTarget | undefined;
   /** Where to write the JUnit report, as `check --junit` does. */
@@ -35,13 +37,14 @@ export async function runRaceChecks(options: RaceCliOptions): Promise<number> {
       numRuns: options.runs,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.path === undefined ? {} : { path: options.path }),
+      ...(options.rerun === undefined ? {} : { rerun: options.rerun }),
       onProgress: progress.update,
     });
     progress.done();
     passed &&= result.passed;
     const cli = `poolcheck check --races --adapter ${shellWord(name)}`;
     const report = formatRaceResult(result, cli);
-    const words = result.failure === null ? ['--seed', String(result.seed)] : ['--seed', String(result.seed), '--path', result.failure.path];
+    const words = result.failure === null ? ['--seed', String(result.seed)] : ['--rerun', result.failure.token];
     done.push({ result, adapter, report, rerun: `${cli} ${shellLine(words)}` });
     human.write(`${report}\n${result.passed ? '' : '\n'}`);
   }

@@ -11,7 +11,7 @@ export async function runClient(world: RaceWorld, adapter: PoolAdapter, pool: un
   try {
     for (const [r, round] of program.entries()) {
       world.beginRound(who, r);
-      if (round.pause > 0) await world.step(who, `sleep ${round.pause} ms`, round.pause);
+      if (round.pause > 0) await world.step(who, round.block === undefined ? `sleep ${round.pause} ms` : `block the loop ${round.pause} ms, waking into ${round.block}`, round.pause, round.block);
       if (round.fault !== undefined) {
         await world.step(who, `inject ${describeFault(round.fault)}`);
         world.inject(round.fault);

@@ -23,8 +23,9 @@ export function formatRaceResult(result: RaceCheckResult, cli = 'poolcheck check
     `Scheduled trace (${failure.decisions} scheduler decisions${failure.reproduced ? '' : '; NOTE: the replay for this trace did not fail again'}):`,
     ...failure.trace.map((line) => formatLine(line, width)),
     '',
-    `Rerun: seed ${result.seed}, path "${failure.path}"`,
-    `  vitest: checkRaces({ adapter, seed: ${result.seed}, path: '${failure.path}' })`,
+    `Rerun: seed ${result.seed}, path "${failure.path}"; token ${failure.token}`,
+    `  vitest: checkRaces({ adapter, seed: ${result.seed}, path: '${failure.path}' }), or checkRaces({ adapter, rerun: '${failure.token}' })`,
+    `  cli:    ${cli} --rerun ${failure.token}`,
     `  cli:    ${cli} --seed ${result.seed} --path ${failure.path}`,
   ].join('\n');
 }
@@ -39,7 +40,7 @@ export function describeProgram(program: ClientProgram): string {
   return program
     .map((round) => {
       const parts: string[] = [];
-      if (round.pause > 0) parts.push(`sleep ${round.pause} ms`);
+      if (round.pause > 0) parts.push(round.block === undefined ? `sleep ${round.pause} ms` : `block ${round.pause} ms (wakes into ${round.block})`);
       if (round.fault !== undefined) parts.push('ms' in round.fault ? `${round.fault.kind}(${round.fault.ms})` : `${round.fault.kind}()`);
       parts.push(round.abort === true ? 'acquire (aborted)' : 'acquire');
       if (round.queries > 0) parts.push(`${round.queries} quer${round.queries === 1 ? 'y' : 'ies'}`);

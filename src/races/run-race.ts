@@ -2,6 +2,7 @@ import type fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { installFakeClock } from '../clock/fake.js';
 import { describeConfig, type PoolConfig } from '../model/semantics.js';
+import { createMustFail } from '../runner/create-refused.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
 import { runClient } from './client.js';
 import { ScheduledConnector } from './scheduled-connector.js';
@@ -53,6 +54,14 @@ export async function runRace(adapter: PoolAdapter, config: PoolConfig, programs
     world.log('harness', `create pool (${describeConfig(config)}) and start ${programs.length} clients`);
     const creating = track(() => adapter.create({ config, connector }));
     await drive(world, () => creating.settled, 'creating the pool');
+    if (createMustFail(config, adapter.semantics)) {
+      // A pool that declares it refuses a lifetime of 0 must fail to create, leaving nothing behind.
+      if (creating.settled && creating.error === undefined) {
+        pool = { value: creating.value };
+        world.fail('zero-lifetime-accepted', 'harness', 'creating the pool with a lifetime of 0 succeeded; the declared semantics say the pool refuses 0 (zeroLifetime: "create-fails"), so create must fail with an error');
+      } else if (creating.error !== undefined) refused(world, creating.error.error);
+      return outcome(world, roundsBegun());
+    }
     if (creating.error !== undefined) world.fail('pool-error', 'harness', `creating the pool failed: ${describe(creating.error.error)}`);
     if (world.failed || !creating.settled) return outcome(world, roundsBegun());
     pool = { value: creating.value };
@@ -118,6 +127,16 @@ function endOfRun(world: RaceWorld): void {
   const timers = world.clock.pendingTimers();
   if (timers > 0) return world.fail('timer-left-pending', 'harness', `${timers} timer(s) still pending after close(); a closed pool must cancel its timers`);
   world.log('harness', 'closed: every connection closed once, no timer pending');
+}
+
+/** The pool refused a lifetime of 0, as declared: with an Error, and leaving no connection open and no timer pending. */
+function refused(world: RaceWorld, error: unknown): void {
+  if (!(error instanceof Error) || error.message === '') return world.fail('pool-error', 'harness', `creating the pool with a lifetime of 0 failed without an Error saying why: ${describe(error)}`);
+  const live = world.server.liveIds();
+  if (live.length > 0) return world.fail('leaked-connection', 'harness', `creating the pool with a lifetime of 0 failed (${describe(error)}) but left connection(s) ${live.map((id) => `#${id}`).join(', ')} open`, live[0]);
+  const timers = world.clock.pendingTimers();
+  if (timers > 0) return world.fail('timer-left-pending', 'harness', `creating the pool with a lifetime of 0 failed (${describe(error)}) but left ${timers} timer(s) pending`);
+  world.log('harness', `creating the pool failed, as declared for a lifetime of 0: ${describe(error)}`);
 }
 
 /** After a failure: release every held-back reply, then terminate the pool, each bounded. */

@@ -1,5 +1,6 @@
 import type fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
+import type { WakePhase } from '../model/handoff.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
@@ -11,6 +12,12 @@ import type { ConnectorFactory } from '../runner/run-once.js';
  */
 export interface ClientRound {
   readonly pause: number;
+  /**
+   * The pause is a blocked loop, not a sleep: time passes with nothing running, then the loop
+   * wakes into this phase, and the timers that came due meanwhile fire once, ordered against the
+   * immediates as Node orders them there (see `WakePhase`). Left out: an async sleep.
+   */
+  readonly block?: WakePhase;
   readonly queries: number;
   readonly hold: number;
   readonly discard: boolean;
@@ -41,6 +48,13 @@ export interface RaceCheckOptions {
   readonly seed?: number;
   /** With `seed`, replays the shrunk failure directly (printed with every failure). */
   readonly path?: string;
+  /**
+   * A race rerun token printed with a failure (`pc1_...`): its seed and path, checked against
+   * this adapter and options, and the failure it must reproduce (kind and shrunk race). A rerun
+   * that does not replay its failure throws a `RerunMismatchError`, never passes. Give it alone,
+   * without `seed` or `path`.
+   */
+  readonly rerun?: string;
   /**
    * Configurations to draw. Default: minSize 0–1, maxSize 1–3, lifetime 1–10 ms, and an acquire
    * timeout of 1–20 ms where the pool declares one.
@@ -102,6 +116,8 @@ export interface RaceFailure {
   readonly shrinks: number;
   /** Whether the shrunk case failed again when replayed for the trace. */
   readonly reproduced: boolean;
+  /** The rerun token (`pc1_...`) for `checkRaces({ rerun })` and `poolcheck check --races --rerun`. */
+  readonly token: string;
 }
 
 /** The verdict of {@link checkRaces}: a value, like `CheckResult`; nothing is thrown for a failing pool. */

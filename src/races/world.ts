@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import type { VirtualClock } from '../clock/clock.js';
 import type { Connection, Connector } from '../connectors/types.js';
+import type { WakePhase } from '../model/handoff.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
 import type { RaceFault, RaceTraceLine } from './types.js';
 
@@ -117,15 +118,23 @@ export class RaceWorld {
    * A client's next step: resolves when the scheduler picks it. `sleepMs` of virtual time pass
    * first, with every timer due meanwhile firing, expiry timers included.
    */
-  async step(who: string, text: string, sleepMs = 0): Promise<void> {
+  async step(who: string, text: string, sleepMs = 0, block?: WakePhase): Promise<void> {
     if (this.failed) throw new Aborted();
     this.doing.set(who, `about to ${text}`);
     await this.scheduler.schedule(Promise.resolve(), `${who}: ${text}`, undefined, async (fire) => {
       this.decisions++;
       this.log(who, text);
       if (sleepMs > 0 && !this.failed) {
-        const slept = await this.clock.sleep(sleepMs);
-        if (!slept.ok) this.fail('not-settled', who, `sleeping ${sleepMs} ms: ${slept.reason}`);
+        if (block !== undefined) {
+          // The loop is blocked: nothing runs, then it wakes into the phase drawn, where the
+          // overdue timers fire once, ordered against the immediates as Node orders them.
+          this.clock.blockSync(sleepMs);
+          const woke = await this.clock.wake(block);
+          if (!woke.ok) this.fail('not-settled', who, `waking from a ${sleepMs} ms block: ${woke.reason}`);
+        } else {
+          const slept = await this.clock.sleep(sleepMs);
+          if (!slept.ok) this.fail('not-settled', who, `sleeping ${sleepMs} ms: ${slept.reason}`);
+        }
       }
       await fire();
     });

@@ -153,6 +153,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     } catch (error) {
       // fast-check walks the path before any run; a path this property cannot take is not a pool failure.
       if (rerun !== null && error instanceof Error && /^Unable to replay/.test(error.message)) throw new RerunMismatchError(mismatch(adapter, rerun, `fast-check cannot walk the path (${error.message})`));
+      // A replayPath from another sequence can break fast-check's replay before any run, too.
+      if (rerun !== null && error instanceof Error && /replayPath/.test(error.message)) throw new RerunMismatchError(mismatch(adapter, rerun, `the replayPath does not fit the commands the path draws (${error.message})`));
       throw error;
     }
     const wallMs = performance.now() - started;

@@ -3,8 +3,8 @@ import type { VirtualClock } from '../clock/clock.js';
 import type { Connector } from '../connectors/types.js';
 import { formatCounters, expectedCounters } from '../model/observe.js';
 import { reconcile, type Destroyed, type Opened } from '../model/reconcile.js';
-import { abortOf } from '../model/semantics.js';
-import { findConn, type Answer, type DoomCause, type ModelState } from '../model/state.js';
+import { abortOf, timeoutPollMs } from '../model/semantics.js';
+import { findConn, type Answer, type DoomCause, type ModelState, type PollWindow, type Settled } from '../model/state.js';
 import { acquired } from '../model/transitions.js';
 import { answersTaken, stepEnded } from '../model/answers.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
@@ -121,15 +121,32 @@ export class Harness<P = unknown, C = unknown> {
    * several steps. The step that the model says answers it checks the outcome.
    */
   issue(ticket: number): void {
-    const call: AcquireCall = { outcome: null };
+    const call: AcquireCall = { outcome: null, at: null };
     // Where the pool can abort an acquire, each gets its own signal, for a later abort step.
     const controller = abortOf(this.adapter.semantics) === null ? null : new AbortController();
     if (controller !== null) this.aborts.set(ticket, controller);
     (async () => (controller === null ? this.adapter.acquire(this.pool) : this.adapter.acquire(this.pool, { signal: controller.signal })))().then(
-      (value) => (call.outcome = { ok: true, value }),
-      (error: unknown) => (call.outcome = { ok: false, error }),
+      (value) => {
+        call.outcome = { ok: true, value };
+        call.at = this.clock.now();
+      },
+      (error: unknown) => {
+        call.outcome = { ok: false, error };
+        call.at = this.clock.now();
+      },
     );
     this.calls.set(ticket, call);
+  }
+
+  /**
+   * The acquires the pool answered and the model has not yet, and when, for a pool that polls for
+   * acquire timeouts (the model learns when a poll came); `undefined` for any other.
+   */
+  settled(): Settled | undefined {
+    if (timeoutPollMs(this.adapter.semantics) === 0) return undefined;
+    const settled = new Map<number, { ok: boolean; at: number }>();
+    for (const [ticket, call] of this.calls) if (call.outcome !== null && call.at !== null) settled.set(ticket, { ok: call.outcome.ok, at: call.at });
+    return settled;
   }
 
   /**
@@ -244,6 +261,7 @@ export class Harness<P = unknown, C = unknown> {
           this.fail(kind, `${who} should have been rejected (${answer.reason}) but got connection #${id}`, id);
         }
         if (!(outcome.error instanceof Error) || outcome.error.message === '') this.fail('pool-error', `${who} was rejected (${answer.reason}) without an Error saying why: ${describeError(outcome.error)}`);
+        if (answer.within !== undefined && call.at !== null) checkPolled(this, who, answer.within, call.at);
         continue;
       }
       if (outcome === null) this.fail('waiter-not-served', `${who} should have been served (${describeAnswer(answer)}) but is still waiting`);
@@ -327,9 +345,17 @@ const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
   abandoned: 'landed for an aborted acquire, to be closed,',
 };
 
-/** One acquire call and how it ended; `null` while it is pending. */
+/** One acquire call and how it ended, and when; `null` while it is pending. */
 export interface AcquireCall {
   outcome: { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: unknown } | null;
+  at: number | null;
+}
+
+/** A polled timeout's rejection must come in its window: not before the deadline, by the first poll after it. */
+function checkPolled(h: Harness, who: string, within: PollWindow, at: number): void {
+  const polled = `polled every ${within.everyMs} ms`;
+  if (at < within.from) h.fail('waiter-answered-early', `${who} was rejected (timed out) at ${at} ms, before its deadline at ${within.from} ms (the acquire timeout is ${polled})`);
+  if (at > within.to) h.fail('timeout-missed', `${who} was rejected (timed out) at ${at} ms; its deadline was ${within.from} ms, and the first poll after it (${polled}) is due by ${within.to} ms`);
 }
 
 function describeServed(answer: Answer & { outcome: 'served' }, reuse: 'lifo' | 'fifo'): string {

@@ -47,6 +47,19 @@ export function stepsDigest(steps: readonly CommandJson[]): string {
   return digest(steps);
 }
 
+/**
+ * What shapes a race check's runs besides the adapter: its configurations and client programs,
+ * default or custom. `races` keeps a race token from passing for a sequential one, and back.
+ */
+export function raceOptionsDigest(shape: { readonly configs: string; readonly clients: string }): string {
+  return digest({ races: true, ...shape });
+}
+
+/** A digest of a shrunk race: its configuration, clients and scheduler seed, which replay it. */
+export function raceDigest(race: { readonly config: unknown; readonly clients: unknown; readonly schedulerSeed: number }): string {
+  return digest({ config: race.config, clients: race.clients, schedulerSeed: race.schedulerSeed });
+}
+
 /** The token as one word of base64url: letters, digits, `-` and `_`, so a shell takes it as printed. */
 export function encodeRerunToken(token: RerunToken): string {
   const t = token;

@@ -93,12 +93,14 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   if (check === 'sync' || check === 'async') {
     // Each of these decides which connection an acquire gets, as a validation does, and the model
     // does not yet say how the two combine: refused rather than checked against a guess.
+    if (check === 'async' && semantics['minFloor'] === 'idle') {
+      // A synchronous check answers inside acquire(), before any timer runs, so no connection is
+      // under check when a floor decides; an asynchronous one is, across expiries.
+      throw new DefinitionError(`${where} an async validation together with minFloor "idle", which poolcheck does not model yet (an expiry due while a check is in flight, with the floor's count at min); declare validation "sync" or "none", or a floor on size, for this pool`);
+    }
     const handoff = semantics['handoff'];
     if (handoff !== undefined && handoff !== 'microtask') {
       throw new DefinitionError(`${where} a validation together with handoff ${JSON.stringify(handoff)}, which poolcheck does not model yet (when a deferred hand-off checks the connection it takes, and which one it takes); declare handoff "microtask", or validation "none", for this pool`);
-    }
-    if (semantics['minFloor'] === 'idle') {
-      throw new DefinitionError(`${where} a validation together with minFloor "idle", which poolcheck does not model yet (whether a connection being checked counts as idle for the floor); declare validation "none", or a floor on size, for this pool`);
     }
   }
   if (caps['slowQuery'] === true && caps['acquireTimeoutCovers'] === 'wait-and-connect' && caps['acquireTimeout'] !== null && caps['acquireTimeout'] !== undefined) {
@@ -147,10 +149,13 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
   const caps = semantics['capabilities'] as { failedConnect?: unknown; slowConnect?: unknown } | undefined;
-  if ((min.refill.length > 0 || min.opens === 'first-acquire') && (caps?.failedConnect === true || caps?.slowConnect === true)) {
-    // A connect fault hits whichever connect comes next, and a refill's would be it: the model
-    // does not yet say what a pool does with a refill that fails or takes time.
-    throw new DefinitionError(`${where} a min refill together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet (a fault would hit the refill's connect); turn those faults off for this pool`);
+  const unplaced = min.refill.filter((r) => r === 'at-acquire' || r === 'on-reaper-run');
+  if ((unplaced.length > 0 || min.opens === 'first-acquire') && (caps?.failedConnect === true || caps?.slowConnect === true)) {
+    // A connect fault hits whichever connect comes next. A refill after an expiry or a discard
+    // starts at that instant, so the model knows when it takes the fault; one at an acquire (next
+    // to the acquire's own connect) or at a reaper run (anywhere in an interval) it does not.
+    const which = unplaced.length > 0 ? `minRefill ${JSON.stringify(unplaced[0])}` : 'minOpens "first-acquire"';
+    throw new DefinitionError(`${where} ${which} together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet (whether that refill's connect or an acquire's takes the fault); turn those faults off for this pool, or declare refills after-expiry and after-discard only`);
   }
 }
 
@@ -173,8 +178,11 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
   if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
   const duringConnect = caps['closeDuringConnect'];
-  if (duringConnect !== undefined && duringConnect !== 'serves') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves", or left out (connects land before a close)`);
+  if (duringConnect !== undefined && duringConnect !== 'serves' && duringConnect !== 'rejects') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves" (the acquire gets the connection), "rejects" (the acquire is rejected, the connection closed as it lands), or left out (connects land before a close)`);
   if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
+  const terminateConnect = caps['terminateDuringConnect'];
+  if (terminateConnect !== undefined && terminateConnect !== 'rejects' && terminateConnect !== 'rejects-on-landing') throw new DefinitionError(`${where}.terminateDuringConnect = ${JSON.stringify(terminateConnect)}; it must be "rejects" (the acquire is rejected when terminate() is called), "rejects-on-landing" (when its connect lands), or left out (terminate is drawn with no connect in flight)`);
+  if (terminateConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: terminateDuringConnect needs slowConnect: true, since only a slow connect is in flight when terminate() is called`);
   const burst = caps['burstConnects'];
   if (burst !== undefined && burst !== 'in-call' && burst !== 'after-burst') throw new DefinitionError(`${where}.burstConnects = ${JSON.stringify(burst)}; it must be "in-call", "after-burst", or left out (in-call)`);
   const timeout = caps['acquireTimeout'] ?? null;
@@ -184,12 +192,12 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (timeout !== null && caps['waiters'] !== true) throw new DefinitionError(`${where}: an acquireTimeout needs waiters: true, since only a waiting acquire can time out`);
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'burstConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
 }
 
-const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect'];
+const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect', 'acquireTimeoutCheck'];
 
 function validateTimeoutRules(where: string, caps: Record<string, unknown>): void {
   const covers = caps['acquireTimeoutCovers'];
@@ -198,6 +206,20 @@ function validateTimeoutRules(where: string, caps: Record<string, unknown>): voi
   if (late !== undefined && late !== 'closed' && late !== 'kept' && late !== 'own-timeout') throw new DefinitionError(`${where}.lateConnect = ${JSON.stringify(late)}; it must be "closed", "kept", "own-timeout", or left out (kept)`);
   if ((covers !== undefined || late !== undefined) && caps['acquireTimeout'] === null) throw new DefinitionError(`${where}: acquireTimeoutCovers and lateConnect describe an acquire timeout; declare acquireTimeout too, or leave them out`);
   if (late !== undefined && covers !== 'wait-and-connect') throw new DefinitionError(`${where}.lateConnect applies only when the timeout covers the connect; declare acquireTimeoutCovers: "wait-and-connect", or leave lateConnect out`);
+  validateTimeoutCheck(where, caps);
+}
+
+function validateTimeoutCheck(where: string, caps: Record<string, unknown>): void {
+  const check = caps['acquireTimeoutCheck'];
+  if (check === undefined || check === 'timer') return;
+  const every = typeof check === 'object' && check !== null ? (check as Record<string, unknown>)['everyMs'] : undefined;
+  if (typeof check !== 'object' || check === null || (check as Record<string, unknown>)['kind'] !== 'poll' || typeof every !== 'number' || !Number.isInteger(every) || every < 1) {
+    throw new DefinitionError(`${where}.acquireTimeoutCheck = ${JSON.stringify(check)}; it must be "timer", { kind: "poll", everyMs: <a whole number of ms >= 1> }, or left out (timer)`);
+  }
+  if (caps['acquireTimeout'] === null || caps['acquireTimeout'] === undefined) throw new DefinitionError(`${where}: acquireTimeoutCheck describes an acquire timeout; declare acquireTimeout too, or leave it out`);
+  // A poll that also bounds connects would abandon them at an instant the model cannot know, and
+  // the connection's fate would hang on it; no pool checked here does that.
+  if (caps['acquireTimeoutCovers'] === 'wait-and-connect') throw new DefinitionError(`${where}: a polled acquire timeout (acquireTimeoutCheck: poll) is checked over the wait only; declare acquireTimeoutCovers: "wait" (or leave it out), or acquireTimeoutCheck: "timer" if a timer bounds the connect`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {

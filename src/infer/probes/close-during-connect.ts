@@ -3,7 +3,8 @@ import type { Probe, ProbeResult } from '../types.js';
 
 /**
  * What close() does to an acquire whose connect is in flight: `'serves'` when the connection lands,
- * the acquire gets it and close waits for its release. Left out otherwise (close is then only
+ * the acquire gets it and close waits for its release; `'rejects'` when the acquire is rejected
+ * at the close and the connection closed as it lands. Left out otherwise (close is then only
  * drawn with no connect in flight). Needs slow connects to hold a connect in flight.
  */
 export const closeDuringConnectProbe: Probe = {
@@ -16,12 +17,15 @@ export const closeDuringConnectProbe: Probe = {
     if (context.known.capabilities?.slowConnect !== true) return leftOut('no slow connects, so no connect can be in flight at a close');
     const config = { minSize: 0, maxSize: 1, lifetimeMs: 60_000 };
     const scenarios: Scenario[] = [{ config, commands: [{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'close' }] }];
-    // With a waiter behind the connect as well, as a run's closing step may find it.
-    if (context.known.capabilities?.waiters === true) scenarios.push({ config, commands: [{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'close' }] });
+    // With a waiter behind the connect as well, as a run's closing step may find it, where close
+    // is drawn with waiters (a pool that leaves them alone has them served before it closes).
+    const closesWithWaiters = (context.known.capabilities?.closeRejectsWaiters ?? false) !== false;
+    if (context.known.capabilities?.waiters === true && closesWithWaiters) scenarios.push({ config, commands: [{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'close' }] });
     const found = await chooseByOracle(context, { name: this.name, field }, scenarios, [
       { value: 'serves', patch: { capabilities: { closeDuringConnect: 'serves' } } },
+      { value: 'rejects', patch: { capabilities: { closeDuringConnect: 'rejects' } } },
     ]);
     if (found.kind === 'found') return found;
-    return leftOut(found.contradiction.observation.replace(/^no value fits (.*?); 'serves' ruled out: /, "$1 does not fit 'serves': "));
+    return leftOut(found.contradiction.observation);
   },
 };

@@ -17,6 +17,7 @@ import { opensMinProbe } from './opens-min.js';
 import { reuseProbe } from './reuse.js';
 import { slowConnectProbe } from './slow-connect.js';
 import { slowQueryProbe } from './slow-query.js';
+import { terminateDuringConnectProbe } from './terminate-during-connect.js';
 import { terminateRejectsWaitersProbe } from './terminate-rejects-waiters.js';
 import { validationProbe } from './validation.js';
 import { waitersProbe } from './waiters.js';
@@ -59,6 +60,7 @@ export const PROBES: readonly Probe[] = [
   closeRejectsWaitersProbe,
   terminateRejectsWaitersProbe,
   closeDuringConnectProbe,
+  terminateDuringConnectProbe,
   burstConnectsProbe,
   validationProbe,
   failedValidationProbe,
