@@ -1,6 +1,6 @@
 import type { Connection } from '../connectors/types.js';
-import { asyncpgSemantics, capabilitiesOf, type Semantics } from '../model/semantics.js';
-import { Pool, type PoolOptions } from '../pool/index.js';
+import { asyncpgSemantics, capabilitiesOf, normalizeMin, type Semantics } from '../model/semantics.js';
+import { Pool, type PoolMinRefill, type PoolOptions } from '../pool/index.js';
 import type { PoolAdapter } from './types.js';
 
 export interface OwnAdapterOptions {
@@ -37,6 +37,10 @@ export interface OwnAdapterOptions {
   readonly acquireTimeoutPollMs?: number;
   /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
   readonly minFloorCounts?: 'size' | 'idle';
+  /** When the pool opens connections back up to min (the pool's `minRefill`), declared as `minRefill`. Default `[]`. */
+  readonly minRefill?: readonly PoolMinRefill[];
+  /** When the pool first opens min (the pool's `minOpens`), declared as `minOpens`. Default `'on-create'`. */
+  readonly minOpens?: 'on-create' | 'first-acquire' | 'never';
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
   readonly makePool?: (options: PoolOptions<Connection>) => Pool<Connection>;
   readonly name?: string;
@@ -63,8 +67,10 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
   const closeIdleAfterMs = options.closeIdleAfterMs ?? 0;
   const pollMs = options.acquireTimeoutPollMs ?? 0;
   const base = options.expiryRespectsMinSize === true ? floorSemantics(options.minFloorCounts ?? 'size') : asyncpgSemantics;
+  const refills = refillSemantics(base, options);
   return {
     ...base,
+    ...refills.fields,
     handoff: options.handoff ?? 'microtask',
     ...(closeIdleAfterMs === 0 ? {} : { gracefulClose: { kind: 'idle-by-timer' as const, withinMs: closeIdleAfterMs } }),
     ...(validation === undefined ? {} : { validation }),
@@ -81,8 +87,27 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
       // pollTimeouts(), run by setInterval(acquireTimeoutPollMs) while a waiter has a timeout.
       ...(pollMs === 0 ? {} : { acquireTimeoutCheck: { kind: 'poll' as const, everyMs: pollMs } }),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
+      ...refills.capabilities,
     },
   };
+}
+
+/**
+ * The min fields for the pool's `minRefill` and `minOpens` (pool.ts `acquireTook`, `openToMin`):
+ * left as the shorthand where both are at their defaults. A pool that opens connections on its
+ * own declares its connect faults off, and what needs them (`closeDuringConnect`,
+ * `terminateDuringConnect`): poolcheck refuses them with an at-acquire refill or a first-acquire
+ * opening (validate.ts), and this pool's refills with faults are not checked yet. It has them.
+ */
+function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minRefill' | 'minOpens'>): { fields: object; capabilities: object } {
+  const refill = options.minRefill ?? [];
+  const opens = options.minOpens ?? 'on-create';
+  if (refill.length === 0 && opens === 'on-create') return { fields: {}, capabilities: {} };
+  const { min: _min, opensMinOnCreate: _opens, ...rest } = base;
+  const floor = normalizeMin(base).floor;
+  const fields = { ...rest, minFloor: floor, minRefill: [...refill], minOpens: opens };
+  const opensOnItsOwn = refill.length > 0 || opens === 'first-acquire';
+  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: opensOnItsOwn ? { failedConnect: false, slowConnect: false, closeDuringConnect: undefined, terminateDuringConnect: undefined } : {} };
 }
 
 /** poolcheck's own pool: asyncpg's semantics, with the options above. */
@@ -103,6 +128,8 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
     closeAborted ? 'closes aborted connects' : '',
     closeRejects ? 'close rejects connects' : '',
     pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
+    (options.minRefill ?? []).length === 0 ? '' : `refills ${(options.minRefill ?? []).join(', ')}`,
+    (options.minOpens ?? 'on-create') === 'on-create' ? '' : `opens min ${options.minOpens === 'never' ? 'never' : 'at the first acquire'}`,
   ].filter(Boolean);
   return {
     name: options.name ?? (traits.length === 0 ? 'own' : `own (${traits.join(', ')})`),
@@ -122,6 +149,8 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(closeAborted ? { closeAbortedConnects: true } : {}),
         ...(closeRejects ? { closeRejectsConnects: true } : {}),
         ...(pollMs === 0 ? {} : { acquireTimeoutPollMs: pollMs }),
+        ...(options.minRefill === undefined ? {} : { minRefill: options.minRefill }),
+        ...(options.minOpens === undefined ? {} : { minOpens: options.minOpens }),
       }).start(),
     acquire: (pool, options) => pool.acquire(options?.signal === undefined ? {} : { signal: options.signal }),
     release: (pool, conn) => pool.release(conn),

@@ -64,7 +64,28 @@ export interface PoolOptions<C extends Connection = Connection> {
    * ms after its deadline.
    */
   acquireTimeoutPollMs?: number;
+  /**
+   * When the pool opens connections back up to `minSize` on its own (counted as the floor counts:
+   * idle ones with `expiryRespectsMinSize` and `minFloorCounts: 'idle'`, else open ones and
+   * connects in flight; never beyond `maxSize`): after an expiry (`'after-expiry'`), after a
+   * discarded, broken or failed-validation connection (`'after-discard'`), after an acquire
+   * (`'at-acquire'`). Default `[]`: never, as in asyncpg. The new connections open once the
+   * current synchronous stretch is over (a burst of acquires counts as one), idle, with their
+   * expiry armed, on top of the free stack.
+   */
+  minRefill?: readonly PoolMinRefill[];
+  /**
+   * When the pool first opens its `minSize` connections: as it starts (`'on-create'`, the
+   * default, as asyncpg), at the first acquire (`'first-acquire'`: that acquire's own connection
+   * counts), or never (`'never'`).
+   */
+  minOpens?: 'on-create' | 'first-acquire' | 'never';
 }
+
+/** An event after which the own pool opens connections back up to `minSize`: see {@link PoolOptions.minRefill}. */
+export type PoolMinRefill = 'after-expiry' | 'after-discard' | 'at-acquire';
+
+const POOL_MIN_REFILLS: readonly PoolMinRefill[] = ['after-expiry', 'after-discard', 'at-acquire'];
 
 /** Options after validation, with every default filled in. */
 export interface ResolvedPoolOptions<C extends Connection = Connection> {
@@ -81,6 +102,8 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly closeIdleAfterMs: number;
   readonly closeRejectsConnects: boolean;
   readonly acquireTimeoutPollMs: number;
+  readonly minRefill: readonly PoolMinRefill[];
+  readonly minOpens: 'on-create' | 'first-acquire' | 'never';
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -97,6 +120,8 @@ const KNOWN_OPTIONS: readonly string[] = [
   'closeIdleAfterMs',
   'acquireTimeoutPollMs',
   'closeRejectsConnects',
+  'minRefill',
+  'minOpens',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -154,9 +179,19 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (handoff !== 'microtask' && handoff !== 'immediate' && handoff !== 'timeout') {
     throw new PoolOptionsError(`handoff must be "microtask", "immediate" or "timeout", got ${show(handoff)}`);
   }
+  const minRefill = options.minRefill ?? [];
+  if (!Array.isArray(minRefill) || minRefill.some((r) => !POOL_MIN_REFILLS.includes(r)) || new Set(minRefill).size !== minRefill.length) {
+    throw new PoolOptionsError(`minRefill must be a list of distinct values among ${POOL_MIN_REFILLS.map((r) => JSON.stringify(r)).join(', ')} ([] for never), got ${Array.isArray(minRefill) ? JSON.stringify(minRefill) : show(minRefill)}`);
+  }
+  const minOpens = options.minOpens ?? 'on-create';
+  if (minOpens !== 'on-create' && minOpens !== 'first-acquire' && minOpens !== 'never') {
+    throw new PoolOptionsError(`minOpens must be "on-create", "first-acquire" or "never", got ${show(minOpens)}`);
+  }
   return {
     connect,
     validate,
+    minRefill: [...minRefill],
+    minOpens,
     closeAbortedConnects,
     minSize,
     maxSize,

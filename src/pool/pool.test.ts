@@ -195,6 +195,78 @@ describe('expiry', () => {
   });
 });
 
+describe('min refill and first opening', () => {
+  it('minRefill after-expiry: opens a connection back as the last one expires, its expiry armed', async () => {
+    const p = await pool({ minSize: 1, maxInactiveConnectionLifetimeMs: 1000, minRefill: ['after-expiry'] });
+    await clock.tickAsync(1000);
+    expect(connector.made.map((c) => c.closed)).toEqual([true, false]);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([1, 1]);
+    expect(clock.countTimers()).toBe(1);
+  });
+
+  it('minRefill at-acquire: a burst of acquires is counted whole, and no more than max is opened', async () => {
+    const p = await pool({ minSize: 3, maxSize: 4, minOpens: 'never', minRefill: ['at-acquire'] });
+    await Promise.all([p.acquire(), p.acquire()]);
+    await clock.tickAsync(0);
+    // Two opened for the burst, then one for the refill: not one per acquire.
+    expect([p.getIdleSize(), p.getSize()]).toEqual([1, 3]);
+    const full = await pool({ minSize: 3, maxSize: 3, minOpens: 'never', minRefill: ['at-acquire'] });
+    await Promise.all([full.acquire(), full.acquire(), full.acquire()]);
+    await clock.tickAsync(0);
+    expect([full.getIdleSize(), full.getSize()]).toEqual([0, 3]);
+  });
+
+  it('minRefill at-acquire with an idle floor: taking an idle connection opens one back', async () => {
+    const p = await pool({ minSize: 1, maxSize: 3, expiryRespectsMinSize: true, minFloorCounts: 'idle', minRefill: ['at-acquire'] });
+    const first = await p.acquire();
+    await clock.tickAsync(0);
+    expect(first.id).toBe(1);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([1, 2]);
+  });
+
+  it('minRefill after-discard: a destroyed connection is replaced', async () => {
+    const p = await pool({ minSize: 1, minRefill: ['after-discard'] });
+    p.destroy(await p.acquire());
+    await clock.tickAsync(0);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([1, 1]);
+  });
+
+  it('minOpens first-acquire: nothing on start, the rest of min at the first acquire only', async () => {
+    const p = await pool({ minSize: 2, maxSize: 4, minOpens: 'first-acquire' });
+    expect(p.getSize()).toBe(0);
+    const conn = await p.acquire();
+    await clock.tickAsync(0);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([1, 2]);
+    p.release(conn);
+    await p.acquire();
+    await p.acquire();
+    await clock.tickAsync(0);
+    // Later acquires open nothing on their own.
+    expect([p.getIdleSize(), p.getSize()]).toEqual([0, 2]);
+  });
+
+  it('minOpens never: start opens nothing', async () => {
+    const p = await pool({ minSize: 2, minOpens: 'never' });
+    expect(p.getSize()).toBe(0);
+  });
+
+  it('close() waits for a refill in flight, and closes its connection as it lands', async () => {
+    connector.delayMs = 10;
+    const p = await pool({ minSize: 1, maxSize: 2, minOpens: 'never', minRefill: ['after-discard'] });
+    const conn = p.acquire();
+    await clock.tickAsync(10);
+    p.destroy(await conn);
+    await clock.tickAsync(0);
+    let closed = false;
+    void p.close().then(() => (closed = true));
+    await clock.tickAsync(5);
+    expect(closed).toBe(false);
+    await clock.tickAsync(5);
+    expect(closed).toBe(true);
+    expect(connector.made.map((c) => c.closed)).toEqual([true, true]);
+  });
+});
+
 describe('reuse order', () => {
   it('hands out the minSize connections first, top of the stack first', async () => {
     const p = await pool({ minSize: 2, maxSize: 3 });
@@ -495,8 +567,14 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, closeRejectsConnects',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, closeRejectsConnects, minRefill, minOpens',
     ],
+    [
+      'minRefill with a value the pool has not',
+      { connect, minRefill: ['on-reaper-run'] },
+      'poolcheck pool: minRefill must be a list of distinct values among "after-expiry", "after-discard", "at-acquire" ([] for never), got ["on-reaper-run"]',
+    ],
+    ['minOpens unknown', { connect, minOpens: 'lazily' }, 'poolcheck pool: minOpens must be "on-create", "first-acquire" or "never", got "lazily"'],
     [
       'minFloorCounts not size or idle',
       { connect, minFloorCounts: 'busy' },

@@ -1,6 +1,6 @@
 import type { Connection } from '../connectors/types.js';
 import { PoolAbortedError, PoolClosedError, PoolTimeoutError, PoolUsageError } from './errors.js';
-import { milliseconds, resolvePoolOptions, type PoolOptions, type ResolvedPoolOptions } from './options.js';
+import { milliseconds, resolvePoolOptions, type PoolMinRefill, type PoolOptions, type ResolvedPoolOptions } from './options.js';
 import { Slot } from './slot.js';
 import { Waiter } from './waiter.js';
 
@@ -59,6 +59,12 @@ export class Pool<C extends Connection = Connection> {
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
   /** The loop that rejects waiters whose timeout has come, with `acquireTimeoutPollMs`. */
   private pollTimer: ReturnType<typeof setInterval> | null = null;
+  /** Whether an acquire has taken a slot yet: `minOpens: 'first-acquire'` opens min then. */
+  private acquiredOnce = false;
+  /** A refill is queued for the end of the current synchronous stretch. */
+  private refillQueued = false;
+  /** Slots connecting for a refill: not idle yet, but owed to the floor. */
+  private refilling = 0;
 
   /** Validates the options. Call {@link Pool.start} (or use {@link createPool}) before acquiring. */
   constructor(options: PoolOptions<C>) {
@@ -77,7 +83,8 @@ export class Pool<C extends Connection = Connection> {
         : new PoolClosedError('start() called after close() or terminate(); create a new pool instead');
     }
     this.state = 'starting';
-    const initial = this.free.slice(this.free.length - this.options.minSize).reverse();
+    const opening = this.options.minOpens === 'on-create' ? this.options.minSize : 0;
+    const initial = this.free.slice(this.free.length - opening).reverse();
     const results = await Promise.allSettled(
       initial.map(async (slot) => {
         await this.openConnection(slot);
@@ -140,12 +147,100 @@ export class Pool<C extends Connection = Connection> {
       this.take(slot);
       fromIdle = slot.isOpen;
     }
-    return this.checkout(slot, fromIdle, signal);
+    const ready = this.checkout(slot, fromIdle, signal);
+    this.acquireTook();
+    return ready;
+  }
+
+  /**
+   * An acquire took a slot (its connect, if any, has started): the first one opens the rest of
+   * min where the pool does that then, and each one refills where the pool refills at acquires.
+   */
+  private acquireTook(): void {
+    const first = !this.acquiredOnce;
+    this.acquiredOnce = true;
+    if ((first && this.options.minOpens === 'first-acquire') || this.refillsOn('at-acquire')) this.queueRefill();
+  }
+
+  /** Whether the pool opens connections back up to min after `event`. @internal seam for fixtures/mutants */
+  protected refillsOn(event: PoolMinRefill): boolean {
+    return this.options.minRefill.includes(event);
+  }
+
+  /**
+   * Opens connections back up to min once the current synchronous stretch is over, so that a
+   * burst of acquires is counted whole. A plain promise, not `queueMicrotask`, which a fake clock
+   * may take over.
+   */
+  private queueRefill(): void {
+    if (this.refillQueued) return;
+    this.refillQueued = true;
+    void Promise.resolve().then(() => {
+      this.refillQueued = false;
+      this.openToMin();
+    });
+  }
+
+  /** What a refill counts toward min: idle connections for an idle floor, else open ones (with connects in flight). */
+  private refillCount(): number {
+    const idleFloor = this.options.expiryRespectsMinSize && this.options.minFloorCounts === 'idle';
+    return idleFloor ? this.getIdleSize() + this.refilling : this.getSize();
+  }
+
+  /**
+   * Opens connections into empty free slots until the floor's count reaches min, never beyond
+   * max. @internal seam for fixtures/mutants
+   */
+  protected openToMin(): void {
+    if (this.state !== 'open') return;
+    for (let short = this.refillShortfall(); short > 0 && this.getSize() < this.options.maxSize; short--) {
+      const slot = this.free.find((s) => !s.isOpen && !s.connecting);
+      if (slot === undefined) return;
+      this.free.splice(this.free.indexOf(slot), 1);
+      void this.refillSlot(slot);
+    }
+  }
+
+  /** How many connections short of min the pool is. @internal seam for fixtures/mutants */
+  protected refillShortfall(): number {
+    return this.options.minSize - this.refillCount();
+  }
+
+  /**
+   * Connects an empty slot taken off the free stack for a refill. The connection then comes back
+   * as a release does: to the first waiter, or idle on top of the stack with its expiry armed.
+   */
+  private async refillSlot(slot: Slot<C>): Promise<void> {
+    slot.connecting = true;
+    this.refilling++;
+    let conn: C;
+    try {
+      conn = await this.options.connect();
+    } catch {
+      // Nobody waits on a refill: the slot goes back, empty, to the bottom of the stack.
+      slot.connecting = false;
+      this.refilling--;
+      if (this.state === 'open') this.free.unshift(slot);
+      else this.settleClose();
+      return;
+    }
+    slot.connecting = false;
+    this.refilling--;
+    slot.conn = conn;
+    slot.createdAt = Date.now();
+    slot.releasedAt = null;
+    conn.onBreak(() => this.connectionBroke(slot, conn));
+    if (this.state === 'terminated') {
+      this.dropConnection(slot);
+      return;
+    }
+    this.giveBack(slot);
   }
 
   /** Gives a connection back: to the first waiter if there is one, else onto the free stack with its expiry armed. */
   release(conn: C): void {
     const slot = this.takeBack(conn, 'release()');
+    const lost = slot.conn !== conn || conn.closed || this.broken.has(conn);
     if (slot.conn !== conn || conn.closed) {
       // Closed while in use: the slot reconnects on its next acquire.
       slot.conn = null;
@@ -153,6 +248,7 @@ export class Pool<C extends Connection = Connection> {
       this.dropConnection(slot);
     }
     this.giveBack(slot);
+    if (lost && this.refillsOn('after-discard')) this.queueRefill();
   }
 
   /**
@@ -162,6 +258,7 @@ export class Pool<C extends Connection = Connection> {
    */
   destroy(conn: C): void {
     this.onDestroy(this.takeBack(conn, 'destroy()'), conn);
+    if (this.refillsOn('after-discard')) this.queueRefill();
   }
 
   /** Open connections, idle or in use, plus connects in flight (they already occupy capacity). */
@@ -372,6 +469,7 @@ export class Pool<C extends Connection = Connection> {
       const at = this.free.indexOf(slot);
       if (at >= 0) this.free.unshift(...this.free.splice(at, 1));
     }
+    if (this.refillsOn('after-expiry')) this.queueRefill();
   }
 
   /** What the min floor counts: open connections, or idle ones only. @internal seam for fixtures/mutants */
@@ -480,6 +578,7 @@ export class Pool<C extends Connection = Connection> {
       const verdict = this.validates(slot, slot.conn);
       if (typeof verdict === 'boolean' ? verdict : await verdict) return { slot: slot as Slot<C> & { conn: C }, opened: false };
       this.onValidationFailed(slot);
+      if (this.refillsOn('after-discard')) this.queueRefill();
       if (caller.aborted || this.state !== 'open') {
         // Nobody to try another for: the empty slot goes to the next waiter, or back.
         this.giveBack(slot);
@@ -609,7 +708,10 @@ export class Pool<C extends Connection = Connection> {
   private connectionBroke(slot: Slot<C>, conn: C): void {
     if (slot.conn !== conn) return;
     this.broken.add(conn);
-    if (!slot.inUse && this.free.includes(slot)) this.onBrokenIdle(slot);
+    if (!slot.inUse && this.free.includes(slot)) {
+      this.onBrokenIdle(slot);
+      if (this.refillsOn('after-discard')) this.queueRefill();
+    }
   }
 
   private giveBack(slot: Slot<C>): void {
