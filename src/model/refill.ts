@@ -14,7 +14,7 @@ import { violation, type Violation } from './violation.js';
  */
 export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at): number {
   if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length + idleOrphans(state, at, due) + refillsInFlight(state, at);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
   return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due) - inFlightAt(state, at, due) : sizeAt(state, at, due);
 }
 
@@ -40,6 +40,16 @@ function fewestCounted(state: ModelState, at: number, since: number): number {
 function refillsInFlight(state: ModelState, at: number): number {
   if (state.connecting.length === 0) return 0;
   return state.connecting.filter((c) => c.refill === true && c.startedAt <= at).length;
+}
+
+/**
+ * Connects kept after their acquire gave up (or a refill's) that landed idle by `at` (at one
+ * instant, those due before `due`), not yet learnt from the log: idle already, which an idle floor
+ * counts, as the pool does.
+ */
+function landedIdle(state: ModelState, at: number, due: number): number {
+  if (state.failedConnects.length === 0) return 0;
+  return state.failedConnects.filter((f) => f.stays === true && (f.at < at || (f.at === at && f.due < due))).length;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquiresIssued, asyncpgSemantics, connectWillTake, initialState, reconcile, slept, type Semantics } from './index.js';
+import { acquired, acquiresIssued, asyncpgSemantics, blocked, connectWillTake, initialState, reconcile, released, slept, type Semantics } from './index.js';
 import type { Capabilities } from './semantics.js';
 
 const config = { minSize: 0, maxSize: 2, lifetimeMs: 60_000, acquireTimeoutMs: 100 };
@@ -45,5 +45,38 @@ describe('acquire timeout: a connect its acquire gave up on', () => {
     const { state } = acquiresIssued(connectWillTake(initialState(config, covering('own-timeout')), 300), 1);
     // A direct connect: its own timer and the acquire's are one, so it is abandoned at 100 ms.
     expect(slept(state, 300).landedUnasked).toEqual([{ at: 300, fate: 'closed' }]);
+  });
+});
+
+describe('acquire timeout: a kept late connect and the min floor', () => {
+  // pg-pool at seed -68244549: a connect kept after its acquire timed out lands while the loop is
+  // blocked, and an idle connection's expiry comes due at the instant it wakes. The log tells the
+  // destruction before the opening, so until it is learnt the floor must count the kept one.
+  const floored: Semantics = { ...covering('kept'), minFloor: 'size', minRefill: [], minOpens: 'never' };
+  const withMin = { minSize: 1, maxSize: 2, lifetimeMs: 1000, acquireTimeoutMs: 100 };
+
+  function keptThenWoken(): ReturnType<typeof blocked> {
+    let s = acquired(initialState(withMin, floored), 1, true);
+    s = acquiresIssued(connectWillTake(s, 300), 1).state;
+    return blocked(released(s, 1), 1000);
+  }
+
+  it('counts it as open after it lands, so an expiry then leaves the floor kept', () => {
+    const s = keptThenWoken();
+    const r = reconcile(s, [{ id: 1, at: 1000 }], [{ id: 2, at: 1000 }]);
+    expect(r.violations).toEqual([]);
+    expect(r.state.conns.map((c) => [c.id, c.state])).toEqual([[1, 'gone'], [2, 'idle']]);
+  });
+
+  it('counts it as idle for an idle floor, once it has landed', () => {
+    let s = acquired(initialState(withMin, { ...floored, minFloor: 'idle' }), 1, true);
+    s = blocked(released(acquiresIssued(connectWillTake(s, 300), 1).state, 1), 1000);
+    expect(reconcile(s, [{ id: 1, at: 1000 }], [{ id: 2, at: 1000 }]).violations).toEqual([]);
+  });
+
+  it('still holds the floor where only the one connection is open', () => {
+    // The same trace without the slow acquire: #1 alone is open, and its expiry breaks the floor.
+    const s = blocked(released(acquired(initialState(withMin, floored), 1, true), 1), 1000);
+    expect(reconcile(s, [{ id: 1, at: 1000 }]).violations[0]).toMatchObject({ kind: 'floor-broken' });
   });
 });
