@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquired, asyncpgSemantics, discarded, initialState, poolCreated, reconcile, released, slept, windowOf, type ModelState, type Semantics } from './index.js';
+import { acquired, asyncpgSemantics, blocked, discarded, initialState, poolCreated, reconcile, released, slept, windowOf, type ModelState, type Semantics } from './index.js';
 import { normalizeMin, normalizeSemantics } from './semantics.js';
 
 const config = { minSize: 1, maxSize: 3, lifetimeMs: 5000 };
@@ -68,6 +68,17 @@ describe('min: refill', () => {
     expect(s.refillOwed).toMatchObject({ since: 0, cause: 'the acquire of #1', by: 'at-once' });
     expect(reconcile(s, [], [{ id: 2, at: 0 }]).violations).toEqual([]);
     expect(reconcile(s, []).violations[0]?.kind).toBe('min-not-refilled');
+  });
+
+  it('at an acquire: a connection that expires after it, at the instant a blocked loop wakes, is not owed again', () => {
+    // The woken code's acquire is served in a microtask, before the overdue expiry of #1: the pool
+    // refills what it counted then (#1 and #2 open, one short of min), and #1 goes after.
+    const sem: Semantics = { ...timer, minRefill: ['at-acquire'], minOpens: 'on-create' };
+    let s = reconcile(slept(acquired(acquired(poolCreated(initialState({ minSize: 3, maxSize: 3, lifetimeMs: 1 }, sem), [1, 2, 3]), 1, false), 2, false), 1), [{ id: 3, at: 1 }]).state;
+    s = acquired(blocked(released(released(s, 1), 2), 1), 2, false);
+    expect(s.refillOwed).toMatchObject({ since: 2, by: 'at-once' });
+    expect(reconcile(s, [{ id: 1, at: 2 }], [{ id: 4, at: 2 }]).violations).toEqual([]);
+    expect(reconcile(s, [{ id: 1, at: 2 }]).violations[0]).toMatchObject({ kind: 'min-not-refilled', message: expect.stringMatching(/after the acquire of #2 at 2 ms the pool had 1 connection/) as unknown });
   });
 
   it('on every reaper run: owed by the next run, one interval later at most', () => {

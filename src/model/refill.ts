@@ -78,7 +78,11 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   if (owed !== null && !atOnce) return state;
   // Each event that calls for a refill tries again for the whole shortfall, a failed connect's
   // share too; an earlier one still owed at once stays owed since it was.
-  const refillOwed: RefillOwed = owed?.by === 'at-once' ? { ...owed, failed: 0 } : { since: at, cause, by: atOnce ? 'at-once' : 'next-reaper-run' };
+  const refillOwed: RefillOwed = !atOnce
+    ? { since: at, cause, by: 'next-reaper-run' }
+    : owed?.by === 'at-once'
+      ? { ...owed, failed: 0, goneBefore: goneCount(state) }
+      : { since: at, cause, by: 'at-once', goneBefore: goneCount(state) };
   return atOnce ? refillTakesFaults({ ...state, refillOwed }, at) : { ...state, refillOwed };
 }
 
@@ -119,6 +123,13 @@ export function refillAllowed(state: ModelState, at: number): boolean {
   return floorCount(state, at) + (state.refillOwed?.failed ?? 0) < state.config.minSize && sizeAt(state, at) < state.config.maxSize;
 }
 
+/** Connections the model knows have gone. */
+function goneCount(state: ModelState): number {
+  let gone = 0;
+  for (const c of state.conns) if (c.state === 'gone') gone++;
+  return gone;
+}
+
 /**
  * The step is over: a refill owed at once must have been made; one owed by the next reaper run
  * must have been made once a whole interval has passed (or the loop woke from a block, when the
@@ -135,7 +146,8 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   const owed = state.refillOwed;
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
-  if (state.phase !== 'open' || count + (owed.failed ?? 0) >= state.config.minSize || sizeOf(state) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
+  const goneSince = owed.goneBefore === undefined ? 0 : goneCount(state) - owed.goneBefore;
+  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince >= state.config.minSize || sizeOf(state) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };

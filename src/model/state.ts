@@ -277,6 +277,13 @@ export interface RefillOwed {
    * them again until the next event that calls for a refill, so the count may stay that far below.
    */
   readonly failed?: number;
+  /**
+   * How many connections had gone when a refill owed at once was last called for. One that goes
+   * after, in the same step (an expiry that fires after the acquire that called for the refill, at
+   * the instant a blocked loop wakes), takes the refill's count down without the pool owing it
+   * again, unless an event of its own calls for a refill.
+   */
+  readonly goneBefore?: number;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
