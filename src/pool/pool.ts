@@ -643,35 +643,6 @@ export class Pool<C extends Connection = Connection> {
     return new PoolAbortedError();
   }
 
-  /**
-   * Opens a connection into a free slot that has none, for nobody, as a pool refilling its min
-   * does. The slot is taken while it connects (in size, not idle, and no acquire takes it), then
-   * given back like a release: to the first waiter, or onto the free stack with its expiry armed.
-   * A connect that fails gives the empty slot back. False when no slot is free and empty.
-   * @internal seam for fixtures/mutants
-   */
-  protected openSpare(): boolean {
-    const slot = this.state === 'open' ? this.free.find((s) => !s.isOpen && !s.connecting) : undefined;
-    if (slot === undefined) return false;
-    this.free.splice(this.free.indexOf(slot), 1);
-    slot.inUse = true;
-    this.openConnection(slot).then(
-      () => this.spareOpened(slot),
-      () => this.spareFailed(slot),
-    );
-    return true;
-  }
-
-  /** A spare's connect landed. @internal seam for fixtures/mutants */
-  protected spareOpened(slot: Slot<C>): void {
-    this.giveBack(slot);
-  }
-
-  /** A spare's connect failed: the empty slot goes back. @internal seam for fixtures/mutants */
-  protected spareFailed(slot: Slot<C>): void {
-    this.giveBack(slot);
-  }
-
   private topOpenFreeSlot(): Slot<C> | undefined {
     for (let i = this.free.length - 1; i >= 0; i--) if (this.free[i]!.isOpen) return this.free[i];
     return undefined;
