@@ -98,27 +98,36 @@ export function startQueueConnects(before: ModelState): ModelState {
   let state = before;
   while (state.phase === 'open' && state.waiters.length > state.connecting.filter((c) => c.abandonedAt === null).length && capacityUsed(state) < state.config.maxSize) {
     if (state.connectDelay > 0) {
-      const connecting: Connecting = {
-        ticket: null,
-        order: state.nextOrder,
-        startedAt: state.now,
-        readyAt: state.now + state.connectDelay,
-        fails: state.failNext,
-        // The acquire's own timer, as a waiter's, covers the connect: the connect has none.
-        deadline: null,
-        deadlineOrder: state.nextOrder,
-        abandonAt: null,
-        abandonOrder: state.nextOrder,
-        abandonedAt: null,
-        abandonedDue: null,
-      };
-      state = { ...state, connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 };
+      // The acquire's own timer, as a waiter's, covers the connect: the connect has none.
+      state = connectForNobody(state, state.now);
     } else {
       const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
       state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
     }
   }
   return state;
+}
+
+/**
+ * Begins, at `at`, the injected slow connect for no acquire of its own (the queue head's, or a
+ * refill's): no timer of the pool bounds it, and it takes the pending connect faults.
+ */
+export function connectForNobody(state: ModelState, at: number, refill?: true): ModelState {
+  const connecting: Connecting = {
+    ticket: null,
+    ...(refill === undefined ? {} : { refill }),
+    order: state.nextOrder,
+    startedAt: at,
+    readyAt: at + state.connectDelay,
+    fails: state.failNext,
+    deadline: null,
+    deadlineOrder: state.nextOrder,
+    abandonAt: null,
+    abandonOrder: state.nextOrder,
+    abandonedAt: null,
+    abandonedDue: null,
+  };
+  return withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 });
 }
 
 /** An acquire is served with a connection the runner learns from the real call, counted in size since `startedAt`. */

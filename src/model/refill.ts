@@ -1,5 +1,6 @@
 import { capabilitiesOf, describeMin, minOf, type MinRefill } from './semantics.js';
-import { idleConns, inFlightAt, sizeAt, sizeOf, type Connecting, type ModelState, type RefillOwed } from './state.js';
+import { idleConns, inFlightAt, liveCount, sizeAt, sizeOf, type ModelState, type RefillOwed } from './state.js';
+import { connectForNobody } from './answers.js';
 import { violation, type Violation } from './violation.js';
 
 /**
@@ -97,21 +98,7 @@ function refillTakesFaults(state: ModelState, at: number): ModelState {
   if (!state.failNext && state.connectDelay === 0) return state;
   const owed = state.refillOwed as RefillOwed;
   if (state.connectDelay === 0) return { ...state, failNext: false, refillOwed: { ...owed, failed: (owed.failed ?? 0) + 1 } };
-  const connect: Connecting = {
-    ticket: null,
-    refill: true,
-    order: state.nextOrder,
-    startedAt: at,
-    readyAt: at + state.connectDelay,
-    fails: state.failNext,
-    deadline: null,
-    deadlineOrder: state.nextOrder,
-    abandonAt: null,
-    abandonOrder: state.nextOrder,
-    abandonedAt: null,
-    abandonedDue: null,
-  };
-  return { ...state, failNext: false, connectDelay: 0, connecting: [...state.connecting, connect], nextOrder: state.nextOrder + 1 };
+  return connectForNobody(state, at, true);
 }
 
 /** Whether the pool may open a connection on its own at `at`: a refill is owed, or due at a reaper run, and min not yet reached. */
@@ -125,9 +112,7 @@ export function refillAllowed(state: ModelState, at: number): boolean {
 
 /** Connections the model knows have gone. */
 function goneCount(state: ModelState): number {
-  let gone = 0;
-  for (const c of state.conns) if (c.state === 'gone') gone++;
-  return gone;
+  return state.conns.length - liveCount(state);
 }
 
 /**
