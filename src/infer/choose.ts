@@ -100,6 +100,14 @@ export async function capabilityByOracle<K extends BooleanCapability>(
 /** The capabilities that are on or off (not `acquireTimeout` or `abort`, whose "off" is null). */
 export type BooleanCapability = 'waiters' | 'destroy' | 'failedConnect' | 'slowConnect' | 'brokenIdle' | 'closeRejectsWaiters' | 'failedValidation' | 'slowQuery';
 
+/**
+ * A field a probe does not ask, left at `value` (its default, so nothing is patched), with why:
+ * the pool lacks what the question needs, or the model cannot tell the answers apart for it.
+ */
+export function leftAtDefault(field: string, value: unknown, evidence: string): ProbeResult {
+  return { kind: 'found', findings: [{ field, value, evidence }], patch: {} };
+}
+
 /** A capability found off, with why (not for `acquireTimeout`, whose "off" is null). */
 export function off(field: string, evidence: string, capability: BooleanCapability): ProbeResult {
   return { kind: 'found', findings: [{ field, value: false, evidence }], patch: { capabilities: { [capability]: false } } };

@@ -1,4 +1,4 @@
-import { chooseByOracle, type Scenario } from '../choose.js';
+import { chooseByOracle, leftAtDefault, type Scenario } from '../choose.js';
 import type { Probe, ProbeResult } from '../types.js';
 
 const TIMEOUT_MS = 50;
@@ -17,7 +17,7 @@ export const burstConnectsProbe: Probe = {
   async run(context): Promise<ProbeResult> {
     const field = 'capabilities.burstConnects';
     const caps = context.known.capabilities;
-    const leftOut = (evidence: string): ProbeResult => ({ kind: 'found', findings: [{ field, value: 'in-call', evidence }], patch: {} });
+    const leftOut = (evidence: string): ProbeResult => leftAtDefault(field, 'in-call', evidence);
     if (caps?.waiters !== true || caps.acquireTimeout === null || caps.failedConnect !== true || caps.slowConnect !== true) {
       return leftOut('a failing connect and a waiter\'s timeout falling due at one instant need waiters, an acquire timeout, and failed and slow connects together, which this pool does not all have');
     }

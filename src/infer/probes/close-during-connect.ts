@@ -1,4 +1,4 @@
-import { chooseByOracle, type Scenario } from '../choose.js';
+import { chooseByOracle, leftAtDefault, type Scenario } from '../choose.js';
 import type { Probe, ProbeResult } from '../types.js';
 
 /**
@@ -13,7 +13,7 @@ export const closeDuringConnectProbe: Probe = {
   needs: ['capabilities.slowConnect', 'capabilities.closeRejectsWaiters', 'gracefulClose'],
   async run(context): Promise<ProbeResult> {
     const field = 'capabilities.closeDuringConnect';
-    const leftOut = (evidence: string): ProbeResult => ({ kind: 'found', findings: [{ field, value: undefined, evidence }], patch: {} });
+    const leftOut = (evidence: string): ProbeResult => leftAtDefault(field, undefined, evidence);
     if (context.known.capabilities?.slowConnect !== true) return leftOut('no slow connects, so no connect can be in flight at a close');
     const config = { minSize: 0, maxSize: 1, lifetimeMs: 60_000 };
     const scenarios: Scenario[] = [{ config, commands: [{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'close' }] }];

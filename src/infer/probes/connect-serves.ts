@@ -1,5 +1,5 @@
 import { minOf } from '../../model/semantics.js';
-import { chooseByOracle, type Scenario } from '../choose.js';
+import { chooseByOracle, leftAtDefault, type Scenario } from '../choose.js';
 import type { Probe, ProbeResult } from '../types.js';
 
 const CONNECT_MS = 100;
@@ -18,7 +18,7 @@ export const connectServesProbe: Probe = {
   async run(context): Promise<ProbeResult> {
     const field = 'capabilities.connectServes';
     const caps = context.known.capabilities;
-    const leftOut = (evidence: string): ProbeResult => ({ kind: 'found', findings: [{ field, value: 'its-acquire', evidence }], patch: {} });
+    const leftOut = (evidence: string): ProbeResult => leftAtDefault(field, 'its-acquire', evidence);
     if (caps?.waiters !== true) return leftOut('without a queue, every connect serves the acquire that started it');
     const min = minOf(context.known);
     if (min.refill.length > 0 || min.opens === 'first-acquire') {

@@ -1,5 +1,5 @@
 import { minOf } from '../../model/semantics.js';
-import { chooseByOracle, type Scenario } from '../choose.js';
+import { chooseByOracle, leftAtDefault, type Scenario } from '../choose.js';
 import { expirySpan } from '../span.js';
 import type { Probe, ProbeResult } from '../types.js';
 
@@ -20,7 +20,7 @@ export const connectsInFloorProbe: Probe = {
     const field = 'capabilities.connectsInFloor';
     const known = context.known;
     const caps = known.capabilities;
-    const leftOut = (evidence: string): ProbeResult => ({ kind: 'found', findings: [{ field, value: true, evidence }], patch: {} });
+    const leftOut = (evidence: string): ProbeResult => leftAtDefault(field, true, evidence);
     if (minOf(known).floor !== 'size' || caps?.slowConnect !== true || caps.waiters !== true) {
       return leftOut('only a floor on size, in a pool with slow connects and a queue, meets a connect in flight beside an idle connection that comes due');
     }

@@ -1,4 +1,4 @@
-import { chooseByOracle, type Scenario } from '../choose.js';
+import { chooseByOracle, leftAtDefault, type Scenario } from '../choose.js';
 import { expirySpan } from '../span.js';
 import type { Probe, ProbeResult } from '../types.js';
 
@@ -20,7 +20,7 @@ export const stopsWhenEmptyProbe: Probe = {
   async run(context): Promise<ProbeResult> {
     const field = 'expiry.stopsWhenEmpty';
     const { expiry, capabilities: caps } = context.known;
-    const leftOut = (evidence: string): ProbeResult => ({ kind: 'found', findings: [{ field, value: false, evidence }], patch: {} });
+    const leftOut = (evidence: string): ProbeResult => leftAtDefault(field, false, evidence);
     if (expiry.kind !== 'reaper' || expiry.startsOn !== 'first-acquire') return leftOut('only a reaper started by an acquire is modelled as stopping on an empty pool');
     if (caps?.slowConnect !== true || (caps.acquireTimeout ?? null) === null || caps.acquireTimeoutCovers !== 'wait-and-connect' || (caps.lateConnect ?? 'kept') !== 'kept') {
       return leftOut('no connection can open for nobody here (that needs slow connects kept after their acquire timed out), so a stopped reaper cannot be told from a running one');
