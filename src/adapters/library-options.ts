@@ -26,6 +26,22 @@ export function libraryOptions(adapter: string, options: Readonly<Record<string,
 export const FROM_CONFIG = 'it comes from the run\'s configuration (check({ configs }), or --min, --max, --lifetime and --acquire-timeout)';
 
 /**
+ * The options poolcheck sets for every run of tarn or sequelize-pool, which share their names,
+ * for {@link libraryOptions}; `factory` is the adapter factory that takes the reaper interval.
+ */
+export function reaperPoolRunOptions(factory: string): Readonly<Record<string, string>> {
+  return {
+    create: "the run's connector makes every connection",
+    destroy: "the run's connector closes every connection",
+    min: FROM_CONFIG,
+    max: FROM_CONFIG,
+    idleTimeoutMillis: FROM_CONFIG,
+    acquireTimeoutMillis: FROM_CONFIG,
+    reapIntervalMillis: `give it as ${factory}({ reapIntervalMillis }), which the declared reaper follows`,
+  };
+}
+
+/**
  * The `Pool` class the user passed to a library adapter's factory, or a definition error that shows
  * how to pass it: a missing one is the usual slip when moving from the factories that took none.
  *

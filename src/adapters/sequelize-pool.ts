@@ -2,7 +2,7 @@ import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
-import { FROM_CONFIG, libraryOptions, poolClassOf } from './library-options.js';
+import { libraryOptions, poolClassOf, reaperPoolRunOptions } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -165,15 +165,7 @@ export interface SequelizePoolAdapterOptions {
  */
 export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): PoolAdapter<SequelizePoolHandle, Connection> {
   const SequelizePoolOf = poolClassOf<SequelizePoolInstance>('sequelize-pool', options, "import { Pool } from 'sequelize-pool'; sequelizePoolAdapter({ Pool })");
-  const own = libraryOptions('sequelize-pool', options.options, {
-    create: "the run's connector makes every connection",
-    destroy: "the run's connector closes every connection",
-    min: FROM_CONFIG,
-    max: FROM_CONFIG,
-    idleTimeoutMillis: FROM_CONFIG,
-    acquireTimeoutMillis: FROM_CONFIG,
-    reapIntervalMillis: 'give it as sequelizePoolAdapter({ reapIntervalMillis }), which the declared reaper follows',
-  });
+  const own = libraryOptions('sequelize-pool', options.options, reaperPoolRunOptions('sequelizePoolAdapter'));
   const reapIntervalMillis = options.reapIntervalMillis ?? SEQUELIZE_POOL_REAP_INTERVAL_MS;
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis < 1) {
     throw new DefinitionError(`poolcheck sequelize-pool adapter: reapIntervalMillis must be a whole number of ms >= 1, got ${String(reapIntervalMillis)}`);

@@ -2,7 +2,7 @@ import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
-import { FROM_CONFIG, libraryOptions, poolClassOf } from './library-options.js';
+import { libraryOptions, poolClassOf, reaperPoolRunOptions } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /** tarn's own default for `reapIntervalMillis` (`opt.reapIntervalMillis || 1000`, Pool.js). */
@@ -184,15 +184,7 @@ export interface TarnPool {
  */
 export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, Connection> {
   const TarnPoolOf = poolClassOf<TarnPoolInstance>('tarn', options, "import { Pool } from 'tarn'; tarnAdapter({ Pool })");
-  const own = libraryOptions('tarn', options.options, {
-    create: "the run's connector makes every connection",
-    destroy: "the run's connector closes every connection",
-    min: FROM_CONFIG,
-    max: FROM_CONFIG,
-    idleTimeoutMillis: FROM_CONFIG,
-    acquireTimeoutMillis: FROM_CONFIG,
-    reapIntervalMillis: 'give it as tarnAdapter({ reapIntervalMillis }), which the declared reaper follows',
-  });
+  const own = libraryOptions('tarn', options.options, reaperPoolRunOptions('tarnAdapter'));
   const reapIntervalMillis = options.reapIntervalMillis ?? TARN_DEFAULT_REAP_INTERVAL_MS;
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis <= 0) {
     throw new DefinitionError(`poolcheck tarn adapter: reapIntervalMillis must be a whole number of ms > 0, as tarn requires; got ${String(reapIntervalMillis)}`);
