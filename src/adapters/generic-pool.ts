@@ -133,10 +133,16 @@ export function genericPoolSemantics(
       // same request (Pool.js:336-339, 229-238); the acquire waits until a create succeeds or its
       // timeout fires.
       failedConnect: false,
-      // Off: the acquire's timer runs from the `acquire()` call whatever it waits for
-      // (ResourceRequest.js:22-52), so a slow create is cut short by the acquire timeout; and the
-      // request waits in `_waitingClientsQueue` meanwhile, so `pending` counts it as waiting.
-      slowConnect: false,
+      // A create takes as long as its connect, counted in `size` (`_count` is `_allObjects.size +
+      // _factoryCreateOperations.size`, Pool.js:680-682) and not in `available`; the acquire stays
+      // in `_waitingClientsQueue` meanwhile (`pending`), and its timer runs on (ResourceRequest.js:22-52).
+      slowConnect: true,
+      // A create belongs to no request: `_dispense` creates `min(spareResourceCapacity,
+      // waiting - _potentiallyAllocableResourceCount)` resources, counting creates in flight
+      // (Pool.js:229-238, 664-671), a refill's from `_ensureMinimum` too (Pool.js:345-353); a create
+      // that lands goes to the available list and `_dispense` hands it to the head of the queue
+      // (Pool.js:322-330, 200-208, 273-289).
+      connectServes: 'queue-head',
       // Off: generic-pool never listens to its resources. A connection the server ended stays in
       // `_availableObjects` until the evictor takes it or an acquire is handed it; only
       // `testOnBorrow` with a `validate` would catch it, and then at the next acquire, not at once

@@ -87,10 +87,18 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // up idle (`unexpected-create`; pinned in properties/postgres/adapters/sequelize-pool.test.ts).
       // A capability must hold whatever the connector's timing, so it is not declared.
       failedConnect: false,
-      // Off: the acquire's timer runs from the `acquire()` call (Pool.js:196-198), so a slow create
-      // is cut short by the acquire timeout, and the create's resource goes to the next waiter or
-      // idle (Pool.js:140-148); the acquire counts in `waiting` meanwhile.
-      slowConnect: false,
+      // A create takes as long as its connect: `_createResource` raises `_count` before calling
+      // `factory.create()` (Pool.js:135-139), so `size` counts it; the acquire stays in
+      // `_pendingAcquires` (`waiting`) and its timer runs on (Pool.js:196-199).
+      slowConnect: true,
+      // A create belongs to no acquire: as it lands it resolves whichever `Deferred` heads
+      // `_pendingAcquires` (`shift`, Pool.js:141-145), else the resource is made available
+      // (Pool.js:147); a refill's from `_ensureMinimum` (Pool.js:180-188) alike.
+      connectServes: 'queue-head',
+      // `_dispense` creates one resource whenever someone waits, nothing is available and
+      // `size < maxSize` (Pool.js:111-133), however many creates are in flight: once per
+      // `acquire()` (Pool.js:200) and once on the tick after a `destroy()` (Pool.js:246-250).
+      queueConnects: 'one-per-dispense',
       // Off: sequelize-pool never listens to its resources. A connection the server ended stays
       // available until the reaper takes it or `_dispense` hands it out; the adapter's `validate`
       // (Pool.js:122-125) could catch it then, at the next acquire, but not when it breaks.
@@ -209,9 +217,10 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
     connectionId: (conn) => conn.id,
     counters: (h) => ({
       idle: h.pool.available,
-      // `size` counts a create still in flight (`_count += 1` before `create()`, Pool.js:136);
-      // poolcheck's size is connections open, which is what `available + using` counts.
-      size: h.pool.available + h.pool.using,
+      // `size` is `_count`: connections open and creates in flight (`_count += 1` before
+      // `create()`, Pool.js:136; lowered by `destroy()` and a failed create, Pool.js:152, 238), as
+      // poolcheck's size counts them.
+      size: h.pool.size,
       waiting: h.pool.waiting,
     }),
     close: async (h) => {

@@ -1,4 +1,4 @@
-import { connectServesOf, timeoutRulesOf } from './semantics.js';
+import { connectServesOf, queueConnectsOf, timeoutRulesOf } from './semantics.js';
 import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 
@@ -92,11 +92,14 @@ export function openFor(state: ModelState, ticket: number, since: number = state
  * capacity, the pool starts a connect that belongs to no acquire (tarn's
  * `_shouldCreateMoreResources`, generic-pool's `resourceShortfall`). A slow one lands when its time
  * comes and serves whoever heads the queue then; one that connects at once lands within the step
- * and serves the head now, which need not be the acquire that started it.
+ * and serves the head now, which need not be the acquire that started it. With `queueConnects:
+ * 'one-per-dispense'` the pool starts one per look instead (sequelize-pool's `_dispense`).
  */
 export function startQueueConnects(before: ModelState): ModelState {
   let state = before;
-  while (state.phase === 'open' && state.waiters.length > state.connecting.filter((c) => c.abandonedAt === null).length && capacityUsed(state) < state.config.maxSize) {
+  // `queueConnects: 'one-per-dispense'`: one connect for each look at the queue, whatever is in flight.
+  const once = queueConnectsOf(state.semantics) === 'one-per-dispense';
+  for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > (once ? 0 : state.connecting.filter((c) => c.abandonedAt === null).length) && capacityUsed(state) < state.config.maxSize; started++) {
     if (state.connectDelay > 0) {
       // The acquire's own timer, as a waiter's, covers the connect: the connect has none.
       state = connectForNobody(state, state.now);

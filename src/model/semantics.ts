@@ -233,6 +233,16 @@ export interface Capabilities {
    */
   readonly connectsInFloor?: boolean;
   /**
+   * Where connects serve the queue head, how many the pool starts each time it looks at its queue
+   * (an acquire that finds no idle connection, a discard that frees capacity). `'shortfall'` (the
+   * default): while the queue outnumbers the connects in flight and there is capacity (generic-pool's
+   * `resourceShortfall`, tarn's `_shouldCreateMoreResources`). `'one-per-dispense'`: one, whenever
+   * someone waits and there is capacity, whatever is in flight (sequelize-pool's `_dispense`), so a
+   * connect whose acquire gave up does not stop the next acquire from starting its own, and the
+   * spare one lands idle.
+   */
+  readonly queueConnects?: QueueConnects;
+  /**
    * A pending acquire can be aborted (an `AbortSignal` passed to the adapter's `acquire`): while
    * it waits, while its connect is in flight, or while its connection is being validated. It is
    * rejected at once and never gets a connection; what it would have had goes to the next waiter,
@@ -275,6 +285,14 @@ export function abortOf(s: Semantics): AbortCapability | null {
 
 /** What an acquire timeout bounds: the wait in the queue only, or the wait and the connect. */
 export type AcquireTimeoutCovers = 'wait' | 'wait-and-connect';
+
+/** How many connects a look at the queue starts: see {@link Capabilities.queueConnects}. */
+export type QueueConnects = 'shortfall' | 'one-per-dispense';
+
+/** How many connects a look at the queue starts, `'shortfall'` where it is not declared. */
+export function queueConnectsOf(s: Semantics): QueueConnects {
+  return capabilitiesOf(s).queueConnects ?? 'shortfall';
+}
 
 /** Whom a landing connect serves: see {@link Capabilities.connectServes}. */
 export type ConnectServes = 'its-acquire' | 'queue-head';

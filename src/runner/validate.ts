@@ -151,15 +151,14 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   const min = minOf(semantics as unknown as Semantics);
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
-  const caps = semantics['capabilities'] as { failedConnect?: unknown; slowConnect?: unknown } | undefined;
-  if ((min.refill.length > 0 || min.opens === 'first-acquire') && (caps?.failedConnect === true || caps?.slowConnect === true)) {
-    // A connect fault hits whichever connect comes next, and a refill's may be it. The model has a
+  const caps = semantics['capabilities'] as { failedConnect?: unknown } | undefined;
+  if ((min.refill.length > 0 || min.opens === 'first-acquire') && caps?.failedConnect === true) {
+    // A failed connect hits whichever connect comes next, and a refill's may be it. The model has a
     // rule for a refill after an expiry or a discard (src/model/refill.ts, unit-tested), but a pool
     // refilling after every loss disagreed with it when a waiter's connect took the fault, so the
     // combination stays refused rather than checked against a rule not yet shown to hold.
-    throw new DefinitionError(`${where} a min refill together with capabilities.failedConnect or slowConnect, which poolcheck does not model yet (whether a refill's connect or a waiter's takes the fault, and what the pool owes after); turn those faults off for this pool`);
+    throw new DefinitionError(`${where} a min refill together with capabilities.failedConnect, which poolcheck does not model yet (whether a refill's connect or a waiter's takes the fault, and what the pool owes after); turn failedConnect off for this pool`);
   }
-
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle'] as const;
@@ -196,7 +195,7 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
   validateConnectServes(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', 'queueConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
 }
@@ -210,6 +209,9 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
   const inFloor = caps['connectsInFloor'];
   if (inFloor !== undefined && typeof inFloor !== 'boolean') throw new DefinitionError(`${where}.connectsInFloor = ${JSON.stringify(inFloor)}; it must be true or false, or left out (true: a floor on size counts connects in flight)`);
   const serves = caps['connectServes'];
+  const looks = caps['queueConnects'];
+  if (looks !== undefined && looks !== 'shortfall' && looks !== 'one-per-dispense') throw new DefinitionError(`${where}.queueConnects = ${JSON.stringify(looks)}; it must be "shortfall" (connects while the queue outnumbers those in flight), "one-per-dispense" (one each time the pool looks at its queue), or left out (shortfall)`);
+  if (looks === 'one-per-dispense' && serves !== 'queue-head') throw new DefinitionError(`${where}: queueConnects "one-per-dispense" needs connectServes: "queue-head", since it says how many connects a pool whose connects serve the queue starts for it; leave queueConnects out for this pool`);
   if (serves === undefined || serves === 'its-acquire') return;
   if (serves !== 'queue-head') throw new DefinitionError(`${where}.connectServes = ${JSON.stringify(serves)}; it must be "its-acquire", "queue-head", or left out (its-acquire)`);
   if (caps['waiters'] !== true) throw new DefinitionError(`${where}: connectServes "queue-head" needs waiters: true, since an acquire waits in the queue for the connect that serves it`);
