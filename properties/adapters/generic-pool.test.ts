@@ -56,9 +56,10 @@ describe('generic-pool claiming a capability it lacks', () => {
   it.each<WrongCapability>([
     {
       claim: 'failedConnect',
-      // poolcheck does not model a connect fault together with a min refill (a refill's connect
-      // would take it), so the claim is checked with no min, where nothing refills.
-      semantics: { ...claiming(declared, { failedConnect: true }), minRefill: [] },
+      // poolcheck does not model a failed connect together with a min refill (a refill's connect
+      // would take it), nor with connects that serve the queue head, so the claim is checked with
+      // no min, where nothing refills, and connects declared as serving their own acquire.
+      semantics: { ...claiming(declared, { failedConnect: true, slowConnect: false, connectServes: 'its-acquire' }), minRefill: [] },
       configs: defaultConfigArb.map((c) => ({ ...c, minSize: 0 })),
       kind: 'acquire-not-rejected',
       message: /^acquire #\d+ should have been rejected \(connect failed\) but got connection #\d+$/,

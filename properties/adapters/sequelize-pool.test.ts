@@ -169,13 +169,13 @@ describe('sequelize-pool behaviour the declaration rests on', () => {
     });
   });
 
-  it('counts a create in flight in `size`, which is why the adapter reports available + using', async () => {
+  it('counts a create in flight in `size`, as poolcheck\'s size does, so the adapter reports it', async () => {
     await onFakeClock(async (clock, connector) => {
       const { h, adapter } = await adapterPool(connector, { minSize: 0, maxSize: 1, lifetimeMs: 100 });
       const pending = adapter.acquire(h);
       expect(h.pool.size).toBe(1);
       expect(connector.liveIds()).toEqual([]);
-      expect(adapter.counters(h)).toEqual({ idle: 0, size: 0, waiting: 1 });
+      expect(adapter.counters(h)).toEqual({ idle: 0, size: 1, waiting: 1 });
       await settled(clock, pending);
       expect(adapter.counters(h)).toEqual({ idle: 0, size: 1, waiting: 0 });
     });

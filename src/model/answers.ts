@@ -1,6 +1,7 @@
 import { connectServesOf, queueConnectsOf, timeoutRulesOf } from './semantics.js';
 import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
+import { acquireTookSlot } from './acquire-took.js';
 
 /**
  * What the model owes the runner: the answers to acquires (served, with which connection, or
@@ -81,7 +82,8 @@ export function openFor(state: ModelState, ticket: number, since: number = state
       abandonedAt: null,
       abandonedDue: null,
     };
-    return withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 });
+    // The acquire has its capacity now: what an acquire sets off in the pool happens as its connect begins.
+    return acquireTookSlot(withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 }));
   }
   if (state.failNext) return serveWaiters(answer(withState(state, { failNext: false }), { ticket, outcome: 'rejected', reason: 'connect failed' }));
   return answer(servedNew(state, state.now), { ticket, outcome: 'served', candidates: [] });
@@ -118,7 +120,7 @@ export function startQueueConnects(before: ModelState): ModelState {
 export function connectForNobody(state: ModelState, at: number, refill?: true): ModelState {
   const connecting: Connecting = {
     ticket: null,
-    ...(refill === undefined ? {} : { refill }),
+    ...(refill === undefined ? {} : { refill, seq: state.nextIdleSeq }),
     order: state.nextOrder,
     startedAt: at,
     readyAt: at + state.connectDelay,
@@ -134,8 +136,8 @@ export function connectForNobody(state: ModelState, at: number, refill?: true): 
 }
 
 /** An acquire is served with a connection the runner learns from the real call, counted in size since `startedAt`. */
-export function servedNew(state: ModelState, startedAt: number): ModelState {
-  return withState(state, { servedNew: [...state.servedNew, { startedAt }] });
+export function servedNew(state: ModelState, startedAt: number, tookSlot?: true): ModelState {
+  return withState(state, { servedNew: [...state.servedNew, tookSlot === undefined ? { startedAt } : { startedAt, tookSlot }] });
 }
 
 export function answer(state: ModelState, a: Answer): ModelState {

@@ -35,6 +35,20 @@ function fewestCounted(state: ModelState, at: number, since: number): number {
 }
 
 /**
+ * What an idle floor counts when an expiry due at `due`, armed at idle seq `seq`, fires at `at`:
+ * the connections idle then. A refill's connect counts once it has landed: before that expiry in
+ * the order timers fire (due time, then the order they were set), not while it is still in
+ * flight (the own pool's `floorCount()` is its idle size).
+ */
+export function idleFloorAtExpiry(state: ModelState, at: number, due: number, seq: number): number {
+  const before = (landsAt: number, landsDue: number, began: number | undefined): boolean => landsAt < at || (landsAt === at && (landsDue < due || (landsDue === due && began !== undefined && began <= seq)));
+  let landed = 0;
+  for (const c of state.connecting) if (c.refill === true && !c.fails && c.readyAt <= at && before(c.readyAt, c.readyAt, c.seq)) landed++;
+  for (const f of state.failedConnects) if (f.stays === true && before(f.at, f.due, f.seq)) landed++;
+  return idleConns(state).length + idleOrphans(state, at, due) + landed;
+}
+
+/**
  * Refill connects in flight at `at`: on their way to idle, so an idle floor counts them as the
  * pool does (it opened them for the floor, and would open no more for it meanwhile).
  */

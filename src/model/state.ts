@@ -80,6 +80,11 @@ export interface Connecting {
   readonly aborted?: true;
   /** The pool began it on its own, to refill its min (`ticket` is then `null`): it lands idle. */
   readonly refill?: true;
+  /**
+   * For a refill's: the next idle seq when it began. An expiry armed at this seq or later was set
+   * after it, so at one instant the landing fires first.
+   */
+  readonly seq?: number;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
   readonly order: number;
   readonly startedAt: number;
@@ -225,9 +230,10 @@ export interface ModelState {
    * The connections that acquires answered this step were served with where `candidates` is empty
    * (opened for them, or an orphan taken), in answer order, and when each began to count in the
    * pool's size (its connect began). The runner learns their ids from the real calls; until then
-   * a floor counts them from then.
+   * a floor counts them from then. `tookSlot`: its acquire's own slow connect, begun in an earlier
+   * step, where what an acquire sets off (a refill at it, min opened at the first) happened then.
    */
-  readonly servedNew: readonly { readonly startedAt: number }[];
+  readonly servedNew: readonly { readonly startedAt: number; readonly tookSlot?: true }[];
   /**
    * Connections the pool owes to bring the min floor's count back up to min: since when, after
    * what, and by when (at once, or by the reaper's next run). `null` when none are owed.
@@ -264,6 +270,8 @@ export interface FailedConnect {
   readonly due: number;
   readonly at: number;
   readonly stays?: true;
+  /** A refill's connect that landed: its {@link Connecting.seq}. */
+  readonly seq?: number;
 }
 
 /** A refill the pool owes: see {@link ModelState.refillOwed}. */

@@ -150,14 +150,14 @@ function landed(before: ModelState, c: Connecting): ModelState {
     // closed pool, is to be closed at once.
     return answer({ ...state, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] }, { ticket: c.ticket, outcome: 'rejected', reason: 'closed' });
   }
-  if (c.ticket !== null) return answer(servedNew(state, c.startedAt), { ticket: c.ticket, outcome: 'served', candidates: [] });
+  if (c.ticket !== null) return answer(servedNew(state, c.startedAt, true), { ticket: c.ticket, outcome: 'served', candidates: [] });
   if (c.aborted === true) return abortedLanded(state, c);
   // Its acquire gave up (or it is a refill's), and the pool keeps the connection: the first
   // waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') return answer(servedNew({ ...state, waiters: rest }, c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   // Until the connector's log tells its id, the connection counts as the connect it was.
-  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const }] };
+  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const, ...(c.seq === undefined ? {} : { seq: c.seq }) }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
   const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
   return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', ...armed }] };

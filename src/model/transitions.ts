@@ -8,8 +8,8 @@ import {
   type ModelState,
   type Settled,
 } from './state.js';
-import { owesRefill } from './refill.js';
-import { closeDuringConnectOf, closeRejectsWaitersOf, minOf, terminateDuringConnectOf } from './semantics.js';
+import { acquireTookSlot } from './acquire-took.js';
+import { closeDuringConnectOf, closeRejectsWaitersOf, terminateDuringConnectOf } from './semantics.js';
 import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
 import { withConn, withState } from './copy.js';
@@ -77,11 +77,10 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
  * first opens its min at the first acquire, or refills at every acquire, owes the rest now.
  */
 export function acquired(before: ModelState, id: number, created: boolean): ModelState {
+  // An acquire served by its own slow connect set off the refill when that connect began.
+  const tookSlot = created && before.servedNew[0]?.tookSlot === true;
   const got = takeConn(reaperEvent(before, 'first-acquire'), id, created);
-  const first = !got.acquiredOnce;
-  const state = first ? withState(got, { acquiredOnce: true }) : got;
-  if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true);
-  return owesRefill(state, state.now, 'at-acquire', `the acquire of #${id}`);
+  return tookSlot ? got : acquireTookSlot(got, `the acquire of #${id}`);
 }
 
 function takeConn(state: ModelState, id: number, created: boolean): ModelState {
