@@ -152,6 +152,11 @@ export function genericPoolSemantics(
       // settled (`__allResourceRequestsSettled`, Pool.js:580-598): they are served by releases, or
       // wait for ever.
       closeRejectsWaiters: false,
+      // The adapter's close ends with `clear()`, which first waits for every create in flight
+      // (`_factoryCreateOperations`, Pool.js:619-625) and then destroys the available resources: a
+      // create that lands meanwhile goes to the available list (Pool.js:322-326), and with nobody
+      // waiting (close is drawn so) `_dispense` hands it to no one (Pool.js:221-227).
+      closeDuringConnect: 'lands-idle',
       // Off: `acquire()` returns a plain promise (Pool.js:440-471); a `ResourceRequest` is only
       // rejected by its own timeout or by `clear()` (ResourceRequest.js:22-52), and the pool has no
       // call that takes one back out of `_waitingClientsQueue`.

@@ -126,6 +126,12 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // Until the last release a waiter stays pending (a release meanwhile serves nobody:
       // `_tryAcquireOrCreate` returns once `destroyed`, Pool.js:255-257), or times out.
       closeRejectsWaiters: 'after-last-release',
+      // `destroy()` first waits for every pending create (Pool.js:188-190); a create that lands
+      // meanwhile pushes its resource free (Pool.js:410-414) and `_tryAcquireOrCreate` returns at
+      // once on the destroyed pool (Pool.js:254-256), so it serves no waiter. The free resources
+      // are destroyed together after the last release (Pool.js:217-222), and the pending acquires
+      // aborted just before (Pool.js:210-216), so the last landing holds them too.
+      closeDuringConnect: 'lands-idle',
       // The adapter's terminate releases every lent connection into the destroyed pool at once, so
       // the same abort comes at once.
       terminateRejectsWaiters: true,

@@ -197,9 +197,13 @@ export interface Capabilities {
    * the acquire gets it, and close waits for its release), or `'rejects'` it (the acquire is
    * rejected when close() is called; the connect goes on, and the connection is closed the instant
    * it lands). Left out: close is drawn only with no connect in flight, and the runner lets
-   * connects land before its own close. Needs slowConnect.
+   * connects land before its own close. Needs slowConnect. Where connects serve the queue head
+   * (no acquire owns a connect), `'lands-idle'`: close lets each connect land, keeps its
+   * connection idle for no waiter, and closes it with the idle ones; the waiters go as
+   * `closeRejectsWaiters` says, a close that rejects them after the last release waiting for the
+   * last landing too (tarn's `destroy()`).
    */
-  readonly closeDuringConnect?: 'serves' | 'rejects';
+  readonly closeDuringConnect?: CloseDuringConnect;
   /**
    * What terminate() does to an acquire whose connect is in flight: `'rejects'` it when terminate()
    * is called, or rejects it only when the connect lands (`'rejects-on-landing'`); either way the
@@ -286,6 +290,9 @@ export function abortOf(s: Semantics): AbortCapability | null {
 /** What an acquire timeout bounds: the wait in the queue only, or the wait and the connect. */
 export type AcquireTimeoutCovers = 'wait' | 'wait-and-connect';
 
+/** What close() does to a connect in flight: see {@link Capabilities.closeDuringConnect}. */
+export type CloseDuringConnect = 'serves' | 'rejects' | 'lands-idle';
+
 /** How many connects a look at the queue starts: see {@link Capabilities.queueConnects}. */
 export type QueueConnects = 'shortfall' | 'one-per-dispense';
 
@@ -341,7 +348,7 @@ export function closeRejectsWaitersOf(s: Semantics): 'at-once' | 'after-last-rel
 }
 
 /** What close() does to an acquire whose connect is in flight, or `null` where it is not declared. */
-export function closeDuringConnectOf(s: Semantics): 'serves' | 'rejects' | null {
+export function closeDuringConnectOf(s: Semantics): CloseDuringConnect | null {
   return capabilitiesOf(s).closeDuringConnect ?? null;
 }
 

@@ -185,7 +185,7 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
   if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
   const duringConnect = caps['closeDuringConnect'];
-  if (duringConnect !== undefined && duringConnect !== 'serves' && duringConnect !== 'rejects') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves" (the acquire gets the connection), "rejects" (the acquire is rejected, the connection closed as it lands), or left out (connects land before a close)`);
+  if (duringConnect !== undefined && duringConnect !== 'serves' && duringConnect !== 'rejects' && duringConnect !== 'lands-idle') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves" (the acquire gets the connection), "rejects" (the acquire is rejected, the connection closed as it lands), "lands-idle" (with connectServes "queue-head": the connection lands idle for no waiter), or left out (connects land before a close)`);
   if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
   const terminateConnect = caps['terminateDuringConnect'];
   if (terminateConnect !== undefined && terminateConnect !== 'rejects' && terminateConnect !== 'rejects-on-landing') throw new DefinitionError(`${where}.terminateDuringConnect = ${JSON.stringify(terminateConnect)}; it must be "rejects" (the acquire is rejected when terminate() is called), "rejects-on-landing" (when its connect lands), or left out (terminate is drawn with no connect in flight)`);
@@ -217,6 +217,7 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
   const looks = caps['queueConnects'];
   if (looks !== undefined && looks !== 'shortfall' && looks !== 'one-per-dispense') throw new DefinitionError(`${where}.queueConnects = ${JSON.stringify(looks)}; it must be "shortfall" (connects while the queue outnumbers those in flight), "one-per-dispense" (one each time the pool looks at its queue), or left out (shortfall)`);
   if (looks === 'one-per-dispense' && serves !== 'queue-head') throw new DefinitionError(`${where}: queueConnects "one-per-dispense" needs connectServes: "queue-head", since it says how many connects a pool whose connects serve the queue starts for it; leave queueConnects out for this pool`);
+  if ((serves === undefined || serves === 'its-acquire') && caps['closeDuringConnect'] === 'lands-idle') throw new DefinitionError(`${where}: closeDuringConnect "lands-idle" needs connectServes: "queue-head", since it says what becomes of a connect that is for no acquire; declare "serves" or "rejects" for a connect that is its acquire's`);
   if (serves === undefined || serves === 'its-acquire') return;
   if (serves !== 'queue-head') throw new DefinitionError(`${where}.connectServes = ${JSON.stringify(serves)}; it must be "its-acquire", "queue-head", or left out (its-acquire)`);
   if (caps['waiters'] !== true) throw new DefinitionError(`${where}: connectServes "queue-head" needs waiters: true, since an acquire waits in the queue for the connect that serves it`);
@@ -225,7 +226,8 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
     throw new DefinitionError(`${where}: connectServes "queue-head" keeps an acquire in the queue while a connect is in flight, so its timeout covers the connect and the connect goes on; declare acquireTimeoutCovers: "wait-and-connect" with lateConnect "kept" (or left out)`);
   }
   if (caps['failedConnect'] === true) throw new DefinitionError(`${where}: failedConnect together with connectServes "queue-head", which poolcheck does not model yet (which waiter a failed connect that served nobody in particular rejects); turn failedConnect off for this pool`);
-  if (caps['closeDuringConnect'] !== undefined) throw new DefinitionError(`${where}: closeDuringConnect together with connectServes "queue-head", which poolcheck does not model yet (a close with connects in flight that serve the queue, not an acquire); leave closeDuringConnect out for this pool`);
+  const duringConnect = caps['closeDuringConnect'];
+  if (duringConnect !== undefined && duringConnect !== 'lands-idle') throw new DefinitionError(`${where}: closeDuringConnect ${JSON.stringify(duringConnect)} together with connectServes "queue-head", which poolcheck does not model yet (that value speaks of the acquire a connect is for, and a connect that serves the queue is for none); declare "lands-idle" where close keeps what lands idle, or leave closeDuringConnect out`);
 }
 
 const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect', 'acquireTimeoutCheck'];
