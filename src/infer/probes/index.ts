@@ -8,6 +8,7 @@ import { closeDuringConnectProbe } from './close-during-connect.js';
 import { closeRejectsWaitersProbe } from './close-rejects-waiters.js';
 import { connectServesProbe } from './connect-serves.js';
 import { connectsInFloorProbe } from './connects-in-floor.js';
+import { queueConnectsProbe } from './queue-connects.js';
 import { destroyProbe } from './destroy.js';
 import { expiryProbe } from './expiry.js';
 import { failedConnectProbe } from './failed-connect.js';
@@ -61,6 +62,7 @@ export const PROBES: readonly Probe[] = [
   destroyProbe,
   acquireTimeoutScopeProbe,
   connectServesProbe,
+  queueConnectsProbe,
   slowConnectProbe,
   stopsWhenEmptyProbe,
   connectsInFloorProbe,
