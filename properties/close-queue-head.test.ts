@@ -1,8 +1,10 @@
 import genericPool from 'generic-pool';
+import * as sequelizePool from 'sequelize-pool';
 import * as tarn from 'tarn';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapter as closeSkipsPendingCreates } from '../fixtures/mutants/close-skips-pending-creates.js';
 import { genericPoolAdapter, genericPoolSemantics } from '../src/adapters/generic-pool.js';
+import { sequelizePoolAdapter } from '../src/adapters/sequelize-pool.js';
 import { tarnAdapter, tarnSemantics } from '../src/adapters/tarn.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
@@ -42,6 +44,17 @@ describe('close while a connect that serves the queue is in flight', () => {
 
   it("generic-pool's clear() waits for a create whose acquire timed out, then closes its connection", async () => {
     const adapter = genericPoolAdapter({ genericPool }) as PoolAdapter;
+    const run = await runOnce(adapter, config, steps([{ op: 'slowNextConnect', ms: 1000 }, { op: 'acquire' }, { op: 'sleep', ms: 500 }, { op: 'close' }]), createPgMemConnector, true, true);
+    expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
+    expect(run.trace.slice(4).map(line)).toEqual([
+      '500 close(): closing: waits for 1 connect(s) in flight; idle=0 size=1 waiting=0',
+      '1000 close(): sleep(500) until a connect in flight lands: idle=0 size=0 waiting=0',
+      '1000 close(): resolves: idle=0 size=0 waiting=0',
+    ]);
+  });
+
+  it("sequelize-pool's drain() waits for a create whose acquire timed out, then destroyAllNow() closes its connection", async () => {
+    const adapter = sequelizePoolAdapter({ Pool: sequelizePool.Pool }) as PoolAdapter;
     const run = await runOnce(adapter, config, steps([{ op: 'slowNextConnect', ms: 1000 }, { op: 'acquire' }, { op: 'sleep', ms: 500 }, { op: 'close' }]), createPgMemConnector, true, true);
     expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
     expect(run.trace.slice(4).map(line)).toEqual([

@@ -49,6 +49,8 @@ describe('queueConnects declared wrongly', () => {
     // An acquire behind a connect whose own acquire timed out starts a create of its own.
     ['sequelize-pool as starting connects for the shortfall only', sequelizePoolAdapter({ Pool: sequelizePool.Pool, semantics: withCaps(sq, { queueConnects: 'shortfall' }) }) as PoolAdapter, 'waiter-answered-early', /^acquire #\d+ should still be waiting \(1 waiting, no capacity free, its timeout is at \d+ ms\), but it got connection #\d+$/],
     // generic-pool counts the creates in flight against the queue.
+    // The acquires behind a connect wait in the queue, counted in `waiting`.
+    ['generic-pool with connects serving their own acquire', genericPoolAdapter({ genericPool, semantics: withCaps(gp, { connectServes: 'its-acquire', closeDuringConnect: 'serves' }) }) as PoolAdapter, 'count-mismatch', /^the pool reported idle=\d+ size=\d+ waiting=\d+, the model expected idle=\d+ size=\d+ waiting=\d+$/],
     ['generic-pool as starting one connect per dispense', genericPoolAdapter({ genericPool, semantics: withCaps(gp, { queueConnects: 'one-per-dispense' }) }) as PoolAdapter, 'waiter-not-served', /^acquire #\d+ should have been served \(#\d+ gets a new connection\) but is still waiting$/],
   ])('%s fails', async (_name, adapter, kind, message) => {
     const result = await check({ adapter, seed: 1, shrink: false });

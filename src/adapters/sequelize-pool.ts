@@ -106,6 +106,11 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // Off: `drain()` rejects new acquires (Pool.js:190-192) but serves the queued ones: while any
       // waits it dispenses and polls every 100 ms (Pool.js:256-262). Nothing rejects them.
       closeRejectsWaiters: false,
+      // A create in flight at the close lands as on an open pool: `_createResource` hands it to
+      // the head of `_pendingAcquires`, empty when close is drawn, else makes it available
+      // (Pool.js:140-148); `drain()` waits for it (`_count` counts it, Pool.js:264) and
+      // `destroyAllNow()` closes it with the idle ones (Pool.js:274-292).
+      closeDuringConnect: 'lands-idle',
       // Off: `acquire()` returns the promise of a `Deferred` (Pool.js:189-202) that only its timeout
       // or a `drain`/`destroyAllNow` settles; nothing takes it out of `_pendingAcquires`.
       abort: null,
@@ -143,6 +148,8 @@ export interface SequelizePoolHandle {
   readonly borrowed: Set<Connection>;
   /** Set while a close waits for the last borrowed connection to come back. */
   allReturned: (() => void) | null;
+  /** Creates in flight, which a close waits for as drain() would (see the adapter's close). */
+  readonly creating: Set<Promise<unknown>>;
 }
 
 /** sequelize-pool's `Pool` class, as `import { Pool } from 'sequelize-pool'` gives it. */
@@ -182,11 +189,20 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
     name: options.name ?? 'sequelize-pool',
     semantics: options.semantics ?? sequelizePoolSemantics(reapIntervalMillis),
     create: async ({ config, connector }) => {
+      const creating = new Set<Promise<unknown>>();
       const pool = new SequelizePoolOf({
         name: 'poolcheck',
         validate: () => true,
         ...own,
-        create: () => connector.connect(),
+        create: () => {
+          const connect = connector.connect();
+          const landed: Promise<unknown> = connect.then(
+            (): boolean => creating.delete(landed),
+            (): boolean => creating.delete(landed),
+          );
+          creating.add(landed);
+          return connect;
+        },
         destroy: (conn: Connection) => conn.close(),
         min: config.minSize,
         max: config.maxSize,
@@ -196,7 +212,7 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
         // run without one gets the longest delay a timer can express instead, never the default.
         acquireTimeoutMillis: acquireTimeoutOf(config, 'sequelize-pool', 'acquireTimeoutMillis') ?? LONGEST_TIMER_MS,
       });
-      return { pool, borrowed: new Set<Connection>(), allReturned: null };
+      return { pool, borrowed: new Set<Connection>(), allReturned: null, creating };
     },
     acquire: async (h) => {
       const conn = await h.pool.acquire();
@@ -232,6 +248,9 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
       // leaving no poll timer behind.
       if (h.borrowed.size > 0) await new Promise<void>((resolve) => (h.allReturned = resolve));
       h.allReturned = null;
+      // drain() also polls until every create in flight has landed (`available !== _count`,
+      // Pool.js:264): the adapter waits for them itself, for the same reason.
+      while (h.creating.size > 0) await Promise.all(h.creating);
       await h.pool.drain();
       // Clears the reap timer, then destroys every idle connection (Pool.js:274-292).
       await h.pool.destroyAllNow();
