@@ -10,7 +10,7 @@ import { check, runsFromEnv } from '../../src/runner/check.js';
 import { defaultConfigArb } from '../../src/runner/configs.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
-import { claiming, claimingBrokenIdle, type WrongCapability } from '../support/wrong-declarations.js';
+import { claimingBrokenIdle, claimingItsAcquire, type WrongCapability } from '../support/wrong-declarations.js';
 import genericPool from 'generic-pool';
 
 afterEach(() => uninstallAllClocks());
@@ -59,7 +59,7 @@ describe('generic-pool claiming a capability it lacks', () => {
       // poolcheck does not model a failed connect together with a min refill (a refill's connect
       // would take it), nor with connects that serve the queue head, so the claim is checked with
       // no min, where nothing refills, and connects declared as serving their own acquire.
-      semantics: { ...claiming(declared, { failedConnect: true, slowConnect: false, connectServes: 'its-acquire' }), minRefill: [] },
+      semantics: { ...claimingItsAcquire(declared, { failedConnect: true, slowConnect: false }), minRefill: [] },
       configs: defaultConfigArb.map((c) => ({ ...c, minSize: 0 })),
       kind: 'acquire-not-rejected',
       message: /^acquire #\d+ should have been rejected \(connect failed\) but got connection #\d+$/,

@@ -11,7 +11,7 @@ import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import type { Connection } from '../../src/connectors/types.js';
 import { expectCaught } from '../support/caught.js';
 import { eventLog, onFakeClock, settled, watch } from '../support/on-fake-clock.js';
-import { claiming, claimingBrokenIdle, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
+import { claiming, claimingBrokenIdle, claimingItsAcquire, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
 import * as tarn from 'tarn';
 import { fits } from '../../src/infer/oracle.js';
 
@@ -65,7 +65,7 @@ describe('tarn declared wrongly', () => {
 // Whom a create serves, what the floor counts and when the reaper stops, each declared wrongly.
 describe('tarn declared wrongly about its creates', () => {
   it('connects tied to their acquire fail on the waiting count', async () => {
-    const result = await check({ adapter: declaring(claiming(declared, { connectServes: 'its-acquire' })), seed: 2026 });
+    const result = await check({ adapter: declaring(claimingItsAcquire(declared)), seed: 2026 });
     expectCaught(result, 'count-mismatch', /^the pool reported idle=0 size=1 waiting=1, the model expected idle=0 size=1 waiting=0$/);
   });
 
@@ -105,7 +105,7 @@ describe('tarn claiming a capability it lacks', () => {
       claim: 'failedConnect',
       // A failed connect is modelled for connects tied to their acquire only: claimed as tarn was
       // declared before its slow connects were, with connects tied to their acquire.
-      semantics: claiming(declared, { failedConnect: true, slowConnect: false, connectServes: 'its-acquire' }),
+      semantics: claimingItsAcquire(declared, { failedConnect: true, slowConnect: false }),
       kind: 'not-settled',
       message: /^acquire\(\) did not settle: /,
       seed: 3,
