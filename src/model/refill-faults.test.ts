@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { acquired, acquiresIssued, asyncpgSemantics, connectWillFail, connectWillTake, discarded, initialState, reconcile, released, slept, type ModelState, type Semantics } from './index.js';
 import { answersTaken } from './answers.js';
-import { connectFailedFor } from './transitions.js';
+import { connectFailedFor, poolCreated } from './transitions.js';
 
 const config = { minSize: 1, maxSize: 3, lifetimeMs: 5000 };
 const { min: _min, opensMinOnCreate: _opens, ...asyncpgWithoutMin } = asyncpgSemantics;
@@ -111,5 +111,21 @@ describe("an acquire's connect that fails was in flight when the pool decided it
     const both = acquired(acquired(issued, 2, false), 1, false);
     expect(reconcile(both, []).violations).toEqual([]);
     expect(reconcile(both, [], [{ id: 3, at: 0 }]).violations[0]?.kind).toBe('unexpected-create');
+  });
+});
+
+describe("a reaper's run is one stretch", () => {
+  it('a refill connect that failed for an earlier expiry of the run is not tried again by a later one', () => {
+    const reaper: Semantics = {
+      ...refilling,
+      expiry: { kind: 'reaper', intervalMs: 1000, startsOn: 'pool-creation', compare: '>', maxPerRun: null },
+      armsOn: 'release-and-create',
+      minOpens: 'on-create',
+    };
+    const s = slept(connectWillFail(poolCreated(initialState({ minSize: 2, maxSize: 2, lifetimeMs: 1 }, reaper), [1, 2])), 1000);
+    const run = [{ id: 1, at: 1000 }, { id: 2, at: 1000 }];
+    expect(reconcile(s, run, [{ id: 3, at: 1000 }]).violations).toEqual([]);
+    expect(reconcile(s, run).violations[0]?.kind).toBe('min-not-refilled');
+    expect(reconcile(s, run, [{ id: 3, at: 1000 }, { id: 4, at: 1000 }]).violations[0]?.kind).toBe('unexpected-create');
   });
 });

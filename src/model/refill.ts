@@ -74,12 +74,15 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   const atOnce = force || (trigger !== 'on-reaper-run' && min.refill.includes(trigger));
   const byRun = !atOnce && min.refill.includes('on-reaper-run') && state.reaperStartedAt !== null;
   if (!atOnce && !byRun) return state;
-  // A command's events share one synchronous stretch, and the pool decides its refill at the end
-  // of it; a connect fails by I/O, later. So acquires' connects that failed at once in the step
-  // were in flight when the pool decided, and so was a refill connect an earlier event of the
-  // command started. An expiry is a timer of its own: what failed before it had failed.
-  const stretch = atOnce && trigger !== 'after-expiry';
-  const failing = stretch ? (state.failedAtOnce ?? 0) : 0;
+  // A command's events share one synchronous stretch, and a connect fails by I/O, later: acquires'
+  // connects that failed at once in the step were in flight when the pool decided its refill, and
+  // so was a refill connect an earlier event of the command started. So were those of a reaper's
+  // earlier expiries in the same run (generic-pool's `_evict` loop, each `_destroy` calling
+  // `_ensureMinimum`). A per-connection timer is a stretch of its own: what failed before it had
+  // failed.
+  const command = atOnce && trigger !== 'after-expiry';
+  const stretch = command || (atOnce && state.semantics.expiry.kind === 'reaper');
+  const failing = command ? (state.failedAtOnce ?? 0) : 0;
   // An idle floor counts no acquire's connect; capacity counts every one.
   const counted = min.floor === 'idle' ? 0 : failing;
   if (floorCount(state, at) + counted >= state.config.minSize || sizeAt(state, at) + failing >= state.config.maxSize) return state;
