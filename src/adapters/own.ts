@@ -94,10 +94,12 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
 
 /**
  * The min fields for the pool's `minRefill` and `minOpens` (pool.ts `acquireTook`, `openToMin`):
- * left as the shorthand where both are at their defaults. A pool that opens connections on its
- * own declares its failed connects off: poolcheck refuses them with a refill or a first-acquire
- * opening (validate.ts), and this pool's refills with a failed connect are not checked yet. It
- * has them. Its slow connects stay on: a refill's first connect takes the delay, as the model says.
+ * left as the shorthand where both are at their defaults. A failed connect stays on: the refill
+ * runs once the synchronous stretch is over (`queueRefill`), counting the connects then in flight
+ * (`refillCount`, `getSize`), and a failed one gives its slot back without another refill
+ * (`refillSlot`, `onConnectFailed`). So do slow connects: a refill's first connect takes the delay,
+ * and an acquire's refill begins as the acquire takes its slot (`acquireTook`), before its own
+ * slow connect lands.
  */
 function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minRefill' | 'minOpens'>): { fields: object; capabilities: object } {
   const refill = options.minRefill ?? [];
@@ -106,8 +108,7 @@ function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minR
   const { min: _min, opensMinOnCreate: _opens, ...rest } = base;
   const floor = normalizeMin(base).floor;
   const fields = { ...rest, minFloor: floor, minRefill: [...refill], minOpens: opens };
-  const opensOnItsOwn = refill.length > 0 || opens === 'first-acquire';
-  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: opensOnItsOwn ? { failedConnect: false } : {} };
+  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: {} };
 }
 
 /** poolcheck's own pool: asyncpg's semantics, with the options above. */

@@ -143,7 +143,7 @@ function landed(before: ModelState, c: Connecting): ModelState {
   }
   if (c.fails) {
     const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
-    return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
+    return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
   }
   if (c.ticket !== null && state.terminatedAt !== null) {
     // It lands on a terminated pool: its acquire is rejected now, and the connection, idle in a

@@ -83,6 +83,16 @@ export function acquired(before: ModelState, id: number, created: boolean): Mode
   return tookSlot ? got : acquireTookSlot(got, `the acquire of #${id}`);
 }
 
+/**
+ * Acquire `ticket` was rejected because its connect failed. It had taken capacity and begun its
+ * connect, so, as for one served, a pool that first opens its min at the first acquire, or
+ * refills at every acquire, owes the rest now (counting that connect in flight, as the pool did);
+ * unless its connect was slow (`tookSlot`), and set that off as it began.
+ */
+export function connectFailedFor(state: ModelState, ticket: number, tookSlot = false): ModelState {
+  return tookSlot ? state : acquireTookSlot(state, `the acquire of #${ticket}`);
+}
+
 function takeConn(state: ModelState, id: number, created: boolean): ModelState {
   if (created) {
     const conn: ModelConn = {

@@ -152,13 +152,6 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
   const caps = semantics['capabilities'] as { failedConnect?: unknown; slowConnect?: unknown } | undefined;
-  if ((min.refill.length > 0 || min.opens === 'first-acquire') && caps?.failedConnect === true) {
-    // A failed connect hits whichever connect comes next, and a refill's may be it. The model has a
-    // rule for a refill after an expiry or a discard (src/model/refill.ts, unit-tested), but a pool
-    // refilling after every loss disagreed with it when a waiter's connect took the fault, so the
-    // combination stays refused rather than checked against a rule not yet shown to hold.
-    throw new DefinitionError(`${where} a min refill together with capabilities.failedConnect, which poolcheck does not model yet (whether a refill's connect or a waiter's takes the fault, and what the pool owes after); turn failedConnect off for this pool`);
-  }
   if (min.refill.includes('on-reaper-run') && caps?.slowConnect === true) {
     // A refill at a reaper run starts its connects at that run, an instant the model only bounds
     // by the run's window: a slow one still in flight when a step ends cannot be told from none.
