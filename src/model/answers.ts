@@ -85,6 +85,7 @@ export function openFor(state: ModelState, ticket: number, since: number = state
       abandonOrder: state.nextOrder - 0.25,
       abandonedAt: null,
       abandonedDue: null,
+      seq: state.nextIdleSeq,
     };
     // The acquire has its capacity now: what an acquire sets off in the pool happens as its connect begins.
     return acquireTookSlot(withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 }));
@@ -124,7 +125,8 @@ export function startQueueConnects(before: ModelState): ModelState {
 export function connectForNobody(state: ModelState, at: number, refill?: true): ModelState {
   const connecting: Connecting = {
     ticket: null,
-    ...(refill === undefined ? {} : { refill, seq: state.nextIdleSeq }),
+    ...(refill === undefined ? {} : { refill }),
+    seq: state.nextIdleSeq,
     order: state.nextOrder,
     startedAt: at,
     readyAt: at + state.connectDelay,

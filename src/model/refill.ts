@@ -45,7 +45,8 @@ export function idleFloorAtExpiry(state: ModelState, at: number, due: number, se
   let landed = 0;
   for (const c of state.connecting) if (c.refill === true && !c.fails && c.readyAt <= at && before(c.readyAt, c.readyAt, c.seq)) landed++;
   for (const f of state.failedConnects) if (f.stays === true && before(f.at, f.due, f.seq)) landed++;
-  return idleConns(state).length + idleOrphans(state, at, due) + landed;
+  for (const o of state.orphans) if (o.fate === 'idle' && before(o.at, o.due, o.began)) landed++;
+  return idleConns(state).length + landed;
 }
 
 /**

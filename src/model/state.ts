@@ -81,8 +81,8 @@ export interface Connecting {
   /** The pool began it on its own, to refill its min (`ticket` is then `null`): it lands idle. */
   readonly refill?: true;
   /**
-   * For a refill's: the next idle seq when it began. An expiry armed at this seq or later was set
-   * after it, so at one instant the landing fires first.
+   * The next idle seq when it began. An expiry armed at this seq or later was set after it, so at
+   * one instant the landing fires first.
    */
   readonly seq?: number;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
@@ -140,6 +140,8 @@ export interface Orphan {
   readonly fate: 'closed' | 'idle';
   /** Its place in the reuse order, taken when it landed: others may become idle after it in the same step. */
   readonly seq: number;
+  /** Its connect's {@link Connecting.seq}: which expiries due at its instant it lands before. */
+  readonly began?: number;
 }
 
 /**
@@ -279,7 +281,7 @@ export interface FailedConnect {
   readonly due: number;
   readonly at: number;
   readonly stays?: true;
-  /** A refill's connect that landed: its {@link Connecting.seq}. */
+  /** A connect that landed: its {@link Connecting.seq}. */
   readonly seq?: number;
 }
 

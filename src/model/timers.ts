@@ -170,7 +170,7 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
   if (fate === 'idle' && waiter !== undefined && state.phase === 'open') {
     return answer(servedNew({ ...state, waiters: rest }, landing.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
-  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, due: landing.readyAt, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
+  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, due: landing.readyAt, fate, seq: state.nextIdleSeq, ...(landing.seq === undefined ? {} : { began: landing.seq }) }], nextIdleSeq: state.nextIdleSeq + 1 };
   // Closed at once, it frees its capacity for the first waiter.
   return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
 }

@@ -418,12 +418,13 @@ export class Pool<C extends Connection = Connection> {
   }
 
   /**
-   * A refill's connect failed. Nobody waits on a refill: the slot goes back, empty, to the bottom
-   * of the stack, and no refill follows until the next event that calls for one.
+   * A refill's connect failed. Nobody waits on a refill, but a waiter may have queued while it was
+   * in flight: the empty slot goes to it, else back to the bottom of the stack, and no refill
+   * follows until the next event that calls for one.
    * @internal seam for fixtures/mutants
    */
   protected onRefillFailed(slot: Slot<C>): void {
-    if (this.state === 'open') this.free.unshift(slot);
+    if (this.state === 'open') this.giveBack(slot);
     else this.settleClose();
   }
 
