@@ -59,7 +59,7 @@ describe('a wrong declaration fails with an explanation', () => {
   it('acquireTimeoutCovers "wait" for a pool whose deadline cuts the connect: the acquire is rejected where the model serves it', async () => {
     const { lateConnect: _late, ...waitOnly } = covering.capabilities ?? {};
     const adapter = ownPoolAdapter({ acquireTimeoutCoversConnect: true, semantics: { ...covering, capabilities: { ...waitOnly, acquireTimeoutCovers: 'wait' } } });
-    expectCaught(await check({ adapter, seed: 1 }), 'waiter-not-served', /^acquire #\d+ should have been served .* but was rejected: PoolTimeoutError/);
+    expectCaught(await check({ adapter, seed: 1 }), 'waiter-not-served', /^acquire #\d+ should have been served .* but was rejected: PoolTimeoutError: poolcheck pool: acquire\(\) timed out after \d+ ms while its connection was still opening/);
   });
 
   it('a timer declared for a pool that polls its deadlines: the acquire is still pending at its deadline', async () => {

@@ -636,7 +636,7 @@ export class Pool<C extends Connection = Connection> {
         giveUp(new PoolClosedError('close() was called while this acquire\'s connection was opening; it is closed as it lands (closeRejectsConnects)'));
       if (deadline !== null) deadline.fire = (): void => {
         if (state.aborted || !slot.connecting) return;
-        giveUp(new PoolTimeoutError(deadline.timeoutMs, this.options.maxSize));
+        giveUp(new PoolTimeoutError(deadline.timeoutMs, this.options.maxSize, true));
         state.abandoned = true;
         this.connectAbandoned(slot);
       };
@@ -764,7 +764,7 @@ export class Pool<C extends Connection = Connection> {
     }
     if (caller?.abandoned === true) {
       this.lateConnectLanded(conn);
-      throw new PoolTimeoutError(0, this.options.maxSize);
+      throw new PoolTimeoutError(0, this.options.maxSize, true);
     }
     // Nobody can use a connection that lands after terminate(), or an initial one after close().
     if (this.state === 'terminated' || (!slot.inUse && this.state !== 'starting')) {
