@@ -31,6 +31,7 @@ describe('races draw an acquire timeout that abandons a late connect', () => {
   it.each<[string, PoolAdapter]>([
     ['pg-pool (its own timer per connect)', pgPoolAdapter({ Pool: PgPool })],
     ['the own pool (one deadline over the wait and the connect)', ownPoolAdapter({ acquireTimeoutCoversConnect: true })],
+    ['the own pool polling that deadline every 25 ms', ownPoolAdapter({ acquireTimeoutCoversConnect: true, acquireTimeoutPollMs: 25 })],
   ])('%s passes with seeds 1-3', async (_pool, adapter) => {
     for (const seed of [1, 2, 3]) {
       const result = await checkRaces({ adapter, seed, numRuns: RACE_RUNS });

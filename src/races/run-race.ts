@@ -1,7 +1,7 @@
 import type fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { installFakeClock } from '../clock/fake.js';
-import { describeConfig, timeoutRulesOf, type PoolConfig, type Semantics } from '../model/semantics.js';
+import { describeConfig, timeoutPollMs, timeoutRulesOf, type PoolConfig, type Semantics } from '../model/semantics.js';
 import { createMustFail } from '../runner/create-refused.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
 import { runClient } from './client.js';
@@ -92,7 +92,7 @@ export async function runRace(adapter: PoolAdapter, config: PoolConfig, programs
 function abandonRule(semantics: Semantics, config: PoolConfig): AbandonRule | null {
   const rules = timeoutRulesOf(semantics);
   if (config.acquireTimeoutMs === undefined || rules.covers !== 'wait-and-connect' || rules.lateConnect === 'kept') return null;
-  return { kind: rules.lateConnect, timeoutMs: config.acquireTimeoutMs };
+  return { kind: rules.lateConnect, timeoutMs: config.acquireTimeoutMs, pollMs: timeoutPollMs(semantics) };
 }
 
 /**

@@ -33,7 +33,12 @@ export interface ConnectAttempt {
  * (`'own-timeout'`), or at its acquire's deadline (`'closed'`). Either way the connection is open
  * at the server for nobody until its reply lands, and the pool closes it then.
  */
-export type AbandonRule = { readonly kind: 'own-timeout' | 'closed'; readonly timeoutMs: number };
+export type AbandonRule = {
+  readonly kind: 'own-timeout' | 'closed';
+  readonly timeoutMs: number;
+  /** A deadline the pool polls for (`acquireTimeoutCheck`), every this many ms; 0: a timer. */
+  readonly pollMs: number;
+};
 
 /** A settled promise as a value, so a rejection can wait for the scheduler without going unhandled. */
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
@@ -133,9 +138,13 @@ export class RaceWorld {
     }
   }
 
-  /** The latest instant the pool gives the connect up, if it has not landed: its acquire began by the connect's start. */
+  /**
+   * The latest instant the pool gives the connect up, if it has not landed: its acquire began by
+   * the connect's start, and a polled deadline is seen by the first poll after it.
+   */
   private abandonedBy(attempt: ConnectAttempt): number {
-    return attempt.startedAt + (this.abandons?.timeoutMs ?? Infinity);
+    if (this.abandons === null) return Infinity;
+    return attempt.startedAt + this.abandons.timeoutMs + (this.abandons.kind === 'closed' ? this.abandons.pollMs : 0);
   }
 
   /**
