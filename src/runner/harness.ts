@@ -105,7 +105,7 @@ export class Harness<P = unknown, C = unknown> {
    * a rejection; a pool that never settles fails with its trace.
    */
   async settle<T>(call: () => T | Promise<T>, what: string): Promise<T> {
-    const promise = (async () => call())();
+    const promise = called(call);
     let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
     promise.then(
       (value) => (outcome = { ok: true, value }),
