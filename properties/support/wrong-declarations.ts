@@ -68,10 +68,11 @@ export function claiming(declared: Semantics, change: Partial<Capabilities>): Se
 
 /**
  * The claim that connects serve the acquire that started them, with `change` besides.
- * `closeDuringConnect: 'lands-idle'` speaks of connects that serve the queue head, so it goes.
+ * `closeDuringConnect: 'lands-idle'` (and terminate's) speaks of connects that serve the queue head,
+ * so it goes.
  */
 export function claimingItsAcquire(declared: Semantics, change: Partial<Capabilities> = {}): Semantics {
-  const { closeDuringConnect: _landsIdle, ...caps } = capabilitiesOf(declared);
+  const { closeDuringConnect: _landsIdle, terminateDuringConnect: _terminateLandsIdle, ...caps } = capabilitiesOf(declared);
   return { ...declared, capabilities: { ...caps, connectServes: 'its-acquire', ...change } };
 }
 

@@ -111,6 +111,11 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // (Pool.js:140-148); `drain()` waits for it (`_count` counts it, Pool.js:264) and
       // `destroyAllNow()` closes it with the idle ones (Pool.js:274-292).
       closeDuringConnect: 'lands-idle',
+      // The adapter's terminate is `drain()` then `destroyAllNow()` too, once the borrowed ones are
+      // destroyed: a create in flight lands available (nobody waits: terminate, like close, is
+      // drawn so; Pool.js:140-148), `drain()` waits for it (Pool.js:264) and `destroyAllNow()`
+      // closes it with the idle ones (Pool.js:278-292) before terminate resolves.
+      terminateDuringConnect: 'lands-idle',
       // Off: `acquire()` returns the promise of a `Deferred` (Pool.js:189-202) that only its timeout
       // or a `drain`/`destroyAllNow` settles; nothing takes it out of `_pendingAcquires`.
       abort: null,
@@ -264,6 +269,9 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
       const closing = [...h.borrowed].map((conn) => h.pool.destroy(conn));
       h.borrowed.clear();
       h.allReturned?.();
+      // drain() polls every 100 ms until every create in flight has landed (Pool.js:264): the
+      // adapter waits for them itself, as its close does, so that nothing needs time to pass.
+      while (h.creating.size > 0) await Promise.all(h.creating);
       await h.pool.drain();
       await h.pool.destroyAllNow();
       await Promise.all(closing);

@@ -164,17 +164,22 @@ export function closeBegan(state: ModelState): ModelState {
  * connection is closed as it lands.
  */
 export function terminated(state: ModelState): ModelState {
-  const waiting = rejectWaiters(state);
+  // Where each connect in flight lands idle, a waiter might have been served by it: the pool
+  // rejects the waiters once the last one has landed (see landedWhileClosing).
+  const landsIdle = terminateDuringConnectOf(state.semantics) === 'lands-idle' && state.connecting.length > 0;
+  const waiting = landsIdle ? state : rejectWaiters(state);
   const connecting = terminateDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
   return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
 }
 
 /**
  * A connect in flight landed on a closing pool: if it failed and nothing else is in use or on its
- * way, the close is over. One that was served is in use until released.
+ * way, the close is over. One that was served is in use until released. On a terminated pool, the
+ * waiters kept for the last landing (`terminateDuringConnect: 'lands-idle'`) are rejected then.
  */
 export function landedWhileClosing(state: ModelState): ModelState {
   if (state.answers.some((a) => a.outcome === 'served')) return state;
+  if (state.terminatedAt !== null) return state.connecting.length === 0 ? rejectWaiters(state) : state;
   return settlePhase(state);
 }
 
