@@ -261,6 +261,17 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
       await h.pool.destroyAllNow();
     },
     terminate: async (h) => {
+      // drain() polls every 100 ms until every create in flight has landed (Pool.js:264): the
+      // adapter waits for them itself first, as its close does, so that nothing needs time to
+      // pass. Meanwhile the borrowed ones are released, available (Pool.js:203-226; nobody
+      // waits, terminate is drawn so), and destroyAllNow() closes them with the idle ones; the
+      // reaper may take some first, but only above min (Pool.js:`_removeIdle`), so none refills.
+      if (h.creating.size > 0) {
+        for (const conn of h.borrowed) h.pool.release(conn);
+        h.borrowed.clear();
+        h.allReturned?.();
+      }
+      while (h.creating.size > 0) await Promise.all(h.creating);
       // destroyAllNow() destroys only idle connections, and without drain() each destroy would
       // refill to min (`_ensureMinimum`, Pool.js:245). So: destroy the borrowed ones through the
       // public destroy(), which takes them out of use and lowers the count synchronously; then
@@ -269,9 +280,6 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
       const closing = [...h.borrowed].map((conn) => h.pool.destroy(conn));
       h.borrowed.clear();
       h.allReturned?.();
-      // drain() polls every 100 ms until every create in flight has landed (Pool.js:264): the
-      // adapter waits for them itself, as its close does, so that nothing needs time to pass.
-      while (h.creating.size > 0) await Promise.all(h.creating);
       await h.pool.drain();
       await h.pool.destroyAllNow();
       await Promise.all(closing);

@@ -169,7 +169,14 @@ export function terminated(state: ModelState): ModelState {
   const landsIdle = terminateDuringConnectOf(state.semantics) === 'lands-idle' && state.connecting.length > 0;
   const waiting = landsIdle ? state : rejectWaiters(state);
   const connecting = terminateDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
-  return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+  if (!landsIdle) return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+  // The connections in use are handed back to the pool, idle; each closes at once or with the
+  // last landing (when the pool is closed).
+  let idle = connecting;
+  for (const conn of connecting.conns.filter((c) => c.state === 'busy')) {
+    idle = replaceConn(withState(idle, { nextIdleSeq: idle.nextIdleSeq + 1 }), withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: idle.nextIdleSeq, kept: false, keptAt: null }));
+  }
+  return { ...idle, phase: 'closed', closingAt: state.now, closedAt: null, terminatedAt: state.now };
 }
 
 /**
@@ -179,7 +186,7 @@ export function terminated(state: ModelState): ModelState {
  */
 export function landedWhileClosing(state: ModelState): ModelState {
   if (state.answers.some((a) => a.outcome === 'served')) return state;
-  if (state.terminatedAt !== null) return state.connecting.length === 0 ? rejectWaiters(state) : state;
+  if (state.terminatedAt !== null) return state.connecting.length === 0 && state.closedAt === null ? { ...rejectWaiters(state), closedAt: state.now } : state;
   return settlePhase(state);
 }
 
