@@ -1,6 +1,6 @@
 import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { answer, doom, servedNew, serveWaiters } from './answers.js';
-import { takeOrOpen } from './waiters.js';
+import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 
@@ -186,7 +186,7 @@ function validationLanded(state: ModelState, checked: Validating): ModelState {
   // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {
-    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [checked.id], via: 'handoff' });
+    return handedOver({ ...state, waiters: rest }, waiter.ticket, checked.id);
   }
   return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq });
 }

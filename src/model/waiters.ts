@@ -1,4 +1,4 @@
-import { capabilitiesOf, connectServesOf, minOf, validationOf } from './semantics.js';
+import { capabilitiesOf, connectServesOf, minOf, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, startQueueConnects } from './answers.js';
@@ -84,7 +84,7 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
  * a failed one closes the connection and tries another.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number): ModelState {
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse'): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
@@ -93,9 +93,21 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
     const entry: Validating = { ticket, order: order ?? state.nextOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq };
     return replaceConn({ ...state, queryDelay: 0, nextOrder: order === undefined ? state.nextOrder + 1 : state.nextOrder, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
   }
-  if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via: 'reuse' });
+  if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
   return takeOrOpen(state, ticket, picks, false);
+}
+
+/**
+ * Open connection `id` goes straight to the waiter `ticket` (released while it waited, or given
+ * back by an acquire that was aborted during its check). Where the pool checks such a connection
+ * too (`alsoChecks: ['released']`), it is validated first, as one taken from idle is: the check
+ * takes the pending faults, a slow one holds the waiter pending, and one that fails closes the
+ * connection and opens another for the waiter, whose capacity it freed.
+ */
+export function handedOver(state: ModelState, ticket: number, id: number): ModelState {
+  if (!validatesAlso(state.semantics, 'released')) return answer(state, { ticket, outcome: 'served', candidates: [id], via: 'handoff' });
+  return validate(state, ticket, id, { list: [], next: 0 }, undefined, 'handoff');
 }
 
 interface Picks {
