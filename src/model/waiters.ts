@@ -1,4 +1,4 @@
-import { capabilitiesOf, connectServesOf, minOf, validatesAlso, validationOf } from './semantics.js';
+import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, startQueueConnects } from './answers.js';
@@ -28,6 +28,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const tickets: number[] = [];
   const picks = { list: validated, next: 0 };
   const mode = validationOf(state.semantics);
+  const deferred = normalizeHandoff(state.semantics.handoff) !== 'microtask';
   const idle = idleConns(state).sort((a, b) => (state.semantics.reuse === 'lifo' ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
   const reserved: { ticket: number; id: number; order: number }[] = [];
   const began = state.connecting.length;
@@ -36,8 +37,10 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
     tickets.push(ticket);
     state = withState(state, { nextTicket: ticket + 1 });
     const reuse = idle[i];
-    if (mode === 'sync') {
-      // Checked inside the call: the next acquire finds what this one left.
+    if (mode === 'sync' || (mode === 'async' && deferred)) {
+      // Checked inside the call: the next acquire finds what this one left. A deferred hand-off
+      // takes and checks in a task of its own, whose check (unless slow) is over, in microtasks,
+      // before the next acquire's task takes anything.
       state = takeOrOpen(state, ticket, picks, true);
     } else if (reuse !== undefined && mode === 'async') {
       // Each acquire takes its idle connection at once; the checks run after, in that order.

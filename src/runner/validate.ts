@@ -102,10 +102,6 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
       // under check when a floor decides; an asynchronous one is, across expiries.
       throw new DefinitionError(`${where} an async validation together with minFloor "idle", which poolcheck does not model yet (an expiry due while a check is in flight, with the floor's count at min); declare validation "sync" or "none", or a floor on size, for this pool`);
     }
-    const handoff = semantics['handoff'];
-    if (handoff !== undefined && handoff !== 'microtask') {
-      throw new DefinitionError(`${where} a validation together with handoff ${JSON.stringify(handoff)}, which poolcheck does not model yet (when a deferred hand-off checks the connection it takes, and which one it takes); declare handoff "microtask", or validation "none", for this pool`);
-    }
   }
   if (caps['slowQuery'] === true && caps['acquireTimeoutCovers'] === 'wait-and-connect' && caps['acquireTimeout'] !== null && caps['acquireTimeout'] !== undefined) {
     // The model bounds the wait and the connect by the acquire's deadline, but not a validation in
