@@ -132,7 +132,7 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   const runDue = state.semantics.expiry.kind === 'reaper' ? event.at : dueOf(state, conn);
   if (window.cause === 'expiry' && floorKeeps(state, conn, event.at, runDue)) {
     const counted = minOf(state.semantics).floor === 'size' ? 'open' : 'idle';
-    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, runDue)} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, runDue, conn.idleSeq)} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   const gone = replaceConn(state, withConn(conn, { state: 'gone', goneAt: event.at }));
   // A connection closed for failing its validation is lost as a discarded one is.
@@ -143,7 +143,7 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
 
 /** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */
 function floorKeeps(state: ModelState, conn: ModelConn, at: number, due: number | { readonly fewestSince: number } = dueOf(state, conn)): boolean {
-  return minOf(state.semantics).floor !== 'none' && floorCount(state, at, due) <= state.config.minSize;
+  return minOf(state.semantics).floor !== 'none' && floorCount(state, at, due, conn.idleSeq) <= state.config.minSize;
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {

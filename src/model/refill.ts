@@ -11,11 +11,12 @@ import { violation, type Violation } from './violation.js';
 
 /**
  * What the floor counts at `at`: idle connections for an `'idle'` floor, else open ones (with
- * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`.
+ * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`; `seq`,
+ * the idle seq of the connection whose expiry is decided, orders it among checks at that instant.
  */
-export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at): number {
+export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at, seq = Infinity): number {
   if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at) + takenAfter(state, at, seq) + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
   return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due) - inFlightAt(state, at, due) : sizeAt(state, at, due);
 }
 
@@ -32,6 +33,32 @@ function fewestCounted(state: ModelState, at: number, since: number): number {
   const landingNow = state.failedConnects.filter((f) => f.stays === true && f.at >= since && f.at <= at && f.startedAt <= at).length;
   const openedNow = state.conns.filter((c) => c.state !== 'gone' && c.createdAt >= since && c.createdAt <= at).length;
   return sizeAt(state, at, Infinity) - inFlightAt(state, at, Infinity) - landingNow - openedNow;
+}
+
+/**
+ * Idle connections a passing check sent back after `at`, or at `at` as a blocked loop woke (after
+ * every overdue timer): under check then, not idle, for an expiry that came due at `at`.
+ */
+function checkedBackAt(state: ModelState, at: number): number {
+  let n = 0;
+  for (const c of state.conns) {
+    const back = c.checkedBack;
+    if (back !== undefined && c.state === 'idle' && c.doomed === null && (back.at > at || (back.at === at && back.afterTimers))) n++;
+  }
+  return n;
+}
+
+/**
+ * Connections a retry after a failed check took from idle after `at` (at `at`, when the timer of
+ * the expiry, whose idle seq is `seq`, was set before the check's: it fired first), still idle then.
+ */
+function takenAfter(state: ModelState, at: number, seq: number): number {
+  let n = 0;
+  for (const c of state.conns) {
+    const left = c.leftIdle;
+    if (left !== undefined && c.state !== 'idle' && c.state !== 'gone' && c.doomed === null && (left.at > at || (left.at === at && seq < left.seq))) n++;
+  }
+  return n;
 }
 
 /**

@@ -54,6 +54,18 @@ export interface ModelConn {
   } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
   readonly orphan?: true;
+  /**
+   * When a check that took time passed it for an acquire that was aborted meanwhile, and it went
+   * back to idle (`afterTimers`: as a blocked loop woke, after every overdue timer). An idle floor
+   * deciding an expiry before then, or at that instant of a wake, did not count it.
+   */
+  readonly checkedBack?: { readonly at: number; readonly afterTimers: boolean };
+  /**
+   * When an acquire whose check failed, as that check's timer fired, took it from idle instead
+   * (`seq`: that check's, see `Validating.seq`): an idle floor deciding an expiry earlier in the
+   * step counted it as idle.
+   */
+  readonly leftIdle?: { readonly at: number; readonly seq: number };
 }
 
 /**

@@ -90,7 +90,17 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + c.order, fire: (s) => landed(s, c) });
     else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
-  for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
+  for (const v of state.validating) {
+    // A check's query that fails is answered as its timer fires. One that passes is answered by
+    // the server's reply, queued by that timer: when the loop runs, at once (the clock runs a
+    // same-instant immediate next); when a blocked loop wakes with the timer overdue, after every
+    // overdue timer, whichever phase it wakes into, since the reply comes in a later phase than
+    // the timers phase that fires them all.
+    const overdue = !v.fails && v.readyAt <= state.awakeSince && state.now >= state.awakeSince;
+    const fire = (s: ModelState): ModelState => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v, overdue);
+    if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + v.order, fire });
+    else consider({ at: v.readyAt, order: v.order, fire });
+  }
   return best;
 }
 
@@ -175,7 +185,8 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
   return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
 }
 
-function validationLanded(state: ModelState, checked: Validating): ModelState {
+/** `afterWake`: it passed as a blocked loop woke, after every overdue timer (see `nextDue`). */
+function validationLanded(state: ModelState, checked: Validating, afterWake = false): ModelState {
   const conn = findConn(state, checked.id) as ModelConn;
   if (checked.fails) {
     const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq });
@@ -188,7 +199,7 @@ function validationLanded(state: ModelState, checked: Validating): ModelState {
   if (waiter !== undefined && state.phase === 'open') {
     return handedOver({ ...state, waiters: rest }, waiter.ticket, checked.id);
   }
-  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq });
+  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake } });
 }
 
 function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {

@@ -139,7 +139,10 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
       const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
-      return validate(state, ticket, id, picks);
+      if (after === undefined) return validate(state, ticket, id, picks);
+      // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
+      const conn = findConn(state, id) as ModelConn;
+      return validate(replaceConn(state, { ...conn, leftIdle: { at: state.now, seq: after.seq } }), ticket, id, picks);
     }
   }
   const queued = connectServesOf(state.semantics) === 'queue-head';

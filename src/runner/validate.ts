@@ -97,11 +97,6 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   if (check === 'sync' || check === 'async') {
     // Each of these decides which connection an acquire gets, as a validation does, and the model
     // does not yet say how the two combine: refused rather than checked against a guess.
-    if (check === 'async' && semantics['minFloor'] === 'idle') {
-      // A synchronous check answers inside acquire(), before any timer runs, so no connection is
-      // under check when a floor decides; an asynchronous one is, across expiries.
-      throw new DefinitionError(`${where} an async validation together with minFloor "idle", which poolcheck does not model yet (an expiry due while a check is in flight, with the floor's count at min); declare validation "sync" or "none", or a floor on size, for this pool`);
-    }
   }
   if (caps['slowQuery'] === true && caps['acquireTimeoutCovers'] === 'wait-and-connect' && caps['acquireTimeout'] !== null && caps['acquireTimeout'] !== undefined) {
     // The model bounds the wait and the connect by the acquire's deadline, but not a validation in
