@@ -49,14 +49,14 @@ describe('a sync validation with a min floor on idle connections', () => {
 describe('an async validation with a min floor on idle connections', () => {
   const options = { expiryRespectsMinSize: true, minFloorCounts: 'idle', validation: 'async' } as const;
 
-  it('the own pool with both passes on seeds 1-5, declared so', async () => {
-    const adapter = ownPoolAdapter(options);
-    expect(adapter.semantics).toMatchObject({ minFloor: 'idle', validation: 'async', capabilities: { failedValidation: true, slowQuery: true } });
-    for (const seed of [1, 2, 3, 4, 5]) {
+  for (const seed of [1, 2, 3, 4, 5]) {
+    it(`the own pool with both passes on seed ${seed}, declared so`, async () => {
+      const adapter = ownPoolAdapter(options);
+      expect(adapter.semantics).toMatchObject({ minFloor: 'idle', validation: 'async', capabilities: { failedValidation: true, slowQuery: true } });
       const result = await check({ adapter, seed });
       expect(result.passed, formatResult(result)).toBe(true);
-    }
-  });
+    });
+  }
 
   it('an idle floor that counts connections in use is caught on seeds 1-5, shrunk short', async () => {
     const adapter = ownPoolAdapter({ ...options, name: 'mutant: idle floor counts in-use connections, async validation', makePool: (o) => new IdleFloorCountsInUsePool(o) });
