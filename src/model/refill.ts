@@ -16,7 +16,7 @@ import { violation, type Violation } from './violation.js';
  */
 export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at, seq = Infinity): number {
   if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at) + takenAfter(state, at, seq) + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at) + takenAfter(state, due, seq) + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
   return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due) - inFlightAt(state, at, due) : sizeAt(state, at, due);
 }
 
@@ -49,8 +49,9 @@ function checkedBackAt(state: ModelState, at: number): number {
 }
 
 /**
- * Connections a retry after a failed check took from idle after `at` (at `at`, when the timer of
- * the expiry, whose idle seq is `seq`, was set before the check's: it fired first), still idle then.
+ * Connections a retry after a failed check took from idle after the expiry due at `at` fired (due
+ * at the same time, when the timer of that expiry, whose idle seq is `seq`, was set before the
+ * check's: it fired first), so still idle then. Due times order timers at a blocked loop's wake.
  */
 function takenAfter(state: ModelState, at: number, seq: number): number {
   let n = 0;

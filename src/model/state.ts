@@ -61,9 +61,9 @@ export interface ModelConn {
    */
   readonly checkedBack?: { readonly at: number; readonly afterTimers: boolean };
   /**
-   * When an acquire whose check failed, as that check's timer fired, took it from idle instead
-   * (`seq`: that check's, see `Validating.seq`): an idle floor deciding an expiry earlier in the
-   * step counted it as idle.
+   * When (the due time of its timer) the check of an acquire failed, and the acquire took this
+   * connection from idle instead (`seq`: that check's, see `Validating.seq`): an idle floor
+   * deciding an expiry due earlier in the step counted it as idle.
    */
   readonly leftIdle?: { readonly at: number; readonly seq: number };
 }

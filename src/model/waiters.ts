@@ -142,7 +142,8 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       if (after === undefined) return validate(state, ticket, id, picks);
       // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
       const conn = findConn(state, id) as ModelConn;
-      return validate(replaceConn(state, { ...conn, leftIdle: { at: state.now, seq: after.seq } }), ticket, id, picks);
+      // At a wake the check's timer fired in due order among the overdue ones: its due time counts.
+      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks);
     }
   }
   const queued = connectServesOf(state.semantics) === 'queue-head';
