@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { adapter as failedRefillLeaksSlot } from '../fixtures/mutants/failed-refill-leaks-slot.js';
 import { adapter as firstAcquireOpensExtra } from '../fixtures/mutants/first-acquire-opens-extra.js';
 import { adapter as idleRefillCountsInUse } from '../fixtures/mutants/idle-refill-counts-in-use.js';
 import { adapter as reaperRefillSkipped } from '../fixtures/mutants/reaper-refill-skipped.js';
@@ -7,7 +8,7 @@ import { OWN_MIN_OPTIONS, ownMinAdapters } from '../fixtures/pools/own-min.js';
 import { ownPoolAdapter, ownPoolSemantics } from '../src/adapters/own.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
-import { minOf, type Semantics } from '../src/model/semantics.js';
+import { capabilitiesOf, minOf, type Semantics } from '../src/model/semantics.js';
 import type { ViolationKind } from '../src/model/violation.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
@@ -62,6 +63,27 @@ describe('broken pools that refill, or open min at the first acquire, are caught
 function declaredAs(options: Parameters<typeof ownPoolAdapter>[0], wrong: Partial<Semantics>): PoolAdapter {
   return ownPoolAdapter({ ...options, semantics: { ...ownPoolSemantics(options), ...wrong } });
 }
+
+describe('a refill with failed connects is checked', () => {
+  it('every own variant that refills, or opens min at the first acquire, has its failed connects on', () => {
+    // The variants above run with it on; this says so, so that turning it off is not silent.
+    for (const adapter of Object.values(ownMinAdapters)) expect(capabilitiesOf(adapter.semantics).failedConnect).toBe(true);
+  });
+
+  it('a failed refill connect that leaks its slot is caught on seeds 1-5, shrunk short', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const failure = expectCaught(
+        await check({ adapter: failedRefillLeaksSlot, seed, shrink: true }),
+        'min-not-refilled',
+        /below its min of \d+, and did not open connections back up to it by \d+ ms/,
+        ['not-settled', /acquires? did not settle/],
+        ['waiter-not-served', /should have been served/],
+      );
+      expect(failure.reproduced).toBe(true);
+      expect(failure.length).toBeLessThanOrEqual(6);
+    }
+  });
+});
 
 describe('declared wrongly, a refilling pool fails with the reason', () => {
   it.each<[string, PoolAdapter, ViolationKind, RegExp]>([

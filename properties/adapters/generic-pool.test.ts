@@ -7,7 +7,6 @@ import type { Semantics } from '../../src/model/semantics.js';
 import type { ViolationKind } from '../../src/model/violation.js';
 import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
-import { defaultConfigArb } from '../../src/runner/configs.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
 import { claiming, claimingBrokenIdle, type WrongCapability } from '../support/wrong-declarations.js';
@@ -56,10 +55,8 @@ describe('generic-pool claiming a capability it lacks', () => {
   it.each<WrongCapability>([
     {
       claim: 'failedConnect',
-      // poolcheck does not model a connect fault together with a min refill (a refill's connect
-      // would take it), so the claim is checked with no min, where nothing refills.
-      semantics: { ...claiming(declared, { failedConnect: true }), minRefill: [] },
-      configs: defaultConfigArb.map((c) => ({ ...c, minSize: 0 })),
+      // Claimed with generic-pool's own min refill, as it runs.
+      semantics: claiming(declared, { failedConnect: true }),
       kind: 'acquire-not-rejected',
       message: /^acquire #\d+ should have been rejected \(connect failed\) but got connection #\d+$/,
       seed: 3,

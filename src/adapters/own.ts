@@ -101,10 +101,12 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
 
 /**
  * The min fields for the pool's `minRefill` and `minOpens` (pool.ts `acquireTook`, `openToMin`):
- * left as the shorthand where both are at their defaults. A pool that opens connections on its
- * own declares its connect faults off, and what needs them (`closeDuringConnect`,
- * `terminateDuringConnect`): poolcheck refuses them with an at-acquire refill or a first-acquire
- * opening (validate.ts), and this pool's refills with faults are not checked yet. It has them.
+ * left as the shorthand where both are at their defaults. A failed connect stays on: the refill
+ * runs once the synchronous stretch is over (`queueRefill`), counting the connects then in flight
+ * (`refillCount`, `getSize`), and a failed one gives its slot back without another refill
+ * (`refillSlot`, `onConnectFailed`). A pool that opens connections on its own declares its slow
+ * connects off, and what needs them (`closeDuringConnect`, `terminateDuringConnect`): poolcheck
+ * refuses a refill with slow connects (validate.ts). It has them.
  */
 function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minRefill' | 'minOpens'>): { fields: object; capabilities: object } {
   const refill = options.minRefill ?? [];
@@ -114,7 +116,7 @@ function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minR
   const floor = normalizeMin(base).floor;
   const fields = { ...rest, minFloor: floor, minRefill: [...refill], minOpens: opens };
   const opensOnItsOwn = refill.length > 0 || opens === 'first-acquire';
-  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: opensOnItsOwn ? { failedConnect: false, slowConnect: false, closeDuringConnect: undefined, terminateDuringConnect: undefined } : {} };
+  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: opensOnItsOwn ? { slowConnect: false, closeDuringConnect: undefined, terminateDuringConnect: undefined } : {} };
 }
 
 /** poolcheck's own pool: asyncpg's semantics, with the options above. */

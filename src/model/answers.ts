@@ -40,6 +40,10 @@ export function answersTaken(state: ModelState): ModelState {
 /** The step is over: what only this step needed is forgotten. */
 export function stepEnded(before: ModelState): ModelState {
   const state = reaperMayStop(before);
+  if (state.failedAtOnce !== undefined) {
+    const { failedAtOnce: _failed, ...rest } = state;
+    return { ...rest, failedConnects: [] };
+  }
   return state.failedConnects.length === 0 ? state : withState(state, { failedConnects: [] });
 }
 
@@ -83,7 +87,7 @@ export function openFor(state: ModelState, ticket: number, since: number = state
     };
     return withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 });
   }
-  if (state.failNext) return serveWaiters(answer(withState(state, { failNext: false }), { ticket, outcome: 'rejected', reason: 'connect failed' }));
+  if (state.failNext) return serveWaiters(answer(withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 }), { ticket, outcome: 'rejected', reason: 'connect failed' }));
   return answer(servedNew(state, state.now), { ticket, outcome: 'served', candidates: [] });
 }
 

@@ -45,10 +45,11 @@ export const STATE_FIELDS = {
   reaperMayHaveStopped: true,
   reaperRestartedAt: true,
   connectsLandByIo: true,
+  failedAtOnce: true,
 } as const satisfies Record<keyof ModelState, true>;
 
 /** The state's optional fields, at the end of {@link STATE_FIELDS}: copied only where set, as a spread leaves them. */
-export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo'] as const;
+export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce'] as const;
 
 export const CONN_FIELDS = {
   id: true,
@@ -99,6 +100,7 @@ export function withState(state: ModelState, changes: Partial<ModelState>): Mode
   if (state.reaperMayHaveStopped !== undefined) next.reaperMayHaveStopped = state.reaperMayHaveStopped;
   if (state.reaperRestartedAt !== undefined) next.reaperRestartedAt = state.reaperRestartedAt;
   if (state.connectsLandByIo !== undefined) next.connectsLandByIo = state.connectsLandByIo;
+  if (state.failedAtOnce !== undefined) next.failedAtOnce = state.failedAtOnce;
   return assign(next, changes);
 }
 

@@ -102,16 +102,29 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   const atOnce = force || (trigger !== 'on-reaper-run' && min.refill.includes(trigger));
   const byRun = !atOnce && min.refill.includes('on-reaper-run') && state.reaperStartedAt !== null;
   if (!atOnce && !byRun) return state;
-  if (floorCount(state, at) >= state.config.minSize || sizeAt(state, at) >= state.config.maxSize) return state;
+  // A command's events share one synchronous stretch, and a connect fails by I/O, later: acquires'
+  // connects that failed at once in the step were in flight when the pool decided its refill, and
+  // so was a refill connect an earlier event of the command started. So were those of a reaper's
+  // earlier expiries in the same run (generic-pool's `_evict` loop, each `_destroy` calling
+  // `_ensureMinimum`). A per-connection timer is a stretch of its own: what failed before it had
+  // failed.
+  const command = atOnce && trigger !== 'after-expiry';
+  const stretch = command || (atOnce && state.semantics.expiry.kind === 'reaper');
+  const failing = command ? (state.failedAtOnce ?? 0) : 0;
+  // An idle floor counts no acquire's connect; capacity counts every one.
+  const counted = min.floor === 'idle' ? 0 : failing;
+  if (floorCount(state, at) + counted >= state.config.minSize || sizeAt(state, at) + failing >= state.config.maxSize) return state;
   const owed = state.refillOwed;
   if (owed !== null && !atOnce) return state;
-  // Each event that calls for a refill tries again for the whole shortfall, a failed connect's
-  // share too; an earlier one still owed at once stays owed since it was.
+  // Each later event that calls for a refill tries again for the whole shortfall, a failed
+  // connect's share too; an earlier one still owed at once stays owed since it was.
+  const refillFailed = stretch && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
+  const failures = failing === 0 && refillFailed === 0 ? {} : { failed: refillFailed + counted, held: failing - counted, acquiresFailing: counted };
   const refillOwed: RefillOwed = !atOnce
     ? { since: at, cause, by: 'next-reaper-run' }
     : owed?.by === 'at-once'
-      ? { ...owed, failed: 0, goneBefore: goneCount(state) }
-      : { since: at, cause, by: 'at-once', goneBefore: goneCount(state) };
+      ? { since: owed.since, cause: owed.cause, by: 'at-once', goneBefore: goneCount(state), ...failures }
+      : { since: at, cause, by: 'at-once', goneBefore: goneCount(state), ...failures };
   return atOnce ? refillTakesFaults({ ...state, refillOwed }, at) : { ...state, refillOwed };
 }
 
@@ -135,7 +148,11 @@ export function refillAllowed(state: ModelState, at: number): boolean {
   const reaperRefills = min.refill.includes('on-reaper-run') && state.reaperStartedAt !== null;
   if (state.refillOwed === null && !reaperRefills) return false;
   // A refill connect that failed is not tried again within the same refill.
-  return floorCount(state, at) + (state.refillOwed?.failed ?? 0) < state.config.minSize && sizeAt(state, at) < state.config.maxSize;
+  // They held capacity too when the pool decided how many to open, as did acquires' connects
+  // failing then.
+  const failed = state.refillOwed?.failed ?? 0;
+  const held = failed + (state.refillOwed?.held ?? 0);
+  return floorCount(state, at) + failed < state.config.minSize && sizeAt(state, at) + held < state.config.maxSize;
 }
 
 /** Connections the model knows have gone. */
@@ -160,7 +177,7 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
   const goneSince = owed.goneBefore === undefined ? 0 : goneCount(state) - owed.goneBefore;
-  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince >= state.config.minSize || sizeOf(state) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
+  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };

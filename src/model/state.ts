@@ -264,6 +264,13 @@ export interface ModelState {
    * that fires at its instant. Left out: on its own timer, in the order it was set.
    */
   readonly connectsLandByIo?: true;
+  /**
+   * Connects for acquires that failed at once (no delay) during the current step. A connect fails
+   * by I/O, after the step's synchronous stretch and its microtasks, so a refill decided in that
+   * stretch still counted each one in flight, and is not owed again when it fails. Forgotten when
+   * the step ends.
+   */
+  readonly failedAtOnce?: number;
 }
 
 /**
@@ -289,6 +296,15 @@ export interface RefillOwed {
    * them again until the next event that calls for a refill, so the count may stay that far below.
    */
   readonly failed?: number;
+  /**
+   * Acquires' connects that failed at once in the step (see {@link ModelState.failedAtOnce}) and
+   * that the floor does not count (an idle floor): in flight when the pool decided the refill,
+   * they held capacity, so a refill capped by `maxSize` opened that many fewer. (Where the floor
+   * counts them, they are in `failed`.)
+   */
+  readonly held?: number;
+  /** How many of `failed` are acquires' connects, not the refill's own. */
+  readonly acquiresFailing?: number;
   /**
    * How many connections had gone when a refill owed at once was last called for. One that goes
    * after, in the same step (an expiry that fires after the acquire that called for the refill, at

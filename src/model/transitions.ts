@@ -78,11 +78,23 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
  * first opens its min at the first acquire, or refills at every acquire, owes the rest now.
  */
 export function acquired(before: ModelState, id: number, created: boolean): ModelState {
-  const got = takeConn(reaperEvent(before, 'first-acquire'), id, created);
+  return tookCapacity(takeConn(reaperEvent(before, 'first-acquire'), id, created), `the acquire of #${id}`);
+}
+
+/**
+ * Acquire `ticket` was rejected because its connect failed. It had taken capacity and begun its
+ * connect, so, as for one served, a pool that first opens its min at the first acquire, or
+ * refills at every acquire, owes the rest now (counting that connect in flight, as the pool did).
+ */
+export function connectFailedFor(state: ModelState, ticket: number): ModelState {
+  return tookCapacity(state, `the acquire of #${ticket}`);
+}
+
+function tookCapacity(got: ModelState, cause: string): ModelState {
   const first = !got.acquiredOnce;
   const state = first ? withState(got, { acquiredOnce: true }) : got;
   if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true);
-  return owesRefill(state, state.now, 'at-acquire', `the acquire of #${id}`);
+  return owesRefill(state, state.now, 'at-acquire', cause);
 }
 
 function takeConn(state: ModelState, id: number, created: boolean): ModelState {

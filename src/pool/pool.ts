@@ -222,11 +222,9 @@ export class Pool<C extends Connection = Connection> {
     try {
       conn = await this.options.connect();
     } catch {
-      // Nobody waits on a refill: the slot goes back, empty, to the bottom of the stack.
       slot.connecting = false;
       this.refilling--;
-      if (this.state === 'open') this.free.unshift(slot);
-      else this.settleClose();
+      this.onRefillFailed(slot);
       return;
     }
     slot.connecting = false;
@@ -422,6 +420,16 @@ export class Pool<C extends Connection = Connection> {
   /** Whether a poll at `now` finds the waiter's timeout come. @internal seam for fixtures/mutants */
   protected pollFindsDue(waiter: Waiter<C>, now: number): boolean {
     return waiter.deadline !== null && now >= waiter.deadline;
+  }
+
+  /**
+   * A refill's connect failed. Nobody waits on a refill: the slot goes back, empty, to the bottom
+   * of the stack, and no refill follows until the next event that calls for one.
+   * @internal seam for fixtures/mutants
+   */
+  protected onRefillFailed(slot: Slot<C>): void {
+    if (this.state === 'open') this.free.unshift(slot);
+    else this.settleClose();
   }
 
   /** A connect for an acquire failed: its slot goes to the next waiter, or back. @internal seam for fixtures/mutants */

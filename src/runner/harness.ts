@@ -5,7 +5,7 @@ import { formatCounters, expectedCounters } from '../model/observe.js';
 import { reconcile, type Destroyed, type Opened } from '../model/reconcile.js';
 import { abortOf, timeoutPollMs } from '../model/semantics.js';
 import { findConn, type Answer, type DoomCause, type ModelState, type PollWindow, type Settled } from '../model/state.js';
-import { acquired } from '../model/transitions.js';
+import { acquired, connectFailedFor } from '../model/transitions.js';
 import { answersTaken, stepEnded } from '../model/answers.js';
 import { withState } from '../model/copy.js';
 import { violation, type Violation, type ViolationKind } from '../model/violation.js';
@@ -267,6 +267,7 @@ export class Harness<P = unknown, C = unknown> {
         }
         if (!(outcome.error instanceof Error) || outcome.error.message === '') this.fail('pool-error', `${who} was rejected (${answer.reason}) without an Error saying why: ${describeError(outcome.error)}`);
         if (answer.within !== undefined && call.at !== null) checkPolled(this, who, answer.within, call.at);
+        if (answer.reason === 'connect failed') state = connectFailedFor(state, answer.ticket);
         continue;
       }
       if (outcome === null) this.fail('waiter-not-served', `${who} should have been served (${describeAnswer(answer)}) but is still waiting`);
