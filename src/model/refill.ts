@@ -16,7 +16,7 @@ import { violation, type Violation } from './violation.js';
  */
 export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at, seq = Infinity): number {
   if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at) + takenAfter(state, due, seq) + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq) + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
   return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due) - inFlightAt(state, at, due) : sizeAt(state, at, due);
 }
 
@@ -37,13 +37,14 @@ function fewestCounted(state: ModelState, at: number, since: number): number {
 
 /**
  * Idle connections a passing check sent back after `at`, or at `at` as a blocked loop woke (after
- * every overdue timer): under check then, not idle, for an expiry that came due at `at`.
+ * every overdue timer), or at `at` after the expiry timer of the connection whose idle seq is
+ * `seq` (set before the check's): under check then, not idle, for that expiry.
  */
-function checkedBackAt(state: ModelState, at: number): number {
+function checkedBackAt(state: ModelState, at: number, seq: number): number {
   let n = 0;
   for (const c of state.conns) {
     const back = c.checkedBack;
-    if (back !== undefined && c.state === 'idle' && c.doomed === null && (back.at > at || (back.at === at && back.afterTimers))) n++;
+    if (back !== undefined && c.state === 'idle' && c.doomed === null && (back.at > at || (back.at === at && (back.afterTimers || seq < back.seq)))) n++;
   }
   return n;
 }

@@ -199,7 +199,7 @@ function validationLanded(state: ModelState, checked: Validating, afterWake = fa
   if (waiter !== undefined && state.phase === 'open') {
     return handedOver({ ...state, waiters: rest }, waiter.ticket, checked.id);
   }
-  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake } });
+  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq } });
 }
 
 function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {
