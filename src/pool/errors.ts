@@ -24,16 +24,23 @@ export class PoolUsageError extends PoolError {}
 /** The pool is closing or closed, so the acquire cannot be served. */
 export class PoolClosedError extends PoolError {}
 
-/** An acquire waited longer than its timeout for a free slot. */
+/**
+ * An acquire waited longer than its timeout for a free slot, or (`connecting`, with
+ * `acquireTimeoutCoversConnect`) for its connection to open.
+ */
 export class PoolTimeoutError extends PoolError {
   constructor(
     readonly timeoutMs: number,
     maxSize: number,
+    connecting = false,
   ) {
     super(
-      `acquire() timed out after ${timeoutMs} ms waiting for a free connection (all ${maxSize} in use); ` +
-        'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), raise maxSize, ' +
-        'or release connections sooner',
+      connecting
+        ? `acquire() timed out after ${timeoutMs} ms while its connection was still opening; the connection is closed as it lands (acquireTimeoutCoversConnect); ` +
+            'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), or make connects faster'
+        : `acquire() timed out after ${timeoutMs} ms waiting for a free connection (all ${maxSize} in use); ` +
+            'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), raise maxSize, ' +
+            'or release connections sooner',
     );
   }
 }
