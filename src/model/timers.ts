@@ -113,7 +113,7 @@ const AFTER_TIMERS = Number.MAX_SAFE_INTEGER / 2;
 
 function waiterTimedOut(state: ModelState, late: Waiter, within?: PollWindow): ModelState {
   const rejected = { ticket: late.ticket, outcome: 'rejected' as const, reason: 'timed out' as const };
-  return answer({ ...state, waiters: state.waiters.filter((w) => w !== late) }, within === undefined ? rejected : { ...rejected, within });
+  return answer(withState(state, { waiters: state.waiters.filter((w) => w !== late) }), within === undefined ? rejected : { ...rejected, within });
 }
 
 /**
