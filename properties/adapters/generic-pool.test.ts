@@ -167,3 +167,9 @@ describe('the adapter refuses what generic-pool would misread', () => {
     expect(() => genericPoolAdapter({ genericPool, numTestsPerEvictionRun: 0 })).toThrow(/numTestsPerEvictionRun must be a whole number >= 1/);
   });
 });
+
+describe('generic-pool with testOnBorrow', () => {
+  it('is refused, naming the new connections it would check too', () => {
+    expect(() => genericPoolAdapter({ genericPool, options: { testOnBorrow: true } })).toThrow(/options.testOnBorrow turns on generic-pool's own validation, which checks every connection it hands out, a new one too \(Pool.js `_dispense`/);
+  });
+});

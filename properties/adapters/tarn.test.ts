@@ -205,3 +205,9 @@ describe('seed scenario on tarn', () => {
     expect(table.afterWake, formatSeedTable(table)).toBe(0);
   });
 });
+
+describe('tarn with a validate of the user\'s own', () => {
+  it('is refused, naming the new connections it would check too', () => {
+    expect(() => tarnAdapter({ Pool, options: { validate: () => true } })).toThrow(/options.validate turns on tarn's own validation, which checks every connection it hands out, a new one too \(Pool.js `_doAcquire`/);
+  });
+});

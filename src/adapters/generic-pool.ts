@@ -2,7 +2,7 @@ import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf } from './acquire-timeout.js';
-import { FROM_CONFIG, libraryOptions } from './library-options.js';
+import { FROM_CONFIG, libraryOptions, refuseOwnValidation } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -30,8 +30,9 @@ export interface GenericPoolAdapterOptions {
   /** The generic-pool module you run: `import genericPool from 'generic-pool'`. */
   readonly genericPool: GenericPoolLibrary;
   /**
-   * Your own generic-pool options (`fifo`, `testOnBorrow`, `softIdleTimeoutMillis`, ...), passed
-   * to every pool. The sizes, `idleTimeoutMillis` and `acquireTimeoutMillis` come from the run;
+   * Your own generic-pool options (`fifo`, `softIdleTimeoutMillis`, ...), passed to every pool;
+   * `testOnBorrow` is refused (generic-pool would check new connections too, which poolcheck does
+   * not model yet). The sizes, `idleTimeoutMillis` and `acquireTimeoutMillis` come from the run;
    * the evictor's two options are this adapter's own, below, since the declared reaper follows them.
    */
   readonly options?: Readonly<Record<string, unknown>>;
@@ -228,6 +229,7 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions): PoolAdap
     evictionRunIntervalMillis: 'give it as genericPoolAdapter({ evictionRunIntervalMillis }), which the declared reaper follows',
     numTestsPerEvictionRun: 'give it as genericPoolAdapter({ numTestsPerEvictionRun }), which the declared reaper follows',
   });
+  refuseOwnValidation('generic-pool', own, 'testOnBorrow', 'Pool.js `_dispense` moves each available resource into `_testOnBorrow`, and `_createResource` makes a new one available first');
   const interval = options.evictionRunIntervalMillis ?? GENERIC_POOL_EVICTION_INTERVAL_MS;
   const tests = options.numTestsPerEvictionRun ?? GENERIC_POOL_TESTS_PER_RUN;
   if (!Number.isSafeInteger(interval) || interval < 0) {

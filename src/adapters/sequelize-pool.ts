@@ -164,7 +164,8 @@ export interface SequelizePoolAdapterOptions {
   /** sequelize-pool's `Pool` class, the one you run: `import { Pool } from 'sequelize-pool'`. */
   readonly Pool: SequelizePoolClass;
   /**
-   * Your own sequelize-pool options (`validate`, `maxUses`, `log`, ...), passed to every pool.
+   * Your own sequelize-pool options (`maxUses`, `log`, ...), passed to every pool; `validate` is
+   * refused (see `validation` below).
    * `create`, `destroy`, the sizes, `idleTimeoutMillis` and `acquireTimeoutMillis` come from the
    * run; `reapIntervalMillis` is this adapter's own, since the declared reaper follows it.
    */
@@ -174,6 +175,24 @@ export interface SequelizePoolAdapterOptions {
   readonly semantics?: Semantics;
   /** How often the reaper runs. Default 1000 ms, sequelize-pool's own default. */
   readonly reapIntervalMillis?: number;
+  /**
+   * Gives sequelize-pool a `validate` that asks the connection (`isValid()`, so the connector's
+   * faults can fail it), declared as sequelize-pool then checks: synchronously, an idle resource
+   * and one released to a waiter, not a new one. Default false: a `validate` that returns true.
+   */
+  readonly validation?: boolean;
+}
+
+/**
+ * sequelize-pool with a `validate` that can fail: `_dispense` calls it synchronously on the
+ * available resource it is about to hand out (Pool.js:118-126), destroying one that fails and
+ * trying the next, else creating one (Pool.js:131-133). `release()` makes a resource available
+ * and dispenses (Pool.js:225), so one released to a waiter is checked too; a new resource goes
+ * straight to the first pending acquire (`_createResource`, Pool.js:140-144), unchecked.
+ */
+function withValidation(semantics: Semantics, on: boolean): Semantics {
+  if (!on) return semantics;
+  return { ...semantics, validation: { check: 'sync', alsoChecks: ['released'] }, capabilities: { ...semantics.capabilities, failedValidation: true } };
 }
 
 /**
@@ -186,18 +205,22 @@ export interface SequelizePoolAdapterOptions {
 export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): PoolAdapter<SequelizePoolHandle, Connection> {
   const SequelizePoolOf = poolClassOf<SequelizePoolInstance>('sequelize-pool', options, "import { Pool } from 'sequelize-pool'; sequelizePoolAdapter({ Pool })");
   const own = libraryOptions('sequelize-pool', options.options, reaperPoolRunOptions('sequelizePoolAdapter'));
+  if (own['validate'] !== undefined) {
+    throw new DefinitionError("poolcheck sequelize-pool adapter: options.validate would fail as your function decides, which no declaration can follow; leave it out, and pass sequelizePoolAdapter({ validation: true }) for a validate that asks the connection, which poolcheck's faults fail");
+  }
+  const validation = options.validation === true;
   const reapIntervalMillis = options.reapIntervalMillis ?? SEQUELIZE_POOL_REAP_INTERVAL_MS;
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis < 1) {
     throw new DefinitionError(`poolcheck sequelize-pool adapter: reapIntervalMillis must be a whole number of ms >= 1, got ${String(reapIntervalMillis)}`);
   }
   return {
     name: options.name ?? 'sequelize-pool',
-    semantics: options.semantics ?? sequelizePoolSemantics(reapIntervalMillis),
+    semantics: options.semantics ?? withValidation(sequelizePoolSemantics(reapIntervalMillis), validation),
     create: async ({ config, connector }) => {
       const creating = new Set<Promise<unknown>>();
       const pool = new SequelizePoolOf({
         name: 'poolcheck',
-        validate: () => true,
+        validate: validation ? (conn: Connection) => conn.isValid() : () => true,
         ...own,
         create: () => {
           const connect = connector.connect();

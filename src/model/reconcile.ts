@@ -157,7 +157,7 @@ function floorKeeps(state: ModelState, conn: ModelConn, at: number, due: number 
 
 /** What the floor counts when `conn`'s expiry comes due; an idle floor under per-connection timers, as {@link idleFloorAtExpiry} says. */
 function floorAtExpiry(state: ModelState, conn: ModelConn, at: number, due: number | { readonly fewestSince: number }): number {
-  if (typeof due === 'object' || minOf(state.semantics).floor !== 'idle' || state.semantics.expiry.kind !== 'timer') return floorCount(state, at, due);
+  if (typeof due === 'object' || minOf(state.semantics).floor !== 'idle' || state.semantics.expiry.kind !== 'timer') return floorCount(state, at, due, conn.idleSeq);
   return idleFloorAtExpiry(state, at, due, conn.idleSeq);
 }
 

@@ -273,11 +273,26 @@ export interface AbortCapability {
 }
 
 /**
- * Validation before hand-out. `'sync'` and `'async'` are shorthand for `{ check }` with the
- * connections checked being the idle ones an acquire takes (not a new connection, not one handed
- * to a waiter as it is released).
+ * Validation before hand-out. `'sync'` and `'async'` are shorthand for `{ check }`: the
+ * connections checked are the idle ones an acquire takes. `alsoChecks` names more: `'released'`,
+ * an open connection handed straight to the first waiter (at its release, or when the acquire it
+ * was checked for was aborted), checked before that waiter gets it (generic-pool's `_dispense`
+ * with `testOnBorrow`, tarn's `_doAcquire`: both hand a released resource over through the same
+ * check as an idle one). Left out: `[]`, today's meaning.
  */
-export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async' };
+export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async'; readonly alsoChecks?: readonly AlsoValidated[] };
+
+/** Connections a validating pool checks besides the idle ones an acquire takes: see {@link Validation}. */
+export type AlsoValidated = 'released';
+
+/** The values `alsoChecks` takes, for validation and messages. */
+export const ALSO_VALIDATED: readonly AlsoValidated[] = ['released'];
+
+/** Whether the pool checks `which` connections as well as idle ones (never, without a validation). */
+export function validatesAlso(s: Semantics, which: AlsoValidated): boolean {
+  const v = s.validation ?? 'none';
+  return typeof v !== 'string' && (v.alsoChecks ?? []).includes(which);
+}
 
 /** The declared validation as one value: `'none'`, `'sync'` or `'async'`. */
 export function validationOf(s: Semantics): 'none' | 'sync' | 'async' {
@@ -562,7 +577,8 @@ export function describeSemantics(s: Semantics): string {
     s.expiry.kind === 'timer'
       ? 'per-connection timer'
       : `reaper every ${s.expiry.intervalMs} ms (${s.expiry.compare}, starts on ${s.expiry.startsOn})`;
-  const validation = validationOf(s) === 'none' ? '' : `, ${validationOf(s)} validation`;
+  const also = validatesAlso(s, 'released') ? ' (also of a connection handed to a waiter)' : '';
+  const validation = validationOf(s) === 'none' ? '' : `, ${validationOf(s)} validation${also}`;
   return `${trigger}, armed on ${s.armsOn}, ${describeMin(minOf(s))}, ${s.reuse.toUpperCase()}${validation}`;
 }
 

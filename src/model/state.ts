@@ -54,6 +54,19 @@ export interface ModelConn {
   } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
   readonly orphan?: true;
+  /**
+   * When a check that took time passed it for an acquire that was aborted meanwhile, and it went
+   * back to idle (`afterTimers`: as a blocked loop woke, after every overdue timer; `seq`: the
+   * check's, see `Validating.seq`). An idle floor deciding an expiry before then, or at that
+   * instant of a wake, or at that instant by a timer set before the check's, did not count it.
+   */
+  readonly checkedBack?: { readonly at: number; readonly afterTimers: boolean; readonly seq: number };
+  /**
+   * When (the due time of its timer) the check of an acquire failed, and the acquire took this
+   * connection from idle instead (`seq`: that check's, see `Validating.seq`): an idle floor
+   * deciding an expiry due earlier in the step counted it as idle.
+   */
+  readonly leftIdle?: { readonly at: number; readonly seq: number };
 }
 
 /**

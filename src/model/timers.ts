@@ -1,6 +1,6 @@
 import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { answer, doom, servedNew, serveWaiters } from './answers.js';
-import { takeOrOpen } from './waiters.js';
+import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 
@@ -94,7 +94,17 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + c.order, fire: (s) => landed(s, c) });
     else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
-  for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
+  for (const v of state.validating) {
+    // A check's query that fails is answered as its timer fires. One that passes is answered by
+    // the server's reply, queued by that timer: when the loop runs, at once (the clock runs a
+    // same-instant immediate next); when a blocked loop wakes with the timer overdue, after every
+    // overdue timer, whichever phase it wakes into, since the reply comes in a later phase than
+    // the timers phase that fires them all.
+    const overdue = !v.fails && v.readyAt <= state.awakeSince && state.now >= state.awakeSince;
+    const fire = (s: ModelState): ModelState => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v, overdue);
+    if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + v.order, fire });
+    else consider({ at: v.readyAt, order: v.order, fire });
+  }
   return best;
 }
 
@@ -195,7 +205,8 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
   return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
 }
 
-function validationLanded(state: ModelState, checked: Validating): ModelState {
+/** `afterWake`: it passed as a blocked loop woke, after every overdue timer (see `nextDue`). */
+function validationLanded(state: ModelState, checked: Validating, afterWake = false): ModelState {
   const conn = findConn(state, checked.id) as ModelConn;
   if (checked.fails) {
     const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq });
@@ -206,9 +217,9 @@ function validationLanded(state: ModelState, checked: Validating): ModelState {
   // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {
-    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [checked.id], via: 'handoff' });
+    return handedOver({ ...state, waiters: rest }, waiter.ticket, checked.id);
   }
-  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq });
+  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq } });
 }
 
 function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {

@@ -12,6 +12,7 @@ import { acquireTookSlot } from './acquire-took.js';
 import { closeDuringConnectOf, closeRejectsWaitersOf, terminateDuringConnectOf } from './semantics.js';
 import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
+import { handedOver } from './waiters.js';
 import { withConn, withState } from './copy.js';
 
 /**
@@ -119,7 +120,7 @@ export function released(before: ModelState, id: number): ModelState {
   const [first, ...rest] = state.waiters;
   if (first !== undefined && state.phase === 'open') {
     // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry.
-    return withState(state, { waiters: rest, answers: [...state.answers, { ticket: first.ticket, outcome: 'served', candidates: [id], via: 'handoff' }] });
+    return handedOver(withState(state, { waiters: rest }), first.ticket, id);
   }
   const next = replaceConn(
     withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }),

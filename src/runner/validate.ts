@@ -1,4 +1,4 @@
-import { MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
+import { ALSO_VALIDATED, MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
 import type { CheckOptions } from './check.js';
 import { DefinitionError } from './violation-error.js';
 
@@ -82,8 +82,9 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   const raw = semantics['validation'];
   const check = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['check'] : raw;
   if (raw !== undefined && !['none', 'sync', 'async'].includes(check as string)) {
-    throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async" }, or left out (none)`);
+    throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async", alsoChecks? }, or left out (none)`);
   }
+  if (typeof raw === 'object' && raw !== null) validateAlsoChecks(where, raw as Record<string, unknown>);
   const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
   for (const flag of ['failedValidation', 'slowQuery']) {
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
@@ -96,15 +97,6 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   if (check === 'sync' || check === 'async') {
     // Each of these decides which connection an acquire gets, as a validation does, and the model
     // does not yet say how the two combine: refused rather than checked against a guess.
-    if (check === 'async' && semantics['minFloor'] === 'idle') {
-      // A synchronous check answers inside acquire(), before any timer runs, so no connection is
-      // under check when a floor decides; an asynchronous one is, across expiries.
-      throw new DefinitionError(`${where} an async validation together with minFloor "idle", which poolcheck does not model yet (an expiry due while a check is in flight, with the floor's count at min); declare validation "sync" or "none", or a floor on size, for this pool`);
-    }
-    const handoff = semantics['handoff'];
-    if (handoff !== undefined && handoff !== 'microtask') {
-      throw new DefinitionError(`${where} a validation together with handoff ${JSON.stringify(handoff)}, which poolcheck does not model yet (when a deferred hand-off checks the connection it takes, and which one it takes); declare handoff "microtask", or validation "none", for this pool`);
-    }
   }
   if (caps['slowQuery'] === true && caps['acquireTimeoutCovers'] === 'wait-and-connect' && caps['acquireTimeout'] !== null && caps['acquireTimeout'] !== undefined) {
     // The model bounds the wait and the connect by the acquire's deadline, but not a validation in
@@ -116,6 +108,16 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     const late = typeof abort === 'object' ? (abort as Record<string, unknown>)['lateConnection'] : undefined;
     if (late !== 'closed' && late !== 'idle') throw new DefinitionError(`${where}.capabilities.abort = ${JSON.stringify(abort)}; it must be { lateConnection: "closed" | "idle" } (what happens to a connection that lands after its acquire was aborted), or null`);
     if (caps['waiters'] !== true) throw new DefinitionError(`${where}.capabilities: abort needs waiters: true, since only a pending acquire can be aborted`);
+  }
+}
+
+/** The long form of `validation`: `check`, and which connections it also checks. */
+function validateAlsoChecks(where: string, raw: Record<string, unknown>): void {
+  const extra = Object.keys(raw).filter((k) => k !== 'check' && k !== 'alsoChecks');
+  if (extra.length > 0) throw new DefinitionError(`${where}.validation has ${extra.map((k) => JSON.stringify(k)).join(', ')}, which poolcheck does not know; the long form is { check: "sync" | "async", alsoChecks: [${ALSO_VALIDATED.map((v) => JSON.stringify(v)).join(', ')}] }`);
+  const also = raw['alsoChecks'];
+  if (also !== undefined && (!Array.isArray(also) || also.some((v) => !(ALSO_VALIDATED as readonly unknown[]).includes(v)) || new Set(also).size !== also.length)) {
+    throw new DefinitionError(`${where}.validation.alsoChecks = ${JSON.stringify(also)}; it must be a list of distinct values among ${ALSO_VALIDATED.map((v) => JSON.stringify(v)).join(', ')} (the connections checked besides the idle ones an acquire takes), or left out ([])`);
   }
 }
 
