@@ -128,11 +128,13 @@ export function genericPoolSemantics(
       // (Pool.js:542-561): a waiter gets a new resource (and `_ensureMinimum`, Pool.js:150, refills
       // the min, which `minRefill: ['after-discard']` declares).
       destroy: true,
-      // Off: a failed create is retried, never reported to the acquire. `_createResource` catches
-      // the error, emits `factoryCreateError` and calls `_dispense()`, which creates again for the
-      // same request (Pool.js:336-339, 229-238); the acquire waits until a create succeeds or its
-      // timeout fires.
-      failedConnect: false,
+      // A failed create is retried at once, never reported to the acquire: `_createResource`
+      // catches the error, emits `factoryCreateError` and calls `_dispense()` (Pool.js:336-339),
+      // which creates again for the waiting request, the failed create no longer counted in
+      // `_potentiallyAllocableResourceCount` (Pool.js:229-238, 664-671); the acquire waits until a
+      // create succeeds or its timeout fires. A refill's create from `_ensureMinimum` is not tried
+      // again: that `_dispense()` creates only for waiters.
+      failedConnect: { retry: 'at-once' },
       // Off: the acquire's timer runs from the `acquire()` call whatever it waits for
       // (ResourceRequest.js:22-52), so a slow create is cut short by the acquire timeout; and the
       // request waits in `_waitingClientsQueue` meanwhile, so `pending` counts it as waiting.

@@ -1,6 +1,7 @@
 import { connectServesOf, timeoutRulesOf } from './semantics.js';
 import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
+import { looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
 
 /**
  * What the model owes the runner: the answers to acquires (served, with which connection, or
@@ -87,6 +88,9 @@ export function openFor(state: ModelState, ticket: number, since: number = state
     };
     return withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 });
   }
+  // Retried at once, the failed connect frees its slot and the retry takes it again as the failure
+  // is seen; the injected fault is spent, so the retry lands and serves the acquire.
+  if (state.failNext && retriesAtOnce(state)) return answer(servedNew(withState(state, { failNext: false }), state.now), { ticket, outcome: 'served', candidates: [] });
   if (state.failNext) return serveWaiters(answer(withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 }), { ticket, outcome: 'rejected', reason: 'connect failed' }));
   return answer(servedNew(state, state.now), { ticket, outcome: 'served', candidates: [] });
 }
@@ -100,10 +104,18 @@ export function openFor(state: ModelState, ticket: number, since: number = state
  */
 export function startQueueConnects(before: ModelState): ModelState {
   let state = before;
-  while (state.phase === 'open' && state.waiters.length > state.connecting.filter((c) => c.abandonedAt === null).length && capacityUsed(state) < state.config.maxSize) {
-    if (state.connectDelay > 0) {
-      // The acquire's own timer, as a waiter's, covers the connect: the connect has none.
+  const once = looksStartOne(state);
+  for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > state.connecting.filter((c) => c.abandonedAt === null).length + retriesCovering(state) && capacityUsed(state) < state.config.maxSize; started++) {
+    if (state.connectDelay > 0 || once || (state.failNext && (retryDelay(state) ?? 0) > 0)) {
+      // The acquire's own timer, as a waiter's, covers the connect: the connect has none. One
+      // that lands or fails at once is in flight until the step's synchronous stretch is over, so
+      // later acquires of the step see it (see `landedAtOnce`); a failed one's retry timer sets off
+      // the next look.
       state = connectForNobody(state, state.now);
+    } else if (state.failNext) {
+      // Retried at once: the failed connect frees its slot and the loop starts the next.
+      state = withState(state, { failNext: false });
+      started--;
     } else {
       const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
       state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });

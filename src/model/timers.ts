@@ -1,8 +1,9 @@
 import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
-import { answer, doom, servedNew, serveWaiters } from './answers.js';
+import { answer, doom, openFor, servedNew, serveWaiters } from './answers.js';
 import { takeOrOpen } from './waiters.js';
 import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
+import { retryDelay, retryLater, retryLook } from './retry.js';
 
 /**
  * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
@@ -24,7 +25,7 @@ interface Due {
  * comes when the real pool rejected the waiter (`rejections`), if that lies in its window.
  */
 export function timePassed(before: ModelState, settled?: Settled): ModelState {
-  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0) return before;
+  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0 && before.retryTimers === undefined) return before;
   const rejected = settled === undefined || timeoutPollMs(before.semantics) === 0 ? [] : before.waiters.filter((w) => w.deadline !== null && settled.get(w.ticket)?.ok === false);
   if (rejected.length === 0) return timersFired(before);
   // A waiter the pool rejected may have timed out at that poll, or been served first by a connect
@@ -90,6 +91,8 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + c.order, fire: (s) => landed(s, c) });
     else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
+  // A failed connect's retry looks at the queue once (tarn's `_tryAcquireOrCreate` from its timer).
+  for (const r of state.retryTimers ?? []) consider({ at: r.at, order: r.order, fire: (s) => retryLook(s, r) });
   for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
   return best;
 }
@@ -134,7 +137,8 @@ function abandon(state: ModelState, c: Connecting, due: number): ModelState {
   return serveWaiters(replaceConnecting(gaveUp, c, { ...c, ticket: null, abandonedAt: state.now, abandonedDue: due }));
 }
 
-function landed(before: ModelState, c: Connecting): ModelState {
+/** Connect `c` landed or failed now: see {@link timePassed}. */
+export function landed(before: ModelState, c: Connecting): ModelState {
   const state = withState(before, { connecting: before.connecting.filter((x) => x !== c) });
   if (c.abandonedAt !== null) {
     // It counted in size until it was abandoned; earlier instants of this step still see it.
@@ -143,6 +147,10 @@ function landed(before: ModelState, c: Connecting): ModelState {
   }
   if (c.fails) {
     const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+    const delay = retryDelay(state);
+    if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
+    // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
+    if (delay !== null && delay > 0) return retryLater(failed, delay);
     return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
   }
   if (c.ticket !== null && state.terminatedAt !== null) {
@@ -161,6 +169,16 @@ function landed(before: ModelState, c: Connecting): ModelState {
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
   const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
   return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', ...armed }] };
+}
+
+/**
+ * A failed connect the pool retries at once for its acquire: the retry begins now, with the
+ * acquire's deadline as it was, and takes whatever connect faults are pending.
+ */
+function retriedFor(state: ModelState, failed: Connecting): ModelState {
+  const timeout = state.config.acquireTimeoutMs;
+  const since = failed.deadline === null || timeout === undefined ? state.now : failed.deadline - timeout;
+  return openFor(state, failed.ticket as number, since, failed.deadlineOrder);
 }
 
 /** A connect whose acquire was aborted landed: it goes as `abort.lateConnection` declares. */
