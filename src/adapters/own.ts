@@ -35,6 +35,12 @@ export interface OwnAdapterOptions {
    * waiter.
    */
   readonly acquireTimeoutPollMs?: number;
+  /**
+   * The pool's `acquireTimeoutCoversConnect`: one deadline over the wait and the connect, a connect
+   * still in flight then abandoned and closed as it lands, declared as `acquireTimeoutCovers:
+   * 'wait-and-connect'` with `lateConnect: 'closed'`. Default false: the wait only, as asyncpg.
+   */
+  readonly acquireTimeoutCoversConnect?: boolean;
   /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
   readonly minFloorCounts?: 'size' | 'idle';
   /** When the pool opens connections back up to min (the pool's `minRefill`), declared as `minRefill`. Default `[]`. */
@@ -86,6 +92,9 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
       terminateDuringConnect: options.closeRejectsConnects === true ? 'rejects' : 'rejects-on-landing',
       // pollTimeouts(), run by setInterval(acquireTimeoutPollMs) while a waiter has a timeout.
       ...(pollMs === 0 ? {} : { acquireTimeoutCheck: { kind: 'poll' as const, everyMs: pollMs } }),
+      // checkout() watches the acquire's deadline while its slot connects (a timer, or the poll
+      // loop); connectAbandoned() frees the slot then, and lateConnectLanded() closes the connection.
+      ...(options.acquireTimeoutCoversConnect === true ? { acquireTimeoutCovers: 'wait-and-connect' as const, lateConnect: 'closed' as const } : {}),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
       ...refills.capabilities,
     },
@@ -122,6 +131,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
   const closeAborted = options.closeAbortedConnects ?? false;
   const closeRejects = options.closeRejectsConnects ?? false;
   const pollMs = options.acquireTimeoutPollMs ?? 0;
+  const coversConnect = options.acquireTimeoutCoversConnect ?? false;
   const makePool = options.makePool ?? ((o: PoolOptions<Connection>) => new Pool(o));
   const traits = [
     floor ? (counts === 'idle' ? 'min floor on idle' : 'min floor') : '',
@@ -130,6 +140,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
     closeAborted ? 'closes aborted connects' : '',
     closeRejects ? 'close rejects connects' : '',
     pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
+    coversConnect ? 'acquire timeout covers the connect' : '',
     (options.minRefill ?? []).length === 0 ? '' : `refills ${(options.minRefill ?? []).join(', ')}`,
     (options.minOpens ?? 'on-create') === 'on-create' ? '' : `opens min ${options.minOpens === 'never' ? 'never' : 'at the first acquire'}`,
   ].filter(Boolean);
@@ -151,6 +162,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(closeAborted ? { closeAbortedConnects: true } : {}),
         ...(closeRejects ? { closeRejectsConnects: true } : {}),
         ...(pollMs === 0 ? {} : { acquireTimeoutPollMs: pollMs }),
+        ...(coversConnect ? { acquireTimeoutCoversConnect: true } : {}),
         ...(options.minRefill === undefined ? {} : { minRefill: options.minRefill }),
         ...(options.minOpens === undefined ? {} : { minOpens: options.minOpens }),
       }).start(),

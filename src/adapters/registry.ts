@@ -2,7 +2,6 @@ import { genericPoolAdapter, type GenericPoolLibrary } from './generic-pool.js';
 import { importLibrary } from './library.js';
 import { ownPoolAdapter } from './own.js';
 import { pgPoolAdapter, type PgPoolClass } from './pg-pool.js';
-import { asyncpgAdapter } from '../remote/asyncpg.js';
 import { sequelizePoolAdapter, type SequelizePoolClass } from './sequelize-pool.js';
 import { tarnAdapter, type TarnPoolClass } from './tarn.js';
 import type { PoolAdapter } from './types.js';
@@ -77,5 +76,6 @@ export const SCENARIO_VARIANTS: Readonly<Record<string, AdapterMaker>> = {
  * scripts/postgres.sh or DATABASE_URL).
  */
 export const NAMED_ONLY_ADAPTERS: Readonly<Record<string, AdapterMaker>> = {
-  asyncpg: async (options) => (noOptions('asyncpg', options), asyncpgAdapter() as PoolAdapter),
+  // Imported when named: the bridge's child-process code is no part of any other command's start-up.
+  asyncpg: async (options) => (noOptions('asyncpg', options), (await import('../remote/asyncpg.js')).asyncpgAdapter() as PoolAdapter),
 };

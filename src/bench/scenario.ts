@@ -4,6 +4,7 @@
  * included), against `node -e 0` and `poolcheck --version` for the start-up alone.
  */
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { ownPoolAdapter } from '../adapters/own.js';
 import { runSeedScenario } from '../scenario/index.js';
 import { median } from './stats.js';
@@ -21,7 +22,9 @@ export async function benchScenario(rounds: number): Promise<void> {
   console.log(`  in process, warm        ${median(warm).toFixed(1)} ms: ${Math.round(VIRTUAL_MS / median(warm))}x faster than real time`);
   const main = new URL('../cli/main.js', import.meta.url).href;
   const cli = (args: string[]): string[] => ['--input-type=module', '-e', `const { main } = await import(${JSON.stringify(main)}); process.exitCode = await main(${JSON.stringify(args)});`];
-  const runs: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'poolcheck --version': cli(['--version']), 'poolcheck scenario seed': cli(['scenario', 'seed']) };
+  // A fresh node that only loads pg-mem: the floor of any CLI run over the default connector.
+  const pgMem = createRequire(import.meta.url).resolve('pg-mem');
+  const runs: Record<string, string[]> = { 'node -e 0': ['-e', '0'], 'node + pg-mem alone': ['-e', `require(${JSON.stringify(pgMem)})`], 'poolcheck --version': cli(['--version']), 'poolcheck scenario seed': cli(['scenario', 'seed']) };
   const times = new Map<string, number[]>(Object.keys(runs).map((k) => [k, []]));
   for (let i = 0; i < rounds; i++) {
     for (const [name, args] of Object.entries(runs)) {
@@ -34,6 +37,8 @@ export async function benchScenario(rounds: number): Promise<void> {
   for (const [name, ms] of times) console.log(`  ${name.padEnd(24)}${median(ms).toFixed(0)} ms${name === 'node -e 0' ? ' (node alone)' : `, ${(median(ms) - node).toFixed(0)} ms beyond node alone`}`);
   const scenario = median(times.get('poolcheck scenario seed')!);
   console.log(`  through the CLI          ${Math.round(VIRTUAL_MS / scenario)}x faster than real time, start-up included (target >= 100x)`);
+  const floor = median(times.get('node + pg-mem alone')!);
+  console.log(`  the floor                ${Math.round(VIRTUAL_MS / floor)}x: what a fresh node that only loads pg-mem would reach; poolcheck's own share is ${(scenario - floor).toFixed(0)} ms`);
   await phases(rounds);
 }
 

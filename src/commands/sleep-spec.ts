@@ -30,6 +30,7 @@ export function pendingDeadlines(state: ModelState): number[] {
   }
   for (const connect of state.connecting) {
     for (const at of [connect.readyAt, connect.deadline, connect.abandonAt]) if (at !== null && at > state.now) edges.add(at);
+    if (poll > 0 && connect.deadline !== null && connect.deadline + poll > state.now) edges.add(connect.deadline + poll);
   }
   for (const check of state.validating) if (check.readyAt > state.now) edges.add(check.readyAt);
   // A failed connect's retry: one a pool makes early or late is caught at its edge.

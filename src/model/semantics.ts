@@ -176,8 +176,8 @@ export interface Capabilities {
    * How the pool notices that a waiter's acquire timeout has come: by a timer per waiter, which
    * fires at the deadline (`'timer'`, the default), or by a loop that looks at the queue every
    * `everyMs` (`{ kind: 'poll', everyMs }`), which rejects a waiter on its first look at or after
-   * the deadline: within `everyMs` of it. Polling covers the wait only (`acquireTimeoutCovers:
-   * 'wait'`).
+   * the deadline: within `everyMs` of it. With `acquireTimeoutCovers: 'wait-and-connect'` the same
+   * look gives up on a connect whose acquire's deadline has come.
    */
   readonly acquireTimeoutCheck?: AcquireTimeoutCheck;
   /**
@@ -571,8 +571,8 @@ export function describeSemantics(s: Semantics): string {
 export function describeTimeoutRules(s: Semantics): string {
   const rules = timeoutRulesOf(s);
   const poll = timeoutPollMs(s);
-  if (poll > 0) return `the acquire timeout covers the wait only, polled every ${poll} ms`;
-  return rules.covers === 'wait' ? 'the acquire timeout covers the wait only' : `the acquire timeout covers the wait and the connect; a connect that lands after its acquire gave up: ${rules.lateConnect}`;
+  const polled = poll > 0 ? `, polled every ${poll} ms` : '';
+  return rules.covers === 'wait' ? `the acquire timeout covers the wait only${polled}` : `the acquire timeout covers the wait and the connect${polled}; a connect that lands after its acquire gave up: ${rules.lateConnect}`;
 }
 
 /** `min floor on size, refilled after-discard, opened on create`, as violation messages print it. */

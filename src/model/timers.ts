@@ -26,11 +26,12 @@ interface Due {
  */
 export function timePassed(before: ModelState, settled?: Settled): ModelState {
   if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0 && before.retryTimers === undefined) return before;
-  const rejected = settled === undefined || timeoutPollMs(before.semantics) === 0 ? [] : before.waiters.filter((w) => w.deadline !== null && settled.get(w.ticket)?.ok === false);
+  const polledTickets = [...before.waiters.filter((w) => w.deadline !== null).map((w) => w.ticket), ...before.connecting.filter((c) => c.ticket !== null && c.deadline !== null).map((c) => c.ticket as number)];
+  const rejected = settled === undefined || timeoutPollMs(before.semantics) === 0 ? [] : polledTickets.filter((t) => settled.get(t)?.ok === false);
   if (rejected.length === 0) return timersFired(before);
   // A waiter the pool rejected may have timed out at that poll, or been served first by a connect
   // that then failed: the model takes the reading (most polls first) that agrees with every call.
-  for (const polled of subsetsLargestFirst(rejected.map((w) => w.ticket))) {
+  for (const polled of subsetsLargestFirst(rejected)) {
     const state = timersFired(before, new Map(polled.map((t) => [t, (settled as Settled).get(t)!.at])));
     if (polled.length === 0 || agrees(before, state, settled as Settled)) return state;
   }
@@ -84,7 +85,10 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     // The acquire's timer was set when it was issued; the connect's own timer just as the connect
     // began, after the acquire's (order - 0.25, after a new acquire's at order - 0.5). Both fire
     // before a landing at the same instant.
-    if (c.ticket !== null && c.deadline !== null) consider({ at: c.deadline, order: c.deadlineOrder, fire: (s) => connectTimedOut(s, c) });
+    if (c.ticket !== null && c.deadline !== null) {
+      if (poll === 0) consider({ at: c.deadline, order: c.deadlineOrder, fire: (s) => connectTimedOut(s, c) });
+      else consider(polledConnectTimeout(state, c, c.deadline, poll, rejections?.get(c.ticket)));
+    }
     if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
     // A connect that completes by I/O lands in the poll phase, after every timer that fires at that
     // instant (all the overdue ones, when the loop wakes from a block); a refusal needs no I/O.
@@ -102,7 +106,7 @@ const AFTER_TIMERS = Number.MAX_SAFE_INTEGER / 2;
 
 function waiterTimedOut(state: ModelState, late: Waiter, within?: PollWindow): ModelState {
   const rejected = { ticket: late.ticket, outcome: 'rejected' as const, reason: 'timed out' as const };
-  return answer({ ...state, waiters: state.waiters.filter((w) => w !== late) }, within === undefined ? rejected : { ...rejected, within });
+  return answer(withState(state, { waiters: state.waiters.filter((w) => w !== late) }), within === undefined ? rejected : { ...rejected, within });
 }
 
 /**
@@ -123,9 +127,25 @@ function polledTimeout(state: ModelState, w: Waiter, deadline: number, everyMs: 
   return { at: deadline + everyMs, order: w.order, fire: (s) => waiterTimedOut(s, w, within(s)) };
 }
 
+/**
+ * An acquire whose deadline, over its wait and its connect, the pool polls for: its connect is
+ * given up at some poll in the window, as a waiter's is ({@link polledTimeout}). Where the real
+ * acquire was rejected in the window, that is when; where it was not, a landing at the window's
+ * last instant may have come before the poll, so the model lets it (had it not, the acquire would
+ * have been rejected, and the model would have read that).
+ */
+function polledConnectTimeout(state: ModelState, c: Connecting, deadline: number, everyMs: number, seen: number | undefined): Due {
+  const within = (s: ModelState): PollWindow => ({ from: deadline, to: Math.max(deadline + everyMs, s.awakeSince), everyMs });
+  if (seen !== undefined && seen >= deadline && seen <= within(state).to) {
+    return { at: seen === state.awakeSince ? -Infinity : seen, order: -Infinity, fire: (s) => connectTimedOut(s, c, within(s)) };
+  }
+  return { at: deadline + everyMs, order: AFTER_TIMERS * 2, fire: (s) => connectTimedOut(s, c, within(s)) };
+}
+
 /** The acquire's deadline came before its connect landed: it is rejected, and the connect handled as declared. */
-function connectTimedOut(state: ModelState, c: Connecting): ModelState {
-  const rejected = answer(state, { ticket: c.ticket as number, outcome: 'rejected', reason: 'timed out' });
+function connectTimedOut(state: ModelState, c: Connecting, within?: PollWindow): ModelState {
+  const reason = { ticket: c.ticket as number, outcome: 'rejected' as const, reason: 'timed out' as const };
+  const rejected = answer(state, within === undefined ? reason : { ...reason, within });
   const orphan: Connecting = { ...c, ticket: null };
   const orphaned = replaceConnecting(rejected, c, orphan);
   return timeoutRulesOf(state.semantics).lateConnect === 'closed' ? abandon(orphaned, orphan, c.deadline ?? state.now) : orphaned;

@@ -137,7 +137,7 @@ export function released(before: ModelState, id: number): ModelState {
  * came (see `timePassed`).
  */
 export function slept(state: ModelState, ms: number, settled?: Settled): ModelState {
-  return timePassed({ ...state, now: state.now + ms }, settled);
+  return timePassed(withState(state, { now: state.now + ms }), settled);
 }
 
 /**
@@ -146,7 +146,7 @@ export function slept(state: ModelState, ms: number, settled?: Settled): ModelSt
  */
 export function blocked(state: ModelState, ms: number, settled?: Settled): ModelState {
   const now = state.now + ms;
-  return timePassed({ ...state, now, awakeSince: now }, settled);
+  return timePassed(withState(state, { now, awakeSince: now }), settled);
 }
 
 /**

@@ -136,7 +136,7 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
   const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
   // An acquire whose connection failed its check was first: it goes back to the head of the queue
   // (tarn's `pendingAcquires.unshift`). A new one joins at the back.
-  const waiting = { ...state, waiters: mayWait ? [...state.waiters, waiter] : [waiter, ...state.waiters], nextOrder: state.nextOrder + 1 };
+  const waiting = withState(state, { waiters: mayWait ? [...state.waiters, waiter] : [waiter, ...state.waiters], nextOrder: state.nextOrder + 1 });
   // Its timer is set first, in acquire(); then the pool starts a connect if the queue needs one.
   return queued ? startQueueConnects(waiting) : waiting;
 }

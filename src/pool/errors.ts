@@ -24,17 +24,28 @@ export class PoolUsageError extends PoolError {}
 /** The pool is closing or closed, so the acquire cannot be served. */
 export class PoolClosedError extends PoolError {}
 
-/** An acquire waited longer than its timeout for a free slot. */
+/**
+ * An acquire waited longer than its timeout for a free slot, or (`connecting`, with
+ * `acquireTimeoutCoversConnect`) for its connection to open. Its `stack` is the message alone:
+ * the pool raises it from its timeout timer, whose frames name only the pool and the event loop,
+ * never the caller, and capturing them was a measurable share of a run with many timeouts.
+ */
 export class PoolTimeoutError extends PoolError {
-  constructor(
-    readonly timeoutMs: number,
-    maxSize: number,
-  ) {
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number, maxSize: number, connecting = false) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(
-      `acquire() timed out after ${timeoutMs} ms waiting for a free connection (all ${maxSize} in use); ` +
-        'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), raise maxSize, ' +
-        'or release connections sooner',
+      connecting
+        ? `acquire() timed out after ${timeoutMs} ms while its connection was still opening; the connection is closed as it lands (acquireTimeoutCoversConnect); ` +
+            'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), or make connects faster'
+        : `acquire() timed out after ${timeoutMs} ms waiting for a free connection (all ${maxSize} in use); ` +
+            'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), raise maxSize, ' +
+            'or release connections sooner',
     );
+    Error.stackTraceLimit = limit;
+    this.timeoutMs = timeoutMs;
   }
 }
 

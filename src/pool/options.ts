@@ -65,6 +65,14 @@ export interface PoolOptions<C extends Connection = Connection> {
    */
   acquireTimeoutPollMs?: number;
   /**
+   * Default false: the acquire timeout bounds the wait for a slot only, as in asyncpg. When true,
+   * it is one deadline from the acquire's call over the wait and the connect: an acquire whose
+   * connect is still in flight at its deadline (or, with `acquireTimeoutPollMs`, at the first poll
+   * after it) is rejected, its slot is free at once for the next waiter, and the connection is
+   * closed as it lands. Not together with `validate`: the deadline bounds a connect, not a check.
+   */
+  acquireTimeoutCoversConnect?: boolean;
+  /**
    * When the pool opens connections back up to `minSize` on its own (counted as the floor counts:
    * idle ones with `expiryRespectsMinSize` and `minFloorCounts: 'idle'`, else open ones and
    * connects in flight; never beyond `maxSize`): after an expiry (`'after-expiry'`), after a
@@ -102,6 +110,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly closeIdleAfterMs: number;
   readonly closeRejectsConnects: boolean;
   readonly acquireTimeoutPollMs: number;
+  readonly acquireTimeoutCoversConnect: boolean;
   readonly minRefill: readonly PoolMinRefill[];
   readonly minOpens: 'on-create' | 'first-acquire' | 'never';
 }
@@ -119,6 +128,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'handoff',
   'closeIdleAfterMs',
   'acquireTimeoutPollMs',
+  'acquireTimeoutCoversConnect',
   'closeRejectsConnects',
   'minRefill',
   'minOpens',
@@ -183,6 +193,13 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (!Array.isArray(minRefill) || minRefill.some((r) => !POOL_MIN_REFILLS.includes(r)) || new Set(minRefill).size !== minRefill.length) {
     throw new PoolOptionsError(`minRefill must be a list of distinct values among ${POOL_MIN_REFILLS.map((r) => JSON.stringify(r)).join(', ')} ([] for never), got ${Array.isArray(minRefill) ? JSON.stringify(minRefill) : show(minRefill)}`);
   }
+  const acquireTimeoutCoversConnect = options.acquireTimeoutCoversConnect ?? false;
+  if (typeof acquireTimeoutCoversConnect !== 'boolean') {
+    throw new PoolOptionsError(`acquireTimeoutCoversConnect must be true or false, got ${show(acquireTimeoutCoversConnect)}`);
+  }
+  if (acquireTimeoutCoversConnect && validate !== undefined) {
+    throw new PoolOptionsError('acquireTimeoutCoversConnect bounds a connect, not a validation; use it without validate, or leave it false');
+  }
   const minOpens = options.minOpens ?? 'on-create';
   if (minOpens !== 'on-create' && minOpens !== 'first-acquire' && minOpens !== 'never') {
     throw new PoolOptionsError(`minOpens must be "on-create", "first-acquire" or "never", got ${show(minOpens)}`);
@@ -202,6 +219,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     handoff,
     closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
     closeRejectsConnects,
+    acquireTimeoutCoversConnect,
     acquireTimeoutPollMs: milliseconds('acquireTimeoutPollMs', options.acquireTimeoutPollMs, '(0 gives each waiter its own timer)') ?? 0,
   };
 }

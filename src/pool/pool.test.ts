@@ -567,7 +567,7 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, closeRejectsConnects, minRefill, minOpens',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, acquireTimeoutCoversConnect, closeRejectsConnects, minRefill, minOpens',
     ],
     [
       'minRefill with a value the pool has not',
@@ -725,5 +725,62 @@ describe('abort and validation', () => {
 
   it('rejects a validate option that is not a function', () => {
     expect(() => new Pool({ connect: connector.connect, validate: true as unknown as () => boolean })).toThrow(/validate must be a function of a connection returning true or false/);
+  });
+});
+
+describe('a deadline over the wait and the connect (acquireTimeoutCoversConnect)', () => {
+  it('rejects an acquire whose connect is in flight at its deadline, frees the slot at once, and closes the connection as it lands', async () => {
+    const p = await pool({ maxSize: 1, acquireTimeoutMs: 10, acquireTimeoutCoversConnect: true });
+    connector.delayMs = 30;
+    const first = settle(p.acquire());
+    await clock.tickAsync(10);
+    const { error } = await first;
+    expect(error).toBeInstanceOf(PoolTimeoutError);
+    expect((error as Error).message).toMatch(/timed out after 10 ms while its connection was still opening/);
+    expect(p.getSize()).toBe(0);
+    // The slot is free: the next acquire connects at once.
+    connector.delayMs = 0;
+    const second = await p.acquire();
+    expect(second.id).toBe(1);
+    await clock.tickAsync(20);
+    expect(connector.made.map((c) => [c.id, c.closeCalls])).toEqual([[1, 0], [2, 1]]);
+    p.release(second);
+    await p.close();
+    expect(clock.countTimers()).toBe(0);
+  });
+
+  it('hands the freed slot to the first waiter, whose own deadline runs from its call', async () => {
+    const p = await pool({ maxSize: 1, acquireTimeoutMs: 10, acquireTimeoutCoversConnect: true });
+    connector.delayMs = 8;
+    const first = settle(p.acquire());
+    await clock.tickAsync(5);
+    const second = settle(p.acquire());
+    // The first connect lands at 8, within its deadline at 10; the waiter's deadline is 15.
+    await clock.tickAsync(3);
+    const { value: conn } = await first;
+    p.release(conn as FakeConnection);
+    expect(await second).toEqual({ value: conn });
+    p.release(conn as FakeConnection);
+    await p.close();
+  });
+
+  it('gives a connect up at the first poll after its deadline, with acquireTimeoutPollMs', async () => {
+    const p = await pool({ maxSize: 1, acquireTimeoutMs: 10, acquireTimeoutPollMs: 25, acquireTimeoutCoversConnect: true });
+    connector.delayMs = 100;
+    const first = settle(p.acquire());
+    await clock.tickAsync(24);
+    expect(p.getSize()).toBe(1);
+    await clock.tickAsync(1);
+    expect((await first).error).toBeInstanceOf(PoolTimeoutError);
+    expect(p.getSize()).toBe(0);
+    await clock.tickAsync(75);
+    expect(connector.closeCalls).toEqual([1]);
+    await p.close();
+    expect(clock.countTimers()).toBe(0);
+  });
+
+  it('is refused together with validate, and must be a boolean', () => {
+    expect(() => new Pool({ connect: connector.connect, acquireTimeoutCoversConnect: true, validate: () => true })).toThrow(PoolOptionsError);
+    expect(() => new Pool({ connect: connector.connect, acquireTimeoutCoversConnect: 'yes' as unknown as boolean })).toThrow(/acquireTimeoutCoversConnect must be true or false, got "yes"/);
   });
 });

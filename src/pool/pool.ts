@@ -16,6 +16,15 @@ export interface AcquireOptions {
   signal?: AbortSignal;
 }
 
+/** An acquire's one deadline over its wait and its connect (`acquireTimeoutCoversConnect`). */
+interface Deadline {
+  readonly at: number;
+  readonly timeoutMs: number;
+  /** What the deadline does when it comes: rejects the waiter, or abandons the connect. */
+  fire: () => void;
+  stop: () => void;
+}
+
 type PoolState = 'new' | 'starting' | 'open' | 'closing' | 'closed' | 'terminated';
 
 /**
@@ -59,6 +68,11 @@ export class Pool<C extends Connection = Connection> {
   private closeTimer: ReturnType<typeof setTimeout> | null = null;
   /** The loop that rejects waiters whose timeout has come, with `acquireTimeoutPollMs`. */
   private pollTimer: ReturnType<typeof setInterval> | null = null;
+  /**
+   * Connects in flight whose acquire's deadline the poll loop watches, with
+   * `acquireTimeoutCoversConnect` and `acquireTimeoutPollMs`: each gives up on its connect.
+   */
+  private readonly connectWatches = new Set<{ readonly deadline: number; readonly giveUp: () => void }>();
   /** Whether an acquire has taken a slot yet: `minOpens: 'first-acquire'` opens min then. */
   private acquiredOnce = false;
   /** A refill is queued for the end of the current synchronous stretch. */
@@ -121,35 +135,63 @@ export class Pool<C extends Connection = Connection> {
     const { signal } = options;
     const aborted = (): boolean => signal?.aborted === true;
     if (aborted()) throw new PoolAbortedError();
-    if (this.options.handoff !== 'microtask') {
-      await deferred(this.options.handoff);
-      // The pool may have closed, or the caller aborted, while the call waited for its turn.
-      this.assertCanAcquire();
-      if (aborted()) throw new PoolAbortedError();
-    }
-    let slot = this.free.pop();
+    const deadline = timeoutMs !== undefined && this.options.acquireTimeoutCoversConnect ? this.acquireDeadline(timeoutMs) : null;
+    let slot: Slot<C> | undefined;
     let fromIdle = false;
-    if (slot === undefined) {
-      const polled = this.options.acquireTimeoutPollMs > 0;
-      const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0), polled);
-      this.waiters.push(waiter);
-      if (polled && timeoutMs !== undefined) this.startPolling();
-      const onAbort = (): void => {
-        if (this.waiters.includes(waiter)) waiter.fail(this.waiterAborted(waiter));
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        slot = await waiter.promise;
-      } finally {
-        signal?.removeEventListener('abort', onAbort);
+    try {
+      if (this.options.handoff !== 'microtask') {
+        await deferred(this.options.handoff);
+        // The pool may have closed, or the caller aborted, while the call waited for its turn.
+        this.assertCanAcquire();
+        if (aborted()) throw new PoolAbortedError();
       }
-    } else {
-      this.take(slot);
-      fromIdle = slot.isOpen;
+      slot = this.free.pop();
+      if (slot === undefined) {
+        const polled = this.options.acquireTimeoutPollMs > 0;
+        // With a deadline over the wait and the connect, its one timer rejects the waiter.
+        const waiter = new Waiter<C>(timeoutMs, (timedOut) => this.waiterTimedOut(timedOut, timeoutMs ?? 0), polled || deadline !== null);
+        this.waiters.push(waiter);
+        if (deadline !== null) {
+          deadline.fire = () => {
+            if (this.waiters.includes(waiter)) waiter.fail(this.waiterTimedOut(waiter, deadline.timeoutMs));
+          };
+        }
+        if (polled && timeoutMs !== undefined) this.startPolling();
+        const onAbort = (): void => {
+          if (this.waiters.includes(waiter)) waiter.fail(this.waiterAborted(waiter));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+        try {
+          slot = await waiter.promise;
+        } finally {
+          signal?.removeEventListener('abort', onAbort);
+        }
+      } else {
+        this.take(slot);
+        fromIdle = slot.isOpen;
+      }
+    } catch (error) {
+      deadline?.stop();
+      throw error;
     }
-    const ready = this.checkout(slot, fromIdle, signal);
+    const ready = this.checkout(slot, fromIdle, signal, deadline);
+    if (deadline !== null) ready.then(deadline.stop, deadline.stop);
     this.acquireTook();
     return ready;
+  }
+
+  /**
+   * With `acquireTimeoutCoversConnect`, one deadline from the acquire's call over its wait and its
+   * connect: a timer set now (or the poll loop's look at the connect), whose `fire` the acquire
+   * points at what it is waiting for.
+   */
+  private acquireDeadline(timeoutMs: number): Deadline {
+    const deadline: Deadline = { at: Date.now() + timeoutMs, timeoutMs, fire: () => undefined, stop: () => undefined };
+    if (this.options.acquireTimeoutPollMs === 0) {
+      const timer = setTimeout(() => deadline.fire(), timeoutMs);
+      deadline.stop = () => clearTimeout(timer);
+    }
+    return deadline;
   }
 
   /**
@@ -293,7 +335,8 @@ export class Pool<C extends Connection = Connection> {
     });
     this.rejectWaiters('close()');
     this.rejectConnects();
-    this.stopPolling();
+    // A connect whose deadline the loop watches may still be abandoned while the pool closes.
+    if (this.connectWatches.size === 0) this.stopPolling();
     this.free.length = 0;
     for (const slot of this.slots) this.onShutdown(slot);
     const after = this.closeIdleDelayMs();
@@ -322,7 +365,7 @@ export class Pool<C extends Connection = Connection> {
     this.closeTimer = null;
     this.rejectWaiters('terminate()');
     this.rejectConnects();
-    this.stopPolling();
+    if (this.connectWatches.size === 0) this.stopPolling();
     this.free.length = 0;
     this.lent.clear();
     for (const slot of this.slots) {
@@ -389,7 +432,7 @@ export class Pool<C extends Connection = Connection> {
 
   /** Starts the poll loop, if it is not running. */
   private startPolling(): void {
-    if (this.pollTimer !== null) return;
+    if (this.pollTimer !== null || this.state === 'closed') return;
     this.pollTimer = setInterval(() => this.pollTimeouts(), this.options.acquireTimeoutPollMs);
   }
 
@@ -409,7 +452,49 @@ export class Pool<C extends Connection = Connection> {
     for (const waiter of [...this.waiters]) {
       if (waiter.deadline !== null && this.pollFindsDue(waiter, now)) waiter.fail(this.waiterTimedOut(waiter, waiter.timeoutMs ?? 0));
     }
-    if (!this.waiters.some((w) => w.deadline !== null)) this.stopPolling();
+    for (const watch of [...this.connectWatches]) {
+      if (this.pollFindsConnectDue(watch.deadline, now)) {
+        this.connectWatches.delete(watch);
+        watch.giveUp();
+      }
+    }
+    this.stopPollingIfNothingWatched();
+  }
+
+  private stopPollingIfNothingWatched(): void {
+    if (this.connectWatches.size === 0 && !this.waiters.some((w) => w.deadline !== null)) this.stopPolling();
+  }
+
+  /** Whether a poll at `now` finds a connect's deadline come. @internal seam for fixtures/mutants */
+  protected pollFindsConnectDue(deadline: number, now: number): boolean {
+    return now >= deadline;
+  }
+
+  /**
+   * Has the poll loop call `giveUp` at its first look after the acquire's deadline; returns what
+   * stops the watch once the connect has settled.
+   */
+  private watchConnect(deadline: number, giveUp: () => void): () => void {
+    const watch = { deadline, giveUp };
+    this.connectWatches.add(watch);
+    this.startPolling();
+    return () => {
+      if (this.connectWatches.delete(watch)) this.stopPollingIfNothingWatched();
+    };
+  }
+
+  /**
+   * The acquire's deadline came with its connect in flight: the slot is free at once (to the next
+   * waiter, or back), and the connection, when it lands, is closed (`lateConnectLanded`).
+   */
+  private connectAbandoned(slot: Slot<C>): void {
+    slot.connecting = false;
+    this.giveBack(slot);
+  }
+
+  /** A connect abandoned at its acquire's deadline landed: nobody wants it. @internal seam for fixtures/mutants */
+  protected lateConnectLanded(conn: C): void {
+    this.closeConnection(conn);
   }
 
   /** Whether a poll at `now` finds the waiter's timeout come. @internal seam for fixtures/mutants */
@@ -531,15 +616,19 @@ export class Pool<C extends Connection = Connection> {
    * connects an empty slot. With a signal that aborts meanwhile, the caller is rejected at once
    * and the work goes on; what it yields is then given back (see {@link Pool.abandoned}).
    */
-  private async checkout(slot: Slot<C>, fromIdle: boolean, signal: AbortSignal | undefined): Promise<C> {
+  private async checkout(slot: Slot<C>, fromIdle: boolean, signal: AbortSignal | undefined, deadline: Deadline | null): Promise<C> {
     if (this.state === 'terminated') {
       throw new PoolClosedError('acquire() was interrupted by terminate(); acquire before terminate()');
     }
-    const state = { aborted: false };
+    const state = { aborted: false, abandoned: false };
+    // With acquireTimeoutCoversConnect, the deadline also bounds the connect of an empty slot.
+    const bounded = deadline !== null && !fromIdle && !slot.isOpen;
+    if (deadline !== null) deadline.fire = () => undefined;
+    const unwatch = bounded && this.options.acquireTimeoutPollMs > 0 ? this.watchConnect(deadline.at, () => deadline.fire()) : (): void => undefined;
     const work = this.ready(slot, fromIdle, state);
     // Only a connect is cut short by close(); a check of an idle connection finishes first.
     const closeCuts = this.options.closeRejectsConnects && !fromIdle;
-    if (signal === undefined && !closeCuts) return this.lend((await work).slot);
+    if (signal === undefined && !closeCuts && !bounded) return this.lend((await work).slot);
     return new Promise<C>((resolve, reject) => {
       const giveUp = (error: Error): void => {
         if (state.aborted) return;
@@ -553,12 +642,19 @@ export class Pool<C extends Connection = Connection> {
       const onAbort = (): void => giveUp(new PoolAbortedError());
       const onClose = (): void =>
         giveUp(new PoolClosedError('close() was called while this acquire\'s connection was opening; it is closed as it lands (closeRejectsConnects)'));
+      if (deadline !== null) deadline.fire = (): void => {
+        if (state.aborted || !slot.connecting) return;
+        giveUp(new PoolTimeoutError(deadline.timeoutMs, this.options.maxSize, true));
+        state.abandoned = true;
+        this.connectAbandoned(slot);
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
       if (closeCuts) this.connectsToReject.add(onClose);
       if (signal?.aborted === true) onAbort();
       const done = (): void => {
         signal?.removeEventListener('abort', onAbort);
         this.connectsToReject.delete(onClose);
+        unwatch();
       };
       work.then(
         (ready) => {
@@ -578,7 +674,7 @@ export class Pool<C extends Connection = Connection> {
    * (one that fails is closed, and the next free slot with an open connection is tried, else
    * this one reconnects), or a new one.
    */
-  private async ready(first: Slot<C>, fromIdle: boolean, caller: { readonly aborted: boolean }): Promise<{ slot: Slot<C> & { conn: C }; opened: boolean }> {
+  private async ready(first: Slot<C>, fromIdle: boolean, caller: { readonly aborted: boolean; readonly abandoned?: boolean }): Promise<{ slot: Slot<C> & { conn: C }; opened: boolean }> {
     let slot = first;
     let check = fromIdle && this.options.validate !== undefined;
     while (check && slot.conn !== null && !slot.conn.closed) {
@@ -606,8 +702,10 @@ export class Pool<C extends Connection = Connection> {
     if (conn !== null && !conn.closed) return { slot: slot as Slot<C> & { conn: C }, opened: false };
     slot.conn = null;
     try {
-      await this.openConnection(slot);
+      await this.openConnection(slot, caller);
     } catch (error) {
+      // Abandoned at its deadline, the slot already went on without this connect.
+      if (caller.abandoned === true) throw error;
       // The slot stays empty, and its capacity goes to the next waiter or back onto the stack.
       this.onConnectFailed(slot);
       throw error;
@@ -663,13 +761,18 @@ export class Pool<C extends Connection = Connection> {
     return conn;
   }
 
-  private async openConnection(slot: Slot<C>): Promise<C> {
+  private async openConnection(slot: Slot<C>, caller?: { readonly abandoned?: boolean }): Promise<C> {
     slot.connecting = true;
     let conn: C;
     try {
       conn = await this.options.connect();
     } finally {
-      slot.connecting = false;
+      // An abandoned connect no longer owns its slot, which may be connecting for another acquire.
+      if (caller?.abandoned !== true) slot.connecting = false;
+    }
+    if (caller?.abandoned === true) {
+      this.lateConnectLanded(conn);
+      throw new PoolTimeoutError(0, this.options.maxSize, true);
     }
     // Nobody can use a connection that lands after terminate(), or an initial one after close().
     if (this.state === 'terminated' || (!slot.inUse && this.state !== 'starting')) {

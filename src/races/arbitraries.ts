@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { abortOf, capabilitiesOf, timeoutRulesOf, validationOf, type PoolConfig, type Semantics } from '../model/semantics.js';
+import { abortOf, capabilitiesOf, validationOf, type PoolConfig, type Semantics } from '../model/semantics.js';
 import { WAKE_PHASES, type WakePhase } from '../model/handoff.js';
 import { drawsZeroLifetime } from '../runner/configs.js';
 import type { ClientProgram, ClientRound, RaceFault } from './types.js';
@@ -27,20 +27,17 @@ function withZeroLifetime(configs: fc.Arbitrary<PoolConfig>): fc.Arbitrary<PoolC
 
 /**
  * {@link raceConfigArb}, with an acquire timeout of 1–20 ms (around the sleeps, so waiters time
- * out in the middle of the interleaving) where the pool declares one: always where it is
- * required, in about half the runs where it is optional. Only where the timeout leaves a connect
- * in flight alone (`slowConnect`): a pool whose timeout abandons a connect (pg-pool's) has the
- * server open it for nobody until it lands, which the race's count at the server would take for
- * one connection too many. That pool is named by its declaration: a timeout that covers the
- * connect and does not keep a late one (`lateConnect` `'closed'` or `'own-timeout'`).
+ * out in the middle of the interleaving) where the pool declares one and its connects can be slow
+ * (`slowConnect`): always where it is required, in about half the runs where it is optional. A
+ * pool whose timeout abandons a connect (`lateConnect` `'closed'` or `'own-timeout'`) has the
+ * server open it for nobody until it lands; the race's count at the server leaves it out from
+ * when the pool may have given it up (see `RaceWorld`).
  */
 export function raceConfigArbFor(semantics: Semantics): fc.Arbitrary<PoolConfig> {
   const can = capabilitiesOf(semantics);
   const timeout = can.acquireTimeout;
-  const rules = timeoutRulesOf(semantics);
-  const abandons = rules.covers === 'wait-and-connect' && rules.lateConnect !== 'kept';
   const base = drawsZeroLifetime(semantics) ? withZeroLifetime(raceConfigArb) : raceConfigArb;
-  if (timeout === null || !can.slowConnect || abandons) return base;
+  if (timeout === null || !can.slowConnect) return base;
   const ms = fc.integer({ min: 1, max: 20 });
   const drawn = timeout === 'required' ? ms : fc.option(ms, { nil: undefined });
   return fc.tuple(base, drawn).map(([config, acquireTimeoutMs]) => (acquireTimeoutMs === undefined ? config : { ...config, acquireTimeoutMs }));

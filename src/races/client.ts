@@ -58,6 +58,7 @@ export async function runClient(world: RaceWorld, adapter: PoolAdapter, pool: un
 async function acquire(world: RaceWorld, adapter: PoolAdapter, pool: unknown, who: string, abort: boolean): Promise<unknown> {
   const controller = abort ? new AbortController() : null;
   const started = world.clock.now();
+  world.acquirePending(who, started);
   const state = { settled: false, aborted: false };
   const pending = outcomeOf((async () => (controller === null ? adapter.acquire(pool) : adapter.acquire(pool, { signal: controller.signal })))());
   if (controller !== null) {
@@ -72,11 +73,13 @@ async function acquire(world: RaceWorld, adapter: PoolAdapter, pool: unknown, wh
       world.doing.set(`${who}'s signal`, 'done');
       if (state.settled) return world.log(`${who}'s signal`, 'nothing to abort: the acquire was answered');
       state.aborted = true;
+      world.aborting();
       controller.abort();
     })();
   }
   const result = await pending;
   state.settled = true;
+  world.acquirePending(who, null);
   if (world.failed) throw new Aborted();
   if (result.ok) {
     if (state.aborted) {

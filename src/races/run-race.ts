@@ -1,13 +1,13 @@
 import type fc from 'fast-check';
 import type { PoolAdapter } from '../adapters/types.js';
 import { installFakeClock } from '../clock/fake.js';
-import { describeConfig, type PoolConfig } from '../model/semantics.js';
+import { describeConfig, timeoutPollMs, timeoutRulesOf, type PoolConfig, type Semantics } from '../model/semantics.js';
 import { createMustFail } from '../runner/create-refused.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
 import { runClient } from './client.js';
 import { ScheduledConnector } from './scheduled-connector.js';
 import type { ClientProgram, RaceOutcome } from './types.js';
-import { RaceWorld } from './world.js';
+import { RaceWorld, type AbandonRule } from './world.js';
 
 /** Scheduler decisions in one run before it counts as a pool that never settles. */
 const MAX_DECISIONS = 5_000;
@@ -45,7 +45,7 @@ function track<T>(start: () => T | Promise<T>): Tracked<T> {
 export async function runRace(adapter: PoolAdapter, config: PoolConfig, programs: readonly ClientProgram[], scheduler: fc.Scheduler, makeConnector: ConnectorFactory): Promise<RaceOutcome> {
   const clock = installFakeClock();
   const server = makeConnector({ now: () => clock.now() });
-  const world = new RaceWorld(scheduler, clock, server, config.maxSize, config.acquireTimeoutMs);
+  const world = new RaceWorld(scheduler, clock, server, config.maxSize, config.acquireTimeoutMs, abandonRule(adapter.semantics, config));
   const connector = new ScheduledConnector(server, world);
   const roundsBegun = (): number[] => programs.map((_, i) => world.roundsBegun.get(`c${i + 1}`) ?? 0);
   let pool: { readonly value: unknown } | null = null;
@@ -73,7 +73,9 @@ export async function runRace(adapter: PoolAdapter, config: PoolConfig, programs
     const closing = track(() => adapter.close(created));
     // Every reply still held back is delivered too: what a pool does on the last close's reply
     // (a callback, a timer) belongs to the run.
-    await drive(world, () => closing.settled && world.scheduler.count() === 0, 'close()');
+    // So is every connect the pool gave up on, still in flight at the server: it lands, and the
+    // pool must close it then.
+    await drive(world, () => closing.settled && world.scheduler.count() === 0 && world.connectsInFlight === 0, 'close()');
     if (closing.error !== undefined) world.fail('pool-error', 'harness', `close() failed: ${describe(closing.error.error)}`);
     if (world.failed) return outcome(world, roundsBegun());
     closed = true;
@@ -84,6 +86,13 @@ export async function runRace(adapter: PoolAdapter, config: PoolConfig, programs
     clock.uninstall();
     await server.dispose();
   }
+}
+
+/** How the pool gives up on a connect in flight at its timeout, as it declares it; null where it never does. */
+function abandonRule(semantics: Semantics, config: PoolConfig): AbandonRule | null {
+  const rules = timeoutRulesOf(semantics);
+  if (config.acquireTimeoutMs === undefined || rules.covers !== 'wait-and-connect' || rules.lateConnect === 'kept') return null;
+  return { kind: rules.lateConnect, timeoutMs: config.acquireTimeoutMs, pollMs: timeoutPollMs(semantics) };
 }
 
 /**

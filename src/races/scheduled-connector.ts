@@ -26,10 +26,17 @@ export class ScheduledConnector implements Connector {
   }
 
   async connect(): Promise<Connection> {
+    const attempt = this.world.connectStarted();
     const opened = await outcomeOf(this.inner.connect());
-    if (!opened.ok) return this.world.deliver(opened, 'a connect fails');
+    if (!opened.ok) {
+      this.world.connectAnswered(attempt);
+      return this.world.deliver(opened, 'a connect fails');
+    }
+    attempt.id = opened.value.id;
     this.world.serverOpened(opened.value);
-    return this.world.deliver({ ok: true, value: new ScheduledConnection(opened.value, this.world) }, `connect of #${opened.value.id} returns`);
+    const conn = await this.world.deliver({ ok: true, value: new ScheduledConnection(opened.value, this.world) }, `connect of #${opened.value.id} returns`);
+    this.world.connectAnswered(attempt);
+    return conn;
   }
 }
 

@@ -13,6 +13,33 @@ export class Aborted extends Error {
   }
 }
 
+/**
+ * A connect the pool asked the server for: when, the earliest start of the acquires pending then
+ * (its own is one of them), and, once the server opened it, its id and whether its reply has
+ * reached the pool.
+ */
+export interface ConnectAttempt {
+  readonly startedAt: number;
+  readonly earliestAcquire: number;
+  id: number | null;
+  delivered: boolean;
+  /** An acquire was aborted while it was in flight: it may be that one's, which goes as `abort` declares. */
+  abortSeen?: true;
+}
+
+/**
+ * How a pool whose acquire timeout covers the connect gives up on one still in flight, as it
+ * declares it (`lateConnect`): at the connect's own timer, a timeout after the connect began
+ * (`'own-timeout'`), or at its acquire's deadline (`'closed'`). Either way the connection is open
+ * at the server for nobody until its reply lands, and the pool closes it then.
+ */
+export type AbandonRule = {
+  readonly kind: 'own-timeout' | 'closed';
+  readonly timeoutMs: number;
+  /** A deadline the pool polls for (`acquireTimeoutCheck`), every this many ms; 0: a timer. */
+  readonly pollMs: number;
+};
+
 /** A settled promise as a value, so a rejection can wait for the scheduler without going unhandled. */
 export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
 
@@ -51,6 +78,14 @@ export class RaceWorld {
 
   /** Connect failures the injected faults caused that an acquire's rejection has not yet claimed. */
   private claimedConnectFailures = 0;
+  /** Connects the server has not answered the pool yet, for a pool that abandons late ones. */
+  private readonly inFlight = new Set<ConnectAttempt>();
+  /** Acquires pending, by client, with when each began. */
+  private readonly pendingAcquires = new Map<string, number>();
+  /** Connections the pool was owed to close as they landed, abandoned; by id. */
+  private readonly mustClose = new Map<number, ConnectAttempt>();
+  /** Connections the pool has called close() on. */
+  private readonly closing = new Set<number>();
 
   constructor(
     readonly scheduler: fc.Scheduler,
@@ -59,7 +94,98 @@ export class RaceWorld {
     readonly maxSize: number,
     /** The run's acquire timeout, ms; undefined: none. */
     readonly acquireTimeoutMs?: number,
+    /** How the pool gives up on a connect still in flight at its timeout; null: it never does. */
+    readonly abandons: AbandonRule | null = null,
   ) {}
+
+  /**
+   * Connects the server has not answered yet, for a pool that abandons late ones: the pool may
+   * have closed without them, and the server still lands each, which the pool must then close.
+   */
+  get connectsInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /** A client aborts its pending acquire: a connect in flight may be its own. */
+  aborting(): void {
+    for (const attempt of this.inFlight) attempt.abortSeen = true;
+  }
+
+  /** An acquire began (`at`) or settled (`null`). */
+  acquirePending(who: string, at: number | null): void {
+    if (at === null) this.pendingAcquires.delete(who);
+    else this.pendingAcquires.set(who, at);
+  }
+
+  /** The pool asked the server for a connection. */
+  connectStarted(): ConnectAttempt {
+    const now = this.clock.now();
+    const attempt: ConnectAttempt = { startedAt: now, earliestAcquire: Math.min(now, ...this.pendingAcquires.values()), id: null, delivered: false };
+    if (this.abandons !== null) this.inFlight.add(attempt);
+    return attempt;
+  }
+
+  /**
+   * The server's reply to a connect reaches the pool (or it failed). A connection the pool has
+   * given up on by now, as it declares, must be closed before anything else happens.
+   */
+  connectAnswered(attempt: ConnectAttempt): void {
+    attempt.delivered = true;
+    this.inFlight.delete(attempt);
+    if (attempt.id !== null && this.surelyAbandoned(attempt)) {
+      this.mustClose.set(attempt.id, attempt);
+      this.log('server', `#${attempt.id} lands after its acquire gave up on it (${this.abandons?.kind === 'own-timeout' ? 'its own timer' : 'the deadline'} at ${this.abandonedBy(attempt)} ms): the pool must close it`);
+    }
+  }
+
+  /**
+   * The latest instant the pool gives the connect up, if it has not landed: its acquire began by
+   * the connect's start, and a polled deadline is seen by the first poll after it.
+   */
+  private abandonedBy(attempt: ConnectAttempt): number {
+    if (this.abandons === null) return Infinity;
+    return attempt.startedAt + this.abandons.timeoutMs + (this.abandons.kind === 'closed' ? this.abandons.pollMs : 0);
+  }
+
+  /**
+   * Whether the pool has given the connect up by now, as declared. At its acquire's deadline
+   * (`'closed'`), only if no acquire was aborted meanwhile: an aborted one's connect lands as
+   * `abort.lateConnection` says, which the sequential check holds it to.
+   */
+  private surelyAbandoned(attempt: ConnectAttempt): boolean {
+    if (this.abandons === null || (this.abandons.kind === 'closed' && attempt.abortSeen === true)) return false;
+    return this.clock.now() >= this.abandonedBy(attempt);
+  }
+
+  /**
+   * Whether the pool may have given the connect up by now, so that it no longer counts it
+   * against maxSize: at its own timer, or (`'closed'`) at the deadline of the earliest acquire
+   * pending when it began, which is no later than its own acquire's.
+   */
+  private mayBeAbandoned(attempt: ConnectAttempt): boolean {
+    if (this.abandons === null) return false;
+    const from = this.abandons.kind === 'own-timeout' ? attempt.startedAt : attempt.earliestAcquire;
+    return this.clock.now() >= from + this.abandons.timeoutMs;
+  }
+
+  /** Connections open at the server that count against maxSize: not one the pool may have abandoned and has not heard of since. */
+  private openCount(): number {
+    const abandoned = new Set<number>();
+    for (const a of this.inFlight) if (a.id !== null && this.mayBeAbandoned(a)) abandoned.add(a.id);
+    return this.server.liveIds().filter((id) => !abandoned.has(id)).length;
+  }
+
+  /** A connection the pool was to close as it landed is still open: the pool kept it. */
+  private checkAbandonedClosed(): void {
+    for (const [id, attempt] of this.mustClose) {
+      if (this.closing.has(id)) {
+        this.mustClose.delete(id);
+        continue;
+      }
+      this.fail('abandoned-kept', 'pool', `#${id} landed at ${this.clock.now()} ms, after its acquire gave up on the connect (by ${this.abandonedBy(attempt)} ms, declared lateConnect: ${this.abandons?.kind ?? ''}), and the pool kept it open; it must close it as it lands`, id);
+      return;
+    }
+  }
 
   /** Injects a fault at the server, for whichever operation comes next. */
   inject(fault: RaceFault): void {
@@ -158,7 +284,7 @@ export class RaceWorld {
   /** The server opened a connection: never more than maxSize at once. */
   serverOpened(conn: Connection): void {
     this.opened.set(conn.id, conn);
-    const open = this.server.liveIds().length;
+    const open = this.openCount();
     if (open > this.maxSize) {
       this.fail('over-max', 'server', `opened #${conn.id}: ${open} connections open at once, above maxSize ${this.maxSize}`, conn.id);
     } else {
@@ -169,6 +295,7 @@ export class RaceWorld {
   /** The pool closes a connection: never one a client holds, never twice. */
   poolCloses(conn: Connection): void {
     const holder = this.holders.get(conn.id);
+    this.closing.add(conn.id);
     if (conn.closed) this.fail('destroyed-twice', 'pool', `closes #${conn.id} a second time`, conn.id);
     else if (holder !== undefined) this.fail('destroyed-in-use', 'pool', `closes #${conn.id} while ${holder} holds it`, conn.id);
     else this.log('pool', `closes #${conn.id}`);
@@ -181,6 +308,7 @@ export class RaceWorld {
     if (conn === undefined) this.fail('pool-error', who, `acquire() gave connection #${id}, which the server never opened`, id);
     else if (conn.closed) this.fail('handed-out-destroyed', who, `acquire() gave #${id}, which the pool had already closed`, id);
     else if (this.server.events.some((e) => e.type === 'validate' && e.id === id && e.sql === 'invalid')) this.fail('handed-out-invalid', who, `acquire() gave #${id}, which had failed its validation`, id);
+    else if (this.mustClose.has(id)) this.fail('abandoned-kept', who, `acquire() gave #${id}, whose connect the pool had given up on (by ${this.abandonedBy(this.mustClose.get(id) as ConnectAttempt)} ms, declared lateConnect: ${this.abandons?.kind ?? ''}); it must be closed as it lands`, id);
     else if (this.gone.has(id)) this.fail('handed-out-destroyed', who, `acquire() gave #${id}, which ${this.gone.get(id) ?? ''} had discarded with destroy()`, id);
     else if (holder !== undefined) this.fail('handed-out-twice', who, `acquire() gave #${id}, which ${holder} still holds`, id);
     else {
@@ -206,7 +334,8 @@ export class RaceWorld {
 
   /** Checked between scheduler decisions too, for a pool that opens behind the connector's back. */
   checkOpen(): void {
-    const open = this.server.liveIds().length;
+    this.checkAbandonedClosed();
+    const open = this.openCount();
     if (open > this.maxSize) this.fail('over-max', 'server', `${open} connections open at once, above maxSize ${this.maxSize}`);
   }
 }

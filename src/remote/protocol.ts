@@ -1,5 +1,6 @@
 import type { PoolCounters } from '../adapters/types.js';
 import type { ConnectorEvent } from '../connectors/types.js';
+import { WAKE_PHASES, type WakePhase } from '../model/handoff.js';
 
 /**
  * The JSON-lines protocol between poolcheck (the parent) and a pool process (the child): one JSON
@@ -16,7 +17,11 @@ export type Request =
   | { readonly op: 'query'; readonly connection: number; readonly sql: string }
   | { readonly op: 'sleep'; readonly ms: number }
   | { readonly op: 'block'; readonly ms: number }
-  | { readonly op: 'wake' }
+  /**
+   * `phase`: the loop phase the block ended in (`'timers'` or `'io'`), sent only to a pool process
+   * whose hello listed it in `wakePhases`; a protocol 1 peer that listed none never sees it.
+   */
+  | { readonly op: 'wake'; readonly phase?: WakePhase }
   | { readonly op: 'settle' }
   | { readonly op: 'observe' }
   | { readonly op: 'close' }
@@ -38,6 +43,19 @@ export interface ReplyState {
 export type Reply =
   | (ReplyState & { readonly id: number; readonly ok: true; readonly result: unknown })
   | (ReplyState & { readonly id: number | null; readonly ok: false; readonly error: { readonly type: string; readonly message: string } });
+
+/**
+ * The wake phases a hello announces (its optional `wakePhases`, a list that holds `"timers"`),
+ * or what is wrong with it; left out, only `timers`, as every protocol 1 peer wakes.
+ */
+export function helloWakePhases(hello: Readonly<Record<string, unknown>>): readonly WakePhase[] | string {
+  const phases = hello['wakePhases'];
+  if (phases === undefined) return ['timers'];
+  if (!Array.isArray(phases) || phases.length === 0 || phases.some((p) => !WAKE_PHASES.includes(p as WakePhase)) || new Set(phases).size !== phases.length || !phases.includes('timers')) {
+    return `"wakePhases" in the hello must list distinct phases among ${WAKE_PHASES.map((p) => JSON.stringify(p)).join(', ')}, "timers" among them (or be left out: timers only), got ${JSON.stringify(phases)}`;
+  }
+  return phases as WakePhase[];
+}
 
 const EVENT_TYPES = new Set(['create', 'destroy', 'query', 'connect-failed', 'break']);
 

@@ -2,7 +2,8 @@ import type { PoolCounters } from '../adapters/types.js';
 import { settledOk, type Settled, type VirtualClock } from '../clock/clock.js';
 import type { Connection, Connector, ConnectorEvent } from '../connectors/types.js';
 import { RemoteProcess, RemoteProcessError, type RemoteProcessOptions } from './process.js';
-import { PROTOCOL_VERSION, type ReplyState, type Request } from './protocol.js';
+import type { WakePhase } from '../model/handoff.js';
+import { helloWakePhases, PROTOCOL_VERSION, type ReplyState, type Request } from './protocol.js';
 
 const realSetImmediate = globalThis.setImmediate;
 
@@ -25,10 +26,13 @@ export class RemoteSession {
   at = 0;
   /** A failure of a request nobody awaits (a block), reported by the next clock call. */
   private deferred: string | null = null;
+  /** The wake phases the child's hello announced; before it, and left out, timers only. */
+  private phases: readonly WakePhase[] = ['timers'];
   readonly process: RemoteProcess;
 
   constructor(options: RemoteProcessOptions) {
     this.process = new RemoteProcess({ ...options, onState: (state) => this.onState(state) });
+    this.clock = this.makeClock();
   }
 
   /** The version handshake. Rejects when the child speaks another protocol or cannot run. */
@@ -37,6 +41,9 @@ export class RemoteSession {
     if (hello === null || typeof hello !== 'object' || hello.protocol !== PROTOCOL_VERSION) {
       throw new RemoteProcessError(`the pool process answered hello with ${JSON.stringify(hello)}; poolcheck speaks protocol ${PROTOCOL_VERSION}`);
     }
+    const phases = helloWakePhases(hello);
+    if (typeof phases === 'string') throw new RemoteProcessError(`the pool process answered hello with ${JSON.stringify(hello)}: ${phases}`);
+    this.phases = phases;
     return hello;
   }
 
@@ -51,32 +58,39 @@ export class RemoteSession {
     this.events.push(...state.events);
   }
 
-  readonly clock: VirtualClock = {
-    now: () => this.at,
-    sleep: (ms) => this.clockCall({ op: 'sleep', ms }),
-    blockSync: (ms) => {
-      // Synchronous by contract: the request goes out now and its reply (the same counters) is
-      // read whenever it comes; the child runs nothing until the wake.
-      this.at += ms;
-      this.process.request({ op: 'block', ms }).catch((error: unknown) => {
-        this.deferred ??= `block(${ms}) failed: ${(error as Error).message}`;
-      });
-    },
-    // Protocol 1's wake carries no phase: the child wakes its loop its own way (asyncio runs the
-    // callbacks the woken code queued, then the overdue timers). So only the default phase is
-    // drawn for a pool in another process, and the pool declares its hand-off for that wake.
-    wake: () => this.clockCall({ op: 'wake' }),
-    wakePhases: ['timers'],
-    settle: async (done = () => true) => {
-      const settled = await this.clockCall({ op: 'settle' });
-      if (!settled.ok) return settled;
-      if (done()) return settledOk;
-      return { ok: false, reason: `nothing is due at ${this.at} ms and the operation is still pending in the pool process`, quiet: true };
-    },
-    pendingTimers: () => this.timers,
-    // The child's clock goes with the child; `dispose` ends both.
-    uninstall: () => undefined,
-  };
+  readonly clock: VirtualClock;
+
+  private makeClock(): VirtualClock {
+    const phases = (): readonly WakePhase[] => this.phases;
+    return {
+      now: () => this.at,
+      sleep: (ms) => this.clockCall({ op: 'sleep', ms }),
+      blockSync: (ms) => {
+        // Synchronous by contract: the request goes out now and its reply (the same counters) is
+        // read whenever it comes; the child runs nothing until the wake.
+        this.at += ms;
+        this.process.request({ op: 'block', ms }).catch((error: unknown) => {
+          this.deferred ??= `block(${ms}) failed: ${(error as Error).message}`;
+        });
+      },
+      // A wake carries its phase only to a child that announced phases in its hello; one that did
+      // not wakes its loop its own way (asyncio runs the callbacks the woken code queued, then the
+      // overdue timers), and only the timers phase is drawn for it.
+      wake: (phase?: WakePhase) => this.clockCall(this.phases.length > 1 ? { op: 'wake', phase: phase ?? 'timers' } : { op: 'wake' }),
+      get wakePhases(): readonly WakePhase[] {
+        return phases();
+      },
+      settle: async (done = () => true) => {
+        const settled = await this.clockCall({ op: 'settle' });
+        if (!settled.ok) return settled;
+        if (done()) return settledOk;
+        return { ok: false, reason: `nothing is due at ${this.at} ms and the operation is still pending in the pool process`, quiet: true };
+      },
+      pendingTimers: () => this.timers,
+      // The child's clock goes with the child; `dispose` ends both.
+      uninstall: () => undefined,
+    };
+  }
 
   /**
    * A clock request. The child answers every pool request that finished before it answers this

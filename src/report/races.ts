@@ -26,6 +26,7 @@ const RACE_KINDS = new Set<string>([
   'not-settled',
   'pool-error',
   'served-after-abort',
+  'abandoned-kept',
   'waiter-answered-early',
 ]);
 

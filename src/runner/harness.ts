@@ -105,7 +105,7 @@ export class Harness<P = unknown, C = unknown> {
    * a rejection; a pool that never settles fails with its trace.
    */
   async settle<T>(call: () => T | Promise<T>, what: string): Promise<T> {
-    const promise = (async () => call())();
+    const promise = called(call);
     let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
     promise.then(
       (value) => (outcome = { ok: true, value }),
@@ -128,7 +128,7 @@ export class Harness<P = unknown, C = unknown> {
     // Where the pool can abort an acquire, each gets its own signal, for a later abort step.
     const controller = abortOf(this.adapter.semantics) === null ? null : new AbortController();
     if (controller !== null) this.aborts.set(ticket, controller);
-    (async () => (controller === null ? this.adapter.acquire(this.pool) : this.adapter.acquire(this.pool, { signal: controller.signal })))().then(
+    called(() => (controller === null ? this.adapter.acquire(this.pool) : this.adapter.acquire(this.pool, { signal: controller.signal }))).then(
       (value) => {
         call.outcome = { ok: true, value };
         call.at = this.clock.now();
@@ -376,6 +376,18 @@ function describeAnswer(answer: Answer): string {
   if (answer.outcome === 'rejected') return `#${answer.ticket} rejected (${answer.reason})`;
   if (answer.candidates.length === 0) return `#${answer.ticket} gets a new connection`;
   return `#${answer.ticket} gets ${answer.candidates.map((c) => `#${c}`).join(' or ')}`;
+}
+
+/**
+ * The call's result as a promise, a synchronous throw as a rejection. Unlike an async wrapper it
+ * hands a pool's own promise on as it is, without one more promise per acquire.
+ */
+function called<T>(call: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(call());
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
 }
 
 export function describeError(error: unknown): string {

@@ -262,9 +262,6 @@ function validateTimeoutCheck(where: string, caps: Record<string, unknown>): voi
     throw new DefinitionError(`${where}.acquireTimeoutCheck = ${JSON.stringify(check)}; it must be "timer", { kind: "poll", everyMs: <a whole number of ms >= 1> }, or left out (timer)`);
   }
   if (caps['acquireTimeout'] === null || caps['acquireTimeout'] === undefined) throw new DefinitionError(`${where}: acquireTimeoutCheck describes an acquire timeout; declare acquireTimeout too, or leave it out`);
-  // A poll that also bounds connects would abandon them at an instant the model cannot know, and
-  // the connection's fate would hang on it; no pool checked here does that.
-  if (caps['acquireTimeoutCovers'] === 'wait-and-connect') throw new DefinitionError(`${where}: a polled acquire timeout (acquireTimeoutCheck: poll) is checked over the wait only; declare acquireTimeoutCovers: "wait" (or leave it out), or acquireTimeoutCheck: "timer" if a timer bounds the connect`);
 }
 
 function validateReaper(name: string, reaper: Record<string, unknown>): void {

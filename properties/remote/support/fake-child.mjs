@@ -1,5 +1,8 @@
 // A tiny pool process for testing poolcheck's side of the JSON-lines protocol. Its one argument
-// picks how it misbehaves; `good` answers like a pool that never expires anything.
+// picks how it misbehaves; `good` answers like a pool that never expires anything, as a protocol 1
+// peer that announces no wake phases (and refuses a wake that carries one); `phases` is the same
+// pool announcing the timers and io phases, which then wants each wake to name its phase;
+// `bad-phases` announces phases it cannot have.
 import { createInterface } from 'node:readline';
 
 const mode = process.argv[2] ?? 'good';
@@ -9,6 +12,7 @@ const idle = [];
 const busy = new Set();
 let events = [];
 let closing = null;
+const wakes = [];
 
 function closeAll(id) {
   for (const c of idle) events.push({ type: 'destroy', id: c, at });
@@ -26,6 +30,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
   const req = JSON.parse(line);
   if (req.op === 'hello') {
     if (mode === 'wrong-protocol') return reply(req.id, { ok: true, result: { protocol: 99 } });
+    if (mode === 'phases') return reply(req.id, { ok: true, result: { protocol: 1, pool: 'fake', wakePhases: ['timers', 'io'] } });
+    if (mode === 'bad-phases') return reply(req.id, { ok: true, result: { protocol: 1, pool: 'fake', wakePhases: ['io', 'check'] } });
     reply(req.id, { ok: true, result: { protocol: 1, pool: 'fake' } });
     return;
   }
@@ -58,6 +64,14 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     case 'block':
       at += req.ms;
       return reply(req.id, { ok: true, result: null });
+    case 'wake':
+      if (mode === 'phases' && req.phase !== 'timers' && req.phase !== 'io') return reply(req.id, { ok: false, error: { type: 'ProtocolError', message: `wake needs "phase": "timers" or "io", got ${JSON.stringify(req.phase)}` } });
+      if (mode !== 'phases' && 'phase' in req) return reply(req.id, { ok: false, error: { type: 'ProtocolError', message: 'this pool announced no wake phases, yet a wake carried one' } });
+      wakes.push(req.phase ?? 'timers');
+      return reply(req.id, { ok: true, result: null });
+    case 'observe':
+      // The phases of the wakes so far, so a test can see what reached the pool.
+      return reply(req.id, { ok: true, result: { wakes } });
     case 'close':
       if (busy.size > 0) closing = req.id;
       else closeAll(req.id);
