@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TARN_DEFAULT_REAP_INTERVAL_MS, tarnAdapter, tarnSemantics } from '../../src/adapters/tarn.js';
 import type { PoolAdapter } from '../../src/adapters/types.js';
 import { uninstallAllClocks } from '../../src/clock/fake.js';
-import type { Semantics } from '../../src/model/semantics.js';
+import { capabilitiesOf, type Semantics } from '../../src/model/semantics.js';
 import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { DefinitionError } from '../../src/runner/violation-error.js';
@@ -38,6 +38,14 @@ describe('tarn', () => {
   it('rejects a reaper interval tarn would reject, before any run', () => {
     expect(() => tarnAdapter({ Pool: tarn.Pool, reapIntervalMillis: 0 })).toThrow(DefinitionError);
     expect(() => tarnAdapter({ Pool: tarn.Pool, reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms > 0/);
+  });
+
+  it('declares the retry interval it passes tarn, and refuses propagateCreateError, which no failedConnect value says', () => {
+    expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: 50 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 50 }, perLook: 'one' });
+    // tarn reads 0 as unset: `opt.createRetryIntervalMillis || 200` (Pool.js:77).
+    expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: 0 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 200 }, perLook: 'one' });
+    expect(() => tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: -1 } })).toThrow(/createRetryIntervalMillis must be a whole number of ms >= 0/);
+    expect(() => tarnAdapter({ Pool: tarn.Pool, options: { propagateCreateError: true } })).toThrow(/propagateCreateError is not supported yet: a failed create then rejects the head of the queue and still retries for the next/);
   });
 
   it('refuses an acquire timeout of 0, which tarn rejects', async () => {

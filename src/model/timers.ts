@@ -1,7 +1,7 @@
 import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { answer, doom, openFor, servedNew, serveWaiters } from './answers.js';
 import { takeOrOpen } from './waiters.js';
-import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
+import { findConn, reaperEvent, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 
@@ -183,7 +183,11 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   // Its acquire gave up (or it is a refill's), and the pool keeps the connection: the first
   // waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
-  if (waiter !== undefined && state.phase === 'open') return answer(servedNew({ ...state, waiters: rest }, c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  if (waiter !== undefined && state.phase === 'open') {
+    // Served now, within the step: a reaper that starts on an acquire served (tarn's `_doAcquire`)
+    // starts at this instant, not when the step ends.
+    return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  }
   // Until the connector's log tells its id, the connection counts as the connect it was.
   const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.

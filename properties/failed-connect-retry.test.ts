@@ -1,0 +1,30 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { adapter as createNotRetried } from '../fixtures/mutants/create-not-retried.js';
+import { adapter as retryLate } from '../fixtures/mutants/retry-late.js';
+import type { PoolAdapter } from '../src/adapters/types.js';
+import { uninstallAllClocks } from '../src/clock/fake.js';
+import { formatResult } from '../src/report/text.js';
+import { check } from '../src/runner/check.js';
+import { expectCaught } from './support/caught.js';
+
+afterEach(() => uninstallAllClocks());
+
+/*
+ * A failed connect the pool retries for its acquire (`failedConnect: { retry }`): a retry never
+ * made, or made later than declared, leaves the acquire the retry should serve waiting.
+ */
+describe('a pool that does not retry a failed connect as it declares is caught on seeds 1-5', () => {
+  it.each([1, 2, 3, 4, 5])('generic-pool whose failed create does not dispense again, seed %i', async (seed) => {
+    const result = await check({ adapter: createNotRetried as PoolAdapter, seed });
+    const failure = expectCaught(result, 'not-settled', /^(acquire\(\)|\d+ acquires) did not settle: nothing is due at \d+ ms and the operation is still pending$/);
+    expect(failure.length, formatResult(result)).toBeLessThanOrEqual(4);
+    expect(failure.steps.some((s) => /failNextConnect/.test(s.command)), formatResult(result)).toBe(true);
+  });
+
+  it.each([1, 2, 3, 4, 5])('tarn whose retry timer is armed with twice the declared interval, seed %i', async (seed) => {
+    const result = await check({ adapter: retryLate as PoolAdapter, seed });
+    const failure = expectCaught(result, 'waiter-not-served', /^acquire #\d+ should have been served \(#\d+ gets a new connection\) but (is still waiting|was rejected: .*connect failed.*)$/);
+    expect(failure.length, formatResult(result)).toBeLessThanOrEqual(6);
+    expect(failure.steps.some((s) => /failNextConnect/.test(s.command)), formatResult(result)).toBe(true);
+  });
+});
