@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TARN_DEFAULT_REAP_INTERVAL_MS, tarnAdapter, tarnSemantics } from '../../src/adapters/tarn.js';
 import type { PoolAdapter } from '../../src/adapters/types.js';
 import { uninstallAllClocks } from '../../src/clock/fake.js';
-import { capabilitiesOf, type Semantics } from '../../src/model/semantics.js';
+import { capabilitiesOf, type FailedConnectRetry, type Semantics } from '../../src/model/semantics.js';
 import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { DefinitionError } from '../../src/runner/violation-error.js';
@@ -40,10 +40,10 @@ describe('tarn', () => {
     expect(() => tarnAdapter({ Pool: tarn.Pool, reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms > 0/);
   });
 
-  it('declares the retry interval it passes tarn, and refuses propagateCreateError, which no failedConnect value says', () => {
-    expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: 50 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 50 }, perLook: 'one' });
+  it('declares the retry interval and create timeout it passes tarn, and refuses propagateCreateError, which no failedConnect value says', () => {
+    expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: 50, createTimeoutMillis: 5000 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 50 }, perLook: 'one', connectTimeoutMs: 5000 });
     // tarn reads 0 as unset: `opt.createRetryIntervalMillis || 200` (Pool.js:77).
-    expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: 0 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 200 }, perLook: 'one' });
+    expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: 0 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 200 }, perLook: 'one', connectTimeoutMs: 30_000 });
     expect(() => tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: -1 } })).toThrow(/createRetryIntervalMillis must be a whole number of ms >= 0/);
     expect(() => tarnAdapter({ Pool: tarn.Pool, options: { propagateCreateError: true } })).toThrow(/propagateCreateError is not supported yet: a failed create then rejects the head of the queue and still retries for the next/);
   });
@@ -93,6 +93,18 @@ describe('tarn declared wrongly about its creates', () => {
 
   // Rare in random runs: the pool must empty, then a create land for an acquire that timed out.
   // The infer probe's scenario makes it happen at once.
+  // createTimeoutMillis (30 s): the create is given up at 30 000 ms, the retry 200 ms later serves
+  // the acquire, and the first connection is closed as it lands at 40 000 ms.
+  it('a create slower than createTimeoutMillis is given up and retried; declared without it, the count at 30 s is off by the create given up', async () => {
+    const commands = [{ op: 'slowNextConnect', ms: 40_000 }, { op: 'acquire' }, { op: 'sleep', ms: 30_000 }, { op: 'sleep', ms: 199 }, { op: 'sleep', ms: 1 }, { op: 'sleep', ms: 10_000 }] as const;
+    const config = { minSize: 0, maxSize: 1, lifetimeMs: 60_000, acquireTimeoutMs: 60_000 };
+    const adapter = tarnAdapter({ Pool: tarn.Pool }) as PoolAdapter;
+    expect(await fits(adapter, declared, config, commands)).toEqual({ ok: true });
+    const { connectTimeoutMs: _timeout, ...waitsForever } = capabilitiesOf(declared).failedConnect as FailedConnectRetry;
+    const wrong = await fits(adapter, claiming(declared, { failedConnect: waitsForever }), config, commands);
+    expect(wrong.ok ? '' : wrong.why).toBe('the pool reported idle=0 size=0 waiting=1, the model expected idle=0 size=1 waiting=1 (count-mismatch)');
+  });
+
   it('a reaper that never stops fails as outlived on a connection landed for nobody', async () => {
     const commands = [
       { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'sleep', ms: 1110 },

@@ -12,6 +12,9 @@ export const TARN_DEFAULT_REAP_INTERVAL_MS = 1000;
 /** tarn's own default for `createRetryIntervalMillis` (`opt.createRetryIntervalMillis || 200`, Pool.js:77). */
 export const TARN_DEFAULT_CREATE_RETRY_MS = 200;
 
+/** tarn's own default for `createTimeoutMillis` (`opt.createTimeoutMillis || 30000`, Pool.js:73). */
+export const TARN_DEFAULT_CREATE_TIMEOUT_MS = 30_000;
+
 export type TarnPoolClass = new (options: never) => unknown;
 
 export interface TarnAdapterOptions {
@@ -34,7 +37,7 @@ export interface TarnAdapterOptions {
  * What tarn 3.1 promises, read from `node_modules/tarn/dist/Pool.js` (and `Resource.js`), for a
  * given reaper interval. Each field cites the code it comes from.
  */
-export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS, createRetryIntervalMillis = TARN_DEFAULT_CREATE_RETRY_MS): Semantics {
+export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS, createRetryIntervalMillis = TARN_DEFAULT_CREATE_RETRY_MS, createTimeoutMillis = TARN_DEFAULT_CREATE_TIMEOUT_MS): Semantics {
   return {
     expiry: {
       kind: 'reaper',
@@ -108,8 +111,12 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // (an acquire, the retry's timer) calls `_doCreate` once at most (`_tryAcquireOrCreate`,
       // Pool.js:253-263), while `pendingCreates < pendingAcquires` (Pool.js:353-356), so a queue a
       // failure left short gets one create per look. `propagateCreateError` (off by default:
-      // `!!opt.propagateCreateError`, Pool.js:78) is refused by the adapter (see `create`).
-      failedConnect: { retry: { afterMs: createRetryIntervalMillis }, perLook: 'one' },
+      // `!!opt.propagateCreateError`, Pool.js:78) is refused by the adapter (see `create`). A create
+      // still in flight `createTimeoutMillis` after it began (`opt.createTimeoutMillis || 30000`,
+      // Pool.js:73) is rejected by its `PendingOperation` (Pool.js:400-408): it leaves
+      // `pendingCreates`, its resource is destroyed as it lands (Pool.js:412-416), and `_doCreate`'s
+      // catch arms the retry as for a failed create.
+      failedConnect: { retry: { afterMs: createRetryIntervalMillis }, perLook: 'one', connectTimeoutMs: createTimeoutMillis },
       // A create takes as long as the connector's connect (`_create`, Pool.js:397-425); the
       // acquire stays pending in `pendingAcquires` meanwhile, its `PendingOperation`'s timer running.
       slowConnect: true,
@@ -198,8 +205,10 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
   if (retryOption !== undefined && (!Number.isSafeInteger(retryOption) || (retryOption as number) < 0)) {
     throw new DefinitionError(`poolcheck tarn adapter: options.createRetryIntervalMillis must be a whole number of ms >= 0 (0 is tarn's default, 200 ms); got ${String(retryOption)}`);
   }
-  // tarn reads 0 as unset (`|| 200`).
+  // tarn reads 0 as unset (`|| 200`, `|| 30000`), and checks createTimeoutMillis itself (Pool.js:32-34).
   const retryMs = (retryOption as number | undefined) || TARN_DEFAULT_CREATE_RETRY_MS;
+  const timeoutOption = own['createTimeoutMillis'];
+  const createTimeoutMs = Number.isSafeInteger(timeoutOption) ? (timeoutOption as number) || TARN_DEFAULT_CREATE_TIMEOUT_MS : TARN_DEFAULT_CREATE_TIMEOUT_MS;
   if (own['propagateCreateError'] !== undefined && own['propagateCreateError'] !== false) {
     // With it, a failed create rejects `pendingAcquires[0]` (whichever acquire heads the queue)
     // and still arms the retry for the next (Pool.js:376-394), which no failedConnect value says.
@@ -207,7 +216,7 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
   }
   return {
     name: options.name ?? (options.reapIntervalMillis === undefined ? 'tarn' : `tarn (reap every ${reapIntervalMillis} ms)`),
-    semantics: options.semantics ?? tarnSemantics(reapIntervalMillis, retryMs),
+    semantics: options.semantics ?? tarnSemantics(reapIntervalMillis, retryMs, createTimeoutMs),
     create: async ({ config, connector }) => ({
       pool: new TarnPoolOf({
         ...own,

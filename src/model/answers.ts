@@ -1,7 +1,7 @@
 import { connectServesOf, timeoutRulesOf } from './semantics.js';
 import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
-import { looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
+import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
 
 /**
  * What the model owes the runner: the answers to acquires (served, with which connection, or
@@ -138,8 +138,9 @@ export function connectForNobody(state: ModelState, at: number, refill?: true): 
     fails: state.failNext,
     deadline: null,
     deadlineOrder: state.nextOrder,
-    abandonAt: null,
-    abandonOrder: state.nextOrder,
+    // A pool that gives up on a connect after a while arms that timer just before the connect begins.
+    abandonAt: connectGivenUpAt(state, at),
+    abandonOrder: state.nextOrder - 0.25,
     abandonedAt: null,
     abandonedDue: null,
   };

@@ -101,3 +101,12 @@ export function retryLook(before: ModelState, fired: RetryTimer): ModelState {
   for (const c of began) state = landed(state, c);
   return state;
 }
+
+/**
+ * When a connect begun at `at` is given up if still in flight (`failedConnect.connectTimeoutMs`,
+ * tarn's `createTimeoutMillis`), or `null` where the pool waits for it however long.
+ */
+export function connectGivenUpAt(state: ModelState, at: number): number | null {
+  const rule = failedConnectOf(state.semantics);
+  return rule.kind === 'retried' && rule.connectTimeoutMs !== null ? at + rule.connectTimeoutMs : null;
+}

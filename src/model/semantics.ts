@@ -321,17 +321,23 @@ export interface FailedConnectRetry {
    * `'one'`: one (tarn's `_tryAcquireOrCreate`). Without a failure both start the same.
    */
   readonly perLook?: 'shortfall' | 'one';
+  /**
+   * Where connects serve the queue head: a connect still in flight this long after it began
+   * fails. The pool stops counting it, closes its connection as it lands, and retries as for a
+   * failed connect (tarn's `createTimeoutMillis`). Left out: a connect is waited for however long.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /** What a failed connect does, resolved: see {@link Capabilities.failedConnect}. */
-export type FailedConnectRule = { readonly kind: 'off' } | { readonly kind: 'rejects' } | { readonly kind: 'retried'; readonly afterMs: number; readonly perLook: 'shortfall' | 'one' };
+export type FailedConnectRule = { readonly kind: 'off' } | { readonly kind: 'rejects' } | { readonly kind: 'retried'; readonly afterMs: number; readonly perLook: 'shortfall' | 'one'; readonly connectTimeoutMs: number | null };
 
 /** The declared failed connect, resolved; `retry: 'at-once'` is an `afterMs` of 0. */
 export function failedConnectOf(s: Semantics): FailedConnectRule {
   const failed = capabilitiesOf(s).failedConnect;
   if (failed === false) return { kind: 'off' };
   if (failed === true) return { kind: 'rejects' };
-  return { kind: 'retried', afterMs: failed.retry === 'at-once' ? 0 : failed.retry.afterMs, perLook: failed.perLook ?? 'shortfall' };
+  return { kind: 'retried', afterMs: failed.retry === 'at-once' ? 0 : failed.retry.afterMs, perLook: failed.perLook ?? 'shortfall', connectTimeoutMs: failed.connectTimeoutMs ?? null };
 }
 
 /** What happens to a connect whose acquire gave up first: see {@link Capabilities.lateConnect}. */

@@ -154,7 +154,11 @@ function connectTimedOut(state: ModelState, c: Connecting, within?: PollWindow):
 /** The pool gives up on a connect: its capacity is free now, and the connection is closed as it lands. */
 function abandon(state: ModelState, c: Connecting, due: number): ModelState {
   const gaveUp = c.ticket === null ? state : answer(state, { ticket: c.ticket, outcome: 'rejected', reason: 'timed out' });
-  return serveWaiters(replaceConnecting(gaveUp, c, { ...c, ticket: null, abandonedAt: state.now, abandonedDue: due }));
+  const abandoned = replaceConnecting(gaveUp, c, { ...c, ticket: null, abandonedAt: state.now, abandonedDue: due });
+  // A pool that retries failed connects after a delay treats one it gave up on as failed: the
+  // retry's timer, not the abandon, looks at the queue next (tarn's `_doCreate` catch).
+  const delay = retryDelay(state);
+  return delay !== null && delay > 0 ? retryLater(abandoned, delay) : serveWaiters(abandoned);
 }
 
 /** Connect `c` landed or failed now: see {@link timePassed}. */

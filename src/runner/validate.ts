@@ -210,7 +210,7 @@ function validateFailedConnect(where: string, caps: Record<string, unknown>): vo
   if (failed === undefined || typeof failed === 'boolean') return;
   const shape = `it must be true (the acquire is rejected), false, or { retry: "at-once" } / { retry: { afterMs: N } } for a pool that retries the connect for its acquire`;
   if (typeof failed !== 'object' || failed === null) throw new DefinitionError(`${where}.failedConnect = ${JSON.stringify(failed)}; ${shape}`);
-  const { retry, perLook, ...extra } = failed as Record<string, unknown>;
+  const { retry, perLook, connectTimeoutMs, ...extra } = failed as Record<string, unknown>;
   const afterMs = typeof retry === 'object' && retry !== null ? (retry as Record<string, unknown>)['afterMs'] : undefined;
   if (Object.keys(extra).length > 0 || (retry !== 'at-once' && (typeof afterMs !== 'number' || !Number.isInteger(afterMs) || afterMs < 1))) {
     throw new DefinitionError(`${where}.failedConnect = ${JSON.stringify(failed)}; ${shape} (afterMs a whole number of ms >= 1, perLook "shortfall" or "one")`);
@@ -219,6 +219,8 @@ function validateFailedConnect(where: string, caps: Record<string, unknown>): vo
   if (retry !== 'at-once' && caps['connectServes'] !== 'queue-head') {
     throw new DefinitionError(`${where}.failedConnect retries after ${String(afterMs)} ms, which poolcheck models as the pool looking at its queue again then, so it needs connectServes: "queue-head"; declare retry: "at-once" if the pool retries as the failure is seen`);
   }
+  if (connectTimeoutMs !== undefined && (typeof connectTimeoutMs !== 'number' || !Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1)) throw new DefinitionError(`${where}.failedConnect.connectTimeoutMs = ${JSON.stringify(connectTimeoutMs)}; it must be a whole number of ms >= 1, or left out (a connect is waited for however long)`);
+  if (connectTimeoutMs !== undefined && caps['connectServes'] !== 'queue-head') throw new DefinitionError(`${where}.failedConnect.connectTimeoutMs is modelled for connects that serve the queue head only; declare connectServes: "queue-head", or leave connectTimeoutMs out`);
   if (perLook !== undefined && retry === 'at-once') throw new DefinitionError(`${where}.failedConnect.perLook applies to a retry after a delay; leave it out with retry: "at-once"`);
 }
 

@@ -71,11 +71,13 @@ function outcomeOf(outcome: Pending['outcome']): string {
  * so the question is whether and when the pool tries again. The probe fails a connect behind one
  * acquire and reads the connector's log for the next connect: at once, or `afterMs` later. Then
  * the oracle tells how many connects a look starts while a failure left the queue short: a burst
- * of three behind a failed connect, with room for three.
+ * of three behind a failed connect, with room for three. A connect slower than the horizon shows
+ * whether the pool gives up on one that takes too long (`connectTimeoutMs`): it then starts
+ * another before the slow one lands.
  */
 async function retriedForQueue(context: ProbeContext, name: string): Promise<ProbeResult> {
   const timeout = context.known.capabilities?.acquireTimeout ?? null;
-  const config = (maxSize: number) => ({ minSize: 0, maxSize, lifetimeMs: 60_000, ...(timeout === null ? {} : { acquireTimeoutMs: 2 * RETRY_HORIZON_MS }) });
+  const config = (maxSize: number) => ({ minSize: 0, maxSize, lifetimeMs: 60_000, ...(timeout === null ? {} : { acquireTimeoutMs: 4 * RETRY_HORIZON_MS }) });
   const made = await ProbeSession.with(context.adapter, config(1), async (s) => {
     s.connector.faults?.failNextConnect();
     const a = s.issue();
@@ -91,9 +93,20 @@ async function retriedForQueue(context: ProbeContext, name: string): Promise<Pro
     return off(FIELD, `a connect failed behind an acquire (min 0, max 1) and the pool ${failedAt === null ? 'made no connect' : `made no other connect, or did not serve the acquire, within ${RETRY_HORIZON_MS} ms`}: no failedConnect value fits a pool whose connects serve the queue head but do not retry`, 'failedConnect');
   }
   const afterMs = retriedAt - failedAt;
+  // Whether the pool gives up on a connect that takes too long, as on a failed one: a connect
+  // slower than the horizon, and the next connect the pool starts, at its timeout plus the retry's delay.
+  const slow = await ProbeSession.with(context.adapter, config(1), async (s) => {
+    s.connector.faults?.delayNextConnect(2 * RETRY_HORIZON_MS);
+    s.issue();
+    await s.clock.settle();
+    await s.sleepUntilDone(() => s.created().length > 0, RETRY_HORIZON_MS, 2 * RETRY_HORIZON_MS - 1);
+    return s.events.find((e) => e.type === 'create')?.at ?? null;
+  });
+  const gaveUpAt = slow.created && slow.value !== null && slow.value < 2 * RETRY_HORIZON_MS ? slow.value - afterMs : null;
+  const timed = gaveUpAt === null || gaveUpAt < 1 ? {} : { connectTimeoutMs: gaveUpAt };
   const candidates: { value: FailedConnectRetry; patch: { capabilities: { failedConnect: FailedConnectRetry } } }[] =
-    afterMs === 0 ? [{ value: AT_ONCE, patch: { capabilities: { failedConnect: AT_ONCE } } }] : (['shortfall', 'one'] as const).map((perLook) => {
-      const value: FailedConnectRetry = { retry: { afterMs }, perLook };
+    afterMs === 0 ? [{ value: { ...AT_ONCE, ...timed }, patch: { capabilities: { failedConnect: { ...AT_ONCE, ...timed } } } }] : (['shortfall', 'one'] as const).map((perLook) => {
+      const value: FailedConnectRetry = { retry: { afterMs }, perLook, ...timed };
       return { value, patch: { capabilities: { failedConnect: value } } };
     });
   const scenario: Scenario = { config: config(3), commands: [{ op: 'failNextConnect' }, { op: 'burst', count: 3 }, { op: 'sleep', ms: Math.max(afterMs, 1) }] };
