@@ -182,7 +182,8 @@ export interface TarnPool {
  * tarn (`Pool` from the `tarn` package) over any poolcheck connector. `config.lifetimeMs` is
  * tarn's `idleTimeoutMillis` and `config.acquireTimeoutMs` its `acquireTimeoutMillis` (tarn always
  * has one; a run without one gets the longest timer, never tarn's 30 s default). The create and
- * destroy timeouts keep tarn's defaults (30 s and 5 s), far beyond any connect poolcheck makes.
+ * destroy timeouts keep tarn's defaults (30 s and 5 s), or your `options`; the create timeout and
+ * the retry interval are declared (`failedConnect`), since a connect can outlast the first.
  *
  * - **close** is `pool.destroy()`, which waits for every used resource to be released, then aborts
  *   pending acquires and destroys the free resources. It keeps idle connections open until the
