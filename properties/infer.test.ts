@@ -46,10 +46,11 @@ describe('infer on the built-in adapters, their declarations removed', () => {
     });
   }
 
-  // The own pool's variants differ only in validation and in what an aborted connect leaves:
+  // The own pool's variants differ only in validation (what it checks, and how) and in what an
+  // aborted connect leaves:
   // infer must tell each from the others.
   it('tells the own pool\'s validating and abort-closing variants apart', async () => {
-    const variants = [ownPoolAdapter(), ownPoolAdapter({ validation: 'sync' }), ownPoolAdapter({ validation: 'async' }), ownPoolAdapter({ closeAbortedConnects: true }), ownPoolAdapter({ validation: 'async', closeAbortedConnects: true })];
+    const variants = [ownPoolAdapter(), ownPoolAdapter({ validation: 'sync' }), ownPoolAdapter({ validation: 'async' }), ownPoolAdapter({ closeAbortedConnects: true }), ownPoolAdapter({ validation: 'async', closeAbortedConnects: true }), ownPoolAdapter({ validation: 'sync', validateHandoffs: true }), ownPoolAdapter({ validation: 'async', validateHandoffs: true })];
     const found = [];
     for (const adapter of variants) {
       const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });

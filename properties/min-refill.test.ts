@@ -46,13 +46,15 @@ describe('pools that refill, or open min at the first acquire, pass declared as 
 });
 
 describe('broken pools that refill, or open min at the first acquire, are caught on seeds 1-5', () => {
-  it.each<[string, PoolAdapter, ViolationKind, RegExp]>([
-    ['an idle refill at acquire that counts connections in use', idleRefillCountsInUse, 'min-not-refilled', /^after the acquire of #\d+ at \d+ ms the pool had \d+ connection\(s\) idle, below its min of \d+, and did not open connections back up to it by \d+ ms \(declared: min floor on idle connections, refilled at-acquire/],
+  // A refill whose connect is slow shows as a size short of the model's, with the connect missing.
+  const slowRefillMissing = ['count-mismatch', /^the pool reported idle=\d+ size=\d+ waiting=\d+, the model expected idle=\d+ size=\d+ waiting=\d+$/] as const;
+  it.each<[string, PoolAdapter, ViolationKind, RegExp, (readonly [ViolationKind, RegExp])?]>([
+    ['an idle refill at acquire that counts connections in use', idleRefillCountsInUse, 'min-not-refilled', /^after the acquire of #\d+ at \d+ ms the pool had \d+ connection\(s\) idle, below its min of \d+, and did not open connections back up to it by \d+ ms \(declared: min floor on idle connections, refilled at-acquire/, slowRefillMissing],
     ['min opened at the first acquire beside its own connection', firstAcquireOpensExtra, 'unexpected-create', /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for and the min of \d+ was already reached|which no acquire asked for and nothing since the last one called for a refill/],
     ['a reaper that refills on every other run', reaperRefillSkipped as PoolAdapter, 'min-not-refilled', /did not open connections back up to it within one reaper run, by \d+ ms \(declared: no min floor, refilled on-reaper-run/],
-  ])('%s', async (_why, adapter, kind, message) => {
+  ])('%s', async (_why, adapter, kind, message, alternative) => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const failure = expectCaught(await check({ adapter, seed, shrink: seed === 1 }), kind, message);
+      const failure = expectCaught(await check({ adapter, seed, shrink: seed === 1 }), kind, message, ...(alternative === undefined ? [] : [alternative]));
       expect(failure.reproduced).toBe(true);
       // Three where the refill's connect failed first (failNextConnect, then two sleeps).
       if (seed === 1) expect(failure.length).toBeLessThanOrEqual(3);
@@ -94,6 +96,9 @@ describe('declared wrongly, a refilling pool fails with the reason', () => {
     ['a refill after an expiry declared as at acquire', declaredAs({ minRefill: ['after-expiry'] }, { minRefill: ['at-acquire'] }), 'unexpected-create', /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for and /],
     ['a reaper-run refill declared as none', { ...reaperRefill, semantics: { ...reaperRefill.semantics, minRefill: [] } } as PoolAdapter, 'unexpected-create', /which no acquire asked for$/],
   ])('%s', async (_why, adapter, kind, message) => {
-    expectCaught(await check({ adapter, seed: 1 }), kind, message);
+    // A refill declared at acquire for a pool that refills after an expiry shows either way round,
+    // as the run draws it: an acquire below min, after a loss the pool does not refill for.
+    const missing = ['min-not-refilled', /^after the acquire of #\d+ at \d+ ms the pool had \d+ connection\(s\) open, below its min of \d+, and did not open connections back up to it by \d+ ms \(declared: no min floor, refilled at-acquire/] as const;
+    expectCaught(await check({ adapter, seed: 1 }), kind, message, ...(kind === 'unexpected-create' ? [missing] : []));
   });
 });

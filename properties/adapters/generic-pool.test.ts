@@ -9,7 +9,7 @@ import { formatResult } from '../../src/report/text.js';
 import { check, runsFromEnv } from '../../src/runner/check.js';
 import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import { expectCaught } from '../support/caught.js';
-import { claiming, claimingBrokenIdle, type WrongCapability } from '../support/wrong-declarations.js';
+import { claimingBrokenIdle, claimingItsAcquire, type WrongCapability } from '../support/wrong-declarations.js';
 import genericPool from 'generic-pool';
 
 afterEach(() => uninstallAllClocks());
@@ -55,8 +55,10 @@ describe('generic-pool claiming a capability it lacks, or a failed connect it re
   it.each<WrongCapability>([
     {
       claim: 'failedConnect: true (the acquire rejected)',
-      // Claimed with generic-pool's own min refill, as it runs; it declares { retry: 'at-once' }.
-      semantics: claiming(declared, { failedConnect: true }),
+      // Claimed with generic-pool's own min refill, as it runs; it declares { retry: 'at-once' }. A
+      // rejecting failed connect is modelled for connects tied to their acquire only, so the claim
+      // declares them so.
+      semantics: claimingItsAcquire(declared, { failedConnect: true, slowConnect: false }),
       kind: 'acquire-not-rejected',
       message: /^acquire #\d+ should have been rejected \(connect failed\) but got connection #\d+$/,
       seed: 3,
@@ -164,5 +166,11 @@ describe('the adapter refuses what generic-pool would misread', () => {
   it('a negative evictor interval or no tests per run', () => {
     expect(() => genericPoolAdapter({ genericPool, evictionRunIntervalMillis: -1 })).toThrow(/evictionRunIntervalMillis must be a whole number of ms >= 0/);
     expect(() => genericPoolAdapter({ genericPool, numTestsPerEvictionRun: 0 })).toThrow(/numTestsPerEvictionRun must be a whole number >= 1/);
+  });
+});
+
+describe('generic-pool with testOnBorrow', () => {
+  it('is refused, naming the new connections it would check too', () => {
+    expect(() => genericPoolAdapter({ genericPool, options: { testOnBorrow: true } })).toThrow(/options.testOnBorrow turns on generic-pool's own validation, which checks every connection it hands out, a new one too \(Pool.js `_dispense`/);
   });
 });

@@ -169,13 +169,13 @@ describe('sequelize-pool behaviour the declaration rests on', () => {
     });
   });
 
-  it('counts a create in flight in `size`, which is why the adapter reports available + using', async () => {
+  it('counts a create in flight in `size`, as poolcheck\'s size does, so the adapter reports it', async () => {
     await onFakeClock(async (clock, connector) => {
       const { h, adapter } = await adapterPool(connector, { minSize: 0, maxSize: 1, lifetimeMs: 100 });
       const pending = adapter.acquire(h);
       expect(h.pool.size).toBe(1);
       expect(connector.liveIds()).toEqual([]);
-      expect(adapter.counters(h)).toEqual({ idle: 0, size: 0, waiting: 1 });
+      expect(adapter.counters(h)).toEqual({ idle: 0, size: 1, waiting: 1 });
       await settled(clock, pending);
       expect(adapter.counters(h)).toEqual({ idle: 0, size: 1, waiting: 0 });
     });
@@ -262,3 +262,34 @@ async function adapterPool(connector: Connector, config: PoolConfig): Promise<{ 
 function destroyedAt(connector: Connector): { id: number; at: number }[] {
   return connector.events.filter((e) => e.type === 'destroy').map((e) => ({ id: e.id, at: e.at }));
 }
+
+/*
+ * sequelize-pool with a `validate` that asks the connection: `_dispense` checks, synchronously,
+ * the available resource it hands out, a released one on its way to a waiter among them; a new
+ * resource goes to its acquire unchecked.
+ */
+describe('sequelize-pool with its validation on', () => {
+  const adapter = sequelizePoolAdapter({ Pool, validation: true });
+
+  it('declares a sync check of idle and handed-over connections', () => {
+    expect(adapter.semantics).toMatchObject({ validation: { check: 'sync', alsoChecks: ['released'] }, capabilities: { failedValidation: true } });
+  });
+
+  for (const seed of [1, 2, 3, 4, 5]) {
+    it(`passes on seed ${seed}, declared so`, async () => {
+      const result = await check({ adapter, seed });
+      expect(result.passed, formatResult(result)).toBe(true);
+    });
+  }
+
+  it('declared as checking idle connections only, it fails with the reason', async () => {
+    const declared = adapter.semantics;
+    const wrong = sequelizePoolAdapter({ Pool, validation: true, semantics: { ...declared, validation: 'sync' } });
+    expectCaught(await check({ adapter: wrong, seed: 1 }), 'wrong-connection', /should have been handed #\d+ as it was released, got a new connection #\d+/, ['count-mismatch', /the model expected/], ['handed-out-destroyed', /failed its validation|was destroyed/]);
+  });
+
+  it('a validate function of the user\'s own is refused, with what to pass instead', () => {
+    expect(() => sequelizePoolAdapter({ Pool, options: { validate: () => true } })).toThrow(DefinitionError);
+    expect(() => sequelizePoolAdapter({ Pool, options: { validate: () => true } })).toThrow(/options.validate would fail as your function decides.*sequelizePoolAdapter\(\{ validation: true \}\)/);
+  });
+});

@@ -11,7 +11,7 @@ import { formatSeedTable, runSeedScenario } from '../../src/scenario/index.js';
 import type { Connection } from '../../src/connectors/types.js';
 import { expectCaught } from '../support/caught.js';
 import { eventLog, onFakeClock, settled, watch } from '../support/on-fake-clock.js';
-import { claiming, claimingBrokenIdle, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
+import { claiming, claimingBrokenIdle, claimingItsAcquire, wholeIntervalLifetimes, wrongForLifoReaper, type WrongCapability } from '../support/wrong-declarations.js';
 import * as tarn from 'tarn';
 import { fits } from '../../src/infer/oracle.js';
 
@@ -74,7 +74,7 @@ describe('tarn declared wrongly', () => {
 describe('tarn declared wrongly about its creates', () => {
   it('connects tied to their acquire fail on the waiting count', async () => {
     // A retry after a delay is a look at the queue, which connects tied to their acquire do not have.
-    const result = await check({ adapter: declaring(claiming(declared, { connectServes: 'its-acquire', failedConnect: false })), seed: 2026 });
+    const result = await check({ adapter: declaring(claimingItsAcquire(declared, { failedConnect: false })), seed: 2026 });
     expectCaught(result, 'count-mismatch', /^the pool reported idle=0 size=1 waiting=1, the model expected idle=0 size=1 waiting=0$/);
   });
 
@@ -126,7 +126,7 @@ describe('tarn claiming a capability it lacks', () => {
       claim: 'failedConnect: true (the acquire rejected)',
       // A rejecting failed connect is modelled for connects tied to their acquire only: claimed
       // so, with tarn's slow connects off.
-      semantics: claiming(declared, { failedConnect: true, slowConnect: false, connectServes: 'its-acquire' }),
+      semantics: claimingItsAcquire(declared, { failedConnect: true, slowConnect: false }),
       kind: 'not-settled',
       message: /^acquire\(\) did not settle: /,
       seed: 3,
@@ -248,5 +248,11 @@ describe('seed scenario on tarn', () => {
     expect(table.async, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 0, 0, 0, 0, 0]);
     expect(table.blocked, formatSeedTable(table)).toEqual([2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2]);
     expect(table.afterWake, formatSeedTable(table)).toBe(0);
+  });
+});
+
+describe('tarn with a validate of the user\'s own', () => {
+  it('is refused, naming the new connections it would check too', () => {
+    expect(() => tarnAdapter({ Pool, options: { validate: () => true } })).toThrow(/options.validate turns on tarn's own validation, which checks every connection it hands out, a new one too \(Pool.js `_doAcquire`/);
   });
 });

@@ -66,6 +66,15 @@ export function claiming(declared: Semantics, change: Partial<Capabilities>): Se
   return { ...declared, capabilities: { ...capabilitiesOf(declared), ...change } };
 }
 
+/**
+ * The claim that connects serve the acquire that started them, with `change` besides.
+ * `closeDuringConnect: 'lands-idle'` speaks of connects that serve the queue head, so it goes.
+ */
+export function claimingItsAcquire(declared: Semantics, change: Partial<Capabilities> = {}): Semantics {
+  const { closeDuringConnect: _landsIdle, ...caps } = capabilitiesOf(declared);
+  return { ...declared, capabilities: { ...caps, connectServes: 'its-acquire', ...change } };
+}
+
 /** The claim that a pool which keeps a broken idle connection drops it, which every such pool fails the same way. */
 export function claimingBrokenIdle(declared: Semantics, seed: number, why: string): WrongCapability {
   return {

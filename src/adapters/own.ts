@@ -11,6 +11,11 @@ export interface OwnAdapterOptions {
    * `validate()` query (`'async'`). Default: none, as asyncpg.
    */
   readonly validation?: 'sync' | 'async';
+  /**
+   * Also checks an open connection handed straight to a waiter (the pool's `validateHandoffs`),
+   * declared as `validation: { check, alsoChecks: ['released'] }`. Needs `validation`. Default false.
+   */
+  readonly validateHandoffs?: boolean;
   /** The pool's `closeAbortedConnects`: close a connection that lands for an aborted acquire. Default false. */
   readonly closeAbortedConnects?: boolean;
   /**
@@ -79,7 +84,9 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
     ...refills.fields,
     handoff: options.handoff ?? 'microtask',
     ...(closeIdleAfterMs === 0 ? {} : { gracefulClose: { kind: 'idle-by-timer' as const, withinMs: closeIdleAfterMs } }),
-    ...(validation === undefined ? {} : { validation }),
+    // `ready` checks what the acquire took from the free stack, and with validateHandoffs what a
+    // waiter was granted open (`acquire`, after `waiter.promise`).
+    ...(validation === undefined ? {} : { validation: options.validateHandoffs === true ? { check: validation, alsoChecks: ['released' as const] } : validation }),
     capabilities: {
       ...capabilitiesOf(asyncpgSemantics),
       abort: { lateConnection: options.closeAbortedConnects === true ? 'closed' : 'idle' },
@@ -106,9 +113,9 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
  * left as the shorthand where both are at their defaults. A failed connect stays on: the refill
  * runs once the synchronous stretch is over (`queueRefill`), counting the connects then in flight
  * (`refillCount`, `getSize`), and a failed one gives its slot back without another refill
- * (`refillSlot`, `onConnectFailed`). A pool that opens connections on its own declares its slow
- * connects off, and what needs them (`closeDuringConnect`, `terminateDuringConnect`): poolcheck
- * refuses a refill with slow connects (validate.ts). It has them.
+ * (`refillSlot`, `onConnectFailed`). So do slow connects: a refill's first connect takes the delay,
+ * and an acquire's refill begins as the acquire takes its slot (`acquireTook`), before its own
+ * slow connect lands.
  */
 function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minRefill' | 'minOpens'>): { fields: object; capabilities: object } {
   const refill = options.minRefill ?? [];
@@ -117,8 +124,7 @@ function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minR
   const { min: _min, opensMinOnCreate: _opens, ...rest } = base;
   const floor = normalizeMin(base).floor;
   const fields = { ...rest, minFloor: floor, minRefill: [...refill], minOpens: opens };
-  const opensOnItsOwn = refill.length > 0 || opens === 'first-acquire';
-  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: opensOnItsOwn ? { slowConnect: false, closeDuringConnect: undefined, terminateDuringConnect: undefined } : {} };
+  return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: {} };
 }
 
 /** poolcheck's own pool: asyncpg's semantics, with the options above. */
@@ -136,7 +142,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
   const traits = [
     floor ? (counts === 'idle' ? 'min floor on idle' : 'min floor') : '',
     handoff === 'microtask' ? '' : `hands over in a ${handoff === 'immediate' ? 'setImmediate' : 'setTimeout(0)'}`,
-    validation === undefined ? '' : `${validation} validation`,
+    validation === undefined ? '' : `${validation} validation${options.validateHandoffs === true ? ' (also of hand-offs)' : ''}`,
     closeAborted ? 'closes aborted connects' : '',
     closeRejects ? 'close rejects connects' : '',
     pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
@@ -159,6 +165,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         minFloorCounts: counts,
         ...(config.acquireTimeoutMs === undefined ? {} : { acquireTimeoutMs: config.acquireTimeoutMs }),
         ...(validation === undefined ? {} : { validate: validation === 'sync' ? (conn: Connection) => conn.isValid() : (conn: Connection) => conn.validate() }),
+        ...(options.validateHandoffs === true ? { validateHandoffs: true } : {}),
         ...(closeAborted ? { closeAbortedConnects: true } : {}),
         ...(closeRejects ? { closeRejectsConnects: true } : {}),
         ...(pollMs === 0 ? {} : { acquireTimeoutPollMs: pollMs }),

@@ -87,10 +87,18 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // up idle (`unexpected-create`; pinned in properties/postgres/adapters/sequelize-pool.test.ts).
       // A capability must hold whatever the connector's timing, so it is not declared.
       failedConnect: false,
-      // Off: the acquire's timer runs from the `acquire()` call (Pool.js:196-198), so a slow create
-      // is cut short by the acquire timeout, and the create's resource goes to the next waiter or
-      // idle (Pool.js:140-148); the acquire counts in `waiting` meanwhile.
-      slowConnect: false,
+      // A create takes as long as its connect: `_createResource` raises `_count` before calling
+      // `factory.create()` (Pool.js:135-139), so `size` counts it; the acquire stays in
+      // `_pendingAcquires` (`waiting`) and its timer runs on (Pool.js:196-199).
+      slowConnect: true,
+      // A create belongs to no acquire: as it lands it resolves whichever `Deferred` heads
+      // `_pendingAcquires` (`shift`, Pool.js:141-145), else the resource is made available
+      // (Pool.js:147); a refill's from `_ensureMinimum` (Pool.js:180-188) alike.
+      connectServes: 'queue-head',
+      // `_dispense` creates one resource whenever someone waits, nothing is available and
+      // `size < maxSize` (Pool.js:111-133), however many creates are in flight: once per
+      // `acquire()` (Pool.js:200) and once on the tick after a `destroy()` (Pool.js:246-250).
+      queueConnects: 'one-per-dispense',
       // Off: sequelize-pool never listens to its resources. A connection the server ended stays
       // available until the reaper takes it or `_dispense` hands it out; the adapter's `validate`
       // (Pool.js:122-125) could catch it then, at the next acquire, but not when it breaks.
@@ -98,6 +106,11 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // Off: `drain()` rejects new acquires (Pool.js:190-192) but serves the queued ones: while any
       // waits it dispenses and polls every 100 ms (Pool.js:256-262). Nothing rejects them.
       closeRejectsWaiters: false,
+      // A create in flight at the close lands as on an open pool: `_createResource` hands it to
+      // the head of `_pendingAcquires`, empty when close is drawn, else makes it available
+      // (Pool.js:140-148); `drain()` waits for it (`_count` counts it, Pool.js:264) and
+      // `destroyAllNow()` closes it with the idle ones (Pool.js:274-292).
+      closeDuringConnect: 'lands-idle',
       // Off: `acquire()` returns the promise of a `Deferred` (Pool.js:189-202) that only its timeout
       // or a `drain`/`destroyAllNow` settles; nothing takes it out of `_pendingAcquires`.
       abort: null,
@@ -135,6 +148,8 @@ export interface SequelizePoolHandle {
   readonly borrowed: Set<Connection>;
   /** Set while a close waits for the last borrowed connection to come back. */
   allReturned: (() => void) | null;
+  /** Creates in flight, which a close waits for as drain() would (see the adapter's close). */
+  readonly creating: Set<Promise<unknown>>;
 }
 
 /** sequelize-pool's `Pool` class, as `import { Pool } from 'sequelize-pool'` gives it. */
@@ -144,7 +159,8 @@ export interface SequelizePoolAdapterOptions {
   /** sequelize-pool's `Pool` class, the one you run: `import { Pool } from 'sequelize-pool'`. */
   readonly Pool: SequelizePoolClass;
   /**
-   * Your own sequelize-pool options (`validate`, `maxUses`, `log`, ...), passed to every pool.
+   * Your own sequelize-pool options (`maxUses`, `log`, ...), passed to every pool; `validate` is
+   * refused (see `validation` below).
    * `create`, `destroy`, the sizes, `idleTimeoutMillis` and `acquireTimeoutMillis` come from the
    * run; `reapIntervalMillis` is this adapter's own, since the declared reaper follows it.
    */
@@ -154,6 +170,24 @@ export interface SequelizePoolAdapterOptions {
   readonly semantics?: Semantics;
   /** How often the reaper runs. Default 1000 ms, sequelize-pool's own default. */
   readonly reapIntervalMillis?: number;
+  /**
+   * Gives sequelize-pool a `validate` that asks the connection (`isValid()`, so the connector's
+   * faults can fail it), declared as sequelize-pool then checks: synchronously, an idle resource
+   * and one released to a waiter, not a new one. Default false: a `validate` that returns true.
+   */
+  readonly validation?: boolean;
+}
+
+/**
+ * sequelize-pool with a `validate` that can fail: `_dispense` calls it synchronously on the
+ * available resource it is about to hand out (Pool.js:118-126), destroying one that fails and
+ * trying the next, else creating one (Pool.js:131-133). `release()` makes a resource available
+ * and dispenses (Pool.js:225), so one released to a waiter is checked too; a new resource goes
+ * straight to the first pending acquire (`_createResource`, Pool.js:140-144), unchecked.
+ */
+function withValidation(semantics: Semantics, on: boolean): Semantics {
+  if (!on) return semantics;
+  return { ...semantics, validation: { check: 'sync', alsoChecks: ['released'] }, capabilities: { ...semantics.capabilities, failedValidation: true } };
 }
 
 /**
@@ -166,19 +200,32 @@ export interface SequelizePoolAdapterOptions {
 export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): PoolAdapter<SequelizePoolHandle, Connection> {
   const SequelizePoolOf = poolClassOf<SequelizePoolInstance>('sequelize-pool', options, "import { Pool } from 'sequelize-pool'; sequelizePoolAdapter({ Pool })");
   const own = libraryOptions('sequelize-pool', options.options, reaperPoolRunOptions('sequelizePoolAdapter'));
+  if (own['validate'] !== undefined) {
+    throw new DefinitionError("poolcheck sequelize-pool adapter: options.validate would fail as your function decides, which no declaration can follow; leave it out, and pass sequelizePoolAdapter({ validation: true }) for a validate that asks the connection, which poolcheck's faults fail");
+  }
+  const validation = options.validation === true;
   const reapIntervalMillis = options.reapIntervalMillis ?? SEQUELIZE_POOL_REAP_INTERVAL_MS;
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis < 1) {
     throw new DefinitionError(`poolcheck sequelize-pool adapter: reapIntervalMillis must be a whole number of ms >= 1, got ${String(reapIntervalMillis)}`);
   }
   return {
     name: options.name ?? 'sequelize-pool',
-    semantics: options.semantics ?? sequelizePoolSemantics(reapIntervalMillis),
+    semantics: options.semantics ?? withValidation(sequelizePoolSemantics(reapIntervalMillis), validation),
     create: async ({ config, connector }) => {
+      const creating = new Set<Promise<unknown>>();
       const pool = new SequelizePoolOf({
         name: 'poolcheck',
-        validate: () => true,
+        validate: validation ? (conn: Connection) => conn.isValid() : () => true,
         ...own,
-        create: () => connector.connect(),
+        create: () => {
+          const connect = connector.connect();
+          const landed: Promise<unknown> = connect.then(
+            (): boolean => creating.delete(landed),
+            (): boolean => creating.delete(landed),
+          );
+          creating.add(landed);
+          return connect;
+        },
         destroy: (conn: Connection) => conn.close(),
         min: config.minSize,
         max: config.maxSize,
@@ -188,7 +235,7 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
         // run without one gets the longest delay a timer can express instead, never the default.
         acquireTimeoutMillis: acquireTimeoutOf(config, 'sequelize-pool', 'acquireTimeoutMillis') ?? LONGEST_TIMER_MS,
       });
-      return { pool, borrowed: new Set<Connection>(), allReturned: null };
+      return { pool, borrowed: new Set<Connection>(), allReturned: null, creating };
     },
     acquire: async (h) => {
       const conn = await h.pool.acquire();
@@ -209,9 +256,10 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
     connectionId: (conn) => conn.id,
     counters: (h) => ({
       idle: h.pool.available,
-      // `size` counts a create still in flight (`_count += 1` before `create()`, Pool.js:136);
-      // poolcheck's size is connections open, which is what `available + using` counts.
-      size: h.pool.available + h.pool.using,
+      // `size` is `_count`: connections open and creates in flight (`_count += 1` before
+      // `create()`, Pool.js:136; lowered by `destroy()` and a failed create, Pool.js:152, 238), as
+      // poolcheck's size counts them.
+      size: h.pool.size,
       waiting: h.pool.waiting,
     }),
     close: async (h) => {
@@ -223,6 +271,9 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
       // leaving no poll timer behind.
       if (h.borrowed.size > 0) await new Promise<void>((resolve) => (h.allReturned = resolve));
       h.allReturned = null;
+      // drain() also polls until every create in flight has landed (`available !== _count`,
+      // Pool.js:264): the adapter waits for them itself, for the same reason.
+      while (h.creating.size > 0) await Promise.all(h.creating);
       await h.pool.drain();
       // Clears the reap timer, then destroys every idle connection (Pool.js:274-292).
       await h.pool.destroyAllNow();

@@ -2,7 +2,7 @@ import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
-import { libraryOptions, poolClassOf, reaperPoolRunOptions } from './library-options.js';
+import { libraryOptions, poolClassOf, reaperPoolRunOptions, refuseOwnValidation } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /** tarn's own default for `reapIntervalMillis` (`opt.reapIntervalMillis || 1000`, Pool.js). */
@@ -21,8 +21,8 @@ export interface TarnAdapterOptions {
   /** tarn's `Pool` class, the one you run: `import { Pool } from 'tarn'`. */
   readonly Pool: TarnPoolClass;
   /**
-   * Your own tarn options (`createTimeoutMillis`, `propagateCreateError`, `validate`, ...), passed
-   * to every pool. `create`, `destroy`, the sizes, `idleTimeoutMillis` and `acquireTimeoutMillis`
+   * Your own tarn options (`createTimeoutMillis`, `propagateCreateError`, ...), passed to every
+   * pool; `validate` is refused (tarn would check new connections too, which poolcheck does not model yet). `create`, `destroy`, the sizes, `idleTimeoutMillis` and `acquireTimeoutMillis`
    * come from the run; `reapIntervalMillis` is this adapter's own, since the declared reaper follows it.
    */
   readonly options?: Readonly<Record<string, unknown>>;
@@ -138,6 +138,12 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // Until the last release a waiter stays pending (a release meanwhile serves nobody:
       // `_tryAcquireOrCreate` returns once `destroyed`, Pool.js:255-257), or times out.
       closeRejectsWaiters: 'after-last-release',
+      // `destroy()` first waits for every pending create (Pool.js:188-190); a create that lands
+      // meanwhile pushes its resource free (Pool.js:410-414) and `_tryAcquireOrCreate` returns at
+      // once on the destroyed pool (Pool.js:254-256), so it serves no waiter. The free resources
+      // are destroyed together after the last release (Pool.js:217-222), and the pending acquires
+      // aborted just before (Pool.js:210-216), so the last landing holds them too.
+      closeDuringConnect: 'lands-idle',
       // The adapter's terminate releases every lent connection into the destroyed pool at once, so
       // the same abort comes at once.
       terminateRejectsWaiters: true,
@@ -198,6 +204,7 @@ export interface TarnPool {
 export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, Connection> {
   const TarnPoolOf = poolClassOf<TarnPoolInstance>('tarn', options, "import { Pool } from 'tarn'; tarnAdapter({ Pool })");
   const own = libraryOptions('tarn', options.options, reaperPoolRunOptions('tarnAdapter'));
+  refuseOwnValidation('tarn', own, 'validate', 'Pool.js `_doAcquire` validates each free resource, and `_doCreate` pushes a new one onto `free` first');
   const reapIntervalMillis = options.reapIntervalMillis ?? TARN_DEFAULT_REAP_INTERVAL_MS;
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis <= 0) {
     throw new DefinitionError(`poolcheck tarn adapter: reapIntervalMillis must be a whole number of ms > 0, as tarn requires; got ${String(reapIntervalMillis)}`);

@@ -42,12 +42,6 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
 
   check(m: Readonly<ModelBox>): boolean {
     if (m.state.phase !== 'open') return false;
-    // Not while a validation query is in flight together with another timer of the model (a
-    // connect, a waiter's timeout, another check): when the loop wakes, the own pool's check came
-    // back after the other overdue timers (an acquire timeout due much later among them), where
-    // the model lands it in due order. Which is right for which connector is not settled yet.
-    const s = m.state;
-    if (s.validating.length > 0 && (s.validating.length > 1 || s.connecting.length > 0 || s.waiters.some((w) => w.deadline !== null))) return false;
     // Expiry only frees capacity, so capacity now means capacity on wake. An acquire on wake is
     // about the race with overdue expiries, so it is kept apart from waiters and failing connects.
     return !this.acquireOnWake || (predictAcquire(m.state).kind !== 'wait' && m.state.waiters.length === 0 && m.state.connecting.length === 0 && !m.state.failNext && m.state.connectDelay === 0 && noValidationFault(m.state));

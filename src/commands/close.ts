@@ -2,6 +2,7 @@ import type fc from 'fast-check';
 import { busyIds } from '../model/observe.js';
 import { closeDuringConnectOf, closeRejectsWaitersOf, closeWithinMs } from '../model/semantics.js';
 import { closeBegan, landedWhileClosing, released, slept as sleptModel } from '../model/transitions.js';
+import type { Connecting } from '../model/state.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
 
@@ -16,7 +17,9 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
     // pool declares it, and only for connects an acquire still waits for (one that lands for
     // nobody, its acquire aborted or given up, lands before the close). Elsewhere, and for a
     // validation in flight, the runner lets it land before its own close.
-    const duringConnect = m.state.connecting.length === 0 || (closeDuringConnectOf(m.state.semantics) !== null && m.state.connecting.every((c) => c.ticket !== null));
+    // Where connects serve the queue head, none is any acquire's: `'lands-idle'` says what becomes of each.
+    const onConnect = closeDuringConnectOf(m.state.semantics);
+    const duringConnect = m.state.connecting.length === 0 || onConnect === 'lands-idle' || (onConnect !== null && m.state.connecting.every((c) => c.ticket !== null));
     return m.state.phase === 'open' && duringConnect && m.state.validating.length === 0 && (m.state.waiters.length === 0 || closeRejectsWaitersOf(m.state.semantics) !== 'never');
   }
 
@@ -39,8 +42,8 @@ export class CloseCommand implements fc.AsyncCommand<ModelBox, Harness> {
  * close, validations in flight land too, and where the pool declares what a close does to a
  * connect in flight (`served`), only the connects no acquire waits for are let land.
  */
-export async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing', served = false): Promise<void> {
-  const pending = (): number[] => [...m.state.connecting.filter((c) => !served || c.ticket === null).map((c) => c.readyAt), ...m.state.validating.map((v) => v.readyAt)];
+export async function landConnects(m: ModelBox, h: Harness, command: string, when: 'before close' | 'while closing', served = false, declared: (c: Connecting) => boolean = (c) => c.ticket !== null): Promise<void> {
+  const pending = (): number[] => [...m.state.connecting.filter((c) => !served || !declared(c)).map((c) => c.readyAt), ...m.state.validating.map((v) => v.readyAt)];
   for (let due = pending(); due.length > 0; due = pending()) {
     const ms = Math.min(...due) - m.state.now;
     const step = `${command}: sleep(${ms}) until a ${m.state.validating.length > 0 ? 'connect or validation' : 'connect'} in flight lands`;
@@ -63,7 +66,8 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   // Connects and validations in flight land first (the loop runs until the next one is due), then
   // close; except the connects an acquire waits for where the pool declares what a close does to
   // them, which is then checked.
-  await landConnects(m, h, command, 'before close', duringConnect);
+  if (onConnect !== 'lands-idle') await landConnects(m, h, command, 'before close', duringConnect);
+  else await landConnects(m, h, command, 'before close', true, () => true);
   // A pool that does not reject waiters on close would leave them pending for ever: serve them
   // first, by releasing, as the code holding the connections would before shutting down.
   while (m.state.waiters.length > 0 && closeRejectsWaitersOf(m.state.semantics) === 'never') {
@@ -93,10 +97,14 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   if (done && inUse.length > 0) {
     h.fail('close-incomplete', `close() resolved while connection(s) ${inUse.map((id) => `#${id}`).join(', ')} were still in use`);
   }
+  if (done && onConnect === 'lands-idle' && m.state.connecting.length > 0) {
+    h.fail('close-incomplete', `close() resolved while ${m.state.connecting.length} connect(s) were still in flight; the declared close lets them land and closes their connections with the idle ones`);
+  }
   if (done && opening.length > 0) {
     h.fail('close-incomplete', `close() resolved while the connect(s) for ${opening.join(', ')} were still in flight; the declared close serves them and waits for their release`);
   }
-  const waitsFor = [...inUse.map((id) => `#${id}`), ...opening];
+  const landing = onConnect === 'lands-idle' && m.state.connecting.length > 0 ? [`${m.state.connecting.length} connect(s) in flight`] : [];
+  const waitsFor = [...inUse.map((id) => `#${id}`), ...opening, ...landing];
   const cut = rejecting.length > 0 ? `; rejects ${rejecting.join(', ')}, whose connect(s) close as they land` : '';
   h.finishStep(m, { command: `${command}: closing`, predicted: `${waitsFor.length > 0 ? `waits for ${waitsFor.join(', ')}` : 'closes everything'}${cut}`, next: closeBegan(m.state) });
   // A connect in flight when close() was called lands on the closing pool: its acquire is served,

@@ -29,7 +29,9 @@ export function pendingDeadlines(state: ModelState): number[] {
     if (poll > 0 && waiter.deadline + poll > state.now) edges.add(waiter.deadline + poll);
   }
   for (const connect of state.connecting) {
-    for (const at of [connect.readyAt, connect.deadline, connect.abandonAt]) if (at !== null && at > state.now) edges.add(at);
+    // A connect's own timer past its landing never fires: the landing clears it.
+    const abandonAt = connect.abandonAt !== null && connect.abandonAt <= connect.readyAt ? connect.abandonAt : null;
+    for (const at of [connect.readyAt, connect.deadline, abandonAt]) if (at !== null && at > state.now) edges.add(at);
     if (poll > 0 && connect.deadline !== null && connect.deadline + poll > state.now) edges.add(connect.deadline + poll);
   }
   for (const check of state.validating) if (check.readyAt > state.now) edges.add(check.readyAt);

@@ -1,7 +1,8 @@
-import { connectServesOf, timeoutRulesOf } from './semantics.js';
+import { connectServesOf, queueConnectsOf, timeoutRulesOf } from './semantics.js';
 import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
+import { acquireTookSlot } from './acquire-took.js';
 
 /**
  * What the model owes the runner: the answers to acquires (served, with which connection, or
@@ -85,8 +86,10 @@ export function openFor(state: ModelState, ticket: number, since: number = state
       abandonOrder: state.nextOrder - 0.25,
       abandonedAt: null,
       abandonedDue: null,
+      seq: state.nextIdleSeq,
     };
-    return withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 });
+    // The acquire has its capacity now: what an acquire sets off in the pool happens as its connect begins.
+    return acquireTookSlot(withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 }));
   }
   // Retried at once, the failed connect frees its slot and the retry takes it again as the failure
   // is seen; the injected fault is spent, so the retry lands and serves the acquire.
@@ -100,13 +103,18 @@ export function openFor(state: ModelState, ticket: number, since: number = state
  * capacity, the pool starts a connect that belongs to no acquire (tarn's
  * `_shouldCreateMoreResources`, generic-pool's `resourceShortfall`). A slow one lands when its time
  * comes and serves whoever heads the queue then; one that connects at once lands within the step
- * and serves the head now, which need not be the acquire that started it.
+ * and serves the head now, which need not be the acquire that started it. With `queueConnects:
+ * 'one-per-dispense'` the pool starts one per look instead (sequelize-pool's `_dispense`).
  */
 export function startQueueConnects(before: ModelState): ModelState {
   let state = before;
-  const once = looksStartOne(state);
-  for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > state.connecting.filter((c) => c.abandonedAt === null).length + retriesCovering(state) && capacityUsed(state) < state.config.maxSize; started++) {
-    if (state.connectDelay > 0 || once || (state.failNext && (retryDelay(state) ?? 0) > 0)) {
+  // `queueConnects: 'one-per-dispense'`: one connect for each look at the queue, whatever is in
+  // flight; `failedConnect.perLook: 'one'`: one for each look, while the queue is short.
+  const perDispense = queueConnectsOf(state.semantics) === 'one-per-dispense';
+  const oneLook = looksStartOne(state);
+  const once = perDispense || oneLook;
+  for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > (perDispense ? 0 : state.connecting.filter((c) => c.abandonedAt === null).length + retriesCovering(state)) && capacityUsed(state) < state.config.maxSize; started++) {
+    if (state.connectDelay > 0 || oneLook || (state.failNext && (retryDelay(state) ?? 0) > 0)) {
       // The acquire's own timer, as a waiter's, covers the connect: the connect has none. One
       // that lands or fails at once is in flight until the step's synchronous stretch is over, so
       // later acquires of the step see it (see `landedAtOnce`); a failed one's retry timer sets off
@@ -132,6 +140,7 @@ export function connectForNobody(state: ModelState, at: number, refill?: true): 
   const connecting: Connecting = {
     ticket: null,
     ...(refill === undefined ? {} : { refill }),
+    seq: state.nextIdleSeq,
     order: state.nextOrder,
     startedAt: at,
     readyAt: at + state.connectDelay,
@@ -148,8 +157,8 @@ export function connectForNobody(state: ModelState, at: number, refill?: true): 
 }
 
 /** An acquire is served with a connection the runner learns from the real call, counted in size since `startedAt`. */
-export function servedNew(state: ModelState, startedAt: number): ModelState {
-  return withState(state, { servedNew: [...state.servedNew, { startedAt }] });
+export function servedNew(state: ModelState, startedAt: number, tookSlot?: true): ModelState {
+  return withState(state, { servedNew: [...state.servedNew, tookSlot === undefined ? { startedAt } : { startedAt, tookSlot }] });
 }
 
 export function answer(state: ModelState, a: Answer): ModelState {

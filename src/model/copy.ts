@@ -63,6 +63,8 @@ export const CONN_FIELDS = {
   goneAt: true,
   doomed: true,
   orphan: true,
+  checkedBack: true,
+  leftIdle: true,
 } as const satisfies Record<keyof ModelConn, true>;
 
 /** `{ ...state, ...changes }`, in the order {@link initialState} gives the fields. */
@@ -118,6 +120,8 @@ export function withConn(conn: ModelConn, changes: Partial<ModelConn>): ModelCon
     doomed: conn.doomed,
   };
   if (conn.orphan !== undefined) next.orphan = conn.orphan;
+  if (conn.checkedBack !== undefined) next.checkedBack = conn.checkedBack;
+  if (conn.leftIdle !== undefined) next.leftIdle = conn.leftIdle;
   return assign(next, changes);
 }
 

@@ -1,4 +1,5 @@
 import { answer, doom, serveWaiters } from './answers.js';
+import { refillServesQueue } from './queue-refill.js';
 import type { Answer, ModelState } from './state.js';
 import { withState } from './copy.js';
 
@@ -47,10 +48,10 @@ export function connectWillTake(state: ModelState, ms: number): ModelState {
 
 /** The holder discarded connection `id`: the pool closes it now, and its capacity serves a waiter. */
 export function discarded(state: ModelState, id: number): ModelState {
-  return serveWaiters(doom(state, id, 'discarded'));
+  return serveWaiters(refillServesQueue(doom(state, id, 'discarded')));
 }
 
 /** The server ended idle connection `id`: the pool drops it now, and never hands it out. */
 export function brokeIdle(state: ModelState, id: number): ModelState {
-  return serveWaiters(doom(state, id, 'broken'));
+  return serveWaiters(refillServesQueue(doom(state, id, 'broken')));
 }

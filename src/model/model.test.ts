@@ -337,7 +337,8 @@ describe('reference model: abort and validation', () => {
     const start = connectWillTake(initialState({ ...config, maxSize: 1 }, abortIdle), 10);
     const { state } = acquiresIssued(start, 1);
     const landed = slept(aborted(state, 1), 10);
-    expect(landed.orphans).toEqual([{ startedAt: 0, at: 10, due: 10, fate: 'idle', seq: 1 }]);
+    // It began at idle seq 1, before anything else became idle: it lands before an expiry set later.
+    expect(landed.orphans).toEqual([{ startedAt: 0, at: 10, due: 10, fate: 'idle', seq: 1, began: 1 }]);
     const kept = reconcile(landed, [], [{ id: 1, at: 10 }]).state;
     expect(kept.conns[0]).toMatchObject({ id: 1, state: 'idle', idleSince: 10, orphan: true });
     const waiting = acquiresIssued(aborted(state, 1), 1).state;

@@ -1,6 +1,6 @@
 import { describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
 import { findConn, lifetimeOf, replaceConn, type Connecting, type ModelConn, type ModelState } from './state.js';
-import { floorCount, owesRefill, refillAllowed, settleRefill } from './refill.js';
+import { floorCount, idleFloorAtExpiry, owesRefill, refillAllowed, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 import { withConn, withState } from './copy.js';
@@ -43,7 +43,7 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
       const result = refillLanded(s, refill);
       if ('violation' in result) return { state: s, violations: [result.violation] };
       s = result.state;
-    } else if (next !== undefined && (end === null || next.at <= end.window.to)) {
+    } else if (next !== undefined && (end === null || next.at < end.window.to || (next.at === end.window.to && !idleFloorFirst(s, next.kind, end.window)))) {
       pending.shift();
       const result = next.kind === 'destroy' ? applyDestroy(s, next) : applyOpen(s, next);
       if ('violation' in result) return { state: s, violations: [result.violation] };
@@ -61,6 +61,15 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
       return { state: settled.state, violations: settled.violation === null ? [] : [settled.violation] };
     }
   }
+}
+
+/**
+ * An idle floor's expiry decided at the instant a connection opened: the floor counts what was
+ * idle when the expiry fired, and a landing it came before is told by {@link idleFloorAtExpiry}
+ * from the connects the model still has in flight, so the expiry goes first.
+ */
+function idleFloorFirst(state: ModelState, kind: 'destroy' | 'open', window: Window): boolean {
+  return kind === 'open' && window.cause === 'expiry' && minOf(state.semantics).floor === 'idle' && state.semantics.expiry.kind === 'timer';
 }
 
 /**
@@ -132,7 +141,7 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   const runDue = state.semantics.expiry.kind === 'reaper' ? event.at : dueOf(state, conn);
   if (window.cause === 'expiry' && floorKeeps(state, conn, event.at, runDue)) {
     const counted = minOf(state.semantics).floor === 'size' ? 'open' : 'idle';
-    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorCount(state, event.at, runDue)} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorAtExpiry(state, conn, event.at, runDue)} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   const gone = replaceConn(state, withConn(conn, { state: 'gone', goneAt: event.at }));
   // A connection closed for failing its validation is lost as a discarded one is.
@@ -143,7 +152,13 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
 
 /** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */
 function floorKeeps(state: ModelState, conn: ModelConn, at: number, due: number | { readonly fewestSince: number } = dueOf(state, conn)): boolean {
-  return minOf(state.semantics).floor !== 'none' && floorCount(state, at, due) <= state.config.minSize;
+  return minOf(state.semantics).floor !== 'none' && floorAtExpiry(state, conn, at, due) <= state.config.minSize;
+}
+
+/** What the floor counts when `conn`'s expiry comes due; an idle floor under per-connection timers, as {@link idleFloorAtExpiry} says. */
+function floorAtExpiry(state: ModelState, conn: ModelConn, at: number, due: number | { readonly fewestSince: number }): number {
+  if (typeof due === 'object' || minOf(state.semantics).floor !== 'idle' || state.semantics.expiry.kind !== 'timer') return floorCount(state, at, due, conn.idleSeq);
+  return idleFloorAtExpiry(state, at, due, conn.idleSeq);
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {

@@ -11,11 +11,12 @@ import { violation, type Violation } from './violation.js';
 
 /**
  * What the floor counts at `at`: idle connections for an `'idle'` floor, else open ones (with
- * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`.
+ * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`; `seq`,
+ * the idle seq of the connection whose expiry is decided, orders it among checks at that instant.
  */
-export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at): number {
+export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at, seq = Infinity): number {
   if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq) + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
   return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due) - inFlightAt(state, at, due) : sizeAt(state, at, due);
 }
 
@@ -32,6 +33,50 @@ function fewestCounted(state: ModelState, at: number, since: number): number {
   const landingNow = state.failedConnects.filter((f) => f.stays === true && f.at >= since && f.at <= at && f.startedAt <= at).length;
   const openedNow = state.conns.filter((c) => c.state !== 'gone' && c.createdAt >= since && c.createdAt <= at).length;
   return sizeAt(state, at, Infinity) - inFlightAt(state, at, Infinity) - landingNow - openedNow;
+}
+
+/**
+ * What an idle floor counts when an expiry due at `due`, armed at idle seq `seq`, fires at `at`:
+ * the connections idle then. A refill's connect counts once it has landed: before that expiry in
+ * the order timers fire (due time, then the order they were set), not while it is still in
+ * flight (the own pool's `floorCount()` is its idle size). A connection under an async check then
+ * is not idle, and one a retry took from idle after that expiry fired still was, as in {@link floorCount}.
+ */
+export function idleFloorAtExpiry(state: ModelState, at: number, due: number, seq: number): number {
+  const before = (landsAt: number, landsDue: number, began: number | undefined): boolean => landsAt < at || (landsAt === at && (landsDue < due || (landsDue === due && began !== undefined && began <= seq)));
+  let landed = 0;
+  for (const c of state.connecting) if (c.refill === true && !c.fails && c.readyAt <= at && before(c.readyAt, c.readyAt, c.seq)) landed++;
+  for (const f of state.failedConnects) if (f.stays === true && before(f.at, f.due, f.seq)) landed++;
+  for (const o of state.orphans) if (o.fate === 'idle' && before(o.at, o.due, o.began)) landed++;
+  return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq) + landed;
+}
+
+/**
+ * Idle connections a passing check sent back after `at`, or at `at` as a blocked loop woke (after
+ * every overdue timer), or at `at` after the expiry timer of the connection whose idle seq is
+ * `seq` (set before the check's): under check then, not idle, for that expiry.
+ */
+function checkedBackAt(state: ModelState, at: number, seq: number): number {
+  let n = 0;
+  for (const c of state.conns) {
+    const back = c.checkedBack;
+    if (back !== undefined && c.state === 'idle' && c.doomed === null && (back.at > at || (back.at === at && (back.afterTimers || seq < back.seq)))) n++;
+  }
+  return n;
+}
+
+/**
+ * Connections a retry after a failed check took from idle after the expiry due at `at` fired (due
+ * at the same time, when the timer of that expiry, whose idle seq is `seq`, was set before the
+ * check's: it fired first), so still idle then. Due times order timers at a blocked loop's wake.
+ */
+function takenAfter(state: ModelState, at: number, seq: number): number {
+  let n = 0;
+  for (const c of state.conns) {
+    const left = c.leftIdle;
+    if (left !== undefined && c.state !== 'idle' && c.state !== 'gone' && c.doomed === null && (left.at > at || (left.at === at && seq < left.seq))) n++;
+  }
+  return n;
 }
 
 /**

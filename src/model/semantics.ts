@@ -201,9 +201,13 @@ export interface Capabilities {
    * the acquire gets it, and close waits for its release), or `'rejects'` it (the acquire is
    * rejected when close() is called; the connect goes on, and the connection is closed the instant
    * it lands). Left out: close is drawn only with no connect in flight, and the runner lets
-   * connects land before its own close. Needs slowConnect.
+   * connects land before its own close. Needs slowConnect. Where connects serve the queue head
+   * (no acquire owns a connect), `'lands-idle'`: close lets each connect land, keeps its
+   * connection idle for no waiter, and closes it with the idle ones; the waiters go as
+   * `closeRejectsWaiters` says, a close that rejects them after the last release waiting for the
+   * last landing too (tarn's `destroy()`).
    */
-  readonly closeDuringConnect?: 'serves' | 'rejects';
+  readonly closeDuringConnect?: CloseDuringConnect;
   /**
    * What terminate() does to an acquire whose connect is in flight: `'rejects'` it when terminate()
    * is called, or rejects it only when the connect lands (`'rejects-on-landing'`); either way the
@@ -237,6 +241,16 @@ export interface Capabilities {
    */
   readonly connectsInFloor?: boolean;
   /**
+   * Where connects serve the queue head, how many the pool starts each time it looks at its queue
+   * (an acquire that finds no idle connection, a discard that frees capacity). `'shortfall'` (the
+   * default): while the queue outnumbers the connects in flight and there is capacity (generic-pool's
+   * `resourceShortfall`, tarn's `_shouldCreateMoreResources`). `'one-per-dispense'`: one, whenever
+   * someone waits and there is capacity, whatever is in flight (sequelize-pool's `_dispense`), so a
+   * connect whose acquire gave up does not stop the next acquire from starting its own, and the
+   * spare one lands idle.
+   */
+  readonly queueConnects?: QueueConnects;
+  /**
    * A pending acquire can be aborted (an `AbortSignal` passed to the adapter's `acquire`): while
    * it waits, while its connect is in flight, or while its connection is being validated. It is
    * rejected at once and never gets a connection; what it would have had goes to the next waiter,
@@ -260,11 +274,26 @@ export interface AbortCapability {
 }
 
 /**
- * Validation before hand-out. `'sync'` and `'async'` are shorthand for `{ check }` with the
- * connections checked being the idle ones an acquire takes (not a new connection, not one handed
- * to a waiter as it is released).
+ * Validation before hand-out. `'sync'` and `'async'` are shorthand for `{ check }`: the
+ * connections checked are the idle ones an acquire takes. `alsoChecks` names more: `'released'`,
+ * an open connection handed straight to the first waiter (at its release, or when the acquire it
+ * was checked for was aborted), checked before that waiter gets it (generic-pool's `_dispense`
+ * with `testOnBorrow`, tarn's `_doAcquire`: both hand a released resource over through the same
+ * check as an idle one). Left out: `[]`, today's meaning.
  */
-export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async' };
+export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async'; readonly alsoChecks?: readonly AlsoValidated[] };
+
+/** Connections a validating pool checks besides the idle ones an acquire takes: see {@link Validation}. */
+export type AlsoValidated = 'released';
+
+/** The values `alsoChecks` takes, for validation and messages. */
+export const ALSO_VALIDATED: readonly AlsoValidated[] = ['released'];
+
+/** Whether the pool checks `which` connections as well as idle ones (never, without a validation). */
+export function validatesAlso(s: Semantics, which: AlsoValidated): boolean {
+  const v = s.validation ?? 'none';
+  return typeof v !== 'string' && (v.alsoChecks ?? []).includes(which);
+}
 
 /** The declared validation as one value: `'none'`, `'sync'` or `'async'`. */
 export function validationOf(s: Semantics): 'none' | 'sync' | 'async' {
@@ -279,6 +308,17 @@ export function abortOf(s: Semantics): AbortCapability | null {
 
 /** What an acquire timeout bounds: the wait in the queue only, or the wait and the connect. */
 export type AcquireTimeoutCovers = 'wait' | 'wait-and-connect';
+
+/** What close() does to a connect in flight: see {@link Capabilities.closeDuringConnect}. */
+export type CloseDuringConnect = 'serves' | 'rejects' | 'lands-idle';
+
+/** How many connects a look at the queue starts: see {@link Capabilities.queueConnects}. */
+export type QueueConnects = 'shortfall' | 'one-per-dispense';
+
+/** How many connects a look at the queue starts, `'shortfall'` where it is not declared. */
+export function queueConnectsOf(s: Semantics): QueueConnects {
+  return capabilitiesOf(s).queueConnects ?? 'shortfall';
+}
 
 /** Whom a landing connect serves: see {@link Capabilities.connectServes}. */
 export type ConnectServes = 'its-acquire' | 'queue-head';
@@ -361,7 +401,7 @@ export function closeRejectsWaitersOf(s: Semantics): 'at-once' | 'after-last-rel
 }
 
 /** What close() does to an acquire whose connect is in flight, or `null` where it is not declared. */
-export function closeDuringConnectOf(s: Semantics): 'serves' | 'rejects' | null {
+export function closeDuringConnectOf(s: Semantics): CloseDuringConnect | null {
   return capabilitiesOf(s).closeDuringConnect ?? null;
 }
 
@@ -569,7 +609,8 @@ export function describeSemantics(s: Semantics): string {
     s.expiry.kind === 'timer'
       ? 'per-connection timer'
       : `reaper every ${s.expiry.intervalMs} ms (${s.expiry.compare}, starts on ${s.expiry.startsOn})`;
-  const validation = validationOf(s) === 'none' ? '' : `, ${validationOf(s)} validation`;
+  const also = validatesAlso(s, 'released') ? ' (also of a connection handed to a waiter)' : '';
+  const validation = validationOf(s) === 'none' ? '' : `, ${validationOf(s)} validation${also}`;
   return `${trigger}, armed on ${s.armsOn}, ${describeMin(minOf(s))}, ${s.reuse.toUpperCase()}${validation}`;
 }
 

@@ -54,6 +54,19 @@ export interface ModelConn {
   } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
   readonly orphan?: true;
+  /**
+   * When a check that took time passed it for an acquire that was aborted meanwhile, and it went
+   * back to idle (`afterTimers`: as a blocked loop woke, after every overdue timer; `seq`: the
+   * check's, see `Validating.seq`). An idle floor deciding an expiry before then, or at that
+   * instant of a wake, or at that instant by a timer set before the check's, did not count it.
+   */
+  readonly checkedBack?: { readonly at: number; readonly afterTimers: boolean; readonly seq: number };
+  /**
+   * When (the due time of its timer) the check of an acquire failed, and the acquire took this
+   * connection from idle instead (`seq`: that check's, see `Validating.seq`): an idle floor
+   * deciding an expiry due earlier in the step counted it as idle.
+   */
+  readonly leftIdle?: { readonly at: number; readonly seq: number };
 }
 
 /**
@@ -80,6 +93,11 @@ export interface Connecting {
   readonly aborted?: true;
   /** The pool began it on its own, to refill its min (`ticket` is then `null`): it lands idle. */
   readonly refill?: true;
+  /**
+   * The next idle seq when it began. An expiry armed at this seq or later was set after it, so at
+   * one instant the landing fires first.
+   */
+  readonly seq?: number;
   /** Timers due at the same instant fire in the order they were set; this is that order. */
   readonly order: number;
   readonly startedAt: number;
@@ -135,6 +153,8 @@ export interface Orphan {
   readonly fate: 'closed' | 'idle';
   /** Its place in the reuse order, taken when it landed: others may become idle after it in the same step. */
   readonly seq: number;
+  /** Its connect's {@link Connecting.seq}: which expiries due at its instant it lands before. */
+  readonly began?: number;
 }
 
 /**
@@ -150,6 +170,8 @@ export type Answer =
       readonly reason: 'timed out' | 'connect failed' | 'closed' | 'aborted';
       /** A timeout the pool polls for: the instants the rejection may come at (see {@link PollWindow}). */
       readonly within?: PollWindow;
+      /** Its own slow connect failed: what an acquire sets off in the pool happened as it began. */
+      readonly tookSlot?: true;
     };
 
 /**
@@ -225,9 +247,10 @@ export interface ModelState {
    * The connections that acquires answered this step were served with where `candidates` is empty
    * (opened for them, or an orphan taken), in answer order, and when each began to count in the
    * pool's size (its connect began). The runner learns their ids from the real calls; until then
-   * a floor counts them from then.
+   * a floor counts them from then. `tookSlot`: its acquire's own slow connect, begun in an earlier
+   * step, where what an acquire sets off (a refill at it, min opened at the first) happened then.
    */
-  readonly servedNew: readonly { readonly startedAt: number }[];
+  readonly servedNew: readonly { readonly startedAt: number; readonly tookSlot?: true }[];
   /**
    * Connections the pool owes to bring the min floor's count back up to min: since when, after
    * what, and by when (at once, or by the reaper's next run). `null` when none are owed.
@@ -282,6 +305,8 @@ export interface FailedConnect {
   readonly due: number;
   readonly at: number;
   readonly stays?: true;
+  /** A connect that landed: its {@link Connecting.seq}. */
+  readonly seq?: number;
 }
 
 /** A refill the pool owes: see {@link ModelState.refillOwed}. */

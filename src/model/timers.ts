@@ -1,6 +1,6 @@
 import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { answer, doom, openFor, servedNew, serveWaiters } from './answers.js';
-import { takeOrOpen } from './waiters.js';
+import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, reaperEvent, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
@@ -97,7 +97,17 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
   }
   // A failed connect's retry looks at the queue once (tarn's `_tryAcquireOrCreate` from its timer).
   for (const r of state.retryTimers ?? []) consider({ at: r.at, order: r.order, fire: (s) => retryLook(s, r) });
-  for (const v of state.validating) consider({ at: v.readyAt, order: v.order, fire: (s) => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v) });
+  for (const v of state.validating) {
+    // A check's query that fails is answered as its timer fires. One that passes is answered by
+    // the server's reply, queued by that timer: when the loop runs, at once (the clock runs a
+    // same-instant immediate next); when a blocked loop wakes with the timer overdue, after every
+    // overdue timer, whichever phase it wakes into, since the reply comes in a later phase than
+    // the timers phase that fires them all.
+    const overdue = !v.fails && v.readyAt <= state.awakeSince && state.now >= state.awakeSince;
+    const fire = (s: ModelState): ModelState => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v, overdue);
+    if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + v.order, fire });
+    else consider({ at: v.readyAt, order: v.order, fire });
+  }
   return best;
 }
 
@@ -175,14 +185,14 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
     if (delay !== null && delay > 0) return retryLater(failed, delay);
-    return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed' }));
+    return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
   }
   if (c.ticket !== null && state.terminatedAt !== null) {
     // It lands on a terminated pool: its acquire is rejected now, and the connection, idle in a
     // closed pool, is to be closed at once.
     return answer({ ...state, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] }, { ticket: c.ticket, outcome: 'rejected', reason: 'closed' });
   }
-  if (c.ticket !== null) return answer(servedNew(state, c.startedAt), { ticket: c.ticket, outcome: 'served', candidates: [] });
+  if (c.ticket !== null) return answer(servedNew(state, c.startedAt, true), { ticket: c.ticket, outcome: 'served', candidates: [] });
   if (c.aborted === true) return abortedLanded(state, c);
   // Its acquire gave up (or it is a refill's), and the pool keeps the connection: the first
   // waiter gets it, else it is idle.
@@ -193,7 +203,7 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
   // Until the connector's log tells its id, the connection counts as the connect it was.
-  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const }] };
+  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const, ...(c.seq === undefined ? {} : { seq: c.seq }) }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
   const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
   return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', ...armed }] };
@@ -216,12 +226,13 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
   if (fate === 'idle' && waiter !== undefined && state.phase === 'open') {
     return answer(servedNew({ ...state, waiters: rest }, landing.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
-  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, due: landing.readyAt, fate, seq: state.nextIdleSeq }], nextIdleSeq: state.nextIdleSeq + 1 };
+  const orphaned = { ...state, orphans: [...state.orphans, { startedAt: landing.startedAt, at: state.now, due: landing.readyAt, fate, seq: state.nextIdleSeq, ...(landing.seq === undefined ? {} : { began: landing.seq }) }], nextIdleSeq: state.nextIdleSeq + 1 };
   // Closed at once, it frees its capacity for the first waiter.
   return fate === 'closed' ? serveWaiters(orphaned) : orphaned;
 }
 
-function validationLanded(state: ModelState, checked: Validating): ModelState {
+/** `afterWake`: it passed as a blocked loop woke, after every overdue timer (see `nextDue`). */
+function validationLanded(state: ModelState, checked: Validating, afterWake = false): ModelState {
   const conn = findConn(state, checked.id) as ModelConn;
   if (checked.fails) {
     const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq });
@@ -232,9 +243,9 @@ function validationLanded(state: ModelState, checked: Validating): ModelState {
   // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {
-    return answer({ ...state, waiters: rest }, { ticket: waiter.ticket, outcome: 'served', candidates: [checked.id], via: 'handoff' });
+    return handedOver({ ...state, waiters: rest }, waiter.ticket, checked.id);
   }
-  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq });
+  return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq } });
 }
 
 function replaceConnecting(state: ModelState, old: Connecting, next: Connecting): ModelState {

@@ -8,10 +8,11 @@ import {
   type ModelState,
   type Settled,
 } from './state.js';
-import { owesRefill } from './refill.js';
-import { closeDuringConnectOf, closeRejectsWaitersOf, minOf, terminateDuringConnectOf } from './semantics.js';
+import { acquireTookSlot } from './acquire-took.js';
+import { closeDuringConnectOf, closeRejectsWaitersOf, terminateDuringConnectOf } from './semantics.js';
 import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
+import { handedOver } from './waiters.js';
 import { withConn, withState } from './copy.js';
 
 /**
@@ -77,23 +78,20 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
  * first opens its min at the first acquire, or refills at every acquire, owes the rest now.
  */
 export function acquired(before: ModelState, id: number, created: boolean): ModelState {
-  return tookCapacity(takeConn(reaperEvent(before, 'first-acquire'), id, created), `the acquire of #${id}`);
+  // An acquire served by its own slow connect set off the refill when that connect began.
+  const tookSlot = created && before.servedNew[0]?.tookSlot === true;
+  const got = takeConn(reaperEvent(before, 'first-acquire'), id, created);
+  return tookSlot ? got : acquireTookSlot(got, `the acquire of #${id}`);
 }
 
 /**
  * Acquire `ticket` was rejected because its connect failed. It had taken capacity and begun its
  * connect, so, as for one served, a pool that first opens its min at the first acquire, or
- * refills at every acquire, owes the rest now (counting that connect in flight, as the pool did).
+ * refills at every acquire, owes the rest now (counting that connect in flight, as the pool did);
+ * unless its connect was slow (`tookSlot`), and set that off as it began.
  */
-export function connectFailedFor(state: ModelState, ticket: number): ModelState {
-  return tookCapacity(state, `the acquire of #${ticket}`);
-}
-
-function tookCapacity(got: ModelState, cause: string): ModelState {
-  const first = !got.acquiredOnce;
-  const state = first ? withState(got, { acquiredOnce: true }) : got;
-  if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true);
-  return owesRefill(state, state.now, 'at-acquire', cause);
+export function connectFailedFor(state: ModelState, ticket: number, tookSlot = false): ModelState {
+  return tookSlot ? state : acquireTookSlot(state, `the acquire of #${ticket}`);
 }
 
 function takeConn(state: ModelState, id: number, created: boolean): ModelState {
@@ -122,7 +120,7 @@ export function released(before: ModelState, id: number): ModelState {
   const [first, ...rest] = state.waiters;
   if (first !== undefined && state.phase === 'open') {
     // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry.
-    return withState(state, { waiters: rest, answers: [...state.answers, { ticket: first.ticket, outcome: 'served', candidates: [id], via: 'handoff' }] });
+    return handedOver(withState(state, { waiters: rest }), first.ticket, id);
   }
   const next = replaceConn(
     withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }),

@@ -1,4 +1,4 @@
-import { capabilitiesOf, connectServesOf, minOf, validationOf } from './semantics.js';
+import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, startQueueConnects } from './answers.js';
@@ -29,6 +29,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const tickets: number[] = [];
   const picks = { list: validated, next: 0 };
   const mode = validationOf(state.semantics);
+  const deferred = normalizeHandoff(state.semantics.handoff) !== 'microtask';
   const idle = idleConns(state).sort((a, b) => (state.semantics.reuse === 'lifo' ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
   const reserved: { ticket: number; id: number; order: number }[] = [];
   const began = state.connecting.length;
@@ -37,8 +38,10 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
     tickets.push(ticket);
     state = withState(state, { nextTicket: ticket + 1 });
     const reuse = idle[i];
-    if (mode === 'sync') {
-      // Checked inside the call: the next acquire finds what this one left.
+    if (mode === 'sync' || (mode === 'async' && deferred)) {
+      // Checked inside the call: the next acquire finds what this one left. A deferred hand-off
+      // takes and checks in a task of its own, whose check (unless slow) is over, in microtasks,
+      // before the next acquire's task takes anything.
       state = takeOrOpen(state, ticket, picks, true);
     } else if (reuse !== undefined && mode === 'async') {
       // Each acquire takes its idle connection at once; the checks run after, in that order.
@@ -86,7 +89,7 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
  * a failed one closes the connection and tries another.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number): ModelState {
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse'): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
@@ -95,9 +98,21 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
     const entry: Validating = { ticket, order: order ?? state.nextOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq };
     return replaceConn({ ...state, queryDelay: 0, nextOrder: order === undefined ? state.nextOrder + 1 : state.nextOrder, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
   }
-  if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via: 'reuse' });
+  if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
   return takeOrOpen(state, ticket, picks, false);
+}
+
+/**
+ * Open connection `id` goes straight to the waiter `ticket` (released while it waited, or given
+ * back by an acquire that was aborted during its check). Where the pool checks such a connection
+ * too (`alsoChecks: ['released']`), it is validated first, as one taken from idle is: the check
+ * takes the pending faults, a slow one holds the waiter pending, and one that fails closes the
+ * connection and opens another for the waiter, whose capacity it freed.
+ */
+export function handedOver(state: ModelState, ticket: number, id: number): ModelState {
+  if (!validatesAlso(state.semantics, 'released')) return answer(state, { ticket, outcome: 'served', candidates: [id], via: 'handoff' });
+  return validate(state, ticket, id, { list: [], next: 0 }, undefined, 'handoff');
 }
 
 interface Picks {
@@ -126,7 +141,11 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
       const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
-      return validate(state, ticket, id, picks);
+      if (after === undefined) return validate(state, ticket, id, picks);
+      // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
+      const conn = findConn(state, id) as ModelConn;
+      // At a wake the check's timer fired in due order among the overdue ones: its due time counts.
+      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks);
     }
   }
   const queued = connectServesOf(state.semantics) === 'queue-head';

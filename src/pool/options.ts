@@ -33,6 +33,13 @@ export interface PoolOptions<C extends Connection = Connection> {
    */
   validate?: (conn: C) => boolean | Promise<boolean>;
   /**
+   * Default false. When true (with `validate`), an open connection handed straight to a waiter,
+   * at its release or when the acquire it was checked for was aborted, is checked before the
+   * waiter gets it, as generic-pool (`testOnBorrow`) and tarn (`validate`) do: one that fails is
+   * closed and a new one opened for the waiter.
+   */
+  validateHandoffs?: boolean;
+  /**
    * What happens to a connection whose connect lands after its acquire was aborted: kept, as if
    * released (`false`, the default), or closed at once (`true`).
    */
@@ -105,6 +112,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly minFloorCounts: 'size' | 'idle';
   readonly acquireTimeoutMs: number | undefined;
   readonly validate: ((conn: C) => boolean | Promise<boolean>) | undefined;
+  readonly validateHandoffs: boolean;
   readonly closeAbortedConnects: boolean;
   readonly handoff: 'microtask' | 'immediate' | 'timeout';
   readonly closeIdleAfterMs: number;
@@ -124,6 +132,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'minFloorCounts',
   'acquireTimeoutMs',
   'validate',
+  'validateHandoffs',
   'closeAbortedConnects',
   'handoff',
   'closeIdleAfterMs',
@@ -177,6 +186,13 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (validate !== undefined && typeof validate !== 'function') {
     throw new PoolOptionsError(`validate must be a function of a connection returning true or false (or a Promise of it), got ${show(validate)}; omit it to lend connections unchecked`);
   }
+  const validateHandoffs = options.validateHandoffs ?? false;
+  if (typeof validateHandoffs !== 'boolean') {
+    throw new PoolOptionsError(`validateHandoffs must be true or false, got ${show(validateHandoffs)}`);
+  }
+  if (validateHandoffs && validate === undefined) {
+    throw new PoolOptionsError('validateHandoffs is true but there is no validate function; pass validate, or leave validateHandoffs out');
+  }
   const closeAbortedConnects = options.closeAbortedConnects ?? false;
   if (typeof closeAbortedConnects !== 'boolean') {
     throw new PoolOptionsError(`closeAbortedConnects must be true or false, got ${show(closeAbortedConnects)}`);
@@ -207,6 +223,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   return {
     connect,
     validate,
+    validateHandoffs,
     minRefill: [...minRefill],
     minOpens,
     closeAbortedConnects,

@@ -567,7 +567,7 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, acquireTimeoutCoversConnect, closeRejectsConnects, minRefill, minOpens',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, validateHandoffs, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, acquireTimeoutCoversConnect, closeRejectsConnects, minRefill, minOpens',
     ],
     [
       'minRefill with a value the pool has not',
@@ -725,6 +725,35 @@ describe('abort and validation', () => {
 
   it('rejects a validate option that is not a function', () => {
     expect(() => new Pool({ connect: connector.connect, validate: true as unknown as () => boolean })).toThrow(/validate must be a function of a connection returning true or false/);
+  });
+
+  it('rejects validateHandoffs that is not a boolean, or without validate', () => {
+    expect(() => new Pool({ connect: connector.connect, validate: () => true, validateHandoffs: 'yes' as unknown as boolean })).toThrow(/validateHandoffs must be true or false, got "yes"/);
+    expect(() => new Pool({ connect: connector.connect, validateHandoffs: true })).toThrow(/validateHandoffs is true but there is no validate function; pass validate, or leave validateHandoffs out/);
+  });
+
+  it('with validateHandoffs, checks a connection released to a waiter, and opens another for it when the check fails', async () => {
+    const checked: number[] = [];
+    let fail = false;
+    // The check runs as the waiter resumes, after release() returns: it fails once.
+    const validate = (c: Connection): boolean => {
+      checked.push(c.id);
+      const ok = !fail;
+      fail = false;
+      return ok;
+    };
+    const pool = await createPool({ connect: connector.connect, maxSize: 1, validate, validateHandoffs: true });
+    const first = await pool.acquire();
+    const waiting = pool.acquire();
+    fail = true;
+    pool.release(first);
+    // The check failed: the waiter gets a new connection, and the released one is closed.
+    const second = await waiting;
+    expect(checked).toEqual([first.id]);
+    expect(second.id).not.toBe(first.id);
+    expect(first.closed).toBe(true);
+    pool.release(second);
+    await pool.close();
   });
 });
 

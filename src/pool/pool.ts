@@ -57,6 +57,8 @@ export class Pool<C extends Connection = Connection> {
   private readonly everLent = new WeakSet<C>();
   /** Connections the server ended; one in use is discarded when it comes back. */
   private readonly broken = new WeakSet<C>();
+  /** Slots handed to a waiter with a connection just opened, which `validateHandoffs` leaves unchecked. */
+  private readonly freshHandoffs = new WeakSet<Slot<C>>();
   /** Connection closes still settling; close() resolves only after them. */
   private readonly closings = new Set<Promise<void>>();
   private state: PoolState = 'new';
@@ -137,7 +139,7 @@ export class Pool<C extends Connection = Connection> {
     if (aborted()) throw new PoolAbortedError();
     const deadline = timeoutMs !== undefined && this.options.acquireTimeoutCoversConnect ? this.acquireDeadline(timeoutMs) : null;
     let slot: Slot<C> | undefined;
-    let fromIdle = false;
+    let fromIdle: boolean;
     try {
       if (this.options.handoff !== 'microtask') {
         await deferred(this.options.handoff);
@@ -166,6 +168,9 @@ export class Pool<C extends Connection = Connection> {
         } finally {
           signal?.removeEventListener('abort', onAbort);
         }
+        // An open connection handed straight over is checked as one taken from idle is, where the
+        // pool checks hand-offs too; an empty slot connects instead.
+        fromIdle = this.options.validateHandoffs && !this.freshHandoffs.delete(slot) && slot.isOpen;
       } else {
         this.take(slot);
         fromIdle = slot.isOpen;
@@ -503,12 +508,13 @@ export class Pool<C extends Connection = Connection> {
   }
 
   /**
-   * A refill's connect failed. Nobody waits on a refill: the slot goes back, empty, to the bottom
-   * of the stack, and no refill follows until the next event that calls for one.
+   * A refill's connect failed. Nobody waits on a refill, but a waiter may have queued while it was
+   * in flight: the empty slot goes to it, else back to the bottom of the stack, and no refill
+   * follows until the next event that calls for one.
    * @internal seam for fixtures/mutants
    */
   protected onRefillFailed(slot: Slot<C>): void {
-    if (this.state === 'open') this.free.unshift(slot);
+    if (this.state === 'open') this.giveBack(slot);
     else this.settleClose();
   }
 
@@ -740,7 +746,7 @@ export class Pool<C extends Connection = Connection> {
    */
   protected abandoned(slot: Slot<C>, opened: boolean): void {
     if (this.options.closeAbortedConnects && opened) this.dropConnection(slot);
-    this.giveBack(slot);
+    this.giveBack(slot, opened);
   }
 
   /** An aborted waiter leaves the queue, and gets this error. @internal seam for fixtures/mutants */
@@ -796,7 +802,11 @@ export class Pool<C extends Connection = Connection> {
     }
   }
 
-  private giveBack(slot: Slot<C>): void {
+  /**
+   * `fresh`: a connection just opened (for an acquire that was aborted), which a waiter gets
+   * unchecked, as an acquire gets the connection opened for it.
+   */
+  private giveBack(slot: Slot<C>, fresh = false): void {
     if (this.state !== 'open') {
       // Closing or terminated: nothing is handed out or parked any more.
       slot.inUse = false;
@@ -808,6 +818,7 @@ export class Pool<C extends Connection = Connection> {
     if (waiter !== undefined) {
       // Direct hand-off: the slot never becomes free, so no expiry is armed.
       this.take(slot);
+      if (fresh) this.freshHandoffs.add(slot);
       waiter.grant(slot);
       return;
     }

@@ -267,7 +267,7 @@ export class Harness<P = unknown, C = unknown> {
         }
         if (!(outcome.error instanceof Error) || outcome.error.message === '') this.fail('pool-error', `${who} was rejected (${answer.reason}) without an Error saying why: ${describeError(outcome.error)}`);
         if (answer.within !== undefined && call.at !== null) checkPolled(this, who, answer.within, call.at);
-        if (answer.reason === 'connect failed') state = connectFailedFor(state, answer.ticket);
+        if (answer.reason === 'connect failed') state = connectFailedFor(state, answer.ticket, answer.tookSlot === true);
         continue;
       }
       if (outcome === null) this.fail('waiter-not-served', `${who} should have been served (${describeAnswer(answer)}) but is still waiting`);

@@ -1,4 +1,4 @@
-import { MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
+import { ALSO_VALIDATED, MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
 import type { CheckOptions } from './check.js';
 import { DefinitionError } from './violation-error.js';
 
@@ -82,8 +82,9 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   const raw = semantics['validation'];
   const check = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['check'] : raw;
   if (raw !== undefined && !['none', 'sync', 'async'].includes(check as string)) {
-    throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async" }, or left out (none)`);
+    throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async", alsoChecks? }, or left out (none)`);
   }
+  if (typeof raw === 'object' && raw !== null) validateAlsoChecks(where, raw as Record<string, unknown>);
   const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
   for (const flag of ['failedValidation', 'slowQuery']) {
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
@@ -96,15 +97,6 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   if (check === 'sync' || check === 'async') {
     // Each of these decides which connection an acquire gets, as a validation does, and the model
     // does not yet say how the two combine: refused rather than checked against a guess.
-    if (check === 'async' && semantics['minFloor'] === 'idle') {
-      // A synchronous check answers inside acquire(), before any timer runs, so no connection is
-      // under check when a floor decides; an asynchronous one is, across expiries.
-      throw new DefinitionError(`${where} an async validation together with minFloor "idle", which poolcheck does not model yet (an expiry due while a check is in flight, with the floor's count at min); declare validation "sync" or "none", or a floor on size, for this pool`);
-    }
-    const handoff = semantics['handoff'];
-    if (handoff !== undefined && handoff !== 'microtask') {
-      throw new DefinitionError(`${where} a validation together with handoff ${JSON.stringify(handoff)}, which poolcheck does not model yet (when a deferred hand-off checks the connection it takes, and which one it takes); declare handoff "microtask", or validation "none", for this pool`);
-    }
   }
   if (caps['slowQuery'] === true && caps['acquireTimeoutCovers'] === 'wait-and-connect' && caps['acquireTimeout'] !== null && caps['acquireTimeout'] !== undefined) {
     // The model bounds the wait and the connect by the acquire's deadline, but not a validation in
@@ -116,6 +108,16 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     const late = typeof abort === 'object' ? (abort as Record<string, unknown>)['lateConnection'] : undefined;
     if (late !== 'closed' && late !== 'idle') throw new DefinitionError(`${where}.capabilities.abort = ${JSON.stringify(abort)}; it must be { lateConnection: "closed" | "idle" } (what happens to a connection that lands after its acquire was aborted), or null`);
     if (caps['waiters'] !== true) throw new DefinitionError(`${where}.capabilities: abort needs waiters: true, since only a pending acquire can be aborted`);
+  }
+}
+
+/** The long form of `validation`: `check`, and which connections it also checks. */
+function validateAlsoChecks(where: string, raw: Record<string, unknown>): void {
+  const extra = Object.keys(raw).filter((k) => k !== 'check' && k !== 'alsoChecks');
+  if (extra.length > 0) throw new DefinitionError(`${where}.validation has ${extra.map((k) => JSON.stringify(k)).join(', ')}, which poolcheck does not know; the long form is { check: "sync" | "async", alsoChecks: [${ALSO_VALIDATED.map((v) => JSON.stringify(v)).join(', ')}] }`);
+  const also = raw['alsoChecks'];
+  if (also !== undefined && (!Array.isArray(also) || also.some((v) => !(ALSO_VALIDATED as readonly unknown[]).includes(v)) || new Set(also).size !== also.length)) {
+    throw new DefinitionError(`${where}.validation.alsoChecks = ${JSON.stringify(also)}; it must be a list of distinct values among ${ALSO_VALIDATED.map((v) => JSON.stringify(v)).join(', ')} (the connections checked besides the idle ones an acquire takes), or left out ([])`);
   }
 }
 
@@ -152,11 +154,10 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
   const caps = semantics['capabilities'] as { failedConnect?: unknown; slowConnect?: unknown } | undefined;
-  const refills = min.refill.length > 0 || min.opens === 'first-acquire';
-  // A slow connect may be a refill's, in flight across steps, and whom it serves as it lands is
-  // not modelled yet: refused rather than checked against a rule not yet shown to hold.
-  if (refills && caps?.slowConnect === true) {
-    throw new DefinitionError(`${where} a min refill together with capabilities.slowConnect, which poolcheck does not model yet (a refill's slow connects, and whom they serve as they land); turn slowConnect off for this pool`);
+  if (min.refill.includes('on-reaper-run') && caps?.slowConnect === true) {
+    // A refill at a reaper run starts its connects at that run, an instant the model only bounds
+    // by the run's window: a slow one still in flight when a step ends cannot be told from none.
+    throw new DefinitionError(`${where} minRefill "on-reaper-run" together with capabilities.slowConnect, which poolcheck does not model yet (a refill's slow connect begins at a reaper run whose instant the model only bounds); turn slowConnect off for this pool`);
   }
 }
 
@@ -180,7 +181,7 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (terminate !== undefined && typeof terminate !== 'boolean') throw new DefinitionError(`${where}.terminateRejectsWaiters = ${JSON.stringify(terminate)}; it must be true or false, or left out (as closeRejectsWaiters)`);
   if (terminate === true && caps['waiters'] !== true) throw new DefinitionError(`${where}: terminateRejectsWaiters needs waiters: true`);
   const duringConnect = caps['closeDuringConnect'];
-  if (duringConnect !== undefined && duringConnect !== 'serves' && duringConnect !== 'rejects') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves" (the acquire gets the connection), "rejects" (the acquire is rejected, the connection closed as it lands), or left out (connects land before a close)`);
+  if (duringConnect !== undefined && duringConnect !== 'serves' && duringConnect !== 'rejects' && duringConnect !== 'lands-idle') throw new DefinitionError(`${where}.closeDuringConnect = ${JSON.stringify(duringConnect)}; it must be "serves" (the acquire gets the connection), "rejects" (the acquire is rejected, the connection closed as it lands), "lands-idle" (with connectServes "queue-head": the connection lands idle for no waiter), or left out (connects land before a close)`);
   if (duringConnect !== undefined && caps['slowConnect'] !== true) throw new DefinitionError(`${where}: closeDuringConnect needs slowConnect: true, since only a slow connect is in flight when close() is called`);
   const terminateConnect = caps['terminateDuringConnect'];
   if (terminateConnect !== undefined && terminateConnect !== 'rejects' && terminateConnect !== 'rejects-on-landing') throw new DefinitionError(`${where}.terminateDuringConnect = ${JSON.stringify(terminateConnect)}; it must be "rejects" (the acquire is rejected when terminate() is called), "rejects-on-landing" (when its connect lands), or left out (terminate is drawn with no connect in flight)`);
@@ -195,7 +196,7 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
   validateConnectServes(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'failedConnect', 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  const fields = [...CAPABILITY_FLAGS, 'failedConnect', 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', 'queueConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
 }
@@ -233,6 +234,10 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
   const inFloor = caps['connectsInFloor'];
   if (inFloor !== undefined && typeof inFloor !== 'boolean') throw new DefinitionError(`${where}.connectsInFloor = ${JSON.stringify(inFloor)}; it must be true or false, or left out (true: a floor on size counts connects in flight)`);
   const serves = caps['connectServes'];
+  const looks = caps['queueConnects'];
+  if (looks !== undefined && looks !== 'shortfall' && looks !== 'one-per-dispense') throw new DefinitionError(`${where}.queueConnects = ${JSON.stringify(looks)}; it must be "shortfall" (connects while the queue outnumbers those in flight), "one-per-dispense" (one each time the pool looks at its queue), or left out (shortfall)`);
+  if (looks === 'one-per-dispense' && serves !== 'queue-head') throw new DefinitionError(`${where}: queueConnects "one-per-dispense" needs connectServes: "queue-head", since it says how many connects a pool whose connects serve the queue starts for it; leave queueConnects out for this pool`);
+  if ((serves === undefined || serves === 'its-acquire') && caps['closeDuringConnect'] === 'lands-idle') throw new DefinitionError(`${where}: closeDuringConnect "lands-idle" needs connectServes: "queue-head", since it says what becomes of a connect that is for no acquire; declare "serves" or "rejects" for a connect that is its acquire's`);
   if (serves === undefined || serves === 'its-acquire') return;
   if (serves !== 'queue-head') throw new DefinitionError(`${where}.connectServes = ${JSON.stringify(serves)}; it must be "its-acquire", "queue-head", or left out (its-acquire)`);
   if (caps['waiters'] !== true) throw new DefinitionError(`${where}: connectServes "queue-head" needs waiters: true, since an acquire waits in the queue for the connect that serves it`);
@@ -241,7 +246,8 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
     throw new DefinitionError(`${where}: connectServes "queue-head" keeps an acquire in the queue while a connect is in flight, so its timeout covers the connect and the connect goes on; declare acquireTimeoutCovers: "wait-and-connect" with lateConnect "kept" (or left out)`);
   }
   if (caps['failedConnect'] === true) throw new DefinitionError(`${where}: failedConnect true (the acquire is rejected) together with connectServes "queue-head", which poolcheck does not model yet (which waiter a failed connect that served nobody in particular rejects); a pool that retries the connect declares failedConnect: { retry: ... }, else turn failedConnect off`);
-  if (caps['closeDuringConnect'] !== undefined) throw new DefinitionError(`${where}: closeDuringConnect together with connectServes "queue-head", which poolcheck does not model yet (a close with connects in flight that serve the queue, not an acquire); leave closeDuringConnect out for this pool`);
+  const duringConnect = caps['closeDuringConnect'];
+  if (duringConnect !== undefined && duringConnect !== 'lands-idle') throw new DefinitionError(`${where}: closeDuringConnect ${JSON.stringify(duringConnect)} together with connectServes "queue-head", which poolcheck does not model yet (that value speaks of the acquire a connect is for, and a connect that serves the queue is for none); declare "lands-idle" where close keeps what lands idle, or leave closeDuringConnect out`);
 }
 
 const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect', 'acquireTimeoutCheck'];

@@ -21,8 +21,8 @@ export const connectServesProbe: Probe = {
     const leftOut = (evidence: string): ProbeResult => leftAtDefault(field, 'its-acquire', evidence);
     if (caps?.waiters !== true) return leftOut('without a queue, every connect serves the acquire that started it');
     const min = minOf(context.known);
-    if (min.refill.length > 0 || min.opens === 'first-acquire') {
-      return leftOut('a refill\'s connect that would serve the queue is not modelled yet (the model lands it idle), so whom connects serve is not asked of a pool that refills its min');
+    if (min.refill.includes('on-reaper-run')) {
+      return leftOut('slow connects are refused together with a refill at reaper runs, so whom connects serve is not asked of such a pool');
     }
     const timeout = caps.acquireTimeout ?? null;
     const scenario: Scenario = {

@@ -1,5 +1,5 @@
 import { chooseByOracle, off, type Scenario } from '../choose.js';
-import type { FailedConnectRetry } from '../../model/semantics.js';
+import { minOf, type FailedConnectRetry } from '../../model/semantics.js';
 import type { ProbeContext, ProbeResult } from '../types.js';
 import { ProbeSession } from '../session.js';
 import type { Pending } from '../session.js';
@@ -20,9 +20,12 @@ const RETRY_HORIZON_MS = 30_000;
 export const failedConnectProbe: Probe = {
   name: 'failed-connect',
   fields: ['capabilities.failedConnect'],
-  needs: ['gracefulClose', 'capabilities.slowConnect'],
+  needs: ['gracefulClose', 'min', 'capabilities.slowConnect'],
   async run(context) {
-    if (context.known.capabilities?.connectServes === 'queue-head') return retriedForQueue(context, this.name);
+    if (context.known.capabilities?.connectServes === 'queue-head') {
+      if (minOf(context.known).refill.length > 0) return off(FIELD, 'a failed connect in a pool that refills its min with connects that serve the queue head is not modelled yet (which create takes the fault, and whether the retry makes up the refill), so it is not probed', 'failedConnect');
+      return retriedForQueue(context, this.name);
+    }
     const scenarios: Scenario[] = [{ config: { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, commands: [{ op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] }];
     // Where the model can hold a waiter behind a connect (waiters and slow connects both on), the
     // capacity a failed connect frees must go to that waiter.

@@ -8,6 +8,7 @@ import { closeDuringConnectProbe } from './close-during-connect.js';
 import { closeRejectsWaitersProbe } from './close-rejects-waiters.js';
 import { connectServesProbe } from './connect-serves.js';
 import { connectsInFloorProbe } from './connects-in-floor.js';
+import { queueConnectsProbe } from './queue-connects.js';
 import { destroyProbe } from './destroy.js';
 import { expiryProbe } from './expiry.js';
 import { failedConnectProbe } from './failed-connect.js';
@@ -23,6 +24,7 @@ import { stopsWhenEmptyProbe } from './stops-when-empty.js';
 import { terminateDuringConnectProbe } from './terminate-during-connect.js';
 import { terminateRejectsWaitersProbe } from './terminate-rejects-waiters.js';
 import { validationProbe } from './validation.js';
+import { validationHandoffsProbe } from './validation-handoffs.js';
 import { waitersProbe } from './waiters.js';
 import { zeroLifetimeProbe } from './zero-lifetime.js';
 import type { Probe } from '../types.js';
@@ -41,7 +43,8 @@ import type { Probe } from '../types.js';
  *   stops on an empty pool (a connection landing for nobody), and whether the floor counts a
  *   connect in flight;
  * - validation after reuse (which idle connection is checked), then the capabilities that need
- *   it (a failed validation, a slow validation query); abort after waiters and slow connects,
+ *   it (a failed validation, whether a hand-off to a waiter is checked too, which needs a failed
+ *   validation and waiters, a slow validation query); abort after waiters and slow connects,
  *   which are what it aborts;
  * - what arms the idle clock comes last: it needs the trigger, the min floor and opening on create.
  *
@@ -61,6 +64,7 @@ export const PROBES: readonly Probe[] = [
   destroyProbe,
   acquireTimeoutScopeProbe,
   connectServesProbe,
+  queueConnectsProbe,
   slowConnectProbe,
   stopsWhenEmptyProbe,
   connectsInFloorProbe,
@@ -73,6 +77,7 @@ export const PROBES: readonly Probe[] = [
   burstConnectsProbe,
   validationProbe,
   failedValidationProbe,
+  validationHandoffsProbe,
   slowQueryProbe,
   abortProbe,
   armsOnProbe,

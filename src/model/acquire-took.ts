@@ -1,0 +1,17 @@
+import { minOf } from './semantics.js';
+import { owesRefill } from './refill.js';
+import type { ModelState } from './state.js';
+import { withState } from './copy.js';
+
+/**
+ * An acquire took its capacity: an idle connection, a new one, or the start of its own slow
+ * connect. The first one opens the rest of min where the pool does that at the first acquire, and
+ * each one refills where the pool refills at acquires; a pool does this as the acquire takes its
+ * capacity, not when a slow connect lands (the own pool's `acquireTook`).
+ */
+export function acquireTookSlot(before: ModelState, cause = 'an acquire'): ModelState {
+  const first = !before.acquiredOnce;
+  const state = first ? withState(before, { acquiredOnce: true }) : before;
+  if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true);
+  return owesRefill(state, state.now, 'at-acquire', cause);
+}

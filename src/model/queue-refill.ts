@@ -1,0 +1,36 @@
+import { connectServesOf, minOf } from './semantics.js';
+import { answer, connectForNobody, servedNew } from './answers.js';
+import { capacityUsed, sizeAt, type ModelState, type Waiter } from './state.js';
+
+/**
+ * A discard in a pool whose connects serve the queue head and that refills after a discard. The
+ * refill's connects start before the pool looks at its queue (generic-pool's `_destroy` calls
+ * `_ensureMinimum` before `destroy()` calls `_dispense`; sequelize-pool's `destroy()` calls
+ * `_ensureMinimum` before its next-tick `_dispense`), and they are the pool's like any other: the
+ * first that lands serves the head of the queue. A slow one (the next connect takes the injected
+ * delay) is in flight for nobody and counts against the queue's shortfall; one that connects at
+ * once lands within the step and serves the head now. The rest of the refill, beyond the queue,
+ * lands idle and is learnt from the log as a refill is.
+ */
+export function refillServesQueue(before: ModelState): ModelState {
+  if (before.waiters.length === 0 || before.phase !== 'open' || before.config.minSize === 0) return before;
+  if (connectServesOf(before.semantics) !== 'queue-head') return before;
+  const min = minOf(before.semantics);
+  // An idle floor's refill counts idle connections, which a queue never has: none of the pools
+  // that serve the queue head has one, and the refill is left to the log as before.
+  if (!min.refill.includes('after-discard') || min.floor === 'idle') return before;
+  // The discarded connection is doomed, not yet gone: the refill counts without it.
+  let doomed = 0;
+  for (const c of before.conns) if (c.state !== 'gone' && c.doomed !== null) doomed++;
+  let short = Math.min(before.config.minSize - (sizeAt(before, before.now) - doomed), before.config.maxSize - capacityUsed(before));
+  let state = before;
+  if (short > 0 && state.connectDelay > 0) {
+    state = connectForNobody(state, state.now, true);
+    short--;
+  }
+  for (; short > 0 && state.waiters.length > 0; short--) {
+    const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
+    state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
+  }
+  return state;
+}
