@@ -56,8 +56,7 @@ describe('broken pools that refill, or open min at the first acquire, are caught
     for (const seed of [1, 2, 3, 4, 5]) {
       const failure = expectCaught(await check({ adapter, seed, shrink: seed === 1 }), kind, message, ...(alternative === undefined ? [] : [alternative]));
       expect(failure.reproduced).toBe(true);
-      // Three where the refill's connect failed first (failNextConnect, then two sleeps).
-      if (seed === 1) expect(failure.length).toBeLessThanOrEqual(3);
+      if (seed === 1) expect(failure.length).toBeLessThanOrEqual(2);
     }
   });
 });
