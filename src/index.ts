@@ -37,7 +37,7 @@ export type { AsyncpgAdapterOptions, RemoteAdapterOptions, RemoteConnection } fr
 export type { OwnAdapterOptions } from './adapters/own.js';
 
 export { abortOf, asyncpgSemantics, capabilitiesOf, describeConfig, describeSemantics, noCapabilities, normalizeSemantics, validationOf } from './model/semantics.js';
-export type { AbortCapability, AcquireTimeoutCheck, AcquireTimeoutCovers, Capabilities, ExpiryTrigger, Handoff, IdleByTimerClose, LateConnect, MinFloor, MinOpens, MinRefill, PolledTimeoutCheck, PoolConfig, ReaperExpiry, Semantics, TimerExpiry, Validation, ZeroLifetimeDefault } from './model/semantics.js';
+export type { AbortCapability, AcquireTimeoutCheck, AcquireTimeoutCovers, Capabilities, ExpiryTrigger, FailedConnectRetry, Handoff, IdleByTimerClose, LateConnect, MinFloor, MinOpens, MinRefill, PolledTimeoutCheck, PoolConfig, ReaperExpiry, Semantics, TimerExpiry, Validation, ZeroLifetimeDefault } from './model/semantics.js';
 export type { WakePhase } from './model/handoff.js';
 export type { Violation, ViolationKind } from './model/violation.js';
 

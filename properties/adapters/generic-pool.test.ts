@@ -51,12 +51,13 @@ describe('generic-pool declared wrongly', () => {
 });
 
 // A capability generic-pool lacks, claimed. 50 runs with a fixed seed find each within a few runs.
-describe('generic-pool claiming a capability it lacks', () => {
+describe('generic-pool claiming a capability it lacks, or a failed connect it retries as rejected', () => {
   it.each<WrongCapability>([
     {
-      claim: 'failedConnect',
-      // Claimed with generic-pool's own min refill, as it runs; a failed connect is modelled for
-      // connects tied to their acquire only, so the claim declares them so.
+      claim: 'failedConnect: true (the acquire rejected)',
+      // Claimed with generic-pool's own min refill, as it runs; it declares { retry: 'at-once' }. A
+      // rejecting failed connect is modelled for connects tied to their acquire only, so the claim
+      // declares them so.
       semantics: claimingItsAcquire(declared, { failedConnect: true, slowConnect: false }),
       kind: 'acquire-not-rejected',
       message: /^acquire #\d+ should have been rejected \(connect failed\) but got connection #\d+$/,
@@ -122,7 +123,7 @@ describe('generic-pool quirks the adapter works around', () => {
 });
 
 describe('generic-pool behaviour the capabilities rest on', () => {
-  // Why failedConnect is off: `_createResource` catches the error, emits `factoryCreateError` and
+  // Why failedConnect is { retry: 'at-once' }: `_createResource` catches the error, emits `factoryCreateError` and
   // dispenses again (Pool.js:336-339), so the acquire is served by the next create.
   it('retries a failed create for the waiting acquire, which is served and never sees the error', async () => {
     let next = 0;

@@ -9,6 +9,12 @@ import type { PoolAdapter } from './types.js';
 export const TARN_DEFAULT_REAP_INTERVAL_MS = 1000;
 
 /** tarn's `Pool` class, as `import { Pool } from 'tarn'` gives it. */
+/** tarn's own default for `createRetryIntervalMillis` (`opt.createRetryIntervalMillis || 200`, Pool.js:77). */
+export const TARN_DEFAULT_CREATE_RETRY_MS = 200;
+
+/** tarn's own default for `createTimeoutMillis` (`opt.createTimeoutMillis || 30000`, Pool.js:73). */
+export const TARN_DEFAULT_CREATE_TIMEOUT_MS = 30_000;
+
 export type TarnPoolClass = new (options: never) => unknown;
 
 export interface TarnAdapterOptions {
@@ -31,7 +37,7 @@ export interface TarnAdapterOptions {
  * What tarn 3.1 promises, read from `node_modules/tarn/dist/Pool.js` (and `Resource.js`), for a
  * given reaper interval. Each field cites the code it comes from.
  */
-export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS): Semantics {
+export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS, createRetryIntervalMillis = TARN_DEFAULT_CREATE_RETRY_MS, createTimeoutMillis = TARN_DEFAULT_CREATE_TIMEOUT_MS): Semantics {
   return {
     expiry: {
       kind: 'reaper',
@@ -98,13 +104,19 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // (Pool.js:132-144); a broken resource can only be caught by `validate` at a later acquire
       // (Pool.js:309-322).
       destroy: false,
-      // Off: a failed create is retried, not reported. `_doCreate` catches the error and arms a
-      // retry after `createRetryIntervalMillis` (default 200 ms, Pool.js:77, 372-395); the acquire
-      // waits, and times out with the create's error message (Pool.js:384-388,
-      // PendingOperation.js:13-16). With `propagateCreateError` it rejects `pendingAcquires[0]`,
-      // whichever acquire that is, and still leaves the next waiter to the retry timer, 200 ms
-      // later, though capacity is free (Pool.js:376-394).
-      failedConnect: false,
+      // A failed create is retried, not reported: `_doCreate` catches the error and arms a timer
+      // that calls `_tryAcquireOrCreate()` after `createRetryIntervalMillis` (`opt.createRetryIntervalMillis
+      // || 200`, Pool.js:77, 389-394); the acquire waits, its timer running, and times out with the
+      // create's error message (Pool.js:384-388, PendingOperation.js:13-16). Each look at the queue
+      // (an acquire, the retry's timer) calls `_doCreate` once at most (`_tryAcquireOrCreate`,
+      // Pool.js:253-263), while `pendingCreates < pendingAcquires` (Pool.js:353-356), so a queue a
+      // failure left short gets one create per look. `propagateCreateError` (off by default:
+      // `!!opt.propagateCreateError`, Pool.js:78) is refused by the adapter (see `create`). A create
+      // still in flight `createTimeoutMillis` after it began (`opt.createTimeoutMillis || 30000`,
+      // Pool.js:73) is rejected by its `PendingOperation` (Pool.js:400-408): it leaves
+      // `pendingCreates`, its resource is destroyed as it lands (Pool.js:412-416), and `_doCreate`'s
+      // catch arms the retry as for a failed create.
+      failedConnect: { retry: { afterMs: createRetryIntervalMillis }, perLook: 'one', connectTimeoutMs: createTimeoutMillis },
       // A create takes as long as the connector's connect (`_create`, Pool.js:397-425); the
       // acquire stays pending in `pendingAcquires` meanwhile, its `PendingOperation`'s timer running.
       slowConnect: true,
@@ -183,7 +195,8 @@ export interface TarnPool {
  * tarn (`Pool` from the `tarn` package) over any poolcheck connector. `config.lifetimeMs` is
  * tarn's `idleTimeoutMillis` and `config.acquireTimeoutMs` its `acquireTimeoutMillis` (tarn always
  * has one; a run without one gets the longest timer, never tarn's 30 s default). The create and
- * destroy timeouts keep tarn's defaults (30 s and 5 s), far beyond any connect poolcheck makes.
+ * destroy timeouts keep tarn's defaults (30 s and 5 s), or your `options`; the create timeout and
+ * the retry interval are declared (`failedConnect`), since a connect can outlast the first.
  *
  * - **close** is `pool.destroy()`, which waits for every used resource to be released, then aborts
  *   pending acquires and destroys the free resources. It keeps idle connections open until the
@@ -203,9 +216,22 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis <= 0) {
     throw new DefinitionError(`poolcheck tarn adapter: reapIntervalMillis must be a whole number of ms > 0, as tarn requires; got ${String(reapIntervalMillis)}`);
   }
+  const retryOption = own['createRetryIntervalMillis'];
+  if (retryOption !== undefined && (!Number.isSafeInteger(retryOption) || (retryOption as number) < 0)) {
+    throw new DefinitionError(`poolcheck tarn adapter: options.createRetryIntervalMillis must be a whole number of ms >= 0 (0 is tarn's default, 200 ms); got ${String(retryOption)}`);
+  }
+  // tarn reads 0 as unset (`|| 200`, `|| 30000`), and checks createTimeoutMillis itself (Pool.js:32-34).
+  const retryMs = (retryOption as number | undefined) || TARN_DEFAULT_CREATE_RETRY_MS;
+  const timeoutOption = own['createTimeoutMillis'];
+  const createTimeoutMs = Number.isSafeInteger(timeoutOption) ? (timeoutOption as number) || TARN_DEFAULT_CREATE_TIMEOUT_MS : TARN_DEFAULT_CREATE_TIMEOUT_MS;
+  if (own['propagateCreateError'] !== undefined && own['propagateCreateError'] !== false) {
+    // With it, a failed create rejects `pendingAcquires[0]` (whichever acquire heads the queue)
+    // and still arms the retry for the next (Pool.js:376-394), which no failedConnect value says.
+    throw new DefinitionError('poolcheck tarn adapter: options.propagateCreateError is not supported yet: a failed create then rejects the head of the queue and still retries for the next, which poolcheck does not model; leave it out (tarn\'s default) to check the pool');
+  }
   return {
     name: options.name ?? (options.reapIntervalMillis === undefined ? 'tarn' : `tarn (reap every ${reapIntervalMillis} ms)`),
-    semantics: options.semantics ?? tarnSemantics(reapIntervalMillis),
+    semantics: options.semantics ?? tarnSemantics(reapIntervalMillis, retryMs, createTimeoutMs),
     create: async ({ config, connector }) => ({
       pool: new TarnPoolOf({
         ...own,

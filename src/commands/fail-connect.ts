@@ -11,7 +11,7 @@ import type { CommandJson } from './json.js';
  */
 export class FailConnectCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
-    return capabilitiesOf(m.state.semantics).failedConnect && m.state.phase === 'open' && !m.state.failNext;
+    return capabilitiesOf(m.state.semantics).failedConnect !== false && m.state.phase === 'open' && !m.state.failNext;
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

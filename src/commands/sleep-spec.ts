@@ -18,7 +18,7 @@ export const sleepSpecArb: fc.Arbitrary<SleepSpec> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('fixed' as const), ms: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 }), fc.integer({ min: 1, max: 600_000 })) }) },
 );
 
-/** The moments ahead where the model expects something to change: every window's edges, every waiter's timeout, every connect in flight. */
+/** The moments ahead where the model expects something to change: every window's edges, every waiter's timeout, every connect in flight, every retry of a failed connect. */
 export function pendingDeadlines(state: ModelState): number[] {
   const edges = new Set<number>();
   // A polled timeout's window ends one interval after the deadline.
@@ -29,10 +29,14 @@ export function pendingDeadlines(state: ModelState): number[] {
     if (poll > 0 && waiter.deadline + poll > state.now) edges.add(waiter.deadline + poll);
   }
   for (const connect of state.connecting) {
-    for (const at of [connect.readyAt, connect.deadline, connect.abandonAt]) if (at !== null && at > state.now) edges.add(at);
+    // A connect's own timer past its landing never fires: the landing clears it.
+    const abandonAt = connect.abandonAt !== null && connect.abandonAt <= connect.readyAt ? connect.abandonAt : null;
+    for (const at of [connect.readyAt, connect.deadline, abandonAt]) if (at !== null && at > state.now) edges.add(at);
     if (poll > 0 && connect.deadline !== null && connect.deadline + poll > state.now) edges.add(connect.deadline + poll);
   }
   for (const check of state.validating) if (check.readyAt > state.now) edges.add(check.readyAt);
+  // A failed connect's retry: one a pool makes early or late is caught at its edge.
+  for (const retry of state.retryTimers ?? []) if (retry.at > state.now) edges.add(retry.at);
   for (const conn of state.conns) {
     const window = windowOf(state, conn);
     if (window === null) continue;

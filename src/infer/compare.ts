@@ -7,8 +7,11 @@ export function normalizeSemantics(s: Semantics): Semantics {
   // it means. terminateRejectsWaiters left out means what closeRejectsWaiters says: spelled out
   // here. Shorthands (min, opensMinOnCreate) become the fields they stand for, as the model reads
   // them; validation left out, or in its long form, becomes the one value it means (the long form
-  // stays only where it also checks more than idle connections).
-  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, acquireTimeoutCheck: 'timer' as const, connectServes: 'its-acquire' as const, connectsInFloor: true, queueConnects: 'shortfall' as const, ...s.capabilities };
+  // stays only where it also checks more than idle connections). A retry after a delay may leave
+  // perLook out (shortfall).
+  const failed = s.capabilities?.failedConnect;
+  const failedConnect = typeof failed === 'object' && failed.retry !== 'at-once' && failed.perLook === undefined ? { failedConnect: { ...failed, perLook: 'shortfall' as const } } : {};
+  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, acquireTimeoutCheck: 'timer' as const, connectServes: 'its-acquire' as const, connectsInFloor: true, queueConnects: 'shortfall' as const, ...s.capabilities, ...failedConnect };
   // A reaper that never stops may say so or leave it out.
   const expiry = s.expiry.kind === 'reaper' && s.expiry.stopsWhenEmpty === undefined ? { ...s.expiry, stopsWhenEmpty: false } : s.expiry;
   const full = resolveShorthands({ ...s, expiry, capabilities });

@@ -1,6 +1,7 @@
 import { connectServesOf, queueConnectsOf, timeoutRulesOf } from './semantics.js';
 import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
+import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
 import { acquireTookSlot } from './acquire-took.js';
 
 /**
@@ -90,6 +91,9 @@ export function openFor(state: ModelState, ticket: number, since: number = state
     // The acquire has its capacity now: what an acquire sets off in the pool happens as its connect begins.
     return acquireTookSlot(withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 }));
   }
+  // Retried at once, the failed connect frees its slot and the retry takes it again as the failure
+  // is seen; the injected fault is spent, so the retry lands and serves the acquire.
+  if (state.failNext && retriesAtOnce(state)) return answer(servedNew(withState(state, { failNext: false }), state.now), { ticket, outcome: 'served', candidates: [] });
   if (state.failNext) return serveWaiters(answer(withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 }), { ticket, outcome: 'rejected', reason: 'connect failed' }));
   return answer(servedNew(state, state.now), { ticket, outcome: 'served', candidates: [] });
 }
@@ -104,12 +108,22 @@ export function openFor(state: ModelState, ticket: number, since: number = state
  */
 export function startQueueConnects(before: ModelState): ModelState {
   let state = before;
-  // `queueConnects: 'one-per-dispense'`: one connect for each look at the queue, whatever is in flight.
-  const once = queueConnectsOf(state.semantics) === 'one-per-dispense';
-  for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > (once ? 0 : state.connecting.filter((c) => c.abandonedAt === null).length) && capacityUsed(state) < state.config.maxSize; started++) {
-    if (state.connectDelay > 0) {
-      // The acquire's own timer, as a waiter's, covers the connect: the connect has none.
+  // `queueConnects: 'one-per-dispense'`: one connect for each look at the queue, whatever is in
+  // flight; `failedConnect.perLook: 'one'`: one for each look, while the queue is short.
+  const perDispense = queueConnectsOf(state.semantics) === 'one-per-dispense';
+  const oneLook = looksStartOne(state);
+  const once = perDispense || oneLook;
+  for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > (perDispense ? 0 : state.connecting.filter((c) => c.abandonedAt === null).length + retriesCovering(state)) && capacityUsed(state) < state.config.maxSize; started++) {
+    if (state.connectDelay > 0 || oneLook || (state.failNext && (retryDelay(state) ?? 0) > 0)) {
+      // The acquire's own timer, as a waiter's, covers the connect: the connect has none. One
+      // that lands or fails at once is in flight until the step's synchronous stretch is over, so
+      // later acquires of the step see it (see `landedAtOnce`); a failed one's retry timer sets off
+      // the next look.
       state = connectForNobody(state, state.now);
+    } else if (state.failNext) {
+      // Retried at once: the failed connect frees its slot and the loop starts the next.
+      state = withState(state, { failNext: false });
+      started--;
     } else {
       const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
       state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
@@ -133,8 +147,9 @@ export function connectForNobody(state: ModelState, at: number, refill?: true): 
     fails: state.failNext,
     deadline: null,
     deadlineOrder: state.nextOrder,
-    abandonAt: null,
-    abandonOrder: state.nextOrder,
+    // A pool that gives up on a connect after a while arms that timer just before the connect begins.
+    abandonAt: connectGivenUpAt(state, at),
+    abandonOrder: state.nextOrder - 0.25,
     abandonedAt: null,
     abandonedDue: null,
   };

@@ -46,10 +46,11 @@ export const STATE_FIELDS = {
   reaperRestartedAt: true,
   connectsLandByIo: true,
   failedAtOnce: true,
+  retryTimers: true,
 } as const satisfies Record<keyof ModelState, true>;
 
 /** The state's optional fields, at the end of {@link STATE_FIELDS}: copied only where set, as a spread leaves them. */
-export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce'] as const;
+export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce', 'retryTimers'] as const;
 
 export const CONN_FIELDS = {
   id: true,
@@ -101,6 +102,7 @@ export function withState(state: ModelState, changes: Partial<ModelState>): Mode
   if (state.reaperRestartedAt !== undefined) next.reaperRestartedAt = state.reaperRestartedAt;
   if (state.connectsLandByIo !== undefined) next.connectsLandByIo = state.connectsLandByIo;
   if (state.failedAtOnce !== undefined) next.failedAtOnce = state.failedAtOnce;
+  if (state.retryTimers !== undefined) next.retryTimers = state.retryTimers;
   return assign(next, changes);
 }
 

@@ -141,8 +141,12 @@ export interface Capabilities {
   readonly acquireTimeout: 'optional' | 'required' | null;
   /** The adapter's `destroy` discards an in-use connection: it is closed at once and its capacity freed. */
   readonly destroy: boolean;
-  /** A failed connect rejects the acquire that asked for it, and frees its capacity. */
-  readonly failedConnect: boolean;
+  /**
+   * `true`: a failed connect rejects the acquire that asked for it, and frees its capacity.
+   * `{ retry }`: the pool retries it for the acquire, which keeps waiting and never sees the error
+   * (see {@link FailedConnectRetry}). `false`: no failed connect is drawn.
+   */
+  readonly failedConnect: boolean | FailedConnectRetry;
   /**
    * A connect that takes time keeps its acquire pending until it lands, or until the acquire
    * timeout cuts it short where `acquireTimeoutCovers` is `'wait-and-connect'`. Meanwhile the
@@ -346,6 +350,40 @@ export type AcquireTimeoutCheck = 'timer' | PolledTimeoutCheck;
 export function timeoutPollMs(s: Semantics): number {
   const check = capabilitiesOf(s).acquireTimeoutCheck;
   return check === undefined || check === 'timer' ? 0 : check.everyMs;
+}
+
+/**
+ * A failed connect the pool retries for its acquire. The failed connect frees its slot; the retry
+ * is a connect begun `'at-once'` (as the failure is seen) or `{ afterMs: N }` later, serving as
+ * `connectServes` says. The acquire keeps waiting, its timeout running. A refill's failed connect
+ * is not retried (see docs/semantics.md, "A refill and a failed connect").
+ */
+export interface FailedConnectRetry {
+  readonly retry: 'at-once' | { readonly afterMs: number };
+  /**
+   * Where connects serve the queue head and the retry waits `afterMs`: how many connects a look at
+   * the queue (an acquire, the retry's timer) starts while a failure left the queue short.
+   * `'shortfall'` (the default): as many as the queue outnumbers the connects in flight.
+   * `'one'`: one (tarn's `_tryAcquireOrCreate`). Without a failure both start the same.
+   */
+  readonly perLook?: 'shortfall' | 'one';
+  /**
+   * Where connects serve the queue head: a connect still in flight this long after it began
+   * fails. The pool stops counting it, closes its connection as it lands, and retries as for a
+   * failed connect (tarn's `createTimeoutMillis`). Left out: a connect is waited for however long.
+   */
+  readonly connectTimeoutMs?: number;
+}
+
+/** What a failed connect does, resolved: see {@link Capabilities.failedConnect}. */
+export type FailedConnectRule = { readonly kind: 'off' } | { readonly kind: 'rejects' } | { readonly kind: 'retried'; readonly afterMs: number; readonly perLook: 'shortfall' | 'one'; readonly connectTimeoutMs: number | null };
+
+/** The declared failed connect, resolved; `retry: 'at-once'` is an `afterMs` of 0. */
+export function failedConnectOf(s: Semantics): FailedConnectRule {
+  const failed = capabilitiesOf(s).failedConnect;
+  if (failed === false) return { kind: 'off' };
+  if (failed === true) return { kind: 'rejects' };
+  return { kind: 'retried', afterMs: failed.retry === 'at-once' ? 0 : failed.retry.afterMs, perLook: failed.perLook ?? 'shortfall', connectTimeoutMs: failed.connectTimeoutMs ?? null };
 }
 
 /** What happens to a connect whose acquire gave up first: see {@link Capabilities.lateConnect}. */

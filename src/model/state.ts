@@ -282,6 +282,17 @@ export interface ModelState {
    * the step ends.
    */
   readonly failedAtOnce?: number;
+  /**
+   * Failed connects the pool retries after a delay (`failedConnect: { retry: { afterMs } }`): when
+   * each retry's timer fires, and the order it was set in. Left out: none pending.
+   */
+  readonly retryTimers?: readonly RetryTimer[];
+}
+
+/** A failed connect's retry, due at `at`: the pool then looks at its queue once more. */
+export interface RetryTimer {
+  readonly at: number;
+  readonly order: number;
 }
 
 /**

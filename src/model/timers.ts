@@ -1,8 +1,9 @@
 import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
-import { answer, doom, servedNew, serveWaiters } from './answers.js';
+import { answer, doom, openFor, servedNew, serveWaiters } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
-import { findConn, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
+import { findConn, reaperEvent, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
+import { retryDelay, retryLater, retryLook } from './retry.js';
 
 /**
  * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
@@ -24,7 +25,7 @@ interface Due {
  * comes when the real pool rejected the waiter (`rejections`), if that lies in its window.
  */
 export function timePassed(before: ModelState, settled?: Settled): ModelState {
-  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0) return before;
+  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0 && before.retryTimers === undefined) return before;
   const polledTickets = [...before.waiters.filter((w) => w.deadline !== null).map((w) => w.ticket), ...before.connecting.filter((c) => c.ticket !== null && c.deadline !== null).map((c) => c.ticket as number)];
   const rejected = settled === undefined || timeoutPollMs(before.semantics) === 0 ? [] : polledTickets.filter((t) => settled.get(t)?.ok === false);
   if (rejected.length === 0) return timersFired(before);
@@ -94,6 +95,8 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + c.order, fire: (s) => landed(s, c) });
     else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
+  // A failed connect's retry looks at the queue once (tarn's `_tryAcquireOrCreate` from its timer).
+  for (const r of state.retryTimers ?? []) consider({ at: r.at, order: r.order, fire: (s) => retryLook(s, r) });
   for (const v of state.validating) {
     // A check's query that fails is answered as its timer fires. One that passes is answered by
     // the server's reply, queued by that timer: when the loop runs, at once (the clock runs a
@@ -161,10 +164,15 @@ function connectTimedOut(state: ModelState, c: Connecting, within?: PollWindow):
 /** The pool gives up on a connect: its capacity is free now, and the connection is closed as it lands. */
 function abandon(state: ModelState, c: Connecting, due: number): ModelState {
   const gaveUp = c.ticket === null ? state : answer(state, { ticket: c.ticket, outcome: 'rejected', reason: 'timed out' });
-  return serveWaiters(replaceConnecting(gaveUp, c, { ...c, ticket: null, abandonedAt: state.now, abandonedDue: due }));
+  const abandoned = replaceConnecting(gaveUp, c, { ...c, ticket: null, abandonedAt: state.now, abandonedDue: due });
+  // A pool that retries failed connects after a delay treats one it gave up on as failed: the
+  // retry's timer, not the abandon, looks at the queue next (tarn's `_doCreate` catch).
+  const delay = retryDelay(state);
+  return delay !== null && delay > 0 ? retryLater(abandoned, delay) : serveWaiters(abandoned);
 }
 
-function landed(before: ModelState, c: Connecting): ModelState {
+/** Connect `c` landed or failed now: see {@link timePassed}. */
+export function landed(before: ModelState, c: Connecting): ModelState {
   const state = withState(before, { connecting: before.connecting.filter((x) => x !== c) });
   if (c.abandonedAt !== null) {
     // It counted in size until it was abandoned; earlier instants of this step still see it.
@@ -173,6 +181,10 @@ function landed(before: ModelState, c: Connecting): ModelState {
   }
   if (c.fails) {
     const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+    const delay = retryDelay(state);
+    if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
+    // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
+    if (delay !== null && delay > 0) return retryLater(failed, delay);
     return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
   }
   if (c.ticket !== null && state.terminatedAt !== null) {
@@ -185,12 +197,26 @@ function landed(before: ModelState, c: Connecting): ModelState {
   // Its acquire gave up (or it is a refill's), and the pool keeps the connection: the first
   // waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
-  if (waiter !== undefined && state.phase === 'open') return answer(servedNew({ ...state, waiters: rest }, c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  if (waiter !== undefined && state.phase === 'open') {
+    // Served now, within the step: a reaper that starts on an acquire served (tarn's `_doAcquire`)
+    // starts at this instant, not when the step ends.
+    return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+  }
   // Until the connector's log tells its id, the connection counts as the connect it was.
   const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const, ...(c.seq === undefined ? {} : { seq: c.seq }) }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
   const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
   return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', ...armed }] };
+}
+
+/**
+ * A failed connect the pool retries at once for its acquire: the retry begins now, with the
+ * acquire's deadline as it was, and takes whatever connect faults are pending.
+ */
+function retriedFor(state: ModelState, failed: Connecting): ModelState {
+  const timeout = state.config.acquireTimeoutMs;
+  const since = failed.deadline === null || timeout === undefined ? state.now : failed.deadline - timeout;
+  return openFor(state, failed.ticket as number, since, failed.deadlineOrder);
 }
 
 /** A connect whose acquire was aborted landed: it goes as `abort.lateConnection` declares. */

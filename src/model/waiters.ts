@@ -2,6 +2,7 @@ import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, validatesAlso
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, startQueueConnects } from './answers.js';
+import { landedAtOnce } from './retry.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 
@@ -58,6 +59,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
     }
   }
   for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order);
+  state = landedAtOnce(state);
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
 }
 

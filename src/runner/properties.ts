@@ -28,7 +28,7 @@ export const PROPERTIES: readonly PropertyInfo[] = [
   { id: 'waiters', title: 'a waiter is served first in first out, as soon as capacity frees up', breaks: ['waiter-not-served', 'waiter-answered-early'], appliesTo: (s) => capabilitiesOf(s).waiters },
   { id: 'timeouts', title: 'a timed-out waiter is rejected on time and never gets a connection', breaks: ['served-after-timeout', 'timeout-missed'], appliesTo: (s) => capabilitiesOf(s).waiters && capabilitiesOf(s).acquireTimeout !== null },
   { id: 'abandoned-connect', title: 'a connect abandoned by its timed-out acquire is closed as it lands', breaks: ['abandoned-kept'], appliesTo: (s) => capabilitiesOf(s).acquireTimeout !== null && timeoutRulesOf(s).covers === 'wait-and-connect' && timeoutRulesOf(s).lateConnect !== 'kept' },
-  { id: 'failed-connect', title: 'a failed connect rejects its acquire and frees its capacity', breaks: ['acquire-not-rejected'], appliesTo: (s) => capabilitiesOf(s).failedConnect },
+  { id: 'failed-connect', title: 'a failed connect rejects its acquire, or is retried for it, and frees its capacity', breaks: ['acquire-not-rejected'], appliesTo: (s) => capabilitiesOf(s).failedConnect !== false },
   { id: 'discard', title: 'a discarded connection is closed at once and its capacity reused', breaks: ['not-discarded'], appliesTo: (s) => capabilitiesOf(s).destroy },
   { id: 'broken-idle', title: 'a broken idle connection is dropped at once and never handed out', breaks: ['kept-broken'], appliesTo: (s) => capabilitiesOf(s).brokenIdle },
   { id: 'abort', title: 'an aborted acquire is rejected at once, never served, and what it would have had goes on', breaks: ['abort-missed', 'served-after-abort', 'kept-abandoned'], appliesTo: (s) => abortOf(s) !== null },

@@ -161,7 +161,7 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   }
 }
 
-const CAPABILITY_FLAGS = ['waiters', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle'] as const;
+const CAPABILITY_FLAGS = ['waiters', 'destroy', 'slowConnect', 'brokenIdle'] as const;
 
 /** Capabilities that may be left out, checked with the field they need (`validateValidation`). */
 const OPTIONAL_CAPABILITIES = ['abort', 'failedValidation', 'slowQuery'] as const;
@@ -174,6 +174,7 @@ function validateCapabilities(name: string, raw: unknown): void {
     // Left out means off (capabilitiesOf fills it in).
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.${flag} = ${JSON.stringify(caps[flag])}; it must be true or false, or left out for false`);
   }
+  validateFailedConnect(where, caps);
   const close = caps['closeRejectsWaiters'] ?? false;
   if (close !== true && close !== false && close !== 'after-last-release') throw new DefinitionError(`${where}.closeRejectsWaiters = ${JSON.stringify(close)}; it must be true, false or "after-last-release", or left out for false`);
   const terminate = caps['terminateRejectsWaiters'];
@@ -195,9 +196,33 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
   validateConnectServes(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', 'queueConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  const fields = [...CAPABILITY_FLAGS, 'failedConnect', 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', 'queueConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
+}
+
+/**
+ * `failedConnect`: `true`/`false`, or `{ retry: 'at-once' | { afterMs }, perLook? }` for a pool
+ * that retries a failed connect for its acquire. A retry after a delay is modelled as a look at
+ * the queue, so it needs connects that serve the queue head.
+ */
+function validateFailedConnect(where: string, caps: Record<string, unknown>): void {
+  const failed = caps['failedConnect'];
+  if (failed === undefined || typeof failed === 'boolean') return;
+  const shape = `it must be true (the acquire is rejected), false, or { retry: "at-once" } / { retry: { afterMs: N } } for a pool that retries the connect for its acquire`;
+  if (typeof failed !== 'object' || failed === null) throw new DefinitionError(`${where}.failedConnect = ${JSON.stringify(failed)}; ${shape}`);
+  const { retry, perLook, connectTimeoutMs, ...extra } = failed as Record<string, unknown>;
+  const afterMs = typeof retry === 'object' && retry !== null ? (retry as Record<string, unknown>)['afterMs'] : undefined;
+  if (Object.keys(extra).length > 0 || (retry !== 'at-once' && (typeof afterMs !== 'number' || !Number.isInteger(afterMs) || afterMs < 1))) {
+    throw new DefinitionError(`${where}.failedConnect = ${JSON.stringify(failed)}; ${shape} (afterMs a whole number of ms >= 1, perLook "shortfall" or "one")`);
+  }
+  if (perLook !== undefined && perLook !== 'shortfall' && perLook !== 'one') throw new DefinitionError(`${where}.failedConnect.perLook = ${JSON.stringify(perLook)}; it must be "shortfall", "one", or left out (shortfall)`);
+  if (retry !== 'at-once' && caps['connectServes'] !== 'queue-head') {
+    throw new DefinitionError(`${where}.failedConnect retries after ${String(afterMs)} ms, which poolcheck models as the pool looking at its queue again then, so it needs connectServes: "queue-head"; declare retry: "at-once" if the pool retries as the failure is seen`);
+  }
+  if (connectTimeoutMs !== undefined && (typeof connectTimeoutMs !== 'number' || !Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1)) throw new DefinitionError(`${where}.failedConnect.connectTimeoutMs = ${JSON.stringify(connectTimeoutMs)}; it must be a whole number of ms >= 1, or left out (a connect is waited for however long)`);
+  if (connectTimeoutMs !== undefined && caps['connectServes'] !== 'queue-head') throw new DefinitionError(`${where}.failedConnect.connectTimeoutMs is modelled for connects that serve the queue head only; declare connectServes: "queue-head", or leave connectTimeoutMs out`);
+  if (perLook !== undefined && retry === 'at-once') throw new DefinitionError(`${where}.failedConnect.perLook applies to a retry after a delay; leave it out with retry: "at-once"`);
 }
 
 /**
@@ -221,7 +246,7 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
   if (timeout !== null && (caps['acquireTimeoutCovers'] !== 'wait-and-connect' || (caps['lateConnect'] ?? 'kept') !== 'kept')) {
     throw new DefinitionError(`${where}: connectServes "queue-head" keeps an acquire in the queue while a connect is in flight, so its timeout covers the connect and the connect goes on; declare acquireTimeoutCovers: "wait-and-connect" with lateConnect "kept" (or left out)`);
   }
-  if (caps['failedConnect'] === true) throw new DefinitionError(`${where}: failedConnect together with connectServes "queue-head", which poolcheck does not model yet (which waiter a failed connect that served nobody in particular rejects); turn failedConnect off for this pool`);
+  if (caps['failedConnect'] === true) throw new DefinitionError(`${where}: failedConnect true (the acquire is rejected) together with connectServes "queue-head", which poolcheck does not model yet (which waiter a failed connect that served nobody in particular rejects); a pool that retries the connect declares failedConnect: { retry: ... }, else turn failedConnect off`);
   const duringConnect = caps['closeDuringConnect'];
   if (duringConnect !== undefined && duringConnect !== 'lands-idle') throw new DefinitionError(`${where}: closeDuringConnect ${JSON.stringify(duringConnect)} together with connectServes "queue-head", which poolcheck does not model yet (that value speaks of the acquire a connect is for, and a connect that serves the queue is for none); declare "lands-idle" where close keeps what lands idle, or leave closeDuringConnect out`);
   const terminateConnect = caps['terminateDuringConnect'];

@@ -1,9 +1,15 @@
-import { capabilityByOracle, off, type Scenario } from '../choose.js';
+import { chooseByOracle, off, type Scenario } from '../choose.js';
+import { minOf, type FailedConnectRetry } from '../../model/semantics.js';
+import type { ProbeContext, ProbeResult } from '../types.js';
 import { ProbeSession } from '../session.js';
 import type { Pending } from '../session.js';
 import type { Probe } from '../types.js';
 
 const CONNECT_MS = 50;
+const FIELD = 'capabilities.failedConnect';
+const AT_ONCE: FailedConnectRetry = { retry: 'at-once' };
+/** How long the probe waits for a retry of a failed connect: beyond it, the pool is taken not to retry. */
+const RETRY_HORIZON_MS = 30_000;
 
 /**
  * Whether a failed connect rejects the acquire that asked for it and frees its capacity. First the
@@ -14,10 +20,11 @@ const CONNECT_MS = 50;
 export const failedConnectProbe: Probe = {
   name: 'failed-connect',
   fields: ['capabilities.failedConnect'],
-  needs: ['gracefulClose', 'capabilities.slowConnect'],
+  needs: ['gracefulClose', 'min', 'capabilities.slowConnect'],
   async run(context) {
     if (context.known.capabilities?.connectServes === 'queue-head') {
-      return off('capabilities.failedConnect', 'a failed connect in a pool whose connects serve the head of the queue is not modelled yet (which waiter it rejects), so it is not probed', 'failedConnect');
+      if (minOf(context.known).refill.length > 0) return off(FIELD, 'a failed connect in a pool that refills its min with connects that serve the queue head is not modelled yet (which create takes the fault, and whether the retry makes up the refill), so it is not probed', 'failedConnect');
+      return retriedForQueue(context, this.name);
     }
     const scenarios: Scenario[] = [{ config: { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, commands: [{ op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] }];
     // Where the model can hold a waiter behind a connect (waiters and slow connects both on), the
@@ -26,8 +33,13 @@ export const failedConnectProbe: Probe = {
     if (caps?.waiters === true && caps.slowConnect) {
       scenarios.push({ config: { minSize: 0, maxSize: 1, lifetimeMs: 60_000 }, commands: [{ op: 'slowNextConnect', ms: CONNECT_MS }, { op: 'failNextConnect' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'sleep', ms: CONNECT_MS }] });
     }
-    const plain = await capabilityByOracle(context, { name: this.name, capability: 'failedConnect' }, scenarios);
-    if (plain.kind !== 'found' || plain.findings[0]?.value !== true) return plain;
+    // Rejected, or retried at once for the acquire (which then gets a connection): the oracle tells.
+    const plain = await chooseByOracle<boolean | FailedConnectRetry>(context, { name: this.name, field: FIELD }, scenarios, [
+      { value: true, patch: { capabilities: { failedConnect: true } } },
+      { value: AT_ONCE, patch: { capabilities: { failedConnect: AT_ONCE } } },
+    ]);
+    if (plain.kind !== 'found') return off(FIELD, plain.contradiction.observation.replace(/^no value fits (.*?); true ruled out: /, '$1 does not fit it on: '), 'failedConnect');
+    if (plain.findings[0]?.value !== true) return plain;
     const made = await ProbeSession.with(context.adapter, { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, async (s) => {
       s.connector.faults?.delayNextConnect(CONNECT_MS);
       const a = s.issue();
@@ -55,4 +67,53 @@ export const failedConnectProbe: Probe = {
 function outcomeOf(outcome: Pending['outcome']): string {
   if (outcome === null) return 'was still pending';
   return outcome.ok ? `got #${outcome.id}` : `was rejected (${outcome.error})`;
+}
+
+/**
+ * A pool whose connects serve the head of the queue: a failed connect serves nobody in particular,
+ * so the question is whether and when the pool tries again. The probe fails a connect behind one
+ * acquire and reads the connector's log for the next connect: at once, or `afterMs` later. Then
+ * the oracle tells how many connects a look starts while a failure left the queue short: a burst
+ * of three behind a failed connect, with room for three. A connect slower than the horizon shows
+ * whether the pool gives up on one that takes too long (`connectTimeoutMs`): it then starts
+ * another before the slow one lands.
+ */
+async function retriedForQueue(context: ProbeContext, name: string): Promise<ProbeResult> {
+  const timeout = context.known.capabilities?.acquireTimeout ?? null;
+  const config = (maxSize: number) => ({ minSize: 0, maxSize, lifetimeMs: 60_000, ...(timeout === null ? {} : { acquireTimeoutMs: 4 * RETRY_HORIZON_MS }) });
+  const made = await ProbeSession.with(context.adapter, config(1), async (s) => {
+    s.connector.faults?.failNextConnect();
+    const a = s.issue();
+    await s.clock.settle();
+    await s.sleepUntilDone(() => s.created().length > 0, RETRY_HORIZON_MS, RETRY_HORIZON_MS);
+    const failedAt = s.events.find((e) => e.type === 'connect-failed')?.at ?? null;
+    const retriedAt = s.events.find((e) => e.type === 'create')?.at ?? null;
+    return { failedAt, retriedAt, served: a.outcome?.ok === true };
+  });
+  if (!made.created) return off(FIELD, `the pool could not be created to probe a failed connect: ${made.error}`, 'failedConnect');
+  const { failedAt, retriedAt, served } = made.value;
+  if (failedAt === null || retriedAt === null || !served) {
+    return off(FIELD, `a connect failed behind an acquire (min 0, max 1) and the pool ${failedAt === null ? 'made no connect' : `made no other connect, or did not serve the acquire, within ${RETRY_HORIZON_MS} ms`}: no failedConnect value fits a pool whose connects serve the queue head but do not retry`, 'failedConnect');
+  }
+  const afterMs = retriedAt - failedAt;
+  // Whether the pool gives up on a connect that takes too long, as on a failed one: a connect
+  // slower than the horizon, and the next connect the pool starts, at its timeout plus the retry's delay.
+  const slow = await ProbeSession.with(context.adapter, config(1), async (s) => {
+    s.connector.faults?.delayNextConnect(2 * RETRY_HORIZON_MS);
+    s.issue();
+    await s.clock.settle();
+    await s.sleepUntilDone(() => s.created().length > 0, RETRY_HORIZON_MS, 2 * RETRY_HORIZON_MS - 1);
+    return s.events.find((e) => e.type === 'create')?.at ?? null;
+  });
+  const gaveUpAt = slow.created && slow.value !== null && slow.value < 2 * RETRY_HORIZON_MS ? slow.value - afterMs : null;
+  const timed = gaveUpAt === null || gaveUpAt < 1 ? {} : { connectTimeoutMs: gaveUpAt };
+  const candidates: { value: FailedConnectRetry; patch: { capabilities: { failedConnect: FailedConnectRetry } } }[] =
+    afterMs === 0 ? [{ value: { ...AT_ONCE, ...timed }, patch: { capabilities: { failedConnect: { ...AT_ONCE, ...timed } } } }] : (['shortfall', 'one'] as const).map((perLook) => {
+      const value: FailedConnectRetry = { retry: { afterMs }, perLook, ...timed };
+      return { value, patch: { capabilities: { failedConnect: value } } };
+    });
+  const scenario: Scenario = { config: config(3), commands: [{ op: 'failNextConnect' }, { op: 'burst', count: 3 }, { op: 'sleep', ms: Math.max(afterMs, 1) }] };
+  const found = await chooseByOracle(context, { name, field: FIELD }, scenario, candidates);
+  if (found.kind === 'found') return found;
+  return off(FIELD, `the retry came ${afterMs} ms after the failure, but ${found.contradiction.observation}`, 'failedConnect');
 }
