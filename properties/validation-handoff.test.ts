@@ -5,6 +5,7 @@ import { uninstallAllClocks } from '../src/clock/fake.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
 import { expectCaught } from './support/caught.js';
+import { PASS_SEEDS } from './support/seeds.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -15,7 +16,7 @@ afterEach(() => uninstallAllClocks());
  */
 describe('a validation of connections handed to a waiter', () => {
   for (const validation of ['sync', 'async'] as const) {
-    for (const seed of [1, 2, 3, 4, 5]) {
+    for (const seed of PASS_SEEDS) {
       it(`the own pool checking hand-offs (${validation}) passes on seed ${seed}, declared so`, async () => {
         const adapter = ownPoolAdapter({ validation, validateHandoffs: true });
         expect(adapter.semantics).toMatchObject({ validation: { check: validation, alsoChecks: ['released'] }, capabilities: { failedValidation: true } });
