@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { acquiresIssued, asyncpgSemantics, connectWillTake, expectedCounters, initialState, released, slept, type Semantics } from './index.js';
+import { acquired, acquiresIssued, asyncpgSemantics, connectWillFail, connectWillTake, discarded, expectedCounters, initialState, released, slept, type Semantics } from './index.js';
+import { answersTaken } from './answers.js';
 import type { Capabilities } from './semantics.js';
 
 const caps = asyncpgSemantics.capabilities as Capabilities;
@@ -40,5 +41,37 @@ describe('connects that land by I/O (a real server)', () => {
   });
   it('by I/O, it comes after every timer at its instant', () => {
     expect(start(true).answers).toEqual([{ ticket: 2, outcome: 'rejected', reason: 'timed out' }, { ticket: 1, outcome: 'served', candidates: [] }]);
+  });
+});
+
+describe('a refill whose connects serve the queue head, with a failed connect retried at once', () => {
+  // generic-pool's `destroy()`: `_ensureMinimum` starts the refill's create before `_dispense`
+  // looks at the queue, so the refill's first create takes the fault; the dispense in its catch
+  // creates again for the waiter, never for the min.
+  const { min: _min, opensMinOnCreate: _opens, ...withoutMin } = asyncpgSemantics;
+  const retrying: Semantics = {
+    ...withoutMin,
+    minFloor: 'none',
+    minRefill: ['after-expiry', 'after-discard'],
+    minOpens: 'never',
+    capabilities: { ...caps, connectServes: 'queue-head', failedConnect: { retry: 'at-once' } },
+  };
+  const discardedBehindWaiter = (failNext: boolean) => {
+    let s = acquired(initialState({ minSize: 1, maxSize: 1, lifetimeMs: 60_000 }, retrying), 1, true);
+    s = answersTaken(acquiresIssued(s, 1).state);
+    return discarded(failNext ? connectWillFail(s) : s, 1);
+  };
+
+  it('the refill takes the fault, and the retry serves the waiter', () => {
+    const s = discardedBehindWaiter(true);
+    expect(s.failNext).toBe(false);
+    expect(s.failedAtOnce).toBe(1);
+    expect(s.answers).toEqual([{ ticket: 1, outcome: 'served', candidates: [] }]);
+  });
+
+  it('with no fault, the refill serves the waiter', () => {
+    const s = discardedBehindWaiter(false);
+    expect(s.failedAtOnce).toBeUndefined();
+    expect(s.answers).toEqual([{ ticket: 1, outcome: 'served', candidates: [] }]);
   });
 });

@@ -1,6 +1,8 @@
 import { connectServesOf, minOf } from './semantics.js';
 import { answer, connectForNobody, servedNew } from './answers.js';
 import { capacityUsed, sizeAt, type ModelState, type Waiter } from './state.js';
+import { withState } from './copy.js';
+import { retriesAtOnce } from './retry.js';
 
 /**
  * A discard in a pool whose connects serve the queue head and that refills after a discard. The
@@ -26,6 +28,14 @@ export function refillServesQueue(before: ModelState): ModelState {
   let state = before;
   if (short > 0 && state.connectDelay > 0) {
     state = connectForNobody(state, state.now, true);
+    short--;
+  } else if (short > 0 && state.failNext && retriesAtOnce(state)) {
+    // The refill's first create takes the fault (generic-pool's `_ensureMinimum` creates before
+    // `destroy()` dispenses). Its failure is not made up for the min: only the dispense in its
+    // catch creates again, for the waiters still short (Pool.js:336-339), which serving the
+    // waiters after the refill does. It fails by I/O, after the step's synchronous stretch, so
+    // the refill this event owes counts it in flight, as an acquire's connect failing at once.
+    state = withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 });
     short--;
   }
   for (; short > 0 && state.waiters.length > 0; short--) {
