@@ -158,6 +158,11 @@ export function genericPoolSemantics(
       // create that lands meanwhile goes to the available list (Pool.js:322-326), and with nobody
       // waiting (close is drawn so) `_dispense` hands it to no one (Pool.js:221-227).
       closeDuringConnect: 'lands-idle',
+      // The adapter's terminate also ends with `clear()` (after `drain()`, Pool.js:581, and the
+      // lent resources destroyed): it waits for every create in flight (Pool.js:619-625), which
+      // lands in the available list (Pool.js:325) for no one (nobody waits: terminate, like close,
+      // is drawn so), and destroys it with the other available resources before it resolves.
+      terminateDuringConnect: 'lands-idle',
       // Off: `acquire()` returns a plain promise (Pool.js:440-471); a `ResourceRequest` is only
       // rejected by its own timeout or by `clear()` (ResourceRequest.js:22-52), and the pool has no
       // call that takes one back out of `_waitingClientsQueue`.

@@ -111,6 +111,11 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // (Pool.js:140-148); `drain()` waits for it (`_count` counts it, Pool.js:264) and
       // `destroyAllNow()` closes it with the idle ones (Pool.js:274-292).
       closeDuringConnect: 'lands-idle',
+      // The adapter's terminate is `drain()` then `destroyAllNow()` too, once the borrowed ones are
+      // destroyed: a create in flight lands available (nobody waits: terminate, like close, is
+      // drawn so; Pool.js:140-148), `drain()` waits for it (Pool.js:264) and `destroyAllNow()`
+      // closes it with the idle ones (Pool.js:278-292) before terminate resolves.
+      terminateDuringConnect: 'lands-idle',
       // Off: `acquire()` returns the promise of a `Deferred` (Pool.js:189-202) that only its timeout
       // or a `drain`/`destroyAllNow` settles; nothing takes it out of `_pendingAcquires`.
       abort: null,
@@ -279,6 +284,17 @@ export function sequelizePoolAdapter(options: SequelizePoolAdapterOptions): Pool
       await h.pool.destroyAllNow();
     },
     terminate: async (h) => {
+      // drain() polls every 100 ms until every create in flight has landed (Pool.js:264): the
+      // adapter waits for them itself first, as its close does, so that nothing needs time to
+      // pass. Meanwhile the borrowed ones are released, available (Pool.js:203-226; nobody
+      // waits, terminate is drawn so), and destroyAllNow() closes them with the idle ones; the
+      // reaper may take some first, but only above min (Pool.js:`_removeIdle`), so none refills.
+      if (h.creating.size > 0) {
+        for (const conn of h.borrowed) h.pool.release(conn);
+        h.borrowed.clear();
+        h.allReturned?.();
+      }
+      while (h.creating.size > 0) await Promise.all(h.creating);
       // destroyAllNow() destroys only idle connections, and without drain() each destroy would
       // refill to min (`_ensureMinimum`, Pool.js:245). So: destroy the borrowed ones through the
       // public destroy(), which takes them out of use and lowers the count synchronously; then

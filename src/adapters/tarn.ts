@@ -135,6 +135,13 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // The adapter's terminate releases every lent connection into the destroyed pool at once, so
       // the same abort comes at once.
       terminateRejectsWaiters: true,
+      // The adapter's terminate is `destroy()`, so with creates in flight it is the close above:
+      // `destroy()` waits for every pending create (Pool.js:188-190), a create that lands pushes its
+      // resource free (Pool.js:419) and serves no waiter (Pool.js:254-256); the lent ones, released
+      // at once, are free already, so as the last create lands the pending acquires are aborted
+      // (Pool.js:210-216) and every free resource destroyed (Pool.js:220-222), and only then does
+      // `destroy()` resolve.
+      terminateDuringConnect: 'lands-idle',
       // `acquire()` returns its `PendingOperation` (Pool.js:112-131), whose `abort()` rejects it with
       // "aborted" (PendingOperation.js:28-30); the rejection removes it from `pendingAcquires`
       // (Pool.js:124-128). The adapter calls it when the signal aborts. A create in flight is not

@@ -208,9 +208,12 @@ export interface Capabilities {
    * What terminate() does to an acquire whose connect is in flight: `'rejects'` it when terminate()
    * is called, or rejects it only when the connect lands (`'rejects-on-landing'`); either way the
    * connection is closed the instant it lands. Left out: terminate is drawn only with no connect in
-   * flight. Needs slowConnect.
+   * flight. Needs slowConnect. Where connects serve the queue head (no acquire owns a connect),
+   * `'lands-idle'`: terminate() lets each connect land and closes its connection as it lands, with
+   * the idle ones, and resolves only then; the waiters it rejects are kept until the last connect
+   * has landed, since one of them might have been served (tarn's `destroy()`).
    */
-  readonly terminateDuringConnect?: 'rejects' | 'rejects-on-landing';
+  readonly terminateDuringConnect?: TerminateDuringConnect;
   /**
    * When a burst (acquires issued in one synchronous stretch) found idle connections, when the
    * connects for the rest of it start: inside each acquire call (`'in-call'`, the default: the own
@@ -308,6 +311,9 @@ export type AcquireTimeoutCovers = 'wait' | 'wait-and-connect';
 /** What close() does to a connect in flight: see {@link Capabilities.closeDuringConnect}. */
 export type CloseDuringConnect = 'serves' | 'rejects' | 'lands-idle';
 
+/** What terminate() does to a connect in flight: see {@link Capabilities.terminateDuringConnect}. */
+export type TerminateDuringConnect = 'rejects' | 'rejects-on-landing' | 'lands-idle';
+
 /** How many connects a look at the queue starts: see {@link Capabilities.queueConnects}. */
 export type QueueConnects = 'shortfall' | 'one-per-dispense';
 
@@ -368,7 +374,7 @@ export function closeDuringConnectOf(s: Semantics): CloseDuringConnect | null {
 }
 
 /** What terminate() does to an acquire whose connect is in flight, or `null` where it is not declared. */
-export function terminateDuringConnectOf(s: Semantics): 'rejects' | 'rejects-on-landing' | null {
+export function terminateDuringConnectOf(s: Semantics): TerminateDuringConnect | null {
   return capabilitiesOf(s).terminateDuringConnect ?? null;
 }
 

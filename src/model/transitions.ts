@@ -165,17 +165,29 @@ export function closeBegan(state: ModelState): ModelState {
  * connection is closed as it lands.
  */
 export function terminated(state: ModelState): ModelState {
-  const waiting = rejectWaiters(state);
+  // Where each connect in flight lands idle, a waiter might have been served by it: the pool
+  // rejects the waiters once the last one has landed (see landedWhileClosing).
+  const landsIdle = terminateDuringConnectOf(state.semantics) === 'lands-idle' && state.connecting.length > 0;
+  const waiting = landsIdle ? state : rejectWaiters(state);
   const connecting = terminateDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
-  return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+  if (!landsIdle) return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+  // The connections in use are handed back to the pool, idle; each closes at once or with the
+  // last landing (when the pool is closed).
+  let idle = connecting;
+  for (const conn of connecting.conns.filter((c) => c.state === 'busy')) {
+    idle = replaceConn(withState(idle, { nextIdleSeq: idle.nextIdleSeq + 1 }), withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: idle.nextIdleSeq, kept: false, keptAt: null }));
+  }
+  return { ...idle, phase: 'closed', closingAt: state.now, closedAt: null, terminatedAt: state.now };
 }
 
 /**
  * A connect in flight landed on a closing pool: if it failed and nothing else is in use or on its
- * way, the close is over. One that was served is in use until released.
+ * way, the close is over. One that was served is in use until released. On a terminated pool, the
+ * waiters kept for the last landing (`terminateDuringConnect: 'lands-idle'`) are rejected then.
  */
 export function landedWhileClosing(state: ModelState): ModelState {
   if (state.answers.some((a) => a.outcome === 'served')) return state;
+  if (state.terminatedAt !== null) return state.connecting.length === 0 && state.closedAt === null ? { ...rejectWaiters(state), closedAt: state.now } : state;
   return settlePhase(state);
 }
 

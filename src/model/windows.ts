@@ -31,6 +31,11 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
     if (typeof close === 'object' && state.terminatedAt === null) {
       return { from, to: from + close.withinMs, cause: 'close', reason: `the bound of the pool's close timer (${close.withinMs} ms after the close, or after the release)` };
     }
+    // A terminate that lets the connects in flight land closes everything by the last landing.
+    if (state.terminatedAt !== null && state.closedAt !== state.terminatedAt) {
+      const to = state.closedAt === null ? Infinity : Math.max(state.closedAt, state.awakeSince);
+      return { from, to, cause: 'close', reason: 'the pool was terminated and the last connect in flight landed' };
+    }
     // After terminate, even a connection that lands later goes the instant it lands.
     if (close !== 'after-last-release' || state.terminatedAt !== null) return { from, to: from, cause: 'close', reason: 'the pool was closed' };
     // Everything goes together once nothing is in use: until then the window stays open.

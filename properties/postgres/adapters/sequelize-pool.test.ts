@@ -20,7 +20,7 @@ const adapter = (): PoolAdapter => sequelizePoolAdapter({ Pool: sequelizePool.Po
 // only, and the cases here have no slow connect.
 const claiming = (): PoolAdapter => {
   const semantics = sequelizePoolSemantics();
-  const { connectServes: _serves, queueConnects: _looks, closeDuringConnect: _close, ...caps } = capabilitiesOf(semantics);
+  const { connectServes: _serves, queueConnects: _looks, closeDuringConnect: _close, terminateDuringConnect: _terminate, ...caps } = capabilitiesOf(semantics);
   return sequelizePoolAdapter({ Pool: sequelizePool.Pool, semantics: { ...semantics, minRefill: [], capabilities: { ...caps, slowConnect: false, failedConnect: true } } }) as PoolAdapter;
 };
 
