@@ -66,8 +66,8 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
   // Connects and validations in flight land first (the loop runs until the next one is due), then
   // close; except the connects an acquire waits for where the pool declares what a close does to
   // them, which is then checked.
-  if (onConnect !== 'lands-idle') await landConnects(m, h, command, 'before close', duringConnect);
-  else await landConnects(m, h, command, 'before close', true, () => true);
+  const landFirst = (): Promise<void> => (onConnect !== 'lands-idle' ? landConnects(m, h, command, 'before close', duringConnect) : landConnects(m, h, command, 'before close', true, () => true));
+  await landFirst();
   // A pool that does not reject waiters on close would leave them pending for ever: serve them
   // first, by releasing, as the code holding the connections would before shutting down.
   while (m.state.waiters.length > 0 && closeRejectsWaitersOf(m.state.semantics) === 'never') {
@@ -79,6 +79,8 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
     const next = released(m.state, id);
     await h.settleCalls(next.answers.map((a) => a.ticket), `the waiter served by release(#${id})`, false, true);
     h.finishStep(m, { command: `${command}: release(#${id}) for a waiter`, next });
+    // A released connection that failed its check leaves the waiter a connect in flight: it lands first too.
+    await landFirst();
   }
   h.current = command;
   const inUse = busyIds(m.state);

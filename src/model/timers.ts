@@ -243,7 +243,7 @@ function validationLanded(state: ModelState, checked: Validating, afterWake = fa
   // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {
-    return handedOver({ ...state, waiters: rest }, waiter.ticket, checked.id);
+    return handedOver({ ...state, waiters: rest }, waiter, checked.id);
   }
   return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq } });
 }

@@ -120,7 +120,7 @@ export function released(before: ModelState, id: number): ModelState {
   const [first, ...rest] = state.waiters;
   if (first !== undefined && state.phase === 'open') {
     // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry.
-    return handedOver(withState(state, { waiters: rest }), first.ticket, id);
+    return handedOver(withState(state, { waiters: rest }), first, id);
   }
   const next = replaceConn(
     withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }),

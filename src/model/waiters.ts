@@ -1,8 +1,9 @@
 import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
-import { answer, doom, openFor, servedNew, startQueueConnects } from './answers.js';
+import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { landedAtOnce } from './retry.js';
+import { refillServesQueue } from './queue-refill.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 
@@ -59,6 +60,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
     }
   }
   for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order);
+  state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
 }
@@ -89,7 +91,7 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
  * a failed one closes the connection and tries another.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse'): ModelState {
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
@@ -100,7 +102,7 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
-  return takeOrOpen(state, ticket, picks, false);
+  return takeOrOpen(state, ticket, picks, false, undefined, waiter);
 }
 
 /**
@@ -110,9 +112,25 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
  * takes the pending faults, a slow one holds the waiter pending, and one that fails closes the
  * connection and opens another for the waiter, whose capacity it freed.
  */
-export function handedOver(state: ModelState, ticket: number, id: number): ModelState {
-  if (!validatesAlso(state.semantics, 'released')) return answer(state, { ticket, outcome: 'served', candidates: [id], via: 'handoff' });
-  return validate(state, ticket, id, { list: [], next: 0 }, undefined, 'handoff');
+export function handedOver(state: ModelState, waiter: Waiter, id: number): ModelState {
+  if (!validatesAlso(state.semantics, 'released')) return answer(state, { ticket: waiter.ticket, outcome: 'served', candidates: [id], via: 'handoff' });
+  return afterFailedChecks(state, validate(state, waiter.ticket, id, { list: [], next: 0 }, undefined, 'handoff', waiter));
+}
+
+/**
+ * Where connects serve the queue head, a connection that failed its check in this step is
+ * destroyed as a discard is: the pool first tries the next idle one or starts a connect for the
+ * head (`_dispense`, Pool.js:118-133), and once the calls of the step have returned, the refill
+ * and the look at the queue that follow a discard follow each such close too (sequelize-pool's
+ * `destroy()` awaits the close, then `_ensureMinimum()` and a next-tick `_dispense()`,
+ * Pool.js:237-250), one per connection closed.
+ */
+function afterFailedChecks(before: ModelState, after: ModelState): ModelState {
+  if (connectServesOf(after.semantics) !== 'queue-head') return after;
+  const wasDoomed = new Set(before.conns.filter((c) => c.doomed !== null).map((c) => c.id));
+  let state = after;
+  for (const c of after.conns) if (c.doomed?.cause === 'invalid' && !wasDoomed.has(c.id)) state = serveWaiters(refillServesQueue(state));
+  return state;
 }
 
 interface Picks {
@@ -124,7 +142,7 @@ interface Picks {
  * Acquire `ticket` takes the first idle connection in reuse order (validating it where the pool
  * does), else a new connection while there is capacity, else (`mayWait`) it waits.
  */
-export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating): ModelState {
+export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter): ModelState {
   const state = before;
   if (validationOf(state.semantics) !== 'none') {
     const expired = after === undefined ? null : expiredBefore(state, after);
@@ -152,10 +170,11 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
   if (!queued && capacityUsed(state) < state.config.maxSize) return openFor(state, ticket);
   if (!mayWait && !queued) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
   const timeout = state.config.acquireTimeoutMs;
-  const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
+  // A waiter handed a connection that failed its check keeps the timer it has had since its acquire.
+  const waiter: Waiter = requeued ?? { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
   // An acquire whose connection failed its check was first: it goes back to the head of the queue
   // (tarn's `pendingAcquires.unshift`). A new one joins at the back.
-  const waiting = withState(state, { waiters: mayWait ? [...state.waiters, waiter] : [waiter, ...state.waiters], nextOrder: state.nextOrder + 1 });
+  const waiting = withState(state, { waiters: mayWait ? [...state.waiters, waiter] : [waiter, ...state.waiters], nextOrder: requeued === undefined ? state.nextOrder + 1 : state.nextOrder });
   // Its timer is set first, in acquire(); then the pool starts a connect if the queue needs one.
   return queued ? startQueueConnects(waiting) : waiting;
 }

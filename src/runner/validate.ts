@@ -90,8 +90,8 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
   }
   if (caps['failedValidation'] === true && (check === undefined || check === 'none')) throw new DefinitionError(`${where}.capabilities: failedValidation needs a validation ("sync" or "async"): a pool that checks nothing has no validation to fail`);
-  if (caps['connectServes'] === 'queue-head' && (check === 'sync' || check === 'async')) {
-    throw new DefinitionError(`${where} a validation together with capabilities.connectServes "queue-head", which poolcheck does not model yet (where an acquire whose connection failed its check goes back in the queue); declare validation "none" for this pool`);
+  if (caps['connectServes'] === 'queue-head' && check === 'async') {
+    throw new DefinitionError(`${where} an async validation together with capabilities.connectServes "queue-head", which poolcheck does not model yet (what the pool does with the queue head while a check of its connection is in flight, and after it fails); declare validation "sync" if the pool checks synchronously, or "none", for this pool`);
   }
   if (caps['slowQuery'] === true && check !== 'async') throw new DefinitionError(`${where}.capabilities: slowQuery needs validation "async": a slow query matters while the pool awaits one before lending`);
   if (check === 'sync' || check === 'async') {
