@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, inject, it, vi } from 'vitest';
-import { commandFromJson } from '../../src/commands/from-json.js';
-import type { PoolCommand } from '../../src/commands/index.js';
+import { commandsFromJson } from '../support/commands.js';
 import { asyncpgAdapter, asyncpgPoolSemantics } from '../../src/remote/asyncpg.js';
 import { asyncpgSemantics } from '../../src/model/semantics.js';
 import { check } from '../../src/runner/check.js';
@@ -33,12 +32,6 @@ const base = ready ? { python: found.python as string, dsn: server.url as string
 const noConnector = (): never => {
   throw new Error('asyncpg brings its own connections');
 };
-const commands = (list: unknown[]): PoolCommand[] =>
-  list.map((json) => {
-    const c = commandFromJson(json);
-    if (typeof c === 'string') throw new Error(c);
-    return c;
-  });
 const RUNS = 20;
 // Each new connection costs a real PostgreSQL login (about 0.1 s), so a run takes seconds, not
 // milliseconds; the properties' one check runs in a beforeAll.
@@ -50,7 +43,7 @@ describe.skipIf(!ready)('asyncpg, the real pool', () => {
   poolProperties(asyncpgAdapter({ ...base, tidyTimersAfterClose: true }), { seed: 20261124, numRuns: RUNS });
 
   it('leaves the inactivity timer of a connection idle at close() armed (asyncpg 0.31)', async () => {
-    const run = await runOnce(asyncpgAdapter(base), { minSize: 0, maxSize: 2, lifetimeMs: 5000 }, commands([{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'close' }]), noConnector, true, true);
+    const run = await runOnce(asyncpgAdapter(base), { minSize: 0, maxSize: 2, lifetimeMs: 5000 }, commandsFromJson([{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'close' }]), noConnector, true, true);
     expect(run.violation?.kind).toBe('timer-left-pending');
     expect(run.violation?.message).toMatch(/1 timer\(s\) still pending after the pool closed/);
   });
@@ -58,7 +51,7 @@ describe.skipIf(!ready)('asyncpg, the real pool', () => {
   it('closes idle connections only after the last release: declaring an immediate close fails', async () => {
     const adapter = asyncpgAdapter({ ...base, tidyTimersAfterClose: true, semantics: asyncpgSemantics, name: 'asyncpg declared as closing idle at once' });
     const list = [{ op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'close' }];
-    const run = await runOnce(adapter, { minSize: 0, maxSize: 2, lifetimeMs: 5000 }, commands(list), noConnector, true, true);
+    const run = await runOnce(adapter, { minSize: 0, maxSize: 2, lifetimeMs: 5000 }, commandsFromJson(list), noConnector, true, true);
     expect(run.violation?.kind).toBe('close-incomplete');
     expect(run.violation?.message).toMatch(/#1 was still open at \d+ ms, \d+ ms after the pool was closed/);
   });
@@ -66,11 +59,11 @@ describe.skipIf(!ready)('asyncpg, the real pool', () => {
   it('hands an idle connection to an acquire issued as a blocked loop wakes, before its overdue expiry', async () => {
     const list = [{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'blockingSleep', ms: 6000, acquireOnWake: true }];
     const config = { minSize: 0, maxSize: 2, lifetimeMs: 5000 };
-    const right = await runOnce(asyncpgAdapter({ ...base, tidyTimersAfterClose: true }), config, commands(list), noConnector, true, true);
+    const right = await runOnce(asyncpgAdapter({ ...base, tidyTimersAfterClose: true }), config, commandsFromJson(list), noConnector, true, true);
     expect(right.violation, JSON.stringify(right.trace, null, 1)).toBeNull();
     expect(right.trace.find((step) => step.command.startsWith('blockingSleep'))?.observed).toMatch(/^got #1/);
     const wrong = asyncpgAdapter({ ...base, tidyTimersAfterClose: true, semantics: { ...asyncpgPoolSemantics, handoff: 'macrotask' }, name: 'asyncpg declared with a macrotask hand-off' });
-    const run = await runOnce(wrong, config, commands(list), noConnector, true, true);
+    const run = await runOnce(wrong, config, commandsFromJson(list), noConnector, true, true);
     expect(run.violation?.kind).toBe('outlived');
     expect(run.violation?.message).toMatch(/connection #1, idle since 0 ms, outlived its 5000 ms lifetime: still open at 6000 ms/);
   });

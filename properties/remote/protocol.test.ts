@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { commandFromJson } from '../../src/commands/from-json.js';
-import type { PoolCommand } from '../../src/commands/index.js';
+import { commandsFromJson } from '../support/commands.js';
 import { asyncpgSemantics, noCapabilities, type Semantics } from '../../src/model/semantics.js';
 import { remoteAdapter } from '../../src/remote/adapter.js';
 import { RemoteError, RemoteProcessError } from '../../src/remote/process.js';
@@ -25,14 +24,6 @@ async function session(mode: string, replyTimeoutMs?: number) {
 const noConnector = (): never => {
   throw new Error('a remote adapter brings its own connector');
 };
-
-function commands(list: unknown[]): PoolCommand[] {
-  return list.map((json) => {
-    const c = commandFromJson(json);
-    if (typeof c === 'string') throw new Error(c);
-    return c;
-  });
-}
 
 describe('remote adapter over the JSON-lines protocol', () => {
   it('serves counters, time, timers and the connection log from the replies', async () => {
@@ -60,20 +51,20 @@ describe('remote adapter over the JSON-lines protocol', () => {
   it('runs a saved command list through the runner, and kills the child at the end', async () => {
     const adapter = fake('good');
     const list = [{ op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'sleep', ms: 1000 }, { op: 'blockingSleep', ms: 500, acquireOnWake: true }];
-    const run = await runOnce(adapter, { minSize: 0, maxSize: 3, lifetimeMs: 0 }, commands(list), noConnector, true, true);
+    const run = await runOnce(adapter, { minSize: 0, maxSize: 3, lifetimeMs: 0 }, commandsFromJson(list), noConnector, true, true);
     expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
     expect(run.virtualMs).toBe(1500);
   });
 
   it('refuses a saved blocking sleep into a phase the protocol cannot wake into, naming the phase', async () => {
     const list = [{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'blockingSleep', ms: 500, acquireOnWake: true, phase: 'io' }];
-    const run = await runOnce(fake('good'), { minSize: 0, maxSize: 1, lifetimeMs: 0 }, commands(list), noConnector, true, true);
+    const run = await runOnce(fake('good'), { minSize: 0, maxSize: 1, lifetimeMs: 0 }, commandsFromJson(list), noConnector, true, true);
     expect(run.violation?.message).toMatch(/wakes the loop into the io phase, which this pool's clock cannot order \(it can: timers\)/);
   });
 
   it('reports what the remote pool got wrong, as for any pool', async () => {
     // The fake never expires anything, so with a lifetime the model outlives it.
-    const run = await runOnce(fake('good'), { minSize: 0, maxSize: 1, lifetimeMs: 1000 }, commands([{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'sleep', ms: 2000 }]), noConnector, true, true);
+    const run = await runOnce(fake('good'), { minSize: 0, maxSize: 1, lifetimeMs: 1000 }, commandsFromJson([{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'sleep', ms: 2000 }]), noConnector, true, true);
     expect(run.violation?.kind).toBe('outlived');
     expect(run.violation?.message).toMatch(/connection #1, idle since 0 ms, outlived its 1000 ms lifetime/);
   });

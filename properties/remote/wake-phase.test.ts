@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { commandFromJson } from '../../src/commands/from-json.js';
-import type { PoolCommand } from '../../src/commands/index.js';
+import { commandsFromJson } from '../support/commands.js';
 import { asyncpgSemantics, noCapabilities, type Semantics } from '../../src/model/semantics.js';
 import { remoteAdapter } from '../../src/remote/adapter.js';
 import type { RemoteSession } from '../../src/remote/session.js';
@@ -23,14 +22,6 @@ function fake(mode: string) {
 const noConnector = (): never => {
   throw new Error('a remote adapter brings its own connector');
 };
-
-function commands(list: unknown[]): PoolCommand[] {
-  return list.map((json) => {
-    const c = commandFromJson(json);
-    if (typeof c === 'string') throw new Error(c);
-    return c;
-  });
-}
 
 describe('the wake phase over the JSON-lines protocol', () => {
   it('wakes a pool process that announced phases into the phase asked for', async () => {
@@ -68,7 +59,7 @@ describe('the wake phase over the JSON-lines protocol', () => {
 
   it('replays a saved block into the io phase against a pool process that announced it', async () => {
     const list = [{ op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'blockingSleep', ms: 500, acquireOnWake: true, phase: 'io' }];
-    const run = await runOnce(fake('phases'), { minSize: 0, maxSize: 3, lifetimeMs: 0 }, commands(list), noConnector, true, true);
+    const run = await runOnce(fake('phases'), { minSize: 0, maxSize: 3, lifetimeMs: 0 }, commandsFromJson(list), noConnector, true, true);
     expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
     expect(run.trace.some((step) => /waking into the io phase/.test(step.command))).toBe(true);
   });
@@ -89,7 +80,7 @@ function expiring(handoff: 'microtask' | 'immediate' | 'timeout', phases: boolea
 
 describe('a pool process that hands over in a setImmediate, woken into each phase', () => {
   // One idle connection whose expiry comes due during the block, and an acquire issued on the wake.
-  const wakeInto = (phase: string) => commands([{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'blockingSleep', ms: 1, acquireOnWake: true, phase }]);
+  const wakeInto = (phase: string) => commandsFromJson([{ op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'blockingSleep', ms: 1, acquireOnWake: true, phase }]);
   const config = { minSize: 0, maxSize: 1, lifetimeMs: 1 };
 
   it('passes declared "immediate": in io the acquire gets the idle connection, in timers a new one', async () => {
