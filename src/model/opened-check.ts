@@ -1,7 +1,7 @@
 import { validatesAlso } from './semantics.js';
 import type { Connecting, ModelState, Waiter } from './state.js';
 import { withState } from './copy.js';
-import { startQueueConnects } from './answers.js';
+import { retryLater } from './retry.js';
 
 /*
  * The check of a connection just opened (`validation.alsoChecks: ['opened']`, with connects that
@@ -48,9 +48,10 @@ export function takenForFailingCheck(state: ModelState, c: Connecting): { state:
 
 /**
  * The acquires whose new connection failed its check go back to the head of the queue, in order,
- * and the pool looks at its queue (tarn's `pendingAcquires.unshift`, then the `setTimeout(0)` that
- * calls `_tryAcquireOrCreate`).
+ * and the pool looks at its queue from a zero-delay timer (tarn's `pendingAcquires.unshift`, then
+ * the `setTimeout(0)` that calls `_tryAcquireOrCreate`): after the connects landing now, which
+ * serve that head first.
  */
 export function backAtHead(state: ModelState, heads: readonly Waiter[]): ModelState {
-  return heads.length === 0 ? state : startQueueConnects(withState(state, { waiters: [...heads, ...state.waiters] }));
+  return heads.length === 0 ? state : retryLater(withState(state, { waiters: [...heads, ...state.waiters] }), 0);
 }
