@@ -7,6 +7,8 @@ import { uninstallAllClocks } from '../src/clock/fake.js';
 import type { Semantics } from '../src/model/semantics.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
+import { differences } from '../src/infer/compare.js';
+import { infer } from '../src/infer/infer.js';
 import { expectCaught, expectCaughtAmong } from './support/caught.js';
 import { PASS_SEEDS } from './support/seeds.js';
 
@@ -30,6 +32,13 @@ describe('tarn with its validation on', () => {
     expect(declared.capabilities?.failedValidation).toBe(true);
   });
 
+  it('is what infer declares for it, "opened" included (validation-handoffs probe)', async () => {
+    const adapter = tarnAdapter({ Pool: tarn.Pool, validation: true });
+    const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });
+    expect(result.contradictions).toEqual([]);
+    expect(differences(adapter.semantics, result.semantics)).toEqual([]);
+  });
+
   it(`passes on seeds ${PASS_SEEDS.join(', ')}`, async () => {
     for (const seed of PASS_SEEDS) {
       const result = await check({ adapter: tarnAdapter({ Pool: tarn.Pool, validation: true }), seed });
@@ -48,7 +57,7 @@ describe('a tarn that lends a new connection unchecked', () => {
 });
 
 describe('tarn with its validation on, declared wrongly', () => {
-  const wrong = (validation: Semantics['validation']): PoolAdapter => tarnAdapter({ Pool: tarn.Pool, validation: true, semantics: { ...declared, validation } }) as PoolAdapter;
+  const wrong = (validation: NonNullable<Semantics['validation']>): PoolAdapter => tarnAdapter({ Pool: tarn.Pool, validation: true, semantics: { ...declared, validation } }) as PoolAdapter;
   it('as not checking new connections, it fails: the one that failed its check was closed, not lent', async () => {
     const result = await check({ adapter: wrong({ check: 'async', alsoChecks: ['released'] }), seed: 1 });
     expectCaught(result, 'unexpected-create', /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for$/);
