@@ -1,4 +1,4 @@
-import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, validatesAlso, validationOf } from './semantics.js';
+import { capabilitiesOf, checkServesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
@@ -34,6 +34,11 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const idle = idleConns(state).sort((a, b) => (state.semantics.reuse === 'lifo' ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
   const reserved: { ticket: number; id: number; order: number }[] = [];
   const began = state.connecting.length;
+  // Where a check serves the queue head, the first acquire's check starts inside its call
+  // (`_testOnBorrow` calls `validate` synchronously, Pool.js:174): the pending fault is its, not
+  // that of a connection the burst's later acquires open.
+  const heldFault = checkServesOf(state.semantics) === 'queue-head' && state.validationFails && idle.length > 0 && mode === 'async' && !deferred;
+  if (heldFault) state = withState(state, { validationFails: false });
   for (let i = 0; i < count; i++) {
     const ticket = state.nextTicket;
     tickets.push(ticket);
@@ -62,14 +67,37 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   // Where connects serve the queue head, an acquire whose check failed goes back to the head, and
   // the pool looks at its queue in a task of its own (tarn's `setTimeout(0)`, Pool.js:313-321):
   // after the connects begun by the step's calls have landed, which serve that head first.
-  const deferLook = reserved.length > 0 && connectServesOf(state.semantics) === 'queue-head';
+  const headServed = checkServesOf(state.semantics) === 'queue-head';
+  const deferLook = reserved.length > 0 && connectServesOf(state.semantics) === 'queue-head' && !headServed;
+  if (heldFault) state = withState(state, { validationFails: true });
   const faultPending = state.validationFails;
-  for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook);
+  if (headServed && faultPending) state = checksServeHeads(state, reserved, picks);
+  else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook);
   const checkFailed = faultPending && !state.validationFails;
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
   if (deferLook && checkFailed) state = landedAtOnce(startQueueConnects(state));
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
+}
+
+/**
+ * `validation.serves: 'queue-head'`: the burst's checks belong to no acquire, and each that passes
+ * goes to whoever heads the queue as it answers (generic-pool's `_testOnBorrow` →
+ * `_dispatchPooledResourceToNextWaitingClient`, Pool.js:166-192, 271-289). The pending fault fails
+ * the first check, whose handler closes its connection and looks at the queue at once, within
+ * microtasks (`_destroy`, then `_dispense`): it tries the next idle connection or starts a connect,
+ * for the acquire left short, the last of those that found a connection under check, which the
+ * later checks' passes leave at the head of the queue.
+ */
+function checksServeHeads(before: ModelState, reserved: readonly { ticket: number; id: number; order: number }[], picks: Picks): ModelState {
+  const [first, ...later] = reserved;
+  if (first === undefined) return before;
+  const short = reserved[reserved.length - 1] as (typeof reserved)[number];
+  let state = validate(before, short.ticket, first.id, picks, first.order, 'reuse', undefined, true);
+  later.forEach(({ id, order }, i) => {
+    state = validate(state, (reserved[i] as (typeof reserved)[number]).ticket, id, picks, order);
+  });
+  return state;
 }
 
 /**
