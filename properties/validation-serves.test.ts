@@ -58,8 +58,16 @@ describe('a generic-pool that lends a new resource unchecked', () => {
 
 describe('generic-pool with its validation on, declared wrongly', () => {
   const wrong = (validation: NonNullable<Semantics['validation']>): PoolAdapter => genericPoolAdapter({ genericPool, validation: true, semantics: { ...declared, validation } }) as PoolAdapter;
-  it('as a check of its acquire (tarn\'s), it fails: the first acquire of a burst gets the connection the second checked', async () => {
+  it('as a check of its acquire (tarn\'s), it fails: after a burst\'s failed check the acquires are not served as the model pairs them', async () => {
     const result = await check({ adapter: wrong({ check: 'async', alsoChecks: ['released', 'opened'] }), seed: 1 });
-    expectCaught(result, 'wrong-connection', /^acquire #\d+ should .*, got .*#\d+$/);
+    expectCaught(result, 'wrong-connection', /^acquire #\d+ should reuse #\d+ \(FIFO\), got a new connection #\d+$/);
+  });
+  it('as a synchronous check, it fails: after a new connection fails its check the pool looks at its queue at once, not from a zero-delay timer', async () => {
+    const result = await check({ adapter: wrong({ check: 'sync', alsoChecks: ['released', 'opened'] }), seed: 2 });
+    expectCaught(result, 'served-after-timeout', /^acquire #\d+ should have been rejected \(timed out\) but got connection #\d+$/);
+  });
+  it('as not checking new connections, it fails: the one that failed its check was closed, not lent', async () => {
+    const result = await check({ adapter: wrong({ check: 'async', alsoChecks: ['released'] }), seed: 2 });
+    expectCaught(result, 'unexpected-create', /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for/);
   });
 });
