@@ -46,7 +46,7 @@ const pending = new Map<string, Script>();
 export function useCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   if (cacheDir !== undefined || (env.POOLCHECK_DISABLE_COMPILE_CACHE ?? '') !== '') return;
   cacheDir = env.POOLCHECK_COMPILE_CACHE ?? join(tmpdir(), 'poolcheck-compile-cache');
-  process.once('exit', writePending);
+  process.once('exit', flushCompileCache);
 }
 
 /** How many files `requireCompiled` found in the cache, and how many it compiled afresh. */
@@ -118,8 +118,11 @@ function requireFor(mod: NodeJS.Module): NodeJS.Require {
   return req;
 }
 
-/** At exit, after the run compiled the functions it used: write each new cache atomically. */
-function writePending(): void {
+/**
+ * Writes each file compiled afresh to the cache, atomically; at exit, after the run compiled the
+ * functions it used, or earlier by a thread that is terminated rather than exited.
+ */
+export function flushCompileCache(): void {
   if (cacheDir === undefined || pending.size === 0) return;
   try {
     mkdirSync(cacheDir, { recursive: true });

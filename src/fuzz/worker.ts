@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PoolAdapter } from '../adapters/types.js';
 import { loadAdapter, type AdapterSource } from '../corpus/adapter-ref.js';
-import { useCompileCache } from '../connectors/compile-cache.js';
+import { flushCompileCache, useCompileCache } from '../connectors/compile-cache.js';
 import { runChunk } from './chunk.js';
 import type { ToWorker } from './executor.js';
 
@@ -37,6 +37,9 @@ port.on('message', (message: ToWorker) => {
         last = now;
         port.postMessage({ type: 'progress', progress: p });
       });
+      // A worker is terminated, not exited, so it writes the code cache here, once its first
+      // chunk compiled what the runs use; later chunks find nothing new to write.
+      flushCompileCache();
       port.postMessage({ type: 'done', result });
     } catch (error) {
       port.postMessage({ type: 'error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
