@@ -137,7 +137,7 @@ export function genericPoolSemantics(
       // (properties/failed-connect-retry.test.ts). Off here: with a min, `_ensureMinimum`'s creates
       // serve the queue head too, and which create a fault takes, and whether the refill is made
       // up by the retry, is not modelled yet (see docs/semantics.md, "What the fields cannot say yet").
-      failedConnect: false,
+      failedConnect: { retry: 'at-once' },
       // A create takes as long as its connect, counted in `size` (`_count` is `_allObjects.size +
       // _factoryCreateOperations.size`, Pool.js:680-682) and not in `available`; the acquire stays
       // in `_waitingClientsQueue` meanwhile (`pending`), and its timer runs on (ResourceRequest.js:22-52).

@@ -10,6 +10,12 @@ import { connectForNobody } from './answers.js';
 export interface Destroyed {
   readonly id: number;
   readonly at: number;
+  /**
+   * Connects that failed at the same instant, logged after this destruction: timers due at one
+   * instant (a blocked loop's wake) fire in an order the log keeps, so these were still in flight
+   * when a reaper's run, whose due instant the model only bounds, decided its refill.
+   */
+  readonly failuresAfter?: number;
 }
 
 /** A connection the pool opened on its own, not for an acquire. */
@@ -155,7 +161,20 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   // A connection closed for failing its validation is lost as a discarded one is.
   const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' ? 'after-discard' : null;
   const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : 'was discarded';
-  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`) };
+  const failingAtRun = window.cause === 'expiry' && state.semantics.expiry.kind === 'reaper' ? failedAfterRun(state, event) : 0;
+  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun) };
+}
+
+/**
+ * A reaper's run whose due instant the model only bounds closed a connection at `event.at`; the
+ * connects begun earlier that failed at that instant after it, in the log's order, were still in
+ * flight when the run decided its refill (generic-pool's `_ensureMinimum` counts every create in
+ * flight, Pool.js:345-354, 680-682), and were not tried again for the min.
+ */
+function failedAfterRun(state: ModelState, event: Destroyed): number {
+  if (event.failuresAfter === undefined) return 0;
+  const failed = state.failedConnects.filter((f) => f.stays !== true && f.at === event.at && f.startedAt < event.at).length;
+  return Math.min(failed, event.failuresAfter);
 }
 
 /** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */

@@ -78,6 +78,12 @@ export class Harness<P = unknown, C = unknown> {
       if (e.type === 'create') created.push({ id: e.id, at: e.at });
       else if (e.type === 'destroy') destroyed.push({ id: e.id, at: e.at });
       else if (e.type === 'connect-began') began.push({ id: e.id, at: e.at });
+      else if (e.type === 'connect-failed') {
+        // Timers due at one instant (a blocked loop's wake) fire in an order the log keeps: a
+        // connect that failed after a destroy was still in flight when that destroy's refill was
+        // decided.
+        for (let k = 0; k < destroyed.length; k++) if (destroyed[k]!.at === e.at) destroyed[k] = { ...destroyed[k]!, failuresAfter: (destroyed[k]!.failuresAfter ?? 0) + 1 };
+      }
     }
     this.eventMark = events.length;
     this.carried = null;
