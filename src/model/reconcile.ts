@@ -95,8 +95,9 @@ function landingRefill(state: ModelState, at: number): Connecting | undefined {
 function refillLanded(state: ModelState, c: Connecting): Outcome {
   const rest = { ...state, connecting: state.connecting.filter((x) => x !== c) };
   if (c.fails) {
-    // Not tried again until the next event that calls for a refill.
-    const owed = rest.refillOwed === null ? null : { ...rest.refillOwed, failed: (rest.refillOwed.failed ?? 0) + 1 };
+    // Not tried again until the next event that calls for a refill: for a pool that refills on
+    // its reaper's runs, the next run, which owes the whole shortfall again.
+    const owed = rest.refillOwed === null ? null : rest.refillOwed.by === 'next-reaper-run' ? { since: c.readyAt, cause: `a refill connect failed at ${c.readyAt} ms`, by: 'next-reaper-run' as const } : { ...rest.refillOwed, failed: (rest.refillOwed.failed ?? 0) + 1 };
     return { state: { ...rest, refillOwed: owed, failedConnects: [...rest.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: c.readyAt }] } };
   }
   return { violation: violation('min-not-refilled', c.readyAt, `the pool's refill connect, begun at ${c.startedAt} ms, was due to land at ${c.readyAt} ms, but no connection opened then (declared: ${describeMin(minOf(state.semantics))})`) };
