@@ -1,6 +1,6 @@
-import { capabilitiesOf, checkServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
+import { capabilitiesOf, checkServesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { refillServesQueue } from './queue-refill.js';
-import { answer, doom, openFor, servedNew, serveWaiters } from './answers.js';
+import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, reaperEvent, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
@@ -187,6 +187,9 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
     if (delay !== null && delay > 0) return retryLater(failed, delay);
+    // Retried at once for the queue, on a server whose connects land by I/O: the retry lands
+    // after the timers still due now.
+    if (c.ticket === null && delay === 0 && state.connectsLandByIo === true && connectServesOf(state.semantics) === 'queue-head') return startQueueConnects(failed, true);
     return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
   }
   if (c.ticket !== null && state.terminatedAt !== null) {
