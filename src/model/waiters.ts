@@ -137,7 +137,14 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
-  return takeOrOpen(state, ticket, picks, false, undefined, waiter, look);
+  if (checkServesOf(state.semantics) !== 'queue-head' || !look) return takeOrOpen(state, ticket, picks, false, undefined, waiter, look);
+  // A check that serves the queue head: its acquire never left the queue, and the failed check's
+  // `_destroy` refills the min (`_ensureMinimum`) before `_dispense` looks at the queue
+  // (generic-pool, Pool.js:131-150, 181-185), so where no idle connection is left for it, the
+  // refill's connects come first and take the pending connect faults.
+  // With one left, its check answers first and the refill's connects serve the queue behind.
+  const queued = takeOrOpen(state, ticket, picks, false, undefined, waiter, false);
+  return queued.waiters.some((w) => w.ticket === ticket) ? startQueueConnects(refillServesQueue(queued)) : refillServesQueue(queued);
 }
 
 /**
@@ -161,7 +168,8 @@ export function handedOver(state: ModelState, waiter: Waiter, id: number): Model
  * Pool.js:237-250), one per connection closed.
  */
 function afterFailedChecks(before: ModelState, after: ModelState): ModelState {
-  if (connectServesOf(after.semantics) !== 'queue-head') return after;
+  // A check that serves the queue head refilled and looked as it failed (see `validate`).
+  if (connectServesOf(after.semantics) !== 'queue-head' || checkServesOf(after.semantics) === 'queue-head') return after;
   const wasDoomed = new Set(before.conns.filter((c) => c.doomed !== null).map((c) => c.id));
   // Only a pool that looks at its queue on every discard (`queueConnects: 'one-per-dispense'`)
   // looks again; tarn's `_destroy` does not, and the look its `setTimeout(0)` makes after a
