@@ -1,10 +1,10 @@
-import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, validatesAlso, validationOf } from './semantics.js';
+import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, timeoutRulesOf, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { landedAtOnce } from './retry.js';
 import { refillServesQueue } from './queue-refill.js';
-import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
+import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 
 /**
@@ -91,18 +91,33 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
  * a failed one closes the connection and tries another.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter): ModelState {
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, covered?: CoveredBy): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
-  if (validationOf(state.semantics) === 'async' && state.queryDelay > 0) {
+  const checkOrder = order ?? state.nextOrder;
+  // A new acquire's deadline timer is set in its call, just before its check begins.
+  const by = checkCovered(state) ? { covered: covered ?? (waiter === undefined ? { since: state.now, order: checkOrder - 0.5 } : { since: waiter.since, order: waiter.order }) } : {};
+  // A check begun as a blocked loop wakes (after an overdue check failed) with its acquire's
+  // deadline overdue too: its reply comes after every overdue timer, the deadline's among them,
+  // so it is in flight when the deadline fires, however quick the query.
+  const overdue = by.covered !== undefined && by.covered.since + (state.config.acquireTimeoutMs as number) <= state.awakeSince;
+  if (validationOf(state.semantics) === 'async' && (state.queryDelay > 0 || overdue)) {
     // The check is a query in flight: the connection is neither idle nor lent until it lands.
-    const entry: Validating = { ticket, order: order ?? state.nextOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq };
+    const entry: Validating = { ticket, order: checkOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq, ...by };
     return replaceConn({ ...state, queryDelay: 0, nextOrder: order === undefined ? state.nextOrder + 1 : state.nextOrder, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
-  return takeOrOpen(state, ticket, picks, false, undefined, waiter);
+  return takeOrOpen(state, ticket, picks, false, undefined, waiter, covered);
+}
+
+/**
+ * Whether an acquire's deadline bounds its check: the timeout covers the wait and the connect, and
+ * the acquire waits apart from the queue for what it took (`lateCheck`).
+ */
+function checkCovered(state: ModelState): boolean {
+  return state.config.acquireTimeoutMs !== undefined && timeoutRulesOf(state.semantics).covers === 'wait-and-connect' && connectServesOf(state.semantics) === 'its-acquire';
 }
 
 /**
@@ -142,8 +157,11 @@ interface Picks {
  * Acquire `ticket` takes the first idle connection in reuse order (validating it where the pool
  * does), else a new connection while there is capacity, else (`mayWait`) it waits.
  */
-export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter): ModelState {
+export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter, coveredBy?: CoveredBy): ModelState {
   const state = before;
+  // An acquire whose check failed keeps the deadline it has had since it began, over what it
+  // tries next: another check, or a connect.
+  const covered = coveredBy ?? after?.covered ?? (requeued === undefined ? undefined : { since: requeued.since, order: requeued.order });
   if (validationOf(state.semantics) !== 'none') {
     const expired = after === undefined ? null : expiredBefore(state, after);
     const idle = idleConns(state).filter((c) => !taken(state, c.id) && expired?.has(c.id) !== true);
@@ -159,15 +177,15 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
       const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
-      if (after === undefined) return validate(state, ticket, id, picks);
+      if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, covered);
       // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
       const conn = findConn(state, id) as ModelConn;
       // At a wake the check's timer fired in due order among the overdue ones: its due time counts.
-      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks);
+      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks, undefined, 'reuse', undefined, covered);
     }
   }
   const queued = connectServesOf(state.semantics) === 'queue-head';
-  if (!queued && capacityUsed(state) < state.config.maxSize) return openFor(state, ticket);
+  if (!queued && capacityUsed(state) < state.config.maxSize) return covered === undefined ? openFor(state, ticket) : openFor(state, ticket, covered.since, covered.order);
   if (!mayWait && !queued) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
   const timeout = state.config.acquireTimeoutMs;
   // A waiter handed a connection that failed its check keeps the timer it has had since its acquire.
