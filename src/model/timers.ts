@@ -182,7 +182,9 @@ function checkDeadline(state: ModelState, v: Validating): number | null {
 function polledCheckTimeout(state: ModelState, v: Validating, deadline: number, everyMs: number, seen: number | undefined): Due {
   const within = (s: ModelState): PollWindow => ({ from: deadline, to: Math.max(deadline + everyMs, s.awakeSince), everyMs });
   if (seen !== undefined && seen >= deadline && seen <= within(state).to) {
-    return { at: seen === state.awakeSince ? -Infinity : seen, order: -Infinity, fire: (s) => checkTimedOut(s, v, within(s)) };
+    // At a wake, the poll that rejected it came at or after the deadline: a check whose timer was
+    // due before that answered first (and, failed, went on to the next try, which the poll met).
+    return { at: seen === state.awakeSince ? deadline : seen, order: -Infinity, fire: (s) => checkTimedOut(s, v, within(s)) };
   }
   return { at: deadline + everyMs, order: AFTER_TIMERS * 2, fire: (s) => checkTimedOut(s, v, within(s)) };
 }
