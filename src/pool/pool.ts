@@ -513,12 +513,22 @@ export class Pool<C extends Connection = Connection> {
   /**
    * The acquire's deadline came with its connection under check, where the pool closes such a
    * connection (`closeTimedOutChecks`): it is closed now, and the slot goes on at once, to the next
-   * waiter or back, as a discarded one's does. @internal seam for fixtures/mutants
+   * waiter or back, as a discarded one's does.
    */
-  protected checkAbandoned(slot: Slot<C>): void {
-    this.dropConnection(slot);
+  private checkAbandoned(slot: Slot<C>): void {
+    this.closeTimedOutCheck(slot);
     this.giveBack(slot);
     if (this.refillsOn('after-discard')) this.queueRefill();
+  }
+
+  /** Closes the connection under check at its acquire's deadline. @internal seam for fixtures/mutants */
+  protected closeTimedOutCheck(slot: Slot<C>): void {
+    this.dropConnection(slot);
+  }
+
+  /** Whether the acquire's deadline bounds a check in flight (it does). @internal seam for fixtures/mutants */
+  protected deadlineBoundsCheck(): boolean {
+    return true;
   }
 
   /** A connect abandoned at its acquire's deadline landed: nobody wants it. @internal seam for fixtures/mutants */
@@ -675,8 +685,8 @@ export class Pool<C extends Connection = Connection> {
         giveUp(new PoolClosedError('close() was called while this acquire\'s connection was opening; it is closed as it lands (closeRejectsConnects)'));
       if (deadline !== null) deadline.fire = (): void => {
         const current = state.current;
-        if (state.aborted || (!state.checking && !current.connecting)) return;
-        giveUp(new PoolTimeoutError(deadline.timeoutMs, this.options.maxSize, true));
+        if (state.aborted || (!state.checking && !current.connecting) || (state.checking && !this.deadlineBoundsCheck())) return;
+        giveUp(new PoolTimeoutError(deadline.timeoutMs, this.options.maxSize, state.checking ? 'checking' : true));
         if (!state.checking) {
           state.abandoned = true;
           this.connectAbandoned(current);
