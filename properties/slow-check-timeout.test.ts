@@ -4,6 +4,8 @@ import { adapter as timedOutCheckLeaks } from '../fixtures/mutants/timed-out-che
 import { ownPoolAdapter, ownPoolSemantics, type OwnAdapterOptions } from '../src/adapters/own.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
+import { differences } from '../src/infer/compare.js';
+import { infer } from '../src/infer/infer.js';
 import type { ViolationKind } from '../src/model/violation.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
@@ -72,5 +74,15 @@ describe('a wrong declaration fails with an explanation', () => {
     const { lateConnect: _late, lateCheck: _check, ...waitOnly } = kept.capabilities ?? {};
     const adapter = ownPoolAdapter({ validation: 'async', acquireTimeoutCoversConnect: true, semantics: { ...kept, capabilities: { ...waitOnly, acquireTimeoutCovers: 'wait' } } });
     expectCaught(await check({ adapter, seed: 1 }), 'waiter-not-served', /^acquire #\d+ should have been served .* but was rejected: PoolTimeoutError: poolcheck pool: acquire\(\) timed out after \d+ ms while its connection was/);
+  });
+});
+
+describe('poolcheck infer finds lateCheck', () => {
+  it.each([[{}, 'kept'], [{ closeTimedOutChecks: true }, 'closed']] as const)('the own pool with %o: %s', async (options, lateCheck) => {
+    const adapter = ownPoolAdapter({ validation: 'async', acquireTimeoutCoversConnect: true, ...options });
+    const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });
+    expect(result.contradictions).toEqual([]);
+    expect(result.findings.find((f) => f.field === 'capabilities.lateCheck')).toMatchObject({ value: lateCheck });
+    expect(differences(adapter.semantics, result.semantics)).toEqual([]);
   });
 });
