@@ -109,7 +109,8 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
-  return takeOrOpen(state, ticket, picks, false, undefined, waiter, covered);
+  // The acquire's deadline, set in its call, goes on over what it tries next.
+  return takeOrOpen(state, ticket, picks, false, undefined, waiter, by.covered);
 }
 
 /**
@@ -171,6 +172,15 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       // A connection that landed idle for an aborted acquire earlier in this step: the runner
       // learns its id from the real call. No fault can be pending for its check (none is injected
       // while a check is in flight), so it passes.
+      if (covered !== undefined && checkCovered(state) && covered.since + (state.config.acquireTimeoutMs as number) <= state.awakeSince) {
+        // Its check began as a blocked loop woke, with the acquire's deadline overdue too: the
+        // deadline fires before the reply, and the connection goes as `lateCheck` says: back to
+        // idle after the overdue timers, or closed.
+        const closed = timeoutRulesOf(state.semantics).lateCheck === 'closed';
+        const back: Orphan = { ...orphan, fate: closed ? 'closed' : 'idle', seq: state.nextIdleSeq };
+        const requeued = { ...state, orphans: state.orphans.map((o) => (o === orphan ? back : o)), nextIdleSeq: state.nextIdleSeq + 1 };
+        return answer(closed ? serveWaiters(requeued) : requeued, { ticket, outcome: 'rejected', reason: 'timed out' });
+      }
       return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
     if (idle.length > 0) {
