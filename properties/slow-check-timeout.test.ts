@@ -8,7 +8,8 @@ import { differences } from '../src/infer/compare.js';
 import { infer } from '../src/infer/infer.js';
 import type { ViolationKind } from '../src/model/violation.js';
 import { formatResult } from '../src/report/text.js';
-import { check } from '../src/runner/check.js';
+import { check, runsFromEnv } from '../src/runner/check.js';
+import { checkRaces, formatRaceResult } from '../src/races/index.js';
 import { expectCaught } from './support/caught.js';
 import { claiming } from './support/wrong-declarations.js';
 import { PASS_SEEDS } from './support/seeds.js';
@@ -84,5 +85,24 @@ describe('poolcheck infer finds lateCheck', () => {
     expect(result.contradictions).toEqual([]);
     expect(result.findings.find((f) => f.field === 'capabilities.lateCheck')).toMatchObject({ value: lateCheck });
     expect(differences(adapter.semantics, result.semantics)).toEqual([]);
+  });
+});
+
+describe('races draw slow checks under a deadline over them', () => {
+  const runs = Math.ceil(runsFromEnv() / 2);
+
+  it.each([[{}, 'kept'], [{ closeTimedOutChecks: true }, 'closed']] as const)('the own pool with %o (lateCheck %s) passes with seeds 1-3', async (options, _lateCheck) => {
+    for (const seed of [1, 2, 3]) {
+      const result = await checkRaces({ adapter: ownPoolAdapter({ validation: 'async', acquireTimeoutCoversConnect: true, ...options }), seed, numRuns: runs });
+      expect(result.passed, formatRaceResult(result)).toBe(true);
+    }
+  });
+
+  it('a connection closed under check, leaked, is caught with seeds 1-3', async () => {
+    for (const seed of [1, 2, 3]) {
+      const result = await checkRaces({ adapter: timedOutCheckLeaks, seed, numRuns: runs });
+      expect(result.passed, formatRaceResult(result)).toBe(false);
+      expect(['leaked-connection', 'over-max']).toContain(result.failure?.violation.kind);
+    }
   });
 });
