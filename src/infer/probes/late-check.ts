@@ -9,8 +9,8 @@ const QUERY_MS = 100;
  * What an acquire deadline over the wait and the connect does to an async check in flight: an
  * idle connection taken by an acquire with a 50 ms timeout, whose check takes 100 ms. Rejected at
  * 50 ms with the connection closed before the check answered: `'closed'`; rejected with the
- * connection still open then: `'kept'`. Served at 100 ms: the deadline does not bound the check,
- * which no value says; the default stays, and the check then fails, as the finding.
+ * connection still open then: `'kept'`. Still pending then: the deadline does not bound the
+ * check, which no value says: a contradiction.
  */
 export const lateCheckProbe: Probe = {
   name: 'late-check',
@@ -30,7 +30,8 @@ export const lateCheckProbe: Probe = {
       await s.sleep(QUERY_MS);
       return { rejected, closed: closedAt !== null, story: `an acquire with a ${TIMEOUT_MS} ms timeout, checking idle connection #${id} with a ${QUERY_MS} ms query, was ${rejected ? 'rejected at the deadline' : 'not rejected at the deadline'}, and #${id} was ${closedAt === null ? 'still open then' : `closed at ${closedAt} ms`}` };
     });
-    if (!made.created || !made.value.rejected) return { kind: 'found', findings: made.created ? [{ field: 'capabilities.lateCheck', value: 'kept', evidence: `${made.value.story}: the deadline does not bound the check, which no value says` }] : [], patch: {} };
+    if (!made.created) return { kind: 'found', findings: [], patch: {} };
+    if (!made.value.rejected) return { kind: 'contradiction', contradiction: { field: 'capabilities.lateCheck', probe: this.name, observation: `${made.value.story}: a deadline over the wait and the connect that does not bound the check, which no value of lateCheck says` } };
     const late = made.value.closed ? 'closed' : 'kept';
     return { kind: 'found', findings: [{ field: 'capabilities.lateCheck', value: late, evidence: made.value.story }], patch: { capabilities: { lateCheck: late } } };
   },
