@@ -1,5 +1,6 @@
 import { connectServesOf, minOf } from './semantics.js';
 import { answer, connectForNobody, servedNew } from './answers.js';
+import { openedCheckFails } from './opened-check.js';
 import { capacityUsed, sizeAt, type ModelState, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retriesAtOnce } from './retry.js';
@@ -39,6 +40,13 @@ export function refillServesQueue(before: ModelState): ModelState {
     short--;
   }
   for (; short > 0 && state.waiters.length > 0; short--) {
+    // A new connection that fails its check (`alsoChecks: ['opened']`) is closed and serves
+    // nobody; the look at the queue after the refill starts what the queue is still short.
+    const failed = openedCheckFails(state, state.now, state.now);
+    if (failed !== null) {
+      state = failed;
+      continue;
+    }
     const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
     state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
   }
