@@ -162,7 +162,10 @@ function floorAtExpiry(state: ModelState, conn: ModelConn, at: number, due: numb
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
-  const orphan = state.orphans.find((o) => o.at === event.at);
+  // At one instant (a blocked loop's wake), connects land in the order their timers fire: an
+  // abandoned connect that landed before an aborted acquire's is the first create logged then.
+  const first = state.landedUnasked[0];
+  const orphan = state.orphans.find((o) => o.at === event.at && !(first?.at === event.at && first.seq !== undefined && first.seq <= o.seq));
   if (orphan !== undefined) {
     // It landed for an aborted acquire: kept idle as if released, or closed at once.
     const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: orphan.seq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true };

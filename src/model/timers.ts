@@ -221,7 +221,7 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   if (c.abandonedAt !== null) {
     // It counted in size until it was abandoned; earlier instants of this step still see it.
     const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.abandonedDue ?? c.abandonedAt, at: c.abandonedAt }] };
-    return c.fails ? counted : { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'closed' }] };
+    return c.fails ? counted : { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'closed', seq: state.nextIdleSeq }] };
   }
   if (c.fails) {
     const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
