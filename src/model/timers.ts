@@ -1,5 +1,5 @@
-import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
-import { answer, doom, openFor, servedNew, serveWaiters } from './answers.js';
+import { capabilitiesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
+import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
@@ -229,6 +229,9 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
     if (delay !== null && delay > 0) return retryLater(failed, delay);
+    // Retried at once for the queue, on a server whose connects land by I/O: the retry lands
+    // after the timers still due now.
+    if (c.ticket === null && delay === 0 && state.connectsLandByIo === true && connectServesOf(state.semantics) === 'queue-head') return startQueueConnects(failed, true);
     return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
   }
   if (c.ticket !== null && state.terminatedAt !== null) {
