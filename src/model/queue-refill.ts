@@ -1,8 +1,8 @@
 import { connectServesOf, minOf } from './semantics.js';
-import { answer, connectForNobody, servedNew } from './answers.js';
-import { capacityUsed, sizeAt, type ModelState, type Waiter } from './state.js';
+import { connectForNobody, failedForHead, servedAtOnce } from './answers.js';
+import { capacityUsed, sizeAt, type ModelState } from './state.js';
 import { withState } from './copy.js';
-import { retriesAtOnce } from './retry.js';
+import { retriesAtOnce, retryDelay } from './retry.js';
 
 /**
  * A discard in a pool whose connects serve the queue head and that refills after a discard. The
@@ -37,10 +37,14 @@ export function refillServesQueue(before: ModelState): ModelState {
     // the refill this event owes counts it in flight, as an acquire's connect failing at once.
     state = withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 });
     short--;
+  } else if (short > 0 && state.failNext && retryDelay(state) === null) {
+    // Not retried: the refill's first create fails and rejects the head of the queue
+    // (sequelize-pool's `_ensureMinimum` → `_createResource`, whose catch shifts it, Pool.js:150-157).
+    state = failedForHead(state);
+    short--;
   }
-  for (; short > 0 && state.waiters.length > 0; short--) {
-    const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
-    state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
-  }
+  // One for each waiter the refill reaches; the rest lands idle, learnt from the log.
+  const forQueue = Math.min(short, state.waiters.length);
+  for (let i = 0; i < forQueue; i++) state = servedAtOnce(state, true);
   return state;
 }

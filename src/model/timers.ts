@@ -1,4 +1,4 @@
-import { capabilitiesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
+import { capabilitiesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { answer, doom, openFor, servedNew, serveWaiters } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, reaperEvent, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
@@ -185,7 +185,12 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
     if (delay !== null && delay > 0) return retryLater(failed, delay);
-    return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
+    if (c.ticket !== null) return serveWaiters(answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
+    // A connect for the queue that fails rejects whoever heads it as the failure is seen, unless
+    // it failed at once and rejected the head as it began (`headRejected`); then the pool looks again.
+    const [head, ...rest] = failed.waiters;
+    const rejectsHead = c.headRejected !== true && head !== undefined && delay === null && connectServesOf(state.semantics) === 'queue-head';
+    return serveWaiters(rejectsHead ? answer({ ...failed, waiters: rest }, { ticket: head.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }) : failed);
   }
   if (c.ticket !== null && state.terminatedAt !== null) {
     // It lands on a terminated pool: its acquire is rejected now, and the connection, idle in a

@@ -13,6 +13,7 @@ import { closeDuringConnectOf, closeRejectsWaitersOf, terminateDuringConnectOf }
 import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
 import { handedOver } from './waiters.js';
+import { stretchOver } from './failed-head.js';
 import { withConn, withState } from './copy.js';
 
 /**
@@ -120,7 +121,7 @@ export function released(before: ModelState, id: number): ModelState {
   const [first, ...rest] = state.waiters;
   if (first !== undefined && state.phase === 'open') {
     // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry.
-    return handedOver(withState(state, { waiters: rest }), first, id);
+    return stretchOver(handedOver(withState(state, { waiters: rest }), first, id));
   }
   const next = replaceConn(
     withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }),
