@@ -139,8 +139,8 @@ export function startQueueConnects(before: ModelState): ModelState {
  * The head of the queue is served by a connect that connects at once: within the step, unless it
  * stays in flight until the step's I/O (see {@link inFlightTillIo}).
  */
-export function servedAtOnce(state: ModelState, refill?: true): ModelState {
-  if (inFlightTillIo(state)) return connectForNobody(state, state.now, refill);
+export function servedAtOnce(state: ModelState): ModelState {
+  if (inFlightTillIo(state)) return connectForNobody(state, state.now);
   const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
   return answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
 }

@@ -80,6 +80,18 @@ describe('a failed check, where connects serve the queue head and each look star
     expect(s.landedUnasked).toEqual([{ at: 0, fate: 'idle' }]);
   });
 
+  it('on a real server, below min, the refill\'s connects and the look\'s are all in flight for the queue, none served at once', () => {
+    // A floor on size, refilled after a discard (sequelize-pool's `_ensureMinimum` in `destroy()`).
+    const { min: _min, ...fields } = dispensing;
+    const refilling: Semantics = { ...fields, minFloor: 'size', minRefill: ['after-discard'] };
+    let s = acquiresIssued({ ...initialState({ ...config, minSize: 3, maxSize: 4 }, refilling), connectsLandByIo: true as const }, 1).state;
+    s = { ...s, answers: [], servedNew: [], conns: [{ ...busy(1), state: 'idle', idleSince: 0, idleSeq: 1 }] };
+    s = acquiresIssued(validationWillFail(s), 1).state;
+    // The head's connect, two for the refill to min 3, and the look's: the first serves #2.
+    expect(s.answers).toEqual([{ ticket: 2, outcome: 'served', candidates: [] }]);
+    expect(s.landedUnasked.map((l) => l.fate)).toEqual(['idle', 'idle', 'idle']);
+  });
+
   it('the same for a connection released to a waiter', () => {
     let s = acquiresIssued(start(true, { maxSize: 1 }), 1).state;
     s = { ...s, answers: [], servedNew: [], conns: [busy(1)] };

@@ -1,5 +1,5 @@
 import { connectServesOf, minOf } from './semantics.js';
-import { connectForNobody, failedForHead, servedAtOnce } from './answers.js';
+import { connectForNobody, failedForHead, inFlightTillIo, servedAtOnce } from './answers.js';
 import { capacityUsed, sizeAt, type ModelState } from './state.js';
 import { withState } from './copy.js';
 import { retriesAtOnce, retryDelay } from './retry.js';
@@ -43,8 +43,14 @@ export function refillServesQueue(before: ModelState): ModelState {
     state = failedForHead(state);
     short--;
   }
+  // Where they stay in flight until the step's I/O, every one of them is: each lands for whoever
+  // heads the queue then, or idle, after the connects begun before it.
+  if (inFlightTillIo(state)) {
+    for (; short > 0; short--) state = connectForNobody(state, state.now, true);
+    return state;
+  }
   // One for each waiter the refill reaches; the rest lands idle, learnt from the log.
   const forQueue = Math.min(short, state.waiters.length);
-  for (let i = 0; i < forQueue; i++) state = servedAtOnce(state, true);
+  for (let i = 0; i < forQueue; i++) state = servedAtOnce(state);
   return state;
 }
