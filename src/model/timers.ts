@@ -45,7 +45,7 @@ function timersFired(before: ModelState, rejections?: ReadonlyMap<number, number
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end, rejections);
     if (next === null) return withState(state, { now: end });
-    state = next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) }));
+    state = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
@@ -169,6 +169,17 @@ function abandon(state: ModelState, c: Connecting, due: number): ModelState {
   // retry's timer, not the abandon, looks at the queue next (tarn's `_doCreate` catch).
   const delay = retryDelay(state);
   return delay !== null && delay > 0 ? retryLater(abandoned, delay) : serveWaiters(abandoned);
+}
+
+/**
+ * A connect for the queue that failed at once inside a timer's callback (`headRejected`: a look
+ * after a failure, say) fails in that callback's microtasks, and its look follows on the next
+ * tick: before the next timer, however overdue (see `failedForHead`).
+ */
+function failedInCallback(before: ModelState): ModelState {
+  let state = before;
+  for (let c = state.connecting.find((x) => x.headRejected === true); c !== undefined; c = state.connecting.find((x) => x.headRejected === true)) state = landed(state, c);
+  return state;
 }
 
 /** Connect `c` landed or failed now: see {@link timePassed}. */

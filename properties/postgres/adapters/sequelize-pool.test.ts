@@ -67,6 +67,22 @@ describe.skipIf(server.url === null)(titled('sequelize-pool on PostgreSQL', serv
     expect(onPgMem.violation, onPgMem.violation?.message).toBeNull();
   });
 
+  // A slow connect that fails as a blocked loop wakes rejects the head; the look after it fails
+  // again at once and rejects the next, all before the next overdue timer. On pg-mem the third
+  // look's create serves #3; on PostgreSQL it lands by I/O, after #3's timeout, and idle.
+  // (fixtures/regressions/sequelize-pool/5eac11d76686.json, found by fuzzing on pg-mem.)
+  it('failed connects at the wake of a blocked loop: each look before the next overdue timer', async () => {
+    const config = { minSize: 0, maxSize: 2, lifetimeMs: 0, acquireTimeoutMs: 2 };
+    const steps = [
+      { op: 'slowNextConnect', ms: 2 }, { op: 'acquire' }, { op: 'slowNextConnect', ms: 1 }, { op: 'failNextConnect' }, { op: 'acquire' },
+      { op: 'failNextConnect' }, { op: 'acquire' }, { op: 'blockingSleep', ms: 3, acquireOnWake: false, phase: 'timers' },
+    ];
+    for (const connector of [pgConnector(), createPgMemConnector]) {
+      const run = await replay(adapter(), config, steps, connector);
+      expect(run.violation, run.violation?.message).toBeNull();
+    }
+  });
+
   it(`its declared semantics hold over ${pgRuns()} runs`, async () => {
     const result = await check({ adapter: adapter(), connector: pgConnector(), numRuns: pgRuns(), seed: PG_SEED });
     expect(result.passed, formatResult(result)).toBe(true);
