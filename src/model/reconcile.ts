@@ -139,7 +139,7 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   // A reaper's run is due at an instant the model does not know, at latest when it ran: a connect
   // that landed by then may have landed first, and counts.
   const runDue = state.semantics.expiry.kind === 'reaper' ? event.at : dueOf(state, conn);
-  const floor = minOf(state.semantics).floor === 'none' ? Infinity : state.semantics.expiry.kind === 'reaper' ? runFloor(state, conn, event.at, window.from) : floorAtExpiry(state, conn, event.at, runDue);
+  const floor = minOf(state.semantics).floor === 'none' ? Infinity : state.semantics.expiry.kind === 'reaper' ? runFloor(state, conn, event.at) : floorAtExpiry(state, conn, event.at, runDue);
   if (window.cause === 'expiry' && floor <= state.config.minSize) {
     const counted = minOf(state.semantics).floor === 'size' ? 'open' : 'idle';
     return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floor} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
@@ -158,14 +158,15 @@ function floorKeeps(state: ModelState, conn: ModelConn, at: number, due: number 
 
 /**
  * What the floor counted at the reaper's run that took `conn` at `at`. The run was due at an
- * instant the model does not know, from `from` to `at`: a connect that landed by `at` may have
- * landed before it, and one that failed by `at` may have failed after it (a slow connect failing
- * as a blocked loop wakes, its timer due after the overdue run's). The run took the connection
- * rightly if either order leaves the floor above min, so the most the floor may have counted counts.
+ * instant the model does not know, at latest `at` (overdue at a blocked loop's wake, even before
+ * the connection was eligible: it reads the clock as it runs): a connect that landed at `at` may
+ * have landed before it, and one that failed at `at` may have failed after it (a slow connect's
+ * timer due after the overdue run's). The run took the connection rightly if either order leaves
+ * the floor above min, so the most the floor may have counted counts.
  */
-function runFloor(state: ModelState, conn: ModelConn, at: number, from: number): number {
+function runFloor(state: ModelState, conn: ModelConn, at: number): number {
   let most = floorAtExpiry(state, conn, at, at);
-  for (const f of state.failedConnects) if (f.stays !== true && f.due > from && f.due <= at) most = Math.max(most, floorAtExpiry(state, conn, at, f.due - 0.5));
+  for (const f of state.failedConnects) if (f.stays !== true && f.at === at) most = Math.max(most, floorAtExpiry(state, conn, at, f.due - 0.5));
   return most;
 }
 
