@@ -41,6 +41,21 @@ describe('a failed connect where connects serve the queue head', () => {
     expect(burst?.predicted).toMatch(/#2 gets a new connection/);
   });
 
+  // The reaper's run overdue at a blocked loop's wake, and a slow connect failing at that wake:
+  // sequelize-pool's floor (`size - min`, Pool.js:83) counted the connect in flight, since the run
+  // was due first. The model does not know the run's due instant, and accepts either order.
+  it('a run at the wake that takes a connection while a slow connect fails then: the floor may have counted it', async () => {
+    const steps = [
+      { op: 'failNextConnect' }, { op: 'slowNextConnect', ms: 1001 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' },
+      { op: 'release', connection: 1 }, { op: 'release', connection: 1 }, { op: 'blockingSleep', ms: 1001, acquireOnWake: false, phase: 'timers' },
+    ];
+    const run = await replay(sequelizePoolAdapter({ Pool: sequelizePool.Pool }) as PoolAdapter, { minSize: 2, maxSize: 3, lifetimeMs: 1000, acquireTimeoutMs: 1 }, steps);
+    expect(run.violation, run.violation?.message).toBeNull();
+    // The run took #1 at the wake, first (the runner's close takes the rest), with 2 open and the
+    // failing connect counted: above min 2.
+    expect((run.timeline?.events ?? []).filter((e) => e.type === 'destroy' && e.at === 1001).map((e) => e.id)[0]).toBe(1);
+  });
+
   it('failed-create-not-dispensed.ts: a failed create that does not look at the queue again is caught on seeds 1-5, shrunk short', async () => {
     for (const seed of SEEDS) {
       const result = await check({ adapter: failedCreateNotDispensed as PoolAdapter, seed });
