@@ -31,6 +31,7 @@ describe('infer on the broken pools', () => {
     'validation-skipped.ts': 'validation',
     'invalid-not-closed.ts': 'validation',
     'validation-not-awaited.ts': 'validation',
+    'new-connection-unchecked.ts': 'validation',
   };
   for (const [file, field] of Object.entries(breaks)) {
     it(`finds ${field} different on ${file}`, async () => {

@@ -2,7 +2,7 @@ import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf, LONGEST_TIMER_MS } from './acquire-timeout.js';
-import { libraryOptions, poolClassOf, reaperPoolRunOptions, refuseOwnValidation } from './library-options.js';
+import { libraryOptions, poolClassOf, reaperPoolRunOptions } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /** tarn's own default for `reapIntervalMillis` (`opt.reapIntervalMillis || 1000`, Pool.js). */
@@ -21,9 +21,10 @@ export interface TarnAdapterOptions {
   /** tarn's `Pool` class, the one you run: `import { Pool } from 'tarn'`. */
   readonly Pool: TarnPoolClass;
   /**
-   * Your own tarn options (`createTimeoutMillis`, `propagateCreateError`, ...), passed to every
-   * pool; `validate` is refused (tarn would check new connections too, which poolcheck does not model yet). `create`, `destroy`, the sizes, `idleTimeoutMillis` and `acquireTimeoutMillis`
-   * come from the run; `reapIntervalMillis` is this adapter's own, since the declared reaper follows it.
+   * Your own tarn options (`createTimeoutMillis`, ...), passed to every pool; `validate` is
+   * refused (see `validation` below). `create`, `destroy`, the sizes, `idleTimeoutMillis` and
+   * `acquireTimeoutMillis` come from the run; `reapIntervalMillis` is this adapter's own, since
+   * the declared reaper follows it.
    */
   readonly options?: Readonly<Record<string, unknown>>;
   readonly name?: string;
@@ -31,6 +32,30 @@ export interface TarnAdapterOptions {
   readonly semantics?: Semantics;
   /** tarn's `reapIntervalMillis`, and the declared reaper interval. Default 1000, as tarn. */
   readonly reapIntervalMillis?: number;
+  /**
+   * Gives tarn a `validate` that asks the connection (`isValid()`, so the connector's faults can
+   * fail it), declared as tarn then checks: every resource it hands out, idle, released to a
+   * waiter or just created. Default false: tarn's own `() => true`.
+   */
+  readonly validation?: boolean;
+}
+
+/**
+ * tarn with a `validate` that can fail. `_doAcquire` takes the pending acquire out of its queue
+ * and the top free resource into `used`, for every pair it can make, and only then do the checks
+ * answer, each in the microtasks after (`_validateResource` wraps the answer in a promise,
+ * Pool.js:268-346, 348-352): acquires issued together each take their resource first, as
+ * `'async'` says, though the function is synchronous. A resource released to a waiter is pushed
+ * free and goes through the same loop (`release()`, Pool.js:132-144), and so does one just
+ * created (`_create`, Pool.js:410-420, then `_tryAcquireOrCreate`): `alsoChecks: ['released',
+ * 'opened']`. One that fails is destroyed, its acquire put back at the head of the queue
+ * (`pendingAcquires.unshift`), and a `setTimeout(0)` looks at the queue again (Pool.js:309-330).
+ * No query is in flight during the check (`isValid()` answers at once), so `slowQuery` has no
+ * check of this adapter's to slow down.
+ */
+function withValidation(semantics: Semantics, on: boolean): Semantics {
+  if (!on) return semantics;
+  return { ...semantics, validation: { check: 'async', alsoChecks: ['released', 'opened'] }, capabilities: { ...semantics.capabilities, failedValidation: true } };
 }
 
 /**
@@ -211,7 +236,10 @@ export interface TarnPool {
 export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, Connection> {
   const TarnPoolOf = poolClassOf<TarnPoolInstance>('tarn', options, "import { Pool } from 'tarn'; tarnAdapter({ Pool })");
   const own = libraryOptions('tarn', options.options, reaperPoolRunOptions('tarnAdapter'));
-  refuseOwnValidation('tarn', own, 'validate', 'Pool.js `_doAcquire` validates each free resource, and `_doCreate` pushes a new one onto `free` first');
+  if (own['validate'] !== undefined) {
+    throw new DefinitionError("poolcheck tarn adapter: options.validate would fail as your function decides, which no declaration can follow; leave it out, and pass tarnAdapter({ validation: true }) for a validate that asks the connection, which poolcheck's faults fail");
+  }
+  const validation = options.validation === true;
   const reapIntervalMillis = options.reapIntervalMillis ?? TARN_DEFAULT_REAP_INTERVAL_MS;
   if (!Number.isSafeInteger(reapIntervalMillis) || reapIntervalMillis <= 0) {
     throw new DefinitionError(`poolcheck tarn adapter: reapIntervalMillis must be a whole number of ms > 0, as tarn requires; got ${String(reapIntervalMillis)}`);
@@ -231,10 +259,11 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
   }
   return {
     name: options.name ?? (options.reapIntervalMillis === undefined ? 'tarn' : `tarn (reap every ${reapIntervalMillis} ms)`),
-    semantics: options.semantics ?? tarnSemantics(reapIntervalMillis, retryMs, createTimeoutMs),
+    semantics: options.semantics ?? withValidation(tarnSemantics(reapIntervalMillis, retryMs, createTimeoutMs), validation),
     create: async ({ config, connector }) => ({
       pool: new TarnPoolOf({
         ...own,
+        ...(validation ? { validate: (conn: Connection) => conn.isValid() } : {}),
         create: () => connector.connect(),
         destroy: (conn: Connection) => conn.close(),
         min: config.minSize,

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { DefinitionError } from '../runner/violation-error.js';
 import { COMMAND_USAGE, USAGE, UsageError } from './usage.js';
 
+/** The commands that may load pg-mem, and so use its code cache (connectors/compile-cache.ts). */
+const LOADS_PG_MEM = new Set(['check', 'scenario', 'fuzz', 'replay', 'infer']);
+
 /**
  * The CLI's edge: results come back as values; only here do they become an exit code. A usage
  * mistake prints what was wrong and the usage, exit 2.
@@ -17,6 +20,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
+    // Commands that may load pg-mem keep its compiled code between runs (compile-cache.ts).
+    if (command !== undefined && LOADS_PG_MEM.has(command)) (await import('../connectors/compile-cache.js')).useCompileCache();
     switch (command) {
       case 'check':
         return await (await import('./check.js')).runCheck(rest);

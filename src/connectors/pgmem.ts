@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as PgMem from 'pg-mem';
+import { requireCompiled } from './compile-cache.js';
 import type { Connection, Connector, ConnectorEvent, ConnectorFaults, ConnectorOptions } from './types.js';
 import { NextConnectFaults } from './next-connect.js';
 import { NextQueryFaults } from './next-query.js';
@@ -31,7 +32,7 @@ let pristine: Pristine | undefined;
  * of its nested modules through the ES module loader's export scan. It is loaded on the first
  * database, so a process that never builds one (`poolcheck --help`, a real server) never pays.
  */
-const loadPgMem = (): typeof PgMem => createRequire(import.meta.url)('pg-mem') as typeof PgMem;
+const loadPgMem = (): typeof PgMem => requireCompiled(createRequire(import.meta.url), 'pg-mem') as typeof PgMem;
 
 function freshDatabase(): Pristine {
   if (pristine !== undefined) {

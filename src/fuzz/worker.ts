@@ -5,12 +5,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PoolAdapter } from '../adapters/types.js';
 import { loadAdapter, type AdapterSource } from '../corpus/adapter-ref.js';
+import { flushCompileCache, useCompileCache } from '../connectors/compile-cache.js';
 import { runChunk } from './chunk.js';
 import type { ToWorker } from './executor.js';
 
 const port = parentPort;
 if (port === null) throw new Error('poolcheck: src/fuzz/worker is a worker thread, started by the fuzz campaign');
 const sources = (workerData as { sources: AdapterSource[] }).sources;
+// Each worker loads pg-mem afresh; the command line's code cache spares it the compile.
+useCompileCache();
 // Every adapter starts loading now, not at its first chunk: the loading overlaps the main
 // thread's own set-up, and no chunk waits for it. A load that fails is reported with the first
 // chunk of that adapter (the catch only keeps it from being an unhandled rejection until then).
@@ -34,6 +37,9 @@ port.on('message', (message: ToWorker) => {
         last = now;
         port.postMessage({ type: 'progress', progress: p });
       });
+      // A worker is terminated, not exited, so it writes the code cache here, once its first
+      // chunk compiled what the runs use; later chunks find nothing new to write.
+      flushCompileCache();
       port.postMessage({ type: 'done', result });
     } catch (error) {
       port.postMessage({ type: 'error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });

@@ -3,6 +3,7 @@ import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type C
 import { withConn, withState } from './copy.js';
 import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
 import { acquireTookSlot } from './acquire-took.js';
+import { openedCheckFails } from './opened-check.js';
 
 /**
  * What the model owes the runner: the answers to acquires (served, with which connection, or
@@ -129,20 +130,19 @@ export function startQueueConnects(before: ModelState): ModelState {
       state = withState(state, { failNext: false });
       started--;
     } else {
-      state = servedAtOnce(state);
+      // A new connection that fails its check (`alsoChecks: ['opened']`) is closed, and the
+      // look goes on for the head, which it did not serve.
+      const failed = openedCheckFails(state, state.now, state.now);
+      if (failed !== null) {
+        state = failed;
+        started--;
+        continue;
+      }
+      const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
+      state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
     }
   }
   return state;
-}
-
-/**
- * The head of the queue is served by a connect that connects at once: within the step, unless it
- * stays in flight until the step's I/O (see {@link inFlightTillIo}).
- */
-export function servedAtOnce(state: ModelState): ModelState {
-  if (inFlightTillIo(state)) return connectForNobody(state, state.now);
-  const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
-  return answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
 }
 
 /**

@@ -1,6 +1,7 @@
 import { connectServesOf, minOf } from './semantics.js';
-import { connectForNobody, failedForHead, inFlightTillIo, servedAtOnce } from './answers.js';
-import { capacityUsed, sizeAt, type ModelState } from './state.js';
+import { answer, connectForNobody, failedForHead, inFlightTillIo, servedNew } from './answers.js';
+import { openedCheckFails } from './opened-check.js';
+import { capacityUsed, sizeAt, type ModelState, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retriesAtOnce, retryDelay } from './retry.js';
 
@@ -49,8 +50,17 @@ export function refillServesQueue(before: ModelState): ModelState {
     for (; short > 0; short--) state = connectForNobody(state, state.now, true);
     return state;
   }
-  // One for each waiter the refill reaches; the rest lands idle, learnt from the log.
-  const forQueue = Math.min(short, state.waiters.length);
-  for (let i = 0; i < forQueue; i++) state = servedAtOnce(state);
+  for (; short > 0 && state.waiters.length > 0; short--) {
+    // A new connection that fails its check (`alsoChecks: ['opened']`) is closed and serves
+    // nobody; the look at the queue after the refill starts what the queue is still short.
+    const failed = openedCheckFails(state, state.now, state.now);
+    if (failed !== null) {
+      state = failed;
+      continue;
+    }
+    const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
+    state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
+  }
+  // The rest, beyond the queue, lands idle, learnt from the log.
   return state;
 }

@@ -1,5 +1,6 @@
 import { failedConnectOf } from './semantics.js';
-import type { RetryTimer, ModelState } from './state.js';
+import type { RetryTimer, ModelState, Waiter } from './state.js';
+import { backAtHead, takenForFailingCheck } from './opened-check.js';
 import { withState } from './copy.js';
 import { landed, timePassed } from './timers.js';
 import { startQueueConnects } from './answers.js';
@@ -75,7 +76,16 @@ export function landedAtOnce(before: ModelState): ModelState {
     if (batch.length === 0) break;
     let servedAll = true;
     let landedOk = 0;
+    const checking: Waiter[] = [];
     for (const c of batch) {
+      const failing = c.fails ? null : takenForFailingCheck(state, c);
+      if (failing !== null) {
+        // Its connection failed the check of a new one: its acquire is out of the queue until the batch's looks are over.
+        state = failing.state;
+        checking.push(failing.head);
+        landedOk++;
+        continue;
+      }
       const waiting = state.waiters.length;
       state = landed(state, c);
       if (c.fails) continue;
@@ -85,6 +95,7 @@ export function landedAtOnce(before: ModelState): ModelState {
     // The first look took every free connection for the queue (or left some free, for nobody):
     // the later ones find none free only if all were taken.
     if (servedAll) for (let look = 1; look < landedOk; look++) state = startQueueConnects(state);
+    state = backAtHead(state, checking);
   }
   return timePassed(state);
 }

@@ -282,15 +282,18 @@ export interface AbortCapability {
  * an open connection handed straight to the first waiter (at its release, or when the acquire it
  * was checked for was aborted), checked before that waiter gets it (generic-pool's `_dispense`
  * with `testOnBorrow`, tarn's `_doAcquire`: both hand a released resource over through the same
- * check as an idle one). Left out: `[]`, today's meaning.
+ * check as an idle one). `'opened'`, a connection just opened, checked before the head of the
+ * queue gets it (tarn's `_create` pushes it free and `_doAcquire` validates it like any free
+ * resource): one that fails is closed as it lands, never lent, and the pool looks at its queue
+ * again (needs `connectServes: 'queue-head'`). Left out: `[]`, today's meaning.
  */
 export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async'; readonly alsoChecks?: readonly AlsoValidated[] };
 
 /** Connections a validating pool checks besides the idle ones an acquire takes: see {@link Validation}. */
-export type AlsoValidated = 'released';
+export type AlsoValidated = 'released' | 'opened';
 
 /** The values `alsoChecks` takes, for validation and messages. */
-export const ALSO_VALIDATED: readonly AlsoValidated[] = ['released'];
+export const ALSO_VALIDATED: readonly AlsoValidated[] = ['released', 'opened'];
 
 /** Whether the pool checks `which` connections as well as idle ones (never, without a validation). */
 export function validatesAlso(s: Semantics, which: AlsoValidated): boolean {

@@ -268,8 +268,10 @@ export interface ModelState {
   /**
    * Connects that landed after their acquire gave up, whose connection ids the connector's log
    * tells: each is to be closed at once (`'closed'`), or joins the pool idle (`'idle'`).
+   * `invalid`: closed because it failed the check of a connection just opened (`alsoChecks:
+   * ['opened']`), not because its acquire gave up.
    */
-  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean }[];
+  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean; readonly invalid?: true }[];
   /**
    * A reaper that stops when it finds the pool empty (`stopsWhenEmpty`): since when the pool was
    * found empty, so a run since may have stopped it. Cleared when an acquire is served.

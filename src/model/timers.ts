@@ -4,6 +4,7 @@ import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, reaperEvent, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
+import { openedCheckFails } from './opened-check.js';
 
 /**
  * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
@@ -214,6 +215,11 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   // waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {
+    // A pool that checks a new connection closes one that fails, and looks at its queue again
+    // from a zero-delay timer (tarn's `setTimeout(0)`, Pool.js:313-321): after the timers already
+    // due at this instant, an acquire's timeout among them.
+    const failed = openedCheckFails(state, c.startedAt, c.readyAt);
+    if (failed !== null) return retryLater(failed, 0);
     // Served now, within the step: a reaper that starts on an acquire served (tarn's `_doAcquire`)
     // starts at this instant, not when the step ends.
     return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });

@@ -13,7 +13,7 @@ import { closeDuringConnectOf, closeRejectsWaitersOf, terminateDuringConnectOf }
 import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
 import { handedOver } from './waiters.js';
-import { stretchOver } from './failed-head.js';
+import { landedAtOnce } from './retry.js';
 import { withConn, withState } from './copy.js';
 
 /**
@@ -120,8 +120,10 @@ export function released(before: ModelState, id: number): ModelState {
   const conn = mustFind(state, id);
   const [first, ...rest] = state.waiters;
   if (first !== undefined && state.phase === 'open') {
-    // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry.
-    return stretchOver(handedOver(withState(state, { waiters: rest }), first, id));
+    // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry. A
+    // check that fails sends the waiter back to the head; a connect the pool then starts for it,
+    // landing at once, lands within the step.
+    return landedAtOnce(handedOver(withState(state, { waiters: rest }), first, id));
   }
   const next = replaceConn(
     withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }),

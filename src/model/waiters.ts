@@ -1,4 +1,4 @@
-import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, validatesAlso, validationOf } from './semantics.js';
+import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
@@ -59,9 +59,16 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
       state = takeOrOpen(state, ticket, picks, true);
     }
   }
-  for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order);
+  // Where connects serve the queue head, an acquire whose check failed goes back to the head, and
+  // the pool looks at its queue in a task of its own (tarn's `setTimeout(0)`, Pool.js:313-321):
+  // after the connects begun by the step's calls have landed, which serve that head first.
+  const deferLook = reserved.length > 0 && connectServesOf(state.semantics) === 'queue-head';
+  const faultPending = state.validationFails;
+  for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook);
+  const checkFailed = faultPending && !state.validationFails;
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
+  if (deferLook && checkFailed) state = landedAtOnce(startQueueConnects(state));
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
 }
 
@@ -91,7 +98,7 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
  * a failed one closes the connection and tries another.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter): ModelState {
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
@@ -102,7 +109,7 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
-  return takeOrOpen(state, ticket, picks, false, undefined, waiter);
+  return takeOrOpen(state, ticket, picks, false, undefined, waiter, look);
 }
 
 /**
@@ -128,8 +135,16 @@ export function handedOver(state: ModelState, waiter: Waiter, id: number): Model
 function afterFailedChecks(before: ModelState, after: ModelState): ModelState {
   if (connectServesOf(after.semantics) !== 'queue-head') return after;
   const wasDoomed = new Set(before.conns.filter((c) => c.doomed !== null).map((c) => c.id));
+  // Only a pool that looks at its queue on every discard (`queueConnects: 'one-per-dispense'`)
+  // looks again; tarn's `_destroy` does not, and the look its `setTimeout(0)` makes after a
+  // failed check is the one `takeOrOpen` made (Pool.js:309-321, 439-466).
+  const looks = queueConnectsOf(after.semantics) === 'one-per-dispense';
   let state = after;
-  for (const c of after.conns) if (c.doomed?.cause === 'invalid' && !wasDoomed.has(c.id)) state = serveWaiters(refillServesQueue(state));
+  for (const c of after.conns) {
+    if (c.doomed?.cause !== 'invalid' || wasDoomed.has(c.id)) continue;
+    const refilled = refillServesQueue(state);
+    state = looks ? serveWaiters(refilled) : refilled;
+  }
   return state;
 }
 
@@ -142,7 +157,7 @@ interface Picks {
  * Acquire `ticket` takes the first idle connection in reuse order (validating it where the pool
  * does), else a new connection while there is capacity, else (`mayWait`) it waits.
  */
-export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter): ModelState {
+export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter, look = true): ModelState {
   const state = before;
   if (validationOf(state.semantics) !== 'none') {
     const expired = after === undefined ? null : expiredBefore(state, after);
@@ -159,7 +174,7 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
       const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
-      if (after === undefined) return validate(state, ticket, id, picks);
+      if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, look);
       // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
       const conn = findConn(state, id) as ModelConn;
       // At a wake the check's timer fired in due order among the overdue ones: its due time counts.
@@ -176,7 +191,8 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
   // (tarn's `pendingAcquires.unshift`). A new one joins at the back.
   const waiting = withState(state, { waiters: mayWait ? [...state.waiters, waiter] : [waiter, ...state.waiters], nextOrder: requeued === undefined ? state.nextOrder + 1 : state.nextOrder });
   // Its timer is set first, in acquire(); then the pool starts a connect if the queue needs one.
-  return queued ? startQueueConnects(waiting) : waiting;
+  // `look`: false where the caller makes the look later (see `acquiresIssued`).
+  return queued && look ? startQueueConnects(waiting) : waiting;
 }
 
 /**

@@ -90,8 +90,14 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
   }
   if (caps['failedValidation'] === true && (check === undefined || check === 'none')) throw new DefinitionError(`${where}.capabilities: failedValidation needs a validation ("sync" or "async"): a pool that checks nothing has no validation to fail`);
-  if (caps['connectServes'] === 'queue-head' && check === 'async') {
-    throw new DefinitionError(`${where} an async validation together with capabilities.connectServes "queue-head", which poolcheck does not model yet (what the pool does with the queue head while a check of its connection is in flight, and after it fails); declare validation "sync" if the pool checks synchronously, or "none", for this pool`);
+  if (caps['connectServes'] === 'queue-head' && check === 'async' && caps['slowQuery'] === true) {
+    // A check answered within microtasks is over before the step's next call; one in flight
+    // across steps leaves open what the pool does with the queue head meanwhile (tarn takes the
+    // acquire out of its queue, generic-pool's testOnBorrow keeps it there).
+    throw new DefinitionError(`${where} a slow async validation (capabilities.slowQuery) together with capabilities.connectServes "queue-head", which poolcheck does not model yet (what the pool does with the queue head while a check of its connection is in flight); turn slowQuery off for this pool`);
+  }
+  if (typeof raw === 'object' && raw !== null && ((raw as Record<string, unknown>)['alsoChecks'] as unknown[] | undefined)?.includes('opened') === true && caps['connectServes'] !== 'queue-head') {
+    throw new DefinitionError(`${where}.validation.alsoChecks has "opened", which poolcheck models for connects that serve the queue head (a new connection goes to the head through the check); declare capabilities.connectServes "queue-head" if the pool's connects do, or leave "opened" out`);
   }
   if (caps['slowQuery'] === true && check !== 'async') throw new DefinitionError(`${where}.capabilities: slowQuery needs validation "async": a slow query matters while the pool awaits one before lending`);
   if (check === 'sync' || check === 'async') {

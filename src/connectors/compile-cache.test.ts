@@ -1,0 +1,83 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/*
+ * Each case runs a fresh node: the cache is written when a process exits, and a module required
+ * once stays in the process's require cache.
+ */
+const root = mkdtempSync(join(tmpdir(), 'poolcheck-compile-cache-test-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+// A small CommonJS package using what a module expects of Node's own wrapper: a relative require,
+// require.resolve, __dirname, `this` as exports, a dynamic import, and a require of an ES module
+// file that Node compiles itself.
+const pkg = join(root, 'node_modules', 'tiny');
+mkdirSync(pkg, { recursive: true });
+writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name: 'tiny', main: 'index.js' }));
+writeFileSync(join(pkg, 'helper.js'), 'exports.twice = (n) => n * 2;\n');
+writeFileSync(join(pkg, 'esm.mjs'), 'export const fromEsm = 7;\n');
+writeFileSync(join(pkg, 'index.js'), [
+  "const { twice } = require('./helper');",
+  "let esm; try { esm = require('./esm.mjs').fromEsm; } catch (e) { esm = e.code; }",
+  'module.exports = {',
+  '  four: twice(2),',
+  "  resolved: require('path').basename(require.resolve('./helper')),",
+  "  dir: require('path').basename(__dirname),",
+  '  thisIsExports: this === module.exports,',
+  '  esm,',
+  "  imported: () => import('./esm.mjs').then((m) => m.fromEsm),",
+  '};',
+  '',
+].join('\n'));
+
+const cacheModule = pathToFileURL(join(import.meta.dirname, 'compile-cache.ts')).href;
+const script = `
+  const { useCompileCache, requireCompiled, compileCacheCounts } = await import(${JSON.stringify(cacheModule)});
+  const { createRequire } = await import('node:module');
+  useCompileCache();
+  const tiny = requireCompiled(createRequire(${JSON.stringify(join(root, 'main.js'))}), 'tiny');
+  console.log(JSON.stringify({ ...tiny, imported: await tiny.imported(), counts: compileCacheCounts() }));
+`;
+
+function run(env: Record<string, string>): { four: number; resolved: string; dir: string; thisIsExports: boolean; esm: unknown; imported: number; counts: { hits: number; misses: number } } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    env: { ...process.env, POOLCHECK_DISABLE_COMPILE_CACHE: '', ...env },
+    encoding: 'utf8',
+  });
+  return JSON.parse(out) as ReturnType<typeof run>;
+}
+
+describe('the code cache for CommonJS packages', () => {
+  it('compiles afresh, writes the cache at exit, then loads from it with the same module behaviour', () => {
+    const dir = join(root, 'cache-a');
+    const first = run({ POOLCHECK_COMPILE_CACHE: dir });
+    expect(first.counts).toEqual({ hits: 0, misses: 1 });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    const second = run({ POOLCHECK_COMPILE_CACHE: dir });
+    expect(second.counts).toEqual({ hits: 1, misses: 0 });
+    // Turned off, it neither reads nor writes.
+    const off = join(root, 'cache-off');
+    const plain = run({ POOLCHECK_COMPILE_CACHE: off, POOLCHECK_DISABLE_COMPILE_CACHE: '1' });
+    expect(plain.counts).toEqual({ hits: 0, misses: 0 });
+    expect(() => readdirSync(off)).toThrow();
+    const { counts: _a, ...withCache } = second;
+    const { counts: _b, ...withoutCache } = plain;
+    expect(withCache).toEqual(withoutCache);
+    expect(withoutCache).toMatchObject({ four: 4, resolved: 'helper.js', dir: 'tiny', thisIsExports: true, imported: 7 });
+  });
+
+  it('recompiles a file whose cache V8 rejects, and loads when the cache cannot be written', () => {
+    const dir = join(root, 'cache-a'); // the cache the case above wrote: cases in a file run in order
+    for (const f of readdirSync(dir)) writeFileSync(join(dir, f), 'not a code cache');
+    const again = run({ POOLCHECK_COMPILE_CACHE: dir });
+    expect(again.counts).toEqual({ hits: 0, misses: 1 });
+    expect(again.four).toBe(4);
+    const file = join(root, 'a-file');
+    writeFileSync(file, '');
+    expect(run({ POOLCHECK_COMPILE_CACHE: join(file, 'sub') }).four).toBe(4);
+  });
+});
