@@ -9,8 +9,9 @@ import { main } from '../src/cli/main.js';
  * Node's own; each command's module is imported when it runs.
  */
 // Static imports and re-exports that load code (not `import type` / `export type`), and the
-// CommonJS packages loaded through `createRequire` (pg-mem, fake-timers), wherever the call is.
-const IMPORT = /^(?:import|export)\s+(?!type\b)(?:[^'";]*?from\s+)?'([^']+)'|createRequire\(import\.meta\.url\)\('([^']+)'\)/gm;
+// CommonJS packages loaded through `createRequire` (fake-timers) or `requireCompiled(createRequire(...),
+// ...)` (pg-mem, through the code cache), wherever the call is.
+const IMPORT = /^(?:import|export)\s+(?!type\b)(?:[^'";]*?from\s+)?'([^']+)'|createRequire\(import\.meta\.url\)(?:\(|,\s*)'([^']+)'/gm;
 
 function staticPackages(entry: URL): string[] {
   const seen = new Set<string>();

@@ -97,7 +97,10 @@ describe.skipIf(server.url === null)(titled('the PostgreSQL connector', server),
     const c = connector({ now: () => 0 });
     c.faults.failNextConnect();
     await expect(c.connect()).rejects.toThrow('injected fault');
-    expect(c.events).toEqual([{ type: 'connect-failed', id: 0, at: 0 }]);
+    expect(c.events).toEqual([
+      { type: 'connect-began', id: 0, at: 0, sql: 'delay 0 ms, fails' },
+      { type: 'connect-failed', id: 0, at: 0 },
+    ]);
     expect(await c.verify()).toBeNull();
     expect(await backends(c.applicationName)).toBe(0);
     const conn = await c.connect();
@@ -115,11 +118,13 @@ describe.skipIf(server.url === null)(titled('the PostgreSQL connector', server),
     expect((await clock.settle(() => conn !== null)).ok).toBe(false);
     expect((await clock.sleep(499)).ok).toBe(true);
     expect(conn).toBeNull();
-    expect(c.events).toEqual([]);
+    // The connect that takes the delay is logged as it begins.
+    const began = { type: 'connect-began', id: 0, at: 0, sql: 'delay 500 ms' };
+    expect(c.events).toEqual([began]);
     // The clock waits, in real time, for the real connect the timer starts.
     expect((await clock.sleep(1)).ok).toBe(true);
     expect(conn).not.toBeNull();
-    expect(c.events).toEqual([{ type: 'create', id: 1, at: 500 }]);
+    expect(c.events).toEqual([began, { type: 'create', id: 1, at: 500 }]);
     clock.uninstall();
     expect(await c.verify()).toBeNull();
     await conn!.close();

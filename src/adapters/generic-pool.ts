@@ -133,11 +133,11 @@ export function genericPoolSemantics(
       // catches the error, emits `factoryCreateError` and calls `_dispense()` (Pool.js:336-339),
       // which creates again for the queue's shortfall, the failed create no longer counted in
       // `_potentiallyAllocableResourceCount` (Pool.js:229-238, 664-671); the acquire waits until a
-      // create succeeds or its timeout fires: `{ retry: 'at-once' }`, which it passes with no min
-      // (properties/failed-connect-retry.test.ts). Off here: with a min, `_ensureMinimum`'s creates
-      // serve the queue head too, and which create a fault takes, and whether the refill is made
-      // up by the retry, is not modelled yet (see docs/semantics.md, "What the fields cannot say yet").
-      failedConnect: false,
+      // create succeeds or its timeout fires: `{ retry: 'at-once' }`. With a min, `_ensureMinimum`'s
+      // creates are the pool's like any other: the first takes a pending fault, and one that fails
+      // is retried by that `_dispense()` for the waiters only, never for the min (`_ensureMinimum`
+      // runs only in `_destroy()` and `start()`), which the model says (properties/failed-connect-retry.test.ts).
+      failedConnect: { retry: 'at-once' },
       // A create takes as long as its connect, counted in `size` (`_count` is `_allObjects.size +
       // _factoryCreateOperations.size`, Pool.js:680-682) and not in `available`; the acquire stays
       // in `_waitingClientsQueue` meanwhile (`pending`), and its timer runs on (ResourceRequest.js:22-52).

@@ -17,14 +17,16 @@ export class NextConnectFaults {
   }
 
   /**
-   * Applies the faults to the connect that calls it, and clears them: waits out the delay (the
-   * global setTimeout, looked up now, is the run's fake clock), then, if asked, logs
-   * `connect-failed` and throws the refusal, naming the connector.
+   * Applies the faults to the connect that calls it, and clears them: logs `connect-began` (so
+   * the runner learns the instant a connect the pool began on its own took the fault), waits out
+   * the delay (the global setTimeout, looked up now, is the run's fake clock), then, if asked,
+   * logs `connect-failed` and throws the refusal, naming the connector.
    */
   async take(connector: string, log: (event: ConnectorEvent) => void, now: () => number): Promise<void> {
     const { fail, delay } = this;
     this.fail = false;
     this.delay = 0;
+    if (fail || delay > 0) log({ type: 'connect-began', id: 0, at: now(), sql: fail ? `delay ${delay} ms, fails` : `delay ${delay} ms` });
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (fail) {
       log({ type: 'connect-failed', id: 0, at: now() });

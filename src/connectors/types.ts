@@ -35,11 +35,14 @@ export interface Connection {
  * - `create`, `destroy`, `query`: a connection opened, closed by the pool (every call, so a double
  *   close shows), or queried.
  * - `connect-failed`: a connect the fault injector made fail; no connection was opened.
+ * - `connect-began`: a connect that takes an injected fault (a delay, a failure) began; `sql`
+ *   says which. A pool that begins a connect on its own at an instant the model only bounds (a
+ *   refill at a reaper run) tells the model that instant through it.
  * - `break`: the server ended the connection; the pool must still close it (a `destroy` follows).
  * - `validate`: the pool began to validate the connection (`validate()` or `isValid()`), before
  *   lending it; `sql` holds `'invalid'` when an injected fault made it fail.
  */
-export type ConnectorEventType = 'create' | 'destroy' | 'query' | 'connect-failed' | 'break' | 'validate';
+export type ConnectorEventType = 'create' | 'destroy' | 'query' | 'connect-failed' | 'connect-began' | 'break' | 'validate';
 
 export interface ConnectorEvent {
   readonly type: ConnectorEventType;

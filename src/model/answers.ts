@@ -107,7 +107,7 @@ export function openFor(state: ModelState, ticket: number, since: number = state
  * and serves the head now, which need not be the acquire that started it. With `queueConnects:
  * 'one-per-dispense'` the pool starts one per look instead (sequelize-pool's `_dispense`).
  */
-export function startQueueConnects(before: ModelState): ModelState {
+export function startQueueConnects(before: ModelState, landsByIo = false): ModelState {
   let state = before;
   // `queueConnects: 'one-per-dispense'`: one connect for each look at the queue, whatever is in
   // flight; `failedConnect.perLook: 'one'`: one for each look, while the queue is short.
@@ -129,6 +129,10 @@ export function startQueueConnects(before: ModelState): ModelState {
       // Retried at once: the failed connect frees its slot and the loop starts the next.
       state = withState(state, { failNext: false });
       started--;
+    } else if (landsByIo) {
+      // Begun as a timer fired, on a server whose connects land by I/O: it lands after every
+      // timer due at this instant (a waiter's timeout among them), then serves the head.
+      state = connectForNobody(state, state.now);
     } else {
       // A new connection that fails its check (`alsoChecks: ['opened']`) is closed, and the
       // look goes on for the head, which it did not serve.

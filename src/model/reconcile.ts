@@ -4,11 +4,18 @@ import { floorCount, idleFloorAtExpiry, owesRefill, refillAllowed, settleRefill 
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 import { withConn, withState } from './copy.js';
+import { connectForNobody } from './answers.js';
 
 /** A destruction the connector logged. */
 export interface Destroyed {
   readonly id: number;
   readonly at: number;
+  /**
+   * Connects that failed at the same instant, logged after this destruction: timers due at one
+   * instant (a blocked loop's wake) fire in an order the log keeps, so these were still in flight
+   * when a reaper's run, whose due instant the model only bounds, decided its refill.
+   */
+  readonly failuresAfter?: number;
 }
 
 /** A connection the pool opened on its own, not for an acquire. */
@@ -29,9 +36,12 @@ export interface Reconciled {
  * connections are still open at that instant. Connections the pool opened on its own are accepted
  * only where the semantics refill to the floor, and only up to it.
  */
-export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = []): Reconciled {
+export function reconcile(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[] = [], began: readonly Opened[] = []): Reconciled {
+  // A faulted connect's beginning only tells the model something where a pool may begin one on its
+  // own at an instant the model does not know: a refill at a reaper run.
+  const begins = began.length === 0 || !minOf(state.semantics).refill.includes('on-reaper-run') ? NO_BEGINS : began;
   // Most steps log nothing: they pay for no event list.
-  const pending = destroyed.length + opened.length === 0 ? [] : inOrder(state, destroyed, opened);
+  const pending = destroyed.length + opened.length + begins.length === 0 ? [] : inOrder(state, destroyed, opened, begins);
   let s = state;
   for (;;) {
     const next = pending[0];
@@ -45,7 +55,7 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
       s = result.state;
     } else if (next !== undefined && (end === null || next.at < end.window.to || (next.at === end.window.to && !idleFloorFirst(s, next.kind, end.window)))) {
       pending.shift();
-      const result = next.kind === 'destroy' ? applyDestroy(s, next) : applyOpen(s, next);
+      const result = next.kind === 'destroy' ? applyDestroy(s, next) : next.kind === 'begin' ? applyBegin(s, next) : applyOpen(s, next);
       if ('violation' in result) return { state: s, violations: [result.violation] };
       s = result.state;
     } else if (end !== null) {
@@ -68,7 +78,7 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
  * idle when the expiry fired, and a landing it came before is told by {@link idleFloorAtExpiry}
  * from the connects the model still has in flight, so the expiry goes first.
  */
-function idleFloorFirst(state: ModelState, kind: 'destroy' | 'open', window: Window): boolean {
+function idleFloorFirst(state: ModelState, kind: EventKind, window: Window): boolean {
   return kind === 'open' && window.cause === 'expiry' && minOf(state.semantics).floor === 'idle' && state.semantics.expiry.kind === 'timer';
 }
 
@@ -85,24 +95,29 @@ function landingRefill(state: ModelState, at: number): Connecting | undefined {
 function refillLanded(state: ModelState, c: Connecting): Outcome {
   const rest = { ...state, connecting: state.connecting.filter((x) => x !== c) };
   if (c.fails) {
-    // Not tried again until the next event that calls for a refill.
-    const owed = rest.refillOwed === null ? null : { ...rest.refillOwed, failed: (rest.refillOwed.failed ?? 0) + 1 };
+    // Not tried again until the next event that calls for a refill: for a pool that refills on
+    // its reaper's runs, the next run, which owes the whole shortfall again.
+    const owed = rest.refillOwed === null ? null : rest.refillOwed.by === 'next-reaper-run' ? { since: c.readyAt, cause: `a refill connect failed at ${c.readyAt} ms`, by: 'next-reaper-run' as const } : { ...rest.refillOwed, failed: (rest.refillOwed.failed ?? 0) + 1 };
     return { state: { ...rest, refillOwed: owed, failedConnects: [...rest.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: c.readyAt }] } };
   }
   return { violation: violation('min-not-refilled', c.readyAt, `the pool's refill connect, begun at ${c.startedAt} ms, was due to land at ${c.readyAt} ms, but no connection opened then (declared: ${describeMin(minOf(state.semantics))})`) };
 }
 
+type EventKind = 'destroy' | 'open' | 'begin';
+
+const NO_BEGINS: readonly Opened[] = [];
+
 /**
  * The logged events in the order they happened. At one instant, destructions go first (a refill
- * follows the loss it replaces), except that of a connection opened then (one closed as it
- * lands), which follows its opening.
+ * follows the loss it replaces: a reaper run closes what expired, then refills), except that of a
+ * connection opened then (one closed as it lands), which follows its opening.
  */
-function inOrder(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[]): ({ kind: 'destroy' | 'open' } & Destroyed)[] {
+function inOrder(state: ModelState, destroyed: readonly Destroyed[], opened: readonly Opened[], began: readonly Opened[]): ({ kind: EventKind } & Destroyed)[] {
   // One event, the usual case, is in order already.
-  if (destroyed.length + opened.length === 1) return destroyed.length === 1 ? [{ ...destroyed[0]!, kind: 'destroy' }] : [{ ...opened[0]!, kind: 'open' }];
+  if (destroyed.length + opened.length + began.length === 1) return destroyed.length === 1 ? [{ ...destroyed[0]!, kind: 'destroy' }] : opened.length === 1 ? [{ ...opened[0]!, kind: 'open' }] : [{ ...began[0]!, kind: 'begin' }];
   const openedAt = new Map(opened.map((e) => [e.id, e.at]));
-  const rank = (e: { kind: 'destroy' | 'open'; id: number; at: number }): number => (e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? 2 : 0);
-  return [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const }))].sort(
+  const rank = (e: { kind: EventKind; id: number; at: number }): number => (e.kind === 'begin' ? 0.5 : e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? 2 : 0);
+  return [...destroyed.map((e) => ({ ...e, kind: 'destroy' as const })), ...opened.map((e) => ({ ...e, kind: 'open' as const })), ...began.map((e) => ({ ...e, kind: 'begin' as const }))].sort(
     (a, b) => a.at - b.at || rank(a) - rank(b) || timerOrder(state, a, b) || a.id - b.id,
   );
 }
@@ -148,7 +163,20 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   // A connection closed for failing its validation is lost as a discarded one is.
   const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' ? 'after-discard' : null;
   const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : 'was discarded';
-  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`) };
+  const failingAtRun = window.cause === 'expiry' && state.semantics.expiry.kind === 'reaper' ? failedAfterRun(state, event) : 0;
+  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun) };
+}
+
+/**
+ * A reaper's run whose due instant the model only bounds closed a connection at `event.at`; the
+ * connects begun earlier that failed at that instant after it, in the log's order, were still in
+ * flight when the run decided its refill (generic-pool's `_ensureMinimum` counts every create in
+ * flight, Pool.js:345-354, 680-682), and were not tried again for the min.
+ */
+function failedAfterRun(state: ModelState, event: Destroyed): number {
+  if (event.failuresAfter === undefined) return 0;
+  const failed = state.failedConnects.filter((f) => f.stays !== true && f.at === event.at && f.startedAt < event.at).length;
+  return Math.min(failed, event.failuresAfter);
 }
 
 /** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */
@@ -174,6 +202,23 @@ function runFloor(state: ModelState, conn: ModelConn, at: number): number {
 function floorAtExpiry(state: ModelState, conn: ModelConn, at: number, due: number | { readonly fewestSince: number }): number {
   if (typeof due === 'object' || minOf(state.semantics).floor !== 'idle' || state.semantics.expiry.kind !== 'timer') return floorCount(state, at, due, conn.idleSeq);
   return idleFloorAtExpiry(state, at, due, conn.idleSeq);
+}
+
+/**
+ * A connect that took the pending faults began at `event.at`, and the model, which still holds
+ * those faults, predicted no connect to take them: the pool began it on its own. A pool that
+ * refills on its reaper's runs begins its refill's connects at a run, whose instant the model
+ * only bounds by the run's window; the connector tells it. From here the connect is the model's
+ * like a refill begun at an expiry: in flight (counted in size), landing idle, or failing and not
+ * tried again until the next run. Where no refill was due then, the pool opened what nobody asked
+ * for, as a create would show.
+ */
+function applyBegin(state: ModelState, event: Opened): Outcome {
+  if (!state.failNext && state.connectDelay === 0) return { state };
+  if (state.phase !== 'open' || !refillAllowed(state, event.at)) {
+    return { violation: violation('unexpected-create', event.at, `the pool began a connect at ${event.at} ms, which no acquire asked for and no refill to the min of ${state.config.minSize} called for (${floorCount(state, event.at)} ${minOf(state.semantics).floor === 'idle' ? 'idle' : 'open'}; declared: ${describeMin(minOf(state.semantics))})`) };
+  }
+  return { state: connectForNobody(state, event.at, true) };
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {

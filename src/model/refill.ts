@@ -111,9 +111,10 @@ function idleOrphans(state: ModelState, at: number, due: number): number {
  * `trigger` happened at `at` (`cause` says what, for messages): where the pool refills on it and
  * the floor's count is below min, it owes connections at once. A pool that refills on its
  * reaper's runs owes them by its next run instead. `force`: owed whatever the refill set says
- * (min first opened at the first acquire).
+ * (min first opened at the first acquire). `failingAtRun`: connects that failed at `at` after a
+ * reaper's run that called for the refill, so in flight when it decided.
  */
-export function owesRefill(state: ModelState, at: number, trigger: MinRefill, cause: string, force = false): ModelState {
+export function owesRefill(state: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0): ModelState {
   if (state.phase !== 'open' || state.config.minSize === 0) return state;
   const min = minOf(state.semantics);
   const atOnce = force || (trigger !== 'on-reaper-run' && min.refill.includes(trigger));
@@ -127,7 +128,8 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   // failed.
   const command = atOnce && trigger !== 'after-expiry';
   const stretch = command || (atOnce && state.semantics.expiry.kind === 'reaper');
-  const failing = command ? (state.failedAtOnce ?? 0) : 0;
+  // A reaper run's refill counts, in flight, the connects that failed after it at its instant.
+  const failing = command ? (state.failedAtOnce ?? 0) : stretch ? failingAtRun : 0;
   // An idle floor counts no acquire's connect; capacity counts every one.
   const counted = min.floor === 'idle' ? 0 : failing;
   if (floorCount(state, at) + counted >= state.config.minSize || sizeAt(state, at) + failing >= state.config.maxSize) return state;
@@ -172,6 +174,17 @@ export function refillAllowed(state: ModelState, at: number): boolean {
   return floorCount(state, at) + failed < state.config.minSize && sizeAt(state, at) + held < state.config.maxSize;
 }
 
+/**
+ * Connects in flight when the refill was decided at `since` that failed later in the step: the
+ * refill counted them (every pool here counts its connects in flight toward min), and a failed
+ * connect is not tried again until the next event that calls for a refill. (One that failed at
+ * `since` itself is in the refill's `failed`, as the log's order says.)
+ */
+function failedSince(state: ModelState, since: number): number {
+  if (state.failedConnects.length === 0) return 0;
+  return state.failedConnects.filter((f) => f.stays !== true && f.startedAt <= since && f.at > since).length;
+}
+
 /** Connections the model knows have gone. */
 function goneCount(state: ModelState): number {
   return state.conns.length - liveCount(state);
@@ -194,7 +207,7 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
   const goneSince = owed.goneBefore === undefined ? 0 : goneCount(state) - owed.goneBefore;
-  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
+  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };

@@ -1,5 +1,5 @@
 import { capabilitiesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
-import { answer, doom, openFor, servedNew, serveWaiters } from './answers.js';
+import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, reaperEvent, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
@@ -198,6 +198,9 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
     if (delay !== null && delay > 0) return retryLater(failed, delay);
     if (c.ticket !== null) return serveWaiters(answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
+    // Retried at once for the queue, on a server whose connects land by I/O: the retry lands
+    // after the timers still due now.
+    if (delay === 0 && state.connectsLandByIo === true && connectServesOf(state.semantics) === 'queue-head') return startQueueConnects(failed, true);
     // A connect for the queue that fails rejects whoever heads it as the failure is seen, unless
     // it failed at once and rejected the head as it began (`headRejected`); then the pool looks again.
     const [head, ...rest] = failed.waiters;

@@ -57,7 +57,7 @@ export function helloWakePhases(hello: Readonly<Record<string, unknown>>): reado
   return phases as WakePhase[];
 }
 
-const EVENT_TYPES = new Set(['create', 'destroy', 'query', 'connect-failed', 'break']);
+const EVENT_TYPES = new Set(['create', 'destroy', 'query', 'connect-failed', 'connect-began', 'break']);
 
 /** Checks one line from the child; returns the reply, or what is wrong with it. */
 export function parseReply(line: string): Reply | string {
@@ -81,7 +81,7 @@ export function parseReply(line: string): Reply | string {
   for (const e of r['events'] as unknown[]) {
     const ev = e as Record<string, unknown> | null;
     if (typeof ev !== 'object' || ev === null || !EVENT_TYPES.has(ev['type'] as string) || !Number.isSafeInteger(ev['id']) || !isWhole(ev['at'])) {
-      return `an event needs "type" (create, destroy, query, connect-failed or break), an integer "id" and "at" in whole ms, got ${JSON.stringify(e)}`;
+      return `an event needs "type" (create, destroy, query, connect-failed, connect-began or break), an integer "id" and "at" in whole ms, got ${JSON.stringify(e)}`;
     }
   }
   if (r['ok'] === false) {

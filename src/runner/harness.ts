@@ -38,7 +38,7 @@ export class Harness<P = unknown, C = unknown> {
   /** The abort controller of each acquire issued with a signal, by ticket. */
   readonly aborts = new Map<number, AbortController>();
   private eventMark = 0;
-  private carriedCreates: readonly Opened[] = [];
+  private carried: { readonly created: readonly Opened[]; readonly began: readonly Opened[] } | null = null;
   private recorder: LifelineRecorder | null = null;
 
   constructor(
@@ -62,21 +62,32 @@ export class Harness<P = unknown, C = unknown> {
     return this.adapter.counters(this.pool);
   }
 
-  /** Connector events since the last call. */
-  takeEvents(): { readonly created: readonly Opened[]; readonly destroyed: readonly Destroyed[] } {
+  /**
+   * Connector events since the last call. `began`: connects that took an injected fault, as they
+   * began (the model learns when a pool began one on its own, see `reconcile`).
+   */
+  takeEvents(): StepEvents {
     const events = this.connector.events;
     // Most steps log nothing: they share one empty answer.
-    if (this.eventMark === events.length && this.carriedCreates.length === 0) return NO_EVENTS;
-    const created = [...this.carriedCreates];
+    if (this.eventMark === events.length && this.carried === null) return NO_EVENTS;
+    const created = [...(this.carried?.created ?? NONE_OPENED)];
+    const began = [...(this.carried?.began ?? NONE_OPENED)];
     const destroyed: Destroyed[] = [];
     for (let i = this.eventMark; i < events.length; i++) {
       const e = events[i]!;
       if (e.type === 'create') created.push({ id: e.id, at: e.at });
       else if (e.type === 'destroy') destroyed.push({ id: e.id, at: e.at });
+      else if (e.type === 'connect-began') began.push({ id: e.id, at: e.at });
+      else if (e.type === 'connect-failed') {
+        // Timers due at one instant (a blocked loop's wake) fire in an order the log keeps: a
+        // connect that failed after a destroy was still in flight when that destroy's refill was
+        // decided.
+        for (let k = 0; k < destroyed.length; k++) if (destroyed[k]!.at === e.at) destroyed[k] = { ...destroyed[k]!, failuresAfter: (destroyed[k]!.failuresAfter ?? 0) + 1 };
+      }
     }
     this.eventMark = events.length;
-    this.carriedCreates = [];
-    return { created, destroyed };
+    this.carried = null;
+    return { created, destroyed, began };
   }
 
   /**
@@ -95,8 +106,8 @@ export class Harness<P = unknown, C = unknown> {
    * must learn what expired before it can predict what an acquire gets.
    */
   takeDestroyed(): readonly Destroyed[] {
-    const { created, destroyed } = this.takeEvents();
-    this.carriedCreates = created;
+    const { created, destroyed, began } = this.takeEvents();
+    if (created.length + began.length > 0) this.carried = { created, began };
     return destroyed;
   }
 
@@ -196,7 +207,7 @@ export class Harness<P = unknown, C = unknown> {
     const unopened = expected.length === 0 ? NONE : expected.filter((id) => !events.created.some((e) => e.id === id));
     // Most steps leave the time where the model already has it: no copy of the state for them.
     const now = this.clock.now();
-    const reconciled = reconcile(answered.state.now === now ? answered.state : withState(answered.state, { now }), events.destroyed, unasked);
+    const reconciled = reconcile(answered.state.now === now ? answered.state : withState(answered.state, { now }), events.destroyed, unasked, events.began);
     const state = reconciled.state;
     const observed = this.sample();
     const found: Violation | null =
@@ -344,7 +355,14 @@ function firstInvariantViolation(state: ModelState, observed: PoolCounters, conn
 
 const NONE: readonly number[] = [];
 
-const NO_EVENTS: { readonly created: readonly Opened[]; readonly destroyed: readonly Destroyed[] } = { created: [], destroyed: [] };
+interface StepEvents {
+  readonly created: readonly Opened[];
+  readonly destroyed: readonly Destroyed[];
+  readonly began: readonly Opened[];
+}
+
+const NONE_OPENED: readonly Opened[] = [];
+const NO_EVENTS: StepEvents = { created: [], destroyed: [], began: [] };
 
 const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
   discarded: 'its holder discarded',

@@ -48,7 +48,7 @@ export class LifelineRecorder {
     for (let i = this.seen; i < events.length; i++) {
       const e = events[i]!;
       // A validation is a step of an acquire, which the lifeline marks already.
-      if (e.type !== 'connect-failed' && e.type !== 'validate') found.push({ id: e.id, mark: { kind: e.type, at: e.at, step: index } });
+      if (e.type !== 'connect-failed' && e.type !== 'connect-began' && e.type !== 'validate') found.push({ id: e.id, mark: { kind: e.type, at: e.at, step: index } });
     }
     this.seen = events.length;
     if (states !== undefined) {

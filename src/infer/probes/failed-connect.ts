@@ -1,5 +1,5 @@
 import { chooseByOracle, off, type Scenario } from '../choose.js';
-import { minOf, type FailedConnectRetry } from '../../model/semantics.js';
+import type { FailedConnectRetry } from '../../model/semantics.js';
 import type { ProbeContext, ProbeResult } from '../types.js';
 import { ProbeSession } from '../session.js';
 import type { Pending } from '../session.js';
@@ -26,7 +26,8 @@ export const failedConnectProbe: Probe = {
       // Rejected: the failure rejects whoever heads the queue, and the pool looks at it again.
       const rejects = await rejectsHead(context, this.name);
       if (rejects.kind === 'found') return rejects;
-      if (minOf(context.known).refill.length > 0) return off(FIELD, 'a failed connect retried in a pool that refills its min with connects that serve the queue head is not modelled yet (which create takes the fault, and whether the retry makes up the refill), so it is not probed', 'failedConnect');
+      // Probed with no min: a refill's create that fails is not retried for the min, only for the
+      // queue, which the probe's acquire stands for.
       return retriedForQueue(context, this.name);
     }
     const scenarios: Scenario[] = [{ config: { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, commands: [{ op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] }];
