@@ -7,6 +7,7 @@ import { uninstallAllClocks } from '../src/clock/fake.js';
 import type { ViolationKind } from '../src/model/violation.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
+import { replay } from '../src/runner/replay.js';
 import { expectCaught } from './support/caught.js';
 import { claiming } from './support/wrong-declarations.js';
 import { PASS_SEEDS } from './support/seeds.js';
@@ -66,5 +67,14 @@ describe('a wrong declaration fails with an explanation', () => {
   it('a timer declared for a pool that polls its deadlines: the acquire is still pending at its deadline', async () => {
     const adapter = ownPoolAdapter({ acquireTimeoutCoversConnect: true, acquireTimeoutPollMs: 25, semantics: covering });
     expectCaught(await check({ adapter, seed: 1 }), 'timeout-missed', /^acquire #\d+ should have been rejected \(timed out\) but is still pending$/, ['served-after-timeout', /should have been rejected \(timed out\) but got connection #\d+/]);
+  });
+});
+
+describe('connects landing together as a blocked loop wakes', () => {
+  it('an abandoned connect due first lands first: it is the first connection created, closed, and the aborted acquire\'s lands after it, idle', async () => {
+    const adapter = ownPoolAdapter({ acquireTimeoutCoversConnect: true });
+    const steps = [{ op: 'slowNextConnect', ms: 8 }, { op: 'acquire' }, { op: 'abort', acquire: 1 }, { op: 'slowNextConnect', ms: 7 }, { op: 'acquire' }, { op: 'blockingSleep', ms: 8, acquireOnWake: false, phase: 'timers' }];
+    const outcome = await replay(adapter, { minSize: 0, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 7 }, steps);
+    expect(outcome.violation).toBeNull();
   });
 });

@@ -46,6 +46,12 @@ export interface OwnAdapterOptions {
    * 'wait-and-connect'` with `lateConnect: 'closed'`. Default false: the wait only, as asyncpg.
    */
   readonly acquireTimeoutCoversConnect?: boolean;
+  /**
+   * The pool's `closeTimedOutChecks` (with `acquireTimeoutCoversConnect` and `validation: 'async'`):
+   * a connection under check at its acquire's deadline is closed then, declared as `lateCheck:
+   * 'closed'`. Default false: the check goes on (`lateCheck: 'kept'`).
+   */
+  readonly closeTimedOutChecks?: boolean;
   /** What that floor counts (the pool's `minFloorCounts`): open connections (default) or idle ones only. */
   readonly minFloorCounts?: 'size' | 'idle';
   /** When the pool opens connections back up to min (the pool's `minRefill`), declared as `minRefill`. Default `[]`. */
@@ -102,6 +108,10 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
       // checkout() watches the acquire's deadline while its slot connects (a timer, or the poll
       // loop); connectAbandoned() frees the slot then, and lateConnectLanded() closes the connection.
       ...(options.acquireTimeoutCoversConnect === true ? { acquireTimeoutCovers: 'wait-and-connect' as const, lateConnect: 'closed' as const } : {}),
+      // The same deadline bounds a check in flight (checkout() points it at the check `ready` is
+      // awaiting): the check goes on and `abandoned` gives back what it yields, or, with
+      // closeTimedOutChecks, checkAbandoned() closes the connection and frees its slot at once.
+      ...(options.acquireTimeoutCoversConnect === true && validation === 'async' ? { lateCheck: options.closeTimedOutChecks === true ? 'closed' as const : 'kept' as const } : {}),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
       ...refills.capabilities,
     },
@@ -146,7 +156,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
     closeAborted ? 'closes aborted connects' : '',
     closeRejects ? 'close rejects connects' : '',
     pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
-    coversConnect ? 'acquire timeout covers the connect' : '',
+    coversConnect ? `acquire timeout covers the connect${validation === 'async' ? ` and the check${options.closeTimedOutChecks === true ? ', closing it' : ''}` : ''}` : '',
     (options.minRefill ?? []).length === 0 ? '' : `refills ${(options.minRefill ?? []).join(', ')}`,
     (options.minOpens ?? 'on-create') === 'on-create' ? '' : `opens min ${options.minOpens === 'never' ? 'never' : 'at the first acquire'}`,
   ].filter(Boolean);
@@ -170,6 +180,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(closeRejects ? { closeRejectsConnects: true } : {}),
         ...(pollMs === 0 ? {} : { acquireTimeoutPollMs: pollMs }),
         ...(coversConnect ? { acquireTimeoutCoversConnect: true } : {}),
+        ...(options.closeTimedOutChecks === true ? { closeTimedOutChecks: true } : {}),
         ...(options.minRefill === undefined ? {} : { minRefill: options.minRefill }),
         ...(options.minOpens === undefined ? {} : { minOpens: options.minOpens }),
       }).start(),

@@ -18,12 +18,13 @@ export class NextQueryFaults {
 
   /**
    * Waits out the delay for the next query, if one is set, and clears it (the global setTimeout,
-   * looked up now, is the run's fake clock).
+   * looked up now, is the run's fake clock). `inFlight`, the connection's, cuts it short when the
+   * connection closes.
    */
-  async takeDelay(): Promise<void> {
+  async takeDelay(inFlight?: DelaysInFlight): Promise<void> {
     const delay = this.delay;
     this.delay = 0;
-    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (delay > 0) await (inFlight ?? new DelaysInFlight()).wait(delay);
   }
 
   /**
@@ -35,5 +36,32 @@ export class NextQueryFaults {
     this.failValidation = false;
     log({ type: 'validate', id, at: now(), ...(fails ? { sql: 'invalid' } : {}) });
     return !fails;
+  }
+}
+
+/**
+ * The delays of one connection's queries in flight. A connection closed while a query is in
+ * flight ends that query at once, as a real client does ("Connection terminated"): no timer of
+ * the connector outlives the connection the pool closed.
+ */
+export class DelaysInFlight {
+  private readonly cuts = new Set<() => void>();
+
+  /** Waits `ms` of the run's clock, or until {@link DelaysInFlight.cutAll}. */
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const cut = (): void => {
+        clearTimeout(timer);
+        this.cuts.delete(cut);
+        resolve();
+      };
+      const timer = setTimeout(cut, ms);
+      this.cuts.add(cut);
+    });
+  }
+
+  /** The connection closed: every delay in flight ends now. */
+  cutAll(): void {
+    for (const cut of [...this.cuts]) cut();
   }
 }

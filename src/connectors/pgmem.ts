@@ -3,7 +3,7 @@ import type * as PgMem from 'pg-mem';
 import { requireCompiled } from './compile-cache.js';
 import type { Connection, Connector, ConnectorEvent, ConnectorFaults, ConnectorOptions } from './types.js';
 import { NextConnectFaults } from './next-connect.js';
-import { NextQueryFaults } from './next-query.js';
+import { DelaysInFlight, NextQueryFaults } from './next-query.js';
 
 /** The part of pg-mem's `pg.Client` stand-in that poolcheck uses (pg-mem types it as `any`). */
 interface PgMemClient {
@@ -136,6 +136,8 @@ class PgMemConnector implements Connector, ConnectorFaults {
 
 class PgMemConnection implements Connection {
   private isClosed = false;
+  /** Its queries' injected delays, cut short when it closes. */
+  private readonly delays = new DelaysInFlight();
   private isBroken = false;
   private readonly breakListeners: ((error: Error) => void)[] = [];
 
@@ -163,14 +165,14 @@ class PgMemConnection implements Connection {
       );
     }
     if (this.isBroken) throw new Error(`poolcheck pg-mem connector: connection #${this.id} was ended by the server; the pool should have dropped it`);
-    await this.connector.nextQuery.takeDelay();
+    await this.connector.nextQuery.takeDelay(this.delays);
     return this.client.query(sql);
   }
 
   /** `SELECT 1` behind the scenes; false when a fault says so, or the connection is closed or broken. */
   async validate(): Promise<boolean> {
     const ok = this.connector.nextQuery.takeValidation(this.id, (e) => this.connector.log(e), this.connector.now);
-    await this.connector.nextQuery.takeDelay();
+    await this.connector.nextQuery.takeDelay(this.delays);
     if (!ok || this.isClosed || this.isBroken) return false;
     await this.client.query('SELECT 1');
     return true;
@@ -186,6 +188,7 @@ class PgMemConnection implements Connection {
     this.connector.log({ type: 'destroy', id: this.id, at: this.connector.now() });
     if (this.isClosed) return;
     this.isClosed = true;
+    this.delays.cutAll();
     this.connector.forget(this.id);
     await this.client.end();
   }

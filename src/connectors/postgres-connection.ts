@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { NextQueryFaults } from './next-query.js';
+import { DelaysInFlight, type NextQueryFaults } from './next-query.js';
 import type { Connection, ConnectorEvent } from './types.js';
 
 /** What a connection needs of its connector: the log, the clock and the serial I/O chain. */
@@ -14,6 +14,8 @@ export interface PostgresConnectionOwner {
 /** One real server connection: a `pg.Client`, numbered and logged by its connector. */
 export class PostgresConnection implements Connection {
   private isClosed = false;
+  /** Its queries' injected delays, cut short when it closes. */
+  private readonly delays = new DelaysInFlight();
   private isBroken = false;
   private readonly breakListeners: ((error: Error) => void)[] = [];
   private readonly end: Promise<void>;
@@ -50,14 +52,14 @@ export class PostgresConnection implements Connection {
       );
     }
     if (this.isBroken) throw new Error(`poolcheck postgres connector: connection #${this.id} was ended by the server; the pool should have dropped it`);
-    await this.owner.nextQuery.takeDelay();
+    await this.owner.nextQuery.takeDelay(this.delays);
     return this.owner.io(() => this.client.query(sql));
   }
 
   /** `SELECT 1` at the server; false when a fault says so, or the connection is closed or broken. */
   async validate(): Promise<boolean> {
     const ok = this.owner.nextQuery.takeValidation(this.id, (e) => this.owner.log(e), this.owner.now);
-    await this.owner.nextQuery.takeDelay();
+    await this.owner.nextQuery.takeDelay(this.delays);
     if (!ok || this.isClosed || this.isBroken) return false;
     await this.owner.io(() => this.client.query('SELECT 1'));
     return true;
@@ -73,6 +75,7 @@ export class PostgresConnection implements Connection {
     this.owner.log({ type: 'destroy', id: this.id, at: this.owner.now() });
     if (this.isClosed) return;
     this.isClosed = true;
+    this.delays.cutAll();
     this.owner.forget(this.id);
     // The server ends the backend in its own time after the Terminate message; waiting for the
     // socket to close would cost tens of ms per connection, one after another, while `verify`

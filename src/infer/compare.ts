@@ -11,7 +11,7 @@ export function normalizeSemantics(s: Semantics): Semantics {
   // perLook out (shortfall).
   const failed = s.capabilities?.failedConnect;
   const failedConnect = typeof failed === 'object' && failed.retry !== 'at-once' && failed.perLook === undefined ? { failedConnect: { ...failed, perLook: 'shortfall' as const } } : {};
-  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, acquireTimeoutCheck: 'timer' as const, connectServes: 'its-acquire' as const, connectsInFloor: true, queueConnects: 'shortfall' as const, ...s.capabilities, ...failedConnect };
+  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, acquireTimeoutCheck: 'timer' as const, connectServes: 'its-acquire' as const, connectsInFloor: true, queueConnects: 'shortfall' as const, ...lateCheckDefault(s), ...s.capabilities, ...failedConnect };
   // A reaper that never stops may say so or leave it out.
   const expiry = s.expiry.kind === 'reaper' && s.expiry.stopsWhenEmpty === undefined ? { ...s.expiry, stopsWhenEmpty: false } : s.expiry;
   const full = resolveShorthands({ ...s, expiry, capabilities });
@@ -40,4 +40,12 @@ function flatten(s: Semantics): Record<string, unknown> {
   const out: Record<string, unknown> = { ...rest };
   for (const [k, v] of Object.entries(capabilities ?? {})) out[`capabilities.${k}`] = v;
   return out;
+}
+
+/**
+ * `lateCheck` left out means `'kept'` where one acquire deadline covers an async check; elsewhere
+ * it says nothing, and is left out.
+ */
+function lateCheckDefault(s: Semantics): { lateCheck?: 'kept' } {
+  return s.capabilities?.acquireTimeoutCovers === 'wait-and-connect' && validationOf(s) === 'async' ? { lateCheck: 'kept' } : {};
 }

@@ -161,8 +161,8 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   }
   const gone = replaceConn(state, withConn(conn, { state: 'gone', goneAt: event.at }));
   // A connection closed for failing its validation is lost as a discarded one is.
-  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' ? 'after-discard' : null;
-  const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : 'was discarded';
+  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' || window.cause === 'check-timed-out' ? 'after-discard' : null;
+  const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : window.cause === 'check-timed-out' ? 'was closed under check at its acquire\'s deadline' : 'was discarded';
   const failingAtRun = window.cause === 'expiry' && state.semantics.expiry.kind === 'reaper' ? failedAfterRun(state, event) : 0;
   return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun) };
 }
@@ -222,7 +222,10 @@ function applyBegin(state: ModelState, event: Opened): Outcome {
 }
 
 function applyOpen(state: ModelState, event: Opened): Outcome {
-  const orphan = state.orphans.find((o) => o.at === event.at);
+  // At one instant (a blocked loop's wake), connects land in the order their timers fire: an
+  // abandoned connect that landed before an aborted acquire's is the first create logged then.
+  const first = state.landedUnasked[0];
+  const orphan = state.orphans.find((o) => o.at === event.at && !(first?.at === event.at && first.seq !== undefined && first.seq <= o.seq));
   if (orphan !== undefined) {
     // It landed for an aborted acquire: kept idle as if released, or closed at once.
     const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: orphan.seq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true };
@@ -284,6 +287,9 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   }
   if (window.cause === 'broken') {
     return { violation: violation('kept-broken', state.now, `connection #${conn.id} was ended by the server at ${window.to} ms while idle, but the pool still held it open at ${state.now} ms; a broken idle connection must be dropped at once`, conn.id) };
+  }
+  if (window.cause === 'check-timed-out') {
+    return { violation: violation('abandoned-kept', state.now, `connection #${conn.id} was under check for an acquire whose deadline came at ${window.to} ms, and was still open at ${state.now} ms; the declared lateCheck closes it at the deadline (declared: ${describeTimeoutRules(state.semantics)})`, conn.id) };
   }
   if (window.cause === 'abandoned') {
     return { violation: violation('abandoned-kept', state.now, `connection #${conn.id} landed at ${window.to} ms after its acquire had given up on the connect, and was still open at ${state.now} ms; the declared lateConnect closes it as it lands (declared: ${describeTimeoutRules(state.semantics)})`, conn.id) };

@@ -173,6 +173,17 @@ export interface Capabilities {
    */
   readonly lateConnect?: LateConnect;
   /**
+   * A check in flight when its acquire's deadline comes (`acquireTimeoutCovers:
+   * 'wait-and-connect'` with an async validation): the one deadline bounds the check too, so the
+   * acquire is rejected then, and the connection being checked
+   * - `'kept'`: stays under check; it goes, when the check passes, to the first waiter or back to
+   *   idle, and is closed when it fails (as for an aborted acquire);
+   * - `'closed'`: is closed at the deadline, its capacity free at once for the first waiter.
+   * A connect the pool opens for that acquire after a failed check is bounded by the same deadline,
+   * as `lateConnect` says. Default `'kept'`.
+   */
+  readonly lateCheck?: LateCheck;
+  /**
    * How the pool notices that a waiter's acquire timeout has come: by a timer per waiter, which
    * fires at the deadline (`'timer'`, the default), or by a loop that looks at the queue every
    * `everyMs` (`{ kind: 'poll', everyMs }`), which rejects a waiter on its first look at or after
@@ -392,6 +403,9 @@ export function failedConnectOf(s: Semantics): FailedConnectRule {
 /** What happens to a connect whose acquire gave up first: see {@link Capabilities.lateConnect}. */
 export type LateConnect = 'closed' | 'kept' | 'own-timeout';
 
+/** What becomes of a connection under check when its acquire's deadline comes: see {@link Capabilities.lateCheck}. */
+export type LateCheck = 'kept' | 'closed';
+
 /** No waits, no faults: the commands of a pool that declares no capabilities. */
 export const noCapabilities: Capabilities = {
   waiters: false,
@@ -460,6 +474,7 @@ export interface MinSemantics {
 export interface AcquireTimeoutRules {
   readonly covers: AcquireTimeoutCovers;
   readonly lateConnect: LateConnect;
+  readonly lateCheck: LateCheck;
 }
 
 /*
@@ -488,7 +503,7 @@ export function normalizeMin(s: Semantics): MinSemantics {
 /** The acquire timeout's rules a declaration means: by default it bounds the wait only. */
 export function normalizeAcquireTimeout(s: Semantics): AcquireTimeoutRules {
   const caps = capabilitiesOf(s);
-  return { covers: caps.acquireTimeoutCovers ?? 'wait', lateConnect: caps.lateConnect ?? 'kept' };
+  return { covers: caps.acquireTimeoutCovers ?? 'wait', lateConnect: caps.lateConnect ?? 'kept', lateCheck: caps.lateCheck ?? 'kept' };
 }
 
 /**
@@ -628,7 +643,8 @@ export function describeTimeoutRules(s: Semantics): string {
   const rules = timeoutRulesOf(s);
   const poll = timeoutPollMs(s);
   const polled = poll > 0 ? `, polled every ${poll} ms` : '';
-  return rules.covers === 'wait' ? `the acquire timeout covers the wait only${polled}` : `the acquire timeout covers the wait and the connect${polled}; a connect that lands after its acquire gave up: ${rules.lateConnect}`;
+  const check = validationOf(s) === 'async' ? `; a connection under check at the deadline: ${rules.lateCheck}` : '';
+  return rules.covers === 'wait' ? `the acquire timeout covers the wait only${polled}` : `the acquire timeout covers the wait and the connect${polled}; a connect that lands after its acquire gave up: ${rules.lateConnect}${check}`;
 }
 
 /** `min floor on size, refilled after-discard, opened on create`, as violation messages print it. */

@@ -11,10 +11,10 @@ export type ConnState = 'idle' | 'busy' | 'validating' | 'gone';
 
 /**
  * Why a connection must be closed at once: discarded by its holder, ended by the server while
- * idle, failed its validation, or opened for an acquire that was aborted (where the semantics
- * close such a connection).
+ * idle, failed its validation, opened for an acquire that was aborted (where the semantics
+ * close such a connection), or under check when its acquire's deadline came (`lateCheck: 'closed'`).
  */
-export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned';
+export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned' | 'check-timed-out';
 
 export interface ModelConn {
   /** The connector's id for this connection. */
@@ -144,6 +144,18 @@ export interface Validating {
    * set after the check's, which decides who fires first when both are due at once.
    */
   readonly seq: number;
+  /**
+   * Where the acquire timeout covers the wait and the connect, its one deadline bounds the check
+   * too: the acquire began at `since` (its deadline is `since` plus the timeout) and its timer was
+   * set in `order`. Left out: nothing bounds the check.
+   */
+  readonly covered?: CoveredBy;
+}
+
+/** The acquire a deadline over the wait, the connect and the check runs for: when it began, and the order its timer was set in. */
+export interface CoveredBy {
+  readonly since: number;
+  readonly order: number;
 }
 
 /**
@@ -269,9 +281,10 @@ export interface ModelState {
    * Connects that landed after their acquire gave up, whose connection ids the connector's log
    * tells: each is to be closed at once (`'closed'`), or joins the pool idle (`'idle'`).
    * `invalid`: closed because it failed the check of a connection just opened (`alsoChecks:
-   * ['opened']`), not because its acquire gave up.
+   * ['opened']`), not because its acquire gave up. `seq`: the next idle seq as an abandoned
+   * connect landed, which orders it among the orphans landing at the same instant.
    */
-  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean; readonly invalid?: true }[];
+  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean; readonly invalid?: true; readonly seq?: number }[];
   /**
    * A reaper that stops when it finds the pool empty (`stopsWhenEmpty`): since when the pool was
    * found empty, so a run since may have stopped it. Cleared when an acquire is served.

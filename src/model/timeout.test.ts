@@ -28,7 +28,7 @@ describe('acquire timeout: what it covers', () => {
 describe('acquire timeout: a connect its acquire gave up on', () => {
   it('closed: it stops counting at the deadline, and is closed the instant it lands', () => {
     const s = slowAcquire(covering('closed'), 300);
-    expect(s.landedUnasked).toEqual([{ at: 300, fate: 'closed' }]);
+    expect(s.landedUnasked).toEqual([{ at: 300, fate: 'closed', seq: expect.any(Number) }]);
     expect(reconcile(s, [{ id: 1, at: 300 }], [{ id: 1, at: 300 }]).violations).toEqual([]);
     expect(reconcile(s, [], [{ id: 1, at: 300 }]).violations[0]).toMatchObject({ kind: 'abandoned-kept', message: expect.stringMatching(/^connection #1 landed at 300 ms after its acquire had given up on the connect/) as unknown });
   });
@@ -44,7 +44,7 @@ describe('acquire timeout: a connect its acquire gave up on', () => {
   it('own-timeout: kept if it lands within its own timer, closed if still in flight then', () => {
     const { state } = acquiresIssued(connectWillTake(initialState(config, covering('own-timeout')), 300), 1);
     // A direct connect: its own timer and the acquire's are one, so it is abandoned at 100 ms.
-    expect(slept(state, 300).landedUnasked).toEqual([{ at: 300, fate: 'closed' }]);
+    expect(slept(state, 300).landedUnasked).toEqual([{ at: 300, fate: 'closed', seq: expect.any(Number) }]);
   });
 });
 

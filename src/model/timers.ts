@@ -1,7 +1,7 @@
 import { capabilitiesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
-import { findConn, reaperEvent, replaceConn, type Connecting, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
+import { findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
@@ -27,7 +27,7 @@ interface Due {
  */
 export function timePassed(before: ModelState, settled?: Settled): ModelState {
   if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0 && before.retryTimers === undefined) return before;
-  const polledTickets = [...before.waiters.filter((w) => w.deadline !== null).map((w) => w.ticket), ...before.connecting.filter((c) => c.ticket !== null && c.deadline !== null).map((c) => c.ticket as number)];
+  const polledTickets = [...before.waiters.filter((w) => w.deadline !== null).map((w) => w.ticket), ...before.connecting.filter((c) => c.ticket !== null && c.deadline !== null).map((c) => c.ticket as number), ...before.validating.filter((v) => checkDeadline(before, v) !== null).map((v) => v.ticket as number)];
   const rejected = settled === undefined || timeoutPollMs(before.semantics) === 0 ? [] : polledTickets.filter((t) => settled.get(t)?.ok === false);
   if (rejected.length === 0) return timersFired(before);
   // A waiter the pool rejected may have timed out at that poll, or been served first by a connect
@@ -99,6 +99,13 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
   // A failed connect's retry looks at the queue once (tarn's `_tryAcquireOrCreate` from its timer).
   for (const r of state.retryTimers ?? []) consider({ at: r.at, order: r.order, fire: (s) => retryLook(s, r) });
   for (const v of state.validating) {
+    // The acquire's one deadline bounds its check too; its timer was set before the check's query
+    // began, so at one instant it fires first, and before the reply of a check that passes.
+    const deadline = checkDeadline(state, v);
+    if (deadline !== null) {
+      if (poll === 0) consider({ at: deadline, order: (v.covered as CoveredBy).order, fire: (s) => checkTimedOut(s, v) });
+      else consider(polledCheckTimeout(state, v, deadline, poll, rejections?.get(v.ticket as number)));
+    }
     // A check's query that fails is answered as its timer fires. One that passes is answered by
     // the server's reply, queued by that timer: when the loop runs, at once (the clock runs a
     // same-instant immediate next); when a blocked loop wakes with the timer overdue, after every
@@ -162,6 +169,42 @@ function connectTimedOut(state: ModelState, c: Connecting, within?: PollWindow):
   return timeoutRulesOf(state.semantics).lateConnect === 'closed' ? abandon(orphaned, orphan, c.deadline ?? state.now) : orphaned;
 }
 
+/** When the acquire checking `v` gives up on it (`lateCheck`), or `null` where nothing bounds the check. */
+function checkDeadline(state: ModelState, v: Validating): number | null {
+  const timeout = state.config.acquireTimeoutMs;
+  return v.ticket === null || v.covered === undefined || timeout === undefined ? null : v.covered.since + timeout;
+}
+
+/**
+ * An acquire whose deadline the pool polls for, its check in flight: rejected at some poll in the
+ * window, as a connect's acquire is ({@link polledConnectTimeout}); where it was served instead,
+ * its check passed before the poll.
+ */
+function polledCheckTimeout(state: ModelState, v: Validating, deadline: number, everyMs: number, seen: number | undefined): Due {
+  const within = (s: ModelState): PollWindow => ({ from: deadline, to: Math.max(deadline + everyMs, s.awakeSince), everyMs });
+  if (seen !== undefined && seen >= deadline && seen <= within(state).to) {
+    // At a wake, the poll that rejected it came at or after the deadline: a check whose timer was
+    // due before that answered first (and, failed, went on to the next try, which the poll met).
+    return { at: seen === state.awakeSince ? deadline : seen, order: -Infinity, fire: (s) => checkTimedOut(s, v, within(s)) };
+  }
+  return { at: deadline + everyMs, order: AFTER_TIMERS * 2, fire: (s) => checkTimedOut(s, v, within(s)) };
+}
+
+/**
+ * The acquire's deadline came while its connection was under check: the acquire is rejected, and
+ * the connection stays under check for nobody (`lateCheck: 'kept'`: it goes, as the check lands,
+ * as an aborted acquire's does), or is closed now, its capacity free for the first waiter
+ * (`'closed'`).
+ */
+function checkTimedOut(state: ModelState, v: Validating, within?: PollWindow): ModelState {
+  const reason = { ticket: v.ticket as number, outcome: 'rejected' as const, reason: 'timed out' as const };
+  const rejected = answer(state, within === undefined ? reason : { ...reason, within });
+  if (timeoutRulesOf(state.semantics).lateCheck === 'kept') return withState(rejected, { validating: rejected.validating.map((x) => (x === v ? { ...v, ticket: null } : x)) });
+  const conn = findConn(rejected, v.id) as ModelConn;
+  const dropped = withState(rejected, { validating: rejected.validating.filter((x) => x !== v) });
+  return serveWaiters(doom(replaceConn(dropped, { ...conn, state: 'idle' }), v.id, 'check-timed-out'));
+}
+
 /** The pool gives up on a connect: its capacity is free now, and the connection is closed as it lands. */
 function abandon(state: ModelState, c: Connecting, due: number): ModelState {
   const gaveUp = c.ticket === null ? state : answer(state, { ticket: c.ticket, outcome: 'rejected', reason: 'timed out' });
@@ -189,7 +232,7 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   if (c.abandonedAt !== null) {
     // It counted in size until it was abandoned; earlier instants of this step still see it.
     const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.abandonedDue ?? c.abandonedAt, at: c.abandonedAt }] };
-    return c.fails ? counted : { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'closed' }] };
+    return c.fails ? counted : { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'closed', seq: state.nextIdleSeq }] };
   }
   if (c.fails) {
     const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };

@@ -1,10 +1,10 @@
-import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, validatesAlso, validationOf } from './semantics.js';
+import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, timeoutRulesOf, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { landedAtOnce } from './retry.js';
 import { refillServesQueue } from './queue-refill.js';
-import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
+import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 
 /**
@@ -98,18 +98,34 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
  * a failed one closes the connection and tries another.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true): ModelState {
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
-  if (validationOf(state.semantics) === 'async' && state.queryDelay > 0) {
+  const checkOrder = order ?? state.nextOrder;
+  // A new acquire's deadline timer is set in its call, just before its check begins.
+  const by = checkCovered(state) ? { covered: covered ?? (waiter === undefined ? { since: state.now, order: checkOrder - 0.5 } : { since: waiter.since, order: waiter.order }) } : {};
+  // A check begun as a blocked loop wakes (after an overdue check failed) with its acquire's
+  // deadline overdue too: its reply comes after every overdue timer, the deadline's among them,
+  // so it is in flight when the deadline fires, however quick the query.
+  const overdue = by.covered !== undefined && by.covered.since + (state.config.acquireTimeoutMs as number) <= state.awakeSince;
+  if (validationOf(state.semantics) === 'async' && (state.queryDelay > 0 || overdue)) {
     // The check is a query in flight: the connection is neither idle nor lent until it lands.
-    const entry: Validating = { ticket, order: order ?? state.nextOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq };
+    const entry: Validating = { ticket, order: checkOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq, ...by };
     return replaceConn({ ...state, queryDelay: 0, nextOrder: order === undefined ? state.nextOrder + 1 : state.nextOrder, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
-  return takeOrOpen(state, ticket, picks, false, undefined, waiter, look);
+  // The acquire's deadline, set in its call, goes on over what it tries next.
+  return takeOrOpen(state, ticket, picks, false, undefined, waiter, look, by.covered);
+}
+
+/**
+ * Whether an acquire's deadline bounds its check: the timeout covers the wait and the connect, and
+ * the acquire waits apart from the queue for what it took (`lateCheck`).
+ */
+function checkCovered(state: ModelState): boolean {
+  return state.config.acquireTimeoutMs !== undefined && timeoutRulesOf(state.semantics).covers === 'wait-and-connect' && connectServesOf(state.semantics) === 'its-acquire';
 }
 
 /**
@@ -157,8 +173,11 @@ interface Picks {
  * Acquire `ticket` takes the first idle connection in reuse order (validating it where the pool
  * does), else a new connection while there is capacity, else (`mayWait`) it waits.
  */
-export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter, look = true): ModelState {
+export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter, look = true, coveredBy?: CoveredBy): ModelState {
   const state = before;
+  // An acquire whose check failed keeps the deadline it has had since it began, over what it
+  // tries next: another check, or a connect.
+  const covered = coveredBy ?? after?.covered ?? (requeued === undefined ? undefined : { since: requeued.since, order: requeued.order });
   if (validationOf(state.semantics) !== 'none') {
     const expired = after === undefined ? null : expiredBefore(state, after);
     const idle = idleConns(state).filter((c) => !taken(state, c.id) && expired?.has(c.id) !== true);
@@ -168,21 +187,30 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       // A connection that landed idle for an aborted acquire earlier in this step: the runner
       // learns its id from the real call. No fault can be pending for its check (none is injected
       // while a check is in flight), so it passes.
+      if (covered !== undefined && checkCovered(state) && covered.since + (state.config.acquireTimeoutMs as number) <= state.awakeSince) {
+        // Its check began as a blocked loop woke, with the acquire's deadline overdue too: the
+        // deadline fires before the reply, and the connection goes as `lateCheck` says: back to
+        // idle after the overdue timers, or closed.
+        const closed = timeoutRulesOf(state.semantics).lateCheck === 'closed';
+        const back: Orphan = { ...orphan, fate: closed ? 'closed' : 'idle', seq: state.nextIdleSeq };
+        const requeued = { ...state, orphans: state.orphans.map((o) => (o === orphan ? back : o)), nextIdleSeq: state.nextIdleSeq + 1 };
+        return answer(closed ? serveWaiters(requeued) : requeued, { ticket, outcome: 'rejected', reason: 'timed out' });
+      }
       return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
     if (idle.length > 0) {
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
       const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
-      if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, look);
+      if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, look, covered);
       // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
       const conn = findConn(state, id) as ModelConn;
       // At a wake the check's timer fired in due order among the overdue ones: its due time counts.
-      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks);
+      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks, undefined, 'reuse', undefined, true, covered);
     }
   }
   const queued = connectServesOf(state.semantics) === 'queue-head';
-  if (!queued && capacityUsed(state) < state.config.maxSize) return openFor(state, ticket);
+  if (!queued && capacityUsed(state) < state.config.maxSize) return covered === undefined ? openFor(state, ticket) : openFor(state, ticket, covered.since, covered.order);
   if (!mayWait && !queued) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
   const timeout = state.config.acquireTimeoutMs;
   // A waiter handed a connection that failed its check keeps the timer it has had since its acquire.

@@ -74,6 +74,7 @@ const DOOM_REASONS: Readonly<Record<DoomCause, string>> = {
   broken: 'the server ended it while idle',
   invalid: 'it failed its validation',
   abandoned: 'it landed for an aborted acquire',
+  'check-timed-out': "its acquire's deadline came during its check (lateCheck 'closed')",
 };
 
 /** Why a live connection has no window now, for messages about unexpected destruction. */

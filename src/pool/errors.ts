@@ -33,11 +33,15 @@ export class PoolClosedError extends PoolError {}
 export class PoolTimeoutError extends PoolError {
   readonly timeoutMs: number;
 
-  constructor(timeoutMs: number, maxSize: number, connecting = false) {
+  /** `connecting`: the deadline came during the acquire's connect (`true`) or its validation (`'checking'`). */
+  constructor(timeoutMs: number, maxSize: number, connecting: boolean | 'checking' = false) {
     const limit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(
-      connecting
+      connecting === 'checking'
+        ? `acquire() timed out after ${timeoutMs} ms while its connection was being validated (acquireTimeoutCoversConnect); ` +
+            'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), or make the validation faster'
+        : connecting
         ? `acquire() timed out after ${timeoutMs} ms while its connection was still opening; the connection is closed as it lands (acquireTimeoutCoversConnect); ` +
             'raise acquireTimeoutMs or pass a larger { timeoutMs } to acquire(), or make connects faster'
         : `acquire() timed out after ${timeoutMs} ms waiting for a free connection (all ${maxSize} in use); ` +

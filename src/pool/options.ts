@@ -76,9 +76,18 @@ export interface PoolOptions<C extends Connection = Connection> {
    * it is one deadline from the acquire's call over the wait and the connect: an acquire whose
    * connect is still in flight at its deadline (or, with `acquireTimeoutPollMs`, at the first poll
    * after it) is rejected, its slot is free at once for the next waiter, and the connection is
-   * closed as it lands. Not together with `validate`: the deadline bounds a connect, not a check.
+   * closed as it lands. With `validate`, the same deadline bounds a check in flight (its acquire is
+   * rejected then; see `closeTimedOutChecks`) and a connect opened after a failed check.
    */
   acquireTimeoutCoversConnect?: boolean;
+  /**
+   * With `acquireTimeoutCoversConnect` and `validate`: what becomes of a connection still under
+   * check at its acquire's deadline. `false` (the default): the check goes on, and the connection
+   * then goes to the next waiter or back to the free stack (closed if it fails), as for an aborted
+   * acquire. `true`: it is closed at the deadline and its slot goes on at once, as asyncpg closes a
+   * connection whose `setup` was cancelled by `acquire(timeout=...)`.
+   */
+  closeTimedOutChecks?: boolean;
   /**
    * When the pool opens connections back up to `minSize` on its own (counted as the floor counts:
    * idle ones with `expiryRespectsMinSize` and `minFloorCounts: 'idle'`, else open ones and
@@ -119,6 +128,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly closeRejectsConnects: boolean;
   readonly acquireTimeoutPollMs: number;
   readonly acquireTimeoutCoversConnect: boolean;
+  readonly closeTimedOutChecks: boolean;
   readonly minRefill: readonly PoolMinRefill[];
   readonly minOpens: 'on-create' | 'first-acquire' | 'never';
 }
@@ -138,6 +148,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'closeIdleAfterMs',
   'acquireTimeoutPollMs',
   'acquireTimeoutCoversConnect',
+  'closeTimedOutChecks',
   'closeRejectsConnects',
   'minRefill',
   'minOpens',
@@ -213,8 +224,12 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (typeof acquireTimeoutCoversConnect !== 'boolean') {
     throw new PoolOptionsError(`acquireTimeoutCoversConnect must be true or false, got ${show(acquireTimeoutCoversConnect)}`);
   }
-  if (acquireTimeoutCoversConnect && validate !== undefined) {
-    throw new PoolOptionsError('acquireTimeoutCoversConnect bounds a connect, not a validation; use it without validate, or leave it false');
+  const closeTimedOutChecks = options.closeTimedOutChecks ?? false;
+  if (typeof closeTimedOutChecks !== 'boolean') {
+    throw new PoolOptionsError(`closeTimedOutChecks must be true or false, got ${show(closeTimedOutChecks)}`);
+  }
+  if (closeTimedOutChecks && (!acquireTimeoutCoversConnect || validate === undefined)) {
+    throw new PoolOptionsError('closeTimedOutChecks says what an acquire deadline does to a check in flight; pass acquireTimeoutCoversConnect: true and validate with it, or leave it out');
   }
   const minOpens = options.minOpens ?? 'on-create';
   if (minOpens !== 'on-create' && minOpens !== 'first-acquire' && minOpens !== 'never') {
@@ -237,6 +252,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     closeIdleAfterMs: milliseconds('closeIdleAfterMs', options.closeIdleAfterMs, '(0 closes idle connections at once)') ?? 0,
     closeRejectsConnects,
     acquireTimeoutCoversConnect,
+    closeTimedOutChecks,
     acquireTimeoutPollMs: milliseconds('acquireTimeoutPollMs', options.acquireTimeoutPollMs, '(0 gives each waiter its own timer)') ?? 0,
   };
 }

@@ -567,7 +567,7 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, validateHandoffs, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, acquireTimeoutCoversConnect, closeRejectsConnects, minRefill, minOpens',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, validateHandoffs, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, acquireTimeoutCoversConnect, closeTimedOutChecks, closeRejectsConnects, minRefill, minOpens',
     ],
     [
       'minRefill with a value the pool has not',
@@ -808,8 +808,42 @@ describe('a deadline over the wait and the connect (acquireTimeoutCoversConnect)
     expect(clock.countTimers()).toBe(0);
   });
 
-  it('is refused together with validate, and must be a boolean', () => {
-    expect(() => new Pool({ connect: connector.connect, acquireTimeoutCoversConnect: true, validate: () => true })).toThrow(PoolOptionsError);
+  it('also bounds a check in flight: the acquire is rejected, and the connection goes back once checked', async () => {
+    const validate = (): Promise<boolean> => new Promise((resolve) => setTimeout(() => resolve(true), 30));
+    const p = await pool({ minSize: 1, maxSize: 1, acquireTimeoutMs: 10, acquireTimeoutCoversConnect: true, validate });
+    const first = settle(p.acquire());
+    await clock.tickAsync(10);
+    expect((await first).error).toBeInstanceOf(PoolTimeoutError);
+    expect(((await first).error as Error).message).toMatch(/timed out after 10 ms while its connection was being validated/);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([0, 1]);
+    await clock.tickAsync(20);
+    expect([p.getIdleSize(), p.getSize()]).toEqual([1, 1]);
+    expect(connector.closeCalls).toEqual([0]);
+    await p.close();
+    expect(clock.countTimers()).toBe(0);
+  });
+
+  it('closes the connection under check at the deadline with closeTimedOutChecks, its slot free at once', async () => {
+    const validate = (): Promise<boolean> => new Promise((resolve) => setTimeout(() => resolve(true), 30));
+    const p = await pool({ minSize: 1, maxSize: 1, acquireTimeoutMs: 10, acquireTimeoutCoversConnect: true, closeTimedOutChecks: true, validate });
+    const first = settle(p.acquire());
+    const second = settle(p.acquire());
+    await clock.tickAsync(10);
+    expect((await first).error).toBeInstanceOf(PoolTimeoutError);
+    expect(connector.closeCalls).toEqual([1, 0]);
+    // The waiter, whose deadline also came at 10 ms (set after the first's), gets the freed slot
+    // first and connects at once.
+    const { value } = await second;
+    expect((value as FakeConnection).id).toBe(2);
+    p.release(value as FakeConnection);
+    await clock.tickAsync(30);
+    await p.close();
+    expect(clock.countTimers()).toBe(0);
+  });
+
+  it('must be a boolean; closeTimedOutChecks needs it and validate', () => {
+    expect(() => new Pool({ connect: connector.connect, closeTimedOutChecks: true, validate: () => true })).toThrow(/closeTimedOutChecks says what an acquire deadline does to a check in flight; pass acquireTimeoutCoversConnect: true and validate with it/);
+    expect(() => new Pool({ connect: connector.connect, acquireTimeoutCoversConnect: true, closeTimedOutChecks: 1 as unknown as boolean, validate: () => true })).toThrow(/closeTimedOutChecks must be true or false, got 1/);
     expect(() => new Pool({ connect: connector.connect, acquireTimeoutCoversConnect: 'yes' as unknown as boolean })).toThrow(/acquireTimeoutCoversConnect must be true or false, got "yes"/);
   });
 });

@@ -25,6 +25,19 @@ interface Deadline {
   stop: () => void;
 }
 
+/**
+ * What an acquire's readying is doing, for its deadline: the slot it works on, whether a check is
+ * in flight, and whether it gave up (aborted, or timed out), abandoned its connect, or had its
+ * connection closed under check.
+ */
+interface Progress<C extends Connection> {
+  aborted: boolean;
+  abandoned: boolean;
+  dropped: boolean;
+  current: Slot<C>;
+  checking: boolean;
+}
+
 type PoolState = 'new' | 'starting' | 'open' | 'closing' | 'closed' | 'terminated';
 
 /**
@@ -497,6 +510,27 @@ export class Pool<C extends Connection = Connection> {
     this.giveBack(slot);
   }
 
+  /**
+   * The acquire's deadline came with its connection under check, where the pool closes such a
+   * connection (`closeTimedOutChecks`): it is closed now, and the slot goes on at once, to the next
+   * waiter or back, as a discarded one's does.
+   */
+  private checkAbandoned(slot: Slot<C>): void {
+    this.closeTimedOutCheck(slot);
+    this.giveBack(slot);
+    if (this.refillsOn('after-discard')) this.queueRefill();
+  }
+
+  /** Closes the connection under check at its acquire's deadline. @internal seam for fixtures/mutants */
+  protected closeTimedOutCheck(slot: Slot<C>): void {
+    this.dropConnection(slot);
+  }
+
+  /** Whether the acquire's deadline bounds a check in flight (it does). @internal seam for fixtures/mutants */
+  protected deadlineBoundsCheck(): boolean {
+    return true;
+  }
+
   /** A connect abandoned at its acquire's deadline landed: nobody wants it. @internal seam for fixtures/mutants */
   protected lateConnectLanded(conn: C): void {
     this.closeConnection(conn);
@@ -626,9 +660,10 @@ export class Pool<C extends Connection = Connection> {
     if (this.state === 'terminated') {
       throw new PoolClosedError('acquire() was interrupted by terminate(); acquire before terminate()');
     }
-    const state = { aborted: false, abandoned: false };
-    // With acquireTimeoutCoversConnect, the deadline also bounds the connect of an empty slot.
-    const bounded = deadline !== null && !fromIdle && !slot.isOpen;
+    const state: Progress<C> = { aborted: false, abandoned: false, dropped: false, current: slot, checking: false };
+    // With acquireTimeoutCoversConnect, the deadline also bounds the connect of an empty slot, and
+    // the check of one taken open (with a connect after a failed one).
+    const bounded = deadline !== null && ((!fromIdle && !slot.isOpen) || (fromIdle && this.options.validate !== undefined));
     if (deadline !== null) deadline.fire = () => undefined;
     const unwatch = bounded && this.options.acquireTimeoutPollMs > 0 ? this.watchConnect(deadline.at, () => deadline.fire()) : (): void => undefined;
     const work = this.ready(slot, fromIdle, state);
@@ -649,10 +684,17 @@ export class Pool<C extends Connection = Connection> {
       const onClose = (): void =>
         giveUp(new PoolClosedError('close() was called while this acquire\'s connection was opening; it is closed as it lands (closeRejectsConnects)'));
       if (deadline !== null) deadline.fire = (): void => {
-        if (state.aborted || !slot.connecting) return;
-        giveUp(new PoolTimeoutError(deadline.timeoutMs, this.options.maxSize, true));
-        state.abandoned = true;
-        this.connectAbandoned(slot);
+        const current = state.current;
+        if (state.aborted || (!state.checking && !current.connecting) || (state.checking && !this.deadlineBoundsCheck())) return;
+        giveUp(new PoolTimeoutError(deadline.timeoutMs, this.options.maxSize, state.checking ? 'checking' : true));
+        if (!state.checking) {
+          state.abandoned = true;
+          this.connectAbandoned(current);
+        } else if (this.options.closeTimedOutChecks) {
+          state.dropped = true;
+          this.checkAbandoned(current);
+        }
+        // Otherwise the check goes on, and what it yields goes on as an aborted acquire's does.
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       if (closeCuts) this.connectsToReject.add(onClose);
@@ -680,13 +722,23 @@ export class Pool<C extends Connection = Connection> {
    * (one that fails is closed, and the next free slot with an open connection is tried, else
    * this one reconnects), or a new one.
    */
-  private async ready(first: Slot<C>, fromIdle: boolean, caller: { readonly aborted: boolean; readonly abandoned?: boolean }): Promise<{ slot: Slot<C> & { conn: C }; opened: boolean }> {
+  private async ready(first: Slot<C>, fromIdle: boolean, caller: Progress<C>): Promise<{ slot: Slot<C> & { conn: C }; opened: boolean }> {
     let slot = first;
     let check = fromIdle && this.options.validate !== undefined;
     while (check && slot.conn !== null && !slot.conn.closed) {
+      caller.current = slot;
       // A synchronous hook answers inside acquire(), before the next acquire takes anything.
       const verdict = this.validates(slot, slot.conn);
-      if (typeof verdict === 'boolean' ? verdict : await verdict) return { slot: slot as Slot<C> & { conn: C }, opened: false };
+      let ok: boolean;
+      if (typeof verdict === 'boolean') ok = verdict;
+      else {
+        caller.checking = true;
+        ok = await verdict;
+        caller.checking = false;
+      }
+      // Closed at the acquire's deadline, the slot already went on without this check.
+      if (caller.dropped) throw new PoolTimeoutError(0, this.options.maxSize, true);
+      if (ok) return { slot: slot as Slot<C> & { conn: C }, opened: false };
       this.onValidationFailed(slot);
       if (this.refillsOn('after-discard')) this.queueRefill();
       if (caller.aborted || this.state !== 'open') {
@@ -707,6 +759,7 @@ export class Pool<C extends Connection = Connection> {
     const conn = slot.conn;
     if (conn !== null && !conn.closed) return { slot: slot as Slot<C> & { conn: C }, opened: false };
     slot.conn = null;
+    caller.current = slot;
     try {
       await this.openConnection(slot, caller);
     } catch (error) {

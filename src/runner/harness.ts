@@ -369,6 +369,7 @@ const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
   broken: 'the server ended',
   invalid: 'failed its validation',
   abandoned: 'landed for an aborted acquire, to be closed,',
+  'check-timed-out': "was under check when its acquire's deadline came, to be closed,",
 };
 
 /** One acquire call and how it ended, and when; `null` while it is pending. */

@@ -104,11 +104,9 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     // Each of these decides which connection an acquire gets, as a validation does, and the model
     // does not yet say how the two combine: refused rather than checked against a guess.
   }
-  if (caps['slowQuery'] === true && caps['acquireTimeoutCovers'] === 'wait-and-connect' && caps['acquireTimeout'] !== null && caps['acquireTimeout'] !== undefined) {
-    // The model bounds the wait and the connect by the acquire's deadline, but not a validation in
-    // between, nor a connect opened after one fails: what such a pool's deadline does there is unsaid.
-    throw new DefinitionError(`${where}.capabilities: slowQuery together with acquireTimeoutCovers "wait-and-connect", which poolcheck does not model yet (whether the acquire's deadline also bounds a slow validation, and a connect opened after one fails); turn slowQuery off, or declare acquireTimeoutCovers "wait", for this pool`);
-  }
+  const lateCheck = caps['lateCheck'];
+  if (lateCheck !== undefined && lateCheck !== 'kept' && lateCheck !== 'closed') throw new DefinitionError(`${where}.capabilities.lateCheck = ${JSON.stringify(lateCheck)}; it must be "kept", "closed", or left out (kept): what becomes of a connection under check when its acquire's deadline comes`);
+  if (lateCheck !== undefined && (caps['acquireTimeoutCovers'] !== 'wait-and-connect' || check !== 'async')) throw new DefinitionError(`${where}.capabilities.lateCheck applies only where one acquire deadline covers an asynchronous check; declare acquireTimeoutCovers: "wait-and-connect" with validation "async", or leave lateCheck out`);
   const abort = caps['abort'];
   if (abort !== undefined && abort !== null) {
     const late = typeof abort === 'object' ? (abort as Record<string, unknown>)['lateConnection'] : undefined;
@@ -252,7 +250,7 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
   if (terminateConnect !== undefined && terminateConnect !== 'lands-idle') throw new DefinitionError(`${where}: terminateDuringConnect ${JSON.stringify(terminateConnect)} together with connectServes "queue-head": that value speaks of the acquire a connect is for, and a connect that serves the queue is for none; declare "lands-idle" where terminate waits for it to land and closes it, or leave terminateDuringConnect out`);
 }
 
-const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect', 'acquireTimeoutCheck'];
+const TIMEOUT_FIELDS: readonly string[] = ['acquireTimeout', 'acquireTimeoutCovers', 'lateConnect', 'lateCheck', 'acquireTimeoutCheck'];
 
 function validateTimeoutRules(where: string, caps: Record<string, unknown>): void {
   const covers = caps['acquireTimeoutCovers'];

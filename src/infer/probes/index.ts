@@ -20,6 +20,7 @@ import { opensMinProbe } from './opens-min.js';
 import { reuseProbe } from './reuse.js';
 import { slowConnectProbe } from './slow-connect.js';
 import { slowQueryProbe } from './slow-query.js';
+import { lateCheckProbe } from './late-check.js';
 import { stopsWhenEmptyProbe } from './stops-when-empty.js';
 import { terminateDuringConnectProbe } from './terminate-during-connect.js';
 import { terminateRejectsWaitersProbe } from './terminate-rejects-waiters.js';
@@ -79,6 +80,7 @@ export const PROBES: readonly Probe[] = [
   failedValidationProbe,
   validationHandoffsProbe,
   slowQueryProbe,
+  lateCheckProbe,
   abortProbe,
   armsOnProbe,
 ];
