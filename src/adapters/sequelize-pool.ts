@@ -79,14 +79,14 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // (Pool.js:228-243), refills the min (`minRefill: ['after-discard']`, Pool.js:245) and
       // dispenses to a waiter on the next tick (Pool.js:246-250).
       destroy: true,
-      // Off. A failed create lowers the count and rejects the first pending acquire
-      // (Pool.js:150-157), then dispenses on the next tick (Pool.js:158-160). On pg-mem, whose
-      // connects land within microtasks, that is all. Against a real server, a connect still in
-      // flight for another waiter is counted in `size` but not matched against the waiters, so the
-      // dispense starts a second create for that waiter, and one connection nobody asked for ends
-      // up idle (`unexpected-create`; pinned in properties/postgres/adapters/sequelize-pool.test.ts).
-      // A capability must hold whatever the connector's timing, so it is not declared.
-      failedConnect: false,
+      // A failed create rejects whichever `Deferred` heads `_pendingAcquires` as the failure is seen
+      // (`shift`, Pool.js:150-157), whoever started it, lowers the count, and dispenses on the next
+      // tick (Pool.js:158-160), which creates one more resource if someone still waits. With
+      // `connectServes: 'queue-head'` that is what `failedConnect: true` says. Against a real
+      // server a create of the same stretch has not landed by that tick, so its acquire still
+      // waits and that dispense starts a second create, which lands idle: the model's
+      // `queueConnects: 'one-per-dispense'` look counts such a head as still queued.
+      failedConnect: true,
       // A create takes as long as its connect: `_createResource` raises `_count` before calling
       // `factory.create()` (Pool.js:135-139), so `size` counts it; the acquire stays in
       // `_pendingAcquires` (`waiting`) and its timer runs on (Pool.js:196-199).

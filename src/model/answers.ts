@@ -115,7 +115,11 @@ export function startQueueConnects(before: ModelState, landsByIo = false): Model
   const oneLook = looksStartOne(state);
   const once = perDispense || oneLook;
   for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > (perDispense ? 0 : state.connecting.filter((c) => c.abandonedAt === null).length + retriesCovering(state)) && capacityUsed(state) < state.config.maxSize; started++) {
-    if (state.connectDelay > 0 || oneLook || (state.failNext && (retryDelay(state) ?? 0) > 0)) {
+    if (state.failNext && state.connectDelay === 0 && retryDelay(state) === null) {
+      // Rejects whoever heads the queue as its failure is seen (sequelize-pool's catch shifts
+      // `_pendingAcquires`, Pool.js:150-157), before any connect of the stretch lands.
+      state = failedForHead(state);
+    } else if (state.connectDelay > 0 || oneLook || (state.failNext && (retryDelay(state) ?? 0) > 0) || inFlightTillIo(state)) {
       // The acquire's own timer, as a waiter's, covers the connect: the connect has none. One
       // that lands or fails at once is in flight until the step's synchronous stretch is over, so
       // later acquires of the step see it (see `landedAtOnce`); a failed one's retry timer sets off
@@ -143,6 +147,37 @@ export function startQueueConnects(before: ModelState, landsByIo = false): Model
     }
   }
   return state;
+}
+
+/**
+ * Where connects land by I/O (a real server) and each look at the queue starts one connect
+ * (`queueConnects: 'one-per-dispense'`), a connect that connects at once is in flight until the
+ * I/O after the step's synchronous stretch, its next-tick looks and the timers of its instant: the
+ * acquire it is for still waits, so such a look starts one more (sequelize-pool's `_dispense`
+ * after a failed create or a destroy, Pool.js:131-133, 158-160, 247-249), and the first to land
+ * serves whoever heads the queue then, the next one the next waiter, or lands idle. With
+ * `'shortfall'` a look counts that connect against the queue, and the model serves the head at once.
+ */
+export function inFlightTillIo(state: ModelState): boolean {
+  return state.connectsLandByIo === true && queueConnectsOf(state.semantics) === 'one-per-dispense';
+}
+
+/** Orders a connect that failed at once before every timer of its instant. */
+const SEEN_FIRST = Number.MIN_SAFE_INTEGER;
+
+/**
+ * A connect for the queue fails at once, where a failed connect rejects whoever heads the queue
+ * (`failedConnect: true` with `connectServes: 'queue-head'`): the head is rejected now, and the
+ * connect holds its slot, in flight, until the stretch is over; its failure then sets off a look.
+ */
+export function failedForHead(before: ModelState): ModelState {
+  const [head, ...rest] = before.waiters;
+  // It fails by I/O, after the stretch: a refill decided in it counts it in flight (see `owesRefill`).
+  const state = connectForNobody(withState(before, { failedAtOnce: (before.failedAtOnce ?? 0) + 1 }), before.now);
+  // Its failure is seen in the microtasks after the stretch: before any timer of the instant.
+  const connecting = state.connecting.map((c, i) => (i === state.connecting.length - 1 ? { ...c, order: SEEN_FIRST, headRejected: true as const } : c));
+  if (head === undefined) return withState(state, { connecting });
+  return answer(withState(state, { connecting, waiters: rest }), { ticket: head.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true });
 }
 
 /**

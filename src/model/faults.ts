@@ -1,5 +1,6 @@
 import { answer, doom, serveWaiters } from './answers.js';
 import { refillServesQueue } from './queue-refill.js';
+import { stretchOver } from './failed-head.js';
 import type { Answer, ModelState } from './state.js';
 import { withState } from './copy.js';
 
@@ -48,10 +49,10 @@ export function connectWillTake(state: ModelState, ms: number): ModelState {
 
 /** The holder discarded connection `id`: the pool closes it now, and its capacity serves a waiter. */
 export function discarded(state: ModelState, id: number): ModelState {
-  return serveWaiters(refillServesQueue(doom(state, id, 'discarded')));
+  return stretchOver(serveWaiters(refillServesQueue(doom(state, id, 'discarded'))));
 }
 
 /** The server ended idle connection `id`: the pool drops it now, and never hands it out. */
 export function brokeIdle(state: ModelState, id: number): ModelState {
-  return serveWaiters(refillServesQueue(doom(state, id, 'broken')));
+  return stretchOver(serveWaiters(refillServesQueue(doom(state, id, 'broken'))));
 }

@@ -1,9 +1,9 @@
 import { connectServesOf, minOf } from './semantics.js';
-import { answer, connectForNobody, servedNew } from './answers.js';
+import { answer, connectForNobody, failedForHead, inFlightTillIo, servedNew } from './answers.js';
 import { openedCheckFails } from './opened-check.js';
 import { capacityUsed, sizeAt, type ModelState, type Waiter } from './state.js';
 import { withState } from './copy.js';
-import { retriesAtOnce } from './retry.js';
+import { retriesAtOnce, retryDelay } from './retry.js';
 
 /**
  * A discard in a pool whose connects serve the queue head and that refills after a discard. The
@@ -38,6 +38,17 @@ export function refillServesQueue(before: ModelState): ModelState {
     // the refill this event owes counts it in flight, as an acquire's connect failing at once.
     state = withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 });
     short--;
+  } else if (short > 0 && state.failNext && retryDelay(state) === null) {
+    // Not retried: the refill's first create fails and rejects the head of the queue
+    // (sequelize-pool's `_ensureMinimum` → `_createResource`, whose catch shifts it, Pool.js:150-157).
+    state = failedForHead(state);
+    short--;
+  }
+  // Where they stay in flight until the step's I/O, every one of them is: each lands for whoever
+  // heads the queue then, or idle, after the connects begun before it.
+  if (inFlightTillIo(state)) {
+    for (; short > 0; short--) state = connectForNobody(state, state.now, true);
+    return state;
   }
   for (; short > 0 && state.waiters.length > 0; short--) {
     // A new connection that fails its check (`alsoChecks: ['opened']`) is closed and serves
@@ -50,5 +61,6 @@ export function refillServesQueue(before: ModelState): ModelState {
     const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
     state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
   }
+  // The rest, beyond the queue, lands idle, learnt from the log.
   return state;
 }

@@ -154,9 +154,10 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   // A reaper's run is due at an instant the model does not know, at latest when it ran: a connect
   // that landed by then may have landed first, and counts.
   const runDue = state.semantics.expiry.kind === 'reaper' ? event.at : dueOf(state, conn);
-  if (window.cause === 'expiry' && floorKeeps(state, conn, event.at, runDue)) {
+  const floor = minOf(state.semantics).floor === 'none' ? Infinity : state.semantics.expiry.kind === 'reaper' ? runFloor(state, conn, event.at) : floorAtExpiry(state, conn, event.at, runDue);
+  if (window.cause === 'expiry' && floor <= state.config.minSize) {
     const counted = minOf(state.semantics).floor === 'size' ? 'open' : 'idle';
-    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floorAtExpiry(state, conn, event.at, runDue)} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
+    return { violation: violation('floor-broken', event.at, `${idleStory(conn)}, expired at ${event.at} ms although only ${floor} connection(s) were ${counted} and the declared min floor is ${state.config.minSize} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   const gone = replaceConn(state, withConn(conn, { state: 'gone', goneAt: event.at }));
   // A connection closed for failing its validation is lost as a discarded one is.
@@ -181,6 +182,20 @@ function failedAfterRun(state: ModelState, event: Destroyed): number {
 /** Whether a declared min floor keeps `conn` when its expiry comes due at `at`. */
 function floorKeeps(state: ModelState, conn: ModelConn, at: number, due: number | { readonly fewestSince: number } = dueOf(state, conn)): boolean {
   return minOf(state.semantics).floor !== 'none' && floorAtExpiry(state, conn, at, due) <= state.config.minSize;
+}
+
+/**
+ * What the floor counted at the reaper's run that took `conn` at `at`. The run was due at an
+ * instant the model does not know, at latest `at` (overdue at a blocked loop's wake, even before
+ * the connection was eligible: it reads the clock as it runs): a connect that landed at `at` may
+ * have landed before it, and one that failed at `at` may have failed after it (a slow connect's
+ * timer due after the overdue run's). The run took the connection rightly if either order leaves
+ * the floor above min, so the most the floor may have counted counts.
+ */
+function runFloor(state: ModelState, conn: ModelConn, at: number): number {
+  let most = floorAtExpiry(state, conn, at, at);
+  for (const f of state.failedConnects) if (f.stays !== true && f.at === at) most = Math.max(most, floorAtExpiry(state, conn, at, f.due - 0.5));
+  return most;
 }
 
 /** What the floor counts when `conn`'s expiry comes due; an idle floor under per-connection timers, as {@link idleFloorAtExpiry} says. */

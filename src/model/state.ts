@@ -120,6 +120,13 @@ export interface Connecting {
   readonly abandonedAt: number | null;
   /** When the timer that abandoned it was due (earlier than `abandonedAt` after a blocked loop). */
   readonly abandonedDue: number | null;
+  /**
+   * A connect that failed at once, where a failed connect rejects whoever heads the queue
+   * (`failedConnect: true` with `connectServes: 'queue-head'`): the head was rejected as it began,
+   * since its failure is seen before any connect of the same stretch lands. It holds its slot until
+   * the stretch is over, and then the pool looks at its queue again.
+   */
+  readonly headRejected?: true;
 }
 
 /**

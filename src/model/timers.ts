@@ -46,7 +46,7 @@ function timersFired(before: ModelState, rejections?: ReadonlyMap<number, number
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end, rejections);
     if (next === null) return withState(state, { now: end });
-    state = next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) }));
+    state = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
@@ -215,6 +215,17 @@ function abandon(state: ModelState, c: Connecting, due: number): ModelState {
   return delay !== null && delay > 0 ? retryLater(abandoned, delay) : serveWaiters(abandoned);
 }
 
+/**
+ * A connect for the queue that failed at once inside a timer's callback (`headRejected`: a look
+ * after a failure, say) fails in that callback's microtasks, and its look follows on the next
+ * tick: before the next timer, however overdue (see `failedForHead`).
+ */
+function failedInCallback(before: ModelState): ModelState {
+  let state = before;
+  for (let c = state.connecting.find((x) => x.headRejected === true); c !== undefined; c = state.connecting.find((x) => x.headRejected === true)) state = landed(state, c);
+  return state;
+}
+
 /** Connect `c` landed or failed now: see {@link timePassed}. */
 export function landed(before: ModelState, c: Connecting): ModelState {
   const state = withState(before, { connecting: before.connecting.filter((x) => x !== c) });
@@ -229,10 +240,15 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
     if (delay !== null && delay > 0) return retryLater(failed, delay);
+    if (c.ticket !== null) return serveWaiters(answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
     // Retried at once for the queue, on a server whose connects land by I/O: the retry lands
     // after the timers still due now.
-    if (c.ticket === null && delay === 0 && state.connectsLandByIo === true && connectServesOf(state.semantics) === 'queue-head') return startQueueConnects(failed, true);
-    return serveWaiters(c.ticket === null ? failed : answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
+    if (delay === 0 && state.connectsLandByIo === true && connectServesOf(state.semantics) === 'queue-head') return startQueueConnects(failed, true);
+    // A connect for the queue that fails rejects whoever heads it as the failure is seen, unless
+    // it failed at once and rejected the head as it began (`headRejected`); then the pool looks again.
+    const [head, ...rest] = failed.waiters;
+    const rejectsHead = c.headRejected !== true && head !== undefined && delay === null && connectServesOf(state.semantics) === 'queue-head';
+    return serveWaiters(rejectsHead ? answer({ ...failed, waiters: rest }, { ticket: head.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }) : failed);
   }
   if (c.ticket !== null && state.terminatedAt !== null) {
     // It lands on a terminated pool: its acquire is rejected now, and the connection, idle in a

@@ -244,7 +244,6 @@ function validateConnectServes(where: string, caps: Record<string, unknown>): vo
   if (timeout !== null && (caps['acquireTimeoutCovers'] !== 'wait-and-connect' || (caps['lateConnect'] ?? 'kept') !== 'kept')) {
     throw new DefinitionError(`${where}: connectServes "queue-head" keeps an acquire in the queue while a connect is in flight, so its timeout covers the connect and the connect goes on; declare acquireTimeoutCovers: "wait-and-connect" with lateConnect "kept" (or left out)`);
   }
-  if (caps['failedConnect'] === true) throw new DefinitionError(`${where}: failedConnect true (the acquire is rejected) together with connectServes "queue-head", which poolcheck does not model yet (which waiter a failed connect that served nobody in particular rejects); a pool that retries the connect declares failedConnect: { retry: ... }, else turn failedConnect off`);
   const duringConnect = caps['closeDuringConnect'];
   if (duringConnect !== undefined && duringConnect !== 'lands-idle') throw new DefinitionError(`${where}: closeDuringConnect ${JSON.stringify(duringConnect)} together with connectServes "queue-head", which poolcheck does not model yet (that value speaks of the acquire a connect is for, and a connect that serves the queue is for none); declare "lands-idle" where close keeps what lands idle, or leave closeDuringConnect out`);
   const terminateConnect = caps['terminateDuringConnect'];

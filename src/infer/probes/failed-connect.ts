@@ -23,6 +23,9 @@ export const failedConnectProbe: Probe = {
   needs: ['gracefulClose', 'min', 'capabilities.slowConnect'],
   async run(context) {
     if (context.known.capabilities?.connectServes === 'queue-head') {
+      // Rejected: the failure rejects whoever heads the queue, and the pool looks at it again.
+      const rejects = await rejectsHead(context, this.name);
+      if (rejects.kind === 'found') return rejects;
       // Probed with no min: a refill's create that fails is not retried for the min, only for the
       // queue, which the probe's acquire stands for.
       return retriedForQueue(context, this.name);
@@ -68,6 +71,24 @@ export const failedConnectProbe: Probe = {
 function outcomeOf(outcome: Pending['outcome']): string {
   if (outcome === null) return 'was still pending';
   return outcome.ok ? `got #${outcome.id}` : `was rejected (${outcome.error})`;
+}
+
+/**
+ * A pool whose connects serve the head of the queue and that rejects on a failed connect: the
+ * oracle on a failed connect behind one acquire, behind a burst at max (the acquire behind it is
+ * served once the failure frees the slot), and, where connects can be slow, a slow one failing
+ * behind two waiters (the head is rejected as it fails). A pool that retries does not fit.
+ */
+async function rejectsHead(context: ProbeContext, name: string): Promise<ProbeResult> {
+  const config = (maxSize: number) => ({ minSize: 0, maxSize, lifetimeMs: 60_000 });
+  const scenarios: Scenario[] = [
+    { config: config(2), commands: [{ op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 10 }, { op: 'acquire' }] },
+    { config: config(1), commands: [{ op: 'failNextConnect' }, { op: 'burst', count: 2 }] },
+  ];
+  if (context.known.capabilities?.slowConnect === true) {
+    scenarios.push({ config: config(1), commands: [{ op: 'slowNextConnect', ms: CONNECT_MS }, { op: 'failNextConnect' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'sleep', ms: CONNECT_MS }] });
+  }
+  return chooseByOracle<boolean>(context, { name, field: FIELD }, scenarios, [{ value: true, patch: { capabilities: { failedConnect: true } } }]);
 }
 
 /**
