@@ -98,20 +98,4 @@ describe('an async validation with a min refilled after a discard', () => {
     // The refill's connection (#3) landed at 1 ms, the checked one (#1) came back at 2 ms.
     expect(outcome.trace.find((step) => step.command === 'acquire()')?.observed).toMatch(/#4 got #1;/);
   });
-
-  it('an acquire whose check fails takes a refill\'s connection that landed on top meanwhile', async () => {
-    const adapter = ownPoolAdapter({ minRefill: ['after-discard'], validation: 'async' });
-    // The broken #1 is refilled by a connect landing at 1 ms; #2's check fails at 1 ms, after it.
-    const steps = [
-      { op: 'slowNextConnect', ms: 1 },
-      { op: 'breakIdle', connection: 1 },
-      { op: 'slowNextQuery', ms: 1 },
-      { op: 'failNextValidation' },
-      { op: 'acquire' },
-      { op: 'sleep', ms: 1 },
-    ];
-    const outcome = await replay(adapter, { minSize: 3, maxSize: 3, lifetimeMs: 2 }, steps);
-    // Without it, the model wanted #3 (the next idle one it had named) and failed the pool.
-    expect(outcome.violation).toBeNull();
-  });
 });
