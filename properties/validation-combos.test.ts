@@ -5,7 +5,6 @@ import { uninstallAllClocks } from '../src/clock/fake.js';
 import { asyncpgSemantics } from '../src/model/semantics.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
-import { replay } from '../src/runner/replay.js';
 import { expectCaught } from './support/caught.js';
 
 afterEach(() => uninstallAllClocks());
@@ -71,31 +70,5 @@ describe('an async validation with a min floor on idle connections', () => {
     const { min: _min, ...rest } = asyncpgSemantics;
     const adapter = ownPoolAdapter({ ...options, semantics: { ...rest, minFloor: 'size', minRefill: [], validation: 'async', capabilities: { ...asyncpgSemantics.capabilities, failedValidation: true, slowQuery: true } } });
     expectCaught(await check({ adapter, seed: 1 }), 'outlived');
-  });
-});
-
-/*
- * An async validation with a min refilled after a discard: a refill's slow connect lands idle
- * while a connection is under check for an acquire that was aborted; the check passes later and
- * puts its connection on top of the free stack, above the refill's. The next acquire reuses the
- * one the check sent back (LIFO), however late the connector's log names the refill's connection.
- */
-describe('an async validation with a min refilled after a discard', () => {
-  it('a connection back from an aborted check ranks above a refill that landed before it', async () => {
-    const adapter = ownPoolAdapter({ minRefill: ['after-discard'], validation: 'async' });
-    const steps = [
-      { op: 'slowNextQuery', ms: 2 },
-      { op: 'failNextConnect' },
-      { op: 'burst', count: 3 },
-      { op: 'slowNextConnect', ms: 1 },
-      { op: 'abort', acquire: 1 },
-      { op: 'destroy', connection: 2 },
-      { op: 'sleep', ms: 2 },
-      { op: 'acquire' },
-    ];
-    const outcome = await replay(adapter, { minSize: 2, maxSize: 3, lifetimeMs: 0 }, steps);
-    expect(outcome.violation).toBeNull();
-    // The refill's connection (#3) landed at 1 ms, the checked one (#1) came back at 2 ms.
-    expect(outcome.trace.find((step) => step.command === 'acquire()')?.observed).toMatch(/#4 got #1;/);
   });
 });

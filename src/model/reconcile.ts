@@ -236,7 +236,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     // Counted as the connect it was until now: from here it is a connection of its own.
     const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landing.at);
     const failedConnects = entry < 0 ? state.failedConnects : state.failedConnects.filter((_, i) => i !== entry);
-    return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1), failedConnects }, event, landing.fate, landing.armed ?? true, landing.invalid, landing.fate === 'idle' ? landing.seq : undefined) };
+    return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1), failedConnects }, event, landing.fate, landing.armed ?? true, landing.invalid) };
   }
   const refill = landingRefill(state, event.at);
   if (refill !== undefined && !refill.fails) {
@@ -259,10 +259,10 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
  * A connect whose acquire gave up (or a refill's) landed: closed at once, or idle from then on, as
  * a release is (`armed`), or as a connection opened for the min is. The pool never lent it.
  */
-function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true, seq = state.nextIdleSeq): ModelState {
+function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true): ModelState {
   // One that failed the check of a new connection is closed as any that fails its check is.
   const doomed = fate === 'closed' ? { at: event.at, cause: invalid === true ? ('invalid' as const) : ('abandoned' as const) } : null;
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed };
   return { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 };
 }
 
