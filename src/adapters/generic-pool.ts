@@ -2,7 +2,7 @@ import type { Connection } from '../connectors/types.js';
 import type { Semantics } from '../model/semantics.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import { acquireTimeoutOf } from './acquire-timeout.js';
-import { FROM_CONFIG, libraryOptions, refuseOwnValidation } from './library-options.js';
+import { FROM_CONFIG, libraryOptions } from './library-options.js';
 import type { PoolAdapter } from './types.js';
 
 /*
@@ -31,8 +31,8 @@ export interface GenericPoolAdapterOptions {
   readonly genericPool: GenericPoolLibrary;
   /**
    * Your own generic-pool options (`fifo`, `softIdleTimeoutMillis`, ...), passed to every pool;
-   * `testOnBorrow` is refused (generic-pool would check new connections too, which poolcheck does
-   * not model yet). The sizes, `idleTimeoutMillis` and `acquireTimeoutMillis` come from the run;
+   * `testOnBorrow` is refused (see `validation` below). The sizes, `idleTimeoutMillis` and
+   * `acquireTimeoutMillis` come from the run;
    * the evictor's two options are this adapter's own, below, since the declared reaper follows them.
    */
   readonly options?: Readonly<Record<string, unknown>>;
@@ -48,6 +48,13 @@ export interface GenericPoolAdapterOptions {
   readonly evictionRunIntervalMillis?: number;
   /** generic-pool's `numTestsPerEvictionRun`. Default 3, as generic-pool. */
   readonly numTestsPerEvictionRun?: number;
+  /**
+   * Turns on generic-pool's `testOnBorrow` with a factory `validate` that asks the connection
+   * (`isValid()`, so the connector's faults can fail it), declared as generic-pool then checks:
+   * every resource it moves into test, idle, released or just created, for no acquire of its
+   * own, a passing one going to the head of the queue. Default false: `testOnBorrow` off.
+   */
+  readonly validation?: boolean;
 }
 
 /**
@@ -172,10 +179,30 @@ export function genericPoolSemantics(
       // call that takes one back out of `_waitingClientsQueue`.
       abort: null,
     },
-    // `testOnBorrow` defaults to false (PoolDefaults.js:12), and the adapter leaves it off: `_dispense`
-    // then hands available resources out unchecked (Pool.js:256-266).
+    // `testOnBorrow` defaults to false (PoolDefaults.js:12), and the adapter leaves it off unless
+    // `genericPoolAdapter({ validation: true })`: `_dispense` then hands available resources out
+    // unchecked (Pool.js:256-266).
     validation: 'none',
   };
+}
+
+/**
+ * generic-pool with `testOnBorrow` and a `validate` that can fail. `_dispense` moves as many
+ * available resources into test as the queue outnumbers those in test (Pool.js:240-252), calling
+ * `validate` synchronously in `_testOnBorrow` (Pool.js:166-176), and the answer comes some
+ * microtasks later (`_trackOperation`): acquires issued together each start a check first,
+ * `'async'`. A released resource and a created one both go to the available list and through
+ * `_dispense` (`release()`, Pool.js:527-529; `_createResource`, Pool.js:317-330): `alsoChecks:
+ * ['released', 'opened']`. The check belongs to no acquire: the acquires stay in
+ * `_waitingClientsQueue`, and a resource that passes goes to whoever heads it then
+ * (`_dispatchPooledResourceToNextWaitingClient`, Pool.js:271-289), `serves: 'queue-head'`. One
+ * that fails is destroyed (`_destroy`, whose `_ensureMinimum` refills the min) and `_dispense`
+ * looks at the queue at once, in the same microtask (Pool.js:181-185). `isValid()` answers at
+ * once, so no query is in flight during the check: `slowQuery` has nothing to slow down.
+ */
+function withValidation(semantics: Semantics, on: boolean): Semantics {
+  if (!on) return semantics;
+  return { ...semantics, validation: { check: 'async', alsoChecks: ['released', 'opened'], serves: 'queue-head' }, capabilities: { ...semantics.capabilities, failedValidation: true } };
 }
 
 /**
@@ -233,7 +260,10 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions): PoolAdap
     evictionRunIntervalMillis: 'give it as genericPoolAdapter({ evictionRunIntervalMillis }), which the declared reaper follows',
     numTestsPerEvictionRun: 'give it as genericPoolAdapter({ numTestsPerEvictionRun }), which the declared reaper follows',
   });
-  refuseOwnValidation('generic-pool', own, 'testOnBorrow', 'Pool.js `_dispense` moves each available resource into `_testOnBorrow`, and `_createResource` makes a new one available first');
+  if (own['testOnBorrow'] !== undefined) {
+    throw new DefinitionError('poolcheck generic-pool adapter: options.testOnBorrow is the adapter\'s to set, with a validate that asks the connection, which poolcheck\'s faults fail; leave it out, and pass genericPoolAdapter({ genericPool, validation: true }) to turn it on');
+  }
+  const validation = options.validation === true;
   const interval = options.evictionRunIntervalMillis ?? GENERIC_POOL_EVICTION_INTERVAL_MS;
   const tests = options.numTestsPerEvictionRun ?? GENERIC_POOL_TESTS_PER_RUN;
   if (!Number.isSafeInteger(interval) || interval < 0) {
@@ -245,7 +275,7 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions): PoolAdap
   const name = options.name ?? (interval === 0 ? 'generic-pool (eviction off)' : interval === GENERIC_POOL_EVICTION_INTERVAL_MS ? 'generic-pool' : `generic-pool (evict every ${interval} ms)`);
   return {
     name,
-    semantics: options.semantics ?? genericPoolSemantics(interval === 0 ? GENERIC_POOL_EVICTION_INTERVAL_MS : interval, tests),
+    semantics: options.semantics ?? withValidation(genericPoolSemantics(interval === 0 ? GENERIC_POOL_EVICTION_INTERVAL_MS : interval, tests), validation),
     create: async ({ config, connector }) => {
       // 0 would read as unset (PoolOptions.js:73), "wait for ever"; acquireTimeoutOf refuses it.
       const timeout = acquireTimeoutOf(config, 'generic-pool', 'acquireTimeoutMillis');
@@ -260,9 +290,12 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions): PoolAdap
             return conn;
           },
           destroy: (conn) => conn.close(),
+          // generic-pool wraps what `validate` returns in a promise (`_testOnBorrow`, Pool.js:175-176).
+          ...(validation ? { validate: (conn: Connection) => Promise.resolve(conn.isValid()) } : {}),
         },
         {
           ...own,
+          ...(validation ? { testOnBorrow: true } : {}),
           max: config.maxSize,
           min: config.minSize,
           idleTimeoutMillis: config.lifetimeMs,

@@ -54,18 +54,3 @@ export function poolClassOf<T>(adapter: string, options: unknown, usage: string)
   if (typeof PoolClass !== 'function') throw new DefinitionError(`poolcheck ${adapter} adapter: pass ${adapter}'s Pool class, the one you run: ${usage}`);
   return PoolClass as new (options: Record<string, unknown>) => T;
 }
-
-/**
- * Refuses a user's option that turns on the library's own validation (`key`), with why: the
- * library then checks new connections too, which no declared `validation` says yet, and its checks
- * fail as the user's function decides, not as poolcheck's faults do, so no declaration would hold.
- *
- * @param adapter - the library's name, as messages print it
- * @param own - the user's options, as {@link libraryOptions} returned them
- * @param key - the option that turns validation on
- * @param where - the library code that checks every resource it hands out, new ones included
- */
-export function refuseOwnValidation(adapter: string, own: Readonly<Record<string, unknown>>, key: string, where: string): void {
-  if (own[key] === undefined || own[key] === false) return;
-  throw new DefinitionError(`poolcheck ${adapter} adapter: options.${key} turns on ${adapter}'s own validation, which checks every connection it hands out, a new one too (${where}); poolcheck models a check of idle and handed-over connections (validation: { check, alsoChecks: ['released'] }), not yet of a new one, and injects failures through the connector, not your function; leave ${key} out`);
-}

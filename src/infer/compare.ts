@@ -1,4 +1,4 @@
-import { noCapabilities, normalizeSemantics as resolveShorthands, terminateRejectsWaiters, validationOf, type Semantics } from '../model/semantics.js';
+import { checkServesOf, noCapabilities, normalizeSemantics as resolveShorthands, terminateRejectsWaiters, validationOf, type Semantics } from '../model/semantics.js';
 
 /** A declaration with its defaults spelled out, so two that mean the same compare equal. */
 export function normalizeSemantics(s: Semantics): Semantics {
@@ -7,7 +7,7 @@ export function normalizeSemantics(s: Semantics): Semantics {
   // it means. terminateRejectsWaiters left out means what closeRejectsWaiters says: spelled out
   // here. Shorthands (min, opensMinOnCreate) become the fields they stand for, as the model reads
   // them; validation left out, or in its long form, becomes the one value it means (the long form
-  // stays only where it also checks more than idle connections). A retry after a delay may leave
+  // stays only where it also checks more than idle connections, or serves the queue head). A retry after a delay may leave
   // perLook out (shortfall).
   const failed = s.capabilities?.failedConnect;
   const failedConnect = typeof failed === 'object' && failed.retry !== 'at-once' && failed.perLook === undefined ? { failedConnect: { ...failed, perLook: 'shortfall' as const } } : {};
@@ -16,7 +16,9 @@ export function normalizeSemantics(s: Semantics): Semantics {
   const expiry = s.expiry.kind === 'reaper' && s.expiry.stopsWhenEmpty === undefined ? { ...s.expiry, stopsWhenEmpty: false } : s.expiry;
   const full = resolveShorthands({ ...s, expiry, capabilities });
   const also = typeof s.validation === 'object' ? s.validation.alsoChecks ?? [] : [];
-  const validation = also.length === 0 || validationOf(s) === 'none' ? validationOf(s) : { check: validationOf(s) as 'sync' | 'async', alsoChecks: [...also].sort() };
+  // `serves` left out is `'its-acquire'`, spelled out only where it is the other value.
+  const serves = checkServesOf(s) === 'queue-head' ? { serves: 'queue-head' as const } : {};
+  const validation = also.length === 0 || validationOf(s) === 'none' ? validationOf(s) : { check: validationOf(s) as 'sync' | 'async', alsoChecks: [...also].sort(), ...serves };
   return { ...full, validation, gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: { ...full.capabilities!, terminateRejectsWaiters: terminateRejectsWaiters({ ...s, capabilities }) } };
 }
 

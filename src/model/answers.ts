@@ -1,4 +1,5 @@
-import { connectServesOf, queueConnectsOf, timeoutRulesOf } from './semantics.js';
+import { checkServesOf, connectServesOf, queueConnectsOf, timeoutRulesOf } from './semantics.js';
+import { refillServesQueue } from './queue-refill.js';
 import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
@@ -138,7 +139,9 @@ export function startQueueConnects(before: ModelState, landsByIo = false): Model
       // look goes on for the head, which it did not serve.
       const failed = openedCheckFails(state, state.now, state.now);
       if (failed !== null) {
-        state = failed;
+        // Where a check serves the queue head, closing it is a `_destroy`, whose `_ensureMinimum`
+        // refills the min before the look goes on (generic-pool, Pool.js:131-150, 181-185).
+        state = checkServesOf(state.semantics) === 'queue-head' ? refillServesQueue(failed) : failed;
         started--;
         continue;
       }

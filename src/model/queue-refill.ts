@@ -1,4 +1,4 @@
-import { connectServesOf, minOf } from './semantics.js';
+import { checkServesOf, connectServesOf, minOf } from './semantics.js';
 import { answer, connectForNobody, failedForHead, inFlightTillIo, servedNew } from './answers.js';
 import { openedCheckFails } from './opened-check.js';
 import { capacityUsed, sizeAt, type ModelState, type Waiter } from './state.js';
@@ -56,6 +56,9 @@ export function refillServesQueue(before: ModelState): ModelState {
     const failed = openedCheckFails(state, state.now, state.now);
     if (failed !== null) {
       state = failed;
+      // Where a check serves the queue head, closing it is a `_destroy`, whose `_ensureMinimum`
+      // opens another for the min (generic-pool, Pool.js:131-150, 181-185).
+      if (checkServesOf(state.semantics) === 'queue-head') short++;
       continue;
     }
     const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];

@@ -298,7 +298,26 @@ export interface AbortCapability {
  * resource): one that fails is closed as it lands, never lent, and the pool looks at its queue
  * again (needs `connectServes: 'queue-head'`). Left out: `[]`, today's meaning.
  */
-export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async'; readonly alsoChecks?: readonly AlsoValidated[] };
+export type Validation = 'none' | 'sync' | 'async' | { readonly check: 'sync' | 'async'; readonly alsoChecks?: readonly AlsoValidated[]; readonly serves?: CheckServes };
+
+/**
+ * Whom a connection that passes its check goes to. `'its-acquire'` (left out): the acquire that
+ * took it, as tarn's `_doAcquire` pairs them. `'queue-head'`: the check belongs to no acquire;
+ * the acquires stay queued while it runs, and a connection that passes goes to whoever heads the
+ * queue then, while a failed one is closed and the pool looks at its queue again within
+ * microtasks (generic-pool's `_testOnBorrow`, Pool.js:166-192). Needs `check: 'async'`,
+ * `alsoChecks: ['released', 'opened']` and `connectServes: 'queue-head'`.
+ */
+export type CheckServes = 'its-acquire' | 'queue-head';
+
+/** The values `validation.serves` takes, for validation and messages. */
+export const CHECK_SERVES: readonly CheckServes[] = ['its-acquire', 'queue-head'];
+
+/** Whom a connection that passes its check goes to: see {@link CheckServes}. */
+export function checkServesOf(s: Semantics): CheckServes {
+  const v = s.validation ?? 'none';
+  return typeof v === 'string' ? 'its-acquire' : (v.serves ?? 'its-acquire');
+}
 
 /** Connections a validating pool checks besides the idle ones an acquire takes: see {@link Validation}. */
 export type AlsoValidated = 'released' | 'opened';

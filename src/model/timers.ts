@@ -1,4 +1,5 @@
-import { capabilitiesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
+import { capabilitiesOf, checkServesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
+import { refillServesQueue } from './queue-refill.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
 import { findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
@@ -265,7 +266,9 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     // from a zero-delay timer (tarn's `setTimeout(0)`, Pool.js:313-321): after the timers already
     // due at this instant, an acquire's timeout among them.
     const failed = openedCheckFails(state, c.startedAt, c.readyAt);
-    if (failed !== null) return retryLater(failed, 0);
+    // Where a check serves the queue head, the failed check's handler looks at once (generic-pool's
+    // `_destroy`, then `_dispense`, Pool.js:181-185): the refill first, then the queue's shortfall.
+    if (failed !== null) return checkServesOf(state.semantics) === 'queue-head' ? serveWaiters(refillServesQueue(failed)) : retryLater(failed, 0);
     // Served now, within the step: a reaper that starts on an acquire served (tarn's `_doAcquire`)
     // starts at this instant, not when the step ends.
     return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });

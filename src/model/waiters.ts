@@ -1,4 +1,4 @@
-import { capabilitiesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, timeoutRulesOf, validatesAlso, validationOf } from './semantics.js';
+import { capabilitiesOf, checkServesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, timeoutRulesOf, validatesAlso, validationOf } from './semantics.js';
 import { floorCount } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
@@ -34,6 +34,11 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const idle = idleConns(state).sort((a, b) => (state.semantics.reuse === 'lifo' ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
   const reserved: { ticket: number; id: number; order: number }[] = [];
   const began = state.connecting.length;
+  // Where a check serves the queue head, the first acquire's check starts inside its call
+  // (`_testOnBorrow` calls `validate` synchronously, Pool.js:174): the pending fault is its, not
+  // that of a connection the burst's later acquires open.
+  const heldFault = checkServesOf(state.semantics) === 'queue-head' && state.validationFails && idle.length > 0 && mode === 'async' && !deferred;
+  if (heldFault) state = withState(state, { validationFails: false });
   for (let i = 0; i < count; i++) {
     const ticket = state.nextTicket;
     tickets.push(ticket);
@@ -62,14 +67,37 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   // Where connects serve the queue head, an acquire whose check failed goes back to the head, and
   // the pool looks at its queue in a task of its own (tarn's `setTimeout(0)`, Pool.js:313-321):
   // after the connects begun by the step's calls have landed, which serve that head first.
-  const deferLook = reserved.length > 0 && connectServesOf(state.semantics) === 'queue-head';
+  const headServed = checkServesOf(state.semantics) === 'queue-head';
+  const deferLook = reserved.length > 0 && connectServesOf(state.semantics) === 'queue-head' && !headServed;
+  if (heldFault) state = withState(state, { validationFails: true });
   const faultPending = state.validationFails;
-  for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook);
+  if (headServed && faultPending) state = checksServeHeads(state, reserved, picks);
+  else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook);
   const checkFailed = faultPending && !state.validationFails;
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
   if (deferLook && checkFailed) state = landedAtOnce(startQueueConnects(state));
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
+}
+
+/**
+ * `validation.serves: 'queue-head'`: the burst's checks belong to no acquire, and each that passes
+ * goes to whoever heads the queue as it answers (generic-pool's `_testOnBorrow` →
+ * `_dispatchPooledResourceToNextWaitingClient`, Pool.js:166-192, 271-289). The pending fault fails
+ * the first check, whose handler closes its connection and looks at the queue at once, within
+ * microtasks (`_destroy`, then `_dispense`): it tries the next idle connection or starts a connect,
+ * for the acquire left short, the last of those that found a connection under check, which the
+ * later checks' passes leave at the head of the queue.
+ */
+function checksServeHeads(before: ModelState, reserved: readonly { ticket: number; id: number; order: number }[], picks: Picks): ModelState {
+  const [first, ...later] = reserved;
+  if (first === undefined) return before;
+  const short = reserved[reserved.length - 1] as (typeof reserved)[number];
+  let state = validate(before, short.ticket, first.id, picks, first.order, 'reuse', undefined, true);
+  later.forEach(({ id, order }, i) => {
+    state = validate(state, (reserved[i] as (typeof reserved)[number]).ticket, id, picks, order);
+  });
+  return state;
 }
 
 /**
@@ -116,8 +144,18 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
-  // The acquire's deadline, set in its call, goes on over what it tries next.
-  return takeOrOpen(state, ticket, picks, false, undefined, waiter, look, by.covered);
+  if (checkServesOf(state.semantics) !== 'queue-head' || !look) {
+    // The acquire's deadline, set in its call, goes on over what it tries next.
+    return takeOrOpen(state, ticket, picks, false, undefined, waiter, look, by.covered);
+  }
+  // A check that serves the queue head: its acquire never left the queue, and the failed check's
+  // `_destroy` refills the min (`_ensureMinimum`) before `_dispense` looks at the queue
+  // (generic-pool, Pool.js:131-150, 181-185), so where no idle connection is left for it, the
+  // refill's connects come first and take the pending connect faults. With one left, its check
+  // answers first and the refill's connects serve the queue behind. (Its deadline is a waiter's:
+  // connects that serve the queue head leave `checkCovered` false.)
+  const queued = takeOrOpen(state, ticket, picks, false, undefined, waiter, false);
+  return queued.waiters.some((w) => w.ticket === ticket) ? startQueueConnects(refillServesQueue(queued)) : refillServesQueue(queued);
 }
 
 /**
@@ -149,7 +187,8 @@ export function handedOver(state: ModelState, waiter: Waiter, id: number): Model
  * Pool.js:237-250), one per connection closed.
  */
 function afterFailedChecks(before: ModelState, after: ModelState): ModelState {
-  if (connectServesOf(after.semantics) !== 'queue-head') return after;
+  // A check that serves the queue head refilled and looked as it failed (see `validate`).
+  if (connectServesOf(after.semantics) !== 'queue-head' || checkServesOf(after.semantics) === 'queue-head') return after;
   const wasDoomed = new Set(before.conns.filter((c) => c.doomed !== null).map((c) => c.id));
   // Only a pool that looks at its queue on every discard (`queueConnects: 'one-per-dispense'`)
   // looks again; tarn's `_destroy` does not, and the look its `setTimeout(0)` makes after a

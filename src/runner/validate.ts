@@ -1,4 +1,4 @@
-import { ALSO_VALIDATED, MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
+import { ALSO_VALIDATED, CHECK_SERVES, MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
 import type { CheckOptions } from './check.js';
 import { DefinitionError } from './violation-error.js';
 
@@ -82,10 +82,11 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
   const raw = semantics['validation'];
   const check = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['check'] : raw;
   if (raw !== undefined && !['none', 'sync', 'async'].includes(check as string)) {
-    throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async", alsoChecks? }, or left out (none)`);
+    throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async", alsoChecks?, serves? }, or left out (none)`);
   }
   if (typeof raw === 'object' && raw !== null) validateAlsoChecks(where, raw as Record<string, unknown>);
   const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
+  if (typeof raw === 'object' && raw !== null) validateCheckServes(where, raw as Record<string, unknown>, caps);
   for (const flag of ['failedValidation', 'slowQuery']) {
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
   }
@@ -117,11 +118,28 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
 
 /** The long form of `validation`: `check`, and which connections it also checks. */
 function validateAlsoChecks(where: string, raw: Record<string, unknown>): void {
-  const extra = Object.keys(raw).filter((k) => k !== 'check' && k !== 'alsoChecks');
-  if (extra.length > 0) throw new DefinitionError(`${where}.validation has ${extra.map((k) => JSON.stringify(k)).join(', ')}, which poolcheck does not know; the long form is { check: "sync" | "async", alsoChecks: [${ALSO_VALIDATED.map((v) => JSON.stringify(v)).join(', ')}] }`);
+  const extra = Object.keys(raw).filter((k) => k !== 'check' && k !== 'alsoChecks' && k !== 'serves');
+  if (extra.length > 0) throw new DefinitionError(`${where}.validation has ${extra.map((k) => JSON.stringify(k)).join(', ')}, which poolcheck does not know; the long form is { check: "sync" | "async", alsoChecks: [${ALSO_VALIDATED.map((v) => JSON.stringify(v)).join(', ')}], serves?: ${CHECK_SERVES.map((v) => JSON.stringify(v)).join(' | ')} }`);
   const also = raw['alsoChecks'];
   if (also !== undefined && (!Array.isArray(also) || also.some((v) => !(ALSO_VALIDATED as readonly unknown[]).includes(v)) || new Set(also).size !== also.length)) {
     throw new DefinitionError(`${where}.validation.alsoChecks = ${JSON.stringify(also)}; it must be a list of distinct values among ${ALSO_VALIDATED.map((v) => JSON.stringify(v)).join(', ')} (the connections checked besides the idle ones an acquire takes), or left out ([])`);
+  }
+  const serves = raw['serves'];
+  if (serves !== undefined && !(CHECK_SERVES as readonly unknown[]).includes(serves)) {
+    throw new DefinitionError(`${where}.validation.serves = ${JSON.stringify(serves)}; it must be ${CHECK_SERVES.map((v) => JSON.stringify(v)).join(' or ')} (whom a connection that passes its check goes to), or left out ("its-acquire")`);
+  }
+}
+
+/**
+ * `validation.serves: 'queue-head'`: a check that belongs to no acquire is modelled for a pool
+ * that puts every connection it lends through it (idle, released and new ones alike) and whose
+ * connects serve the queue head too, with a check that answers after the calls of a burst.
+ */
+function validateCheckServes(where: string, raw: Record<string, unknown>, caps: Record<string, unknown>): void {
+  if (raw['serves'] !== 'queue-head') return;
+  const also = (raw['alsoChecks'] ?? []) as unknown[];
+  if (raw['check'] !== 'async' || !also.includes('released') || !also.includes('opened') || caps['connectServes'] !== 'queue-head') {
+    throw new DefinitionError(`${where}.validation.serves is "queue-head", which poolcheck models for a pool that checks every connection it lends, for no acquire of its own, and whose connects serve the queue head: declare { check: "async", alsoChecks: ["released", "opened"], serves: "queue-head" } with capabilities.connectServes "queue-head" if the pool does, or leave serves out`);
   }
 }
 

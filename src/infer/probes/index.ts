@@ -26,6 +26,7 @@ import { terminateDuringConnectProbe } from './terminate-during-connect.js';
 import { terminateRejectsWaitersProbe } from './terminate-rejects-waiters.js';
 import { validationProbe } from './validation.js';
 import { validationHandoffsProbe } from './validation-handoffs.js';
+import { validationServesProbe } from './validation-serves.js';
 import { waitersProbe } from './waiters.js';
 import { zeroLifetimeProbe } from './zero-lifetime.js';
 import type { Probe } from '../types.js';
@@ -45,7 +46,8 @@ import type { Probe } from '../types.js';
  *   connect in flight;
  * - validation after reuse (which idle connection is checked), then the capabilities that need
  *   it (a failed validation, whether a hand-off to a waiter is checked too, which needs a failed
- *   validation and waiters, a slow validation query); abort after waiters and slow connects,
+ *   validation and waiters, whom a checked connection goes to, which needs what is checked, a
+ *   slow validation query); abort after waiters and slow connects,
  *   which are what it aborts;
  * - what arms the idle clock comes last: it needs the trigger, the min floor and opening on create.
  *
@@ -79,6 +81,7 @@ export const PROBES: readonly Probe[] = [
   validationProbe,
   failedValidationProbe,
   validationHandoffsProbe,
+  validationServesProbe,
   slowQueryProbe,
   lateCheckProbe,
   abortProbe,
