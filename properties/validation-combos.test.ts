@@ -5,6 +5,7 @@ import { uninstallAllClocks } from '../src/clock/fake.js';
 import { asyncpgSemantics } from '../src/model/semantics.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
+import { replay } from '../src/runner/replay.js';
 import { expectCaught } from './support/caught.js';
 
 afterEach(() => uninstallAllClocks());
@@ -70,5 +71,64 @@ describe('an async validation with a min floor on idle connections', () => {
     const { min: _min, ...rest } = asyncpgSemantics;
     const adapter = ownPoolAdapter({ ...options, semantics: { ...rest, minFloor: 'size', minRefill: [], validation: 'async', capabilities: { ...asyncpgSemantics.capabilities, failedValidation: true, slowQuery: true } } });
     expectCaught(await check({ adapter, seed: 1 }), 'outlived');
+  });
+});
+
+/*
+ * An async validation with a min refilled after a discard: a refill's slow connect lands idle
+ * while a connection is under check for an acquire that was aborted; the check passes later and
+ * puts its connection on top of the free stack, above the refill's. The next acquire reuses the
+ * one the check sent back (LIFO), however late the connector's log names the refill's connection.
+ */
+describe('an async validation with a min refilled after a discard', () => {
+  it('a connection back from an aborted check ranks above a refill that landed before it', async () => {
+    const adapter = ownPoolAdapter({ minRefill: ['after-discard'], validation: 'async' });
+    const steps = [
+      { op: 'slowNextQuery', ms: 2 },
+      { op: 'failNextConnect' },
+      { op: 'burst', count: 3 },
+      { op: 'slowNextConnect', ms: 1 },
+      { op: 'abort', acquire: 1 },
+      { op: 'destroy', connection: 2 },
+      { op: 'sleep', ms: 2 },
+      { op: 'acquire' },
+    ];
+    const outcome = await replay(adapter, { minSize: 2, maxSize: 3, lifetimeMs: 0 }, steps);
+    expect(outcome.violation).toBeNull();
+    // The refill's connection (#3) landed at 1 ms, the checked one (#1) came back at 2 ms.
+    expect(outcome.trace.find((step) => step.command === 'acquire()')?.observed).toMatch(/#4 got #1;/);
+  });
+
+  it('an acquire whose check fails takes a refill\'s connection that landed on top meanwhile', async () => {
+    const adapter = ownPoolAdapter({ minRefill: ['after-discard'], validation: 'async' });
+    // The broken #1 is refilled by a connect landing at 1 ms; #2's check fails at 1 ms, after it.
+    const steps = [
+      { op: 'slowNextConnect', ms: 1 },
+      { op: 'breakIdle', connection: 1 },
+      { op: 'slowNextQuery', ms: 1 },
+      { op: 'failNextValidation' },
+      { op: 'acquire' },
+      { op: 'sleep', ms: 1 },
+    ];
+    const outcome = await replay(adapter, { minSize: 3, maxSize: 3, lifetimeMs: 2 }, steps);
+    // Without it, the model wanted #3 (the next idle one it had named) and failed the pool.
+    expect(outcome.violation).toBeNull();
+  });
+
+  it('a refill connect that lands at once ranks below a slow one that lands later in the step', async () => {
+    const adapter = ownPoolAdapter({ expiryRespectsMinSize: true, minRefill: ['after-discard'], validation: 'async' });
+    // The broken #2's refill lands at 2 ms (#5); the failed check's at once, at 1 ms (#4): #5 is on top.
+    const steps = [
+      { op: 'slowNextQuery', ms: 1 },
+      { op: 'slowNextConnect', ms: 2 },
+      { op: 'failNextValidation' },
+      { op: 'acquire' },
+      { op: 'breakIdle', connection: 2 },
+      { op: 'sleep', ms: 2 },
+      { op: 'acquire' },
+    ];
+    const outcome = await replay(adapter, { minSize: 3, maxSize: 3, lifetimeMs: 1 }, steps);
+    expect(outcome.violation).toBeNull();
+    expect(outcome.trace.find((step) => step.command === 'acquire()' && step.at === 2)?.observed).toMatch(/#2 got #5;/);
   });
 });

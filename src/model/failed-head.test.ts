@@ -36,7 +36,7 @@ describe('a failed connect, where connects serve the queue head and each look st
   it('on a real server, the look after the failure finds the next acquire still waiting: a second connect lands idle', () => {
     const s = acquiresIssued(connectWillFail(start(true)), 2).state;
     expect(s.answers.map((a) => [a.ticket, a.outcome])).toEqual([[1, 'rejected'], [2, 'served']]);
-    expect(s.landedUnasked).toEqual([{ at: 0, fate: 'idle' }]);
+    expect(s.landedUnasked).toEqual([{ at: 0, fate: 'idle', seq: 1 }]);
   });
 
   it('a slow connect that fails rejects whoever heads the queue then', () => {
@@ -57,7 +57,7 @@ describe('a failed connect, where connects serve the queue head and each look st
     expect(run(false).answers.map((a) => [a.ticket, a.outcome])).toEqual([[1, 'rejected'], [2, 'rejected'], [3, 'served']]);
     const real = run(true);
     expect(real.answers.map((a) => [a.ticket, a.outcome, a.outcome === 'rejected' ? a.reason : null])).toEqual([[1, 'rejected', 'connect failed'], [2, 'rejected', 'connect failed'], [3, 'rejected', 'timed out']]);
-    expect(real.landedUnasked).toEqual([{ at: 2, fate: 'idle' }]);
+    expect(real.landedUnasked).toEqual([{ at: 2, fate: 'idle', seq: 1 }]);
   });
 });
 
@@ -77,7 +77,7 @@ describe('a failed check, where connects serve the queue head and each look star
   it('on a real server the close\'s look finds the head still waiting: a second connect lands idle', () => {
     const s = failedCheck(true);
     expect(s.answers).toEqual([{ ticket: 2, outcome: 'served', candidates: [] }]);
-    expect(s.landedUnasked).toEqual([{ at: 0, fate: 'idle' }]);
+    expect(s.landedUnasked).toEqual([{ at: 0, fate: 'idle', seq: 1 }]);
   });
 
   it('on a real server, below min, the refill\'s connects and the look\'s are all in flight for the queue, none served at once', () => {

@@ -23,7 +23,7 @@ describe("connects that serve the head of the queue (connectServes: 'queue-head'
     s = acquiresIssued(connectWillTake(s, 300), 1).state;
     s = released(s, 1);
     expect(s.answers).toEqual([{ ticket: 2, outcome: 'served', candidates: [1], via: 'handoff' }]);
-    expect(slept(s, 300).landedUnasked).toEqual([{ at: 300, fate: 'idle' }]);
+    expect(slept(s, 300).landedUnasked).toEqual([{ at: 300, fate: 'idle', seq: 1 }]);
   });
 });
 

@@ -236,7 +236,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     // Counted as the connect it was until now: from here it is a connection of its own.
     const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landing.at);
     const failedConnects = entry < 0 ? state.failedConnects : state.failedConnects.filter((_, i) => i !== entry);
-    return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1), failedConnects }, event, landing.fate, landing.armed ?? true, landing.invalid) };
+    return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1), failedConnects }, event, landing.fate, landing.armed ?? true, landing.invalid, landing.fate === 'idle' ? landing.seq : undefined) };
   }
   const refill = landingRefill(state, event.at);
   if (refill !== undefined && !refill.fails) {
@@ -251,18 +251,28 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${why}`, event.id) };
   }
   const armed = state.semantics.armsOn === 'release-and-create';
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: null };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null };
   return { state: withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 }) };
+}
+
+/**
+ * The reuse rank of a connection that landed idle at `at`, learnt only now from the log: below
+ * the slow connects that landed after it in this step, which took their rank as they landed.
+ */
+function seqLandedAt(state: ModelState, at: number): number {
+  let later = Infinity;
+  for (const l of state.landedUnasked) if (l.fate === 'idle' && l.seq !== undefined && l.at > at) later = Math.min(later, l.seq);
+  return later === Infinity ? state.nextIdleSeq : later - 0.5;
 }
 
 /**
  * A connect whose acquire gave up (or a refill's) landed: closed at once, or idle from then on, as
  * a release is (`armed`), or as a connection opened for the min is. The pool never lent it.
  */
-function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true): ModelState {
+function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true, seq = state.nextIdleSeq): ModelState {
   // One that failed the check of a new connection is closed as any that fails its check is.
   const doomed = fate === 'closed' ? { at: event.at, cause: invalid === true ? ('invalid' as const) : ('abandoned' as const) } : null;
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: state.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed };
   return { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 };
 }
 

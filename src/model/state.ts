@@ -282,7 +282,8 @@ export interface ModelState {
    * tells: each is to be closed at once (`'closed'`), or joins the pool idle (`'idle'`).
    * `invalid`: closed because it failed the check of a connection just opened (`alsoChecks:
    * ['opened']`), not because its acquire gave up. `seq`: the next idle seq as an abandoned
-   * connect landed, which orders it among the orphans landing at the same instant.
+   * connect landed, which orders it among the orphans landing at the same instant; for one kept
+   * idle, the idle seq it took as it landed, its place in the reuse order.
    */
   readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean; readonly invalid?: true; readonly seq?: number }[];
   /**

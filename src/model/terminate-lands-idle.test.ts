@@ -30,7 +30,7 @@ describe("terminate with connects that serve the queue head in flight (terminate
     expect(s.answers.at(-1)).toEqual({ ticket: 2, outcome: 'rejected', reason: 'closed' });
     expect(s.closedAt).toBe(300);
     expect(windowOf(s, s.conns[0]!)).toMatchObject({ from: 0, to: 300, cause: 'close' });
-    expect(s.landedUnasked).toEqual([{ at: 300, fate: 'idle' }]);
+    expect(s.landedUnasked).toEqual([{ at: 300, fate: 'idle', seq: 2 }]);
   });
 
   it('other values close everything and reject the waiters at the terminate, as before', () => {

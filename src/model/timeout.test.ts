@@ -35,7 +35,7 @@ describe('acquire timeout: a connect its acquire gave up on', () => {
 
   it('kept: it counts until it lands, then is idle from then on', () => {
     const s = slowAcquire(covering('kept'), 300);
-    expect(s.landedUnasked).toEqual([{ at: 300, fate: 'idle' }]);
+    expect(s.landedUnasked).toEqual([{ at: 300, fate: 'idle', seq: 1 }]);
     const r = reconcile(s, [], [{ id: 1, at: 300 }]);
     expect(r.violations).toEqual([]);
     expect(r.state.conns[0]).toMatchObject({ id: 1, state: 'idle', idleSince: 300 });

@@ -277,7 +277,9 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const, ...(c.seq === undefined ? {} : { seq: c.seq }) }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
   const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
-  return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', ...armed }] };
+  // It joins the idle ones now, so it ranks for reuse by now, not by when the log names it (a
+  // check that passes later in this step puts its connection above it).
+  return { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle', seq: state.nextIdleSeq, ...armed }], nextIdleSeq: state.nextIdleSeq + 1 };
 }
 
 /**

@@ -4,7 +4,7 @@ import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { landedAtOnce } from './retry.js';
 import { refillServesQueue } from './queue-refill.js';
-import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
+import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 
 /**
@@ -237,6 +237,18 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       }
       return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
+    // Only one whose expiry cannot have fired yet, for an acquire no deadline covers the check of.
+    const lifetime = lifetimeOf(state);
+    const landed = after === undefined || (covered !== undefined && checkCovered(state)) ? undefined : bestLanded(state, lifetime === null ? -Infinity : state.now - lifetime);
+    const landedSeq = landed?.seq ?? NaN;
+    if (landed !== undefined && (orphan === undefined || (lifo ? landedSeq > orphan.seq : landedSeq < orphan.seq)) && idle.every((c) => (lifo ? c.idleSeq < landedSeq : c.idleSeq > landedSeq))) {
+      // A connection that landed idle for nobody earlier in this step (a refill's), which the
+      // runner learns from the real call, and passes its check as an orphan does.
+      const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landed.at);
+      const startedAt = entry < 0 ? landed.at : (state.failedConnects[entry] as FailedConnect).startedAt;
+      const rest = { ...state, landedUnasked: state.landedUnasked.filter((l) => l !== landed), failedConnects: state.failedConnects.filter((_, i) => i !== entry) };
+      return answer(servedNew(rest, startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
+    }
     if (idle.length > 0) {
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
@@ -295,6 +307,20 @@ function bestOrphan(state: ModelState, expired: ReadonlySet<number | Orphan>): O
   for (const o of state.orphans) {
     if (o.fate !== 'idle' || expired.has(o)) continue;
     if (best === undefined || (lifo ? o.seq > best.seq : o.seq < best.seq)) best = o;
+  }
+  return best;
+}
+
+/**
+ * The connection that landed idle for nobody in this step (after `after`), not yet named by the
+ * log, that an acquire retrying after a check would take first.
+ */
+function bestLanded(state: ModelState, after: number): ModelState['landedUnasked'][number] | undefined {
+  const lifo = state.semantics.reuse === 'lifo';
+  let best: ModelState['landedUnasked'][number] | undefined;
+  for (const l of state.landedUnasked) {
+    if (l.fate !== 'idle' || l.seq === undefined || l.at <= after) continue;
+    if (best === undefined || (lifo ? l.seq > (best.seq as number) : l.seq < (best.seq as number))) best = l;
   }
   return best;
 }
