@@ -1,4 +1,4 @@
-import { ALSO_VALIDATED, CHECK_SERVES, MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
+import { ALSO_VALIDATED, CHECK_SERVES, MIN_REFILLS, minOf, validationOf, type Semantics } from '../model/semantics.js';
 import type { CheckOptions } from './check.js';
 import { DefinitionError } from './violation-error.js';
 
@@ -101,10 +101,6 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     throw new DefinitionError(`${where}.validation.alsoChecks has "opened", which poolcheck models for connects that serve the queue head (a new connection goes to the head through the check); declare capabilities.connectServes "queue-head" if the pool's connects do, or leave "opened" out`);
   }
   if (caps['slowQuery'] === true && check !== 'async') throw new DefinitionError(`${where}.capabilities: slowQuery needs validation "async": a slow query matters while the pool awaits one before lending`);
-  if (check === 'sync' || check === 'async') {
-    // Each of these decides which connection an acquire gets, as a validation does, and the model
-    // does not yet say how the two combine: refused rather than checked against a guess.
-  }
   const lateCheck = caps['lateCheck'];
   if (lateCheck !== undefined && lateCheck !== 'kept' && lateCheck !== 'closed') throw new DefinitionError(`${where}.capabilities.lateCheck = ${JSON.stringify(lateCheck)}; it must be "kept", "closed", or left out (kept): what becomes of a connection under check when its acquire's deadline comes`);
   if (lateCheck !== undefined && (caps['acquireTimeoutCovers'] !== 'wait-and-connect' || check !== 'async')) throw new DefinitionError(`${where}.capabilities.lateCheck applies only where one acquire deadline covers an asynchronous check; declare acquireTimeoutCovers: "wait-and-connect" with validation "async", or leave lateCheck out`);
@@ -175,6 +171,13 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   const min = minOf(semantics as unknown as Semantics);
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
+  const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
+  if (min.refill.includes('at-acquire') && validationOf(semantics as unknown as Semantics) === 'async' && caps['connectServes'] !== 'queue-head') {
+    // The own pool refills as acquire() takes an idle connection into its check; the model
+    // refills when the check answers. Which a pool does is not declared yet: refused rather
+    // than checked against a guess (docs/semantics.md, What the fields cannot say yet).
+    throw new DefinitionError(`${where}.minRefill includes "at-acquire" together with an async validation, which poolcheck does not model yet (whether the refill comes as the acquire takes a connection into its check, or as the check answers); leave "at-acquire" out or declare a sync validation`);
+  }
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'slowConnect', 'brokenIdle'] as const;
