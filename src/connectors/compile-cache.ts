@@ -36,12 +36,12 @@ const internals = Module as unknown as ModuleInternals;
 let cacheDir: string | undefined;
 /** What the cache did in this thread, for its tests and for `npm run bench`. */
 const counts = { hits: 0, misses: 0 };
-/** Scripts compiled without a usable cache, written to it when the process exits. */
+/** Scripts compiled without a usable cache, for `flushCompileCache` to write. */
 const pending = new Map<string, Script>();
 
 /**
- * Turns the code cache on for `requireCompiled` in this thread, in `dir` or where the
- * environment says; does nothing when `POOLCHECK_DISABLE_COMPILE_CACHE` is set.
+ * Turns the code cache on for `requireCompiled` in this thread, in `POOLCHECK_COMPILE_CACHE` or
+ * the system's temporary directory; does nothing when `POOLCHECK_DISABLE_COMPILE_CACHE` is set.
  */
 export function useCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   if (cacheDir !== undefined || (env.POOLCHECK_DISABLE_COMPILE_CACHE ?? '') !== '') return;
