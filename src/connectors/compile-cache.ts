@@ -49,6 +49,11 @@ export function useCompileCache(env: NodeJS.ProcessEnv = process.env): void {
   process.once('exit', flushCompileCache);
 }
 
+/** Where this thread keeps the cache, or undefined when it is off: a fuzz worker keeps it there too. */
+export function compileCacheDir(): string | undefined {
+  return cacheDir;
+}
+
 /** How many files `requireCompiled` found in the cache, and how many it compiled afresh. */
 export function compileCacheCounts(): { readonly hits: number; readonly misses: number } {
   return { ...counts };

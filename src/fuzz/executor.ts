@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compileCacheDir } from '../connectors/compile-cache.js';
 import type { PoolAdapter } from '../adapters/types.js';
 import type { AdapterSource } from '../corpus/adapter-ref.js';
 import type { Progress } from '../runner/check.js';
@@ -58,11 +59,13 @@ export function threadExecutor(sources: readonly AdapterSource[]): Executor {
   const js = new URL('./worker.js', import.meta.url);
   const ts = new URL('./worker.ts', import.meta.url);
   const compiled = existsSync(fileURLToPath(js));
+  // The worker keeps pg-mem's code cache only where the thread that starts it does (the CLI).
+  const compileCache = compileCacheDir();
   // Node 20 does not apply `--import` loader hooks to a worker's entry module, so the TypeScript
   // worker starts from a line of CommonJS that registers tsx, then imports it.
   const worker = compiled
-    ? new Worker(js, { workerData: { sources } })
-    : new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts.href)}); });`, { eval: true, workerData: { sources } });
+    ? new Worker(js, { workerData: { sources, compileCache } })
+    : new Worker(`import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ts.href)}); });`, { eval: true, workerData: { sources, compileCache } });
   let pending: { resolve: (r: ChunkResult) => void; reject: (e: Error) => void; onProgress: (p: Progress) => void } | null = null;
   let closed = false;
   // A worker that died between chunks must refuse the next one, not leave the campaign waiting.

@@ -11,9 +11,10 @@ import type { ToWorker } from './executor.js';
 
 const port = parentPort;
 if (port === null) throw new Error('poolcheck: src/fuzz/worker is a worker thread, started by the fuzz campaign');
-const sources = (workerData as { sources: AdapterSource[] }).sources;
-// Each worker loads pg-mem afresh; the command line's code cache spares it the compile.
-useCompileCache();
+const { sources, compileCache } = workerData as { sources: AdapterSource[]; compileCache: string | undefined };
+// Each worker loads pg-mem afresh; the command line's code cache, where it is on, spares it the
+// compile. A campaign started from the library writes no cache.
+if (compileCache !== undefined) useCompileCache({ POOLCHECK_COMPILE_CACHE: compileCache });
 // Every adapter starts loading now, not at its first chunk: the loading overlaps the main
 // thread's own set-up, and no chunk waits for it. A load that fails is reported with the first
 // chunk of that adapter (the catch only keeps it from being an unhandled rejection until then).
