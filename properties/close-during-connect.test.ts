@@ -4,14 +4,13 @@ import { adapter as terminateConnectLeaks } from '../fixtures/mutants/terminate-
 import { ownPoolAdapter, ownPoolSemantics } from '../src/adapters/own.js';
 import { asyncpgSemantics, capabilitiesOf } from '../src/model/semantics.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
-import { commandFromJson } from '../src/commands/from-json.js';
-import type { PoolCommand } from '../src/commands/index.js';
 import { createPgMemConnector } from '../src/connectors/pgmem.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
 import { runOnce } from '../src/runner/run-once.js';
 import { infer } from '../src/infer/infer.js';
 import { expectCaught } from './support/caught.js';
+import { commandsFromJson } from './support/commands.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -23,13 +22,12 @@ afterEach(() => uninstallAllClocks());
 
 const SEEDS = [1, 2, 3, 4, 5];
 const config = { minSize: 0, maxSize: 2, lifetimeMs: 1000 };
-const steps = (json: readonly object[]): PoolCommand[] => json.map((j) => commandFromJson(j) as PoolCommand);
 
 describe('close while a connect is in flight, declared as rejecting its acquire', () => {
   it('the own pool with closeRejectsConnects rejects the acquire at the close, and closes the connection as it lands', async () => {
     const adapter = ownPoolAdapter({ closeRejectsConnects: true });
     expect(adapter.semantics.capabilities?.closeDuringConnect).toBe('rejects');
-    const run = await runOnce(adapter, config, steps([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'close' }]), createPgMemConnector, true, true);
+    const run = await runOnce(adapter, config, commandsFromJson([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'close' }]), createPgMemConnector, true, true);
     expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
     expect(run.trace.map((s) => `${s.at} ${s.command}`)).toEqual([
       '0 create pool (min 0, max 2, lifetime 1000 ms)',
@@ -66,7 +64,7 @@ describe('close while a connect is in flight, declared as rejecting its acquire'
 });
 
 describe('terminate while a connect is in flight', () => {
-  const terminating = steps([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'terminate' }]);
+  const terminating = commandsFromJson([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'terminate' }]);
 
   it.each([
     ['the own pool rejects the acquire as its connect lands', {}, 'rejects-on-landing'],

@@ -8,14 +8,13 @@ import { sequelizePoolAdapter } from '../src/adapters/sequelize-pool.js';
 import { tarnAdapter, tarnSemantics } from '../src/adapters/tarn.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
-import { commandFromJson } from '../src/commands/from-json.js';
-import type { PoolCommand } from '../src/commands/index.js';
 import { createPgMemConnector } from '../src/connectors/pgmem.js';
 import type { Semantics } from '../src/model/semantics.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
 import { runOnce } from '../src/runner/run-once.js';
 import { validateCheckOptions } from '../src/runner/validate.js';
+import { commandsFromJson } from './support/commands.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -26,14 +25,13 @@ afterEach(() => uninstallAllClocks());
  */
 
 const config = { minSize: 0, maxSize: 2, lifetimeMs: 1000, acquireTimeoutMs: 500 };
-const steps = (json: readonly object[]): PoolCommand[] => json.map((j) => commandFromJson(j) as PoolCommand);
 const line = (s: { at: number; command: string; predicted: string }): string => `${s.at} ${s.command}: ${s.predicted}`;
 
 describe('close while a connect that serves the queue is in flight', () => {
   it('tarn waits for the create, keeps it free, then rejects the waiter and closes the connection', async () => {
     const adapter = tarnAdapter({ Pool: tarn.Pool }) as PoolAdapter;
     expect(adapter.semantics.capabilities?.closeDuringConnect).toBe('lands-idle');
-    const run = await runOnce(adapter, config, steps([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'close' }]), createPgMemConnector, true, true);
+    const run = await runOnce(adapter, config, commandsFromJson([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'close' }]), createPgMemConnector, true, true);
     expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
     expect(run.trace.slice(3).map(line)).toEqual([
       '0 close(): closing: waits for 1 connect(s) in flight; idle=0 size=1 waiting=1',
@@ -42,27 +40,20 @@ describe('close while a connect that serves the queue is in flight', () => {
     ]);
   });
 
-  it("generic-pool's clear() waits for a create whose acquire timed out, then closes its connection", async () => {
-    const adapter = genericPoolAdapter({ genericPool }) as PoolAdapter;
-    const run = await runOnce(adapter, config, steps([{ op: 'slowNextConnect', ms: 1000 }, { op: 'acquire' }, { op: 'sleep', ms: 500 }, { op: 'close' }]), createPgMemConnector, true, true);
-    expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
-    expect(run.trace.slice(4).map(line)).toEqual([
-      '500 close(): closing: waits for 1 connect(s) in flight; idle=0 size=1 waiting=0',
-      '1000 close(): sleep(500) until a connect in flight lands: idle=0 size=0 waiting=0',
-      '1000 close(): resolves: idle=0 size=0 waiting=0',
-    ]);
-  });
-
-  it("sequelize-pool's drain() waits for a create whose acquire timed out, then destroyAllNow() closes its connection", async () => {
-    const adapter = sequelizePoolAdapter({ Pool: sequelizePool.Pool }) as PoolAdapter;
-    const run = await runOnce(adapter, config, steps([{ op: 'slowNextConnect', ms: 1000 }, { op: 'acquire' }, { op: 'sleep', ms: 500 }, { op: 'close' }]), createPgMemConnector, true, true);
-    expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
-    expect(run.trace.slice(4).map(line)).toEqual([
-      '500 close(): closing: waits for 1 connect(s) in flight; idle=0 size=1 waiting=0',
-      '1000 close(): sleep(500) until a connect in flight lands: idle=0 size=0 waiting=0',
-      '1000 close(): resolves: idle=0 size=0 waiting=0',
-    ]);
-  });
+  for (const [name, adapter, closes] of [
+    ['generic-pool', genericPoolAdapter({ genericPool }), "clear() waits for a create whose acquire timed out, then closes its connection"],
+    ['sequelize-pool', sequelizePoolAdapter({ Pool: sequelizePool.Pool }), "drain() waits for a create whose acquire timed out, then destroyAllNow() closes its connection"],
+  ] as const) {
+    it(`${name}'s ${closes}`, async () => {
+      const run = await runOnce(adapter as PoolAdapter, config, commandsFromJson([{ op: 'slowNextConnect', ms: 1000 }, { op: 'acquire' }, { op: 'sleep', ms: 500 }, { op: 'close' }]), createPgMemConnector, true, true);
+      expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
+      expect(run.trace.slice(4).map(line)).toEqual([
+        '500 close(): closing: waits for 1 connect(s) in flight; idle=0 size=1 waiting=0',
+        '1000 close(): sleep(500) until a connect in flight lands: idle=0 size=0 waiting=0',
+        '1000 close(): resolves: idle=0 size=0 waiting=0',
+      ]);
+    });
+  }
 
   it('close-skips-pending-creates.ts (a tarn that closes without them) is caught on seeds 1-5, shrunk short', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {

@@ -9,14 +9,13 @@ import { sequelizePoolAdapter } from '../src/adapters/sequelize-pool.js';
 import { tarnAdapter, tarnSemantics } from '../src/adapters/tarn.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
-import { commandFromJson } from '../src/commands/from-json.js';
-import type { PoolCommand } from '../src/commands/index.js';
 import { createPgMemConnector } from '../src/connectors/pgmem.js';
 import type { Semantics } from '../src/model/semantics.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
 import { runOnce } from '../src/runner/run-once.js';
 import { validateCheckOptions } from '../src/runner/validate.js';
+import { commandsFromJson } from './support/commands.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -27,14 +26,13 @@ afterEach(() => uninstallAllClocks());
  */
 
 const config = { minSize: 0, maxSize: 2, lifetimeMs: 1000, acquireTimeoutMs: 500 };
-const steps = (json: readonly object[]): PoolCommand[] => json.map((j) => commandFromJson(j) as PoolCommand);
 const line = (s: { at: number; command: string; predicted: string }): string => `${s.at} ${s.command}: ${s.predicted}`;
 
 describe('terminate while a connect that serves the queue is in flight', () => {
   it('tarn waits for the create, then rejects the waiter and closes the connection as it lands', async () => {
     const adapter = tarnAdapter({ Pool: tarn.Pool }) as PoolAdapter;
     expect(adapter.semantics.capabilities?.terminateDuringConnect).toBe('lands-idle');
-    const run = await runOnce(adapter, config, steps([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'terminate' }]), createPgMemConnector, true, true);
+    const run = await runOnce(adapter, config, commandsFromJson([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'terminate' }]), createPgMemConnector, true, true);
     expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
     expect(run.trace.slice(3).map(line)).toEqual([
       '0 terminate(): closing: waits for 1 connect(s) in flight, then rejects 1 waiter(s); idle=0 size=1 waiting=1',
@@ -49,7 +47,7 @@ describe('terminate while a connect that serves the queue is in flight', () => {
   ] as const) {
     it(`${name} waits for a create whose acquire timed out, then closes its connection as it lands`, async () => {
       expect(adapter.semantics.capabilities?.terminateDuringConnect).toBe('lands-idle');
-      const run = await runOnce(adapter as PoolAdapter, config, steps([{ op: 'slowNextConnect', ms: 1000 }, { op: 'acquire' }, { op: 'sleep', ms: 500 }, { op: 'terminate' }]), createPgMemConnector, true, true);
+      const run = await runOnce(adapter as PoolAdapter, config, commandsFromJson([{ op: 'slowNextConnect', ms: 1000 }, { op: 'acquire' }, { op: 'sleep', ms: 500 }, { op: 'terminate' }]), createPgMemConnector, true, true);
       expect(run.violation, JSON.stringify(run.trace, null, 1)).toBeNull();
       expect(run.trace.slice(4).map(line)).toEqual([
         '500 terminate(): closing: waits for 1 connect(s) in flight; idle=0 size=1 waiting=0',
@@ -86,7 +84,7 @@ describe('a queue-head pool whose terminate serves its waiters, declared to reje
   it('generic-pool claimed to reject waiters on terminate fails with the reason', async () => {
     const semantics = { ...genericPoolSemantics(), capabilities: { ...genericPoolSemantics().capabilities!, terminateRejectsWaiters: true } };
     const adapter = genericPoolAdapter({ genericPool, semantics }) as PoolAdapter;
-    const run = await runOnce(adapter, config, steps([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'terminate' }]), createPgMemConnector, true, true);
+    const run = await runOnce(adapter, config, commandsFromJson([{ op: 'slowNextConnect', ms: 100 }, { op: 'acquire' }, { op: 'terminate' }]), createPgMemConnector, true, true);
     expect(run.violation?.message, JSON.stringify(run.trace, null, 1)).toMatch(/acquire #1 should have been rejected \(closed\)/);
   });
 });
