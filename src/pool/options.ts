@@ -181,10 +181,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     options.maxInactiveConnectionLifetimeMs,
     '(0 disables expiry)',
   );
-  const expiryRespectsMinSize = options.expiryRespectsMinSize ?? false;
-  if (typeof expiryRespectsMinSize !== 'boolean') {
-    throw new PoolOptionsError(`expiryRespectsMinSize must be true or false, got ${show(expiryRespectsMinSize)}`);
-  }
+  const expiryRespectsMinSize = flag('expiryRespectsMinSize', options.expiryRespectsMinSize);
   const minFloorCounts = options.minFloorCounts ?? 'size';
   if (minFloorCounts !== 'size' && minFloorCounts !== 'idle') {
     throw new PoolOptionsError(`minFloorCounts must be "size" or "idle", got ${show(minFloorCounts)}`);
@@ -197,21 +194,12 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (validate !== undefined && typeof validate !== 'function') {
     throw new PoolOptionsError(`validate must be a function of a connection returning true or false (or a Promise of it), got ${show(validate)}; omit it to lend connections unchecked`);
   }
-  const validateHandoffs = options.validateHandoffs ?? false;
-  if (typeof validateHandoffs !== 'boolean') {
-    throw new PoolOptionsError(`validateHandoffs must be true or false, got ${show(validateHandoffs)}`);
-  }
+  const validateHandoffs = flag('validateHandoffs', options.validateHandoffs);
   if (validateHandoffs && validate === undefined) {
     throw new PoolOptionsError('validateHandoffs is true but there is no validate function; pass validate, or leave validateHandoffs out');
   }
-  const closeAbortedConnects = options.closeAbortedConnects ?? false;
-  if (typeof closeAbortedConnects !== 'boolean') {
-    throw new PoolOptionsError(`closeAbortedConnects must be true or false, got ${show(closeAbortedConnects)}`);
-  }
-  const closeRejectsConnects = options.closeRejectsConnects ?? false;
-  if (typeof closeRejectsConnects !== 'boolean') {
-    throw new PoolOptionsError(`closeRejectsConnects must be true or false, got ${show(closeRejectsConnects)}`);
-  }
+  const closeAbortedConnects = flag('closeAbortedConnects', options.closeAbortedConnects);
+  const closeRejectsConnects = flag('closeRejectsConnects', options.closeRejectsConnects);
   const handoff = options.handoff ?? 'microtask';
   if (handoff !== 'microtask' && handoff !== 'immediate' && handoff !== 'timeout') {
     throw new PoolOptionsError(`handoff must be "microtask", "immediate" or "timeout", got ${show(handoff)}`);
@@ -220,14 +208,8 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (!Array.isArray(minRefill) || minRefill.some((r) => !POOL_MIN_REFILLS.includes(r)) || new Set(minRefill).size !== minRefill.length) {
     throw new PoolOptionsError(`minRefill must be a list of distinct values among ${POOL_MIN_REFILLS.map((r) => JSON.stringify(r)).join(', ')} ([] for never), got ${Array.isArray(minRefill) ? JSON.stringify(minRefill) : show(minRefill)}`);
   }
-  const acquireTimeoutCoversConnect = options.acquireTimeoutCoversConnect ?? false;
-  if (typeof acquireTimeoutCoversConnect !== 'boolean') {
-    throw new PoolOptionsError(`acquireTimeoutCoversConnect must be true or false, got ${show(acquireTimeoutCoversConnect)}`);
-  }
-  const closeTimedOutChecks = options.closeTimedOutChecks ?? false;
-  if (typeof closeTimedOutChecks !== 'boolean') {
-    throw new PoolOptionsError(`closeTimedOutChecks must be true or false, got ${show(closeTimedOutChecks)}`);
-  }
+  const acquireTimeoutCoversConnect = flag('acquireTimeoutCoversConnect', options.acquireTimeoutCoversConnect);
+  const closeTimedOutChecks = flag('closeTimedOutChecks', options.closeTimedOutChecks);
   if (closeTimedOutChecks && (!acquireTimeoutCoversConnect || validate === undefined)) {
     throw new PoolOptionsError('closeTimedOutChecks says what an acquire deadline does to a check in flight; pass acquireTimeoutCoversConnect: true and validate with it, or leave it out');
   }
@@ -274,6 +256,13 @@ export function milliseconds(
     );
   }
   return value;
+}
+
+/** An on/off option: false when left out (or null). */
+function flag(name: string, value: unknown): boolean {
+  const on = value ?? false;
+  if (typeof on !== 'boolean') throw new PoolOptionsError(`${name} must be true or false, got ${show(on)}`);
+  return on;
 }
 
 function integer(name: string, value: unknown, fallback: number, min: number, rule: string): number {
