@@ -80,13 +80,17 @@ function validateSemantics(name: string, semantics: Record<string, unknown>): vo
 function validateValidation(name: string, semantics: Record<string, unknown>): void {
   const where = `poolcheck: adapter '${name}' declares semantics`;
   const raw = semantics['validation'];
-  const check = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)['check'] : raw;
+  // The long form, { check, alsoChecks?, serves? }, or undefined for a bare value.
+  const long = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : undefined;
+  const check = long !== undefined ? long['check'] : raw;
   if (raw !== undefined && !['none', 'sync', 'async'].includes(check as string)) {
     throw new DefinitionError(`${where}.validation = ${JSON.stringify(raw)}; it must be "none", "sync", "async", { check: "sync" | "async", alsoChecks?, serves? }, or left out (none)`);
   }
-  if (typeof raw === 'object' && raw !== null) validateAlsoChecks(where, raw as Record<string, unknown>);
   const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
-  if (typeof raw === 'object' && raw !== null) validateCheckServes(where, raw as Record<string, unknown>, caps);
+  if (long !== undefined) {
+    validateAlsoChecks(where, long);
+    validateCheckServes(where, long, caps);
+  }
   for (const flag of ['failedValidation', 'slowQuery']) {
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
   }
@@ -97,7 +101,7 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     // acquire out of its queue, generic-pool's testOnBorrow keeps it there).
     throw new DefinitionError(`${where} a slow async validation (capabilities.slowQuery) together with capabilities.connectServes "queue-head", which poolcheck does not model yet (what the pool does with the queue head while a check of its connection is in flight); turn slowQuery off for this pool`);
   }
-  if (typeof raw === 'object' && raw !== null && ((raw as Record<string, unknown>)['alsoChecks'] as unknown[] | undefined)?.includes('opened') === true && caps['connectServes'] !== 'queue-head') {
+  if ((long?.['alsoChecks'] as unknown[] | undefined)?.includes('opened') === true && caps['connectServes'] !== 'queue-head') {
     throw new DefinitionError(`${where}.validation.alsoChecks has "opened", which poolcheck models for connects that serve the queue head (a new connection goes to the head through the check); declare capabilities.connectServes "queue-head" if the pool's connects do, or leave "opened" out`);
   }
   if (caps['slowQuery'] === true && check !== 'async') throw new DefinitionError(`${where}.capabilities: slowQuery needs validation "async": a slow query matters while the pool awaits one before lending`);
