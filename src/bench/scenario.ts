@@ -13,6 +13,8 @@ import { runSeedScenario } from '../scenario/index.js';
 import { median } from './stats.js';
 
 const VIRTUAL_MS = 2 * 10 * 1000;
+/** The CLI's code cache for pg-mem, which the fresh processes below turn on as the CLI does. */
+const COMPILE_CACHE = new URL('../connectors/compile-cache.js', import.meta.url).href;
 
 export async function benchScenario(rounds: number): Promise<void> {
   console.log(`the seed scenario (own pool, 2 rows of 10 s virtual): ${rounds} rounds`);
@@ -28,8 +30,7 @@ export async function benchScenario(rounds: number): Promise<void> {
   // A fresh node that only loads pg-mem: the floor of any CLI run over the default connector,
   // once compiled afresh and once from the code cache the CLI keeps (connectors/compile-cache.ts).
   const pgMem = createRequire(import.meta.url).resolve('pg-mem');
-  const compileCache = new URL('../connectors/compile-cache.js', import.meta.url).href;
-  const cachedPgMem = `const c = await import(${JSON.stringify(compileCache)}); const { createRequire } = await import('node:module'); c.useCompileCache(); c.requireCompiled(createRequire(import.meta.url), ${JSON.stringify(pgMem)});`;
+  const cachedPgMem = `const c = await import(${JSON.stringify(COMPILE_CACHE)}); const { createRequire } = await import('node:module'); c.useCompileCache(); c.requireCompiled(createRequire(import.meta.url), ${JSON.stringify(pgMem)});`;
   // The bench's own cache directory, filled by one untimed run of each: the rows below compare a
   // warm cache, as every run after a user's first has, with none.
   const cacheDir = mkdtempSync(join(tmpdir(), 'poolcheck-bench-cache-'));
@@ -78,7 +79,7 @@ async function phases(rounds: number, env: NodeJS.ProcessEnv): Promise<void> {
   const command = new URL('../cli/scenario.js', import.meta.url).href;
   const script = [
     'const boot = performance.now();',
-    `(await import(${JSON.stringify(new URL('../connectors/compile-cache.js', import.meta.url).href)})).useCompileCache();`,
+    `(await import(${JSON.stringify(COMPILE_CACHE)})).useCompileCache();`,
     `const { runScenario } = await import(${JSON.stringify(command)});`,
     'const imported = performance.now();',
     'const write = process.stdout.write;',
