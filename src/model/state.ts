@@ -1,5 +1,6 @@
 import { effectiveLifetime, type PoolConfig, type Semantics } from './semantics.js';
 import { withState } from './copy.js';
+import { unnamedChecks } from './fresh-check.js';
 
 /**
  * The reference model's state. Plain immutable data: every transition returns a new state, so a
@@ -135,6 +136,16 @@ export interface Connecting {
  */
 export interface Validating {
   readonly ticket: number | null;
+  /**
+   * The check belongs to no acquire (`validation.serves: 'queue-head'`): the pool began it for its
+   * queue, and a pass goes to whoever heads the queue as it answers (see `queue-check.ts`).
+   */
+  readonly forQueue?: true;
+  /**
+   * A connection just opened, under check from its landing (see `fresh-check.ts`): when its
+   * connect began and was due. Its `id` is `UNNAMED` until the connector's log names it.
+   */
+  readonly fresh?: { readonly startedAt: number; readonly due: number };
   readonly order: number;
   readonly id: number;
   readonly readyAt: number;
@@ -285,7 +296,7 @@ export interface ModelState {
    * connect landed, which orders it among the orphans landing at the same instant; for one kept
    * idle, the idle seq it took as it landed, its place in the reuse order.
    */
-  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean; readonly invalid?: true; readonly seq?: number }[];
+  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle' | 'checking'; readonly armed?: boolean; readonly invalid?: true; readonly seq?: number; readonly check?: number }[];
   /**
    * A reaper that stops when it finds the pool empty (`stopsWhenEmpty`): since when the pool was
    * found empty, so a run since may have stopped it. Cleared when an acquire is served.
@@ -310,6 +321,25 @@ export interface ModelState {
    * each retry's timer fires, and the order it was set in. Left out: none pending.
    */
   readonly retryTimers?: readonly RetryTimer[];
+  /**
+   * New connections whose check, serving the queue head, passed as they landed at a blocked
+   * loop's wake: each reply comes after every overdue timer (see `check-reply.ts`). Left out: none.
+   */
+  readonly checkReplies?: readonly CheckReply[];
+  /** The overdue timers of a blocked loop's wake are firing (set only while they do). */
+  readonly waking?: true;
+}
+
+/** A new connection's passing check whose reply is still to come, as a blocked loop wakes. */
+export interface CheckReply {
+  /** When its connect began: it counts in size from then. */
+  readonly startedAt: number;
+  /** When its connect's timer was due. */
+  readonly due: number;
+  /** Its connect's timer order: replies come in the order their checks began. */
+  readonly order: number;
+  /** Its connect's {@link Connecting.seq}. */
+  readonly seq?: number;
 }
 
 /** A failed connect's retry, due at `at`: the pool then looks at its queue once more. */
@@ -453,7 +483,7 @@ export function liveCount(state: ModelState): number {
 
 /** The pool's size: open connections and connects in flight, which a floor counts too. */
 export function sizeOf(state: ModelState): number {
-  return liveCount(state) + waitedFor(state.connecting, Infinity);
+  return liveCount(state) + waitedFor(state.connecting, Infinity) + unnamedChecks(state);
 }
 
 /** Connects in flight at `at` that the pool still waits for (not abandoned by then, for a timer due at `due`). */
@@ -473,7 +503,8 @@ export function sizeAt(state: ModelState, at: number, due: number = at): number 
   const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
   const served = state.servedNew.length === 0 ? 0 : state.servedNew.filter((n) => n.startedAt <= at).length;
   const landed = state.failedConnects.length === 0 ? 0 : state.failedConnects.filter((f) => f.stays === true && f.startedAt <= at && !inFlight(f, at, due)).length;
-  return liveCount(state) + inFlightAt(state, at, due) + landed + orphans + served;
+  const replies = state.checkReplies === undefined ? 0 : state.checkReplies.filter((r) => r.startedAt <= at).length;
+  return liveCount(state) + inFlightAt(state, at, due) + landed + orphans + served + replies + unnamedChecks(state, at);
 }
 
 /**
@@ -499,7 +530,7 @@ export function capacityUsed(state: ModelState): number {
   for (const c of state.conns) if (c.state !== 'gone' && c.doomed === null) open++;
   let opening = 0;
   for (const a of state.answers) if (a.outcome === 'served' && a.candidates.length === 0) opening++;
-  return open + opening + waitedFor(state.connecting, Infinity) + keptOrphans(state);
+  return open + opening + waitedFor(state.connecting, Infinity) + keptOrphans(state) + (state.checkReplies?.length ?? 0) + unnamedChecks(state);
 }
 
 /**

@@ -6,6 +6,7 @@ import { landedAtOnce } from './retry.js';
 import { refillServesQueue } from './queue-refill.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
+import { acquiresJoinQueue, queueChecksInPlay } from './queue-check.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -26,6 +27,8 @@ import { withState } from './copy.js';
  * which one the pool takes is not something the model can know.
  */
 export function acquiresIssued(before: ModelState, count: number, validated: readonly number[] = []): { state: ModelState; tickets: number[] } {
+  // A check for the queue in flight, or about to be slow: each acquire joins the queue and looks.
+  if (queueChecksInPlay(before)) return acquiresJoinQueue(before, count, { list: validated, next: 0 });
   let state = before;
   const tickets: number[] = [];
   const picks = { list: validated, next: 0 };
@@ -281,7 +284,7 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
  * when the retry is decided. Orphans kept idle are among them: the floor counts them, and keeps
  * them, as it does any idle connection.
  */
-function expiredBefore(state: ModelState, after: Validating): Set<number | Orphan> {
+export function expiredBefore(state: ModelState, after: Validating): Set<number | Orphan> {
   const gone = new Set<number | Orphan>();
   const timer = state.semantics.expiry.kind === 'timer';
   const lifetime = lifetimeOf(state);
