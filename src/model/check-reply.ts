@@ -20,10 +20,14 @@ export function repliesAfterWake(state: ModelState): boolean {
   return state.waking === true && checkServesOf(state.semantics) === 'queue-head' && validationOf(state.semantics) === 'async';
 }
 
-/** Connect `c` landed at a wake and its check passed: the reply is due after every overdue timer. */
+/**
+ * Connect `c` landed at a wake and its check passed: the reply is due after every overdue timer.
+ * Replies come in the order they were queued, the order their timers fired (due time, then the
+ * order they were set in), which is the order the model fires them in: each takes the next order.
+ */
 export function replyAfterWake(state: ModelState, c: Connecting): ModelState {
-  const reply: CheckReply = { startedAt: c.startedAt, due: c.readyAt, order: c.order, ...(c.seq === undefined ? {} : { seq: c.seq }) };
-  return pending(state, reply);
+  const reply: CheckReply = { startedAt: c.startedAt, due: c.readyAt, order: state.nextOrder, ...(c.seq === undefined ? {} : { seq: c.seq }) };
+  return pending(withState(state, { nextOrder: state.nextOrder + 1 }), reply);
 }
 
 /**

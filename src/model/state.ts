@@ -336,7 +336,7 @@ export interface CheckReply {
   readonly startedAt: number;
   /** When its connect's timer was due. */
   readonly due: number;
-  /** Its connect's timer order: replies come in the order their checks began. */
+  /** The order it was queued in: replies come in the order the timers that queued them fired. */
   readonly order: number;
   /** Its connect's {@link Connecting.seq}. */
   readonly seq?: number;
