@@ -55,7 +55,24 @@ export interface TarnAdapterOptions {
  */
 function withValidation(semantics: Semantics, on: boolean): Semantics {
   if (!on) return semantics;
-  return { ...semantics, validation: { check: 'async', alsoChecks: ['released', 'opened'] }, capabilities: { ...semantics.capabilities, failedValidation: true } };
+  const caps = semantics.capabilities ?? {};
+  return {
+    ...semantics,
+    validation: { check: 'async', alsoChecks: ['released', 'opened'] },
+    capabilities: {
+      ...caps,
+      failedValidation: true,
+      // The adapter's `validate` awaits the connection's query (`Connection.validate()`), so a slow
+      // query holds the check, its acquire out of `pendingAcquires` and its resource in `used`
+      // (`_doAcquire`, Pool.js:275-286).
+      slowQuery: true,
+      // The acquire's rejection, by its deadline or its abort, aborts the validation's
+      // `PendingOperation` (`pendingAcquire.promise.catch`, Pool.js:288-291): the check counts as
+      // failed, the resource is destroyed, and a `setTimeout(0)` looks at the queue (Pool.js:300-316).
+      lateCheck: 'closed',
+      abort: { lateConnection: caps.abort?.lateConnection ?? 'idle', lateCheck: 'closed' },
+    },
+  };
 }
 
 /**
@@ -263,7 +280,7 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
     create: async ({ config, connector }) => ({
       pool: new TarnPoolOf({
         ...own,
-        ...(validation ? { validate: (conn: Connection) => conn.isValid() } : {}),
+        ...(validation ? { validate: (conn: Connection) => conn.validate() } : {}),
         create: () => connector.connect(),
         destroy: (conn: Connection) => conn.close(),
         min: config.minSize,
