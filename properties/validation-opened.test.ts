@@ -58,7 +58,8 @@ describe('a tarn that lends a new connection unchecked', () => {
 
 describe('tarn with its validation on, declared wrongly', () => {
   // A synchronous check has no query in flight to slow down, or to be cut short by a deadline or an abort.
-  const asSync = { ...declared.capabilities, slowQuery: false, lateCheck: undefined, abort: { lateConnection: 'idle' as const } };
+  const { lateCheck: _late, ...caps } = declared.capabilities ?? {};
+  const asSync = { ...caps, slowQuery: false, abort: { lateConnection: 'idle' as const } };
   const wrong = (validation: NonNullable<Semantics['validation']>): PoolAdapter => tarnAdapter({ Pool: tarn.Pool, validation: true, semantics: { ...declared, validation, ...(typeof validation === 'object' && validation.check === 'sync' ? { capabilities: asSync } : {}) } }) as PoolAdapter;
   it('as not checking new connections, it fails: the one that failed its check was closed, not lent', async () => {
     const result = await check({ adapter: wrong({ check: 'async', alsoChecks: ['released'] }), seed: 1 });
