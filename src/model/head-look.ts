@@ -1,4 +1,4 @@
-import { idleConns, type LandedUnasked, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { idleConns, lifetimeOf, type LandedUnasked, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { validate } from './waiters.js';
 import { windowOf } from './windows.js';
@@ -18,11 +18,31 @@ export function headsMayTakeIdle(state: ModelState): boolean {
   return checkTakesHead(state) && state.phase === 'open' && state.waiters.length > 0 && (idleConns(state).length > 0 || landedIdle(state) !== undefined);
 }
 
-/** The connection that landed idle in this step, for nobody, that the log has not named yet, latest first. */
+/**
+ * The connection that landed idle in this step, for nobody, that the log has not named yet, in
+ * reuse order. During a sleep, one a reaper's run may have taken is taken by the look only where
+ * the log shows the pool checked a connection it opened at that instant (see {@link idleFor}).
+ */
 function landedIdle(state: ModelState): LandedUnasked | undefined {
   let best: LandedUnasked | undefined;
-  for (const l of state.landedUnasked) if (l.fate === 'idle' && l.checking === undefined && l.seq !== undefined && (best === undefined || (l.seq > (best.seq as number)) === (state.semantics.reuse === 'lifo'))) best = l;
+  for (const l of state.landedUnasked) {
+    if (l.fate !== 'idle' || l.checking !== undefined || l.seq === undefined || (best !== undefined && (l.seq > (best.seq as number)) !== (state.semantics.reuse === 'lifo'))) continue;
+    if (mayBeReaped(state, l.armed === false ? null : l.at) && !checkedOpenedAt(state, l.at)) continue;
+    best = l;
+  }
   return best;
+}
+
+/** Whether a connection idle since `since` (`null`: never armed) may have been taken by a reaper's run by now. */
+function mayBeReaped(state: ModelState, since: number | null): boolean {
+  const lifetime = lifetimeOf(state);
+  return state.checkedInStep !== undefined && state.semantics.expiry.kind === 'reaper' && since !== null && lifetime !== null && since + lifetime <= state.now;
+}
+
+/** The log shows the pool checked, in this sleep, a connection it opened at `at`. */
+function checkedOpenedAt(state: ModelState, at: number): boolean {
+  const learnt = state.checkedInStep;
+  return learnt !== undefined && learnt.opened.some((o) => o.at === at && learnt.checked.includes(o.id));
 }
 
 /**
@@ -60,7 +80,7 @@ function idleFor(state: ModelState): ModelConn | undefined {
   const idle = idleConns(state).sort((a, b) => (lifo ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
   const checked = state.checkedInStep;
   return idle.find((c) => {
-    if (checked === undefined || checked.includes(c.id)) return true;
+    if (checked === undefined || checked.checked.includes(c.id)) return true;
     const window = windowOf(state, c);
     return window === null || window.cause !== 'expiry' || window.from > state.now;
   });

@@ -322,7 +322,13 @@ export interface ModelState {
    * for a look at the queue whose idle connections a reaper's run may have taken (see
    * `head-look.ts`). Left out outside a sleep.
    */
-  readonly checkedInStep?: readonly number[];
+  readonly checkedInStep?: LearntInStep;
+}
+
+/** What the connector's log said during a sleep: the connections checked, and those opened, and when. */
+export interface LearntInStep {
+  readonly checked: readonly number[];
+  readonly opened: readonly { readonly id: number; readonly at: number }[];
 }
 
 /**

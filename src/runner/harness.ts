@@ -102,6 +102,17 @@ export class Harness<P = unknown, C = unknown> {
   }
 
   /**
+   * What a sleep's model learns from the connector's log (see `checkedInStep`): the connections
+   * the pool validated since the last step ended, and those it opened then, and when.
+   */
+  learntInStep(): { readonly checked: number[]; readonly opened: { id: number; at: number }[] } {
+    const events = this.connector.events;
+    const opened: { id: number; at: number }[] = [];
+    for (let i = this.eventMark; i < events.length; i++) if (events[i]!.type === 'create') opened.push({ id: events[i]!.id, at: events[i]!.at });
+    return { checked: this.validatedSinceStep(), opened };
+  }
+
+  /**
    * Destructions since the last call; creations are kept for the step's end. For a command that
    * must learn what expired before it can predict what an acquire gets.
    */
