@@ -1,13 +1,12 @@
 import * as tarn from 'tarn';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adapter as checkRequeuesLast } from '../fixtures/mutants/check-requeues-last.js';
 import { adapter as cutCheckLeaks } from '../fixtures/mutants/cut-check-leaks.js';
 import { tarnAdapter } from '../src/adapters/tarn.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
 import type { Semantics } from '../src/model/semantics.js';
 import { check } from '../src/runner/check.js';
-import { expectCaught, expectCaughtAmong } from './support/caught.js';
+import { expectCaught } from './support/caught.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -37,15 +36,6 @@ describe('a tarn that forgets a connection whose check was cut short', () => {
   it('is caught on seeds 1-5, shrunk short', async () => {
     for (const seed of SEEDS) {
       const failure = expectCaught(await check({ adapter: cutCheckLeaks as PoolAdapter, seed }), 'abandoned-kept', /^connection #\d+ was under check for an acquire (aborted at \d+ ms|whose deadline came at \d+ ms), and was still open at \d+ ms; the declared (abort\.)?lateCheck closes it/);
-      expect(failure.length).toBeLessThanOrEqual(SHORT);
-    }
-  });
-});
-
-describe('a tarn that sends a failed check\'s acquire to the back of its queue', () => {
-  it('is caught on seeds 1-5, shrunk short', async () => {
-    for (const seed of SEEDS) {
-      const failure = expectCaughtAmong(await check({ adapter: checkRequeuesLast as PoolAdapter, seed }), ['not-settled', 'waiter-not-served', 'waiter-answered-early', 'wrong-connection']);
       expect(failure.length).toBeLessThanOrEqual(SHORT);
     }
   });
