@@ -103,9 +103,14 @@ function backAtHead(state: ModelState, v: Validating): ModelState {
  */
 export function headCheckLanded(state: ModelState, v: Validating): ModelState {
   if (!v.fails) {
-    if (!idUnknown(v)) return answer(state, { ticket: v.ticket as number, outcome: 'served', candidates: [v.id], via: 'reuse' });
+    if (v.ticket === null) {
+      // Its acquire gave up and the check went on (`'kept'`): the new connection joins the idle ones.
+      const landed = (state.landedUnasked.find((l) => l.checking === v.id) as LandedUnasked).at;
+      return withState(landingBecomes(state, v, { at: landed, fate: 'idle', seq: state.nextIdleSeq }), { nextIdleSeq: state.nextIdleSeq + 1 });
+    }
+    if (!idUnknown(v)) return answer(state, { ticket: v.ticket, outcome: 'served', candidates: [v.id], via: 'reuse' });
     const counted = withState(landingBecomes(state, v, null), { failedConnects: withoutStand(state, v) });
-    return answer(servedNew(counted, (v.opened as NonNullable<Validating['opened']>).startedAt), { ticket: v.ticket as number, outcome: 'served', candidates: [] });
+    return answer(servedNew(counted, (v.opened as NonNullable<Validating['opened']>).startedAt), { ticket: v.ticket, outcome: 'served', candidates: [] });
   }
   const closed = closeChecked(state, v, 'invalid');
   return retryLater(v.ticket === null ? closed : backAtHead(closed, v), 0);

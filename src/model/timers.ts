@@ -308,6 +308,8 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
 
 /** `afterWake`: it passed as a blocked loop woke, after every overdue timer (see `nextDue`). */
 function validationLanded(state: ModelState, checked: Validating, afterWake = false): ModelState {
+  // A check that takes the head acquire; one left for nobody that passes, and whose connection the
+  // model knows, goes as any other's below.
   if (checkTakesHead(state) && (checked.ticket !== null || checked.fails || idUnknown(checked))) return headCheckLanded(state, checked);
   const conn = findConn(state, checked.id) as ModelConn;
   if (checked.fails) {
