@@ -1,6 +1,6 @@
 import { abortOf, checkServesOf, connectServesOf, validationOf } from './semantics.js';
 import { answer, doom, servedNew, serveWaiters } from './answers.js';
-import { findConn, replaceConn, type DoomCause, type LandedUnasked, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { findConn, reaperEvent, replaceConn, type DoomCause, type LandedUnasked, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retryLater } from './retry.js';
 import type { Opened } from './reconcile.js';
@@ -108,8 +108,11 @@ export function headCheckLanded(state: ModelState, v: Validating): ModelState {
       const landed = (state.landedUnasked.find((l) => l.checking === v.id) as LandedUnasked).at;
       return withState(landingBecomes(state, v, { at: landed, fate: 'idle', seq: state.nextIdleSeq }), { nextIdleSeq: state.nextIdleSeq + 1 });
     }
-    if (!idUnknown(v)) return answer(state, { ticket: v.ticket, outcome: 'served', candidates: [v.id], via: 'reuse' });
-    const counted = withState(landingBecomes(state, v, null), { failedConnects: withoutStand(state, v) });
+    // Served now, within the step: a reaper that starts on an acquire served (tarn's
+    // `_startReaping` in `_doAcquire`, Pool.js:295-297) starts at this instant.
+    const serving = reaperEvent(state, 'first-acquire');
+    if (!idUnknown(v)) return answer(serving, { ticket: v.ticket, outcome: 'served', candidates: [v.id], via: 'reuse' });
+    const counted = withState(landingBecomes(serving, v, null), { failedConnects: withoutStand(serving, v) });
     return answer(servedNew(counted, (v.opened as NonNullable<Validating['opened']>).startedAt), { ticket: v.ticket, outcome: 'served', candidates: [] });
   }
   const closed = closeChecked(state, v, 'invalid');

@@ -1,4 +1,4 @@
-import { idleConns, lifetimeOf, type LandedUnasked, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { idleConns, lifetimeOf, reaperEvent, type LandedUnasked, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { validate } from './waiters.js';
 import { windowOf } from './windows.js';
@@ -66,7 +66,8 @@ export function headsTakeIdle(before: ModelState): ModelState | null {
     if (pick === undefined) return turn === 0 ? null : state;
     state = validate(withState(state, { waiters: rest }), head.ticket, pick.id, { list: [], next: 0 }, undefined, 'reuse', head);
   }
-  return state;
+  // An acquire served by the look starts a reaper that starts on one (tarn's `_startReaping`).
+  return state.answers.length > before.answers.length ? reaperEvent(state, 'first-acquire') : state;
 }
 
 /**
@@ -103,5 +104,5 @@ function landedTaken(state: ModelState, head: Waiter, landing: LandedUnasked): M
   }
   if (state.validationFails) return retryLater(withState(state, { validationFails: false, landedUnasked: swap({ at: landing.at, fate: 'closed', invalid: true, closedAt: state.now }) }), 0);
   const rest = withState(state, { waiters: state.waiters.filter((w) => w !== head), landedUnasked: swap(null), failedConnects: entry < 0 ? state.failedConnects : state.failedConnects.filter((_, i) => i !== entry) });
-  return answer(servedNew(rest, startedAt), { ticket: head.ticket, outcome: 'served', candidates: [] });
+  return answer(servedNew(reaperEvent(rest, 'first-acquire'), startedAt), { ticket: head.ticket, outcome: 'served', candidates: [] });
 }
