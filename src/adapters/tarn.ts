@@ -33,9 +33,9 @@ export interface TarnAdapterOptions {
   /** tarn's `reapIntervalMillis`, and the declared reaper interval. Default 1000, as tarn. */
   readonly reapIntervalMillis?: number;
   /**
-   * Gives tarn a `validate` that asks the connection (`isValid()`, so the connector's faults can
-   * fail it), declared as tarn then checks: every resource it hands out, idle, released to a
-   * waiter or just created. Default false: tarn's own `() => true`.
+   * Gives tarn a `validate` that asks the connection with a query (`validate()`, so the
+   * connector's faults can fail it or slow it), declared as tarn then checks: every resource it
+   * hands out, idle, released to a waiter or just created. Default false: tarn's own `() => true`.
    */
   readonly validation?: boolean;
 }
@@ -50,8 +50,8 @@ export interface TarnAdapterOptions {
  * created (`_create`, Pool.js:410-420, then `_tryAcquireOrCreate`): `alsoChecks: ['released',
  * 'opened']`. One that fails is destroyed, its acquire put back at the head of the queue
  * (`pendingAcquires.unshift`), and a `setTimeout(0)` looks at the queue again (Pool.js:309-330).
- * No query is in flight during the check (`isValid()` answers at once), so `slowQuery` has no
- * check of this adapter's to slow down.
+ * The check awaits the connection's query, so a slow one holds its acquire out of the queue
+ * across steps (`slowQuery`), and the acquire's deadline or abort meanwhile closes the connection.
  */
 function withValidation(semantics: Semantics, on: boolean): Semantics {
   if (!on) return semantics;
