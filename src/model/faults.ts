@@ -26,8 +26,8 @@ export function queryWillTake(state: ModelState, ms: number): ModelState {
 export function aborted(state: ModelState, ticket: number): ModelState {
   const rejected: Answer = { ticket, outcome: 'rejected', reason: 'aborted' };
   if (state.waiters.some((w) => w.ticket === ticket)) return answer(withState(state, { waiters: state.waiters.filter((w) => w.ticket !== ticket) }), rejected);
-  if (state.connecting.some((c) => c.ticket === ticket)) return answer({ ...state, connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null, aborted: true as const } : c)) }, rejected);
-  if (state.validating.some((v) => v.ticket === ticket)) return answer({ ...state, validating: state.validating.map((v) => (v.ticket === ticket ? { ...v, ticket: null } : v)) }, rejected);
+  if (state.connecting.some((c) => c.ticket === ticket)) return answer(withState(state, { connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null, aborted: true as const } : c)) }), rejected);
+  if (state.validating.some((v) => v.ticket === ticket)) return answer(withState(state, { validating: state.validating.map((v) => (v.ticket === ticket ? { ...v, ticket: null } : v)) }), rejected);
   throw new Error(`poolcheck model: acquire #${ticket} is not pending`);
 }
 
