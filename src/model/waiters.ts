@@ -6,6 +6,7 @@ import { landedAtOnce } from './retry.js';
 import { refillServesQueue } from './queue-refill.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
+import { checkTakesHead } from './head-check.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -73,7 +74,8 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const faultPending = state.validationFails;
   if (headServed && faultPending) state = checksServeHeads(state, reserved, picks);
   else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook);
-  const checkFailed = faultPending && !state.validationFails;
+  // A slow check that will fail holds the fault until it answers, in a later step.
+  const checkFailed = faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v));
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
   if (deferLook && checkFailed) state = landedAtOnce(startQueueConnects(state));
@@ -126,7 +128,7 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
  * a failed one closes the connection and tries another.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy): ModelState {
+export function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
@@ -145,8 +147,9 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
   if (checkServesOf(state.semantics) !== 'queue-head' || !look) {
-    // The acquire's deadline, set in its call, goes on over what it tries next.
-    return takeOrOpen(state, ticket, picks, false, undefined, waiter, look, by.covered);
+    // The acquire's deadline, set in its call, goes on over what it tries next; one that waited
+    // before this check goes back to the queue with the timer it has had since.
+    return takeOrOpen(state, ticket, picks, false, undefined, waiter ?? waitedBefore(state, ticket, by.covered), look, by.covered);
   }
   // A check that serves the queue head: its acquire never left the queue, and the failed check's
   // `_destroy` refills the min (`_ensureMinimum`) before `_dispense` looks at the queue
@@ -158,12 +161,20 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
   return queued.waiters.some((w) => w.ticket === ticket) ? startQueueConnects(refillServesQueue(queued)) : refillServesQueue(queued);
 }
 
+/** The waiter an acquire was, where its deadline began before this instant (a look took it from the queue). */
+function waitedBefore(state: ModelState, ticket: number, covered: CoveredBy | undefined): Waiter | undefined {
+  const timeout = state.config.acquireTimeoutMs;
+  if (covered === undefined || covered.since === state.now || timeout === undefined) return undefined;
+  return { ticket, order: covered.order, since: covered.since, deadline: covered.since + timeout };
+}
+
 /**
  * Whether an acquire's deadline bounds its check: the timeout covers the wait and the connect, and
  * the acquire waits apart from the queue for what it took (`lateCheck`).
  */
 function checkCovered(state: ModelState): boolean {
-  return state.config.acquireTimeoutMs !== undefined && timeoutRulesOf(state.semantics).covers === 'wait-and-connect' && connectServesOf(state.semantics) === 'its-acquire';
+  // A check that takes the head acquire out of the queue is that acquire's too (see `head-check.ts`).
+  return state.config.acquireTimeoutMs !== undefined && timeoutRulesOf(state.semantics).covers === 'wait-and-connect' && (connectServesOf(state.semantics) === 'its-acquire' || checkTakesHead(state));
 }
 
 /**
@@ -203,7 +214,7 @@ function afterFailedChecks(before: ModelState, after: ModelState): ModelState {
   return state;
 }
 
-interface Picks {
+export interface Picks {
   readonly list: readonly number[];
   next: number;
 }
