@@ -2,6 +2,7 @@ import { capabilitiesOf, describeMin, minOf, type MinRefill } from './semantics.
 import { idleConns, inFlightAt, liveCount, sizeAt, sizeOf, type ModelState, type RefillOwed } from './state.js';
 import { connectForNobody } from './answers.js';
 import { violation, type Violation } from './violation.js';
+import { withState } from './copy.js';
 
 /**
  * The min floor's side of the model: what a floor counts, when the pool owes connections back up
@@ -144,7 +145,7 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
     : owed?.by === 'at-once'
       ? { since: owed.since, cause: owed.cause, by: 'at-once', goneBefore: goneCount(state), ...failures }
       : { since: at, cause, by: 'at-once', goneBefore: goneCount(state), ...failures };
-  return atOnce ? refillTakesFaults({ ...state, refillOwed }, at) : { ...state, refillOwed };
+  return atOnce ? refillTakesFaults(withState(state, { refillOwed }), at) : withState(state, { refillOwed });
 }
 
 /**
@@ -157,7 +158,7 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
 function refillTakesFaults(state: ModelState, at: number): ModelState {
   if (!state.failNext && state.connectDelay === 0) return state;
   const owed = state.refillOwed as RefillOwed;
-  if (state.connectDelay === 0) return { ...state, failNext: false, refillOwed: { ...owed, failed: (owed.failed ?? 0) + 1 } };
+  if (state.connectDelay === 0) return withState(state, { failNext: false, refillOwed: { ...owed, failed: (owed.failed ?? 0) + 1 } });
   return connectForNobody(state, at, true);
 }
 
@@ -207,7 +208,7 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
   const goneSince = owed.goneBefore === undefined ? 0 : goneCount(state) - owed.goneBefore;
-  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
+  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: withState(state, { refillOwed: null }), violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };
