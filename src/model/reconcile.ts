@@ -18,6 +18,12 @@ export interface Destroyed {
    * when a reaper's run, whose due instant the model only bounds, decided its refill.
    */
   readonly failuresAfter?: number;
+  /**
+   * The last connection logged as opened at this instant before this destruction. A connection
+   * closed as it lands (its new-connection check failed) may be closed before connections opened
+   * later at that instant, by the refill its closing called for: the log keeps that order.
+   */
+  readonly openedBefore?: number;
 }
 
 /** A connection the pool opened on its own, not for an acquire. */
@@ -122,12 +128,25 @@ function inOrder(state: ModelState, destroyed: readonly Destroyed[], opened: rea
   for (let i = 1; i < all.length && ordered; i++) ordered = all[i - 1]!.at < all[i]!.at;
   if (ordered) return all;
   const openedAt = new Map(opened.map((e) => [e.id, e.at]));
-  const rank = (e: { kind: EventKind; id: number; at: number }): number => (e.kind === 'begin' ? 0.5 : e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? 2 : 0);
-  return all.sort((a, b) => a.at - b.at || rank(a) - rank(b) || timerOrder(state, a, b) || a.id - b.id);
+  const rank = (e: { kind: EventKind; id: number; at: number; openedBefore?: number }): number => (e.kind === 'begin' ? 0.5 : e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? (e.openedBefore === undefined ? 2 : 1) : 0);
+  return all.sort((a, b) => a.at - b.at || rank(a) - rank(b) || loggedOrder(a, b, openedAt) || timerOrder(state, a, b) || a.id - b.id);
+}
+
+/**
+ * At one instant, the destruction of a connection opened then goes before the openings logged
+ * after it (ids are given in the log's order): a refill its closing called for opens after it.
+ * Without the log's order (`openedBefore` unknown), it follows every opening of that instant.
+ */
+function loggedOrder(a: { kind: EventKind; id: number; at: number; openedBefore?: number }, b: { kind: EventKind; id: number; at: number; openedBefore?: number }, openedAt: ReadonlyMap<number, number>): number {
+  const key = (e: typeof a): number | null => (e.kind === 'open' ? e.id : e.kind === 'destroy' && e.openedBefore !== undefined && openedAt.get(e.id) === e.at ? e.openedBefore + 0.5 : null);
+  const ka = key(a);
+  const kb = key(b);
+  return ka === null || kb === null ? 0 : ka - kb;
 }
 
 /** `{ ...e, kind }`, written out: a spread is copied in V8's runtime, many times slower, and this runs every step that logs something. */
 function tagged(e: Destroyed, kind: EventKind): { kind: EventKind } & Destroyed {
+  if (e.openedBefore !== undefined) return { ...e, kind };
   return e.failuresAfter === undefined ? { id: e.id, at: e.at, kind } : { id: e.id, at: e.at, failuresAfter: e.failuresAfter, kind };
 }
 

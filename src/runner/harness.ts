@@ -75,8 +75,10 @@ export class Harness<P = unknown, C = unknown> {
     const destroyed: Destroyed[] = [];
     for (let i = this.eventMark; i < events.length; i++) {
       const e = events[i]!;
+      const last = created[created.length - 1];
       if (e.type === 'create') created.push({ id: e.id, at: e.at });
-      else if (e.type === 'destroy') destroyed.push({ id: e.id, at: e.at });
+      // The log's order at one instant: what opened before a destruction, and not after it.
+      else if (e.type === 'destroy') destroyed.push(last?.at === e.at ? { id: e.id, at: e.at, openedBefore: last.id } : { id: e.id, at: e.at });
       else if (e.type === 'connect-began') began.push({ id: e.id, at: e.at });
       else if (e.type === 'connect-failed') {
         // Timers due at one instant (a blocked loop's wake) fire in an order the log keeps: a
