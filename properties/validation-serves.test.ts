@@ -76,6 +76,29 @@ describe('generic-pool with its validation on, a new connection failing its chec
   });
 });
 
+describe('generic-pool refilling at an evictor run whose own connect is refused at once', () => {
+  it('counts in flight only the connects begun before the run: the one refused inside its refill is not', async () => {
+    // At the wake at 31001 ms the refill connect begun at 30001 ms fails first (due at 30002 ms),
+    // then the run closes #1 and `_ensureMinimum` creates two: the first is refused at once, the
+    // second opens #3 (Pool.js:345-354).
+    const steps = [
+      { op: 'slowNextConnect', ms: 1 },
+      { op: 'failNextConnect' },
+      { op: 'acquire' },
+      { op: 'sleep', ms: 1 },
+      { op: 'release', connection: 1 },
+      { op: 'blockingSleep', ms: 30000, acquireOnWake: false, phase: 'timers' },
+      { op: 'failNextConnect' },
+      { op: 'blockingSleep', ms: 1000, acquireOnWake: false, phase: 'timers' },
+    ];
+    const outcome = await replay(genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 2, maxSize: 2, lifetimeMs: 0 }, steps);
+    // Taking the refused one's failure for the earlier connect's, the model wanted one create only.
+    expect(outcome.violation).toBeNull();
+    const wake = outcome.trace.filter((step) => step.command.startsWith('blockingSleep(1000)')).at(-1);
+    expect(wake?.observed).toBe('idle=1 size=1 waiting=0');
+  });
+});
+
 describe('generic-pool with its validation on and a slow query', () => {
   it('is refused with a definition error naming what the model lacks', async () => {
     const adapter = genericPoolAdapter({ genericPool, validation: true, semantics: { ...declared, capabilities: { ...declared.capabilities, slowQuery: true } } }) as PoolAdapter;

@@ -1,5 +1,10 @@
 import type { ConnectorEvent } from './types.js';
 
+/** How `connect-began` names the faults its connect took: `delay 0 ms, fails` is one refused at once. */
+export function faultsTaken(delay: number, fail: boolean): string {
+  return fail ? `delay ${delay} ms, fails` : `delay ${delay} ms`;
+}
+
 /**
  * The faults injected for the next connect, which that connect takes: a delay on the run's clock,
  * then a refusal. Shared by the connectors, so that a fault means the same whatever the server.
@@ -26,7 +31,7 @@ export class NextConnectFaults {
     const { fail, delay } = this;
     this.fail = false;
     this.delay = 0;
-    if (fail || delay > 0) log({ type: 'connect-began', id: 0, at: now(), sql: fail ? `delay ${delay} ms, fails` : `delay ${delay} ms` });
+    if (fail || delay > 0) log({ type: 'connect-began', id: 0, at: now(), sql: faultsTaken(delay, fail) });
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
     if (fail) {
       log({ type: 'connect-failed', id: 0, at: now() });

@@ -1,6 +1,7 @@
 import type { PoolAdapter, PoolCounters } from '../adapters/types.js';
 import type { VirtualClock } from '../clock/clock.js';
-import type { Connector } from '../connectors/types.js';
+import type { Connector, ConnectorEvent } from '../connectors/types.js';
+import { faultsTaken } from '../connectors/next-connect.js';
 import { formatCounters, expectedCounters } from '../model/observe.js';
 import { reconcile, type Destroyed, type Opened } from '../model/reconcile.js';
 import { abortOf, timeoutPollMs } from '../model/semantics.js';
@@ -80,10 +81,10 @@ export class Harness<P = unknown, C = unknown> {
       // The log's order at one instant: what opened before a destruction, and not after it.
       else if (e.type === 'destroy') destroyed.push(last?.at === e.at ? { id: e.id, at: e.at, openedBefore: last.id } : { id: e.id, at: e.at });
       else if (e.type === 'connect-began') began.push({ id: e.id, at: e.at });
-      else if (e.type === 'connect-failed') {
+      else if (e.type === 'connect-failed' && !begunJustNow(events, i)) {
         // Timers due at one instant (a blocked loop's wake) fire in an order the log keeps: a
         // connect that failed after a destroy was still in flight when that destroy's refill was
-        // decided.
+        // decided, unless it began after it (a refill's own connect failing at once).
         for (let k = 0; k < destroyed.length; k++) if (destroyed[k]!.at === e.at) destroyed[k] = { ...destroyed[k]!, failuresAfter: (destroyed[k]!.failuresAfter ?? 0) + 1 };
       }
     }
@@ -372,6 +373,18 @@ interface StepEvents {
   readonly created: readonly Opened[];
   readonly destroyed: readonly Destroyed[];
   readonly began: readonly Opened[];
+}
+
+const UNDELAYED_REFUSAL = faultsTaken(0, true);
+
+/**
+ * Whether the connect that failed at `events[i]` began just before, undelayed: its failure follows
+ * its `connect-began` in the same call (`NextConnectFaults.take`), so it began after whatever the
+ * log holds before that.
+ */
+function begunJustNow(events: readonly ConnectorEvent[], i: number): boolean {
+  const before = events[i - 1];
+  return before !== undefined && before.type === 'connect-began' && before.at === events[i]!.at && before.sql === UNDELAYED_REFUSAL;
 }
 
 const NONE_OPENED: readonly Opened[] = [];
