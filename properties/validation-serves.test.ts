@@ -76,6 +76,27 @@ describe('generic-pool with its validation on, a new connection failing its chec
   });
 });
 
+describe('generic-pool with its validation on, two connects landing at a wake', () => {
+  it('checks the first for the queue and leaves the second idle: the waiter left is covered by the check awaiting its reply', async () => {
+    // At the wake at 1 ms acquire #1 times out, and #1 lands and goes into check for the queue;
+    // #2 lands with only #3 waiting, covered by that check (`_dispense`, Pool.js:244-252), so it
+    // is idle first. Every waiter times out before #1's reply, which puts #1 behind it.
+    const steps = [
+      { op: 'slowNextConnect', ms: 1 },
+      { op: 'acquire' },
+      { op: 'slowNextConnect', ms: 1 },
+      { op: 'acquire' },
+      { op: 'acquire' },
+      { op: 'blockingSleep', ms: 1, acquireOnWake: false, phase: 'timers' },
+      { op: 'acquire' },
+    ];
+    const outcome = await replay(genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 1 }, steps);
+    // Counting no reply awaited, the model had sent #2 into check too, its reply behind #1's.
+    expect(outcome.violation).toBeNull();
+    expect(outcome.trace.find((step) => step.command === 'acquire()' && step.at === 1)?.observed).toMatch(/^#4 got #2;/);
+  });
+});
+
 describe('generic-pool refilling at an evictor run whose own connect is refused at once', () => {
   it('counts in flight only the connects begun before the run: the one refused inside its refill is not', async () => {
     // At the wake at 31001 ms the refill connect begun at 30001 ms fails first (due at 30002 ms),

@@ -269,7 +269,8 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   const [waiter, ...rest] = state.waiters;
   // Where checks serve the queue head, a waiter behind a check in flight waits for it: the
   // connection lands idle (generic-pool's `_dispense` moves no more into check, Pool.js:244-252).
-  const covered = checkServesOf(state.semantics) === 'queue-head' && state.waiters.length <= state.validating.length;
+  // A new connection whose check awaits its reply after a wake is in check too.
+  const covered = checkServesOf(state.semantics) === 'queue-head' && state.waiters.length <= state.validating.length + (state.checkReplies?.length ?? 0);
   if (waiter !== undefined && state.phase === 'open' && !covered) {
     // A check of the new connection that is still in flight after this instant holds it, and the head.
     const checking = openedCheckInFlight(state, c.startedAt, c.readyAt, waiter);
