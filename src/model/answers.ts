@@ -1,4 +1,4 @@
-import { checkServesOf, connectServesOf, queueConnectsOf, timeoutRulesOf } from './semantics.js';
+import { checkServesOf, connectServesOf, queueConnectsOf, timeoutRulesOf, validationOf } from './semantics.js';
 import { refillServesQueue } from './queue-refill.js';
 import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
@@ -216,8 +216,12 @@ export function answer(state: ModelState, a: Answer): ModelState {
   return withState(state, { answers: [...state.answers, a] });
 }
 
-export function doom(state: ModelState, id: number, cause: DoomCause, timer?: { due: number; seq: number }): ModelState {
+export function doom(state: ModelState, id: number, cause: DoomCause, timer?: { due: number; seq: number; order?: number }): ModelState {
   const conn = findConn(state, id);
   if (conn === undefined) throw new Error(`poolcheck model: no connection #${id}`);
-  return replaceConn(state, withConn(conn, { doomed: timer === undefined ? { at: state.now, cause } : { at: state.now, cause, timer } }));
+  // A failed async check answers in microtasks after an acquire's connect that failed at once
+  // before it has failed (the own pool's `ready`: the check's verdict is awaited through more
+  // microtasks than a refused connect), so the refill its close calls for saw those failures.
+  const seen = cause === 'invalid' && validationOf(state.semantics) === 'async' && connectServesOf(state.semantics) === 'its-acquire' ? { failedSeen: state.failedAtOnce ?? 0 } : {};
+  return replaceConn(state, withConn(conn, { doomed: timer === undefined ? { at: state.now, cause, ...seen } : { at: state.now, cause, timer, ...seen } }));
 }

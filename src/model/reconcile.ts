@@ -98,7 +98,7 @@ function refillLanded(state: ModelState, c: Connecting): Outcome {
     // Not tried again until the next event that calls for a refill: for a pool that refills on
     // its reaper's runs, the next run, which owes the whole shortfall again.
     const owed = rest.refillOwed === null ? null : rest.refillOwed.by === 'next-reaper-run' ? { since: c.readyAt, cause: `a refill connect failed at ${c.readyAt} ms`, by: 'next-reaper-run' as const } : { ...rest.refillOwed, failed: (rest.refillOwed.failed ?? 0) + 1 };
-    return { state: { ...rest, refillOwed: owed, failedConnects: [...rest.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: c.readyAt }] } };
+    return { state: { ...rest, refillOwed: owed, failedConnects: [...rest.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: c.readyAt, order: c.order, refill: true as const }] } };
   }
   return { violation: violation('min-not-refilled', c.readyAt, `the pool's refill connect, begun at ${c.startedAt} ms, was due to land at ${c.readyAt} ms, but no connection opened then (declared: ${describeMin(minOf(state.semantics))})`) };
 }
@@ -164,7 +164,18 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' || window.cause === 'check-timed-out' ? 'after-discard' : null;
   const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : window.cause === 'check-timed-out' ? 'was closed under check at its acquire\'s deadline' : 'was discarded';
   const failingAtRun = window.cause === 'expiry' && state.semantics.expiry.kind === 'reaper' ? failedAfterRun(state, event) : 0;
-  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun) };
+  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun, checkSeen(conn)) };
+}
+
+/**
+ * What a failed async check had seen when it answered, for the refill its close calls for: the
+ * acquires' connects that had failed at once, and, for one that took time, its timer.
+ */
+function checkSeen(conn: ModelConn): { failedSeen?: number; timer?: { due: number; order: number } } {
+  const doomed = conn.doomed;
+  if (doomed === null || doomed.cause !== 'invalid') return {};
+  const timer = doomed.timer?.order === undefined ? {} : { timer: { due: doomed.timer.due, order: doomed.timer.order } };
+  return { ...(doomed.failedSeen === undefined ? {} : { failedSeen: doomed.failedSeen }), ...timer };
 }
 
 /**

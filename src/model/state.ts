@@ -50,7 +50,13 @@ export interface ModelConn {
      * For a check that took time: when its timer was due and the order it was set in (see
      * `Validating.seq`), which places its close among expiries due at the same instant.
      */
-    readonly timer?: { readonly due: number; readonly seq: number };
+    readonly timer?: { readonly due: number; readonly seq: number; readonly order?: number };
+    /**
+     * For a failed async check: how many acquires' connects had failed at once in the step when
+     * it answered (see {@link ModelState.failedAtOnce}). A check answers after microtasks of its
+     * own, so those failures were seen before the pool decided the refill its close calls for.
+     */
+    readonly failedSeen?: number;
   } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
   readonly orphan?: true;
@@ -330,6 +336,22 @@ export interface FailedConnect {
   readonly stays?: true;
   /** A connect that landed: its {@link Connecting.seq}. */
   readonly seq?: number;
+  /**
+   * A connect that failed on its timer: the order that timer was set in, which orders the failure
+   * among timers due at the same instant (a blocked loop's wake).
+   */
+  readonly order?: number;
+  /** It was a refill's connect, which an idle floor's refill counts while it is in flight. */
+  readonly refill?: true;
+}
+
+/**
+ * A timer that fired at an instant of the current step: when it was due, and the order it was
+ * set in. Timers due at one instant fire in due order, then in the order they were set.
+ */
+export interface TimerKey {
+  readonly due: number;
+  readonly order: number;
 }
 
 /** A refill the pool owes: see {@link ModelState.refillOwed}. */
@@ -359,6 +381,11 @@ export interface RefillOwed {
    * again, unless an event of its own calls for a refill.
    */
   readonly goneBefore?: number;
+  /**
+   * The timer whose callback decided the refill (a slow check that failed), where it matters: a
+   * connect whose timer fired after it at that instant was still in flight then.
+   */
+  readonly decided?: TimerKey;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
@@ -469,25 +496,29 @@ function waitedFor(connecting: readonly Connecting[], at: number, due: number = 
  * blocked loop wakes, overdue timers fire in due order: a connect that failed then still counted
  * for a timer (`due`) that was due before it.
  */
-export function sizeAt(state: ModelState, at: number, due: number = at): number {
+export function sizeAt(state: ModelState, at: number, due: number = at, order = Infinity): number {
   const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
   const served = state.servedNew.length === 0 ? 0 : state.servedNew.filter((n) => n.startedAt <= at).length;
-  const landed = state.failedConnects.length === 0 ? 0 : state.failedConnects.filter((f) => f.stays === true && f.startedAt <= at && !inFlight(f, at, due)).length;
-  return liveCount(state) + inFlightAt(state, at, due) + landed + orphans + served;
+  const landed = state.failedConnects.length === 0 ? 0 : state.failedConnects.filter((f) => f.stays === true && f.startedAt <= at && !inFlight(f, at, due, order)).length;
+  return liveCount(state) + inFlightAt(state, at, due, order) + landed + orphans + served;
 }
 
 /**
  * Connects in flight at `at` (within the current step: the ones that failed or landed unasked
  * during it count until then), the part of {@link sizeAt} a floor may leave out.
  */
-export function inFlightAt(state: ModelState, at: number, due: number = at): number {
+export function inFlightAt(state: ModelState, at: number, due: number = at, order = Infinity): number {
   const connecting = waitedFor(state.connecting.filter((c) => c.startedAt <= at), at, due);
-  const failing = state.failedConnects.filter((f) => f.startedAt <= at && inFlight(f, at, due)).length;
+  const failing = state.failedConnects.filter((f) => f.startedAt <= at && inFlight(f, at, due, order)).length;
   return connecting + failing;
 }
 
-function inFlight(f: FailedConnect, at: number, due: number): boolean {
-  return at < f.at || (at === f.at && due < f.due);
+/**
+ * Whether `f` was still in flight for a timer due at `due`, set in `order`, that fired at `at`:
+ * at one instant timers fire in due order, then in the order they were set.
+ */
+export function inFlight(f: FailedConnect, at: number, due: number, order = Infinity): boolean {
+  return at < f.at || (at === f.at && (due < f.due || (due === f.due && f.order !== undefined && order < f.order)));
 }
 
 /**

@@ -236,7 +236,7 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     return c.fails ? counted : { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'closed', seq: state.nextIdleSeq }] };
   }
   if (c.fails) {
-    const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+    const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, order: c.order, ...(c.refill === true ? { refill: true as const } : {}) }] };
     const delay = retryDelay(state);
     if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
@@ -308,7 +308,7 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
 function validationLanded(state: ModelState, checked: Validating, afterWake = false): ModelState {
   const conn = findConn(state, checked.id) as ModelConn;
   if (checked.fails) {
-    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq });
+    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq, order: checked.order });
     // Another is tried for its acquire; with none, the capacity goes to the first waiter.
     return checked.ticket === null ? serveWaiters(doomed) : takeOrOpen(doomed, checked.ticket, { list: [], next: 0 }, false, checked);
   }
