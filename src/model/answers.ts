@@ -1,6 +1,6 @@
 import { checkServesOf, connectServesOf, queueConnectsOf, timeoutRulesOf, validationOf } from './semantics.js';
 import { refillServesQueue } from './queue-refill.js';
-import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
+import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
 import { acquireTookSlot } from './acquire-took.js';
@@ -43,12 +43,27 @@ export function answersTaken(state: ModelState): ModelState {
 
 /** The step is over: what only this step needed is forgotten. */
 export function stepEnded(before: ModelState): ModelState {
-  const state = reaperMayStop(before);
+  const state = checksBackSettled(reaperMayStop(before));
   if (state.failedAtOnce !== undefined) {
     const { failedAtOnce: _failed, ...rest } = state;
     return { ...rest, failedConnects: [] };
   }
   return state.failedConnects.length === 0 ? state : withState(state, { failedConnects: [] });
+}
+
+/**
+ * When a passing check sent its connection back to idle orders it only among what fired in the
+ * same step (the timers of a blocked loop's wake): the next command comes after all of them, so
+ * a floor deciding then counts it idle, at whatever instant.
+ */
+function checksBackSettled(state: ModelState): ModelState {
+  if (!state.conns.some((c) => c.checkedBack !== undefined)) return state;
+  return withState(state, { conns: state.conns.map((c) => (c.checkedBack === undefined ? c : withoutCheckedBack(c))) });
+}
+
+function withoutCheckedBack(conn: ModelConn): ModelConn {
+  const { checkedBack: _back, ...rest } = conn;
+  return rest;
 }
 
 /**

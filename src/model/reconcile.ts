@@ -1,6 +1,6 @@
 import { describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
 import { findConn, lifetimeOf, replaceConn, type Connecting, type ModelConn, type ModelState } from './state.js';
-import { floorCount, idleFloorAtExpiry, owesRefill, refillAllowed, settleRefill } from './refill.js';
+import { floorCount, idleFloorAtExpiry, owesRefill, refillAllowed, refillOpened, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 import { withConn, withState } from './copy.js';
@@ -263,7 +263,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
   }
   const armed = state.semantics.armsOn === 'release-and-create';
   const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null };
-  return { state: withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 }) };
+  return { state: refillOpened(withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 })) };
 }
 
 /**

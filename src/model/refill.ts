@@ -1,6 +1,7 @@
 import { capabilitiesOf, describeMin, minOf, type MinRefill } from './semantics.js';
 import { idleConns, inFlight, inFlightAt, liveCount, sizeAt, sizeOf, type ModelState, type RefillOwed, type TimerKey } from './state.js';
 import { connectForNobody } from './answers.js';
+import { withState } from './copy.js';
 import { violation, type Violation } from './violation.js';
 
 /**
@@ -139,14 +140,18 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   // Decided as a timer fired, it counts the connects whose timers fire after it at that instant.
   const due = seen.timer?.due ?? at;
   const order = seen.timer?.order ?? Infinity;
-  if (floorCount(state, at, due, Infinity, order) + counted >= state.config.minSize || sizeAt(state, at, due, order) + failing >= state.config.maxSize) return state;
+  const count = floorCount(state, at, due, Infinity, order) + counted;
+  const size = sizeAt(state, at, due, order) + failing;
+  if (count >= state.config.minSize || size >= state.config.maxSize) return state;
   const owed = state.refillOwed;
   if (owed !== null && !atOnce) return state;
   // Each later event that calls for a refill tries again for the whole shortfall, a failed
   // connect's share too; an earlier one still owed at once stays owed since it was.
   const refillFailed = stretch && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
   const failures = failing === 0 && refillFailed === 0 ? {} : { failed: refillFailed + counted, held: failing - counted, acquiresFailing: counted };
-  const decided = seen.timer === undefined ? {} : { decided: seen.timer };
+  // Decided as a timer fired, it opens the shortfall then: connects landing after it, at that
+  // instant, do not take the refill's place.
+  const decided = seen.timer === undefined ? {} : { decided: seen.timer, short: Math.min(state.config.minSize - count, state.config.maxSize - size), opened: 0 };
   const refillOwed: RefillOwed = !atOnce
     ? { since: at, cause, by: 'next-reaper-run' }
     : owed?.by === 'at-once'
@@ -166,7 +171,7 @@ function refillTakesFaults(state: ModelState, at: number): ModelState {
   if (!state.failNext && state.connectDelay === 0) return state;
   const owed = state.refillOwed as RefillOwed;
   if (state.connectDelay === 0) return { ...state, failNext: false, refillOwed: { ...owed, failed: (owed.failed ?? 0) + 1 } };
-  return connectForNobody(state, at, true);
+  return connectForNobody(refillOpened(state), at, true);
 }
 
 /** Whether the pool may open a connection on its own at `at`: a refill is owed, or due at a reaper run, and min not yet reached. */
@@ -178,8 +183,16 @@ export function refillAllowed(state: ModelState, at: number): boolean {
   // They held capacity too when the pool decided how many to open, as did acquires' connects
   // failing then.
   const failed = state.refillOwed?.failed ?? 0;
+  const short = state.refillOwed?.short;
+  if (short !== undefined) return (state.refillOwed?.opened ?? 0) + failed - (state.refillOwed?.acquiresFailing ?? 0) < short;
   const held = failed + (state.refillOwed?.held ?? 0);
   return floorCount(state, at) + failed < state.config.minSize && sizeAt(state, at) + held < state.config.maxSize;
+}
+
+/** The pool opened one of a refill's connections: counted where the refill knows its shortfall. */
+export function refillOpened(state: ModelState): ModelState {
+  const owed = state.refillOwed;
+  return owed?.short === undefined ? state : withState(state, { refillOwed: { ...owed, opened: (owed.opened ?? 0) + 1 } });
 }
 
 /**

@@ -386,6 +386,9 @@ export interface RefillOwed {
    * connect whose timer fired after it at that instant was still in flight then.
    */
   readonly decided?: TimerKey;
+  /** With `decided`: how many connections the refill opens (the shortfall then), and has opened. */
+  readonly short?: number;
+  readonly opened?: number;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {

@@ -239,7 +239,7 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
     }
     // Only one whose expiry cannot have fired yet, for an acquire no deadline covers the check of.
     const lifetime = lifetimeOf(state);
-    const landed = after === undefined || (covered !== undefined && checkCovered(state)) ? undefined : bestLanded(state, lifetime === null ? -Infinity : state.now - lifetime);
+    const landed = after === undefined || (covered !== undefined && checkCovered(state)) ? undefined : bestLanded(state, after, lifetime);
     const landedSeq = landed?.seq ?? NaN;
     if (landed !== undefined && (orphan === undefined || (lifo ? landedSeq > orphan.seq : landedSeq < orphan.seq)) && idle.every((c) => (lifo ? c.idleSeq < landedSeq : c.idleSeq > landedSeq))) {
       // A connection that landed idle for nobody earlier in this step (a refill's), which the
@@ -312,14 +312,17 @@ function bestOrphan(state: ModelState, expired: ReadonlySet<number | Orphan>): O
 }
 
 /**
- * The connection that landed idle for nobody in this step (after `after`), not yet named by the
- * log, that an acquire retrying after a check would take first.
+ * The connection that landed idle for nobody in this step, not yet named by the log, that an
+ * acquire retrying after the check `after` would take first: one whose expiry timer, armed as it
+ * landed, had not fired before the check's (due time, then the order they were set in).
  */
-function bestLanded(state: ModelState, after: number): ModelState['landedUnasked'][number] | undefined {
+function bestLanded(state: ModelState, after: Validating, lifetime: number | null): ModelState['landedUnasked'][number] | undefined {
   const lifo = state.semantics.reuse === 'lifo';
   let best: ModelState['landedUnasked'][number] | undefined;
   for (const l of state.landedUnasked) {
-    if (l.fate !== 'idle' || l.seq === undefined || l.at <= after) continue;
+    if (l.fate !== 'idle' || l.seq === undefined) continue;
+    const expiresAt = lifetime === null || l.armed === false ? Infinity : l.at + lifetime;
+    if (expiresAt < after.readyAt || (expiresAt === after.readyAt && l.seq < after.seq)) continue;
     if (best === undefined || (lifo ? l.seq > (best.seq as number) : l.seq < (best.seq as number))) best = l;
   }
   return best;
