@@ -273,6 +273,8 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
 function seqLandedAt(state: ModelState, at: number): number {
   let later = Infinity;
   for (const l of state.landedUnasked) if (l.fate === 'idle' && l.seq !== undefined && l.at > at) later = Math.min(later, l.seq);
+  // So did a connection that landed later for an aborted acquire, kept idle.
+  for (const o of state.orphans) if (o.fate === 'idle' && o.at > at) later = Math.min(later, o.seq);
   return later === Infinity ? state.nextIdleSeq : later - 0.5;
 }
 

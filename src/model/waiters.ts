@@ -237,9 +237,8 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       }
       return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
-    // Only one whose expiry cannot have fired yet, for an acquire no deadline covers the check of.
-    const lifetime = lifetimeOf(state);
-    const landed = after === undefined || (covered !== undefined && checkCovered(state)) ? undefined : bestLanded(state, after, lifetime);
+    // Only one whose expiry did not close it first, for an acquire no deadline covers the check of.
+    const landed = after === undefined || (covered !== undefined && checkCovered(state)) ? undefined : bestLanded(state, expired ?? new Set());
     const landedSeq = landed?.seq ?? NaN;
     if (landed !== undefined && (orphan === undefined || (lifo ? landedSeq > orphan.seq : landedSeq < orphan.seq)) && idle.every((c) => (lifo ? c.idleSeq < landedSeq : c.idleSeq > landedSeq))) {
       // A connection that landed idle for nobody earlier in this step (a refill's), which the
@@ -281,17 +280,19 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
  * when the retry is decided. Orphans kept idle are among them: the floor counts them, and keeps
  * them, as it does any idle connection.
  */
-function expiredBefore(state: ModelState, after: Validating): Set<number | Orphan> {
-  const gone = new Set<number | Orphan>();
+function expiredBefore(state: ModelState, after: Validating): Set<Expiring> {
+  const gone = new Set<Expiring>();
   const timer = state.semantics.expiry.kind === 'timer';
   const lifetime = lifetimeOf(state);
   const due = (c: ModelConn): number => (timer && c.idleSince !== null ? c.idleSince + (lifetime ?? Infinity) : (windowOf(state, c)?.to ?? Infinity));
   const before = (at: number, seq: number): boolean => at < after.readyAt || (at === after.readyAt && seq < after.seq);
-  const comingDue: { key: number | Orphan; due: number; seq: number }[] = idleConns(state)
+  const comingDue: { key: Expiring; due: number; seq: number }[] = idleConns(state)
     .filter((c) => windowOf(state, c)?.cause === 'expiry')
     .map((c) => ({ key: c.id, due: due(c), seq: c.idleSeq }));
   // An orphan's own timer was armed as it landed; a reaper's runs are not modelled for it here.
   if (timer && lifetime !== null) for (const o of state.orphans) if (o.fate === 'idle') comingDue.push({ key: o, due: o.at + lifetime, seq: o.seq });
+  // So was a connection that landed idle for nobody (a refill's), where it was armed as it landed.
+  if (timer && lifetime !== null) for (const l of state.landedUnasked) if (l.fate === 'idle' && l.seq !== undefined && l.armed !== false) comingDue.push({ key: l, due: l.at + lifetime, seq: l.seq });
   const floored = minOf(state.semantics).floor !== 'none';
   for (const item of comingDue.filter((c) => before(c.due, c.seq)).sort((a, b) => a.due - b.due || a.seq - b.seq)) {
     if (floored && floorCount(state, item.due) - gone.size <= state.config.minSize) continue;
@@ -300,8 +301,14 @@ function expiredBefore(state: ModelState, after: Validating): Set<number | Orpha
   return gone;
 }
 
+/** A connection that landed idle for nobody in this step, not yet named by the log. */
+type Landed = ModelState['landedUnasked'][number];
+
+/** What may expire before a check lands: an idle connection (by id), an orphan or a landed connection. */
+type Expiring = number | Orphan | Landed;
+
 /** The orphan kept idle that an acquire retrying after a check would take first, unless its expiry fired before (`expired`). */
-function bestOrphan(state: ModelState, expired: ReadonlySet<number | Orphan>): Orphan | undefined {
+function bestOrphan(state: ModelState, expired: ReadonlySet<Expiring>): Orphan | undefined {
   const lifo = state.semantics.reuse === 'lifo';
   let best: Orphan | undefined;
   for (const o of state.orphans) {
@@ -313,16 +320,13 @@ function bestOrphan(state: ModelState, expired: ReadonlySet<number | Orphan>): O
 
 /**
  * The connection that landed idle for nobody in this step, not yet named by the log, that an
- * acquire retrying after the check `after` would take first: one whose expiry timer, armed as it
- * landed, had not fired before the check's (due time, then the order they were set in).
+ * acquire retrying after a check would take first, unless its expiry fired before (`expired`).
  */
-function bestLanded(state: ModelState, after: Validating, lifetime: number | null): ModelState['landedUnasked'][number] | undefined {
+function bestLanded(state: ModelState, expired: ReadonlySet<Expiring>): Landed | undefined {
   const lifo = state.semantics.reuse === 'lifo';
-  let best: ModelState['landedUnasked'][number] | undefined;
+  let best: Landed | undefined;
   for (const l of state.landedUnasked) {
-    if (l.fate !== 'idle' || l.seq === undefined) continue;
-    const expiresAt = lifetime === null || l.armed === false ? Infinity : l.at + lifetime;
-    if (expiresAt < after.readyAt || (expiresAt === after.readyAt && l.seq < after.seq)) continue;
+    if (l.fate !== 'idle' || l.seq === undefined || expired.has(l)) continue;
     if (best === undefined || (lifo ? l.seq > (best.seq as number) : l.seq < (best.seq as number))) best = l;
   }
   return best;
