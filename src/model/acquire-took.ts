@@ -9,9 +9,11 @@ import { withState } from './copy.js';
  * each one refills where the pool refills at acquires; a pool does this as the acquire takes its
  * capacity, not when a slow connect lands (the own pool's `acquireTook`).
  */
-export function acquireTookSlot(before: ModelState, cause = 'an acquire'): ModelState {
+export function acquireTookSlot(before: ModelState, cause = 'an acquire', exact = false): ModelState {
   const first = !before.acquiredOnce;
   const state = first ? withState(before, { acquiredOnce: true }) : before;
-  if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true);
-  return owesRefill(state, state.now, 'at-acquire', cause);
+  // `exact`: decided before the acquire's check answers, it opens the shortfall counted now.
+  const seen = exact ? { exact: true as const } : {};
+  if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true, 0, seen);
+  return owesRefill(state, state.now, 'at-acquire', cause, false, 0, seen);
 }

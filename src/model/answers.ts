@@ -84,7 +84,7 @@ export function serveWaiters(before: ModelState): ModelState {
  * Opens a connection for acquire `ticket`, issued at `since` (its timeout timer, if any, set in
  * `timerOrder`; a new acquire's is set just before its connect begins).
  */
-export function openFor(state: ModelState, ticket: number, since: number = state.now, timerOrder: number = state.nextOrder - 0.5): ModelState {
+export function openFor(state: ModelState, ticket: number, since: number = state.now, timerOrder: number = state.nextOrder - 0.5, took = false): ModelState {
   if (state.connectDelay > 0) {
     // A slow connect keeps its acquire pending; it lands, or fails, when its time comes, unless
     // the acquire timeout covers the connect and comes first.
@@ -105,8 +105,10 @@ export function openFor(state: ModelState, ticket: number, since: number = state
       abandonedDue: null,
       seq: state.nextIdleSeq,
     };
-    // The acquire has its capacity now: what an acquire sets off in the pool happens as its connect begins.
-    return acquireTookSlot(withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 }));
+    // The acquire has its capacity now: what an acquire sets off in the pool happens as its connect
+    // begins (unless it did as its check began: `took`).
+    const begun = withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 });
+    return took ? begun : acquireTookSlot(begun);
   }
   // Retried at once, the failed connect frees its slot and the retry takes it again as the failure
   // is seen; the injected fault is spent, so the retry lands and serves the acquire.

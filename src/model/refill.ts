@@ -118,7 +118,7 @@ function idleOrphans(state: ModelState, at: number, due: number): number {
  * async check: the acquires' connects that failed at once in the step before it answered
  * (`failedSeen`), and its timer (`timer`), which orders it among the timers due at its instant.
  */
-export function owesRefill(state: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0, seen: { readonly failedSeen?: number; readonly timer?: TimerKey } = {}): ModelState {
+export function owesRefill(state: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0, seen: { readonly failedSeen?: number; readonly timer?: TimerKey; readonly exact?: true } = {}): ModelState {
   if (state.phase !== 'open' || state.config.minSize === 0) return state;
   const min = minOf(state.semantics);
   const atOnce = force || (trigger !== 'on-reaper-run' && min.refill.includes(trigger));
@@ -147,11 +147,14 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   if (owed !== null && !atOnce) return state;
   // Each later event that calls for a refill tries again for the whole shortfall, a failed
   // connect's share too; an earlier one still owed at once stays owed since it was.
-  const refillFailed = stretch && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
+  // A failed async check's refill is decided after the stretch, its failures seen: a new try.
+  const refillFailed = stretch && seen.failedSeen === undefined && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
   const failures = failing === 0 && refillFailed === 0 ? {} : { failed: refillFailed + counted, held: failing - counted, acquiresFailing: counted };
   // Decided as a timer fired, it opens the shortfall then: connects landing after it, at that
   // instant, do not take the refill's place.
-  const decided = seen.timer === undefined ? {} : { decided: seen.timer, short: Math.min(state.config.minSize - count, state.config.maxSize - size), opened: 0 };
+  // So does one decided as an acquire's check begins (`exact`), before the check answers.
+  const short = { short: Math.min(state.config.minSize - count, state.config.maxSize - size), opened: 0 };
+  const decided = seen.timer !== undefined ? { decided: seen.timer, ...short } : seen.exact === true ? short : {};
   const refillOwed: RefillOwed = !atOnce
     ? { since: at, cause, by: 'next-reaper-run' }
     : owed?.by === 'at-once'
@@ -227,6 +230,8 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   const owed = state.refillOwed;
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
+  // A refill that knows its shortfall is made once it has opened (or failed) that many.
+  if (owed.short !== undefined && (owed.opened ?? 0) + (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) >= owed.short) return { state: { ...state, refillOwed: null }, violation: null };
   const goneSince = owed.goneBefore === undefined ? 0 : goneCount(state) - owed.goneBefore;
   if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since, owed.decided) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
   const expiry = state.semantics.expiry;

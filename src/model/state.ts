@@ -156,6 +156,8 @@ export interface Validating {
    * set in `order`. Left out: nothing bounds the check.
    */
   readonly covered?: CoveredBy;
+  /** Its acquire took its capacity as its first check began (see `check-took.ts`). */
+  readonly took?: true;
 }
 
 /** The acquire a deadline over the wait, the connect and the check runs for: when it began, and the order its timer was set in. */
@@ -188,7 +190,14 @@ export interface Orphan {
  * (`candidates` empty). `rejected`: with an error, for the reason given.
  */
 export type Answer =
-  | { readonly ticket: number; readonly outcome: 'served'; readonly candidates: readonly number[]; readonly via?: 'reuse' | 'handoff' }
+  | {
+      readonly ticket: number;
+      readonly outcome: 'served';
+      readonly candidates: readonly number[];
+      readonly via?: 'reuse' | 'handoff';
+      /** Its acquire took its capacity as an async check began, and set off what an acquire does then (see `check-took.ts`). */
+      readonly tookSlot?: true;
+    }
   | {
       readonly ticket: number;
       readonly outcome: 'rejected';
@@ -386,7 +395,10 @@ export interface RefillOwed {
    * connect whose timer fired after it at that instant was still in flight then.
    */
   readonly decided?: TimerKey;
-  /** With `decided`: how many connections the refill opens (the shortfall then), and has opened. */
+  /**
+   * For a refill decided at a known point (a check's timer, `decided`, or as an acquire's check
+   * began): how many connections it opens (the shortfall then), and how many it has opened.
+   */
   readonly short?: number;
   readonly opened?: number;
 }

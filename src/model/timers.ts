@@ -312,7 +312,7 @@ function validationLanded(state: ModelState, checked: Validating, afterWake = fa
     // Another is tried for its acquire; with none, the capacity goes to the first waiter.
     return checked.ticket === null ? serveWaiters(doomed) : takeOrOpen(doomed, checked.ticket, { list: [], next: 0 }, false, checked);
   }
-  if (checked.ticket !== null) return answer(state, { ticket: checked.ticket, outcome: 'served', candidates: [checked.id], via: 'reuse' });
+  if (checked.ticket !== null) return answer(state, { ticket: checked.ticket, outcome: 'served', candidates: [checked.id], via: 'reuse', ...(checked.took === true ? { tookSlot: true as const } : {}) });
   // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {

@@ -78,9 +78,10 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
  * The caller got connection `id`; `created` when the pool opened it for this acquire. A pool that
  * first opens its min at the first acquire, or refills at every acquire, owes the rest now.
  */
-export function acquired(before: ModelState, id: number, created: boolean): ModelState {
-  // An acquire served by its own slow connect set off the refill when that connect began.
-  const tookSlot = created && before.servedNew[0]?.tookSlot === true;
+export function acquired(before: ModelState, id: number, created: boolean, took = false): ModelState {
+  // An acquire served by its own slow connect set off the refill when that connect began, and one
+  // whose async check took its capacity, as that check began (`took`).
+  const tookSlot = took || (created && before.servedNew[0]?.tookSlot === true);
   const got = takeConn(reaperEvent(before, 'first-acquire'), id, created);
   return tookSlot ? got : acquireTookSlot(got, `the acquire of #${id}`);
 }

@@ -6,6 +6,7 @@ import { landedAtOnce } from './retry.js';
 import { refillServesQueue } from './queue-refill.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
+import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -71,8 +72,12 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const deferLook = reserved.length > 0 && connectServesOf(state.semantics) === 'queue-head' && !headServed;
   if (heldFault) state = withState(state, { validationFails: true });
   const faultPending = state.validationFails;
+  // The burst's acquires took their capacity in their calls; the pool decides what that sets off
+  // once the calls have returned, before any check answers.
+  const took = reserved.length > 0 && checkTakesSlot(state);
+  if (took) state = answersTook(tookIntoChecks(state, reserved.map((r) => r.id)), before.answers.length);
   if (headServed && faultPending) state = checksServeHeads(state, reserved, picks);
-  else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook);
+  else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
   const checkFailed = faultPending && !state.validationFails;
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
@@ -124,9 +129,17 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
 /**
  * Acquire `ticket` checks connection `id`, which it took from idle: the check takes the pending
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
- * a failed one closes the connection and tries another.
+ * a failed one closes the connection and tries another. `took`: the acquire took its capacity
+ * already (a retry, or a burst's check); otherwise an async check takes it now.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy): ModelState {
+function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy, took = false): ModelState {
+  const takes = took || checkTakesSlot(before);
+  if (!takes) return checkOnce(before, ticket, id, picks, order, via, waiter, look, covered, false);
+  const start = took ? before : tookIntoChecks(before, [id]);
+  return answersTook(checkOnce(start, ticket, id, picks, order, via, waiter, look, covered, true), start.answers.length, ticket);
+}
+
+function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks, order: number | undefined, via: 'reuse' | 'handoff', waiter: Waiter | undefined, look: boolean, covered: CoveredBy | undefined, took: boolean): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
@@ -139,7 +152,7 @@ function validate(before: ModelState, ticket: number, id: number, picks: Picks, 
   const overdue = by.covered !== undefined && by.covered.since + (state.config.acquireTimeoutMs as number) <= state.awakeSince;
   if (validationOf(state.semantics) === 'async' && (state.queryDelay > 0 || overdue)) {
     // The check is a query in flight: the connection is neither idle nor lent until it lands.
-    const entry: Validating = { ticket, order: checkOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq, ...by };
+    const entry: Validating = { ticket, order: checkOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq, ...by, ...(took ? { took: true as const } : {}) };
     return replaceConn({ ...state, queryDelay: 0, nextOrder: order === undefined ? state.nextOrder + 1 : state.nextOrder, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
@@ -213,6 +226,12 @@ interface Picks {
  * does), else a new connection while there is capacity, else (`mayWait`) it waits.
  */
 export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter, look = true, coveredBy?: CoveredBy): ModelState {
+  // A retry after a failed check (`mayWait` false) is an acquire that took its capacity already.
+  if (mayWait || !checkTakesSlot(before)) return takeOrOpenOnce(before, ticket, picks, mayWait, after, requeued, look, coveredBy, false);
+  return answersTook(takeOrOpenOnce(before, ticket, picks, mayWait, after, requeued, look, coveredBy, true), before.answers.length, ticket);
+}
+
+function takeOrOpenOnce(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after: Validating | undefined, requeued: Waiter | undefined, look: boolean, coveredBy: CoveredBy | undefined, took: boolean): ModelState {
   const state = before;
   // An acquire whose check failed keeps the deadline it has had since it began, over what it
   // tries next: another check, or a connect.
@@ -252,15 +271,15 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
       const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
-      if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, look, covered);
+      if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, look, covered, took);
       // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
       const conn = findConn(state, id) as ModelConn;
       // At a wake the check's timer fired in due order among the overdue ones: its due time counts.
-      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks, undefined, 'reuse', undefined, true, covered);
+      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks, undefined, 'reuse', undefined, true, covered, took);
     }
   }
   const queued = connectServesOf(state.semantics) === 'queue-head';
-  if (!queued && capacityUsed(state) < state.config.maxSize) return covered === undefined ? openFor(state, ticket) : openFor(state, ticket, covered.since, covered.order);
+  if (!queued && capacityUsed(state) < state.config.maxSize) return covered === undefined ? openFor(state, ticket, state.now, state.nextOrder - 0.5, took) : openFor(state, ticket, covered.since, covered.order, took);
   if (!mayWait && !queued) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
   const timeout = state.config.acquireTimeoutMs;
   // A waiter handed a connection that failed its check keeps the timer it has had since its acquire.

@@ -1,4 +1,4 @@
-import { ALSO_VALIDATED, CHECK_SERVES, MIN_REFILLS, minOf, validationOf, type Semantics } from '../model/semantics.js';
+import { ALSO_VALIDATED, CHECK_SERVES, MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
 import type { CheckOptions } from './check.js';
 import { DefinitionError } from './violation-error.js';
 
@@ -175,13 +175,6 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   const min = minOf(semantics as unknown as Semantics);
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
-  const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
-  if (min.refill.includes('at-acquire') && validationOf(semantics as unknown as Semantics) === 'async' && caps['connectServes'] !== 'queue-head') {
-    // The own pool refills as acquire() takes an idle connection into its check; the model
-    // refills when the check answers. Which a pool does is not declared yet: refused rather
-    // than checked against a guess (docs/semantics.md, What the fields cannot say yet).
-    throw new DefinitionError(`${where}.minRefill includes "at-acquire" together with an async validation, which poolcheck does not model yet (whether the refill comes as the acquire takes a connection into its check, or as the check answers); leave "at-acquire" out or declare a sync validation`);
-  }
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'slowConnect', 'brokenIdle'] as const;
