@@ -1,6 +1,6 @@
 import { checkServesOf, connectServesOf, queueConnectsOf, timeoutRulesOf, validationOf } from './semantics.js';
 import { refillServesQueue } from './queue-refill.js';
-import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelConn, type ModelState, type Waiter } from './state.js';
+import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type LeftIdle, type ModelConn, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
 import { acquireTookSlot } from './acquire-took.js';
@@ -225,8 +225,9 @@ export function connectForNobody(state: ModelState, at: number, refill?: true): 
 }
 
 /** An acquire is served with a connection the runner learns from the real call, counted in size since `startedAt`. */
-export function servedNew(state: ModelState, startedAt: number, tookSlot?: true): ModelState {
-  return withState(state, { servedNew: [...state.servedNew, tookSlot === undefined ? { startedAt } : { startedAt, tookSlot }] });
+export function servedNew(state: ModelState, startedAt: number, tookSlot?: true, leftIdle?: LeftIdle): ModelState {
+  const entry = tookSlot === undefined ? { startedAt } : { startedAt, tookSlot };
+  return withState(state, { servedNew: [...state.servedNew, leftIdle === undefined ? entry : { ...entry, leftIdle }] });
 }
 
 export function answer(state: ModelState, a: Answer): ModelState {

@@ -1,5 +1,5 @@
 import { capabilitiesOf, describeMin, minOf, type MinRefill } from './semantics.js';
-import { idleConns, inFlight, inFlightAt, liveCount, sizeAt, sizeOf, type ModelState, type RefillOwed, type TimerKey } from './state.js';
+import { idleConns, inFlight, inFlightAt, liveCount, sizeAt, sizeOf, type LeftIdle, type ModelState, type RefillOwed, type TimerKey } from './state.js';
 import { connectForNobody } from './answers.js';
 import { withState } from './copy.js';
 import { violation, type Violation } from './violation.js';
@@ -17,7 +17,7 @@ import { violation, type Violation } from './violation.js';
  */
 export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at, seq = Infinity, order = Infinity): number {
   if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq) + idleOrphans(state, at, due) + refillsInFlight(state, at, due, order) + landedIdle(state, at, due);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq, (s) => s.at < at || (s.at === at && s.due < due)) + idleOrphans(state, at, due) + refillsInFlight(state, at, due, order) + landedIdle(state, at, due);
   return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due, order) - inFlightAt(state, at, due, order) : sizeAt(state, at, due, order);
 }
 
@@ -49,7 +49,7 @@ export function idleFloorAtExpiry(state: ModelState, at: number, due: number, se
   for (const c of state.connecting) if (c.refill === true && !c.fails && c.readyAt <= at && before(c.readyAt, c.readyAt, c.seq)) landed++;
   for (const f of state.failedConnects) if (f.stays === true && before(f.at, f.due, f.seq)) landed++;
   for (const o of state.orphans) if (o.fate === 'idle' && before(o.at, o.due, o.began)) landed++;
-  return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq) + landed;
+  return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq, (s) => before(s.at, s.due, s.began)) + landed;
 }
 
 /**
@@ -71,11 +71,12 @@ function checkedBackAt(state: ModelState, at: number, seq: number): number {
  * at the same time, when the timer of that expiry, whose idle seq is `seq`, was set before the
  * check's: it fired first), so still idle then. Due times order timers at a blocked loop's wake.
  */
-function takenAfter(state: ModelState, at: number, seq: number): number {
+function takenAfter(state: ModelState, at: number, seq: number, landedBefore: (since: NonNullable<LeftIdle['since']>) => boolean): number {
   let n = 0;
   for (const c of state.conns) {
     const left = c.leftIdle;
-    if (left !== undefined && c.state !== 'idle' && c.state !== 'gone' && c.doomed === null && (left.at > at || (left.at === at && seq < left.seq))) n++;
+    // One that landed idle in the step counts only once it had landed.
+    if (left !== undefined && c.state !== 'idle' && c.state !== 'gone' && c.doomed === null && (left.at > at || (left.at === at && seq < left.seq)) && (left.since === undefined || landedBefore(left.since))) n++;
   }
   return n;
 }

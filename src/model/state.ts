@@ -72,7 +72,19 @@ export interface ModelConn {
    * connection from idle instead (`seq`: that check's, see `Validating.seq`): an idle floor
    * deciding an expiry due earlier in the step counted it as idle.
    */
-  readonly leftIdle?: { readonly at: number; readonly seq: number };
+  readonly leftIdle?: LeftIdle;
+}
+
+/**
+ * When (the due time of its timer, `at`, and the check's `seq`) a failed check's retry took a
+ * connection from idle. `since`: for one that landed idle earlier in the same step (a refill's, or
+ * an aborted acquire's, not yet named by the log), when it landed (`at`), its connect's due time
+ * and {@link Connecting.seq}: an idle floor deciding an expiry before then did not count it.
+ */
+export interface LeftIdle {
+  readonly at: number;
+  readonly seq: number;
+  readonly since?: { readonly at: number; readonly due: number; readonly began: number | undefined };
 }
 
 /**
@@ -284,7 +296,7 @@ export interface ModelState {
    * a floor counts them from then. `tookSlot`: its acquire's own slow connect, begun in an earlier
    * step, where what an acquire sets off (a refill at it, min opened at the first) happened then.
    */
-  readonly servedNew: readonly { readonly startedAt: number; readonly tookSlot?: true }[];
+  readonly servedNew: readonly { readonly startedAt: number; readonly tookSlot?: true; readonly leftIdle?: LeftIdle }[];
   /**
    * Connections the pool owes to bring the min floor's count back up to min: since when, after
    * what, and by when (at once, or by the reaper's next run). `null` when none are owed.

@@ -98,6 +98,7 @@ export function connectFailedFor(state: ModelState, ticket: number, tookSlot = f
 
 function takeConn(state: ModelState, id: number, created: boolean): ModelState {
   if (created) {
+    const left = state.servedNew[0]?.leftIdle;
     const conn: ModelConn = {
       id,
       state: 'busy',
@@ -108,6 +109,8 @@ function takeConn(state: ModelState, id: number, created: boolean): ModelState {
       keptAt: null,
       goneAt: null,
       doomed: null,
+      // A retry after a failed check took it idle, as it had landed earlier in the step.
+      ...(left === undefined ? {} : { leftIdle: left }),
     };
     // Learnt from the real call: it counts as an open connection now, no longer as one served unseen.
     return withState(state, { conns: [...state.conns, conn], servedNew: state.servedNew.slice(1) });

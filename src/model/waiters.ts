@@ -254,7 +254,8 @@ function takeOrOpenOnce(before: ModelState, ticket: number, picks: Picks, mayWai
         const requeued = { ...state, orphans: state.orphans.map((o) => (o === orphan ? back : o)), nextIdleSeq: state.nextIdleSeq + 1 };
         return answer(closed ? serveWaiters(requeued) : requeued, { ticket, outcome: 'rejected', reason: 'timed out' });
       }
-      return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
+      const left = after === undefined ? undefined : { at: after.readyAt, seq: after.seq, since: { at: orphan.at, due: orphan.due, began: orphan.began } };
+      return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt, undefined, left), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
     // Only one whose expiry did not close it first, for an acquire no deadline covers the check of.
     const landed = after === undefined || (covered !== undefined && checkCovered(state)) ? undefined : bestLanded(state, expired ?? new Set());
@@ -263,9 +264,12 @@ function takeOrOpenOnce(before: ModelState, ticket: number, picks: Picks, mayWai
       // A connection that landed idle for nobody earlier in this step (a refill's), which the
       // runner learns from the real call, and passes its check as an orphan does.
       const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landed.at);
-      const startedAt = entry < 0 ? landed.at : (state.failedConnects[entry] as FailedConnect).startedAt;
+      const found = entry < 0 ? undefined : (state.failedConnects[entry] as FailedConnect);
+      const startedAt = found === undefined ? landed.at : found.startedAt;
       const rest = { ...state, landedUnasked: state.landedUnasked.filter((l) => l !== landed), failedConnects: state.failedConnects.filter((_, i) => i !== entry) };
-      return answer(servedNew(rest, startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
+      // Idle from its landing until this retry took it: an idle floor deciding an expiry then counted it.
+      const left = after === undefined ? undefined : { at: after.readyAt, seq: after.seq, since: { at: landed.at, due: found?.due ?? landed.at, began: found?.seq } };
+      return answer(servedNew(rest, startedAt, undefined, left), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
     if (idle.length > 0) {
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
