@@ -1,6 +1,6 @@
 import { connectServesOf, minOf, validationOf } from './semantics.js';
 import { acquireTookSlot } from './acquire-took.js';
-import { findConn, replaceConn, type Answer, type ModelConn, type ModelState } from './state.js';
+import { findConn, replaceConn, type Answer, type ModelConn, type ModelState, type TimerKey } from './state.js';
 import { withState } from './copy.js';
 
 /**
@@ -29,10 +29,20 @@ export function tookIntoChecks(before: ModelState, ids: readonly number[]): Mode
     taken.push(conn);
     if (conn.state !== 'validating') state = replaceConn(state, { ...conn, state: 'validating' });
   }
-  state = acquireTookSlot(state, `the acquire of #${ids[0] as number}`, true);
+  state = acquireTookSlot(state, `the acquire of #${ids[0] as number}`, { exact: true });
   // Only the refill was decided: each connection goes on as the check it is under says.
   for (const conn of taken) state = replaceConn(state, conn);
   return state;
+}
+
+/**
+ * A waiter was handed connection `id` as a check's reply was handled (its acquire was aborted):
+ * the waiter's acquire takes its slot then, and what it sets off is decided there, among the
+ * timers firing at that instant (`timer`; left out, after all of them, as a blocked loop wakes).
+ */
+export function tookAsHanded(state: ModelState, from: number, ticket: number, id: number, timer: TimerKey | undefined): ModelState {
+  const took = acquireTookSlot(state, `the acquire of #${id}`, timer === undefined ? { exact: true } : { timer });
+  return answersTook(took, from, ticket);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { capabilitiesOf, checkServesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
+import { capabilitiesOf, checkServesOf, connectServesOf, timeoutPollMs, timeoutRulesOf, validatesAlso } from './semantics.js';
 import { refillServesQueue } from './queue-refill.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
@@ -6,6 +6,7 @@ import { findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, ty
 import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
+import { checkTakesSlot, tookAsHanded } from './check-took.js';
 
 /**
  * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
@@ -316,7 +317,11 @@ function validationLanded(state: ModelState, checked: Validating, afterWake = fa
   // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {
-    return handedOver({ ...state, waiters: rest }, waiter, checked.id);
+    const handed = handedOver({ ...state, waiters: rest }, waiter, checked.id);
+    // The waiter's acquire takes its slot as the reply is handled (a check of the hand-off, where
+    // there is one, decides it as it begins).
+    if (!checkTakesSlot(state) || validatesAlso(state.semantics, 'released')) return handed;
+    return tookAsHanded(handed, state.answers.length, waiter.ticket, checked.id, afterWake ? undefined : { due: checked.readyAt, order: checked.order });
   }
   return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq } });
 }
