@@ -33,9 +33,9 @@ export interface TarnAdapterOptions {
   /** tarn's `reapIntervalMillis`, and the declared reaper interval. Default 1000, as tarn. */
   readonly reapIntervalMillis?: number;
   /**
-   * Gives tarn a `validate` that asks the connection (`isValid()`, so the connector's faults can
-   * fail it), declared as tarn then checks: every resource it hands out, idle, released to a
-   * waiter or just created. Default false: tarn's own `() => true`.
+   * Gives tarn a `validate` that asks the connection with a query (`validate()`, so the
+   * connector's faults can fail it or slow it), declared as tarn then checks: every resource it
+   * hands out, idle, released to a waiter or just created. Default false: tarn's own `() => true`.
    */
   readonly validation?: boolean;
 }
@@ -50,12 +50,29 @@ export interface TarnAdapterOptions {
  * created (`_create`, Pool.js:410-420, then `_tryAcquireOrCreate`): `alsoChecks: ['released',
  * 'opened']`. One that fails is destroyed, its acquire put back at the head of the queue
  * (`pendingAcquires.unshift`), and a `setTimeout(0)` looks at the queue again (Pool.js:309-330).
- * No query is in flight during the check (`isValid()` answers at once), so `slowQuery` has no
- * check of this adapter's to slow down.
+ * The check awaits the connection's query, so a slow one holds its acquire out of the queue
+ * across steps (`slowQuery`), and the acquire's deadline or abort meanwhile closes the connection.
  */
 function withValidation(semantics: Semantics, on: boolean): Semantics {
   if (!on) return semantics;
-  return { ...semantics, validation: { check: 'async', alsoChecks: ['released', 'opened'] }, capabilities: { ...semantics.capabilities, failedValidation: true } };
+  const caps = semantics.capabilities ?? {};
+  return {
+    ...semantics,
+    validation: { check: 'async', alsoChecks: ['released', 'opened'] },
+    capabilities: {
+      ...caps,
+      failedValidation: true,
+      // The adapter's `validate` awaits the connection's query (`Connection.validate()`), so a slow
+      // query holds the check, its acquire out of `pendingAcquires` and its resource in `used`
+      // (`_doAcquire`, Pool.js:275-286).
+      slowQuery: true,
+      // The acquire's rejection, by its deadline or its abort, aborts the validation's
+      // `PendingOperation` (`pendingAcquire.promise.catch`, Pool.js:288-291): the check counts as
+      // failed, the resource is destroyed, and a `setTimeout(0)` looks at the queue (Pool.js:300-316).
+      lateCheck: 'closed',
+      abort: { lateConnection: caps.abort?.lateConnection ?? 'idle', lateCheck: 'closed' },
+    },
+  };
 }
 
 /**
@@ -263,7 +280,7 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
     create: async ({ config, connector }) => ({
       pool: new TarnPoolOf({
         ...own,
-        ...(validation ? { validate: (conn: Connection) => conn.isValid() } : {}),
+        ...(validation ? { validate: (conn: Connection) => conn.validate() } : {}),
         create: () => connector.connect(),
         destroy: (conn: Connection) => conn.close(),
         min: config.minSize,

@@ -20,7 +20,7 @@ export class AsyncSleepCommand implements fc.AsyncCommand<ModelBox, Harness> {
     h.begin(this);
     const settled = await h.clock.sleep(resolved.ms);
     if (!settled.ok) h.fail('not-settled', `sleep(${resolved.ms}): ${settled.reason}`);
-    h.finishStep(m, { command: this, next: slept(m.state, resolved.ms, h.settled()) });
+    h.finishStep(m, { command: this, next: slept(m.state, resolved.ms, h.settled(), h.learntInStep()) });
   }
 
   toString(): string {

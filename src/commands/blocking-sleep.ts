@@ -72,7 +72,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
       const woke = await h.clock.wake(phase);
       if (!woke.ok) h.fail('not-settled', `waking from the block: ${woke.reason}`);
       // After the wake: a polled timeout that came due then is learnt from the real call.
-      h.finishStep(m, { command: this, next: blocked(m.state, resolved.ms, h.settled()) });
+      h.finishStep(m, { command: this, next: blocked(m.state, resolved.ms, h.settled(), h.learntInStep()) });
       return;
     }
     let state = blocked(m.state, resolved.ms);

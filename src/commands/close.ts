@@ -50,7 +50,7 @@ export async function landConnects(m: ModelBox, h: Harness, command: string, whe
     h.current = step;
     const slept = await h.clock.sleep(ms);
     if (!slept.ok) h.fail('not-settled', `sleep(${ms}) ${when}: ${slept.reason}`);
-    const landed = sleptModel(m.state, ms, h.settled());
+    const landed = sleptModel(m.state, ms, h.settled(), h.learntInStep());
     h.finishStep(m, { command: step, next: when === 'while closing' ? landedWhileClosing(landed) : landed });
   }
 }
@@ -129,7 +129,7 @@ export async function closeGracefully(m: ModelBox, h: Harness, command: string):
     h.current = step;
     const slept = await h.clock.sleep(within);
     if (!slept.ok) h.fail('not-settled', `sleep(${within}) while closing: ${slept.reason}`);
-    h.finishStep(m, { command: step, next: sleptModel(m.state, within, h.settled()) });
+    h.finishStep(m, { command: step, next: sleptModel(m.state, within, h.settled(), h.learntInStep()) });
   }
   h.current = `${command}: resolves`;
   if (within > 0) {

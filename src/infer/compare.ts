@@ -11,7 +11,10 @@ export function normalizeSemantics(s: Semantics): Semantics {
   // perLook out (shortfall).
   const failed = s.capabilities?.failedConnect;
   const failedConnect = typeof failed === 'object' && failed.retry !== 'at-once' && failed.perLook === undefined ? { failedConnect: { ...failed, perLook: 'shortfall' as const } } : {};
-  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, acquireTimeoutCheck: 'timer' as const, connectServes: 'its-acquire' as const, connectsInFloor: true, queueConnects: 'shortfall' as const, ...lateCheckDefault(s), ...s.capabilities, ...failedConnect };
+  // `abort.lateCheck` left out is `'kept'`, spelled out only where it is the other value.
+  const abort = s.capabilities?.abort;
+  const abortedCheck = abort?.lateCheck === 'kept' ? { abort: { lateConnection: abort.lateConnection } } : {};
+  const capabilities = { ...noCapabilities, abort: null, failedValidation: false, slowQuery: false, burstConnects: 'in-call' as const, acquireTimeoutCheck: 'timer' as const, connectServes: 'its-acquire' as const, connectsInFloor: true, queueConnects: 'shortfall' as const, ...lateCheckDefault(s), ...s.capabilities, ...failedConnect, ...abortedCheck };
   // A reaper that never stops may say so or leave it out.
   const expiry = s.expiry.kind === 'reaper' && s.expiry.stopsWhenEmpty === undefined ? { ...s.expiry, stopsWhenEmpty: false } : s.expiry;
   const full = resolveShorthands({ ...s, expiry, capabilities });

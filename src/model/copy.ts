@@ -47,10 +47,11 @@ export const STATE_FIELDS = {
   connectsLandByIo: true,
   failedAtOnce: true,
   retryTimers: true,
+  checkedInStep: true,
 } as const satisfies Record<keyof ModelState, true>;
 
 /** The state's optional fields, at the end of {@link STATE_FIELDS}: copied only where set, as a spread leaves them. */
-export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce', 'retryTimers'] as const;
+export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce', 'retryTimers', 'checkedInStep'] as const;
 
 export const CONN_FIELDS = {
   id: true,
@@ -103,6 +104,7 @@ export function withState(state: ModelState, changes: Partial<ModelState>): Mode
   if (state.connectsLandByIo !== undefined) next.connectsLandByIo = state.connectsLandByIo;
   if (state.failedAtOnce !== undefined) next.failedAtOnce = state.failedAtOnce;
   if (state.retryTimers !== undefined) next.retryTimers = state.retryTimers;
+  if (state.checkedInStep !== undefined) next.checkedInStep = state.checkedInStep;
   return assign(next, changes);
 }
 

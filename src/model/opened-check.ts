@@ -2,6 +2,7 @@ import { validatesAlso } from './semantics.js';
 import type { Connecting, ModelState, Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retryLater } from './retry.js';
+import { checkTakesHead } from './head-check.js';
 
 /*
  * The check of a connection just opened (`validation.alsoChecks: ['opened']`, with connects that
@@ -22,7 +23,8 @@ import { retryLater } from './retry.js';
  * a `setTimeout(0)` that calls `_tryAcquireOrCreate`, Pool.js:313-321).
  */
 export function openedCheckFails(state: ModelState, startedAt: number, due: number): ModelState | null {
-  if (!state.validationFails || !validatesAlso(state.semantics, 'opened')) return null;
+  // A slow check is in flight as the connection lands (see `openedCheckInFlight`).
+  if (!state.validationFails || !validatesAlso(state.semantics, 'opened') || (state.queryDelay > 0 && checkTakesHead(state))) return null;
   return withState(state, {
     validationFails: false,
     // It took a place in the pool from when its connect began, which a floor counts, until closed.

@@ -1,5 +1,6 @@
 import { describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
-import { findConn, lifetimeOf, replaceConn, type Connecting, type ModelConn, type ModelState } from './state.js';
+import { findConn, lifetimeOf, replaceConn, type Connecting, type DoomCause, type ModelConn, type ModelState } from './state.js';
+import { checkedConnOpened } from './head-check.js';
 import { floorCount, idleFloorAtExpiry, owesRefill, refillAllowed, refillOpened, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
@@ -161,8 +162,8 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   }
   const gone = replaceConn(state, withConn(conn, { state: 'gone', goneAt: event.at }));
   // A connection closed for failing its validation is lost as a discarded one is.
-  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' || window.cause === 'check-timed-out' ? 'after-discard' : null;
-  const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : window.cause === 'check-timed-out' ? 'was closed under check at its acquire\'s deadline' : 'was discarded';
+  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' || window.cause === 'check-timed-out' || window.cause === 'check-aborted' ? 'after-discard' : null;
+  const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : window.cause === 'check-timed-out' ? 'was closed under check at its acquire\'s deadline' : window.cause === 'check-aborted' ? 'was closed under check as its acquire was aborted' : 'was discarded';
   const failingAtRun = window.cause === 'expiry' && state.semantics.expiry.kind === 'reaper' ? failedAfterRun(state, event) : 0;
   return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun, checkSeen(conn)) };
 }
@@ -206,7 +207,18 @@ function floorKeeps(state: ModelState, conn: ModelConn, at: number, due: number 
 function runFloor(state: ModelState, conn: ModelConn, at: number): number {
   let most = floorAtExpiry(state, conn, at, at);
   for (const f of state.failedConnects) if (f.stays !== true && f.at === at) most = Math.max(most, floorAtExpiry(state, conn, at, f.due - 0.5));
-  return most;
+  return most + closedByCheckTimerAt(state, at);
+}
+
+/**
+ * Connections under check closed at `at` by a timer (their acquire's deadline, or their check's
+ * failing reply), which a size floor counts: the run may have come before that timer.
+ */
+function closedByCheckTimerAt(state: ModelState, at: number): number {
+  if (minOf(state.semantics).floor !== 'size') return 0;
+  let n = 0;
+  for (const c of state.conns) if (c.state === 'gone' && c.goneAt === at && (c.doomed?.cause === 'check-timed-out' || (c.doomed?.cause === 'invalid' && c.doomed.timer !== undefined))) n++;
+  return n;
 }
 
 /** What the floor counts when `conn`'s expiry comes due; an idle floor under per-connection timers, as {@link idleFloorAtExpiry} says. */
@@ -243,11 +255,12 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     return { state: { ...state, conns: [...state.conns, conn], orphans: state.orphans.filter((o) => o !== orphan) } };
   }
   const landing = state.landedUnasked[0];
+  if (landing?.checking !== undefined && landing.at <= event.at) return { state: checkedConnOpened(state, landing.checking, event) };
   if (landing !== undefined && landing.at <= event.at) {
     // Counted as the connect it was until now: from here it is a connection of its own.
     const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landing.at);
     const failedConnects = entry < 0 ? state.failedConnects : state.failedConnects.filter((_, i) => i !== entry);
-    return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1), failedConnects }, event, landing.fate, landing.armed ?? true, landing.invalid, landing.fate === 'idle' ? landing.seq : undefined) };
+    return { state: landedConn({ ...state, landedUnasked: state.landedUnasked.slice(1), failedConnects }, event, landing.fate, landing.armed ?? true, landing.invalid, landing.fate === 'idle' ? landing.seq : undefined, landing.cause, landing.closedAt) };
   }
   const refill = landingRefill(state, event.at);
   if (refill !== undefined && !refill.fails) {
@@ -282,9 +295,9 @@ function seqLandedAt(state: ModelState, at: number): number {
  * A connect whose acquire gave up (or a refill's) landed: closed at once, or idle from then on, as
  * a release is (`armed`), or as a connection opened for the min is. The pool never lent it.
  */
-function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true, seq = state.nextIdleSeq): ModelState {
+function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true, seq = state.nextIdleSeq, cause?: DoomCause, closedAt = event.at): ModelState {
   // One that failed the check of a new connection is closed as any that fails its check is.
-  const doomed = fate === 'closed' ? { at: event.at, cause: invalid === true ? ('invalid' as const) : ('abandoned' as const) } : null;
+  const doomed = fate === 'closed' ? { at: closedAt, cause: cause ?? (invalid === true ? ('invalid' as const) : ('abandoned' as const)) } : null;
   const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed };
   return { ...state, conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 };
 }
@@ -313,6 +326,9 @@ function applyWindowEnd(state: ModelState, conn: ModelConn, window: Window): Out
   }
   if (window.cause === 'check-timed-out') {
     return { violation: violation('abandoned-kept', state.now, `connection #${conn.id} was under check for an acquire whose deadline came at ${window.to} ms, and was still open at ${state.now} ms; the declared lateCheck closes it at the deadline (declared: ${describeTimeoutRules(state.semantics)})`, conn.id) };
+  }
+  if (window.cause === 'check-aborted') {
+    return { violation: violation('abandoned-kept', state.now, `connection #${conn.id} was under check for an acquire aborted at ${window.to} ms, and was still open at ${state.now} ms; the declared abort.lateCheck closes it then`, conn.id) };
   }
   if (window.cause === 'abandoned') {
     return { violation: violation('abandoned-kept', state.now, `connection #${conn.id} landed at ${window.to} ms after its acquire had given up on the connect, and was still open at ${state.now} ms; the declared lateConnect closes it as it lands (declared: ${describeTimeoutRules(state.semantics)})`, conn.id) };

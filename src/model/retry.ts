@@ -4,6 +4,7 @@ import { backAtHead, takenForFailingCheck } from './opened-check.js';
 import { withState } from './copy.js';
 import { landed, timePassed } from './timers.js';
 import { startQueueConnects } from './answers.js';
+import { headsMayTakeIdle, headsTakeIdle } from './head-look.js';
 
 /*
  * A failed connect the pool retries for its acquire (`failedConnect: { retry }`): the acquire
@@ -106,6 +107,10 @@ export function landedAtOnce(before: ModelState): ModelState {
  * unless connects land by I/O (a real server), after every timer of the instant.
  */
 export function retryLook(before: ModelState, fired: RetryTimer): ModelState {
+  // With idle connections, the look hands them to the heads of the queue through their checks,
+  // and starts no connect (tarn's `_tryAcquireOrCreate`: `_doAcquire`, else `_doCreate`).
+  const took = headsMayTakeIdle(before) ? headsTakeIdle(retryFired(before, fired)) : null;
+  if (took !== null) return took;
   let state = startQueueConnects(retryFired(before, fired));
   if (state.connectsLandByIo === true) return state;
   const began = state.connecting.filter((c) => !before.connecting.includes(c) && c.readyAt <= state.now);

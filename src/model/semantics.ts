@@ -285,6 +285,13 @@ export interface Capabilities {
 /** See {@link Capabilities.abort}. */
 export interface AbortCapability {
   readonly lateConnection: 'closed' | 'idle';
+  /**
+   * What becomes of a connection under an async check when its acquire is aborted: `'kept'` (the
+   * default), it stays under check and goes, when the check passes, to the first waiter or back to
+   * idle; `'closed'`, it is closed at once (tarn: the acquire's rejection aborts the validation's
+   * `PendingOperation`, which counts as a failed check and destroys the resource, Pool.js:288-316).
+   */
+  readonly lateCheck?: LateCheck;
 }
 
 /**

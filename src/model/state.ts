@@ -12,9 +12,10 @@ export type ConnState = 'idle' | 'busy' | 'validating' | 'gone';
 /**
  * Why a connection must be closed at once: discarded by its holder, ended by the server while
  * idle, failed its validation, opened for an acquire that was aborted (where the semantics
- * close such a connection), or under check when its acquire's deadline came (`lateCheck: 'closed'`).
+ * close such a connection), or under check when its acquire's deadline came (`lateCheck: 'closed'`)
+ * or it was aborted (`abort.lateCheck: 'closed'`).
  */
-export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned' | 'check-timed-out';
+export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned' | 'check-timed-out' | 'check-aborted';
 
 export interface ModelConn {
   /** The connector's id for this connection. */
@@ -170,6 +171,12 @@ export interface Validating {
   readonly covered?: CoveredBy;
   /** Its acquire took its capacity as its first check began (see `check-took.ts`). */
   readonly took?: true;
+  /**
+   * A connection just opened, checked as it landed for the head of the queue (`alsoChecks:
+   * ['opened']`): the model learns its id from the connector's log at the step's end, and until
+   * then `id` is a negative stand-in. It took a place in the pool from `startedAt`.
+   */
+  readonly opened?: { readonly startedAt: number; readonly due: number };
 }
 
 /** The acquire a deadline over the wait, the connect and the check runs for: when it began, and the order its timer was set in. */
@@ -312,7 +319,7 @@ export interface ModelState {
    * connect landed, which orders it among the orphans landing at the same instant; for one kept
    * idle, the idle seq it took as it landed, its place in the reuse order.
    */
-  readonly landedUnasked: readonly { readonly at: number; readonly fate: 'closed' | 'idle'; readonly armed?: boolean; readonly invalid?: true; readonly seq?: number }[];
+  readonly landedUnasked: readonly LandedUnasked[];
   /**
    * A reaper that stops when it finds the pool empty (`stopsWhenEmpty`): since when the pool was
    * found empty, so a run since may have stopped it. Cleared when an acquire is served.
@@ -337,6 +344,36 @@ export interface ModelState {
    * each retry's timer fires, and the order it was set in. Left out: none pending.
    */
   readonly retryTimers?: readonly RetryTimer[];
+  /**
+   * The connections the pool checked during the sleep being predicted, from the connector's log,
+   * for a look at the queue whose idle connections a reaper's run may have taken (see
+   * `head-look.ts`). Left out outside a sleep.
+   */
+  readonly checkedInStep?: LearntInStep;
+}
+
+/** What the connector's log said during a sleep: the connections checked, and those opened, and when. */
+export interface LearntInStep {
+  readonly checked: readonly number[];
+  readonly opened: readonly { readonly id: number; readonly at: number }[];
+}
+
+/**
+ * A connect that landed with no acquire to take it as it landed (see {@link ModelState.landedUnasked}).
+ * `checking`: it landed for the head of the queue and is under a check still in flight, the
+ * stand-in id of its {@link Validating}; the log's id replaces it. `cause`: why one closed at
+ * once was, where it was under check (its acquire's deadline, or its abort).
+ */
+export interface LandedUnasked {
+  readonly at: number;
+  readonly fate: 'closed' | 'idle';
+  readonly armed?: boolean;
+  readonly invalid?: true;
+  readonly seq?: number;
+  readonly checking?: number;
+  readonly cause?: 'check-timed-out' | 'check-aborted';
+  /** When one that was under check as it landed was closed: its check ended then, after it landed. */
+  readonly closedAt?: number;
 }
 
 /** A failed connect's retry, due at `at`: the pool then looks at its queue once more. */
@@ -557,6 +594,8 @@ export function capacityUsed(state: ModelState): number {
   for (const c of state.conns) if (c.state !== 'gone' && c.doomed === null) open++;
   let opening = 0;
   for (const a of state.answers) if (a.outcome === 'served' && a.candidates.length === 0) opening++;
+  // A new connection under check whose id the log has not told yet.
+  for (const v of state.validating) if (v.opened !== undefined && v.id < 0) opening++;
   return open + opening + waitedFor(state.connecting, Infinity) + keptOrphans(state);
 }
 

@@ -7,6 +7,7 @@ import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
 import { checkTakesSlot, tookAsHanded } from './check-took.js';
+import { checkGivenUp, checkTakesHead, headCheckLanded, idUnknown, openedCheckInFlight } from './head-check.js';
 
 /**
  * The model's own timers, fired in order as virtual time passes: waiters' timeouts, connects
@@ -202,9 +203,7 @@ function checkTimedOut(state: ModelState, v: Validating, within?: PollWindow): M
   const reason = { ticket: v.ticket as number, outcome: 'rejected' as const, reason: 'timed out' as const };
   const rejected = answer(state, within === undefined ? reason : { ...reason, within });
   if (timeoutRulesOf(state.semantics).lateCheck === 'kept') return withState(rejected, { validating: rejected.validating.map((x) => (x === v ? { ...v, ticket: null } : x)) });
-  const conn = findConn(rejected, v.id) as ModelConn;
-  const dropped = withState(rejected, { validating: rejected.validating.filter((x) => x !== v) });
-  return serveWaiters(doom(replaceConn(dropped, { ...conn, state: 'idle' }), v.id, 'check-timed-out'));
+  return checkGivenUp(withState(rejected, { validating: rejected.validating.filter((x) => x !== v) }), v, 'check-timed-out');
 }
 
 /** The pool gives up on a connect: its capacity is free now, and the connection is closed as it lands. */
@@ -263,6 +262,9 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   // waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {
+    // A check of the new connection that is still in flight after this instant holds it, and the head.
+    const checking = openedCheckInFlight(state, c.startedAt, c.readyAt, waiter);
+    if (checking !== null) return checking;
     // A pool that checks a new connection closes one that fails, and looks at its queue again
     // from a zero-delay timer (tarn's `setTimeout(0)`, Pool.js:313-321): after the timers already
     // due at this instant, an acquire's timeout among them.
@@ -307,6 +309,9 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
 
 /** `afterWake`: it passed as a blocked loop woke, after every overdue timer (see `nextDue`). */
 function validationLanded(state: ModelState, checked: Validating, afterWake = false): ModelState {
+  // A check that takes the head acquire; one left for nobody that passes, and whose connection the
+  // model knows, goes as any other's below.
+  if (checkTakesHead(state) && (checked.ticket !== null || checked.fails || idUnknown(checked))) return headCheckLanded(state, checked);
   const conn = findConn(state, checked.id) as ModelConn;
   if (checked.fails) {
     const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq, order: checked.order });

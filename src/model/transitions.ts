@@ -6,6 +6,7 @@ import {
   replaceConn,
   type ModelConn,
   type ModelState,
+  type LearntInStep,
   type Settled,
 } from './state.js';
 import { acquireTookSlot } from './acquire-took.js';
@@ -141,17 +142,27 @@ export function released(before: ModelState, id: number): ModelState {
  * acquires the real pool answered, and when, from which the model learns when a polled timeout
  * came (see `timePassed`).
  */
-export function slept(state: ModelState, ms: number, settled?: Settled): ModelState {
-  return timePassed(withState(state, { now: state.now + ms }), settled);
+export function slept(state: ModelState, ms: number, settled?: Settled, checked?: LearntInStep): ModelState {
+  return learning(checked, state, (s) => timePassed(withState(s, { now: s.now + ms }), settled));
+}
+
+/**
+ * `checked`: the connections the pool checked and opened meanwhile, from the connector's log, which a look
+ * at the queue learns from (see `head-look.ts`); the state holds them only while time passes.
+ */
+function learning(checked: LearntInStep | undefined, state: ModelState, pass: (s: ModelState) => ModelState): ModelState {
+  if (checked === undefined) return pass(state);
+  const { checkedInStep: _learnt, ...after } = pass({ ...state, checkedInStep: checked });
+  return after;
 }
 
 /**
  * The loop was blocked for `ms`: time passed and nothing ran. Whatever came due fires when the
  * loop wakes, which is the new `now`. `settled`: as for {@link slept}.
  */
-export function blocked(state: ModelState, ms: number, settled?: Settled): ModelState {
+export function blocked(state: ModelState, ms: number, settled?: Settled, checked?: LearntInStep): ModelState {
   const now = state.now + ms;
-  return timePassed(withState(state, { now, awakeSince: now }), settled);
+  return learning(checked, state, (s) => timePassed(withState(s, { now, awakeSince: now }), settled));
 }
 
 /**

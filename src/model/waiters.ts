@@ -1,5 +1,5 @@
 import { capabilitiesOf, checkServesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, timeoutRulesOf, validatesAlso, validationOf } from './semantics.js';
-import { floorCount } from './refill.js';
+import { floorCount, idleFloorAtExpiry } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { landedAtOnce } from './retry.js';
@@ -7,6 +7,7 @@ import { refillServesQueue } from './queue-refill.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
+import { checkTakesHead } from './head-check.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -78,7 +79,8 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   if (took) state = answersTook(tookIntoChecks(state, reserved.map((r) => r.id)), before.answers.length);
   if (headServed && faultPending) state = checksServeHeads(state, reserved, picks);
   else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
-  const checkFailed = faultPending && !state.validationFails;
+  // A slow check that will fail holds the fault until it answers, in a later step.
+  const checkFailed = faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v));
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
   if (deferLook && checkFailed) state = landedAtOnce(startQueueConnects(state));
@@ -132,7 +134,7 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
  * a failed one closes the connection and tries another. `took`: the acquire took its capacity
  * already (a retry, or a burst's check); otherwise an async check takes it now.
  */
-function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy, took = false): ModelState {
+export function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy, took = false): ModelState {
   const takes = took || checkTakesSlot(before);
   if (!takes) return checkOnce(before, ticket, id, picks, order, via, waiter, look, covered, false);
   const start = took ? before : tookIntoChecks(before, [id]);
@@ -158,8 +160,9 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
   if (checkServesOf(state.semantics) !== 'queue-head' || !look) {
-    // The acquire's deadline, set in its call, goes on over what it tries next.
-    return takeOrOpen(state, ticket, picks, false, undefined, waiter, look, by.covered);
+    // The acquire's deadline, set in its call, goes on over what it tries next; one that waited
+    // before this check goes back to the queue with the timer it has had since.
+    return takeOrOpen(state, ticket, picks, false, undefined, waiter ?? waitedBefore(state, ticket, by.covered), look, by.covered);
   }
   // A check that serves the queue head: its acquire never left the queue, and the failed check's
   // `_destroy` refills the min (`_ensureMinimum`) before `_dispense` looks at the queue
@@ -171,12 +174,20 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
   return queued.waiters.some((w) => w.ticket === ticket) ? startQueueConnects(refillServesQueue(queued)) : refillServesQueue(queued);
 }
 
+/** The waiter an acquire was, where its deadline began before this instant (a look took it from the queue). */
+function waitedBefore(state: ModelState, ticket: number, covered: CoveredBy | undefined): Waiter | undefined {
+  const timeout = state.config.acquireTimeoutMs;
+  if (covered === undefined || covered.since === state.now || timeout === undefined) return undefined;
+  return { ticket, order: covered.order, since: covered.since, deadline: covered.since + timeout };
+}
+
 /**
  * Whether an acquire's deadline bounds its check: the timeout covers the wait and the connect, and
  * the acquire waits apart from the queue for what it took (`lateCheck`).
  */
 function checkCovered(state: ModelState): boolean {
-  return state.config.acquireTimeoutMs !== undefined && timeoutRulesOf(state.semantics).covers === 'wait-and-connect' && connectServesOf(state.semantics) === 'its-acquire';
+  // A check that takes the head acquire out of the queue is that acquire's too (see `head-check.ts`).
+  return state.config.acquireTimeoutMs !== undefined && timeoutRulesOf(state.semantics).covers === 'wait-and-connect' && (connectServesOf(state.semantics) === 'its-acquire' || checkTakesHead(state));
 }
 
 /**
@@ -216,7 +227,7 @@ function afterFailedChecks(before: ModelState, after: ModelState): ModelState {
   return state;
 }
 
-interface Picks {
+export interface Picks {
   readonly list: readonly number[];
   next: number;
 }
@@ -318,7 +329,10 @@ function expiredBefore(state: ModelState, after: Validating): Set<Expiring> {
   if (timer && lifetime !== null) for (const l of state.landedUnasked) if (l.fate === 'idle' && l.seq !== undefined && l.armed !== false) comingDue.push({ key: l, due: l.at + lifetime, seq: l.seq });
   const floored = minOf(state.semantics).floor !== 'none';
   for (const item of comingDue.filter((c) => before(c.due, c.seq)).sort((a, b) => a.due - b.due || a.seq - b.seq)) {
-    if (floored && floorCount(state, item.due) - gone.size <= state.config.minSize) continue;
+    // An idle floor under per-connection timers counts what is idle as the expiry fires, not a
+    // refill's connect still in flight (the own pool's `floorCount()` is its idle size).
+    const counted = timer && minOf(state.semantics).floor === 'idle' ? idleFloorAtExpiry(state, item.due, item.due, item.seq) : floorCount(state, item.due);
+    if (floored && counted - gone.size <= state.config.minSize) continue;
     gone.add(item.key);
   }
   return gone;

@@ -75,6 +75,7 @@ const DOOM_REASONS: Readonly<Record<DoomCause, string>> = {
   invalid: 'it failed its validation',
   abandoned: 'it landed for an aborted acquire',
   'check-timed-out': "its acquire's deadline came during its check (lateCheck 'closed')",
+  'check-aborted': "its acquire was aborted during its check (abort.lateCheck 'closed')",
 };
 
 /** Why a live connection has no window now, for messages about unexpected destruction. */

@@ -102,6 +102,17 @@ export class Harness<P = unknown, C = unknown> {
   }
 
   /**
+   * What a sleep's model learns from the connector's log (see `checkedInStep`): the connections
+   * the pool validated since the last step ended, and those it opened then, and when.
+   */
+  learntInStep(): { readonly checked: number[]; readonly opened: { id: number; at: number }[] } {
+    const events = this.connector.events;
+    const opened: { id: number; at: number }[] = [];
+    for (let i = this.eventMark; i < events.length; i++) if (events[i]!.type === 'create') opened.push({ id: events[i]!.id, at: events[i]!.at });
+    return { checked: this.validatedSinceStep(), opened };
+  }
+
+  /**
    * Destructions since the last call; creations are kept for the step's end. For a command that
    * must learn what expired before it can predict what an acquire gets.
    */
@@ -312,7 +323,7 @@ export class Harness<P = unknown, C = unknown> {
       if (outcome === null || outcome === undefined) continue;
       this.failIfLentInvalid(state, `acquire #${check.ticket}`, outcome);
       const how = outcome.ok ? `got connection #${this.adapter.connectionId(outcome.value as C)}` : `was rejected: ${describeError(outcome.error)}`;
-      this.fail('waiter-answered-early', `acquire #${check.ticket} should still be waiting for the validation of #${check.id}, due at ${check.readyAt} ms, but it ${how}`);
+      this.fail('waiter-answered-early', `acquire #${check.ticket} should still be waiting for the validation of ${check.id < 0 ? 'a new connection' : `#${check.id}`}, due at ${check.readyAt} ms, but it ${how}`);
     }
     for (const waiter of next.waiters) {
       const outcome = this.calls.get(waiter.ticket)?.outcome;
@@ -370,6 +381,7 @@ const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
   invalid: 'failed its validation',
   abandoned: 'landed for an aborted acquire, to be closed,',
   'check-timed-out': "was under check when its acquire's deadline came, to be closed,",
+  'check-aborted': 'was under check when its acquire was aborted, to be closed,',
 };
 
 /** One acquire call and how it ended, and when; `null` while it is pending. */
