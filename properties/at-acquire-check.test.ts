@@ -52,6 +52,10 @@ describe('a refill at each acquire with an async check', () => {
   it.each([
     ['a landing before an expiry, taken by the retry after a check that fails at the wake', { minSize: 1, maxSize: 3, lifetimeMs: 6 }, [{ op: 'slowNextQuery', ms: 7 }, { op: 'failNextValidation' }, { op: 'acquire' }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'release', connection: 2 }, { op: 'blockingSleep', ms: 7, acquireOnWake: false, phase: 'timers' }], 'a floor on idle connections'],
     ['a landing before expiries due at its instant, taken by the retry a step later', { minSize: 3, maxSize: 5, lifetimeMs: 1 }, [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 2 }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 2 }, { op: 'sleep', ms: 2 }], 'a floor on idle connections'],
+    // A failed check's retry at a wake: an idle floor kept an expiry due before the check, counting
+    // what was idle then, not the refill's connect still in flight; the retry takes that one.
+    ['an expiry kept by the idle floor before the check fails, a refill connect in flight', { minSize: 3, maxSize: 5, lifetimeMs: 2 }, [{ op: 'sleep', ms: 2 }, { op: 'acquire' }, { op: 'failNextValidation' }, { op: 'release', connection: 1 }, { op: 'slowNextQuery', ms: 3 }, { op: 'slowNextConnect', ms: 3 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 4 }, { op: 'sleep', ms: 3 }], 'a floor on idle connections'],
+    ['the same with the refill connect landing at the check\'s wake', { minSize: 1, maxSize: 3, lifetimeMs: 6 }, [{ op: 'slowNextQuery', ms: 7 }, { op: 'failNextValidation' }, { op: 'acquire' }, { op: 'slowNextConnect', ms: 7 }, { op: 'acquire' }, { op: 'release', connection: 2 }, { op: 'blockingSleep', ms: 7, acquireOnWake: false, phase: 'timers' }], 'a floor on idle connections'],
     // A waiter handed the connection of an acquire aborted during its check takes its slot as the
     // check's reply is handled, before a failing refill connect's timer at that instant: the
     // refill at that acquire counted the connect in flight.
