@@ -18,4 +18,9 @@ export function slope(points: readonly { x: number; y: number }[]): number {
 
 export const mib = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
+/** The ratio of the least of `a` to the least of `b`, as read by `of`: each side at its least disturbed. */
+export function bestRatio<T>(a: readonly T[], b: readonly T[], of: (x: T) => number): number {
+  return Math.min(...a.map(of)) / Math.min(...b.map(of));
+}
+
 export const ratios = (xs: readonly number[]): string => xs.map((r) => r.toFixed(2)).join(', ');

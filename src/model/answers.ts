@@ -15,11 +15,10 @@ import { openedCheckFails } from './opened-check.js';
 /** Close and terminate reject every waiter. */
 export function rejectWaiters(state: ModelState): ModelState {
   if (state.waiters.length === 0) return state;
-  return {
-    ...state,
+  return withState(state, {
     waiters: [],
     answers: [...state.answers, ...state.waiters.map((w): Answer => ({ ticket: w.ticket, outcome: 'rejected', reason: 'closed' }))],
-  };
+  });
 }
 
 /**

@@ -28,11 +28,11 @@ export function queryWillTake(state: ModelState, ms: number): ModelState {
 export function aborted(state: ModelState, ticket: number): ModelState {
   const rejected: Answer = { ticket, outcome: 'rejected', reason: 'aborted' };
   if (state.waiters.some((w) => w.ticket === ticket)) return answer(withState(state, { waiters: state.waiters.filter((w) => w.ticket !== ticket) }), rejected);
-  if (state.connecting.some((c) => c.ticket === ticket)) return answer({ ...state, connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null, aborted: true as const } : c)) }, rejected);
+  if (state.connecting.some((c) => c.ticket === ticket)) return answer(withState(state, { connecting: state.connecting.map((c) => (c.ticket === ticket ? { ...c, ticket: null, aborted: true as const } : c)) }), rejected);
   const check = state.validating.find((v) => v.ticket === ticket);
   // The look the close sets off from a zero-delay timer comes within the step.
   if (check !== undefined && abortClosesCheck(state)) return timePassed(checkGivenUp(answer(withState(state, { validating: state.validating.filter((v) => v !== check) }), rejected), check, 'check-aborted'));
-  if (check !== undefined) return answer({ ...state, validating: state.validating.map((v) => (v.ticket === ticket ? { ...v, ticket: null } : v)) }, rejected);
+  if (check !== undefined) return answer(withState(state, { validating: state.validating.map((v) => (v.ticket === ticket ? { ...v, ticket: null } : v)) }), rejected);
   throw new Error(`poolcheck model: acquire #${ticket} is not pending`);
 }
 

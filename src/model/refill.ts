@@ -161,7 +161,7 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
     : owed?.by === 'at-once'
       ? { since: owed.since, cause: owed.cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...(owed.decided === undefined ? {} : { decided: owed.decided }) }
       : { since: at, cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...decided };
-  return atOnce ? refillTakesFaults({ ...state, refillOwed }, at) : { ...state, refillOwed };
+  return atOnce ? refillTakesFaults(withState(state, { refillOwed }), at) : withState(state, { refillOwed });
 }
 
 /**
@@ -174,7 +174,7 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
 function refillTakesFaults(state: ModelState, at: number): ModelState {
   if (!state.failNext && state.connectDelay === 0) return state;
   const owed = state.refillOwed as RefillOwed;
-  if (state.connectDelay === 0) return { ...state, failNext: false, refillOwed: { ...owed, failed: (owed.failed ?? 0) + 1 } };
+  if (state.connectDelay === 0) return withState(state, { failNext: false, refillOwed: { ...owed, failed: (owed.failed ?? 0) + 1 } });
   return connectForNobody(refillOpened(state), at, true);
 }
 
@@ -232,9 +232,9 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
   // A refill that knows its shortfall is made once it has opened (or failed) that many.
-  if (owed.short !== undefined && (owed.opened ?? 0) + (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) >= owed.short) return { state: { ...state, refillOwed: null }, violation: null };
+  if (owed.short !== undefined && (owed.opened ?? 0) + (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) >= owed.short) return { state: withState(state, { refillOwed: null }), violation: null };
   const goneSince = owed.goneBefore === undefined ? 0 : goneCount(state) - owed.goneBefore;
-  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since, owed.decided) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: { ...state, refillOwed: null }, violation: null };
+  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since, owed.decided) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: withState(state, { refillOwed: null }), violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };

@@ -30,8 +30,10 @@ interface Due {
  */
 export function timePassed(before: ModelState, settled?: Settled): ModelState {
   if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0 && before.retryTimers === undefined) return before;
+  // Only a pool that polls for its timeouts has rejections to read: the others list no tickets.
+  if (settled === undefined || timeoutPollMs(before.semantics) === 0) return timersFired(before);
   const polledTickets = [...before.waiters.filter((w) => w.deadline !== null).map((w) => w.ticket), ...before.connecting.filter((c) => c.ticket !== null && c.deadline !== null).map((c) => c.ticket as number), ...before.validating.filter((v) => checkDeadline(before, v) !== null).map((v) => v.ticket as number)];
-  const rejected = settled === undefined || timeoutPollMs(before.semantics) === 0 ? [] : polledTickets.filter((t) => settled.get(t)?.ok === false);
+  const rejected = polledTickets.filter((t) => settled.get(t)?.ok === false);
   if (rejected.length === 0) return timersFired(before);
   // A waiter the pool rejected may have timed out at that poll, or been served first by a connect
   // that then failed: the model takes the reading (most polls first) that agrees with every call.
@@ -48,7 +50,7 @@ function timersFired(before: ModelState, rejections?: ReadonlyMap<number, number
   // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end, rejections);
-    if (next === null) return withState(state, { now: end });
+    if (next === null) return state.now === end ? state : withState(state, { now: end });
     state = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);

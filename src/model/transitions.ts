@@ -38,7 +38,7 @@ export function poolCreated(state: ModelState, openedIds: readonly number[]): Mo
     goneAt: null,
     doomed: null,
   }));
-  return { ...state, conns: [...state.conns, ...opened], nextIdleSeq: seq + 1 };
+  return withState(state, { conns: [...state.conns, ...opened], nextIdleSeq: seq + 1 });
 }
 
 export type AcquirePrediction =
@@ -174,7 +174,7 @@ export function blocked(state: ModelState, ms: number, settled?: Settled, checke
 export function closeBegan(state: ModelState): ModelState {
   const waiting = closeRejectsWaitersOf(state.semantics) === 'after-last-release' ? state : rejectWaiters(state);
   const connecting = closeDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
-  return settlePhase({ ...connecting, phase: 'closing', closingAt: state.now });
+  return settlePhase(withState(connecting, { phase: 'closing', closingAt: state.now }));
 }
 
 /**
@@ -188,14 +188,14 @@ export function terminated(state: ModelState): ModelState {
   const landsIdle = terminateDuringConnectOf(state.semantics) === 'lands-idle' && state.connecting.length > 0;
   const waiting = landsIdle ? state : rejectWaiters(state);
   const connecting = terminateDuringConnectOf(state.semantics) === 'rejects' ? rejectConnects(waiting) : waiting;
-  if (!landsIdle) return { ...connecting, phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now };
+  if (!landsIdle) return withState(connecting, { phase: 'closed', closingAt: state.now, closedAt: state.now, terminatedAt: state.now });
   // The connections in use are handed back to the pool, idle; each closes at once or with the
   // last landing (when the pool is closed).
   let idle = connecting;
   for (const conn of connecting.conns.filter((c) => c.state === 'busy')) {
     idle = replaceConn(withState(idle, { nextIdleSeq: idle.nextIdleSeq + 1 }), withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: idle.nextIdleSeq, kept: false, keptAt: null }));
   }
-  return { ...idle, phase: 'closed', closingAt: state.now, closedAt: null, terminatedAt: state.now };
+  return withState(idle, { phase: 'closed', closingAt: state.now, closedAt: null, terminatedAt: state.now });
 }
 
 /**
@@ -205,14 +205,14 @@ export function terminated(state: ModelState): ModelState {
  */
 export function landedWhileClosing(state: ModelState): ModelState {
   if (state.answers.some((a) => a.outcome === 'served')) return state;
-  if (state.terminatedAt !== null) return state.connecting.length === 0 && state.closedAt === null ? { ...rejectWaiters(state), closedAt: state.now } : state;
+  if (state.terminatedAt !== null) return state.connecting.length === 0 && state.closedAt === null ? withState(rejectWaiters(state), { closedAt: state.now }) : state;
   return settlePhase(state);
 }
 
 /** A closing pool is closed once nothing is in use. */
 function settlePhase(state: ModelState): ModelState {
   if (state.phase === 'closing' && state.connecting.length === 0 && state.conns.every((c) => c.state !== 'busy')) {
-    return { ...rejectWaiters(state), phase: 'closed', closedAt: state.now };
+    return withState(rejectWaiters(state), { phase: 'closed', closedAt: state.now });
   }
   return state;
 }
