@@ -47,6 +47,13 @@ describe('generic-pool with its validation on', () => {
   });
 });
 
+describe('generic-pool with its validation on and a slow query', () => {
+  it('is refused with a definition error naming what the model lacks', async () => {
+    const adapter = genericPoolAdapter({ genericPool, validation: true, semantics: { ...declared, capabilities: { ...declared.capabilities, slowQuery: true } } }) as PoolAdapter;
+    await expect(check({ adapter, seed: 1 })).rejects.toThrow(/slowQuery\) together with validation.serves "queue-head", which poolcheck does not model yet \(which idle connection the look after a failed check takes when a reaper run may have closed it in the same step\); turn slowQuery off for this pool/);
+  });
+});
+
 describe('a generic-pool that lends a new resource unchecked', () => {
   it('is caught on seeds 1-5, shrunk short', async () => {
     for (const seed of SEEDS) {
@@ -62,9 +69,9 @@ describe('generic-pool with its validation on, declared wrongly', () => {
     const result = await check({ adapter: wrong({ check: 'async', alsoChecks: ['released', 'opened'] }), seed: 1 });
     expectCaught(result, 'wrong-connection', /^acquire #\d+ should reuse #\d+ \(FIFO\), got a new connection #\d+$/);
   });
-  it('as a synchronous check, it fails: after a new connection fails its check the pool looks at its queue at once, not from a zero-delay timer', async () => {
+  it('as a synchronous check, it fails: a new connection landing as a blocked loop wakes is answered by its query\'s reply, after the waiter\'s overdue timeout', async () => {
     const result = await check({ adapter: wrong({ check: 'sync', alsoChecks: ['released', 'opened'] }), seed: 1 });
-    expectCaught(result, 'served-after-timeout', /^acquire #\d+ should have been rejected \(timed out\) but got connection #\d+$/);
+    expectCaught(result, 'waiter-not-served', /^acquire #\d+ should have been served \(#\d+ gets a new connection\) but was rejected: TimeoutError: ResourceRequest timed out$/);
   });
   it('as not checking new connections, it fails: the one that failed its check was closed, not lent', async () => {
     const result = await check({ adapter: wrong({ check: 'async', alsoChecks: ['released'] }), seed: 2 });

@@ -49,8 +49,8 @@ export interface GenericPoolAdapterOptions {
   /** generic-pool's `numTestsPerEvictionRun`. Default 3, as generic-pool. */
   readonly numTestsPerEvictionRun?: number;
   /**
-   * Turns on generic-pool's `testOnBorrow` with a factory `validate` that asks the connection
-   * (`isValid()`, so the connector's faults can fail it), declared as generic-pool then checks:
+   * Turns on generic-pool's `testOnBorrow` with a factory `validate` that queries the connection
+   * (`validate()`, so the connector's faults can fail it), declared as generic-pool then checks:
    * every resource it moves into test, idle, released or just created, for no acquire of its
    * own, a passing one going to the head of the queue. Default false: `testOnBorrow` off.
    */
@@ -197,8 +197,10 @@ export function genericPoolSemantics(
  * `_waitingClientsQueue`, and a resource that passes goes to whoever heads it then
  * (`_dispatchPooledResourceToNextWaitingClient`, Pool.js:271-289), `serves: 'queue-head'`. One
  * that fails is destroyed (`_destroy`, whose `_ensureMinimum` refills the min) and `_dispense`
- * looks at the queue at once, in the same microtask (Pool.js:181-185). `isValid()` answers at
- * once, so no query is in flight during the check: `slowQuery` has nothing to slow down.
+ * looks at the queue at once, in the same microtask (Pool.js:181-185). The check is the
+ * connection's query, so a pass is answered by the server's reply. `slowQuery` stays off: a slow
+ * check that serves the queue head is refused yet (docs/semantics.md, "What the fields cannot say
+ * yet").
  */
 function withValidation(semantics: Semantics, on: boolean): Semantics {
   if (!on) return semantics;
@@ -290,8 +292,8 @@ export function genericPoolAdapter(options: GenericPoolAdapterOptions): PoolAdap
             return conn;
           },
           destroy: (conn) => conn.close(),
-          // generic-pool wraps what `validate` returns in a promise (`_testOnBorrow`, Pool.js:175-176).
-          ...(validation ? { validate: (conn: Connection) => Promise.resolve(conn.isValid()) } : {}),
+          // A `SELECT 1` the pool awaits (`_testOnBorrow` wraps it in a promise, Pool.js:175-176).
+          ...(validation ? { validate: (conn: Connection) => conn.validate() } : {}),
         },
         {
           ...own,

@@ -5,6 +5,9 @@ import { withConn, withState } from './copy.js';
 import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
 import { acquireTookSlot } from './acquire-took.js';
 import { openedCheckFails } from './opened-check.js';
+import { newConnectionServesHead } from './check-reply.js';
+import { dispenseQueue } from './queue-check.js';
+import { freshCheckBegan } from './fresh-check.js';
 
 /**
  * What the model owes the runner: the answers to acquires (served, with which connection, or
@@ -70,7 +73,8 @@ function withoutCheckedBack(conn: ModelConn): ModelConn {
  * the head of the queue, the pool starts connects for the waiters that no connect in flight covers.
  */
 export function serveWaiters(before: ModelState): ModelState {
-  if (connectServesOf(before.semantics) === 'queue-head') return startQueueConnects(before);
+  // Where checks serve the queue head too, a look also moves idle connections into check.
+  if (connectServesOf(before.semantics) === 'queue-head') return checkServesOf(before.semantics) === 'queue-head' ? dispenseQueue(before) : startQueueConnects(before);
   let state = before;
   while (state.phase === 'open' && state.waiters.length > 0 && capacityUsed(state) < state.config.maxSize) {
     const [first, ...rest] = state.waiters as [Waiter, ...Waiter[]];
@@ -131,7 +135,7 @@ export function startQueueConnects(before: ModelState, landsByIo = false): Model
   const perDispense = queueConnectsOf(state.semantics) === 'one-per-dispense';
   const oneLook = looksStartOne(state);
   const once = perDispense || oneLook;
-  for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > (perDispense ? 0 : state.connecting.filter((c) => c.abandonedAt === null).length + retriesCovering(state)) && capacityUsed(state) < state.config.maxSize; started++) {
+  for (let started = 0; !(once && started > 0) && state.phase === 'open' && state.waiters.length > (perDispense ? 0 : state.connecting.filter((c) => c.abandonedAt === null).length + retriesCovering(state) + queueCovered(state)) && capacityUsed(state) < state.config.maxSize; started++) {
     if (state.failNext && state.connectDelay === 0 && retryDelay(state) === null) {
       // Rejects whoever heads the queue as its failure is seen (sequelize-pool's catch shifts
       // `_pendingAcquires`, Pool.js:150-157), before any connect of the stretch lands.
@@ -151,6 +155,12 @@ export function startQueueConnects(before: ModelState, landsByIo = false): Model
       // timer due at this instant (a waiter's timeout among them), then serves the head.
       state = connectForNobody(state, state.now);
     } else {
+      // A new connection whose check is slow is in flight for the queue; the look goes on.
+      const slow = freshCheckBegan(state, state.now, state.now);
+      if (slow !== null) {
+        state = slow;
+        continue;
+      }
       // A new connection that fails its check (`alsoChecks: ['opened']`) is closed, and the
       // look goes on for the head, which it did not serve.
       const failed = openedCheckFails(state, state.now, state.now);
@@ -161,11 +171,23 @@ export function startQueueConnects(before: ModelState, landsByIo = false): Model
         started--;
         continue;
       }
-      const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
-      state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
+      state = newConnectionServesHead(state);
     }
   }
   return state;
+}
+
+/**
+ * What else covers the queue besides connects in flight: checks whose reply is still to come, and,
+ * where checks serve the queue head, the idle connections and the checks in flight, each of which
+ * goes to the head of the queue (generic-pool's `_potentiallyAllocableResourceCount`, Pool.js:664-671).
+ */
+function queueCovered(state: ModelState): number {
+  const replies = state.checkReplies?.length ?? 0;
+  if (checkServesOf(state.semantics) !== 'queue-head') return replies;
+  let idle = 0;
+  for (const c of state.conns) if (c.state === 'idle' && c.doomed === null) idle++;
+  return replies + idle + state.validating.length;
 }
 
 /**

@@ -47,11 +47,13 @@ export const STATE_FIELDS = {
   connectsLandByIo: true,
   failedAtOnce: true,
   retryTimers: true,
+  checkReplies: true,
+  waking: true,
   checkedInStep: true,
 } as const satisfies Record<keyof ModelState, true>;
 
 /** The state's optional fields, at the end of {@link STATE_FIELDS}: copied only where set, as a spread leaves them. */
-export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce', 'retryTimers', 'checkedInStep'] as const;
+export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce', 'retryTimers', 'checkReplies', 'waking', 'checkedInStep'] as const;
 
 export const CONN_FIELDS = {
   id: true,
@@ -104,6 +106,8 @@ export function withState(state: ModelState, changes: Partial<ModelState>): Mode
   if (state.connectsLandByIo !== undefined) next.connectsLandByIo = state.connectsLandByIo;
   if (state.failedAtOnce !== undefined) next.failedAtOnce = state.failedAtOnce;
   if (state.retryTimers !== undefined) next.retryTimers = state.retryTimers;
+  if (state.checkReplies !== undefined) next.checkReplies = state.checkReplies;
+  if (state.waking !== undefined) next.waking = state.waking;
   if (state.checkedInStep !== undefined) next.checkedInStep = state.checkedInStep;
   return assign(next, changes);
 }

@@ -1,7 +1,9 @@
 import { checkServesOf, connectServesOf, minOf } from './semantics.js';
-import { answer, connectForNobody, failedForHead, inFlightTillIo, servedNew } from './answers.js';
+import { connectForNobody, failedForHead, inFlightTillIo } from './answers.js';
 import { openedCheckFails } from './opened-check.js';
-import { capacityUsed, sizeAt, type ModelState, type Waiter } from './state.js';
+import { newConnectionServesHead } from './check-reply.js';
+import { freshCheckBegan } from './fresh-check.js';
+import { capacityUsed, sizeAt, type ModelState } from './state.js';
 import { withState } from './copy.js';
 import { retriesAtOnce, retryDelay } from './retry.js';
 
@@ -50,9 +52,16 @@ export function refillServesQueue(before: ModelState): ModelState {
     for (; short > 0; short--) state = connectForNobody(state, state.now, true);
     return state;
   }
-  for (; short > 0 && state.waiters.length > 0; short--) {
+  // Where checks serve the queue head, a check in flight is a waiter's: a refill's connection lands idle for the rest.
+  for (; short > 0 && state.waiters.length > (checkServesOf(state.semantics) === 'queue-head' ? state.validating.length : 0); short--) {
     // A new connection that fails its check (`alsoChecks: ['opened']`) is closed and serves
     // nobody; the look at the queue after the refill starts what the queue is still short.
+    const slow = freshCheckBegan(state, state.now, state.now);
+    if (slow !== null) {
+      // Its check is slow: it is in flight for the queue, and the rest of the refill goes on.
+      state = slow;
+      continue;
+    }
     const failed = openedCheckFails(state, state.now, state.now);
     if (failed !== null) {
       state = failed;
@@ -61,8 +70,7 @@ export function refillServesQueue(before: ModelState): ModelState {
       if (checkServesOf(state.semantics) === 'queue-head') short++;
       continue;
     }
-    const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
-    state = answer(servedNew({ ...state, waiters: rest }, state.now), { ticket: head.ticket, outcome: 'served', candidates: [] });
+    state = newConnectionServesHead(state);
   }
   // The rest, beyond the queue, lands idle, learnt from the log.
   return state;

@@ -6,6 +6,7 @@ import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 import { withConn, withState } from './copy.js';
 import { connectForNobody } from './answers.js';
+import { freshCheckNamed } from './fresh-check.js';
 
 /** A destruction the connector logged. */
 export interface Destroyed {
@@ -262,12 +263,14 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     return { state: withState(state, { conns: [...state.conns, conn], orphans: state.orphans.filter((o) => o !== orphan) }) };
   }
   const landing = state.landedUnasked[0];
+  // A new connection still under check: named now, it stays under check.
+  if (landing !== undefined && landing.at <= event.at && landing.fate === 'checking') return { state: freshCheckNamed(state, landing.check as number, event.id, event.at) };
   if (landing?.checking !== undefined && landing.at <= event.at) return { state: checkedConnOpened(state, landing.checking, event) };
   if (landing !== undefined && landing.at <= event.at) {
     // Counted as the connect it was until now: from here it is a connection of its own.
     const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landing.at);
     const failedConnects = entry < 0 ? state.failedConnects : state.failedConnects.filter((_, i) => i !== entry);
-    return { state: landedConn(withState(state, { landedUnasked: state.landedUnasked.slice(1), failedConnects }), event, landing.fate, landing.armed ?? true, landing.invalid, landing.fate === 'idle' ? landing.seq : undefined, landing.cause, landing.closedAt) };
+    return { state: landedConn(withState(state, { landedUnasked: state.landedUnasked.slice(1), failedConnects }), event, landing.fate as 'closed' | 'idle', landing.armed ?? true, landing.invalid, landing.fate === 'idle' ? landing.seq : undefined, landing.cause, landing.closedAt) };
   }
   const refill = landingRefill(state, event.at);
   if (refill !== undefined && !refill.fails) {

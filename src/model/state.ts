@@ -1,5 +1,6 @@
 import { effectiveLifetime, type PoolConfig, type Semantics } from './semantics.js';
 import { withState } from './copy.js';
+import { unnamedChecks } from './fresh-check.js';
 
 /**
  * The reference model's state. Plain immutable data: every transition returns a new state, so a
@@ -154,6 +155,16 @@ export interface Connecting {
  */
 export interface Validating {
   readonly ticket: number | null;
+  /**
+   * The check belongs to no acquire (`validation.serves: 'queue-head'`): the pool began it for its
+   * queue, and a pass goes to whoever heads the queue as it answers (see `queue-check.ts`).
+   */
+  readonly forQueue?: true;
+  /**
+   * A connection just opened, under check from its landing (see `fresh-check.ts`): when its
+   * connect began and was due. Its `id` is `UNNAMED` until the connector's log names it.
+   */
+  readonly fresh?: { readonly startedAt: number; readonly due: number };
   readonly order: number;
   readonly id: number;
   readonly readyAt: number;
@@ -345,11 +356,30 @@ export interface ModelState {
    */
   readonly retryTimers?: readonly RetryTimer[];
   /**
+   * New connections whose check, serving the queue head, passed as they landed at a blocked
+   * loop's wake: each reply comes after every overdue timer (see `check-reply.ts`). Left out: none.
+   */
+  readonly checkReplies?: readonly CheckReply[];
+  /** The overdue timers of a blocked loop's wake are firing (set only while they do). */
+  readonly waking?: true;
+  /**
    * The connections the pool checked during the sleep being predicted, from the connector's log,
    * for a look at the queue whose idle connections a reaper's run may have taken (see
    * `head-look.ts`). Left out outside a sleep.
    */
   readonly checkedInStep?: LearntInStep;
+}
+
+/** A new connection's passing check whose reply is still to come, as a blocked loop wakes. */
+export interface CheckReply {
+  /** When its connect began: it counts in size from then. */
+  readonly startedAt: number;
+  /** When its connect's timer was due. */
+  readonly due: number;
+  /** The order it was queued in: replies come in the order the timers that queued them fired. */
+  readonly order: number;
+  /** Its connect's {@link Connecting.seq}. */
+  readonly seq?: number;
 }
 
 /** What the connector's log said during a sleep: the connections checked, and those opened, and when. */
@@ -366,7 +396,12 @@ export interface LearntInStep {
  */
 export interface LandedUnasked {
   readonly at: number;
-  readonly fate: 'closed' | 'idle';
+  /**
+   * `'checking'`: a new connection under a check that serves the queue head, its place in the
+   * log's order kept while the check is in flight (`check`: that check's order; see `fresh-check.ts`).
+   */
+  readonly fate: 'closed' | 'idle' | 'checking';
+  readonly check?: number;
   readonly armed?: boolean;
   readonly invalid?: true;
   readonly seq?: number;
@@ -544,7 +579,7 @@ export function liveCount(state: ModelState): number {
 
 /** The pool's size: open connections and connects in flight, which a floor counts too. */
 export function sizeOf(state: ModelState): number {
-  return liveCount(state) + waitedFor(state.connecting, Infinity);
+  return liveCount(state) + waitedFor(state.connecting, Infinity) + unnamedChecks(state);
 }
 
 /** Connects in flight at `at` that the pool still waits for (not abandoned by then, for a timer due at `due`). */
@@ -564,7 +599,8 @@ export function sizeAt(state: ModelState, at: number, due: number = at, order = 
   const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
   const served = state.servedNew.length === 0 ? 0 : state.servedNew.filter((n) => n.startedAt <= at).length;
   const landed = state.failedConnects.length === 0 ? 0 : state.failedConnects.filter((f) => f.stays === true && f.startedAt <= at && !inFlight(f, at, due, order)).length;
-  return liveCount(state) + inFlightAt(state, at, due, order) + landed + orphans + served;
+  const replies = state.checkReplies === undefined ? 0 : state.checkReplies.filter((r) => r.startedAt <= at).length;
+  return liveCount(state) + inFlightAt(state, at, due, order) + landed + orphans + served + replies + unnamedChecks(state, at);
 }
 
 /**
@@ -596,7 +632,7 @@ export function capacityUsed(state: ModelState): number {
   for (const a of state.answers) if (a.outcome === 'served' && a.candidates.length === 0) opening++;
   // A new connection under check whose id the log has not told yet.
   for (const v of state.validating) if (v.opened !== undefined && v.id < 0) opening++;
-  return open + opening + waitedFor(state.connecting, Infinity) + keptOrphans(state);
+  return open + opening + waitedFor(state.connecting, Infinity) + keptOrphans(state) + (state.checkReplies?.length ?? 0) + unnamedChecks(state);
 }
 
 /**

@@ -7,6 +7,9 @@ import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
 import { checkTakesSlot, tookAsHanded } from './check-took.js';
+import { replyAfterWake, replyCame, repliesAfterWake } from './check-reply.js';
+import { queueCheckLanded } from './queue-check.js';
+import { freshCheckBegan } from './fresh-check.js';
 import { checkGivenUp, checkTakesHead, headCheckLanded, idUnknown, openedCheckInFlight } from './head-check.js';
 
 /**
@@ -29,7 +32,7 @@ interface Due {
  * comes when the real pool rejected the waiter (`rejections`), if that lies in its window.
  */
 export function timePassed(before: ModelState, settled?: Settled): ModelState {
-  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0 && before.retryTimers === undefined) return before;
+  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0 && before.retryTimers === undefined && before.checkReplies === undefined) return before;
   // Only a pool that polls for its timeouts has rejections to read: the others list no tickets.
   if (settled === undefined || timeoutPollMs(before.semantics) === 0) return timersFired(before);
   const polledTickets = [...before.waiters.filter((w) => w.deadline !== null).map((w) => w.ticket), ...before.connecting.filter((c) => c.ticket !== null && c.deadline !== null).map((c) => c.ticket as number), ...before.validating.filter((v) => checkDeadline(before, v) !== null).map((v) => v.ticket as number)];
@@ -103,6 +106,8 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
   }
   // A failed connect's retry looks at the queue once (tarn's `_tryAcquireOrCreate` from its timer).
   for (const r of state.retryTimers ?? []) consider({ at: r.at, order: r.order, fire: (s) => retryLook(s, r) });
+  // A new connection's check that passed at a wake is answered by its reply, after every overdue timer.
+  for (const r of state.checkReplies ?? []) consider({ at: state.awakeSince, order: AFTER_TIMERS + r.order, fire: (s) => replyCame(s, r) });
   for (const v of state.validating) {
     // The acquire's one deadline bounds its check too; its timer was set before the check's query
     // began, so at one instant it fires first, and before the reply of a check that passes.
@@ -263,17 +268,23 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   // Its acquire gave up (or it is a refill's), and the pool keeps the connection: the first
   // waiter gets it, else it is idle.
   const [waiter, ...rest] = state.waiters;
-  if (waiter !== undefined && state.phase === 'open') {
+  // Where checks serve the queue head, a waiter behind a check in flight waits for it: the
+  // connection lands idle (generic-pool's `_dispense` moves no more into check, Pool.js:244-252).
+  const covered = checkServesOf(state.semantics) === 'queue-head' && state.waiters.length <= state.validating.length;
+  if (waiter !== undefined && state.phase === 'open' && !covered) {
     // A check of the new connection that is still in flight after this instant holds it, and the head.
     const checking = openedCheckInFlight(state, c.startedAt, c.readyAt, waiter);
     if (checking !== null) return checking;
     // A pool that checks a new connection closes one that fails, and looks at its queue again
     // from a zero-delay timer (tarn's `setTimeout(0)`, Pool.js:313-321): after the timers already
     // due at this instant, an acquire's timeout among them.
+    const slow = freshCheckBegan(state, c.startedAt, c.readyAt);
+    if (slow !== null) return slow;
     const failed = openedCheckFails(state, c.startedAt, c.readyAt);
     // Where a check serves the queue head, the failed check's handler looks at once (generic-pool's
     // `_destroy`, then `_dispense`, Pool.js:181-185): the refill first, then the queue's shortfall.
     if (failed !== null) return checkServesOf(state.semantics) === 'queue-head' ? serveWaiters(refillServesQueue(failed)) : retryLater(failed, 0);
+    if (repliesAfterWake(state)) return replyAfterWake(state, c);
     // Served now, within the step: a reaper that starts on an acquire served (tarn's `_doAcquire`)
     // starts at this instant, not when the step ends.
     return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
@@ -311,6 +322,7 @@ function abortedLanded(state: ModelState, landing: Connecting): ModelState {
 
 /** `afterWake`: it passed as a blocked loop woke, after every overdue timer (see `nextDue`). */
 function validationLanded(state: ModelState, checked: Validating, afterWake = false): ModelState {
+  if (checked.forQueue === true) return queueCheckLanded(state, checked, afterWake);
   // A check that takes the head acquire; one left for nobody that passes, and whose connection the
   // model knows, goes as any other's below.
   if (checkTakesHead(state) && (checked.ticket !== null || checked.fails || idUnknown(checked))) return headCheckLanded(state, checked);

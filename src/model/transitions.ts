@@ -16,6 +16,7 @@ import { timePassed } from './timers.js';
 import { handedOver } from './waiters.js';
 import { landedAtOnce } from './retry.js';
 import { withConn, withState } from './copy.js';
+import { queueChecksInPlay, releasedToQueue } from './queue-check.js';
 
 /**
  * Transitions for the commands. Each takes a state and returns the next one; none of them decides
@@ -124,6 +125,8 @@ export function released(before: ModelState, id: number): ModelState {
   const state = reaperEvent(before, 'first-release');
   const conn = mustFind(state, id);
   const [first, ...rest] = state.waiters;
+  // A check for the queue in play: the connection goes idle and the pool looks at its queue.
+  if (first !== undefined && state.phase === 'open' && queueChecksInPlay(state)) return releasedToQueue(state, conn);
   if (first !== undefined && state.phase === 'open') {
     // Handed straight to the first waiter: it never becomes idle, so nothing arms its expiry. A
     // check that fails sends the waiter back to the head; a connect the pool then starts for it,
@@ -162,7 +165,9 @@ function learning(checked: LearntInStep | undefined, state: ModelState, pass: (s
  */
 export function blocked(state: ModelState, ms: number, settled?: Settled, checked?: LearntInStep): ModelState {
   const now = state.now + ms;
-  return learning(checked, state, (s) => timePassed(withState(s, { now, awakeSince: now }), settled));
+  // While the overdue timers fire, a check's reply waits for all of them (see `check-reply.ts`).
+  const { waking: _woke, ...woken } = learning(checked, state, (s) => timePassed(withState(s, { now, awakeSince: now, waking: true }), settled));
+  return woken;
 }
 
 /**

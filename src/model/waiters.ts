@@ -7,6 +7,7 @@ import { refillServesQueue } from './queue-refill.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
+import { acquiresJoinQueue, queueChecksInPlay } from './queue-check.js';
 import { checkTakesHead } from './head-check.js';
 
 /**
@@ -28,6 +29,8 @@ import { checkTakesHead } from './head-check.js';
  * which one the pool takes is not something the model can know.
  */
 export function acquiresIssued(before: ModelState, count: number, validated: readonly number[] = []): { state: ModelState; tickets: number[] } {
+  // A check for the queue in flight, or about to be slow: each acquire joins the queue and looks.
+  if (queueChecksInPlay(before)) return acquiresJoinQueue(before, count, { list: validated, next: 0 });
   let state = before;
   const tickets: number[] = [];
   const picks = { list: validated, next: 0 };
@@ -314,7 +317,7 @@ function takeOrOpenOnce(before: ModelState, ticket: number, picks: Picks, mayWai
  * when the retry is decided. Orphans kept idle are among them: the floor counts them, and keeps
  * them, as it does any idle connection.
  */
-function expiredBefore(state: ModelState, after: Validating): Set<Expiring> {
+export function expiredBefore(state: ModelState, after: Validating): Set<Expiring> {
   const gone = new Set<Expiring>();
   const timer = state.semantics.expiry.kind === 'timer';
   const lifetime = lifetimeOf(state);

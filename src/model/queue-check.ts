@@ -1,0 +1,160 @@
+import { checkServesOf } from './semantics.js';
+import { answer, doom, startQueueConnects } from './answers.js';
+import { refillServesQueue } from './queue-refill.js';
+import { landedAtOnce } from './retry.js';
+import { findConn, idleConns, replaceConn, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { withConn, withState } from './copy.js';
+import { UNNAMED, unnamedCheckAnswered } from './fresh-check.js';
+import { expiredBefore } from './waiters.js';
+
+/*
+ * A check that serves the queue head (`validation.serves: 'queue-head'`) that takes time: the
+ * pool moves a connection into its check because the queue is waiting, and the check belongs to
+ * no acquire. generic-pool with `testOnBorrow` (node_modules/generic-pool/lib/Pool.js):
+ *
+ * - Every acquire joins the queue and looks at it (`acquire()`, Pool.js:463-468, `_dispense`,
+ *   Pool.js:216-267). A look moves idle connections into check while the queue outnumbers the
+ *   checks in flight (`waiting - _testOnBorrowResources.size`), and opens connections for the
+ *   queue's shortfall, counting idle connections, checks in flight and connects in flight
+ *   (`_potentiallyAllocableResourceCount`, Pool.js:664-671). So an acquire behind a slow check
+ *   waits for it, whatever is idle or could be opened.
+ * - A check that passes goes to whoever heads the queue as it answers (`dequeue`); with nobody
+ *   waiting (every acquire behind it timed out) it goes back to idle, and the pool does not look
+ *   at its queue again (`_dispatchPooledResourceToNextWaitingClient`, Pool.js:271-289).
+ * - A check that fails closes its connection, refills the min (`_destroy` → `_ensureMinimum`)
+ *   and looks at the queue (Pool.js:181-185).
+ * - A release, a discard, a connect that lands or fails each look at the queue; a timeout or an
+ *   expiry does not. So an idle connection may sit beside a waiter while a check is in flight:
+ *   the check is the waiter's.
+ *
+ * The model looks at the queue this way while a check is in flight or about to be slow, or an
+ * idle connection sits beside a waiter; otherwise a look is `startQueueConnects`, which gives the
+ * same answers when every check answers within the step.
+ */
+
+/** Whether checks serve the queue head (`validation.serves: 'queue-head'`). */
+export function checksServeQueue(state: ModelState): boolean {
+  return checkServesOf(state.semantics) === 'queue-head';
+}
+
+/** Whether a look at the queue needs this file's rules: a check in flight or about to be slow, or an idle connection beside a waiter. */
+export function queueChecksInPlay(state: ModelState): boolean {
+  if (!checksServeQueue(state)) return false;
+  return state.queryDelay > 0 || state.validating.length > 0 || (state.waiters.length > 0 && idleConns(state).length > 0);
+}
+
+/**
+ * The pool looks at its queue (generic-pool's `_dispense`): idle connections go into check, in
+ * reuse order, while the queue outnumbers the checks in flight; then connects start for the
+ * queue's shortfall.
+ */
+export function dispenseQueue(before: ModelState, picks: Picks = { list: [], next: 0 }, refill = false, gone: ReadonlySet<unknown> = NONE): ModelState {
+  let state = before;
+  // Each check moves one idle connection, and a quick one that fails looks again itself: bounded by the connections.
+  for (let moved = 0; moved <= state.conns.length && state.phase === 'open' && state.waiters.length > state.validating.length; moved++) {
+    const next = firstIdle(state, picks, gone);
+    if (next === undefined) break;
+    state = startQueueCheck(state, next, picks);
+  }
+  // A failed check's refill (`_ensureMinimum`, in `_destroy`) began its connects before this look,
+  // but they land later than the checks the look began answer: they serve what is left of the queue.
+  return startQueueConnects(refill ? refillServesQueue(state) : state);
+}
+
+/** The connections the pool checked in this step, in order, as the connector logged them, and how many were taken. */
+export interface Picks {
+  readonly list: readonly number[];
+  next: number;
+}
+
+/**
+ * The idle connection a look takes first, in reuse order. Among connections that became idle
+ * together (opened with the pool), which one the pool takes is learnt from the connector's log.
+ */
+function firstIdle(state: ModelState, picks: Picks, gone: ReadonlySet<unknown>): ModelConn | undefined {
+  const lifo = state.semantics.reuse === 'lifo';
+  const free = idleConns(state).filter((c) => !promised(state, c.id) && !gone.has(c.id));
+  if (free.length === 0) return undefined;
+  const best = lifo ? Math.max(...free.map((c) => c.idleSeq)) : Math.min(...free.map((c) => c.idleSeq));
+  const group = free.filter((c) => c.idleSeq === best);
+  const learnt = group.find((c) => c.id === picks.list[picks.next]);
+  picks.next++;
+  return learnt ?? group[0];
+}
+
+/** Already promised, in this step, to an acquire (it is lent once the runner sees the call). */
+function promised(state: ModelState, id: number): boolean {
+  return state.answers.some((a) => a.outcome === 'served' && a.candidates.length === 1 && a.candidates[0] === id);
+}
+
+/**
+ * Idle connection `id` goes into check for the queue: the check takes the pending faults. A slow
+ * one is in flight for no acquire; one that passes at once serves the head of the queue; one that
+ * fails at once closes the connection, refills and looks again.
+ */
+function startQueueCheck(before: ModelState, conn: ModelConn, picks: Picks): ModelState {
+  const fails = before.validationFails;
+  const delay = before.queryDelay;
+  const state = replaceConn(withState(before, { validationFails: false, queryDelay: 0 }), withConn(conn, { state: 'validating', idleSince: null, kept: false, keptAt: null }));
+  if (delay > 0) {
+    const entry: Validating = { ticket: null, forQueue: true, order: state.nextOrder, id: conn.id, readyAt: state.now + delay, fails, seq: state.nextIdleSeq };
+    return withState(state, { validating: [...state.validating, entry], nextOrder: state.nextOrder + 1 });
+  }
+  if (!fails) return servesHead(state, conn.id);
+  return failedQueueCheck(doom(replaceConn(state, withConn(conn, { state: 'idle' })), conn.id, 'invalid'), picks);
+}
+
+/** A check for the queue passed: the head of the queue gets the connection. */
+function servesHead(state: ModelState, id: number): ModelState {
+  const [head, ...rest] = state.waiters as [Waiter, ...Waiter[]];
+  return answer(withState(state, { waiters: rest }), { ticket: head.ticket, outcome: 'served', candidates: [id], via: 'reuse' });
+}
+
+/** A check for the queue failed and its connection is doomed: the refill, then a look at the queue. */
+function failedQueueCheck(state: ModelState, picks?: Picks, gone?: ReadonlySet<unknown>): ModelState {
+  return dispenseQueue(state, picks, true, gone);
+}
+
+const NONE: ReadonlySet<unknown> = new Set();
+
+/**
+ * A slow check for the queue answered (`afterWake`: as a blocked loop woke, after every overdue
+ * timer). One that passes goes to the head of the queue, or back to idle with nobody waiting,
+ * without a look at the queue; one that fails closes its connection, refills and looks.
+ */
+export function queueCheckLanded(state: ModelState, checked: Validating, afterWake: boolean): ModelState {
+  if (checked.id === UNNAMED) {
+    // A new connection whose check answered in the step it landed in: the log names it later.
+    const answered = unnamedCheckAnswered(state, checked);
+    return checked.fails ? failedQueueCheck(answered, undefined, expiredBefore(state, checked)) : answered;
+  }
+  const conn = findConn(state, checked.id) as ModelConn;
+  // The log has not yet said which idle connections expired before the check's timer fired, as
+  // it did for a slow check across steps: the look after a failure does not take those.
+  if (checked.fails) return failedQueueCheck(doom(replaceConn(state, withConn(conn, { state: 'idle' })), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq }), undefined, expiredBefore(state, checked));
+  if (state.waiters.length > 0 && state.phase === 'open') return servesHead(state, checked.id);
+  return replaceConn(withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }), withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq } }));
+}
+
+/**
+ * Acquires issued together, where a check for the queue is in flight or about to be slow: each
+ * joins the queue, its timer set in its call, and looks at it.
+ */
+export function acquiresJoinQueue(before: ModelState, count: number, picks: Picks): { state: ModelState; tickets: number[] } {
+  let state = before;
+  const tickets: number[] = [];
+  const timeout = state.config.acquireTimeoutMs;
+  for (let i = 0; i < count; i++) {
+    const ticket = state.nextTicket;
+    tickets.push(ticket);
+    const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
+    state = dispenseQueue(withState(state, { nextTicket: ticket + 1, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 }), picks);
+  }
+  return { state: landedAtOnce(state), tickets };
+}
+
+/** Connection `id` was released where a check for the queue is in play: it goes idle, and the pool looks at its queue. */
+export function releasedToQueue(state: ModelState, conn: ModelConn): ModelState {
+  const idle = replaceConn(withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }), withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, kept: false, keptAt: null }));
+  return landedAtOnce(dispenseQueue(idle));
+}
