@@ -81,6 +81,10 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
     const early = first ? predictAcquire(state) : null;
     // Issued synchronously as the loop wakes, before anything queued during the block runs.
     const pending = (async () => h.adapter.acquire(h.pool))();
+    // A violation found at the wake fails the step before `settle` awaits this acquire; should it
+    // then reject (an injected connect failure), nothing would handle it, and a fuzz worker would
+    // die of the unhandled rejection and lose its campaign's summary. `settle` still sees it.
+    pending.catch(() => undefined);
     const woke = await h.clock.wake(phase);
     if (!woke.ok) h.fail('not-settled', `waking from the block: ${woke.reason}`);
     const why = `${HANDOFF_NAMES[handoff]} hand-off runs ${first ? 'before' : 'after'} the timers that came due during a block ending in the ${phase} phase`;

@@ -1,6 +1,6 @@
-import { checkServesOf, connectServesOf, queueConnectsOf, timeoutRulesOf } from './semantics.js';
+import { checkServesOf, connectServesOf, queueConnectsOf, timeoutRulesOf, validationOf } from './semantics.js';
 import { refillServesQueue } from './queue-refill.js';
-import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type ModelState, type Waiter } from './state.js';
+import { capacityUsed, findConn, reaperMayStop, replaceConn, type Answer, type Connecting, type DoomCause, type LeftIdle, type ModelConn, type ModelState, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 import { connectGivenUpAt, looksStartOne, retriesAtOnce, retriesCovering, retryDelay } from './retry.js';
 import { acquireTookSlot } from './acquire-took.js';
@@ -45,12 +45,27 @@ export function answersTaken(state: ModelState): ModelState {
 
 /** The step is over: what only this step needed is forgotten. */
 export function stepEnded(before: ModelState): ModelState {
-  const state = reaperMayStop(before);
+  const state = checksBackSettled(reaperMayStop(before));
   if (state.failedAtOnce !== undefined) {
     const { failedAtOnce: _failed, ...rest } = state;
     return { ...rest, failedConnects: [] };
   }
   return state.failedConnects.length === 0 ? state : withState(state, { failedConnects: [] });
+}
+
+/**
+ * When a passing check sent its connection back to idle orders it only among what fired in the
+ * same step (the timers of a blocked loop's wake): the next command comes after all of them, so
+ * a floor deciding then counts it idle, at whatever instant.
+ */
+function checksBackSettled(state: ModelState): ModelState {
+  if (!state.conns.some((c) => c.checkedBack !== undefined)) return state;
+  return withState(state, { conns: state.conns.map((c) => (c.checkedBack === undefined ? c : withoutCheckedBack(c))) });
+}
+
+function withoutCheckedBack(conn: ModelConn): ModelConn {
+  const { checkedBack: _back, ...rest } = conn;
+  return rest;
 }
 
 /**
@@ -72,7 +87,7 @@ export function serveWaiters(before: ModelState): ModelState {
  * Opens a connection for acquire `ticket`, issued at `since` (its timeout timer, if any, set in
  * `timerOrder`; a new acquire's is set just before its connect begins).
  */
-export function openFor(state: ModelState, ticket: number, since: number = state.now, timerOrder: number = state.nextOrder - 0.5): ModelState {
+export function openFor(state: ModelState, ticket: number, since: number = state.now, timerOrder: number = state.nextOrder - 0.5, took = false): ModelState {
   if (state.connectDelay > 0) {
     // A slow connect keeps its acquire pending; it lands, or fails, when its time comes, unless
     // the acquire timeout covers the connect and comes first.
@@ -93,8 +108,10 @@ export function openFor(state: ModelState, ticket: number, since: number = state
       abandonedDue: null,
       seq: state.nextIdleSeq,
     };
-    // The acquire has its capacity now: what an acquire sets off in the pool happens as its connect begins.
-    return acquireTookSlot(withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 }));
+    // The acquire has its capacity now: what an acquire sets off in the pool happens as its connect
+    // begins (unless it did as its check began: `took`).
+    const begun = withState(state, { connectDelay: 0, failNext: false, connecting: [...state.connecting, connecting], nextOrder: state.nextOrder + 1 });
+    return took ? begun : acquireTookSlot(begun);
   }
   // Retried at once, the failed connect frees its slot and the retry takes it again as the failure
   // is seen; the injected fault is spent, so the retry lands and serves the acquire.
@@ -229,16 +246,21 @@ export function connectForNobody(state: ModelState, at: number, refill?: true): 
 }
 
 /** An acquire is served with a connection the runner learns from the real call, counted in size since `startedAt`. */
-export function servedNew(state: ModelState, startedAt: number, tookSlot?: true): ModelState {
-  return withState(state, { servedNew: [...state.servedNew, tookSlot === undefined ? { startedAt } : { startedAt, tookSlot }] });
+export function servedNew(state: ModelState, startedAt: number, tookSlot?: true, leftIdle?: LeftIdle): ModelState {
+  const entry = tookSlot === undefined ? { startedAt } : { startedAt, tookSlot };
+  return withState(state, { servedNew: [...state.servedNew, leftIdle === undefined ? entry : { ...entry, leftIdle }] });
 }
 
 export function answer(state: ModelState, a: Answer): ModelState {
   return withState(state, { answers: [...state.answers, a] });
 }
 
-export function doom(state: ModelState, id: number, cause: DoomCause, timer?: { due: number; seq: number }): ModelState {
+export function doom(state: ModelState, id: number, cause: DoomCause, timer?: { due: number; seq: number; order?: number }): ModelState {
   const conn = findConn(state, id);
   if (conn === undefined) throw new Error(`poolcheck model: no connection #${id}`);
-  return replaceConn(state, withConn(conn, { doomed: timer === undefined ? { at: state.now, cause } : { at: state.now, cause, timer } }));
+  // A failed async check answers in microtasks after an acquire's connect that failed at once
+  // before it has failed (the own pool's `ready`: the check's verdict is awaited through more
+  // microtasks than a refused connect), so the refill its close calls for saw those failures.
+  const seen = cause === 'invalid' && validationOf(state.semantics) === 'async' && connectServesOf(state.semantics) === 'its-acquire' ? { failedSeen: state.failedAtOnce ?? 0 } : {};
+  return replaceConn(state, withConn(conn, { doomed: timer === undefined ? { at: state.now, cause, ...seen } : { at: state.now, cause, timer, ...seen } }));
 }

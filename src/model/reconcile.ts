@@ -1,7 +1,7 @@
 import { describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
 import { findConn, lifetimeOf, replaceConn, type Connecting, type DoomCause, type ModelConn, type ModelState } from './state.js';
 import { checkedConnOpened } from './head-check.js';
-import { floorCount, idleFloorAtExpiry, owesRefill, refillAllowed, settleRefill } from './refill.js';
+import { floorCount, idleFloorAtExpiry, owesRefill, refillAllowed, refillOpened, settleRefill } from './refill.js';
 import { violation, type Violation } from './violation.js';
 import { whyNoWindow, windowOf, type Window } from './windows.js';
 import { withConn, withState } from './copy.js';
@@ -106,7 +106,7 @@ function refillLanded(state: ModelState, c: Connecting): Outcome {
     // Not tried again until the next event that calls for a refill: for a pool that refills on
     // its reaper's runs, the next run, which owes the whole shortfall again.
     const owed = rest.refillOwed === null ? null : rest.refillOwed.by === 'next-reaper-run' ? { since: c.readyAt, cause: `a refill connect failed at ${c.readyAt} ms`, by: 'next-reaper-run' as const } : { ...rest.refillOwed, failed: (rest.refillOwed.failed ?? 0) + 1 };
-    return { state: { ...rest, refillOwed: owed, failedConnects: [...rest.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: c.readyAt }] } };
+    return { state: { ...rest, refillOwed: owed, failedConnects: [...rest.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: c.readyAt, order: c.order, refill: true as const }] } };
   }
   return { violation: violation('min-not-refilled', c.readyAt, `the pool's refill connect, begun at ${c.startedAt} ms, was due to land at ${c.readyAt} ms, but no connection opened then (declared: ${describeMin(minOf(state.semantics))})`) };
 }
@@ -192,7 +192,18 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' || window.cause === 'check-timed-out' || window.cause === 'check-aborted' ? 'after-discard' : null;
   const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : window.cause === 'check-timed-out' ? 'was closed under check at its acquire\'s deadline' : window.cause === 'check-aborted' ? 'was closed under check as its acquire was aborted' : 'was discarded';
   const failingAtRun = window.cause === 'expiry' && state.semantics.expiry.kind === 'reaper' ? failedAfterRun(state, event) : 0;
-  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun) };
+  return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun, checkSeen(conn)) };
+}
+
+/**
+ * What a failed async check had seen when it answered, for the refill its close calls for: the
+ * acquires' connects that had failed at once, and, for one that took time, its timer.
+ */
+function checkSeen(conn: ModelConn): { failedSeen?: number; timer?: { due: number; order: number } } {
+  const doomed = conn.doomed;
+  if (doomed === null || doomed.cause !== 'invalid') return {};
+  const timer = doomed.timer?.order === undefined ? {} : { timer: { due: doomed.timer.due, order: doomed.timer.order } };
+  return { ...(doomed.failedSeen === undefined ? {} : { failedSeen: doomed.failedSeen }), ...timer };
 }
 
 /**
@@ -295,7 +306,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
   }
   const armed = state.semantics.armsOn === 'release-and-create';
   const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null };
-  return { state: withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 }) };
+  return { state: refillOpened(withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 })) };
 }
 
 /**
@@ -305,6 +316,8 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
 function seqLandedAt(state: ModelState, at: number): number {
   let later = Infinity;
   for (const l of state.landedUnasked) if (l.fate === 'idle' && l.seq !== undefined && l.at > at) later = Math.min(later, l.seq);
+  // So did a connection that landed later for an aborted acquire, kept idle.
+  for (const o of state.orphans) if (o.fate === 'idle' && o.at > at) later = Math.min(later, o.seq);
   return later === Infinity ? state.nextIdleSeq : later - 0.5;
 }
 

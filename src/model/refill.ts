@@ -1,8 +1,8 @@
 import { capabilitiesOf, describeMin, minOf, type MinRefill } from './semantics.js';
-import { idleConns, inFlightAt, liveCount, sizeAt, sizeOf, type ModelState, type RefillOwed } from './state.js';
+import { idleConns, inFlight, inFlightAt, liveCount, sizeAt, sizeOf, type LeftIdle, type ModelState, type RefillOwed, type TimerKey } from './state.js';
 import { connectForNobody } from './answers.js';
-import { violation, type Violation } from './violation.js';
 import { withState } from './copy.js';
+import { violation, type Violation } from './violation.js';
 
 /**
  * The min floor's side of the model: what a floor counts, when the pool owes connections back up
@@ -15,10 +15,10 @@ import { withState } from './copy.js';
  * connects in flight). `due` orders timers that fire at the same instant, as in `sizeAt`; `seq`,
  * the idle seq of the connection whose expiry is decided, orders it among checks at that instant.
  */
-export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at, seq = Infinity): number {
+export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at, seq = Infinity, order = Infinity): number {
   if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq) + idleOrphans(state, at, due) + refillsInFlight(state, at) + landedIdle(state, at, due);
-  return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due) - inFlightAt(state, at, due) : sizeAt(state, at, due);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq, (s) => s.at < at || (s.at === at && s.due < due)) + idleOrphans(state, at, due) + refillsInFlight(state, at, due, order) + landedIdle(state, at, due);
+  return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due, order) - inFlightAt(state, at, due, order) : sizeAt(state, at, due, order);
 }
 
 /**
@@ -28,7 +28,7 @@ export function floorCount(state: ModelState, at: number, due: number | { readon
  * yet. A run that kept the connection then comes back only an interval later.
  */
 function fewestCounted(state: ModelState, at: number, since: number): number {
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length + idleOrphans(state, at, Infinity) + refillsInFlight(state, at);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length + idleOrphans(state, at, Infinity) + refillsInFlight(state, at, Infinity, Infinity);
   if (capabilitiesOf(state.semantics).connectsInFloor !== false) return sizeAt(state, at, Infinity);
   // Landed since, whether the log has told its id yet or not.
   const landingNow = state.failedConnects.filter((f) => f.stays === true && f.at >= since && f.at <= at && f.startedAt <= at).length;
@@ -49,7 +49,7 @@ export function idleFloorAtExpiry(state: ModelState, at: number, due: number, se
   for (const c of state.connecting) if (c.refill === true && !c.fails && c.readyAt <= at && before(c.readyAt, c.readyAt, c.seq)) landed++;
   for (const f of state.failedConnects) if (f.stays === true && before(f.at, f.due, f.seq)) landed++;
   for (const o of state.orphans) if (o.fate === 'idle' && before(o.at, o.due, o.began)) landed++;
-  return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq) + landed;
+  return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq, (s) => before(s.at, s.due, s.began)) + landed;
 }
 
 /**
@@ -71,11 +71,12 @@ function checkedBackAt(state: ModelState, at: number, seq: number): number {
  * at the same time, when the timer of that expiry, whose idle seq is `seq`, was set before the
  * check's: it fired first), so still idle then. Due times order timers at a blocked loop's wake.
  */
-function takenAfter(state: ModelState, at: number, seq: number): number {
+function takenAfter(state: ModelState, at: number, seq: number, landedBefore: (since: NonNullable<LeftIdle['since']>) => boolean): number {
   let n = 0;
   for (const c of state.conns) {
     const left = c.leftIdle;
-    if (left !== undefined && c.state !== 'idle' && c.state !== 'gone' && c.doomed === null && (left.at > at || (left.at === at && seq < left.seq))) n++;
+    // One that landed idle in the step counts only once it had landed.
+    if (left !== undefined && c.state !== 'idle' && c.state !== 'gone' && c.doomed === null && (left.at > at || (left.at === at && seq < left.seq)) && (left.since === undefined || landedBefore(left.since))) n++;
   }
   return n;
 }
@@ -84,9 +85,10 @@ function takenAfter(state: ModelState, at: number, seq: number): number {
  * Refill connects in flight at `at`: on their way to idle, so an idle floor counts them as the
  * pool does (it opened them for the floor, and would open no more for it meanwhile).
  */
-function refillsInFlight(state: ModelState, at: number): number {
-  if (state.connecting.length === 0) return 0;
-  return state.connecting.filter((c) => c.refill === true && c.startedAt <= at).length;
+function refillsInFlight(state: ModelState, at: number, due: number, order: number): number {
+  // For a timer whose order is known, a refill connect that failed after it at its instant too.
+  const failing = order === Infinity ? 0 : state.failedConnects.filter((f) => f.refill === true && f.startedAt <= at && inFlight(f, at, due, order)).length;
+  return failing + (state.connecting.length === 0 ? 0 : state.connecting.filter((c) => c.refill === true && c.startedAt <= at).length);
 }
 
 /**
@@ -113,9 +115,11 @@ function idleOrphans(state: ModelState, at: number, due: number): number {
  * the floor's count is below min, it owes connections at once. A pool that refills on its
  * reaper's runs owes them by its next run instead. `force`: owed whatever the refill set says
  * (min first opened at the first acquire). `failingAtRun`: connects that failed at `at` after a
- * reaper's run that called for the refill, so in flight when it decided.
+ * reaper's run that called for the refill, so in flight when it decided. `seen`, for a failed
+ * async check: the acquires' connects that failed at once in the step before it answered
+ * (`failedSeen`), and its timer (`timer`), which orders it among the timers due at its instant.
  */
-export function owesRefill(state: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0): ModelState {
+export function owesRefill(state: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0, seen: { readonly failedSeen?: number; readonly timer?: TimerKey; readonly exact?: true } = {}): ModelState {
   if (state.phase !== 'open' || state.config.minSize === 0) return state;
   const min = minOf(state.semantics);
   const atOnce = force || (trigger !== 'on-reaper-run' && min.refill.includes(trigger));
@@ -130,21 +134,33 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   const command = atOnce && trigger !== 'after-expiry';
   const stretch = command || (atOnce && state.semantics.expiry.kind === 'reaper');
   // A reaper run's refill counts, in flight, the connects that failed after it at its instant.
-  const failing = command ? (state.failedAtOnce ?? 0) : stretch ? failingAtRun : 0;
+  // A failed async check answers later than that stretch: the failures it saw had been seen.
+  const failing = command ? Math.max(0, (state.failedAtOnce ?? 0) - (seen.failedSeen ?? 0)) : stretch ? failingAtRun : 0;
   // An idle floor counts no acquire's connect; capacity counts every one.
   const counted = min.floor === 'idle' ? 0 : failing;
-  if (floorCount(state, at) + counted >= state.config.minSize || sizeAt(state, at) + failing >= state.config.maxSize) return state;
+  // Decided as a timer fired, it counts the connects whose timers fire after it at that instant.
+  const due = seen.timer?.due ?? at;
+  const order = seen.timer?.order ?? Infinity;
+  const count = floorCount(state, at, due, Infinity, order) + counted;
+  const size = sizeAt(state, at, due, order) + failing;
+  if (count >= state.config.minSize || size >= state.config.maxSize) return state;
   const owed = state.refillOwed;
   if (owed !== null && !atOnce) return state;
   // Each later event that calls for a refill tries again for the whole shortfall, a failed
   // connect's share too; an earlier one still owed at once stays owed since it was.
-  const refillFailed = stretch && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
+  // A failed async check's refill is decided after the stretch, its failures seen: a new try.
+  const refillFailed = stretch && seen.failedSeen === undefined && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
   const failures = failing === 0 && refillFailed === 0 ? {} : { failed: refillFailed + counted, held: failing - counted, acquiresFailing: counted };
+  // Decided as a timer fired, it opens the shortfall then: connects landing after it, at that
+  // instant, do not take the refill's place.
+  // So does one decided as an acquire's check begins (`exact`), before the check answers.
+  const short = { short: Math.min(state.config.minSize - count, state.config.maxSize - size), opened: 0 };
+  const decided = seen.timer !== undefined ? { decided: seen.timer, ...short } : seen.exact === true ? short : {};
   const refillOwed: RefillOwed = !atOnce
     ? { since: at, cause, by: 'next-reaper-run' }
     : owed?.by === 'at-once'
-      ? { since: owed.since, cause: owed.cause, by: 'at-once', goneBefore: goneCount(state), ...failures }
-      : { since: at, cause, by: 'at-once', goneBefore: goneCount(state), ...failures };
+      ? { since: owed.since, cause: owed.cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...(owed.decided === undefined ? {} : { decided: owed.decided }) }
+      : { since: at, cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...decided };
   return atOnce ? refillTakesFaults(withState(state, { refillOwed }), at) : withState(state, { refillOwed });
 }
 
@@ -159,7 +175,7 @@ function refillTakesFaults(state: ModelState, at: number): ModelState {
   if (!state.failNext && state.connectDelay === 0) return state;
   const owed = state.refillOwed as RefillOwed;
   if (state.connectDelay === 0) return withState(state, { failNext: false, refillOwed: { ...owed, failed: (owed.failed ?? 0) + 1 } });
-  return connectForNobody(state, at, true);
+  return connectForNobody(refillOpened(state), at, true);
 }
 
 /** Whether the pool may open a connection on its own at `at`: a refill is owed, or due at a reaper run, and min not yet reached. */
@@ -171,8 +187,16 @@ export function refillAllowed(state: ModelState, at: number): boolean {
   // They held capacity too when the pool decided how many to open, as did acquires' connects
   // failing then.
   const failed = state.refillOwed?.failed ?? 0;
+  const short = state.refillOwed?.short;
+  if (short !== undefined) return (state.refillOwed?.opened ?? 0) + failed - (state.refillOwed?.acquiresFailing ?? 0) < short;
   const held = failed + (state.refillOwed?.held ?? 0);
   return floorCount(state, at) + failed < state.config.minSize && sizeAt(state, at) + held < state.config.maxSize;
+}
+
+/** The pool opened one of a refill's connections: counted where the refill knows its shortfall. */
+export function refillOpened(state: ModelState): ModelState {
+  const owed = state.refillOwed;
+  return owed?.short === undefined ? state : withState(state, { refillOwed: { ...owed, opened: (owed.opened ?? 0) + 1 } });
 }
 
 /**
@@ -181,9 +205,9 @@ export function refillAllowed(state: ModelState, at: number): boolean {
  * connect is not tried again until the next event that calls for a refill. (One that failed at
  * `since` itself is in the refill's `failed`, as the log's order says.)
  */
-function failedSince(state: ModelState, since: number): number {
+function failedSince(state: ModelState, since: number, decided?: TimerKey): number {
   if (state.failedConnects.length === 0) return 0;
-  return state.failedConnects.filter((f) => f.stays !== true && f.startedAt <= since && f.at > since).length;
+  return state.failedConnects.filter((f) => f.stays !== true && f.startedAt <= since && (decided === undefined ? f.at > since : inFlight(f, since, decided.due, decided.order))).length;
 }
 
 /** Connections the model knows have gone. */
@@ -207,8 +231,10 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   const owed = state.refillOwed;
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
+  // A refill that knows its shortfall is made once it has opened (or failed) that many.
+  if (owed.short !== undefined && (owed.opened ?? 0) + (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) >= owed.short) return { state: withState(state, { refillOwed: null }), violation: null };
   const goneSince = owed.goneBefore === undefined ? 0 : goneCount(state) - owed.goneBefore;
-  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: withState(state, { refillOwed: null }), violation: null };
+  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since, owed.decided) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: withState(state, { refillOwed: null }), violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };

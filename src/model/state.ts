@@ -52,7 +52,13 @@ export interface ModelConn {
      * For a check that took time: when its timer was due and the order it was set in (see
      * `Validating.seq`), which places its close among expiries due at the same instant.
      */
-    readonly timer?: { readonly due: number; readonly seq: number };
+    readonly timer?: { readonly due: number; readonly seq: number; readonly order?: number };
+    /**
+     * For a failed async check: how many acquires' connects had failed at once in the step when
+     * it answered (see {@link ModelState.failedAtOnce}). A check answers after microtasks of its
+     * own, so those failures were seen before the pool decided the refill its close calls for.
+     */
+    readonly failedSeen?: number;
   } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
   readonly orphan?: true;
@@ -68,7 +74,19 @@ export interface ModelConn {
    * connection from idle instead (`seq`: that check's, see `Validating.seq`): an idle floor
    * deciding an expiry due earlier in the step counted it as idle.
    */
-  readonly leftIdle?: { readonly at: number; readonly seq: number };
+  readonly leftIdle?: LeftIdle;
+}
+
+/**
+ * When (the due time of its timer, `at`, and the check's `seq`) a failed check's retry took a
+ * connection from idle. `since`: for one that landed idle earlier in the same step (a refill's, or
+ * an aborted acquire's, not yet named by the log), when it landed (`at`), its connect's due time
+ * and {@link Connecting.seq}: an idle floor deciding an expiry before then did not count it.
+ */
+export interface LeftIdle {
+  readonly at: number;
+  readonly seq: number;
+  readonly since?: { readonly at: number; readonly due: number; readonly began: number | undefined };
 }
 
 /**
@@ -162,6 +180,8 @@ export interface Validating {
    * set in `order`. Left out: nothing bounds the check.
    */
   readonly covered?: CoveredBy;
+  /** Its acquire took its capacity as its first check began (see `check-took.ts`). */
+  readonly took?: true;
   /**
    * A connection just opened, checked as it landed for the head of the queue (`alsoChecks:
    * ['opened']`): the model learns its id from the connector's log at the step's end, and until
@@ -200,7 +220,14 @@ export interface Orphan {
  * (`candidates` empty). `rejected`: with an error, for the reason given.
  */
 export type Answer =
-  | { readonly ticket: number; readonly outcome: 'served'; readonly candidates: readonly number[]; readonly via?: 'reuse' | 'handoff' }
+  | {
+      readonly ticket: number;
+      readonly outcome: 'served';
+      readonly candidates: readonly number[];
+      readonly via?: 'reuse' | 'handoff';
+      /** Its acquire took its capacity as an async check began, and set off what an acquire does then (see `check-took.ts`). */
+      readonly tookSlot?: true;
+    }
   | {
       readonly ticket: number;
       readonly outcome: 'rejected';
@@ -287,7 +314,7 @@ export interface ModelState {
    * a floor counts them from then. `tookSlot`: its acquire's own slow connect, begun in an earlier
    * step, where what an acquire sets off (a refill at it, min opened at the first) happened then.
    */
-  readonly servedNew: readonly { readonly startedAt: number; readonly tookSlot?: true }[];
+  readonly servedNew: readonly { readonly startedAt: number; readonly tookSlot?: true; readonly leftIdle?: LeftIdle }[];
   /**
    * Connections the pool owes to bring the min floor's count back up to min: since when, after
    * what, and by when (at once, or by the reaper's next run). `null` when none are owed.
@@ -402,6 +429,22 @@ export interface FailedConnect {
   readonly stays?: true;
   /** A connect that landed: its {@link Connecting.seq}. */
   readonly seq?: number;
+  /**
+   * A connect that failed on its timer: the order that timer was set in, which orders the failure
+   * among timers due at the same instant (a blocked loop's wake).
+   */
+  readonly order?: number;
+  /** It was a refill's connect, which an idle floor's refill counts while it is in flight. */
+  readonly refill?: true;
+}
+
+/**
+ * A timer that fired at an instant of the current step: when it was due, and the order it was
+ * set in. Timers due at one instant fire in due order, then in the order they were set.
+ */
+export interface TimerKey {
+  readonly due: number;
+  readonly order: number;
 }
 
 /** A refill the pool owes: see {@link ModelState.refillOwed}. */
@@ -431,6 +474,17 @@ export interface RefillOwed {
    * again, unless an event of its own calls for a refill.
    */
   readonly goneBefore?: number;
+  /**
+   * The timer whose callback decided the refill (a slow check that failed), where it matters: a
+   * connect whose timer fired after it at that instant was still in flight then.
+   */
+  readonly decided?: TimerKey;
+  /**
+   * For a refill decided at a known point (a check's timer, `decided`, or as an acquire's check
+   * began): how many connections it opens (the shortfall then), and how many it has opened.
+   */
+  readonly short?: number;
+  readonly opened?: number;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
@@ -541,26 +595,30 @@ function waitedFor(connecting: readonly Connecting[], at: number, due: number = 
  * blocked loop wakes, overdue timers fire in due order: a connect that failed then still counted
  * for a timer (`due`) that was due before it.
  */
-export function sizeAt(state: ModelState, at: number, due: number = at): number {
+export function sizeAt(state: ModelState, at: number, due: number = at, order = Infinity): number {
   const orphans = state.orphans.length === 0 ? 0 : state.orphans.filter((o) => o.startedAt <= at && (o.fate === 'idle' || at < o.at)).length;
   const served = state.servedNew.length === 0 ? 0 : state.servedNew.filter((n) => n.startedAt <= at).length;
-  const landed = state.failedConnects.length === 0 ? 0 : state.failedConnects.filter((f) => f.stays === true && f.startedAt <= at && !inFlight(f, at, due)).length;
+  const landed = state.failedConnects.length === 0 ? 0 : state.failedConnects.filter((f) => f.stays === true && f.startedAt <= at && !inFlight(f, at, due, order)).length;
   const replies = state.checkReplies === undefined ? 0 : state.checkReplies.filter((r) => r.startedAt <= at).length;
-  return liveCount(state) + inFlightAt(state, at, due) + landed + orphans + served + replies + unnamedChecks(state, at);
+  return liveCount(state) + inFlightAt(state, at, due, order) + landed + orphans + served + replies + unnamedChecks(state, at);
 }
 
 /**
  * Connects in flight at `at` (within the current step: the ones that failed or landed unasked
  * during it count until then), the part of {@link sizeAt} a floor may leave out.
  */
-export function inFlightAt(state: ModelState, at: number, due: number = at): number {
+export function inFlightAt(state: ModelState, at: number, due: number = at, order = Infinity): number {
   const connecting = waitedFor(state.connecting.filter((c) => c.startedAt <= at), at, due);
-  const failing = state.failedConnects.filter((f) => f.startedAt <= at && inFlight(f, at, due)).length;
+  const failing = state.failedConnects.filter((f) => f.startedAt <= at && inFlight(f, at, due, order)).length;
   return connecting + failing;
 }
 
-function inFlight(f: FailedConnect, at: number, due: number): boolean {
-  return at < f.at || (at === f.at && due < f.due);
+/**
+ * Whether `f` was still in flight for a timer due at `due`, set in `order`, that fired at `at`:
+ * at one instant timers fire in due order, then in the order they were set.
+ */
+export function inFlight(f: FailedConnect, at: number, due: number, order = Infinity): boolean {
+  return at < f.at || (at === f.at && (due < f.due || (due === f.due && f.order !== undefined && order < f.order)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { capabilitiesOf, checkServesOf, connectServesOf, timeoutPollMs, timeoutRulesOf } from './semantics.js';
+import { capabilitiesOf, checkServesOf, connectServesOf, timeoutPollMs, timeoutRulesOf, validatesAlso } from './semantics.js';
 import { refillServesQueue } from './queue-refill.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
@@ -6,6 +6,7 @@ import { findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, ty
 import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
+import { checkTakesSlot, tookAsHanded } from './check-took.js';
 import { replyAfterWake, replyCame, repliesAfterWake } from './check-reply.js';
 import { queueCheckLanded } from './queue-check.js';
 import { freshCheckBegan } from './fresh-check.js';
@@ -242,7 +243,7 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     return c.fails ? counted : { ...counted, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'closed', seq: state.nextIdleSeq }] };
   }
   if (c.fails) {
-    const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now }] };
+    const failed = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, order: c.order, ...(c.refill === true ? { refill: true as const } : {}) }] };
     const delay = retryDelay(state);
     if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
@@ -328,15 +329,19 @@ function validationLanded(state: ModelState, checked: Validating, afterWake = fa
   if (checkTakesHead(state) && (checked.ticket !== null || checked.fails || idUnknown(checked))) return headCheckLanded(state, checked);
   const conn = findConn(state, checked.id) as ModelConn;
   if (checked.fails) {
-    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq });
+    const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq, order: checked.order });
     // Another is tried for its acquire; with none, the capacity goes to the first waiter.
     return checked.ticket === null ? serveWaiters(doomed) : takeOrOpen(doomed, checked.ticket, { list: [], next: 0 }, false, checked);
   }
-  if (checked.ticket !== null) return answer(state, { ticket: checked.ticket, outcome: 'served', candidates: [checked.id], via: 'reuse' });
+  if (checked.ticket !== null) return answer(state, { ticket: checked.ticket, outcome: 'served', candidates: [checked.id], via: 'reuse', ...(checked.took === true ? { tookSlot: true as const } : {}) });
   // Its acquire was aborted: the connection goes to the first waiter, or back to idle.
   const [waiter, ...rest] = state.waiters;
   if (waiter !== undefined && state.phase === 'open') {
-    return handedOver({ ...state, waiters: rest }, waiter, checked.id);
+    const handed = handedOver({ ...state, waiters: rest }, waiter, checked.id);
+    // The waiter's acquire takes its slot as the reply is handled (a check of the hand-off, where
+    // there is one, decides it as it begins).
+    if (!checkTakesSlot(state) || validatesAlso(state.semantics, 'released')) return handed;
+    return tookAsHanded(handed, state.answers.length, waiter.ticket, checked.id, afterWake ? undefined : { due: checked.readyAt, order: checked.order });
   }
   return replaceConn({ ...state, nextIdleSeq: state.nextIdleSeq + 1 }, { ...conn, state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq } });
 }

@@ -80,9 +80,10 @@ export function describeAcquirePrediction(p: AcquirePrediction, reuse: 'lifo' | 
  * The caller got connection `id`; `created` when the pool opened it for this acquire. A pool that
  * first opens its min at the first acquire, or refills at every acquire, owes the rest now.
  */
-export function acquired(before: ModelState, id: number, created: boolean): ModelState {
-  // An acquire served by its own slow connect set off the refill when that connect began.
-  const tookSlot = created && before.servedNew[0]?.tookSlot === true;
+export function acquired(before: ModelState, id: number, created: boolean, took = false): ModelState {
+  // An acquire served by its own slow connect set off the refill when that connect began, and one
+  // whose async check took its capacity, as that check began (`took`).
+  const tookSlot = took || (created && before.servedNew[0]?.tookSlot === true);
   const got = takeConn(reaperEvent(before, 'first-acquire'), id, created);
   return tookSlot ? got : acquireTookSlot(got, `the acquire of #${id}`);
 }
@@ -99,6 +100,7 @@ export function connectFailedFor(state: ModelState, ticket: number, tookSlot = f
 
 function takeConn(state: ModelState, id: number, created: boolean): ModelState {
   if (created) {
+    const left = state.servedNew[0]?.leftIdle;
     const conn: ModelConn = {
       id,
       state: 'busy',
@@ -109,6 +111,8 @@ function takeConn(state: ModelState, id: number, created: boolean): ModelState {
       keptAt: null,
       goneAt: null,
       doomed: null,
+      // A retry after a failed check took it idle, as it had landed earlier in the step.
+      ...(left === undefined ? {} : { leftIdle: left }),
     };
     // Learnt from the real call: it counts as an open connection now, no longer as one served unseen.
     return withState(state, { conns: [...state.conns, conn], servedNew: state.servedNew.slice(1) });

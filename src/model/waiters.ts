@@ -1,11 +1,12 @@
 import { capabilitiesOf, checkServesOf, connectServesOf, minOf, normalizeHandoff, queueConnectsOf, timeoutRulesOf, validatesAlso, validationOf } from './semantics.js';
-import { floorCount } from './refill.js';
+import { floorCount, idleFloorAtExpiry } from './refill.js';
 import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { landedAtOnce } from './retry.js';
 import { refillServesQueue } from './queue-refill.js';
 import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
+import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
 import { acquiresJoinQueue, queueChecksInPlay } from './queue-check.js';
 import { checkTakesHead } from './head-check.js';
 
@@ -75,8 +76,12 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const deferLook = reserved.length > 0 && connectServesOf(state.semantics) === 'queue-head' && !headServed;
   if (heldFault) state = withState(state, { validationFails: true });
   const faultPending = state.validationFails;
+  // The burst's acquires took their capacity in their calls; the pool decides what that sets off
+  // once the calls have returned, before any check answers.
+  const took = reserved.length > 0 && checkTakesSlot(state);
+  if (took) state = answersTook(tookIntoChecks(state, reserved.map((r) => r.id)), before.answers.length);
   if (headServed && faultPending) state = checksServeHeads(state, reserved, picks);
-  else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook);
+  else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
   // A slow check that will fail holds the fault until it answers, in a later step.
   const checkFailed = faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v));
   state = afterFailedChecks(before, state);
@@ -129,9 +134,17 @@ function pickOf(picks: Picks, candidates: readonly number[]): number {
 /**
  * Acquire `ticket` checks connection `id`, which it took from idle: the check takes the pending
  * faults (it is the next validation and the next query). A slow check holds the acquire pending;
- * a failed one closes the connection and tries another.
+ * a failed one closes the connection and tries another. `took`: the acquire took its capacity
+ * already (a retry, or a burst's check); otherwise an async check takes it now.
  */
-export function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy): ModelState {
+export function validate(before: ModelState, ticket: number, id: number, picks: Picks, order?: number, via: 'reuse' | 'handoff' = 'reuse', waiter?: Waiter, look = true, covered?: CoveredBy, took = false): ModelState {
+  const takes = took || checkTakesSlot(before);
+  if (!takes) return checkOnce(before, ticket, id, picks, order, via, waiter, look, covered, false);
+  const start = took ? before : tookIntoChecks(before, [id]);
+  return answersTook(checkOnce(start, ticket, id, picks, order, via, waiter, look, covered, true), start.answers.length, ticket);
+}
+
+function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks, order: number | undefined, via: 'reuse' | 'handoff', waiter: Waiter | undefined, look: boolean, covered: CoveredBy | undefined, took: boolean): ModelState {
   const fails = before.validationFails;
   let state: ModelState = { ...before, validationFails: false };
   const conn = findConn(state, id) as ModelConn;
@@ -144,7 +157,7 @@ export function validate(before: ModelState, ticket: number, id: number, picks: 
   const overdue = by.covered !== undefined && by.covered.since + (state.config.acquireTimeoutMs as number) <= state.awakeSince;
   if (validationOf(state.semantics) === 'async' && (state.queryDelay > 0 || overdue)) {
     // The check is a query in flight: the connection is neither idle nor lent until it lands.
-    const entry: Validating = { ticket, order: checkOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq, ...by };
+    const entry: Validating = { ticket, order: checkOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq, ...by, ...(took ? { took: true as const } : {}) };
     return replaceConn({ ...state, queryDelay: 0, nextOrder: order === undefined ? state.nextOrder + 1 : state.nextOrder, validating: [...state.validating, entry] }, { ...conn, state: 'validating', idleSince: null, kept: false, keptAt: null });
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
@@ -227,6 +240,12 @@ export interface Picks {
  * does), else a new connection while there is capacity, else (`mayWait`) it waits.
  */
 export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after?: Validating, requeued?: Waiter, look = true, coveredBy?: CoveredBy): ModelState {
+  // A retry after a failed check (`mayWait` false) is an acquire that took its capacity already.
+  if (mayWait || !checkTakesSlot(before)) return takeOrOpenOnce(before, ticket, picks, mayWait, after, requeued, look, coveredBy, false);
+  return answersTook(takeOrOpenOnce(before, ticket, picks, mayWait, after, requeued, look, coveredBy, true), before.answers.length, ticket);
+}
+
+function takeOrOpenOnce(before: ModelState, ticket: number, picks: Picks, mayWait: boolean, after: Validating | undefined, requeued: Waiter | undefined, look: boolean, coveredBy: CoveredBy | undefined, took: boolean): ModelState {
   const state = before;
   // An acquire whose check failed keeps the deadline it has had since it began, over what it
   // tries next: another check, or a connect.
@@ -249,33 +268,36 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
         const requeued = { ...state, orphans: state.orphans.map((o) => (o === orphan ? back : o)), nextIdleSeq: state.nextIdleSeq + 1 };
         return answer(closed ? serveWaiters(requeued) : requeued, { ticket, outcome: 'rejected', reason: 'timed out' });
       }
-      return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
+      const left = after === undefined ? undefined : { at: after.readyAt, seq: after.seq, since: { at: orphan.at, due: orphan.due, began: orphan.began } };
+      return answer(servedNew({ ...state, orphans: state.orphans.filter((o) => o !== orphan) }, orphan.startedAt, undefined, left), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
-    // Only one whose expiry cannot have fired yet, for an acquire no deadline covers the check of.
-    const lifetime = lifetimeOf(state);
-    const landed = after === undefined || (covered !== undefined && checkCovered(state)) ? undefined : bestLanded(state, lifetime === null ? -Infinity : state.now - lifetime);
+    // Only one whose expiry did not close it first, for an acquire no deadline covers the check of.
+    const landed = after === undefined || (covered !== undefined && checkCovered(state)) ? undefined : bestLanded(state, expired ?? new Set());
     const landedSeq = landed?.seq ?? NaN;
     if (landed !== undefined && (orphan === undefined || (lifo ? landedSeq > orphan.seq : landedSeq < orphan.seq)) && idle.every((c) => (lifo ? c.idleSeq < landedSeq : c.idleSeq > landedSeq))) {
       // A connection that landed idle for nobody earlier in this step (a refill's), which the
       // runner learns from the real call, and passes its check as an orphan does.
       const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landed.at);
-      const startedAt = entry < 0 ? landed.at : (state.failedConnects[entry] as FailedConnect).startedAt;
+      const found = entry < 0 ? undefined : (state.failedConnects[entry] as FailedConnect);
+      const startedAt = found === undefined ? landed.at : found.startedAt;
       const rest = { ...state, landedUnasked: state.landedUnasked.filter((l) => l !== landed), failedConnects: state.failedConnects.filter((_, i) => i !== entry) };
-      return answer(servedNew(rest, startedAt), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
+      // Idle from its landing until this retry took it: an idle floor deciding an expiry then counted it.
+      const left = after === undefined ? undefined : { at: after.readyAt, seq: after.seq, since: { at: landed.at, due: found?.due ?? landed.at, began: found?.seq } };
+      return answer(servedNew(rest, startedAt, undefined, left), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
     if (idle.length > 0) {
       const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
       // Connections that became idle together (opened with the pool) are interchangeable.
       const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
-      if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, look, covered);
+      if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, look, covered, took);
       // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
       const conn = findConn(state, id) as ModelConn;
       // At a wake the check's timer fired in due order among the overdue ones: its due time counts.
-      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks, undefined, 'reuse', undefined, true, covered);
+      return validate(replaceConn(state, { ...conn, leftIdle: { at: after.readyAt, seq: after.seq } }), ticket, id, picks, undefined, 'reuse', undefined, true, covered, took);
     }
   }
   const queued = connectServesOf(state.semantics) === 'queue-head';
-  if (!queued && capacityUsed(state) < state.config.maxSize) return covered === undefined ? openFor(state, ticket) : openFor(state, ticket, covered.since, covered.order);
+  if (!queued && capacityUsed(state) < state.config.maxSize) return covered === undefined ? openFor(state, ticket, state.now, state.nextOrder - 0.5, took) : openFor(state, ticket, covered.since, covered.order, took);
   if (!mayWait && !queued) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
   const timeout = state.config.acquireTimeoutMs;
   // A waiter handed a connection that failed its check keeps the timer it has had since its acquire.
@@ -295,27 +317,38 @@ export function takeOrOpen(before: ModelState, ticket: number, picks: Picks, may
  * when the retry is decided. Orphans kept idle are among them: the floor counts them, and keeps
  * them, as it does any idle connection.
  */
-export function expiredBefore(state: ModelState, after: Validating): Set<number | Orphan> {
-  const gone = new Set<number | Orphan>();
+export function expiredBefore(state: ModelState, after: Validating): Set<Expiring> {
+  const gone = new Set<Expiring>();
   const timer = state.semantics.expiry.kind === 'timer';
   const lifetime = lifetimeOf(state);
   const due = (c: ModelConn): number => (timer && c.idleSince !== null ? c.idleSince + (lifetime ?? Infinity) : (windowOf(state, c)?.to ?? Infinity));
   const before = (at: number, seq: number): boolean => at < after.readyAt || (at === after.readyAt && seq < after.seq);
-  const comingDue: { key: number | Orphan; due: number; seq: number }[] = idleConns(state)
+  const comingDue: { key: Expiring; due: number; seq: number }[] = idleConns(state)
     .filter((c) => windowOf(state, c)?.cause === 'expiry')
     .map((c) => ({ key: c.id, due: due(c), seq: c.idleSeq }));
   // An orphan's own timer was armed as it landed; a reaper's runs are not modelled for it here.
   if (timer && lifetime !== null) for (const o of state.orphans) if (o.fate === 'idle') comingDue.push({ key: o, due: o.at + lifetime, seq: o.seq });
+  // So was a connection that landed idle for nobody (a refill's), where it was armed as it landed.
+  if (timer && lifetime !== null) for (const l of state.landedUnasked) if (l.fate === 'idle' && l.seq !== undefined && l.armed !== false) comingDue.push({ key: l, due: l.at + lifetime, seq: l.seq });
   const floored = minOf(state.semantics).floor !== 'none';
   for (const item of comingDue.filter((c) => before(c.due, c.seq)).sort((a, b) => a.due - b.due || a.seq - b.seq)) {
-    if (floored && floorCount(state, item.due) - gone.size <= state.config.minSize) continue;
+    // An idle floor under per-connection timers counts what is idle as the expiry fires, not a
+    // refill's connect still in flight (the own pool's `floorCount()` is its idle size).
+    const counted = timer && minOf(state.semantics).floor === 'idle' ? idleFloorAtExpiry(state, item.due, item.due, item.seq) : floorCount(state, item.due);
+    if (floored && counted - gone.size <= state.config.minSize) continue;
     gone.add(item.key);
   }
   return gone;
 }
 
+/** A connection that landed idle for nobody in this step, not yet named by the log. */
+type Landed = ModelState['landedUnasked'][number];
+
+/** What may expire before a check lands: an idle connection (by id), an orphan or a landed connection. */
+type Expiring = number | Orphan | Landed;
+
 /** The orphan kept idle that an acquire retrying after a check would take first, unless its expiry fired before (`expired`). */
-function bestOrphan(state: ModelState, expired: ReadonlySet<number | Orphan>): Orphan | undefined {
+function bestOrphan(state: ModelState, expired: ReadonlySet<Expiring>): Orphan | undefined {
   const lifo = state.semantics.reuse === 'lifo';
   let best: Orphan | undefined;
   for (const o of state.orphans) {
@@ -326,14 +359,14 @@ function bestOrphan(state: ModelState, expired: ReadonlySet<number | Orphan>): O
 }
 
 /**
- * The connection that landed idle for nobody in this step (after `after`), not yet named by the
- * log, that an acquire retrying after a check would take first.
+ * The connection that landed idle for nobody in this step, not yet named by the log, that an
+ * acquire retrying after a check would take first, unless its expiry fired before (`expired`).
  */
-function bestLanded(state: ModelState, after: number): ModelState['landedUnasked'][number] | undefined {
+function bestLanded(state: ModelState, expired: ReadonlySet<Expiring>): Landed | undefined {
   const lifo = state.semantics.reuse === 'lifo';
-  let best: ModelState['landedUnasked'][number] | undefined;
+  let best: Landed | undefined;
   for (const l of state.landedUnasked) {
-    if (l.fate !== 'idle' || l.seq === undefined || l.at <= after) continue;
+    if (l.fate !== 'idle' || l.seq === undefined || expired.has(l)) continue;
     if (best === undefined || (lifo ? l.seq > (best.seq as number) : l.seq < (best.seq as number))) best = l;
   }
   return best;

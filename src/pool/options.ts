@@ -93,7 +93,7 @@ export interface PoolOptions<C extends Connection = Connection> {
    * idle ones with `expiryRespectsMinSize` and `minFloorCounts: 'idle'`, else open ones and
    * connects in flight; never beyond `maxSize`): after an expiry (`'after-expiry'`), after a
    * discarded, broken or failed-validation connection (`'after-discard'`), after an acquire
-   * (`'at-acquire'`). Default `[]`: never, as in asyncpg. The new connections open once the
+   * (`'at-acquire'`: as it takes its slot, with the connection it checks, or its connect, begun). Default `[]`: never, as in asyncpg. The new connections open once the
    * current synchronous stretch is over (a burst of acquires counts as one), idle, with their
    * expiry armed, on top of the free stack.
    */

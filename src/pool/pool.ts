@@ -230,9 +230,9 @@ export class Pool<C extends Connection = Connection> {
   /**
    * Opens connections back up to min once the current synchronous stretch is over, so that a
    * burst of acquires is counted whole. A plain promise, not `queueMicrotask`, which a fake clock
-   * may take over.
+   * may take over. @internal seam for fixtures/mutants
    */
-  private queueRefill(): void {
+  protected queueRefill(): void {
     if (this.refillQueued) return;
     this.refillQueued = true;
     void Promise.resolve().then(() => {

@@ -310,7 +310,7 @@ export class Harness<P = unknown, C = unknown> {
       if (known?.state === 'busy' && this.handles.has(id)) this.fail('handed-out-twice', `${who} got connection #${id}, which is already in use`, id);
       if (known === undefined) created.push(id);
       this.handles.set(id, outcome.value as C);
-      state = acquired(state, id, known === undefined);
+      state = acquired(state, id, known === undefined, answer.tookSlot === true);
     }
     for (const connect of next.connecting) {
       if (connect.ticket === null) continue;
