@@ -72,6 +72,19 @@ export const CONN_FIELDS = {
 
 /** `{ ...state, ...changes }`, in the order {@link initialState} gives the fields. */
 export function withState(state: ModelState, changes: Partial<ModelState>): ModelState {
+  return assign(copyState(state), changes);
+}
+
+/**
+ * The state without one of its optional fields, as `const { [field]: _, ...rest } = state` gives
+ * it: a rest copy costs what a spread does, and a step that learns from the log drops a field so.
+ */
+export function withoutState(state: ModelState, field: (typeof OPTIONAL_STATE_FIELDS)[number]): ModelState {
+  if (state[field] === undefined) return state;
+  return copyState(state, field);
+}
+
+function copyState(state: ModelState, drop?: (typeof OPTIONAL_STATE_FIELDS)[number]): Writable<ModelState> {
   const next: Writable<ModelState> = {
     config: state.config,
     semantics: state.semantics,
@@ -101,15 +114,15 @@ export function withState(state: ModelState, changes: Partial<ModelState>): Mode
     acquiredOnce: state.acquiredOnce,
     landedUnasked: state.landedUnasked,
   };
-  if (state.reaperMayHaveStopped !== undefined) next.reaperMayHaveStopped = state.reaperMayHaveStopped;
-  if (state.reaperRestartedAt !== undefined) next.reaperRestartedAt = state.reaperRestartedAt;
-  if (state.connectsLandByIo !== undefined) next.connectsLandByIo = state.connectsLandByIo;
-  if (state.failedAtOnce !== undefined) next.failedAtOnce = state.failedAtOnce;
-  if (state.retryTimers !== undefined) next.retryTimers = state.retryTimers;
-  if (state.checkReplies !== undefined) next.checkReplies = state.checkReplies;
-  if (state.waking !== undefined) next.waking = state.waking;
-  if (state.checkedInStep !== undefined) next.checkedInStep = state.checkedInStep;
-  return assign(next, changes);
+  if (state.reaperMayHaveStopped !== undefined && drop !== 'reaperMayHaveStopped') next.reaperMayHaveStopped = state.reaperMayHaveStopped;
+  if (state.reaperRestartedAt !== undefined && drop !== 'reaperRestartedAt') next.reaperRestartedAt = state.reaperRestartedAt;
+  if (state.connectsLandByIo !== undefined && drop !== 'connectsLandByIo') next.connectsLandByIo = state.connectsLandByIo;
+  if (state.failedAtOnce !== undefined && drop !== 'failedAtOnce') next.failedAtOnce = state.failedAtOnce;
+  if (state.retryTimers !== undefined && drop !== 'retryTimers') next.retryTimers = state.retryTimers;
+  if (state.checkReplies !== undefined && drop !== 'checkReplies') next.checkReplies = state.checkReplies;
+  if (state.waking !== undefined && drop !== 'waking') next.waking = state.waking;
+  if (state.checkedInStep !== undefined && drop !== 'checkedInStep') next.checkedInStep = state.checkedInStep;
+  return next;
 }
 
 /** `{ ...conn, ...changes }`; `orphan` only where it is set, as a spread leaves it. */

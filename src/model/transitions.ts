@@ -15,7 +15,7 @@ import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed } from './timers.js';
 import { handedOver } from './waiters.js';
 import { landedAtOnce } from './retry.js';
-import { withConn, withState } from './copy.js';
+import { withConn, withState, withoutState } from './copy.js';
 import { queueChecksInPlay, releasedToQueue } from './queue-check.js';
 
 /**
@@ -155,8 +155,7 @@ export function slept(state: ModelState, ms: number, settled?: Settled, checked?
  */
 function learning(checked: LearntInStep | undefined, state: ModelState, pass: (s: ModelState) => ModelState): ModelState {
   if (checked === undefined) return pass(state);
-  const { checkedInStep: _learnt, ...after } = pass({ ...state, checkedInStep: checked });
-  return after;
+  return withoutState(pass(withState(state, { checkedInStep: checked })), 'checkedInStep');
 }
 
 /**
@@ -166,8 +165,7 @@ function learning(checked: LearntInStep | undefined, state: ModelState, pass: (s
 export function blocked(state: ModelState, ms: number, settled?: Settled, checked?: LearntInStep): ModelState {
   const now = state.now + ms;
   // While the overdue timers fire, a check's reply waits for all of them (see `check-reply.ts`).
-  const { waking: _woke, ...woken } = learning(checked, state, (s) => timePassed(withState(s, { now, awakeSince: now, waking: true }), settled));
-  return woken;
+  return withoutState(learning(checked, state, (s) => timePassed(withState(s, { now, awakeSince: now, waking: true }), settled)), 'waking');
 }
 
 /**
