@@ -110,9 +110,15 @@ export class Harness<P = unknown, C = unknown> {
    */
   learntInStep(): { readonly checked: number[]; readonly opened: { id: number; at: number }[] } {
     const events = this.connector.events;
+    const checked: number[] = [];
     const opened: { id: number; at: number }[] = [];
-    for (let i = this.eventMark; i < events.length; i++) if (events[i]!.type === 'create') opened.push({ id: events[i]!.id, at: events[i]!.at });
-    return { checked: this.validatedSinceStep(), opened };
+    // One pass over the step's log for both lists: every sleep asks.
+    for (let i = this.eventMark; i < events.length; i++) {
+      const event = events[i]!;
+      if (event.type === 'validate') checked.push(event.id);
+      else if (event.type === 'create') opened.push({ id: event.id, at: event.at });
+    }
+    return { checked, opened };
   }
 
   /**
