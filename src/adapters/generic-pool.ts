@@ -204,7 +204,7 @@ export function genericPoolSemantics(
  */
 function withValidation(semantics: Semantics, on: boolean): Semantics {
   if (!on) return semantics;
-  return { ...semantics, validation: { check: 'async', alsoChecks: ['released', 'opened'], serves: 'queue-head' }, capabilities: { ...semantics.capabilities, failedValidation: true } };
+  return { ...semantics, validation: { check: 'async', alsoChecks: ['released', 'opened'], serves: 'queue-head' }, capabilities: { ...semantics.capabilities, failedValidation: true, slowQuery: true } };
 }
 
 /**

@@ -6,6 +6,8 @@ import { findConn, idleConns, replaceConn, type ModelConn, type ModelState, type
 import { withConn, withState } from './copy.js';
 import { UNNAMED, unnamedCheckAnswered } from './fresh-check.js';
 import { expiredBefore } from './waiters.js';
+import { windowOf } from './windows.js';
+import { repliesAfterWake } from './check-reply.js';
 
 /*
  * A check that serves the queue head (`validation.serves: 'queue-head'`) that takes time: the
@@ -73,13 +75,26 @@ export interface Picks {
  */
 function firstIdle(state: ModelState, picks: Picks, gone: ReadonlySet<unknown>): ModelConn | undefined {
   const lifo = state.semantics.reuse === 'lifo';
-  const free = idleConns(state).filter((c) => !promised(state, c.id) && !gone.has(c.id));
+  const free = idleConns(state).filter((c) => !promised(state, c.id) && !gone.has(c.id) && !reapedInStep(state, c));
   if (free.length === 0) return undefined;
   const best = lifo ? Math.max(...free.map((c) => c.idleSeq)) : Math.min(...free.map((c) => c.idleSeq));
   const group = free.filter((c) => c.idleSeq === best);
   const learnt = group.find((c) => c.id === picks.list[picks.next]);
   picks.next++;
   return learnt ?? group[0];
+}
+
+/**
+ * During a sleep, a reaper's run may have closed an idle connection whose window had opened, at an
+ * instant the model only bounds (it learns the run's closes from the log after the step): the
+ * connector's log says whether the pool checked it in this step (`checkedInStep`). Where it did
+ * not, the run took it before the look, and the look passes on to the next.
+ */
+function reapedInStep(state: ModelState, conn: ModelConn): boolean {
+  const learnt = state.checkedInStep;
+  if (learnt === undefined || state.semantics.expiry.kind !== 'reaper' || learnt.checked.includes(conn.id)) return false;
+  const window = windowOf(state, conn);
+  return window !== null && window.cause === 'expiry' && window.from <= state.now;
 }
 
 /** Already promised, in this step, to an acquire (it is lent once the runner sees the call). */
@@ -96,8 +111,12 @@ function startQueueCheck(before: ModelState, conn: ModelConn, picks: Picks): Mod
   const fails = before.validationFails;
   const delay = before.queryDelay;
   const state = replaceConn(withState(before, { validationFails: false, queryDelay: 0 }), withConn(conn, { state: 'validating', idleSince: null, kept: false, keptAt: null }));
-  if (delay > 0) {
-    const entry: Validating = { ticket: null, forQueue: true, order: state.nextOrder, id: conn.id, readyAt: state.now + delay, fails, seq: state.nextIdleSeq };
+  // A quick check that passes, begun in an overdue timer's callback as a blocked loop wakes, is
+  // answered by its query's reply after every overdue timer (see `check-reply.ts`): in flight
+  // until then, its reply queued now.
+  const queued = delay === 0 && !fails && repliesAfterWake(state);
+  if (delay > 0 || queued) {
+    const entry: Validating = { ticket: null, forQueue: true, order: state.nextOrder, id: conn.id, readyAt: state.now + delay, fails, seq: state.nextIdleSeq, ...(queued ? { replyQueued: state.nextOrder } : {}) };
     return withState(state, { validating: [...state.validating, entry], nextOrder: state.nextOrder + 1 });
   }
   if (!fails) return servesHead(state, conn.id);
@@ -133,7 +152,7 @@ export function queueCheckLanded(state: ModelState, checked: Validating, afterWa
   // it did for a slow check across steps: the look after a failure does not take those.
   if (checked.fails) return failedQueueCheck(doom(replaceConn(state, withConn(conn, { state: 'idle' })), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq }), undefined, expiredBefore(state, checked));
   if (state.waiters.length > 0 && state.phase === 'open') return servesHead(state, checked.id);
-  return replaceConn(withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }), withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq } }));
+  return replaceConn(withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }), withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq, queue: true } }));
 }
 
 /**

@@ -305,8 +305,26 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${why}`, event.id) };
   }
   const armed = state.semantics.armsOn === 'release-and-create';
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: checkedBackWith(state, event.at) ?? seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null };
   return { state: refillOpened(withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 })) };
+}
+
+/**
+ * Where a check that serves the queue head passed a connection back to idle at `at`, the rank a
+ * refill's connection landing then shares with it: whether the refill's connect or the check's
+ * reply came first follows the order of the reaper's run and the check's timer, which the model
+ * does not keep, and the log says which the pool took. Below one passed back later in the step.
+ * `undefined` where none was passed back then or later.
+ */
+function checkedBackWith(state: ModelState, at: number): number | undefined {
+  let before: number | undefined;
+  for (const c of state.conns) {
+    if (c.state !== 'idle' || c.checkedBack?.queue !== true) continue;
+    if (c.checkedBack.at === at) return c.idleSeq;
+    // One passed back later in the step ranks after the landing, though it took its rank first.
+    if (c.checkedBack.at > at) before = Math.min(before ?? Infinity, c.idleSeq - 0.5);
+  }
+  return before === undefined ? undefined : Math.min(before, seqLandedAt(state, at));
 }
 
 /**

@@ -68,7 +68,16 @@ export interface ModelConn {
    * check's, see `Validating.seq`). An idle floor deciding an expiry before then, or at that
    * instant of a wake, or at that instant by a timer set before the check's, did not count it.
    */
-  readonly checkedBack?: { readonly at: number; readonly afterTimers: boolean; readonly seq: number };
+  readonly checkedBack?: {
+    readonly at: number;
+    readonly afterTimers: boolean;
+    readonly seq: number;
+    /**
+     * A check that serves the queue head passed it back (see `queue-check.ts`): a connection a
+     * reaper's refill opened at that instant went idle before or after it, as the timers fell.
+     */
+    readonly queue?: true;
+  };
   /**
    * When (the due time of its timer) the check of an acquire failed, and the acquire took this
    * connection from idle instead (`seq`: that check's, see `Validating.seq`): an idle floor
@@ -188,6 +197,13 @@ export interface Validating {
    * then `id` is a negative stand-in. It took a place in the pool from `startedAt`.
    */
   readonly opened?: { readonly startedAt: number; readonly due: number };
+  /**
+   * A check for the queue (`forQueue`) that passes, whose reply was queued as a blocked loop
+   * woke: by its query's overdue timer, or begun at once in an overdue timer's callback. The
+   * order it was queued in; the reply comes after every overdue timer, in that order (see
+   * `queue-check.ts`).
+   */
+  readonly replyQueued?: number;
 }
 
 /** The acquire a deadline over the wait, the connect and the check runs for: when it began, and the order its timer was set in. */

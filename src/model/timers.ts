@@ -123,10 +123,18 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     // the timers phase that fires them all.
     const overdue = !v.fails && v.readyAt <= state.awakeSince && state.now >= state.awakeSince;
     const fire = (s: ModelState): ModelState => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v, overdue);
-    if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + v.order, fire });
+    // A check for the queue queues its reply as its timer fires, among the replies of connects
+    // landing at the wake: they come in the order their timers fired (see `check-reply.ts`).
+    if (overdue && v.forQueue === true && v.replyQueued === undefined) consider({ at: v.readyAt, order: v.order, fire: (s) => replyQueued(s, v) });
+    else if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + (v.replyQueued ?? v.order), fire });
     else consider({ at: v.readyAt, order: v.order, fire });
   }
   return best;
+}
+
+/** The overdue timer of check `v` for the queue fired at a wake: its reply is queued, after every overdue timer. */
+function replyQueued(state: ModelState, v: Validating): ModelState {
+  return withState(state, { validating: state.validating.map((x) => (x === v ? { ...v, replyQueued: state.nextOrder } : x)), nextOrder: state.nextOrder + 1 });
 }
 
 /** Orders a landing by I/O after every timer at its instant, whatever order they were set in. */

@@ -103,13 +103,6 @@ function validateValidation(name: string, semantics: Record<string, unknown>): v
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.capabilities.${flag} = ${JSON.stringify(caps[flag])}; it must be true, false, or left out (false)`);
   }
   if (caps['failedValidation'] === true && (check === undefined || check === 'none')) throw new DefinitionError(`${where}.capabilities: failedValidation needs a validation ("sync" or "async"): a pool that checks nothing has no validation to fail`);
-  if (caps['connectServes'] === 'queue-head' && check === 'async' && caps['slowQuery'] === true && long?.['serves'] === 'queue-head') {
-    // The model keeps the acquires queued behind a check in flight for no acquire (queue-check.ts),
-    // but a reaper run that closes an idle connection beside the waiter, in the step the check
-    // fails, leaves open which connection the look after the failure takes. A check tied to the
-    // head acquire as it starts (tarn's) is modelled: see `src/model/head-check.ts`.
-    throw new DefinitionError(`${where} a slow async validation (capabilities.slowQuery) together with validation.serves "queue-head", which poolcheck does not model yet (which idle connection the look after a failed check takes when a reaper run may have closed it in the same step); turn slowQuery off for this pool`);
-  }
   if ((long?.['alsoChecks'] as unknown[] | undefined)?.includes('opened') === true && caps['connectServes'] !== 'queue-head') {
     throw new DefinitionError(`${where}.validation.alsoChecks has "opened", which poolcheck models for connects that serve the queue head (a new connection goes to the head through the check); declare capabilities.connectServes "queue-head" if the pool's connects do, or leave "opened" out`);
   }
