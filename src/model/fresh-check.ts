@@ -57,8 +57,10 @@ export function unnamedCheckAnswered(before: ModelState, checked: Validating): M
   if (waiter !== undefined && before.phase === 'open') {
     return answer(servedNew(withState(before, { waiters: rest, landedUnasked: replace(null) }), fresh.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
-  const counted = [...before.failedConnects, { startedAt: fresh.startedAt, due: checked.readyAt, at: before.now, stays: true as const }];
-  return withState(before, { landedUnasked: replace({ at: before.now, fate: 'idle', seq: before.nextIdleSeq }), failedConnects: counted, nextIdleSeq: before.nextIdleSeq + 1 });
+  // It keeps its landing's instant, which the log names it by, and is idle from the pass.
+  const landedAt = before.landedUnasked.find((l) => l.fate === 'checking' && l.check === checked.order)?.at ?? before.now;
+  const counted = [...before.failedConnects, { startedAt: fresh.startedAt, due: checked.readyAt, at: landedAt, stays: true as const }];
+  return withState(before, { landedUnasked: replace({ at: landedAt, fate: 'idle', seq: before.nextIdleSeq, idleFrom: before.now }), failedConnects: counted, nextIdleSeq: before.nextIdleSeq + 1 });
 }
 
 type Landing = ModelState['landedUnasked'][number];

@@ -289,7 +289,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     // Counted as the connect it was until now: from here it is a connection of its own.
     const entry = state.failedConnects.findIndex((f) => f.stays === true && f.at === landing.at);
     const failedConnects = entry < 0 ? state.failedConnects : state.failedConnects.filter((_, i) => i !== entry);
-    return { state: landedConn(withState(state, { landedUnasked: state.landedUnasked.slice(1), failedConnects }), event, landing.fate as 'closed' | 'idle', landing.armed ?? true, landing.invalid, landing.fate === 'idle' ? landing.seq : undefined, landing.cause, landing.closedAt) };
+    return { state: landedConn(withState(state, { landedUnasked: state.landedUnasked.slice(1), failedConnects }), event, landing.fate as 'closed' | 'idle', landing.armed ?? true, landing.invalid, landing.fate === 'idle' ? landing.seq : undefined, landing.cause, landing.closedAt, landing.idleFrom) };
   }
   const refill = landingRefill(state, event.at);
   if (refill !== undefined && !refill.fails) {
@@ -343,10 +343,10 @@ function seqLandedAt(state: ModelState, at: number): number {
  * A connect whose acquire gave up (or a refill's) landed: closed at once, or idle from then on, as
  * a release is (`armed`), or as a connection opened for the min is. The pool never lent it.
  */
-function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true, seq = state.nextIdleSeq, cause?: DoomCause, closedAt = event.at): ModelState {
+function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true, seq = state.nextIdleSeq, cause?: DoomCause, closedAt = event.at, idleFrom = event.at): ModelState {
   // One that failed the check of a new connection is closed as any that fails its check is.
   const doomed = fate === 'closed' ? { at: closedAt, cause: cause ?? (invalid === true ? ('invalid' as const) : ('abandoned' as const)) } : null;
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? idleFrom : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed };
   return withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 });
 }
 

@@ -425,6 +425,8 @@ export interface LandedUnasked {
   readonly cause?: 'check-timed-out' | 'check-aborted';
   /** When one that was under check as it landed was closed: its check ended then, after it landed. */
   readonly closedAt?: number;
+  /** When one that was under check as it landed passed back to idle: its idle clock starts then, after it landed. */
+  readonly idleFrom?: number;
 }
 
 /** A failed connect's retry, due at `at`: the pool then looks at its queue once more. */

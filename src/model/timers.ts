@@ -137,8 +137,12 @@ function replyQueued(state: ModelState, v: Validating): ModelState {
   return withState(state, { validating: state.validating.map((x) => (x === v ? { ...v, replyQueued: state.nextOrder } : x)), nextOrder: state.nextOrder + 1 });
 }
 
-/** Orders a landing by I/O after every timer at its instant, whatever order they were set in. */
-const AFTER_TIMERS = Number.MAX_SAFE_INTEGER / 2;
+/**
+ * Orders a landing by I/O after every timer at its instant, whatever order they were set in. A
+ * power of two far below 2^52, so that adding an order (fractions of a quarter included) keeps
+ * consecutive orders apart: past 2^52 a double has no room for the fraction, and neighbours tied.
+ */
+const AFTER_TIMERS = 2 ** 40;
 
 function waiterTimedOut(state: ModelState, late: Waiter, within?: PollWindow): ModelState {
   const rejected = { ticket: late.ticket, outcome: 'rejected' as const, reason: 'timed out' as const };
