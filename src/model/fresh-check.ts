@@ -49,16 +49,16 @@ export function unnamedChecks(state: ModelState, at = Infinity): number {
 export function unnamedCheckAnswered(before: ModelState, checked: Validating): ModelState {
   const fresh = checked.fresh as NonNullable<Validating['fresh']>;
   const replace = (entry: Landing | null): ModelState['landedUnasked'] => placeholderSettled(before, checked.order, entry);
+  // It keeps its landing's instant, which the log names it by: it is closed, or idle, from the check's answer.
+  const landedAt = before.landedUnasked.find((l) => l.fate === 'checking' && l.check === checked.order)?.at ?? before.now;
   if (checked.fails) {
     // It took a place in the pool from when its connect began, which a floor counts, until closed.
-    return withState(before, { landedUnasked: replace({ at: before.now, fate: 'closed', invalid: true }), failedConnects: [...before.failedConnects, { startedAt: fresh.startedAt, due: checked.readyAt, at: before.now }] });
+    return withState(before, { landedUnasked: replace({ at: landedAt, fate: 'closed', invalid: true, closedAt: before.now }), failedConnects: [...before.failedConnects, { startedAt: fresh.startedAt, due: checked.readyAt, at: before.now }] });
   }
   const [waiter, ...rest] = before.waiters;
   if (waiter !== undefined && before.phase === 'open') {
     return answer(servedNew(withState(before, { waiters: rest, landedUnasked: replace(null) }), fresh.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
-  // It keeps its landing's instant, which the log names it by, and is idle from the pass.
-  const landedAt = before.landedUnasked.find((l) => l.fate === 'checking' && l.check === checked.order)?.at ?? before.now;
   const counted = [...before.failedConnects, { startedAt: fresh.startedAt, due: checked.readyAt, at: landedAt, stays: true as const }];
   return withState(before, { landedUnasked: replace({ at: landedAt, fate: 'idle', seq: before.nextIdleSeq, idleFrom: before.now }), failedConnects: counted, nextIdleSeq: before.nextIdleSeq + 1 });
 }

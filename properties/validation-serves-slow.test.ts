@@ -1,0 +1,93 @@
+import genericPool from 'generic-pool';
+import { afterEach, describe, expect, it } from 'vitest';
+import { genericPoolAdapter } from '../src/adapters/generic-pool.js';
+import type { PoolAdapter } from '../src/adapters/types.js';
+import { uninstallAllClocks } from '../src/clock/fake.js';
+import type { CommandJson } from '../src/commands/json.js';
+import type { PoolConfig } from '../src/model/semantics.js';
+import { replay } from '../src/runner/replay.js';
+
+afterEach(() => uninstallAllClocks());
+
+/*
+ * A slow check that serves the queue head: generic-pool with `testOnBorrow` and a slow query
+ * (`slowQuery`). Each case is a shrunk trace that seeds 1-5 or `poolcheck fuzz` campaigns found,
+ * where the model, not the pool, was wrong; each replays clean now, and `observed` is what the
+ * pool did that the model had not said.
+ */
+
+interface Case {
+  readonly why: string;
+  readonly config: PoolConfig;
+  readonly steps: readonly CommandJson[];
+  /** The last step whose command starts so, and what the model said and the pool showed there (`model | pool`). */
+  readonly step: string;
+  readonly seen: RegExp;
+}
+
+const block = (ms: number): CommandJson => ({ op: 'blockingSleep', ms, acquireOnWake: false, phase: 'timers' });
+
+const cases: readonly Case[] = [
+  {
+    // At 1000 ms the evictor's run (its timer set with the pool) closes #2 and #3, idle since 0,
+    // and `_ensureMinimum` opens two; then #1's check fails, is closed, opens a third, and
+    // `_dispense` finds nothing available (Pool.js:181-185, 345-354): #1 gets a new connection.
+    // The log shows the pool checked neither #2 nor #3 in the step.
+    why: 'the look after a failed check passes over the idle connections an evictor run closed in the step',
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1000 }, { op: 'acquire' }, { op: 'sleep', ms: 2 }],
+    step: 'close() at end of run: sleep(998)',
+    seen: /#1 gets a new connection; idle=2 size=3 waiting=0 \| idle=2 size=3 waiting=0$/,
+  },
+  {
+    // At the wake at 1000 ms #1's acquire times out, #1's check passes with nobody waiting and
+    // goes back to the available list as its reply comes, after the evictor's run (due at 1000 ms)
+    // closed #2 and #3 and refilled with #4 and #5, which landed first (Pool.js:271-289).
+    why: 'a check passed back to idle ranks beside the connections an evictor run refilled at that instant',
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1, acquireTimeoutMs: 1 },
+    steps: [{ op: 'slowNextQuery', ms: 1 }, { op: 'acquire' }, block(1000), { op: 'acquire' }],
+    step: 'acquire()',
+    seen: /\| #2 got #4; /,
+  },
+  {
+    // At the wake at 2 ms #1's failing check answers as its query's timer (due at 1 ms) fires, and
+    // the look after it moves #2 into a quick check; its reply comes after every overdue timer, so
+    // #1's timeout (due at 2 ms) rejects it first and #2 goes back to idle.
+    why: 'a quick check begun by the look after a failed check, as a blocked loop wakes, is answered after the overdue timeout',
+    config: { minSize: 2, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 2 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1 }, { op: 'acquire' }, block(2)],
+    step: 'blockingSleep(2)',
+    seen: /#1 rejected \(timed out\); idle=2 size=2 waiting=0 \| idle=2 size=2 waiting=0$/,
+  },
+  {
+    // At the wake at 2 ms #1's check (its timer due at 1 ms) queues its reply before #2 lands (its
+    // connect's timer due at 2 ms) and queues its own: the replies come in that order, so #1 goes
+    // to acquire #1 and #2 to acquire #2.
+    why: 'the replies of checks queued at a wake come in the order their timers fired',
+    config: { minSize: 0, maxSize: 2, lifetimeMs: 1 },
+    steps: [{ op: 'slowNextConnect', ms: 2 }, { op: 'acquire' }, { op: 'slowNextQuery', ms: 1 }, { op: 'acquire' }, { op: 'acquire' }, block(2)],
+    step: 'blockingSleep(2)',
+    seen: /#1 gets #1, #2 gets a new connection; idle=0 size=2 waiting=1 \| idle=0 size=2 waiting=1$/,
+  },
+  {
+    // #1 lands at 1 ms into a slow check; at 2 ms the acquire's timeout fires first (its timer set
+    // before the query's), and #1 passes back to idle with nobody waiting: opened at 1 ms, idle
+    // from 2 ms.
+    why: 'a new connection whose slow check passes back to idle keeps the instant it was opened',
+    config: { minSize: 0, maxSize: 1, lifetimeMs: 1, acquireTimeoutMs: 2 },
+    steps: [{ op: 'slowNextConnect', ms: 1 }, { op: 'slowNextQuery', ms: 1 }, { op: 'acquire' }, { op: 'sleep', ms: 2 }],
+    step: 'sleep(2)',
+    seen: /#1 rejected \(timed out\); idle=1 size=1 waiting=0 \| idle=1 size=1 waiting=0$/,
+  },
+];
+
+describe('generic-pool with its validation on and a slow query', () => {
+  for (const c of cases) {
+    it(`${c.why}: replays clean`, async () => {
+      const outcome = await replay(genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, c.config, c.steps);
+      expect(outcome.violation?.message ?? null).toBeNull();
+      const step = outcome.trace.findLast((s) => s.command.startsWith(c.step));
+      expect(`${step?.predicted} | ${step?.observed}`).toMatch(c.seen);
+    });
+  }
+});
