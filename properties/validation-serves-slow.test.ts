@@ -79,6 +79,16 @@ const cases: readonly Case[] = [
     step: 'sleep(2)',
     seen: /#1 rejected \(timed out\); idle=1 size=1 waiting=0 \| idle=1 size=1 waiting=0$/,
   },
+  {
+    // #1 lands at 1 ms into a check of 500 ms; the acquire times out at 2 ms, and #1 passes back
+    // to idle at 501 ms: the evictor's run at 1000 ms finds it idle 499 ms, under its 600 ms, and
+    // the run at 2000 ms closes it (`DefaultEvictor`, idle time since `PooledResource.idle()`).
+    why: 'a new connection whose slow check passes back to idle is idle from the pass, not from its landing',
+    config: { minSize: 0, maxSize: 1, lifetimeMs: 600, acquireTimeoutMs: 2 },
+    steps: [{ op: 'slowNextConnect', ms: 1 }, { op: 'slowNextQuery', ms: 500 }, { op: 'acquire' }, { op: 'sleep', ms: 2000 }],
+    step: 'sleep(2000)',
+    seen: /#1 rejected \(timed out\); idle=0 size=0 waiting=0 \| idle=0 size=0 waiting=0$/,
+  },
 ];
 
 describe('generic-pool with its validation on and a slow query', () => {

@@ -54,7 +54,8 @@ export function dispenseQueue(before: ModelState, picks: Picks = { list: [], nex
   let state = before;
   // Each check moves one idle connection, and a quick one that fails looks again itself: bounded by the connections.
   for (let moved = 0; moved <= state.conns.length && state.phase === 'open' && state.waiters.length > state.validating.length; moved++) {
-    const next = firstIdle(state, picks, gone);
+    const { next, reaped } = firstIdle(state, picks, gone);
+    state = reapedBefore(state, reaped);
     if (next === undefined) break;
     state = startQueueCheck(state, next, picks);
   }
@@ -72,16 +73,39 @@ export interface Picks {
 /**
  * The idle connection a look takes first, in reuse order. Among connections that became idle
  * together (opened with the pool), which one the pool takes is learnt from the connector's log.
+ * `reaped`: the ones before it in reuse order that a reaper's run closed before the look.
  */
-function firstIdle(state: ModelState, picks: Picks, gone: ReadonlySet<unknown>): ModelConn | undefined {
+function firstIdle(state: ModelState, picks: Picks, gone: ReadonlySet<unknown>): { next: ModelConn | undefined; reaped: ModelConn[] } {
   const lifo = state.semantics.reuse === 'lifo';
-  const free = idleConns(state).filter((c) => !promised(state, c.id) && !gone.has(c.id) && !reapedInStep(state, c));
-  if (free.length === 0) return undefined;
-  const best = lifo ? Math.max(...free.map((c) => c.idleSeq)) : Math.min(...free.map((c) => c.idleSeq));
-  const group = free.filter((c) => c.idleSeq === best);
-  const learnt = group.find((c) => c.id === picks.list[picks.next]);
-  picks.next++;
-  return learnt ?? group[0];
+  let free = idleConns(state).filter((c) => !promised(state, c.id) && !gone.has(c.id));
+  const reaped: ModelConn[] = [];
+  for (;;) {
+    if (free.length === 0) return { next: undefined, reaped };
+    const best = lifo ? Math.max(...free.map((c) => c.idleSeq)) : Math.min(...free.map((c) => c.idleSeq));
+    const group = free.filter((c) => c.idleSeq === best);
+    const learnt = group.find((c) => c.id === picks.list[picks.next]);
+    const next = learnt ?? group.find((c) => !reapedInStep(state, c));
+    if (next !== undefined) {
+      picks.next++;
+      return { next, reaped };
+    }
+    reaped.push(...group);
+    free = free.filter((c) => c.idleSeq !== best);
+  }
+}
+
+/**
+ * The connections a reaper's run closed before this look, as the look shows: doomed, between
+ * their expiry window's opening and now. The look and the queue's shortfall no longer count them;
+ * the log's destroy, within that window, settles them as expiries.
+ */
+function reapedBefore(state: ModelState, reaped: readonly ModelConn[]): ModelState {
+  let next = state;
+  for (const conn of reaped) {
+    const from = windowOf(next, conn)?.from ?? next.now;
+    next = replaceConn(next, withConn(conn, { doomed: { at: next.now, cause: 'reaped', from } }));
+  }
+  return next;
 }
 
 /**

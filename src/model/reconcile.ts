@@ -189,9 +189,10 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
   }
   const gone = replaceConn(state, withConn(conn, { state: 'gone', goneAt: event.at }));
   // A connection closed for failing its validation is lost as a discarded one is.
-  const why = window.cause === 'expiry' ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' || window.cause === 'check-timed-out' || window.cause === 'check-aborted' ? 'after-discard' : null;
-  const what = window.cause === 'expiry' ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : window.cause === 'check-timed-out' ? 'was closed under check at its acquire\'s deadline' : window.cause === 'check-aborted' ? 'was closed under check as its acquire was aborted' : 'was discarded';
-  const failingAtRun = window.cause === 'expiry' && state.semantics.expiry.kind === 'reaper' ? failedAfterRun(state, event) : 0;
+  const expired = window.cause === 'expiry' || window.cause === 'reaped';
+  const why = expired ? 'after-expiry' : window.cause === 'discarded' || window.cause === 'broken' || window.cause === 'invalid' || window.cause === 'check-timed-out' || window.cause === 'check-aborted' ? 'after-discard' : null;
+  const what = expired ? 'expired' : window.cause === 'broken' ? 'broke' : window.cause === 'invalid' ? 'failed its validation' : window.cause === 'check-timed-out' ? 'was closed under check at its acquire\'s deadline' : window.cause === 'check-aborted' ? 'was closed under check as its acquire was aborted' : 'was discarded';
+  const failingAtRun = expired && state.semantics.expiry.kind === 'reaper' ? failedAfterRun(state, event) : 0;
   return { state: why === null ? gone : owesRefill(gone, event.at, why, `connection #${conn.id} ${what}`, false, failingAtRun, checkSeen(conn)) };
 }
 

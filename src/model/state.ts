@@ -16,7 +16,11 @@ export type ConnState = 'idle' | 'busy' | 'validating' | 'gone';
  * close such a connection), or under check when its acquire's deadline came (`lateCheck: 'closed'`)
  * or it was aborted (`abort.lateCheck: 'closed'`).
  */
-export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned' | 'check-timed-out' | 'check-aborted';
+/**
+ * `'reaped'`: a reaper's run closed it, idle, during a sleep, before a look at the queue that the
+ * model sees would have taken it (see `queue-check.ts`): an expiry, at an instant the model bounds.
+ */
+export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned' | 'check-timed-out' | 'check-aborted' | 'reaped';
 
 export interface ModelConn {
   /** The connector's id for this connection. */
@@ -48,6 +52,8 @@ export interface ModelConn {
   readonly doomed: {
     readonly at: number;
     readonly cause: DoomCause;
+    /** Where the close came at an instant the model only bounds (`'reaped'`): the earliest, `at` the latest. */
+    readonly from?: number;
     /**
      * For a check that took time: when its timer was due and the order it was set in (see
      * `Validating.seq`), which places its close among expiries due at the same instant.

@@ -22,7 +22,7 @@ export function windowOf(state: ModelState, conn: ModelConn): Window | null {
   if (conn.doomed !== null) {
     // 'abandoned' is either kind of connect that landed for nobody: its acquire aborted, or given up on.
     const reason = conn.doomed.cause === 'abandoned' && conn.orphan !== true ? 'its acquire had given up on its connect' : DOOM_REASONS[conn.doomed.cause];
-    return { from: conn.doomed.at, to: conn.doomed.at, cause: conn.doomed.cause, reason };
+    return { from: conn.doomed.from ?? conn.doomed.at, to: conn.doomed.at, cause: conn.doomed.cause, reason };
   }
   if (state.closingAt !== null && (conn.state === 'idle' || state.phase === 'closed')) {
     // A connection released while the pool closes cannot go before its release.
@@ -76,6 +76,7 @@ const DOOM_REASONS: Readonly<Record<DoomCause, string>> = {
   abandoned: 'it landed for an aborted acquire',
   'check-timed-out': "its acquire's deadline came during its check (lateCheck 'closed')",
   'check-aborted': "its acquire was aborted during its check (abort.lateCheck 'closed')",
+  reaped: 'a reaper run closed it, idle past its lifetime, before the pool looked at its queue',
 };
 
 /** Why a live connection has no window now, for messages about unexpected destruction. */

@@ -403,6 +403,7 @@ const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
   abandoned: 'landed for an aborted acquire, to be closed,',
   'check-timed-out': "was under check when its acquire's deadline came, to be closed,",
   'check-aborted': 'was under check when its acquire was aborted, to be closed,',
+  reaped: 'expired, closed by a reaper run,',
 };
 
 /** One acquire call and how it ended, and when; `null` while it is pending. */
