@@ -27,9 +27,10 @@ const SEEDS = [1, 2, 3, 4, 5];
 const SHORT = 6;
 
 describe('generic-pool with its validation on', () => {
-  it('declares an async check of idle, released and new resources that serves the queue head, with the validation fault', () => {
+  it('declares an async check of idle, released and new resources that serves the queue head, with the validation and slow query faults', () => {
     expect(declared.validation).toEqual({ check: 'async', alsoChecks: ['released', 'opened'], serves: 'queue-head' });
     expect(declared.capabilities?.failedValidation).toBe(true);
+    expect(declared.capabilities?.slowQuery).toBe(true);
   });
 
   it('is what infer declares for it, serves included (validation-serves probe)', async () => {
@@ -120,24 +121,19 @@ describe('generic-pool refilling at an evictor run whose own connect is refused 
   });
 });
 
-describe('generic-pool with its validation on and a slow query', () => {
-  it('is refused with a definition error naming what the model lacks', async () => {
-    const adapter = genericPoolAdapter({ genericPool, validation: true, semantics: { ...declared, capabilities: { ...declared.capabilities, slowQuery: true } } }) as PoolAdapter;
-    await expect(check({ adapter, seed: 1 })).rejects.toThrow(/slowQuery\) together with validation.serves "queue-head", which poolcheck does not model yet \(which idle connection the look after a failed check takes when a reaper run may have closed it in the same step\); turn slowQuery off for this pool/);
-  });
-});
-
 describe('a generic-pool that lends a new resource unchecked', () => {
   it('is caught on seeds 1-5, shrunk short', async () => {
     for (const seed of SEEDS) {
       const result = await check({ adapter: gpNewResourceUnchecked as PoolAdapter, seed });
-      expect(expectCaughtAmong(result, ['handed-out-invalid', 'kept-invalid', 'wrong-connection', 'waiter-not-served', 'served-after-timeout']).length, formatResult(result)).toBeLessThanOrEqual(SHORT);
+      expect(expectCaughtAmong(result, ['handed-out-invalid', 'kept-invalid', 'wrong-connection', 'waiter-not-served', 'served-after-timeout', 'waiter-answered-early']).length, formatResult(result)).toBeLessThanOrEqual(SHORT);
     }
   });
 });
 
 describe('generic-pool with its validation on, declared wrongly', () => {
-  const wrong = (validation: NonNullable<Semantics['validation']>): PoolAdapter => genericPoolAdapter({ genericPool, validation: true, semantics: { ...declared, validation } }) as PoolAdapter;
+  // Each wrong shape of the check is drawn without the slow query, whose check no acquire
+  // awaits with these shapes: the failure then names the shape.
+  const wrong = (validation: NonNullable<Semantics['validation']>): PoolAdapter => genericPoolAdapter({ genericPool, validation: true, semantics: { ...declared, validation, capabilities: { ...declared.capabilities, slowQuery: false } } }) as PoolAdapter;
   it('as a check of its acquire (tarn\'s), it fails: after a burst\'s failed check the acquires are not served as the model pairs them', async () => {
     const result = await check({ adapter: wrong({ check: 'async', alsoChecks: ['released', 'opened'] }), seed: 1 });
     expectCaught(result, 'wrong-connection', /^acquire #\d+ should reuse #\d+ \(FIFO\), got a new connection #\d+$/);

@@ -8,6 +8,7 @@ import { UNNAMED, unnamedCheckAnswered } from './fresh-check.js';
 import { expiredBefore } from './waiters.js';
 import { windowOf } from './windows.js';
 import { repliesAfterWake } from './check-reply.js';
+import { landedIdleFirst, landedIntoCheck } from './queue-landed.js';
 
 /*
  * A check that serves the queue head (`validation.serves: 'queue-head'`) that takes time: the
@@ -52,10 +53,20 @@ export function queueChecksInPlay(state: ModelState): boolean {
  */
 export function dispenseQueue(before: ModelState, picks: Picks = { list: [], next: 0 }, refill = false, gone: ReadonlySet<unknown> = NONE): ModelState {
   let state = before;
-  // Each check moves one idle connection, and a quick one that fails looks again itself: bounded by the connections.
-  for (let moved = 0; moved <= state.conns.length && state.phase === 'open' && state.waiters.length > state.validating.length; moved++) {
+  // Each check moves one idle (or landed) connection, and a quick one that fails looks again itself: bounded by them.
+  // A new connection's check awaiting its reply after a wake is in check too (`_testOnBorrowResources`).
+  for (let moved = 0; moved <= state.conns.length + state.landedUnasked.length && state.phase === 'open' && state.waiters.length > state.validating.length + (state.checkReplies?.length ?? 0); moved++) {
     const { next, reaped } = firstIdle(state, picks, gone);
     state = reapedBefore(state, reaped);
+    const landing = landedIdleFirst(state);
+    if (landing !== undefined && (next === undefined || ranksBefore(state, landing.seq as number, next.idleSeq))) {
+      // The log names it later; its check takes the place of one it shows.
+      if (next !== undefined) picks.next--;
+      picks.next++;
+      const taken = landedIntoCheck(state, landing);
+      state = taken.failed ? dispenseQueue(taken.state, picks, true, gone) : taken.state;
+      continue;
+    }
     if (next === undefined) break;
     state = startQueueCheck(state, next, picks);
   }
@@ -119,6 +130,11 @@ function reapedInStep(state: ModelState, conn: ModelConn): boolean {
   if (learnt === undefined || state.semantics.expiry.kind !== 'reaper' || learnt.checked.includes(conn.id)) return false;
   const window = windowOf(state, conn);
   return window !== null && window.cause === 'expiry' && window.from <= state.now;
+}
+
+/** Whether reuse rank `a` comes before `b` (lowest first, or highest where the pool reuses the newest). */
+function ranksBefore(state: ModelState, a: number, b: number): boolean {
+  return state.semantics.reuse === 'lifo' ? a > b : a < b;
 }
 
 /** Already promised, in this step, to an acquire (it is lent once the runner sees the call). */

@@ -1,4 +1,4 @@
-import { checkServesOf, validationOf } from '../../model/semantics.js';
+import { validationOf } from '../../model/semantics.js';
 import { capabilityByOracle, off } from '../choose.js';
 import type { Probe } from '../types.js';
 
@@ -13,9 +13,6 @@ export const slowQueryProbe: Probe = {
   needs: ['validation', 'gracefulClose'],
   run(context) {
     if (validationOf(context.known) !== 'async') return Promise.resolve(off('capabilities.slowQuery', `the pool awaits no validation query (validation: '${validationOf(context.known)}'), so none can be slow`, 'slowQuery'));
-    // poolcheck refuses a slow check that serves the queue head (docs/semantics.md, "What the
-    // fields cannot say yet"), so infer never proposes one.
-    if (checkServesOf(context.known) === 'queue-head') return Promise.resolve(off('capabilities.slowQuery', 'a slow check that serves the queue head (validation.serves: \'queue-head\') is one poolcheck refuses yet, so the capability stays off', 'slowQuery'));
     return capabilityByOracle(context, { name: this.name, capability: 'slowQuery' }, { config: { minSize: 0, maxSize: 2, lifetimeMs: 60_000 }, commands: [
       { op: 'acquire' },
       { op: 'release', connection: 1 },
