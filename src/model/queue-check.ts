@@ -209,7 +209,24 @@ export function acquiresJoinQueue(before: ModelState, count: number, picks: Pick
     const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
     state = dispenseQueue(withState(state, { nextTicket: ticket + 1, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 }), picks);
   }
-  return { state: landedAtOnce(state), tickets };
+  return { state: landedAtOnce(freshChecksAfter(state, before.nextOrder)), tickets };
+}
+
+/**
+ * A connect begun in the acquires' calls lands after them, in microtasks: the check of the new
+ * connection sets its query's timer after every acquire's timer, whatever order the model took
+ * them in (checks begun since `since`, each renumbered, in order, after the last).
+ */
+function freshChecksAfter(state: ModelState, since: number): ModelState {
+  const late = state.validating.filter((v) => v.fresh !== undefined && v.order >= since);
+  if (late.length === 0) return state;
+  const renumbered = new Map(late.map((v, i) => [v.order, state.nextOrder + i]));
+  const order = (o: number): number => renumbered.get(o) ?? o;
+  return withState(state, {
+    validating: state.validating.map((v) => (v.fresh !== undefined && renumbered.has(v.order) ? { ...v, order: order(v.order) } : v)),
+    landedUnasked: state.landedUnasked.map((l) => (l.fate === 'checking' && l.check !== undefined && renumbered.has(l.check) ? { ...l, check: order(l.check) } : l)),
+    nextOrder: state.nextOrder + late.length,
+  });
 }
 
 /** Connection `id` was released where a check for the queue is in play: it goes idle, and the pool looks at its queue. */

@@ -297,7 +297,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     // A refill's slow connect, begun earlier in this step, landed: idle, as one opened for the min,
     // ranked below a connect the model already saw land later in the step.
     const rest = withState(state, { connecting: state.connecting.filter((c) => c !== refill) });
-    return { state: landedConn(rest, event, 'idle', state.semantics.armsOn === 'release-and-create', undefined, seqLandedAt(state, event.at)) };
+    return { state: landedConn(rest, event, 'idle', state.semantics.armsOn === 'release-and-create', undefined, checkedBackWith(state, event.at) ?? seqLandedAt(state, event.at)) };
   }
   if (state.phase !== 'open' || !refillAllowed(state, event.at)) {
     const min = minOf(state.semantics);
