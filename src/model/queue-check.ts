@@ -190,7 +190,7 @@ export function queueCheckLanded(state: ModelState, checked: Validating, afterWa
   const conn = findConn(state, checked.id) as ModelConn;
   // The log has not yet said which idle connections expired before the check's timer fired, as
   // it did for a slow check across steps: the look after a failure does not take those.
-  if (checked.fails) return failedQueueCheck(doom(replaceConn(state, withConn(conn, { state: 'idle' })), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq }), undefined, expiredBefore(state, checked));
+  if (checked.fails) return failedQueueCheck(doom(replaceConn(state, withConn(conn, { state: 'idle' })), checked.id, 'invalid', { due: checked.readyAt, seq: checked.seq, order: checked.order }), undefined, expiredBefore(state, checked));
   if (state.waiters.length > 0 && state.phase === 'open') return servesHead(state, checked.id);
   return replaceConn(withState(state, { nextIdleSeq: state.nextIdleSeq + 1 }), withConn(conn, { state: 'idle', idleSince: state.now, idleSeq: state.nextIdleSeq, checkedBack: { at: state.now, afterTimers: afterWake, seq: checked.seq, queue: true } }));
 }

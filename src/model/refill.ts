@@ -149,7 +149,11 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   // Each later event that calls for a refill tries again for the whole shortfall, a failed
   // connect's share too; an earlier one still owed at once stays owed since it was.
   // A failed async check's refill is decided after the stretch, its failures seen: a new try.
-  const refillFailed = stretch && seen.failedSeen === undefined && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
+  const sameStretch = stretch && seen.failedSeen === undefined && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
+  // A reaper's run after a check's timer at that instant (the log's order) comes in a stretch of
+  // its own: the connects that the check's refill saw fail at once had failed (the microtasks of
+  // one timer run before the next fires), and the run tries again for the whole shortfall.
+  const refillFailed = trigger === 'after-expiry' && state.semantics.expiry.kind === 'reaper' && owed?.decided !== undefined ? 0 : sameStretch;
   const failures = failing === 0 && refillFailed === 0 ? {} : { failed: refillFailed + counted, held: failing - counted, acquiresFailing: counted };
   // Decided as a timer fired, it opens the shortfall then: connects landing after it, at that
   // instant, do not take the refill's place.
