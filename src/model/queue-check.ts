@@ -52,7 +52,9 @@ export function queueChecksInPlay(state: ModelState): boolean {
  * queue's shortfall.
  */
 export function dispenseQueue(before: ModelState, picks: Picks = { list: [], next: 0 }, refill = false, gone: ReadonlySet<unknown> = NONE): ModelState {
-  let state = before;
+  // The idle connections whose expiry came before the check that sets off this look were closed
+  // by then: a reaper's run closed them, and the queue's shortfall does not count them either.
+  let state = before.semantics.expiry.kind === 'reaper' && gone.size > 0 ? reapedBefore(before, idleConns(before).filter((c) => gone.has(c.id))) : before;
   // Each check moves one idle (or landed) connection, and a quick one that fails looks again itself: bounded by them.
   // A new connection's check awaiting its reply after a wake is in check too (`_testOnBorrowResources`).
   for (let moved = 0; moved <= state.conns.length + state.landedUnasked.length && state.phase === 'open' && state.waiters.length > state.validating.length + (state.checkReplies?.length ?? 0); moved++) {
