@@ -8,7 +8,7 @@ import { UNNAMED, unnamedCheckAnswered } from './fresh-check.js';
 import { expiredBefore } from './waiters.js';
 import { windowOf } from './windows.js';
 import { repliesAfterWake } from './check-reply.js';
-import { landedIdleFirst, landedIntoCheck } from './queue-landed.js';
+import { landedIdleFirst, landedIntoCheck, landingsReaped } from './queue-landed.js';
 
 /*
  * A check that serves the queue head (`validation.serves: 'queue-head'`) that takes time: the
@@ -60,7 +60,10 @@ export function dispenseQueue(before: ModelState, picks: Picks = { list: [], nex
   for (let moved = 0; moved <= state.conns.length + state.landedUnasked.length && state.phase === 'open' && state.waiters.length > state.validating.length + (state.checkReplies?.length ?? 0); moved++) {
     const { next, reaped } = firstIdle(state, picks, gone);
     state = reapedBefore(state, reaped);
-    const landing = landedIdleFirst(state);
+    const landed = landedIdleFirst(state);
+    // The landed connections a reaper's run closed, up to what the look takes.
+    state = landingsReaped(state, next === undefined ? landed.reaped : landed.reaped.filter((l) => ranksBefore(state, l.seq as number, next.idleSeq)));
+    const landing = landed.landing;
     if (landing !== undefined && (next === undefined || ranksBefore(state, landing.seq as number, next.idleSeq))) {
       // The log names it later; its check takes the place of one it shows.
       if (next !== undefined) picks.next--;

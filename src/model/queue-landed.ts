@@ -1,7 +1,7 @@
 import { answer, servedNew } from './answers.js';
 import { repliesAfterWake } from './check-reply.js';
 import { withState } from './copy.js';
-import type { CheckReply, FailedConnect, LandedUnasked, ModelState, Validating } from './state.js';
+import { lifetimeOf, type CheckReply, type FailedConnect, type LandedUnasked, type ModelState, type Validating } from './state.js';
 import { UNNAMED } from './fresh-check.js';
 
 /*
@@ -12,15 +12,46 @@ import { UNNAMED } from './fresh-check.js';
  * moves it into check in reuse order with the idle connections the model knows by id.
  */
 
-/** The connection that landed idle in this step for nobody, not yet named, that a look takes first in reuse order; `undefined` for none. */
-export function landedIdleFirst(state: ModelState): LandedUnasked | undefined {
+/**
+ * The connections that landed idle in this step for nobody, not yet named, in the order a look
+ * takes them (reuse order), up to the first one it takes: `reaped`, those before it that a
+ * reaper's run closed first (see {@link reapedLanding}).
+ */
+export function landedIdleFirst(state: ModelState): { landing: LandedUnasked | undefined; reaped: LandedUnasked[] } {
   const lifo = state.semantics.reuse === 'lifo';
-  let best: LandedUnasked | undefined;
-  for (const l of state.landedUnasked) {
-    if (l.fate !== 'idle' || l.checking !== undefined || l.seq === undefined) continue;
-    if (best === undefined || (lifo ? l.seq > (best.seq as number) : l.seq < (best.seq as number))) best = l;
+  const idle = state.landedUnasked.filter((l) => l.fate === 'idle' && l.checking === undefined && l.seq !== undefined);
+  // Stable: among equal ranks, the log's landing order.
+  idle.sort((a, b) => (lifo ? (b.seq as number) - (a.seq as number) : (a.seq as number) - (b.seq as number)));
+  const reaped: LandedUnasked[] = [];
+  for (const l of idle) {
+    if (!reapedLanding(state, l)) return { landing: l, reaped };
+    reaped.push(l);
   }
-  return best;
+  return { landing: undefined, reaped };
+}
+
+/**
+ * During a sleep, a reaper's run may have closed a connection that landed idle past its lifetime
+ * by now: the connector's log says whether the pool checked a connection it opened at that
+ * instant; where it did not, the run took it before the look.
+ */
+function reapedLanding(state: ModelState, l: LandedUnasked): boolean {
+  const learnt = state.checkedInStep;
+  const lifetime = lifetimeOf(state);
+  if (learnt === undefined || state.semantics.expiry.kind !== 'reaper' || l.armed === false || lifetime === null || l.at + lifetime > state.now) return false;
+  return !learnt.opened.some((o) => o.at === l.at && learnt.checked.includes(o.id));
+}
+
+/** Landed connections a reaper's run closed before the look: closed, no longer counted after now, learnt from the log as expiries. */
+export function landingsReaped(state: ModelState, reaped: readonly LandedUnasked[]): ModelState {
+  if (reaped.length === 0) return state;
+  let failedConnects = state.failedConnects;
+  for (const l of reaped) {
+    const counted = failedConnects.find((f) => f.stays === true && f.at === l.at);
+    if (counted !== undefined) failedConnects = [...without(failedConnects, counted), { startedAt: counted.startedAt, due: counted.due, at: state.now }];
+  }
+  const landedUnasked = state.landedUnasked.map((l) => (reaped.includes(l) ? { at: l.at, fate: 'closed' as const, cause: 'reaped' as const, closedAt: state.now } : l));
+  return withState(state, { failedConnects, landedUnasked });
 }
 
 /**

@@ -346,7 +346,8 @@ function seqLandedAt(state: ModelState, at: number): number {
  */
 function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', armed: boolean, invalid?: true, seq = state.nextIdleSeq, cause?: DoomCause, closedAt = event.at, idleFrom = event.at): ModelState {
   // One that failed the check of a new connection is closed as any that fails its check is.
-  const doomed = fate === 'closed' ? { at: closedAt, cause: cause ?? (invalid === true ? ('invalid' as const) : ('abandoned' as const)) } : null;
+  // One a reaper's run closed went at an instant the model bounds: from its landing until `closedAt`.
+  const doomed = fate === 'closed' ? { at: closedAt, cause: cause ?? (invalid === true ? ('invalid' as const) : ('abandoned' as const)), ...(cause === 'reaped' ? { from: event.at } : {}) } : null;
   const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? idleFrom : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed };
   return withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 });
 }

@@ -428,7 +428,7 @@ export interface LandedUnasked {
   readonly invalid?: true;
   readonly seq?: number;
   readonly checking?: number;
-  readonly cause?: 'check-timed-out' | 'check-aborted';
+  readonly cause?: 'check-timed-out' | 'check-aborted' | 'reaped';
   /** When one that was under check as it landed was closed: its check ended then, after it landed. */
   readonly closedAt?: number;
   /** When one that was under check as it landed passed back to idle: its idle clock starts then, after it landed. */
