@@ -1,8 +1,8 @@
-import { checkServesOf } from './semantics.js';
-import { answer, doom, startQueueConnects } from './answers.js';
+import { checkServesOf, minOf } from './semantics.js';
+import { answer, connectForNobody, doom, startQueueConnects } from './answers.js';
 import { refillServesQueue } from './queue-refill.js';
 import { landedAtOnce } from './retry.js';
-import { findConn, idleConns, replaceConn, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { capacityUsed, findConn, idleConns, replaceConn, sizeAt, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 import { UNNAMED, unnamedCheckAnswered } from './fresh-check.js';
 import { expiredBefore } from './waiters.js';
@@ -118,10 +118,28 @@ function firstIdle(state: ModelState, picks: Picks, gone: ReadonlySet<unknown>):
 function reapedBefore(state: ModelState, reaped: readonly ModelConn[]): ModelState {
   let next = state;
   for (const conn of reaped) {
+    // The log says when the run closed it, where the step's log is read; else only a bound.
+    const at = next.checkedInStep?.closed?.find((c) => c.id === conn.id)?.at;
     const from = windowOf(next, conn)?.from ?? next.now;
-    next = replaceConn(next, withConn(conn, { doomed: { at: next.now, cause: 'reaped', from } }));
+    next = replaceConn(next, withConn(conn, { doomed: at === undefined || at > next.now ? { at: next.now, cause: 'reaped', from } : { at, cause: 'reaped' } }));
+    if (at !== undefined && at <= next.now) next = runRefillTakesDelay(next, at);
   }
   return next;
+}
+
+/**
+ * A reaper's run that closed a connection at `at` refilled the min then (generic-pool's
+ * `_destroy` → `_ensureMinimum`): its first connect took a pending connect delay, and lands when
+ * that is over. The rest of its refill is counted with the refill the look's own close calls for.
+ */
+function runRefillTakesDelay(state: ModelState, at: number): ModelState {
+  const min = minOf(state.semantics);
+  // One that would have landed before now is left to the look's refill, as before.
+  if (state.connectDelay === 0 || at + state.connectDelay < state.now || !min.refill.includes('after-expiry') || min.floor === 'idle' || state.phase !== 'open') return state;
+  let doomed = 0;
+  for (const c of state.conns) if (c.state !== 'gone' && c.doomed !== null) doomed++;
+  if (sizeAt(state, state.now) - doomed >= state.config.minSize || capacityUsed(state) >= state.config.maxSize) return state;
+  return connectForNobody(state, at, true);
 }
 
 /**

@@ -408,6 +408,8 @@ export interface CheckReply {
 export interface LearntInStep {
   readonly checked: readonly number[];
   readonly opened: readonly { readonly id: number; readonly at: number }[];
+  /** The connections it closed, and when (left out: not learnt). */
+  readonly closed?: readonly { readonly id: number; readonly at: number }[];
 }
 
 /**
