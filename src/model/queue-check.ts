@@ -122,7 +122,7 @@ function reapedBefore(state: ModelState, reaped: readonly ModelConn[]): ModelSta
     const at = next.checkedInStep?.closed?.find((c) => c.id === conn.id)?.at;
     const from = windowOf(next, conn)?.from ?? next.now;
     next = replaceConn(next, withConn(conn, { doomed: at === undefined || at > next.now ? { at: next.now, cause: 'reaped', from } : { at, cause: 'reaped' } }));
-    if (at !== undefined && at <= next.now) next = runRefillTakesDelay(next, at);
+    if (at !== undefined && at <= next.now) next = runRefill(next, at);
   }
   return next;
 }
@@ -130,16 +130,32 @@ function reapedBefore(state: ModelState, reaped: readonly ModelConn[]): ModelSta
 /**
  * A reaper's run that closed a connection at `at` refilled the min then (generic-pool's
  * `_destroy` → `_ensureMinimum`): its first connect took a pending connect delay, and lands when
- * that is over. The rest of its refill is counted with the refill the look's own close calls for.
+ * that is over; the others landed then, idle, every waiter being covered by the check in flight
+ * (the look takes them in reuse order). A connect fault that fails it is left to the look's own
+ * refill, as one that would have landed before now.
  */
-function runRefillTakesDelay(state: ModelState, at: number): ModelState {
-  const min = minOf(state.semantics);
-  // One that would have landed before now is left to the look's refill, as before.
-  if (state.connectDelay === 0 || at + state.connectDelay < state.now || !min.refill.includes('after-expiry') || min.floor === 'idle' || state.phase !== 'open') return state;
-  let doomed = 0;
-  for (const c of state.conns) if (c.state !== 'gone' && c.doomed !== null) doomed++;
-  if (sizeAt(state, state.now) - doomed >= state.config.minSize || capacityUsed(state) >= state.config.maxSize) return state;
-  return connectForNobody(state, at, true);
+export function runRefill(before: ModelState, at: number): ModelState {
+  const min = minOf(before.semantics);
+  if (!min.refill.includes('after-expiry') || min.floor === 'idle' || before.phase !== 'open' || before.failNext) return before;
+  let state = before;
+  // As the run left it: without what it closed, with the rest still open then.
+  let reaped = 0;
+  for (const c of state.conns) if (c.state !== 'gone' && c.doomed?.cause === 'reaped') reaped++;
+  const closed = state.landedUnasked.filter((l) => l.cause === 'reaped').length;
+  const short = Math.min(state.config.minSize - (sizeAt(state, state.now) - reaped - closed), state.config.maxSize - capacityUsed(state));
+  for (let i = 0; i < short; i++) {
+    if (state.connectDelay > 0) {
+      if (at + state.connectDelay < state.now) return state;
+      state = connectForNobody(state, at, true);
+      continue;
+    }
+    // Counted as the connect it was until the log names it; ranked for reuse as it landed.
+    const landing = { at, fate: 'idle' as const, seq: state.nextIdleSeq, armed: state.semantics.armsOn === 'release-and-create' };
+    const after = state.landedUnasked.findIndex((l) => l.at > at);
+    const landedUnasked = after < 0 ? [...state.landedUnasked, landing] : [...state.landedUnasked.slice(0, after), landing, ...state.landedUnasked.slice(after)];
+    state = withState(state, { landedUnasked, failedConnects: [...state.failedConnects, { startedAt: at, due: at, at, stays: true }], nextIdleSeq: state.nextIdleSeq + 1 });
+  }
+  return state;
 }
 
 /**

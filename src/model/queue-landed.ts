@@ -3,6 +3,7 @@ import { repliesAfterWake } from './check-reply.js';
 import { withState } from './copy.js';
 import { lifetimeOf, type CheckReply, type FailedConnect, type LandedUnasked, type ModelState, type Validating } from './state.js';
 import { UNNAMED } from './fresh-check.js';
+import { runRefill } from './queue-check.js';
 
 /*
  * A look at the queue, where checks serve the queue head (generic-pool's `_dispense`), that finds
@@ -51,7 +52,15 @@ export function landingsReaped(state: ModelState, reaped: readonly LandedUnasked
     if (counted !== undefined) failedConnects = [...without(failedConnects, counted), { startedAt: counted.startedAt, due: counted.due, at: state.now }];
   }
   const landedUnasked = state.landedUnasked.map((l) => (reaped.includes(l) ? { at: l.at, fate: 'closed' as const, cause: 'reaped' as const, closedAt: state.now } : l));
-  return withState(state, { failedConnects, landedUnasked });
+  let next = withState(state, { failedConnects, landedUnasked });
+  // Where the log says when the run closed it, the run refilled then.
+  for (const l of reaped) {
+    const learnt = state.checkedInStep;
+    const id = learnt?.opened.find((o) => o.at === l.at)?.id;
+    const at = learnt?.closed?.find((c) => c.id === id)?.at;
+    if (at !== undefined && at <= state.now) next = runRefill(next, at);
+  }
+  return next;
 }
 
 /**
