@@ -131,12 +131,12 @@ function reapedBefore(state: ModelState, reaped: readonly ModelConn[]): ModelSta
  * A reaper's run that closed a connection at `at` refilled the min then (generic-pool's
  * `_destroy` → `_ensureMinimum`): its first connect took a pending connect delay, and lands when
  * that is over; the others landed then, idle, every waiter being covered by the check in flight
- * (the look takes them in reuse order). A connect fault that fails it is left to the look's own
- * refill, as one that would have landed before now.
+ * (the look takes them in reuse order). One refused at once takes that fault and is not tried
+ * again; one that would have landed before now is left to the look's own refill.
  */
 export function runRefill(before: ModelState, at: number): ModelState {
   const min = minOf(before.semantics);
-  if (!min.refill.includes('after-expiry') || min.floor === 'idle' || before.phase !== 'open' || before.failNext) return before;
+  if (!min.refill.includes('after-expiry') || min.floor === 'idle' || before.phase !== 'open') return before;
   let state = before;
   // As the run left it: without what it closed, with the rest still open then.
   let reaped = 0;
@@ -144,6 +144,11 @@ export function runRefill(before: ModelState, at: number): ModelState {
   const closed = state.landedUnasked.filter((l) => l.cause === 'reaped').length;
   const short = Math.min(state.config.minSize - (sizeAt(state, state.now) - reaped - closed), state.config.maxSize - capacityUsed(state));
   for (let i = 0; i < short; i++) {
+    // A connect refused at once took the fault and is gone: the run does not try again.
+    if (state.failNext && state.connectDelay === 0) {
+      state = withState(state, { failNext: false });
+      continue;
+    }
     if (state.connectDelay > 0) {
       if (at + state.connectDelay < state.now) return state;
       state = connectForNobody(state, at, true);
