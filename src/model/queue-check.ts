@@ -131,8 +131,8 @@ function reapedBefore(state: ModelState, reaped: readonly ModelConn[]): ModelSta
  * A reaper's run that closed a connection at `at` refilled the min then (generic-pool's
  * `_destroy` → `_ensureMinimum`): its first connect took a pending connect delay, and lands when
  * that is over; the others landed then, idle, every waiter being covered by the check in flight
- * (the look takes them in reuse order). One refused at once takes that fault and is not tried
- * again; one that would have landed before now is left to the look's own refill.
+ * (the look takes them in reuse order), or as the delay was over. One refused at once takes that
+ * fault and is not tried again.
  */
 export function runRefill(before: ModelState, at: number): ModelState {
   const min = minOf(before.semantics);
@@ -149,16 +149,17 @@ export function runRefill(before: ModelState, at: number): ModelState {
       state = withState(state, { failNext: false });
       continue;
     }
-    if (state.connectDelay > 0) {
-      if (at + state.connectDelay < state.now) return state;
+    // A slow one still in flight lands later, as any connect.
+    if (state.connectDelay > 0 && at + state.connectDelay >= state.now) {
       state = connectForNobody(state, at, true);
       continue;
     }
     // Counted as the connect it was until the log names it; ranked for reuse as it landed.
-    const landing = { at, fate: 'idle' as const, seq: state.nextIdleSeq, armed: state.semantics.armsOn === 'release-and-create' };
-    const after = state.landedUnasked.findIndex((l) => l.at > at);
+    const landedAt = at + state.connectDelay;
+    const landing = { at: landedAt, fate: 'idle' as const, seq: state.nextIdleSeq, armed: state.semantics.armsOn === 'release-and-create' };
+    const after = state.landedUnasked.findIndex((l) => l.at > landedAt);
     const landedUnasked = after < 0 ? [...state.landedUnasked, landing] : [...state.landedUnasked.slice(0, after), landing, ...state.landedUnasked.slice(after)];
-    state = withState(state, { landedUnasked, failedConnects: [...state.failedConnects, { startedAt: at, due: at, at, stays: true }], nextIdleSeq: state.nextIdleSeq + 1 });
+    state = withState(state, { connectDelay: 0, landedUnasked, failedConnects: [...state.failedConnects, { startedAt: at, due: landedAt, at: landedAt, stays: true }], nextIdleSeq: state.nextIdleSeq + 1 });
   }
   return state;
 }
