@@ -156,7 +156,10 @@ export function runRefill(before: ModelState, at: number): ModelState {
     }
     // Counted as the connect it was until the log names it; ranked for reuse as it landed.
     const landedAt = at + state.connectDelay;
-    const landing = { at: landedAt, fate: 'idle' as const, seq: state.nextIdleSeq, armed: state.semantics.armsOn === 'release-and-create' };
+    // Below the landings later than it, which took their rank first.
+    let later = Infinity;
+    for (const l of state.landedUnasked) if (l.fate === 'idle' && l.seq !== undefined && l.at > landedAt) later = Math.min(later, l.seq);
+    const landing = { at: landedAt, fate: 'idle' as const, seq: later === Infinity ? state.nextIdleSeq : later - 0.5, armed: state.semantics.armsOn === 'release-and-create' };
     const after = state.landedUnasked.findIndex((l) => l.at > landedAt);
     const landedUnasked = after < 0 ? [...state.landedUnasked, landing] : [...state.landedUnasked.slice(0, after), landing, ...state.landedUnasked.slice(after)];
     state = withState(state, { connectDelay: 0, landedUnasked, failedConnects: [...state.failedConnects, { startedAt: at, due: landedAt, at: landedAt, stays: true }], nextIdleSeq: state.nextIdleSeq + 1 });
