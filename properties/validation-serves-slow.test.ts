@@ -91,6 +91,81 @@ const cases: readonly Case[] = [
   },
 ];
 
+/*
+ * Shrunk traces of `poolcheck fuzz` campaigns (3000 runs) where a run of the evictor fell in the
+ * step a slow check failed: the model learns the run from the log after the step, and the look
+ * after the failure shows which idle connections the run had closed (the log shows the pool
+ * checked none of them), when it closed them, and what its refill (`_ensureMinimum`, Pool.js:
+ * 131-150, 345-354) opened then.
+ */
+const evictorCases: readonly Omit<Case, 'step' | 'seen'>[] = [
+  {
+    why: 'the look after a failed check counts no idle connection the evictor closed before it (min 0): the queue is short one, and a new connection serves it',
+    config: { minSize: 0, maxSize: 2, lifetimeMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1000 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 2 }, { op: 'sleep', ms: 1 }],
+  },
+  {
+    why: 'the look after a failed check counts no idle connection the evictor closed before it, whose refill took the refused connect',
+    config: { minSize: 2, maxSize: 2, lifetimeMs: 1 },
+    steps: [{ op: 'sleep', ms: 176 }, { op: 'slowNextQuery', ms: 824 }, { op: 'failNextConnect' }, { op: 'failNextValidation' }, { op: 'acquire' }],
+  },
+  {
+    why: 'the look after a failed check takes a connection that landed idle earlier in the step, beside the waiter the check covered',
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 2 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'slowNextConnect', ms: 1 }, { op: 'destroy', connection: 2 }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'sleep', ms: 2 }],
+  },
+  {
+    why: "a burst's new connection checks after both acquires' timers: both time out before its reply",
+    config: { minSize: 0, maxSize: 1, lifetimeMs: 0, acquireTimeoutMs: 2 },
+    steps: [{ op: 'slowNextQuery', ms: 2 }, { op: 'burst', count: 2 }, { op: 'sleep', ms: 2 }],
+  },
+  {
+    why: "an evictor refill's slow connect that landed before a check passed back to idle ranks first for reuse",
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1, acquireTimeoutMs: 1 },
+    steps: [{ op: 'slowNextQuery', ms: 1002 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'slowNextConnect', ms: 1 }, { op: 'release', connection: 2 }, { op: 'sleep', ms: 1002 }, { op: 'acquire' }],
+  },
+  {
+    why: "an evictor run after a failed check's timer at one wake refills the connect the check's refill saw refused",
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1000, acquireTimeoutMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1 }, { op: 'failNextConnect' }, { op: 'acquire' }, { op: 'blockingSleep', ms: 1001, acquireOnWake: false, phase: 'timers' }],
+  },
+  {
+    why: "the idle connection that expired before a failed check is not counted in the queue's shortfall",
+    config: { minSize: 0, maxSize: 2, lifetimeMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1003 }, { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 2 }, { op: 'sleep', ms: 1 }],
+  },
+  {
+    why: 'a connection that landed idle and that an evictor run closed before the look is not checked by it',
+    config: { minSize: 0, maxSize: 3, lifetimeMs: 1, acquireTimeoutMs: 1001 },
+    steps: [{ op: 'burst', count: 2 }, { op: 'slowNextQuery', ms: 1000 }, { op: 'failNextValidation' }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'sleep', ms: 1000 }],
+  },
+  {
+    why: 'an evictor run the log shows before the look refilled at its instant: its slow connect lands for nobody',
+    config: { minSize: 2, maxSize: 2, lifetimeMs: 1 },
+    steps: [{ op: 'slowNextQuery', ms: 1001 }, { op: 'failNextValidation' }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'sleep', ms: 2 }],
+  },
+  {
+    why: 'an evictor run the log shows before the look refilled at its instant: the look takes what landed',
+    config: { minSize: 2, maxSize: 4, lifetimeMs: 1 },
+    steps: [{ op: 'slowNextQuery', ms: 1352 }, { op: 'failNextValidation' }, { op: 'sleep', ms: 649 }, { op: 'acquire' }, { op: 'sleep', ms: 1352 }],
+  },
+  {
+    why: 'an evictor run the log shows before the look took the refused connect in its refill',
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1001 }, { op: 'failNextConnect' }, { op: 'acquire' }, { op: 'sleep', ms: 1 }],
+  },
+  {
+    why: "an evictor run's slow refill connect that landed before the look is taken by it",
+    config: { minSize: 2, maxSize: 2, lifetimeMs: 1 },
+    steps: [{ op: 'slowNextQuery', ms: 1002 }, { op: 'failNextValidation' }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'sleep', ms: 2 }],
+  },
+  {
+    why: "an evictor run's refill connections rank for reuse as they landed",
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1002 }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'sleep', ms: 2 }],
+  },
+];
+
 describe('generic-pool with its validation on and a slow query', () => {
   for (const c of cases) {
     it(`${c.why}: replays clean`, async () => {
@@ -98,6 +173,16 @@ describe('generic-pool with its validation on and a slow query', () => {
       expect(outcome.violation?.message ?? null).toBeNull();
       const step = outcome.trace.findLast((s) => s.command.startsWith(c.step));
       expect(`${step?.predicted} | ${step?.observed}`).toMatch(c.seen);
+    });
+  }
+});
+
+describe('generic-pool with its validation on and a slow query, beside an evictor run', () => {
+  for (const c of evictorCases) {
+    it(`${c.why}: replays clean`, async () => {
+      const outcome = await replay(genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, c.config, c.steps);
+      expect(outcome.violation?.message ?? null).toBeNull();
+      expect(outcome.trace.length).toBeGreaterThan(c.steps.length);
     });
   }
 });
