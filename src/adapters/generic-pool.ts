@@ -198,9 +198,9 @@ export function genericPoolSemantics(
  * (`_dispatchPooledResourceToNextWaitingClient`, Pool.js:271-289), `serves: 'queue-head'`. One
  * that fails is destroyed (`_destroy`, whose `_ensureMinimum` refills the min) and `_dispense`
  * looks at the queue at once, in the same microtask (Pool.js:181-185). The check is the
- * connection's query, so a pass is answered by the server's reply. `slowQuery` stays off: a slow
- * check that serves the queue head is refused yet (docs/semantics.md, "What the fields cannot say
- * yet").
+ * connection's query, so a pass is answered by the server's reply, and a slow query keeps it in
+ * flight across steps for no acquire: `slowQuery` (docs/semantics.md, "A check that serves the
+ * queue head").
  */
 function withValidation(semantics: Semantics, on: boolean): Semantics {
   if (!on) return semantics;
