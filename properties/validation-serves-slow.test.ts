@@ -164,6 +164,11 @@ const evictorCases: readonly Omit<Case, 'step' | 'seen'>[] = [
     config: { minSize: 3, maxSize: 3, lifetimeMs: 1 },
     steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1002 }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'sleep', ms: 2 }],
   },
+  {
+    why: "a failed check's refill beyond the queue lands before the look's quick check passes back to idle at a wake, and ranks first",
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1, acquireTimeoutMs: 1000 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1000 }, { op: 'acquire' }, { op: 'acquire' }, block(1000), { op: 'acquire' }],
+  },
 ];
 
 describe('generic-pool with its validation on and a slow query', () => {

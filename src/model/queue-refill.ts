@@ -52,8 +52,9 @@ export function refillServesQueue(before: ModelState): ModelState {
     for (; short > 0; short--) state = connectForNobody(state, state.now, true);
     return state;
   }
-  // Where checks serve the queue head, a check in flight is a waiter's: a refill's connection lands idle for the rest.
-  for (; short > 0 && state.waiters.length > (checkServesOf(state.semantics) === 'queue-head' ? state.validating.length : 0); short--) {
+  // Where checks serve the queue head, a check in flight is a waiter's (one awaiting its reply
+  // after a wake too): a refill's connection lands idle for the rest.
+  for (; short > 0 && state.waiters.length > (checkServesOf(state.semantics) === 'queue-head' ? state.validating.length + (state.checkReplies?.length ?? 0) : 0); short--) {
     // A new connection that fails its check (`alsoChecks: ['opened']`) is closed and serves
     // nobody; the look at the queue after the refill starts what the queue is still short.
     const slow = freshCheckBegan(state, state.now, state.now);
@@ -72,6 +73,18 @@ export function refillServesQueue(before: ModelState): ModelState {
     }
     state = newConnectionServesHead(state);
   }
-  // The rest, beyond the queue, lands idle, learnt from the log.
+  // The rest, beyond the queue, lands idle, learnt from the log. Where checks serve the queue
+  // head, it ranks for reuse as it lands, before a check's reply that comes later in the step.
+  if (checkServesOf(state.semantics) === 'queue-head' && !state.failNext && state.connectDelay === 0 && state.connectsLandByIo !== true) return landIdle(state, short);
+  return state;
+}
+
+/** `count` of the refill's connects land at once for nobody: idle, ranked now, counted as the connects they were until the log names them. */
+function landIdle(before: ModelState, count: number): ModelState {
+  let state = before;
+  for (let i = 0; i < count; i++) {
+    const landing = { at: state.now, fate: 'idle' as const, seq: state.nextIdleSeq, armed: state.semantics.armsOn === 'release-and-create' };
+    state = withState(state, { landedUnasked: [...state.landedUnasked, landing], failedConnects: [...state.failedConnects, { startedAt: state.now, due: state.now, at: state.now, stays: true }], nextIdleSeq: state.nextIdleSeq + 1 });
+  }
   return state;
 }
