@@ -169,6 +169,11 @@ const evictorCases: readonly Omit<Case, 'step' | 'seen'>[] = [
     config: { minSize: 3, maxSize: 3, lifetimeMs: 1, acquireTimeoutMs: 1000 },
     steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1000 }, { op: 'acquire' }, { op: 'acquire' }, block(1000), { op: 'acquire' }],
   },
+  {
+    why: "an evictor run that closed a landed connection refills with a slow connect, and the failed check's refill serves the waiter before its timeout",
+    config: { minSize: 2, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 1000 },
+    steps: [{ op: 'slowNextQuery', ms: 1000 }, { op: 'failNextValidation' }, { op: 'acquire' }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'destroy', connection: 2 }, { op: 'slowNextConnect', ms: 1 }, { op: 'sleep', ms: 1000 }],
+  },
 ];
 
 describe('generic-pool with its validation on and a slow query', () => {

@@ -138,11 +138,11 @@ export function runRefill(before: ModelState, at: number): ModelState {
   const min = minOf(before.semantics);
   if (!min.refill.includes('after-expiry') || min.floor === 'idle' || before.phase !== 'open') return before;
   let state = before;
-  // As the run left it: without what it closed, with the rest still open then.
+  // As the run left it: without what it closed (a landed one it closed counts no more), with the
+  // rest still open then.
   let reaped = 0;
   for (const c of state.conns) if (c.state !== 'gone' && c.doomed?.cause === 'reaped') reaped++;
-  const closed = state.landedUnasked.filter((l) => l.cause === 'reaped').length;
-  const short = Math.min(state.config.minSize - (sizeAt(state, state.now) - reaped - closed), state.config.maxSize - capacityUsed(state));
+  const short = Math.min(state.config.minSize - (sizeAt(state, state.now) - reaped), state.config.maxSize - capacityUsed(state));
   for (let i = 0; i < short; i++) {
     // A connect refused at once took the fault and is gone: the run does not try again.
     if (state.failNext && state.connectDelay === 0) {
