@@ -174,6 +174,16 @@ const evictorCases: readonly Omit<Case, 'step' | 'seen'>[] = [
     config: { minSize: 2, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 1000 },
     steps: [{ op: 'slowNextQuery', ms: 1000 }, { op: 'failNextValidation' }, { op: 'acquire' }, { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }, { op: 'destroy', connection: 2 }, { op: 'slowNextConnect', ms: 1 }, { op: 'sleep', ms: 1000 }],
   },
+  {
+    why: "a failed check's close and an evictor run's at one wake are learnt in the log's order: the run, after the check's timer, refills the refused connect",
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1000 },
+    steps: [{ op: 'acquire' }, { op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1 }, { op: 'release', connection: 1 }, { op: 'failNextConnect' }, { op: 'acquire' }, block(1001)],
+  },
+  {
+    why: "a failed check's timer after an evictor run's at one wake refills what the run's refused connect left short",
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1000, acquireTimeoutMs: 1000 },
+    steps: [{ op: 'burst', count: 2 }, { op: 'failNextConnect' }, { op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 1000 }, { op: 'release', connection: 1 }, { op: 'acquire' }, block(1001)],
+  },
 ];
 
 describe('generic-pool with its validation on and a slow query', () => {

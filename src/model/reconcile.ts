@@ -1,4 +1,4 @@
-import { describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
+import { checkServesOf, describeMin, describeSemantics, describeTimeoutRules, minOf } from './semantics.js';
 import { findConn, lifetimeOf, replaceConn, type Connecting, type DoomCause, type ModelConn, type ModelState } from './state.js';
 import { checkedConnOpened } from './head-check.js';
 import { floorCount, idleFloorAtExpiry, owesRefill, refillAllowed, refillOpened, settleRefill } from './refill.js';
@@ -130,7 +130,10 @@ function inOrder(state: ModelState, destroyed: readonly Destroyed[], opened: rea
   if (ordered) return all;
   const openedAt = new Map(opened.map((e) => [e.id, e.at]));
   const rank = (e: { kind: EventKind; id: number; at: number; openedBefore?: number }): number => (e.kind === 'begin' ? 0.5 : e.kind === 'open' ? 1 : openedAt.get(e.id) === e.at ? (e.openedBefore === undefined ? 2 : 1) : 0);
-  return all.sort((a, b) => a.at - b.at || rank(a) - rank(b) || loggedOrder(a, b, openedAt) || timerOrder(state, a, b) || a.id - b.id);
+  // Where checks serve the queue head, a failed check's close and a reaper run's at one wake
+  // come in the order their timers fired, which the log keeps (the sort is stable).
+  const byId = checkServesOf(state.semantics) !== 'queue-head';
+  return all.sort((a, b) => a.at - b.at || rank(a) - rank(b) || loggedOrder(a, b, openedAt) || timerOrder(state, a, b) || (byId ? a.id - b.id : 0));
 }
 
 /**

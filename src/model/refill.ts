@@ -1,4 +1,4 @@
-import { capabilitiesOf, describeMin, minOf, type MinRefill } from './semantics.js';
+import { capabilitiesOf, checkServesOf, describeMin, minOf, type MinRefill } from './semantics.js';
 import { idleConns, inFlight, inFlightAt, liveCount, sizeAt, sizeOf, type LeftIdle, type ModelState, type RefillOwed, type TimerKey } from './state.js';
 import { connectForNobody } from './answers.js';
 import { withState } from './copy.js';
@@ -152,8 +152,13 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   const sameStretch = stretch && seen.failedSeen === undefined && owed?.by === 'at-once' && owed.since === at ? (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) : 0;
   // A reaper's run after a check's timer at that instant (the log's order) comes in a stretch of
   // its own: the connects that the check's refill saw fail at once had failed (the microtasks of
-  // one timer run before the next fires), and the run tries again for the whole shortfall.
-  const refillFailed = trigger === 'after-expiry' && state.semantics.expiry.kind === 'reaper' && owed?.decided !== undefined ? 0 : sameStretch;
+  // one timer run before the next fires), and the run tries again for the whole shortfall. So does
+  // a check's timer after a run's, where the check serves the queue head (its close is logged
+  // after the run's).
+  const reaper = state.semantics.expiry.kind === 'reaper';
+  const afterCheck = trigger === 'after-expiry' && reaper && owed?.decided !== undefined;
+  const afterRun = reaper && seen.timer !== undefined && owed?.decided === undefined && checkServesOf(state.semantics) === 'queue-head';
+  const refillFailed = afterCheck || afterRun ? 0 : sameStretch;
   const failures = failing === 0 && refillFailed === 0 ? {} : { failed: refillFailed + counted, held: failing - counted, acquiresFailing: counted };
   // Decided as a timer fired, it opens the shortfall then: connects landing after it, at that
   // instant, do not take the refill's place.
