@@ -1,6 +1,6 @@
-import { minOf } from './semantics.js';
+import { connectServesOf, minOf } from './semantics.js';
 import { owesRefill } from './refill.js';
-import type { ModelState, TimerKey } from './state.js';
+import type { Answer, ModelState, TimerKey } from './state.js';
 import { withState } from './copy.js';
 
 /**
@@ -16,4 +16,26 @@ export function acquireTookSlot(before: ModelState, cause = 'an acquire', seen: 
   // it opens the shortfall counted then.
   if (first && minOf(state.semantics).opens === 'first-acquire') return owesRefill(state, state.now, 'at-acquire', 'the first acquire', true, 0, seen);
   return owesRefill(state, state.now, 'at-acquire', cause, false, 0, seen);
+}
+
+/**
+ * Acquires answered as a timer fired (a waiter handed a refill's connection as it landed, or
+ * given the capacity a failed connect freed) took their slot then: the pool sets off what an
+ * acquire does in the microtasks after that timer's callback, before the next timer at that
+ * instant (the own pool's `acquireTook`, run as the waiter's `acquire()` resumes), not when the
+ * step ends. `from`: the answers given before the timer fired; `timer`: its due time and order,
+ * left out where it has none (it fired first, or after every timer of its instant).
+ */
+export function tookAsTimerFired(state: ModelState, from: number, timer: TimerKey | undefined): ModelState {
+  if (state.answers.length === from || connectServesOf(state.semantics) !== 'its-acquire') return state;
+  const min = minOf(state.semantics);
+  if (!min.refill.includes('at-acquire') && min.opens !== 'first-acquire') return state;
+  let took = state;
+  for (let i = from; i < state.answers.length; i++) {
+    const a = state.answers[i] as Answer;
+    if (a.outcome !== 'served' || a.tookSlot === true) continue;
+    took = acquireTookSlot(took, `the acquire of #${a.ticket}`, timer === undefined ? { exact: true } : { timer });
+    took = withState(took, { answers: took.answers.map((x, j) => (j === i ? { ...a, tookSlot: true as const } : x)) });
+  }
+  return took;
 }

@@ -7,6 +7,7 @@ import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
 import { checkTakesSlot, tookAsHanded } from './check-took.js';
+import { tookAsTimerFired } from './acquire-took.js';
 import { replyAfterWake, replyCame, repliesAfterWake } from './check-reply.js';
 import { queueCheckLanded } from './queue-check.js';
 import { freshCheckBegan } from './fresh-check.js';
@@ -54,7 +55,9 @@ function timersFired(before: ModelState, rejections?: ReadonlyMap<number, number
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end, rejections);
     if (next === null) return state.now === end ? state : withState(state, { now: end });
-    state = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
+    const from = state.answers.length;
+    const fired = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
+    state = tookAsTimerFired(fired, from, Number.isFinite(next.at) && Number.isFinite(next.order) ? { due: next.at, order: next.order } : undefined);
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
@@ -263,7 +266,8 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     // closed pool, is to be closed at once.
     return answer({ ...state, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] }, { ticket: c.ticket, outcome: 'rejected', reason: 'closed' });
   }
-  if (c.ticket !== null) return answer(servedNew(state, c.startedAt, true), { ticket: c.ticket, outcome: 'served', candidates: [] });
+  // Its acquire took its slot, and set off what an acquire does, as this connect began.
+  if (c.ticket !== null) return answer(servedNew(state, c.startedAt, true), { ticket: c.ticket, outcome: 'served', candidates: [], tookSlot: true });
   if (c.aborted === true) return abortedLanded(state, c);
   // Its acquire gave up (or it is a refill's), and the pool keeps the connection: the first
   // waiter gets it, else it is idle.
@@ -291,7 +295,10 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
   // Until the connector's log tells its id, the connection counts as the connect it was.
-  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const, ...(c.seq === undefined ? {} : { seq: c.seq }) }] };
+  // A refill's keeps its timer's order: a refill decided by a timer at this instant counts it in
+  // flight, or landed, by which fired first.
+  const refill = c.refill === true ? { order: c.order, refill: true as const } : {};
+  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const, ...(c.seq === undefined ? {} : { seq: c.seq }), ...refill }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
   const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
   // It joins the idle ones now, so it ranks for reuse by now, not by when the log names it (a
