@@ -55,9 +55,8 @@ function timersFired(before: ModelState, rejections?: ReadonlyMap<number, number
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end, rejections);
     if (next === null) return state.now === end ? state : withState(state, { now: end });
-    const from = state.answers.length;
     const fired = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
-    state = tookAsTimerFired(fired, from, Number.isFinite(next.at) && Number.isFinite(next.order) ? { due: next.at, order: next.order } : undefined);
+    state = tookAsTimerFired(state, fired, Number.isFinite(next.at) && Number.isFinite(next.order) ? { due: next.at, order: next.order } : undefined);
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
@@ -266,8 +265,7 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     // closed pool, is to be closed at once.
     return answer({ ...state, landedUnasked: [...state.landedUnasked, { at: state.now, fate: 'idle' }] }, { ticket: c.ticket, outcome: 'rejected', reason: 'closed' });
   }
-  // Its acquire took its slot, and set off what an acquire does, as this connect began.
-  if (c.ticket !== null) return answer(servedNew(state, c.startedAt, true), { ticket: c.ticket, outcome: 'served', candidates: [], tookSlot: true });
+  if (c.ticket !== null) return answer(servedNew(state, c.startedAt, true), { ticket: c.ticket, outcome: 'served', candidates: [] });
   if (c.aborted === true) return abortedLanded(state, c);
   // Its acquire gave up (or it is a refill's), and the pool keeps the connection: the first
   // waiter gets it, else it is idle.
