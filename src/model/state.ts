@@ -368,6 +368,11 @@ export interface ModelState {
    * `head-look.ts`). Left out outside a sleep.
    */
   readonly checkedInStep?: LearntInStep;
+  /**
+   * Checks begun while the timers of the sleep being predicted fired, for a reading of when a
+   * polled timeout came to hold against the log's (see `timers.ts`). Left out outside a sleep.
+   */
+  readonly checksBegun?: number;
 }
 
 /** A new connection's passing check whose reply is still to come, as a blocked loop wakes. */
@@ -386,6 +391,8 @@ export interface CheckReply {
 export interface LearntInStep {
   readonly checked: readonly number[];
   readonly opened: readonly { readonly id: number; readonly at: number }[];
+  /** How many connects took an injected fault (`connect-began`). */
+  readonly began?: number;
 }
 
 /**

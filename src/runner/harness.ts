@@ -108,17 +108,19 @@ export class Harness<P = unknown, C = unknown> {
    * What a sleep's model learns from the connector's log (see `checkedInStep`): the connections
    * the pool validated since the last step ended, and those it opened then, and when.
    */
-  learntInStep(): { readonly checked: number[]; readonly opened: { id: number; at: number }[] } {
+  learntInStep(): { readonly checked: number[]; readonly opened: { id: number; at: number }[]; readonly began: number } {
     const events = this.connector.events;
     const checked: number[] = [];
     const opened: { id: number; at: number }[] = [];
-    // One pass over the step's log for both lists: every sleep asks.
+    let began = 0;
+    // One pass over the step's log for the lists: every sleep asks.
     for (let i = this.eventMark; i < events.length; i++) {
       const event = events[i]!;
       if (event.type === 'validate') checked.push(event.id);
       else if (event.type === 'create') opened.push({ id: event.id, at: event.at });
+      else if (event.type === 'connect-began') began++;
     }
-    return { checked, opened };
+    return { checked, opened, began };
   }
 
   /**
