@@ -8,6 +8,7 @@ import { openedCheckFails } from './opened-check.js';
 import { newConnectionServesHead } from './check-reply.js';
 import { dispenseQueue } from './queue-check.js';
 import { freshCheckBegan } from './fresh-check.js';
+import { retireGone } from './retired.js';
 
 /**
  * What the model owes the runner: the answers to acquires (served, with which connection, or
@@ -45,7 +46,7 @@ export function answersTaken(state: ModelState): ModelState {
 
 /** The step is over: what only this step needed is forgotten. */
 export function stepEnded(before: ModelState): ModelState {
-  const state = checksBackSettled(reaperMayStop(before));
+  const state = retireGone(checksBackSettled(reaperMayStop(before)));
   if (state.failedAtOnce !== undefined) {
     const { failedAtOnce: _failed, ...rest } = state;
     return { ...rest, failedConnects: [] };

@@ -213,7 +213,7 @@ function failedSince(state: ModelState, since: number, decided?: TimerKey): numb
 
 /** Connections the model knows have gone. */
 function goneCount(state: ModelState): number {
-  return state.conns.length - liveCount(state);
+  return state.conns.length - liveCount(state) + (state.retired?.length ?? 0);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { effectiveLifetime, type PoolConfig, type Semantics } from './semantics.js';
 import { withState } from './copy.js';
+import { replaceRetired, retiredConn } from './retired.js';
 import { unnamedChecks } from './fresh-check.js';
 
 /**
@@ -267,7 +268,10 @@ export interface ModelState {
    * fires at this time instead of on time.
    */
   readonly awakeSince: number;
-  /** Every connection the pool ever opened, in creation order. */
+  /**
+   * Every connection the pool opened, in creation order, but for those gone before an earlier
+   * step's instant, which are in `retired`.
+   */
   readonly conns: readonly ModelConn[];
   readonly phase: Phase;
   /** When close or terminate began. */
@@ -368,6 +372,11 @@ export interface ModelState {
    * `head-look.ts`). Left out outside a sleep.
    */
   readonly checkedInStep?: LearntInStep;
+  /**
+   * Connections gone before the instant an earlier step ended at, in the order they left `conns`
+   * (see `retired.ts`): only their ids are looked up, by `findConn`. Left out until one is.
+   */
+  readonly retired?: readonly ModelConn[];
   /**
    * Checks begun while the timers of the sleep being predicted fired, for a reading of when a
    * polled timeout came to hold against the log's (see `timers.ts`). Left out outside a sleep.
@@ -651,12 +660,16 @@ function keptOrphans(state: ModelState): number {
 }
 
 export function findConn(state: ModelState, id: number): ModelConn | undefined {
-  return state.conns.find((c) => c.id === id);
+  for (const c of state.conns) if (c.id === id) return c;
+  return state.retired === undefined ? undefined : retiredConn(state.retired, id);
 }
 
-
 export function replaceConn(state: ModelState, next: ModelConn): ModelState {
-  return withState(state, { conns: state.conns.map((c) => (c.id === next.id ? next : c)) });
+  const at = state.conns.findIndex((c) => c.id === next.id);
+  if (at < 0) return state.retired === undefined ? state : withState(state, { retired: replaceRetired(state.retired, next) });
+  const conns = state.conns.slice();
+  conns[at] = next;
+  return withState(state, { conns });
 }
 
 /** Whether the lifetime expires connections at all, under these semantics. */
