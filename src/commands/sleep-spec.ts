@@ -20,30 +20,38 @@ export const sleepSpecArb: fc.Arbitrary<SleepSpec> = fc.oneof(
 
 /** The moments ahead where the model expects something to change: every window's edges, every waiter's timeout, every connect in flight, every retry of a failed connect. */
 export function pendingDeadlines(state: ModelState): number[] {
-  const edges = new Set<number>();
+  // Asked by most sleeps: edges go in a plain list, sorted and made unique once at the end.
+  const edges: number[] = [];
+  const now = state.now;
   // A polled timeout's window ends one interval after the deadline.
   const poll = timeoutPollMs(state.semantics);
   for (const waiter of state.waiters) {
     if (waiter.deadline === null) continue;
-    if (waiter.deadline > state.now) edges.add(waiter.deadline);
-    if (poll > 0 && waiter.deadline + poll > state.now) edges.add(waiter.deadline + poll);
+    if (waiter.deadline > now) edges.push(waiter.deadline);
+    if (poll > 0 && waiter.deadline + poll > now) edges.push(waiter.deadline + poll);
   }
   for (const connect of state.connecting) {
     // A connect's own timer past its landing never fires: the landing clears it.
     const abandonAt = connect.abandonAt !== null && connect.abandonAt <= connect.readyAt ? connect.abandonAt : null;
-    for (const at of [connect.readyAt, connect.deadline, abandonAt]) if (at !== null && at > state.now) edges.add(at);
-    if (poll > 0 && connect.deadline !== null && connect.deadline + poll > state.now) edges.add(connect.deadline + poll);
+    if (connect.readyAt > now) edges.push(connect.readyAt);
+    if (connect.deadline !== null && connect.deadline > now) edges.push(connect.deadline);
+    if (abandonAt !== null && abandonAt > now) edges.push(abandonAt);
+    if (poll > 0 && connect.deadline !== null && connect.deadline + poll > now) edges.push(connect.deadline + poll);
   }
-  for (const check of state.validating) if (check.readyAt > state.now) edges.add(check.readyAt);
+  for (const check of state.validating) if (check.readyAt > now) edges.push(check.readyAt);
   // A failed connect's retry: one a pool makes early or late is caught at its edge.
-  for (const retry of state.retryTimers ?? []) if (retry.at > state.now) edges.add(retry.at);
+  for (const retry of state.retryTimers ?? []) if (retry.at > now) edges.push(retry.at);
   for (const conn of state.conns) {
     const window = windowOf(state, conn);
     if (window === null) continue;
-    if (window.from > state.now) edges.add(window.from);
-    if (window.to > state.now && Number.isFinite(window.to)) edges.add(window.to);
+    if (window.from > now) edges.push(window.from);
+    if (window.to > now && Number.isFinite(window.to)) edges.push(window.to);
   }
-  return [...edges].sort((a, b) => a - b);
+  edges.sort((a, b) => a - b);
+  let unique = 0;
+  for (const edge of edges) if (unique === 0 || edge !== edges[unique - 1]) edges[unique++] = edge;
+  edges.length = unique;
+  return edges;
 }
 
 export interface ResolvedSleep {
@@ -57,9 +65,21 @@ export function resolveSleep(state: ModelState, spec: SleepSpec): ResolvedSleep 
   const target = deadlines[spec.pick % Math.max(1, deadlines.length)];
   // Nothing pending: a short sleep still lets the loop run.
   if (target === undefined) return { ms: spec.pick + 1, why: 'no deadline pending' };
-  const ms = Math.max(0, target - state.now + spec.offset);
-  const sign = spec.offset === 0 ? '' : spec.offset < 0 ? ' − 1' : ' + 1';
-  return { ms, why: `deadline ${target} ms${sign}` };
+  return new DeadlineSleep(Math.max(0, target - state.now + spec.offset), target, spec.offset);
+}
+
+/** A sleep to a deadline: its reason is put in words only for a trace, which most runs never print. */
+class DeadlineSleep implements ResolvedSleep {
+  constructor(
+    readonly ms: number,
+    private readonly target: number,
+    private readonly offset: -1 | 0 | 1,
+  ) {}
+
+  get why(): string {
+    const sign = this.offset === 0 ? '' : this.offset < 0 ? ' − 1' : ' + 1';
+    return `deadline ${this.target} ms${sign}`;
+  }
 }
 
 export function describeSpec(spec: SleepSpec): string {

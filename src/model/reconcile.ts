@@ -76,7 +76,7 @@ export function reconcile(state: ModelState, destroyed: readonly Destroyed[], op
       s = result.state;
     } else {
       const settled = settleRefill(s);
-      return { state: settled.state, violations: settled.violation === null ? [] : [settled.violation] };
+      return { state: settled.state, violations: settled.violation === null ? NO_VIOLATIONS : [settled.violation] };
     }
   }
 }
@@ -114,6 +114,7 @@ function refillLanded(state: ModelState, c: Connecting): Outcome {
 type EventKind = 'destroy' | 'open' | 'begin';
 
 const NO_BEGINS: readonly Opened[] = [];
+const NO_VIOLATIONS: readonly Violation[] = [];
 
 /**
  * The logged events in the order they happened. At one instant, destructions go first (a refill

@@ -567,7 +567,11 @@ export function reaperMayStop(state: ModelState): ModelState {
 
 /** Idle connections an acquire may get: not doomed. */
 export function idleConns(state: ModelState): ModelConn[] {
-  return state.conns.filter(isIdleConn);
+  // Every acquire asks: a plain loop, where a filter's callback left out of line by the optimiser
+  // was seen to cost one process of the same build 3% of its time.
+  const idle: ModelConn[] = [];
+  for (const c of state.conns) if (isIdleConn(c)) idle.push(c);
+  return idle;
 }
 
 /** `idleConns(state).length`, without the list: the counters are checked after every step. */

@@ -33,7 +33,7 @@ interface Due {
  * comes when the real pool rejected the waiter (`rejections`), if that lies in its window.
  */
 export function timePassed(before: ModelState, settled?: Settled): ModelState {
-  if (before.waiters.length === 0 && before.connecting.length === 0 && before.validating.length === 0 && before.retryTimers === undefined && before.checkReplies === undefined) return before;
+  if (!timersPending(before)) return before;
   // Only a pool that polls for its timeouts has rejections to read: the others list no tickets.
   if (settled === undefined || timeoutPollMs(before.semantics) === 0) return timersFired(before);
   const polledTickets = [...before.waiters.filter((w) => w.deadline !== null).map((w) => w.ticket), ...before.connecting.filter((c) => c.ticket !== null && c.deadline !== null).map((c) => c.ticket as number), ...before.validating.filter((v) => checkDeadline(before, v) !== null).map((v) => v.ticket as number)];
@@ -60,6 +60,11 @@ export function timePassed(before: ModelState, settled?: Settled): ModelState {
     agreeing ??= state;
   }
   return agreeing ?? timersFired(before);
+}
+
+/** Whether the model has a timer of its own pending: without one, time passing changes only `now`. */
+export function timersPending(state: ModelState): boolean {
+  return state.waiters.length > 0 || state.connecting.length > 0 || state.validating.length > 0 || state.retryTimers !== undefined || state.checkReplies !== undefined;
 }
 
 /** Every subset of `items`, the largest first; past six items (a queue that long is rare) only all of them and none. */

@@ -12,7 +12,7 @@ import {
 import { acquireTookSlot } from './acquire-took.js';
 import { closeDuringConnectOf, closeRejectsWaitersOf, terminateDuringConnectOf } from './semantics.js';
 import { rejectConnects, rejectWaiters } from './answers.js';
-import { timePassed } from './timers.js';
+import { timePassed, timersPending } from './timers.js';
 import { handedOver } from './waiters.js';
 import { landedAtOnce } from './retry.js';
 import { withConn, withState, withoutState } from './copy.js';
@@ -146,6 +146,8 @@ export function released(before: ModelState, id: number): ModelState {
  * came (see `timePassed`).
  */
 export function slept(state: ModelState, ms: number, settled?: Settled, checked?: LearntInStep): ModelState {
+  // The common step: no timer of the model is pending, so only the time moves (one copy, not three).
+  if (!timersPending(state)) return withState(state, { now: state.now + ms });
   return learning(checked, state, (s) => timePassed(withState(s, { now: s.now + ms }), settled));
 }
 
@@ -164,6 +166,7 @@ function learning(checked: LearntInStep | undefined, state: ModelState, pass: (s
  */
 export function blocked(state: ModelState, ms: number, settled?: Settled, checked?: LearntInStep): ModelState {
   const now = state.now + ms;
+  if (!timersPending(state)) return withState(state, { now, awakeSince: now });
   // While the overdue timers fire, a check's reply waits for all of them (see `check-reply.ts`).
   return withoutState(learning(checked, state, (s) => timePassed(withState(s, { now, awakeSince: now, waking: true }), settled)), 'waking');
 }

@@ -5,7 +5,7 @@ import { faultsTaken } from '../connectors/next-connect.js';
 import { formatCounters, expectedCounters } from '../model/observe.js';
 import { reconcile, type Destroyed, type Opened } from '../model/reconcile.js';
 import { abortOf, timeoutPollMs } from '../model/semantics.js';
-import { findConn, type Answer, type DoomCause, type ModelState, type PollWindow, type Settled } from '../model/state.js';
+import { findConn, type Answer, type DoomCause, type LearntInStep, type ModelState, type PollWindow, type Settled } from '../model/state.js';
 import { acquired, connectFailedFor } from '../model/transitions.js';
 import { answersTaken, stepEnded } from '../model/answers.js';
 import { withState } from '../model/copy.js';
@@ -108,8 +108,10 @@ export class Harness<P = unknown, C = unknown> {
    * What a sleep's model learns from the connector's log (see `checkedInStep`): the connections
    * the pool validated since the last step ended, and those it opened then, and when.
    */
-  learntInStep(): { readonly checked: number[]; readonly opened: { id: number; at: number }[]; readonly began: number } {
+  learntInStep(): LearntInStep {
     const events = this.connector.events;
+    // Most sleeps log nothing: they share one empty answer.
+    if (this.eventMark === events.length) return NOTHING_LEARNT;
     const checked: number[] = [];
     const opened: { id: number; at: number }[] = [];
     let began = 0;
@@ -192,8 +194,15 @@ export class Harness<P = unknown, C = unknown> {
    * `quiet`: called right after a settle, with no pool code run since (see `VirtualClock.settle`).
    */
   async settleCalls(tickets: readonly number[], what: string, issued = false, quiet = false): Promise<void> {
-    const settled = await this.clock.settle(() => tickets.every((t) => this.calls.get(t)?.outcome !== null), quiet);
+    // Asked after every round of a settle: no closure per ticket per round, none at all for no tickets.
+    const settled = await this.clock.settle(tickets.length === 0 ? ALWAYS : () => this.answered(tickets), quiet);
     if (!settled.ok && (issued || settled.quiet !== true)) this.fail('not-settled', `${what} did not settle: ${settled.reason}`);
+  }
+
+  /** Whether every acquire in `tickets` has an outcome (or was never issued). */
+  private answered(tickets: readonly number[]): boolean {
+    for (const ticket of tickets) if (this.calls.get(ticket)?.outcome === null) return false;
+    return true;
   }
 
   /** Lets the loop run what is due now; fails if it cannot. */
@@ -215,7 +224,7 @@ export class Harness<P = unknown, C = unknown> {
   finishStep(box: ModelBox, step: { command: { toString(): string }; predicted?: string; observed?: string | undefined; next: ModelState; expectCreated?: readonly number[] }): void {
     this.current = null;
     // A wrong answer is this step's violation, recorded in the trace like any other.
-    let answered: { state: ModelState; created: number[]; story: string; violation?: Violation };
+    let answered: { state: ModelState; created: readonly number[]; story: string; violation?: Violation };
     try {
       answered = this.checkAnswers(step.next);
     } catch (error) {
@@ -272,8 +281,8 @@ export class Harness<P = unknown, C = unknown> {
     if (doomed?.cause === 'invalid') this.fail('handed-out-invalid', `${who} got connection #${id}, which failed its validation at ${doomed.at} ms; a connection that fails must be closed and another tried`, id);
   }
 
-  private checkAnswers(next: ModelState): { state: ModelState; created: number[]; story: string } {
-    if (next.answers.length === 0 && next.waiters.length === 0 && next.connecting.length === 0 && next.validating.length === 0) return { state: next, created: [], story: '' };
+  private checkAnswers(next: ModelState): { state: ModelState; created: readonly number[]; story: string } {
+    if (next.answers.length === 0 && next.waiters.length === 0 && next.connecting.length === 0 && next.validating.length === 0) return { state: next, created: NONE, story: '' };
     let state = next;
     const created: number[] = [];
     const story: string[] = [];
@@ -376,6 +385,7 @@ function firstInvariantViolation(state: ModelState, observed: PoolCounters, conn
 }
 
 const NONE: readonly number[] = [];
+const ALWAYS = (): boolean => true;
 
 interface StepEvents {
   readonly created: readonly Opened[];
@@ -396,6 +406,7 @@ function begunJustNow(events: readonly ConnectorEvent[], i: number): boolean {
 }
 
 const NONE_OPENED: readonly Opened[] = [];
+const NOTHING_LEARNT: LearntInStep = { checked: [], opened: [] };
 const NO_EVENTS: StepEvents = { created: [], destroyed: [], began: [] };
 
 const DOOMED_BY: Readonly<Record<DoomCause, string>> = {

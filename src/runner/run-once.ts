@@ -64,15 +64,18 @@ export async function runOnce(
     if (opened.length !== expectOpened) {
       h.fail('unexpected-create', `creating the pool opened ${opened.length} connection(s); the declared semantics expect ${expectOpened} (minSize ${config.minSize}, min first opened: ${opens})`);
     }
-    h.finishStep(box, { command: `create pool (min ${config.minSize}, max ${config.maxSize}, lifetime ${config.lifetimeMs} ms${config.acquireTimeoutMs === undefined ? '' : `, acquire timeout ${config.acquireTimeoutMs} ms`})`, next: poolCreated(box.state, opened), expectCreated: opened });
-    await checkServer(h, 'create pool');
+    // Put in words only for a trace, which a passing run does not keep.
+    const created = { toString: () => `create pool (min ${config.minSize}, max ${config.maxSize}, lifetime ${config.lifetimeMs} ms${config.acquireTimeoutMs === undefined ? '' : `, acquire timeout ${config.acquireTimeoutMs} ms`})` };
+    h.finishStep(box, { command: created, next: poolCreated(box.state, opened), expectCreated: opened });
+    // Only a real server has a count of its own to check: pg-mem's runs skip even the await.
+    if (connector.verify !== undefined) await checkServer(h, 'create pool');
     // With a real server behind the connector, the server's own count is checked after every command.
     const checked = connector.verify === undefined ? commands : withServerChecks(commands);
     if (strict) await runEvery(box, h, checked);
     else await runDrawn(box, h, checked);
     if (box.state.phase !== 'closed') await closeGracefully(box, h, 'close() at end of run');
     closed = true;
-    await checkServer(h, 'close() at end of run');
+    if (connector.verify !== undefined) await checkServer(h, 'close() at end of run');
     const end = endOfRunViolation(h);
     if (end !== null && record) h.trace.push({ index: h.trace.length, command: 'end of run', at: clock.now(), predicted: 'every connection destroyed once, no timer pending', observed: end.message, violation: end.message });
     return outcome(h, end, clock.now());
