@@ -406,7 +406,7 @@ function begunJustNow(events: readonly ConnectorEvent[], i: number): boolean {
 }
 
 const NONE_OPENED: readonly Opened[] = [];
-const NOTHING_LEARNT: LearntInStep = { checked: [], opened: [] };
+const NOTHING_LEARNT: LearntInStep = { checked: [], opened: [], began: 0 };
 const NO_EVENTS: StepEvents = { created: [], destroyed: [], began: [] };
 
 const DOOMED_BY: Readonly<Record<DoomCause, string>> = {
