@@ -67,7 +67,6 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'size', minRefill: ['after-expiry', 'after-expiry'] }) }, /semantics.minRefill = \["after-expiry","after-expiry"\]; it must be a list of distinct values/],
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minRefill: [] }) }, /no min floor; declare minFloor/],
     [{ ...ownPoolAdapter(), semantics: withoutMin({ minFloor: 'none', minRefill: ['on-reaper-run'] }) }, /minRefill includes "on-reaper-run", but expiry is not a reaper/],
-    [ownPoolAdapter({ minRefill: ['at-acquire', 'after-discard'], validation: 'async' }), /minRefill includes both "at-acquire" and "after-discard" together with an async validation, which poolcheck does not model yet; check the pool with one of the two/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, lateConnect: 'closed' } } }, /lateConnect applies only when the timeout covers the connect/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCovers: 'connect' } } }, /acquireTimeoutCovers = "connect"; it must be "wait", "wait-and-connect", or left out/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeoutCheck: { kind: 'poll', everyMs: 0 } } } }, /acquireTimeoutCheck = \{"kind":"poll","everyMs":0\}; it must be "timer", \{ kind: "poll", everyMs: <a whole number of ms >= 1> \}/],

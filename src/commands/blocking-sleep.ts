@@ -2,7 +2,7 @@ import type fc from 'fast-check';
 import { formatCounters } from '../model/observe.js';
 import { reconcile } from '../model/reconcile.js';
 import { DEFAULT_WAKE_PHASE, handoffBeatsOverdue, type WakePhase } from '../model/handoff.js';
-import { normalizeHandoff, timeoutPollMs, type Handoff } from '../model/semantics.js';
+import { normalizeHandoff, type Handoff } from '../model/semantics.js';
 import { blocked, predictAcquire } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
@@ -20,16 +20,6 @@ import { describeSpec, resolveSleep, type ResolvedSleep, type SleepSpec } from '
 /** No validation in flight or about to fail or be slow: an acquire on wake takes what it finds. */
 function noValidationFault(s: ModelBox['state']): boolean {
   return !s.validationFails && s.queryDelay === 0 && s.validating.length === 0;
-}
-
-/**
- * A check that will fail, in flight under an acquire deadline the pool polls for: a block across
- * both leaves the model unable to tell whether the poll or the check's failure (and the retry it
- * starts, which takes the pending faults) came first among the overdue timers, since it does not
- * know the poll's phase. Not drawn (see docs/semantics.md, "What the fields cannot say yet").
- */
-function polledFailingCheck(s: ModelBox['state']): boolean {
-  return timeoutPollMs(s.semantics) > 0 && s.validating.some((v) => v.fails && v.ticket !== null && v.covered !== undefined);
 }
 
 const HANDOFF_NAMES: Readonly<Record<Handoff, string>> = { microtask: 'microtask', immediate: 'setImmediate', timeout: 'setTimeout(0)' };
@@ -51,7 +41,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
   ) {}
 
   check(m: Readonly<ModelBox>): boolean {
-    if (m.state.phase !== 'open' || polledFailingCheck(m.state)) return false;
+    if (m.state.phase !== 'open') return false;
     // Expiry only frees capacity, so capacity now means capacity on wake. An acquire on wake is
     // about the race with overdue expiries, so it is kept apart from waiters and failing connects.
     return !this.acquireOnWake || (predictAcquire(m.state).kind !== 'wait' && m.state.waiters.length === 0 && m.state.connecting.length === 0 && !m.state.failNext && m.state.connectDelay === 0 && noValidationFault(m.state));

@@ -51,10 +51,11 @@ export const STATE_FIELDS = {
   waking: true,
   checkedInStep: true,
   retired: true,
+  checksBegun: true,
 } as const satisfies Record<keyof ModelState, true>;
 
 /** The state's optional fields, at the end of {@link STATE_FIELDS}: copied only where set, as a spread leaves them. */
-export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce', 'retryTimers', 'checkReplies', 'waking', 'checkedInStep', 'retired'] as const;
+export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce', 'retryTimers', 'checkReplies', 'waking', 'checkedInStep', 'retired', 'checksBegun'] as const;
 
 export const CONN_FIELDS = {
   id: true,
@@ -124,6 +125,7 @@ function copyState(state: ModelState, drop?: (typeof OPTIONAL_STATE_FIELDS)[numb
   if (state.waking !== undefined && drop !== 'waking') next.waking = state.waking;
   if (state.checkedInStep !== undefined && drop !== 'checkedInStep') next.checkedInStep = state.checkedInStep;
   if (state.retired !== undefined && drop !== 'retired') next.retired = state.retired;
+  if (state.checksBegun !== undefined && drop !== 'checksBegun') next.checksBegun = state.checksBegun;
   return next;
 }
 

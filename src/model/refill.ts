@@ -17,7 +17,7 @@ import { violation, type Violation } from './violation.js';
  */
 export function floorCount(state: ModelState, at: number, due: number | { readonly fewestSince: number } = at, seq = Infinity, order = Infinity): number {
   if (typeof due === 'object') return fewestCounted(state, at, due.fewestSince);
-  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq, (s) => s.at < at || (s.at === at && s.due < due)) + idleOrphans(state, at, due) + refillsInFlight(state, at, due, order) + landedIdle(state, at, due);
+  if (minOf(state.semantics).floor === 'idle') return idleConns(state).length - checkedBackAt(state, at, seq) + takenAfter(state, due, seq, (s) => s.at < at || (s.at === at && s.due < due)) + idleOrphans(state, at, due) + refillsInFlight(state, at, due, order) + landedIdle(state, at, due, order);
   return capabilitiesOf(state.semantics).connectsInFloor === false ? sizeAt(state, at, due, order) - inFlightAt(state, at, due, order) : sizeAt(state, at, due, order);
 }
 
@@ -93,12 +93,13 @@ function refillsInFlight(state: ModelState, at: number, due: number, order: numb
 
 /**
  * Connects kept after their acquire gave up (or a refill's) that landed idle by `at` (at one
- * instant, those due before `due`), not yet learnt from the log: idle already, which an idle floor
+ * instant, those due before `due`, or a refill's set before `order`), not yet learnt from the log: idle already, which an idle floor
  * counts, as the pool does.
  */
-function landedIdle(state: ModelState, at: number, due: number): number {
+function landedIdle(state: ModelState, at: number, due: number, order: number): number {
   if (state.failedConnects.length === 0) return 0;
-  return state.failedConnects.filter((f) => f.stays === true && (f.at < at || (f.at === at && f.due < due))).length;
+  // A refill's, at one due time, by the order its timer was set in, where the decider's is known.
+  return state.failedConnects.filter((f) => f.stays === true && (f.at < at || (f.at === at && (f.due < due || (f.due === due && order !== Infinity && f.order !== undefined && f.order < order))))).length;
 }
 
 /**

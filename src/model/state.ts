@@ -399,6 +399,11 @@ export interface ModelState {
    * (see `retired.ts`): only their ids are looked up, by `findConn`. Left out until one is.
    */
   readonly retired?: readonly ModelConn[];
+  /**
+   * Checks begun while the timers of the sleep being predicted fired, for a reading of when a
+   * polled timeout came to hold against the log's (see `timers.ts`). Left out outside a sleep.
+   */
+  readonly checksBegun?: number;
 }
 
 /** A new connection's passing check whose reply is still to come, as a blocked loop wakes. */
@@ -413,12 +418,14 @@ export interface CheckReply {
   readonly seq?: number;
 }
 
-/** What the connector's log said during a sleep: the connections checked, and those opened, and when. */
+/** What the connector's log said during a sleep: the connections checked, and those opened and closed, and when. */
 export interface LearntInStep {
   readonly checked: readonly number[];
   readonly opened: readonly { readonly id: number; readonly at: number }[];
   /** The connections it closed, and when (left out: not learnt). */
   readonly closed?: readonly { readonly id: number; readonly at: number }[];
+  /** How many connects took an injected fault (`connect-began`). */
+  readonly began?: number;
 }
 
 /**

@@ -7,6 +7,7 @@ import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
 import { checkTakesSlot, tookAsHanded } from './check-took.js';
+import { tookAsTimerFired } from './acquire-took.js';
 import { replyAfterWake, replyCame, repliesAfterWake } from './check-reply.js';
 import { queueCheckLanded } from './queue-check.js';
 import { freshCheckBegan } from './fresh-check.js';
@@ -40,28 +41,30 @@ export function timePassed(before: ModelState, settled?: Settled): ModelState {
   if (rejected.length === 0) return timersFired(before);
   // A waiter the pool rejected may have timed out at that poll, or been served first by a connect
   // that then failed: the model takes the reading (most polls first) that agrees with every call.
-  for (const polled of subsetsLargestFirst(rejected)) {
-    const state = timersFired(before, new Map(polled.map((t) => [t, (settled as Settled).get(t)!.at])));
-    if (polled.length === 0 || agrees(before, state, settled as Settled)) return state;
+  // As a blocked loop wakes, a rejection at the wake does not say where the poll fell among the
+  // overdue timers: a check's failure, or a connect's, may have come first and set off a retry, or
+  // a waiter's connect, which the poll then cut short, the acquire rejected all the same. What
+  // began in the step tells: the checks the log shows, and whether a connect took the pending faults.
+  const at = (t: number): number => (settled as Settled).get(t)!.at;
+  const readings: Read[][] = [];
+  // At a wake, one poll rejected them all, due at some instant of the block: it is tried just
+  // before each overdue timer's due time, as late as the calls let it come first.
+  if (before.waking === true && rejected.every((t) => at(t) === before.now)) for (const read of pollPositions(before)) readings.push(rejected.map(() => read));
+  for (const polled of subsetsLargestFirst(rejected)) readings.push(rejected.map((t) => (polled.includes(t) ? 'first' : 'late')));
+  let agreeing: ModelState | null = null;
+  for (const [i, reading] of readings.entries()) {
+    const state = timersFired(before, new Map(rejected.map((t, j) => [t, { at: at(t), read: reading[j] as Read }])));
+    // The last, every poll read late, stands when nothing else agrees: the runner reports the pool.
+    if (i < readings.length - 1 && !agrees(before, state, settled as Settled)) continue;
+    if (agreesWithLog(before, state)) return state;
+    agreeing ??= state;
   }
-  return timersFired(before);
+  return agreeing ?? timersFired(before);
 }
 
 /** Whether the model has a timer of its own pending: without one, time passing changes only `now`. */
 export function timersPending(state: ModelState): boolean {
   return state.waiters.length > 0 || state.connecting.length > 0 || state.validating.length > 0 || state.retryTimers !== undefined || state.checkReplies !== undefined;
-}
-
-function timersFired(before: ModelState, rejections?: ReadonlyMap<number, number>): ModelState {
-  const end = before.now;
-  let state = before;
-  // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
-  for (let fired = 0; fired < 100_000; fired++) {
-    const next = nextDue(state, end, rejections);
-    if (next === null) return state.now === end ? state : withState(state, { now: end });
-    state = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
-  }
-  throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
 
 /** Every subset of `items`, the largest first; past six items (a queue that long is rare) only all of them and none. */
@@ -70,6 +73,37 @@ function subsetsLargestFirst<T>(items: readonly T[]): T[][] {
   const all: T[][] = [];
   for (let mask = (1 << items.length) - 1; mask >= 0; mask--) all.push(items.filter((_, i) => (mask & (1 << i)) !== 0));
   return all.sort((a, b) => b.length - a.length);
+}
+
+/** Where a poll overdue at a wake may fall: after every overdue timer, then just before each, the latest first. */
+function pollPositions(state: ModelState): Read[] {
+  const dues = new Set<number>();
+  for (const c of state.connecting) if (c.readyAt <= state.now) dues.add(c.readyAt);
+  for (const v of state.validating) if (v.readyAt <= state.now) dues.add(v.readyAt);
+  for (const r of state.retryTimers ?? []) if (r.at <= state.now) dues.add(r.at);
+  return ['after', ...[...dues].sort((a, b) => b - a).map((due): Read => ({ before: due }))];
+}
+
+/** Whether a reading began the checks the log shows begun in the step, and took the pending connect faults where a connect did. */
+function agreesWithLog(before: ModelState, after: ModelState): boolean {
+  const learnt = before.checkedInStep;
+  if (learnt === undefined) return true;
+  if ((after.checksBegun ?? 0) !== learnt.checked.length) return false;
+  if (learnt.began === undefined || (!before.failNext && before.connectDelay === 0)) return true;
+  return (!after.failNext && after.connectDelay === 0) === learnt.began > 0;
+}
+
+function timersFired(before: ModelState, rejections?: ReadonlyMap<number, Seen>): ModelState {
+  const end = before.now;
+  let state = before;
+  // Each timer fires once and is gone, so this ends; the bound turns a model bug into an error, never a hang.
+  for (let fired = 0; fired < 100_000; fired++) {
+    const next = nextDue(state, end, rejections);
+    if (next === null) return state.now === end ? state : withState(state, { now: end });
+    const fired = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
+    state = tookAsTimerFired(state, fired, Number.isFinite(next.at) && Number.isFinite(next.order) ? { due: next.at, order: next.order } : undefined);
+  }
+  throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
 }
 
 /** Whether the answers the model gave in this step, and the acquires it still has pending, agree with the real calls. */
@@ -84,7 +118,38 @@ function agrees(before: ModelState, after: ModelState, settled: Settled): boolea
   return true;
 }
 
-function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number, number> | undefined): Due | null {
+/** When the real pool rejected a polled acquire, and where this reading has the poll come. */
+interface Seen {
+  readonly at: number;
+  readonly read: Read;
+}
+
+/**
+ * Where a reading has the poll that rejected an acquire come: at that instant, before anything
+ * else due then (`'first'`); as late as its window lets it (`'late'`); or, at a wake, one poll for
+ * every acquire it rejected, after every overdue timer (`'after'`) or just before the timers due
+ * at `before`, after those due earlier.
+ */
+type Read = 'first' | 'late' | 'after' | { readonly before: number };
+
+/**
+ * Where the poll that rejected an acquire at `seen` falls, for a deadline at `deadline`, as the
+ * reading says; read late at a blocked loop's wake whose window runs past it, after every overdue
+ * timer. `null`: at its window's end (the caller's default). At a wake the poll may have been due
+ * at any instant of the block, before the deadline too (it reads the clock as it runs), so the
+ * model tries it between each pair of overdue timers, and lets the calls and the log tell the
+ * readings apart (see {@link timePassed}).
+ */
+function polledAt(state: ModelState, deadline: number, everyMs: number, seen: Seen | undefined): { at: number; order: number } | null {
+  if (seen === undefined || seen.at < deadline || seen.at > Math.max(deadline + everyMs, state.awakeSince)) return null;
+  const wake = seen.at === state.awakeSince;
+  if (seen.read === 'first') return { at: wake ? -Infinity : seen.at, order: -Infinity };
+  if (seen.read === 'after') return { at: state.awakeSince, order: LATE_POLL };
+  if (seen.read !== 'late') return { at: seen.read.before, order: -Infinity };
+  return wake && deadline + everyMs > state.awakeSince ? { at: state.awakeSince, order: LATE_POLL } : null;
+}
+
+function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number, Seen> | undefined): Due | null {
   let best: Due | null = null;
   const consider = (due: Due): void => {
     if (due.at <= end && (best === null || due.at < best.at || (due.at === best.at && due.order < best.order))) best = due;
@@ -149,6 +214,9 @@ function replyQueued(state: ModelState, v: Validating): ModelState {
  */
 const AFTER_TIMERS = 2 ** 40;
 
+/** Orders a poll read as late as it may come at a wake: after every overdue timer, before the replies and I/O. */
+const LATE_POLL = AFTER_TIMERS - 1;
+
 function waiterTimedOut(state: ModelState, late: Waiter, within?: PollWindow): ModelState {
   const rejected = { ticket: late.ticket, outcome: 'rejected' as const, reason: 'timed out' as const };
   return answer(withState(state, { waiters: state.waiters.filter((w) => w !== late) }), within === undefined ? rejected : { ...rejected, within });
@@ -161,14 +229,13 @@ function waiterTimedOut(state: ModelState, late: Waiter, within?: PollWindow): M
  * connection reached the waiter first, the pool would have served it); otherwise it rejects it at
  * the window's end, and the runner reports a pool that did not, or did so outside the window.
  */
-function polledTimeout(state: ModelState, w: Waiter, deadline: number, everyMs: number, seen: number | undefined): Due {
+function polledTimeout(state: ModelState, w: Waiter, deadline: number, everyMs: number, seen: Seen | undefined): Due {
   const within = (s: ModelState): PollWindow => ({ from: deadline, to: Math.max(deadline + everyMs, s.awakeSince), everyMs });
-  if (seen !== undefined && seen >= deadline && seen <= within(state).to) {
-    // At a wake, the poll that rejected it was due at some instant of the block, which the model
-    // cannot know: had any overdue timer reached the waiter first, it would have been served, so
-    // its rejection goes first.
-    return { at: seen === state.awakeSince ? -Infinity : seen, order: -Infinity, fire: (s) => waiterTimedOut(s, w, within(s)) };
-  }
+  // At a wake, the poll that rejected it was due at some instant of the block, which the model
+  // cannot know: first, before any overdue timer reached the waiter; or last, after one handed it
+  // capacity whose connect the poll then cut short (see `polledAt`).
+  const at = polledAt(state, deadline, everyMs, seen);
+  if (at !== null) return { ...at, fire: (s) => waiterTimedOut(s, w, within(s)) };
   return { at: deadline + everyMs, order: w.order, fire: (s) => waiterTimedOut(s, w, within(s)) };
 }
 
@@ -179,11 +246,10 @@ function polledTimeout(state: ModelState, w: Waiter, deadline: number, everyMs: 
  * last instant may have come before the poll, so the model lets it (had it not, the acquire would
  * have been rejected, and the model would have read that).
  */
-function polledConnectTimeout(state: ModelState, c: Connecting, deadline: number, everyMs: number, seen: number | undefined): Due {
+function polledConnectTimeout(state: ModelState, c: Connecting, deadline: number, everyMs: number, seen: Seen | undefined): Due {
   const within = (s: ModelState): PollWindow => ({ from: deadline, to: Math.max(deadline + everyMs, s.awakeSince), everyMs });
-  if (seen !== undefined && seen >= deadline && seen <= within(state).to) {
-    return { at: seen === state.awakeSince ? -Infinity : seen, order: -Infinity, fire: (s) => connectTimedOut(s, c, within(s)) };
-  }
+  const at = polledAt(state, deadline, everyMs, seen);
+  if (at !== null) return { ...at, fire: (s) => connectTimedOut(s, c, within(s)) };
   return { at: deadline + everyMs, order: AFTER_TIMERS * 2, fire: (s) => connectTimedOut(s, c, within(s)) };
 }
 
@@ -207,13 +273,14 @@ function checkDeadline(state: ModelState, v: Validating): number | null {
  * window, as a connect's acquire is ({@link polledConnectTimeout}); where it was served instead,
  * its check passed before the poll.
  */
-function polledCheckTimeout(state: ModelState, v: Validating, deadline: number, everyMs: number, seen: number | undefined): Due {
+function polledCheckTimeout(state: ModelState, v: Validating, deadline: number, everyMs: number, seen: Seen | undefined): Due {
   const within = (s: ModelState): PollWindow => ({ from: deadline, to: Math.max(deadline + everyMs, s.awakeSince), everyMs });
-  if (seen !== undefined && seen >= deadline && seen <= within(state).to) {
-    // At a wake, the poll that rejected it came at or after the deadline: a check whose timer was
-    // due before that answered first (and, failed, went on to the next try, which the poll met).
-    return { at: seen === state.awakeSince ? deadline : seen, order: -Infinity, fire: (s) => checkTimedOut(s, v, within(s)) };
-  }
+  // At a wake, the poll came before the check's timer (the acquire rejected, the check going on as
+  // `lateCheck` says), or after it: a check that failed went on to the next try, which the poll met.
+  const at = polledAt(state, deadline, everyMs, seen);
+  if (at !== null) return { ...at, fire: (s) => checkTimedOut(s, v, within(s)) };
+  // Read late at a wake, it is still a timer: overdue, it comes before any check's reply.
+  if (seen !== undefined && seen.at === state.awakeSince && seen.at >= deadline) return { at: Math.min(deadline + everyMs, state.awakeSince), order: LATE_POLL, fire: (s) => checkTimedOut(s, v, within(s)) };
   return { at: deadline + everyMs, order: AFTER_TIMERS * 2, fire: (s) => checkTimedOut(s, v, within(s)) };
 }
 
@@ -308,7 +375,10 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
   }
   // Until the connector's log tells its id, the connection counts as the connect it was.
-  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const, ...(c.seq === undefined ? {} : { seq: c.seq }) }] };
+  // A refill's keeps its timer's order: a refill decided by a timer at this instant counts it in
+  // flight, or landed, by which fired first.
+  const refill = c.refill === true ? { order: c.order, refill: true as const } : {};
+  const counted = { ...state, failedConnects: [...state.failedConnects, { startedAt: c.startedAt, due: c.readyAt, at: state.now, stays: true as const, ...(c.seq === undefined ? {} : { seq: c.seq }), ...refill }] };
   // A refill's connection is armed as one opened for the min is; a kept late connect as if released.
   const armed = c.refill === true ? { armed: state.semantics.armsOn === 'release-and-create' } : {};
   // It joins the idle ones now, so it ranks for reuse by now, not by when the log names it (a

@@ -157,7 +157,7 @@ export function slept(state: ModelState, ms: number, settled?: Settled, checked?
  */
 function learning(checked: LearntInStep | undefined, state: ModelState, pass: (s: ModelState) => ModelState): ModelState {
   if (checked === undefined) return pass(state);
-  return withoutState(pass(withState(state, { checkedInStep: checked })), 'checkedInStep');
+  return withoutState(withoutState(pass(withState(state, { checkedInStep: checked })), 'checkedInStep'), 'checksBegun');
 }
 
 /**

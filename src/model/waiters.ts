@@ -146,7 +146,8 @@ export function validate(before: ModelState, ticket: number, id: number, picks: 
 
 function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks, order: number | undefined, via: 'reuse' | 'handoff', waiter: Waiter | undefined, look: boolean, covered: CoveredBy | undefined, took: boolean): ModelState {
   const fails = before.validationFails;
-  let state: ModelState = { ...before, validationFails: false };
+  // During a sleep, the checks begun are counted for the log to tell readings apart (see `timers.ts`).
+  let state: ModelState = before.checkedInStep === undefined ? { ...before, validationFails: false } : { ...before, validationFails: false, checksBegun: (before.checksBegun ?? 0) + 1 };
   const conn = findConn(state, id) as ModelConn;
   const checkOrder = order ?? state.nextOrder;
   // A new acquire's deadline timer is set in its call, just before its check begins.
@@ -154,7 +155,8 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
   // A check begun as a blocked loop wakes (after an overdue check failed) with its acquire's
   // deadline overdue too: its reply comes after every overdue timer, the deadline's among them,
   // so it is in flight when the deadline fires, however quick the query.
-  const overdue = by.covered !== undefined && by.covered.since + (state.config.acquireTimeoutMs as number) <= state.awakeSince;
+  // Only as the loop wakes: after it, the deadline's timer has fired, and a polled one need not have.
+  const overdue = by.covered !== undefined && state.waking === true && by.covered.since + (state.config.acquireTimeoutMs as number) <= state.awakeSince;
   if (validationOf(state.semantics) === 'async' && (state.queryDelay > 0 || overdue)) {
     // The check is a query in flight: the connection is neither idle nor lent until it lands.
     const entry: Validating = { ticket, order: checkOrder, id, readyAt: state.now + state.queryDelay, fails, seq: state.nextIdleSeq, ...by, ...(took ? { took: true as const } : {}) };

@@ -115,14 +115,16 @@ export class Harness<P = unknown, C = unknown> {
     const checked: number[] = [];
     const opened: { id: number; at: number }[] = [];
     const closed: { id: number; at: number }[] = [];
+    let began = 0;
     // One pass over the step's log for the lists: every sleep asks.
     for (let i = this.eventMark; i < events.length; i++) {
       const event = events[i]!;
       if (event.type === 'validate') checked.push(event.id);
       else if (event.type === 'create') opened.push({ id: event.id, at: event.at });
       else if (event.type === 'destroy') closed.push({ id: event.id, at: event.at });
+      else if (event.type === 'connect-began') began++;
     }
-    return { checked, opened, closed };
+    return { checked, opened, closed, began };
   }
 
   /**
@@ -406,7 +408,7 @@ function begunJustNow(events: readonly ConnectorEvent[], i: number): boolean {
 }
 
 const NONE_OPENED: readonly Opened[] = [];
-const NOTHING_LEARNT: LearntInStep = { checked: [], opened: [], closed: [] };
+const NOTHING_LEARNT: LearntInStep = { checked: [], opened: [], closed: [], began: 0 };
 const NO_EVENTS: StepEvents = { created: [], destroyed: [], began: [] };
 
 const DOOMED_BY: Readonly<Record<DoomCause, string>> = {

@@ -1,4 +1,4 @@
-import { ALSO_VALIDATED, CHECK_SERVES, MIN_REFILLS, minOf, validationOf, type Semantics } from '../model/semantics.js';
+import { ALSO_VALIDATED, CHECK_SERVES, MIN_REFILLS, minOf, type Semantics } from '../model/semantics.js';
 import type { CheckOptions } from './check.js';
 import { DefinitionError } from './violation-error.js';
 
@@ -178,14 +178,6 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   const min = minOf(semantics as unknown as Semantics);
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
-  const caps = (semantics['capabilities'] ?? {}) as Record<string, unknown>;
-  if (min.refill.includes('at-acquire') && min.refill.includes('after-discard') && validationOf(semantics as unknown as Semantics) === 'async' && caps['connectServes'] !== 'queue-head') {
-    // Each refill alone is modelled with an async check; together, fuzz campaigns still find
-    // false alarms of the model's (a refill at an acquire, another after a failed check and a
-    // slow refill connect in one step), so the combination is refused rather than checked
-    // against a guess (docs/semantics.md, What the fields cannot say yet).
-    throw new DefinitionError(`${where}.minRefill includes both "at-acquire" and "after-discard" together with an async validation, which poolcheck does not model yet; check the pool with one of the two (each is modelled with an async validation), or declare a sync validation`);
-  }
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'slowConnect', 'brokenIdle'] as const;
