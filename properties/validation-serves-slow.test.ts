@@ -206,3 +206,31 @@ describe('generic-pool with its validation on and a slow query, beside an evicto
     });
   }
 });
+
+/*
+ * With the evictor every 250 ms, several runs fall in the step a slow check is in flight: each
+ * closes what the one before refilled (a lifetime of 1 ms), and the look after the failure learns
+ * them all from the log.
+ */
+const every250: readonly Omit<Case, 'step' | 'seen'>[] = [
+  {
+    why: "an evictor run's refill connect that is slow and refused fails when its delay is over, and is not tried again",
+    config: { minSize: 2, maxSize: 2, lifetimeMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 252 }, { op: 'failNextConnect' }, { op: 'acquire' }, { op: 'slowNextConnect', ms: 1 }],
+  },
+  {
+    why: "three evictor runs in the step, each closing what the one before refilled, before the look after a failed check",
+    config: { minSize: 3, maxSize: 3, lifetimeMs: 1 },
+    steps: [{ op: 'failNextValidation' }, { op: 'slowNextQuery', ms: 751 }, { op: 'acquire' }, { op: 'sleep', ms: 1 }],
+  },
+];
+
+describe('generic-pool with its validation on, a slow query and the evictor every 250 ms', () => {
+  for (const c of every250) {
+    it(`${c.why}: replays clean`, async () => {
+      const outcome = await replay(genericPoolAdapter({ genericPool, validation: true, evictionRunIntervalMillis: 250 }) as PoolAdapter, c.config, c.steps);
+      expect(outcome.violation?.message ?? null).toBeNull();
+      expect(outcome.trace.length).toBeGreaterThan(c.steps.length);
+    });
+  }
+});

@@ -61,8 +61,14 @@ export function dispenseQueue(before: ModelState, picks: Picks = { list: [], nex
     const { next, reaped } = firstIdle(state, picks, gone);
     state = reapedBefore(state, reaped);
     const landed = landedIdleFirst(state);
-    // The landed connections a reaper's run closed, up to what the look takes.
-    state = landingsReaped(state, next === undefined ? landed.reaped : landed.reaped.filter((l) => ranksBefore(state, l.seq as number, next.idleSeq)));
+    // The landed connections a reaper's run closed, up to what the look takes. The run's refill
+    // may have landed more, which a later run closed in turn: the look looks again.
+    const reapedLandings = next === undefined ? landed.reaped : landed.reaped.filter((l) => ranksBefore(state, l.seq as number, next.idleSeq));
+    if (reapedLandings.length > 0) {
+      if (next !== undefined) picks.next--;
+      state = landingsReaped(state, reapedLandings);
+      continue;
+    }
     const landing = landed.landing;
     if (landing !== undefined && (next === undefined || ranksBefore(state, landing.seq as number, next.idleSeq))) {
       // The log names it later; its check takes the place of one it shows.
@@ -144,14 +150,15 @@ export function runRefill(before: ModelState, at: number): ModelState {
   for (const c of state.conns) if (c.state !== 'gone' && c.doomed?.cause === 'reaped') reaped++;
   const short = Math.min(state.config.minSize - (sizeAt(state, state.now) - reaped), state.config.maxSize - capacityUsed(state));
   for (let i = 0; i < short; i++) {
-    // A connect refused at once took the fault and is gone: the run does not try again.
-    if (state.failNext && state.connectDelay === 0) {
-      state = withState(state, { failNext: false });
-      continue;
-    }
-    // A slow one still in flight lands later, as any connect.
+    // A slow one still in flight lands (or fails) later, as any connect.
     if (state.connectDelay > 0 && at + state.connectDelay >= state.now) {
       state = connectForNobody(state, at, true);
+      continue;
+    }
+    // A connect that failed (at once, or when its delay was over) took the faults and is gone:
+    // the run does not try again.
+    if (state.failNext) {
+      state = withState(state, { failNext: false, connectDelay: 0 });
       continue;
     }
     // Counted as the connect it was until the log names it; ranked for reuse as it landed.
