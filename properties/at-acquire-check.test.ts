@@ -2,12 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { adapter as acquireRefillAfterCheck } from '../fixtures/mutants/acquire-refill-after-check.js';
 import { ownPoolAdapter, ownPoolSemantics, type OwnAdapterOptions } from '../src/adapters/own.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
-import { minOf } from '../src/model/semantics.js';
-import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
 import { replay } from '../src/runner/replay.js';
 import { expectCaught, expectCaughtAmong } from './support/caught.js';
-import { PASS_SEEDS } from './support/seeds.js';
+import { variantsPass } from './support/async-check-variants.js';
 
 afterEach(() => uninstallAllClocks());
 
@@ -26,15 +24,7 @@ const variants: Record<string, OwnAdapterOptions> = {
 };
 
 describe('a refill at each acquire with an async check', () => {
-  for (const [name, options] of Object.entries(variants)) {
-    it.each(PASS_SEEDS)(`the own pool with ${name}, declared so, passes with seed %i`, async (seed) => {
-      const adapter = ownPoolAdapter(options);
-      expect(minOf(adapter.semantics).refill).toEqual(options.minRefill);
-      expect(adapter.semantics).toMatchObject({ validation: 'async', capabilities: { failedValidation: true, slowQuery: true, failedConnect: true, slowConnect: true } });
-      const result = await check({ adapter, seed });
-      expect(result.passed, formatResult(result)).toBe(true);
-    });
-  }
+  variantsPass(variants);
 
   it('the refill comes as the check begins: a slow check leaves the pool at min meanwhile', async () => {
     // min 2 idle: the acquire takes #1 or #2 into a 5 ms check; the pool opens #3 at once.
