@@ -15,11 +15,9 @@ export type ConnState = 'idle' | 'busy' | 'validating' | 'gone';
  * Why a connection must be closed at once: discarded by its holder, ended by the server while
  * idle, failed its validation, opened for an acquire that was aborted (where the semantics
  * close such a connection), or under check when its acquire's deadline came (`lateCheck: 'closed'`)
- * or it was aborted (`abort.lateCheck: 'closed'`).
- */
-/**
- * `'reaped'`: a reaper's run closed it, idle, during a sleep, before a look at the queue that the
- * model sees would have taken it (see `queue-check.ts`): an expiry, at an instant the model bounds.
+ * or it was aborted (`abort.lateCheck: 'closed'`). `'reaped'`: a reaper's run closed it, idle,
+ * during a sleep, before a look at the queue that the model sees would have taken it (see
+ * `queue-check.ts`): an expiry, at an instant the model bounds.
  */
 export type DoomCause = 'discarded' | 'broken' | 'invalid' | 'abandoned' | 'check-timed-out' | 'check-aborted' | 'reaped';
 
