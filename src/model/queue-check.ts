@@ -1,8 +1,8 @@
 import { checkServesOf, minOf } from './semantics.js';
 import { answer, connectForNobody, doom, startQueueConnects } from './answers.js';
-import { refillServesQueue } from './queue-refill.js';
+import { refillLandedIdle, refillServesQueue } from './queue-refill.js';
 import { landedAtOnce } from './retry.js';
-import { capacityUsed, findConn, idleConns, replaceConn, sizeAt, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { capacityUsed, checksInFlight, findConn, idleConns, replaceConn, sizeAt, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 import { UNNAMED, unnamedCheckAnswered } from './fresh-check.js';
 import { expiredBefore } from './waiters.js';
@@ -57,7 +57,7 @@ export function dispenseQueue(before: ModelState, picks: Picks = { list: [], nex
   let state = before.semantics.expiry.kind === 'reaper' && gone.size > 0 ? reapedBefore(before, idleConns(before).filter((c) => gone.has(c.id))) : before;
   // Each check moves one idle (or landed) connection, and a quick one that fails looks again itself: bounded by them.
   // A new connection's check awaiting its reply after a wake is in check too (`_testOnBorrowResources`).
-  for (let moved = 0; moved <= state.conns.length + state.landedUnasked.length && state.phase === 'open' && state.waiters.length > state.validating.length + (state.checkReplies?.length ?? 0); moved++) {
+  for (let moved = 0; moved <= state.conns.length + state.landedUnasked.length && state.phase === 'open' && state.waiters.length > checksInFlight(state); moved++) {
     const { next, reaped } = firstIdle(state, picks, gone);
     state = reapedBefore(state, reaped);
     const landed = landedIdleFirst(state);
@@ -166,10 +166,7 @@ export function runRefill(before: ModelState, at: number): ModelState {
     // Below the landings later than it, which took their rank first.
     let later = Infinity;
     for (const l of state.landedUnasked) if (l.fate === 'idle' && l.seq !== undefined && l.at > landedAt) later = Math.min(later, l.seq);
-    const landing = { at: landedAt, fate: 'idle' as const, seq: later === Infinity ? state.nextIdleSeq : later - 0.5, armed: state.semantics.armsOn === 'release-and-create' };
-    const after = state.landedUnasked.findIndex((l) => l.at > landedAt);
-    const landedUnasked = after < 0 ? [...state.landedUnasked, landing] : [...state.landedUnasked.slice(0, after), landing, ...state.landedUnasked.slice(after)];
-    state = withState(state, { connectDelay: 0, landedUnasked, failedConnects: [...state.failedConnects, { startedAt: at, due: landedAt, at: landedAt, stays: true }], nextIdleSeq: state.nextIdleSeq + 1 });
+    state = refillLandedIdle(withState(state, { connectDelay: 0 }), at, landedAt, later === Infinity ? state.nextIdleSeq : later - 0.5);
   }
   return state;
 }

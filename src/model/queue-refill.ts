@@ -3,7 +3,7 @@ import { connectForNobody, failedForHead, inFlightTillIo } from './answers.js';
 import { openedCheckFails } from './opened-check.js';
 import { newConnectionServesHead } from './check-reply.js';
 import { freshCheckBegan } from './fresh-check.js';
-import { capacityUsed, sizeAt, type ModelState } from './state.js';
+import { capacityUsed, checksInFlight, sizeAt, type ModelState } from './state.js';
 import { withState } from './copy.js';
 import { retriesAtOnce, retryDelay } from './retry.js';
 
@@ -54,7 +54,7 @@ export function refillServesQueue(before: ModelState): ModelState {
   }
   // Where checks serve the queue head, a check in flight is a waiter's (one awaiting its reply
   // after a wake too): a refill's connection lands idle for the rest.
-  for (; short > 0 && state.waiters.length > (checkServesOf(state.semantics) === 'queue-head' ? state.validating.length + (state.checkReplies?.length ?? 0) : 0); short--) {
+  for (; short > 0 && state.waiters.length > (checkServesOf(state.semantics) === 'queue-head' ? checksInFlight(state) : 0); short--) {
     // A new connection that fails its check (`alsoChecks: ['opened']`) is closed and serves
     // nobody; the look at the queue after the refill starts what the queue is still short.
     const slow = freshCheckBegan(state, state.now, state.now);
@@ -79,12 +79,21 @@ export function refillServesQueue(before: ModelState): ModelState {
   return state;
 }
 
-/** `count` of the refill's connects land at once for nobody: idle, ranked now, counted as the connects they were until the log names them. */
+/** `count` of the refill's connects land at once for nobody: idle, ranked now. */
 function landIdle(before: ModelState, count: number): ModelState {
   let state = before;
-  for (let i = 0; i < count; i++) {
-    const landing = { at: state.now, fate: 'idle' as const, seq: state.nextIdleSeq, armed: state.semantics.armsOn === 'release-and-create' };
-    state = withState(state, { landedUnasked: [...state.landedUnasked, landing], failedConnects: [...state.failedConnects, { startedAt: state.now, due: state.now, at: state.now, stays: true }], nextIdleSeq: state.nextIdleSeq + 1 });
-  }
+  for (let i = 0; i < count; i++) state = refillLandedIdle(state, state.now, state.now, state.nextIdleSeq);
   return state;
+}
+
+/**
+ * A refill's connect begun at `startedAt` landed idle at `at`, for nobody, with reuse rank `seq`:
+ * listed among the landings in time order, and counted as the connect it was until the log
+ * names it.
+ */
+export function refillLandedIdle(state: ModelState, startedAt: number, at: number, seq: number): ModelState {
+  const landing = { at, fate: 'idle' as const, seq, armed: state.semantics.armsOn === 'release-and-create' };
+  const after = state.landedUnasked.findIndex((l) => l.at > at);
+  const landedUnasked = after < 0 ? [...state.landedUnasked, landing] : [...state.landedUnasked.slice(0, after), landing, ...state.landedUnasked.slice(after)];
+  return withState(state, { landedUnasked, failedConnects: [...state.failedConnects, { startedAt, due: at, at, stays: true }], nextIdleSeq: state.nextIdleSeq + 1 });
 }

@@ -666,6 +666,14 @@ export function inFlight(f: FailedConnect, at: number, due: number, order = Infi
 }
 
 /**
+ * Checks in flight, where each holds a connection for the head of the queue: those whose timer
+ * is still to fire, and new connections' checks whose reply is still to come after a wake.
+ */
+export function checksInFlight(state: ModelState): number {
+  return state.validating.length + (state.checkReplies?.length ?? 0);
+}
+
+/**
  * Capacity taken: connections open and not doomed, connects in flight, and the connections
  * opened for acquires answered this step (their ids are learnt from the real calls).
  */

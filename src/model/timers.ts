@@ -2,7 +2,7 @@ import { capabilitiesOf, checkServesOf, connectServesOf, timeoutPollMs, timeoutR
 import { refillServesQueue } from './queue-refill.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { handedOver, takeOrOpen } from './waiters.js';
-import { findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
+import { checksInFlight, findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
@@ -355,7 +355,7 @@ export function landed(before: ModelState, c: Connecting): ModelState {
   // Where checks serve the queue head, a waiter behind a check in flight waits for it: the
   // connection lands idle (generic-pool's `_dispense` moves no more into check, Pool.js:244-252).
   // A new connection whose check awaits its reply after a wake is in check too.
-  const covered = checkServesOf(state.semantics) === 'queue-head' && state.waiters.length <= state.validating.length + (state.checkReplies?.length ?? 0);
+  const covered = checkServesOf(state.semantics) === 'queue-head' && state.waiters.length <= checksInFlight(state);
   if (waiter !== undefined && state.phase === 'open' && !covered) {
     // A check of the new connection that is still in flight after this instant holds it, and the head.
     const checking = openedCheckInFlight(state, c.startedAt, c.readyAt, waiter);
