@@ -40,12 +40,14 @@ describe('tarn', () => {
     expect(() => tarnAdapter({ Pool: tarn.Pool, reapIntervalMillis: 1.5 })).toThrow(/reapIntervalMillis must be a whole number of ms > 0/);
   });
 
-  it('declares the retry interval and create timeout it passes tarn, and refuses propagateCreateError, which no failedConnect value says', () => {
+  it('declares the retry interval and create timeout it passes tarn, and propagateCreateError as a failure that also rejects the head', () => {
     expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: 50, createTimeoutMillis: 5000 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 50 }, perLook: 'one', connectTimeoutMs: 5000 });
     // tarn reads 0 as unset: `opt.createRetryIntervalMillis || 200` (Pool.js:77).
     expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: 0 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 200 }, perLook: 'one', connectTimeoutMs: 30_000 });
     expect(() => tarnAdapter({ Pool: tarn.Pool, options: { createRetryIntervalMillis: -1 } })).toThrow(/createRetryIntervalMillis must be a whole number of ms >= 0/);
-    expect(() => tarnAdapter({ Pool: tarn.Pool, options: { propagateCreateError: true } })).toThrow(/propagateCreateError is not supported yet: a failed create then rejects the head of the queue and still retries for the next/);
+    // Read as tarn reads it: `!!opt.propagateCreateError` (Pool.js:78).
+    expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { propagateCreateError: true } }).semantics).failedConnect).toEqual({ retry: { afterMs: 200 }, perLook: 'one', connectTimeoutMs: 30_000, rejectsHead: true });
+    expect(capabilitiesOf(tarnAdapter({ Pool: tarn.Pool, options: { propagateCreateError: 0 } }).semantics).failedConnect).toEqual({ retry: { afterMs: 200 }, perLook: 'one', connectTimeoutMs: 30_000 });
   });
 
   it('refuses an acquire timeout of 0, which tarn rejects', async () => {

@@ -79,7 +79,7 @@ function withValidation(semantics: Semantics, on: boolean): Semantics {
  * What tarn 3.1 promises, read from `node_modules/tarn/dist/Pool.js` (and `Resource.js`), for a
  * given reaper interval. Each field cites the code it comes from.
  */
-export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS, createRetryIntervalMillis = TARN_DEFAULT_CREATE_RETRY_MS, createTimeoutMillis = TARN_DEFAULT_CREATE_TIMEOUT_MS): Semantics {
+export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS, createRetryIntervalMillis = TARN_DEFAULT_CREATE_RETRY_MS, createTimeoutMillis = TARN_DEFAULT_CREATE_TIMEOUT_MS, propagateCreateError = false): Semantics {
   return {
     expiry: {
       kind: 'reaper',
@@ -152,13 +152,17 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // create's error message (Pool.js:384-388, PendingOperation.js:13-16). Each look at the queue
       // (an acquire, the retry's timer) calls `_doCreate` once at most (`_tryAcquireOrCreate`,
       // Pool.js:253-263), while `pendingCreates < pendingAcquires` (Pool.js:353-356), so a queue a
-      // failure left short gets one create per look. `propagateCreateError` (off by default:
-      // `!!opt.propagateCreateError`, Pool.js:78) is refused by the adapter (see `create`). A create
-      // still in flight `createTimeoutMillis` after it began (`opt.createTimeoutMillis || 30000`,
-      // Pool.js:73) is rejected by its `PendingOperation` (Pool.js:400-408): it leaves
-      // `pendingCreates`, its resource is destroyed as it lands (Pool.js:412-416), and `_doCreate`'s
-      // catch arms the retry as for a failed create.
-      failedConnect: { retry: { afterMs: createRetryIntervalMillis }, perLook: 'one', connectTimeoutMs: createTimeoutMillis },
+      // failure left short gets one create per look. A create still in flight `createTimeoutMillis`
+      // after it began (`opt.createTimeoutMillis || 30000`, Pool.js:73) is rejected by its
+      // `PendingOperation` (Pool.js:400-408): it leaves `pendingCreates`, its resource is destroyed
+      // as it lands (Pool.js:412-416), and `_doCreate`'s catch arms the retry as for a failed create.
+      // With `propagateCreateError` (off by default: `!!opt.propagateCreateError`, Pool.js:78) that
+      // catch first rejects `pendingAcquires[0]`, whoever heads the queue then, with the create's
+      // error (Pool.js:376-384), and still arms the retry (Pool.js:389-394); the rejection clears
+      // the head's timer and takes it out of `pendingAcquires` (PendingOperation.js:39-52,
+      // Pool.js:124-128) but calls no `_tryAcquireOrCreate`, so the acquires behind wait for the
+      // retry: `rejectsHead`.
+      failedConnect: { retry: { afterMs: createRetryIntervalMillis }, perLook: 'one', connectTimeoutMs: createTimeoutMillis, ...(propagateCreateError ? { rejectsHead: true } : {}) },
       // A create takes as long as the connector's connect (`_create`, Pool.js:397-425); the
       // acquire stays pending in `pendingAcquires` meanwhile, its `PendingOperation`'s timer running.
       slowConnect: true,
@@ -269,14 +273,11 @@ export function tarnAdapter(options: TarnAdapterOptions): PoolAdapter<TarnPool, 
   const retryMs = (retryOption as number | undefined) || TARN_DEFAULT_CREATE_RETRY_MS;
   const timeoutOption = own['createTimeoutMillis'];
   const createTimeoutMs = Number.isSafeInteger(timeoutOption) ? (timeoutOption as number) || TARN_DEFAULT_CREATE_TIMEOUT_MS : TARN_DEFAULT_CREATE_TIMEOUT_MS;
-  if (own['propagateCreateError'] !== undefined && own['propagateCreateError'] !== false) {
-    // With it, a failed create rejects `pendingAcquires[0]` (whichever acquire heads the queue)
-    // and still arms the retry for the next (Pool.js:376-394), which no failedConnect value says.
-    throw new DefinitionError('poolcheck tarn adapter: options.propagateCreateError is not supported yet: a failed create then rejects the head of the queue and still retries for the next, which poolcheck does not model; leave it out (tarn\'s default) to check the pool');
-  }
+  // Read as tarn reads it (`!!opt.propagateCreateError`, Pool.js:78).
+  const propagateCreateError = !!own['propagateCreateError'];
   return {
     name: options.name ?? (options.reapIntervalMillis === undefined ? 'tarn' : `tarn (reap every ${reapIntervalMillis} ms)`),
-    semantics: options.semantics ?? withValidation(tarnSemantics(reapIntervalMillis, retryMs, createTimeoutMs), validation),
+    semantics: options.semantics ?? withValidation(tarnSemantics(reapIntervalMillis, retryMs, createTimeoutMs, propagateCreateError), validation),
     create: async ({ config, connector }) => ({
       pool: new TarnPoolOf({
         ...own,

@@ -5,6 +5,8 @@ import { windowOf } from './windows.js';
 import { answer, servedNew } from './answers.js';
 import { checkTakesHead } from './head-check.js';
 import { retryLater } from './retry.js';
+import { rejectsHeadOnFailure } from './rejected-head.js';
+import { validationOf } from './semantics.js';
 
 /*
  * A look at the queue, in a pool whose check takes the head acquire (see `head-check.ts`), that
@@ -15,7 +17,13 @@ import { retryLater } from './retry.js';
 
 /** Whether a look at the queue finds idle connections to hand to the heads of the queue. */
 export function headsMayTakeIdle(state: ModelState): boolean {
-  return checkTakesHead(state) && state.phase === 'open' && state.waiters.length > 0 && (idleConns(state).length > 0 || landedIdle(state) !== undefined);
+  // A failed connect's rejected head can take a connection that then goes back idle, with acquires waiting.
+  return (checkTakesHead(state) || rejectsHeadOnFailure(state)) && state.phase === 'open' && state.waiters.length > 0 && (idleConns(state).some((c) => !promised(state, c.id)) || landedIdle(state) !== undefined);
+}
+
+/** Served, in this step, to a head before, where no check took it out of idle. */
+function promised(state: ModelState, id: number): boolean {
+  return state.answers.some((a) => a.outcome === 'served' && a.candidates.length === 1 && a.candidates[0] === id);
 }
 
 /**
@@ -78,10 +86,12 @@ export function headsTakeIdle(before: ModelState): ModelState | null {
  */
 function idleFor(state: ModelState): ModelConn | undefined {
   const lifo = state.semantics.reuse === 'lifo';
-  const idle = idleConns(state).sort((a, b) => (lifo ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
+  const idle = idleConns(state).filter((c) => !promised(state, c.id)).sort((a, b) => (lifo ? b.idleSeq - a.idleSeq : a.idleSeq - b.idleSeq));
   const checked = state.checkedInStep;
   return idle.find((c) => {
     if (checked === undefined || checked.checked.includes(c.id)) return true;
+    // A pool that checks nothing logs no check: the log's close tells whether a run took it.
+    if (validationOf(state.semantics) === 'none') return !(checked.closed ?? []).some((x) => x.id === c.id && x.at <= state.now);
     const window = windowOf(state, c);
     return window === null || window.cause !== 'expiry' || window.from > state.now;
   });

@@ -4,6 +4,7 @@ import { backAtHead, takenForFailingCheck } from './opened-check.js';
 import { withState } from './copy.js';
 import { landed, timePassed } from './timers.js';
 import { startQueueConnects } from './answers.js';
+import { headRejected, rejectsHeadOnFailure, staleHeadTakes } from './rejected-head.js';
 import { headsMayTakeIdle, headsTakeIdle } from './head-look.js';
 
 /*
@@ -30,6 +31,19 @@ export function retryLater(state: ModelState, afterMs: number): ModelState {
   const timer: RetryTimer = { at: state.now + afterMs, order: state.nextOrder };
   return withState(state, { retryTimers: [...(state.retryTimers ?? []), timer], nextOrder: state.nextOrder + 1 });
 }
+
+/**
+ * A connect for the queue failed, or was given up, where the pool retries `afterMs` later: the
+ * retry's timer is armed, and where the failure also rejects the head of the queue
+ * (`rejectsHead`), whoever heads it now is rejected first, with the connect's error (tarn's
+ * `_doCreate` catch with `propagateCreateError`, Pool.js:376-394). That rejection frees no slot
+ * (the failed connect freed its own) and sets off no look: the acquires behind wait for the timer.
+ */
+export function failedRetryLater(state: ModelState, afterMs: number, headLater = false): ModelState {
+  const armed = retryLater(state, afterMs);
+  return headLater ? armed : headRejected(armed);
+}
+
 
 /** The retry's timer fired: it is gone (the look it sets off is the caller's). */
 export function retryFired(state: ModelState, fired: RetryTimer): ModelState {
@@ -70,6 +84,8 @@ export function landedAtOnce(before: ModelState): ModelState {
   let state = before;
   if (!state.connecting.some((c) => c.readyAt <= state.now)) return state;
   if (!looksStartOne(state) || state.connectsLandByIo === true) return timePassed(state);
+  // A head a failure rejected at the end of the last round, still in the pool's queue.
+  let staleHead = false;
   // Each round's looks start at most one connect per landing, at most maxSize in all: this ends.
   for (let round = 0; round <= state.config.maxSize + 1; round++) {
     const now = state.now;
@@ -78,7 +94,18 @@ export function landedAtOnce(before: ModelState): ModelState {
     let servedAll = true;
     let landedOk = 0;
     const checking: Waiter[] = [];
+    // A failure frees its slot in order (tarn's `_create` catch leaves `pendingCreates`), but
+    // where it rejects the head, that comes after the landings' looks: the create's error reaches
+    // `_doCreate`'s catch through more microtasks than a resource reaches its `.then`.
+    let rejectsHead = false;
     for (const c of batch) {
+      if (staleHead && !c.fails) {
+        // The first look pairs the rejected head with a landed connection: taken, for nobody.
+        state = staleHeadTakes(state, c);
+        staleHead = false;
+        landedOk++;
+        continue;
+      }
       const failing = c.fails ? null : takenForFailingCheck(state, c);
       if (failing !== null) {
         // Its connection failed the check of a new one: its acquire is out of the queue until the batch's looks are over.
@@ -88,14 +115,22 @@ export function landedAtOnce(before: ModelState): ModelState {
         continue;
       }
       const waiting = state.waiters.length;
-      state = landed(state, c);
-      if (c.fails) continue;
+      state = landed(state, c, true);
+      if (c.fails) {
+        // A second failure in the stretch rejects the same head, still first in the queue.
+        rejectsHead = rejectsHeadOnFailure(state);
+        continue;
+      }
       landedOk++;
       if (state.waiters.length === waiting) servedAll = false;
     }
     // The first look took every free connection for the queue (or left some free, for nobody):
     // the later ones find none free only if all were taken.
     if (servedAll) for (let look = 1; look < landedOk; look++) state = startQueueConnects(state);
+    // The failure rejects whoever heads the queue while the acquires under a failing check are
+    // out of it: they go back to its head after.
+    staleHead = rejectsHead && state.waiters.length > 0 && state.phase === 'open';
+    if (rejectsHead) state = headRejected(state);
     state = backAtHead(state, checking);
   }
   return timePassed(state);

@@ -413,17 +413,28 @@ export interface FailedConnectRetry {
    * failed connect (tarn's `createTimeoutMillis`). Left out: a connect is waited for however long.
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * Where the retry waits `afterMs`: the failure also rejects whoever heads the queue as it is
+   * seen, and the retry's timer still looks at the queue for the acquires behind it, which wait
+   * for that timer though the failure freed a slot (tarn's `propagateCreateError: true`). A
+   * connect given up after `connectTimeoutMs` does the same. Left out (`false`): no acquire sees
+   * the error.
+   */
+  readonly rejectsHead?: boolean;
 }
 
 /** What a failed connect does, resolved: see {@link Capabilities.failedConnect}. */
-export type FailedConnectRule = { readonly kind: 'off' } | { readonly kind: 'rejects' } | { readonly kind: 'retried'; readonly afterMs: number; readonly perLook: 'shortfall' | 'one'; readonly connectTimeoutMs: number | null };
+export type FailedConnectRule =
+  | { readonly kind: 'off' }
+  | { readonly kind: 'rejects' }
+  | { readonly kind: 'retried'; readonly afterMs: number; readonly perLook: 'shortfall' | 'one'; readonly connectTimeoutMs: number | null; readonly rejectsHead: boolean };
 
 /** The declared failed connect, resolved; `retry: 'at-once'` is an `afterMs` of 0. */
 export function failedConnectOf(s: Semantics): FailedConnectRule {
   const failed = capabilitiesOf(s).failedConnect;
   if (failed === false) return { kind: 'off' };
   if (failed === true) return { kind: 'rejects' };
-  return { kind: 'retried', afterMs: failed.retry === 'at-once' ? 0 : failed.retry.afterMs, perLook: failed.perLook ?? 'shortfall', connectTimeoutMs: failed.connectTimeoutMs ?? null };
+  return { kind: 'retried', afterMs: failed.retry === 'at-once' ? 0 : failed.retry.afterMs, perLook: failed.perLook ?? 'shortfall', connectTimeoutMs: failed.connectTimeoutMs ?? null, rejectsHead: failed.rejectsHead === true };
 }
 
 /** What happens to a connect whose acquire gave up first: see {@link Capabilities.lateConnect}. */

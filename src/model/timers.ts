@@ -4,7 +4,7 @@ import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } fr
 import { handedOver, takeOrOpen } from './waiters.js';
 import { checksInFlight, findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
-import { retryDelay, retryLater, retryLook } from './retry.js';
+import { failedRetryLater, retryDelay, retryLater, retryLook } from './retry.js';
 import { openedCheckFails } from './opened-check.js';
 import { checkTakesSlot, tookAsHanded } from './check-took.js';
 import { tookAsTimerFired } from './acquire-took.js';
@@ -304,7 +304,7 @@ function abandon(state: ModelState, c: Connecting, due: number): ModelState {
   // A pool that retries failed connects after a delay treats one it gave up on as failed: the
   // retry's timer, not the abandon, looks at the queue next (tarn's `_doCreate` catch).
   const delay = retryDelay(state);
-  return delay !== null && delay > 0 ? retryLater(abandoned, delay) : serveWaiters(abandoned);
+  return delay !== null && delay > 0 ? failedRetryLater(abandoned, delay) : serveWaiters(abandoned);
 }
 
 /**
@@ -318,8 +318,11 @@ function failedInCallback(before: ModelState): ModelState {
   return state;
 }
 
-/** Connect `c` landed or failed now: see {@link timePassed}. */
-export function landed(before: ModelState, c: Connecting): ModelState {
+/**
+ * Connect `c` landed or failed now: see {@link timePassed}. `headLater`: a failure that rejects
+ * the head of the queue leaves that to the caller, which sees it after other landings.
+ */
+export function landed(before: ModelState, c: Connecting, headLater = false): ModelState {
   const state = withState(before, { connecting: before.connecting.filter((x) => x !== c) });
   if (c.abandonedAt !== null) {
     // It counted in size until it was abandoned; earlier instants of this step still see it.
@@ -331,7 +334,7 @@ export function landed(before: ModelState, c: Connecting): ModelState {
     const delay = retryDelay(state);
     if (delay === 0 && c.ticket !== null) return retriedFor(failed, c);
     // Retried later: the retry's timer, not the failure, sets off the next look at the queue.
-    if (delay !== null && delay > 0) return retryLater(failed, delay);
+    if (delay !== null && delay > 0) return failedRetryLater(failed, delay, headLater);
     if (c.ticket !== null) return serveWaiters(answer(failed, { ticket: c.ticket, outcome: 'rejected', reason: 'connect failed', tookSlot: true }));
     // Retried at once for the queue, on a server whose connects land by I/O: the retry lands
     // after the timers still due now.

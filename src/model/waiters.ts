@@ -9,6 +9,7 @@ import { withState } from './copy.js';
 import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
 import { acquiresJoinQueue, queueChecksInPlay } from './queue-check.js';
 import { checkTakesHead } from './head-check.js';
+import { acquiresBehindStaleHead } from './rejected-head.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -31,6 +32,8 @@ import { checkTakesHead } from './head-check.js';
 export function acquiresIssued(before: ModelState, count: number, validated: readonly number[] = []): { state: ModelState; tickets: number[] } {
   // A check for the queue in flight, or about to be slow: each acquire joins the queue and looks.
   if (queueChecksInPlay(before)) return acquiresJoinQueue(before, count, { list: validated, next: 0 });
+  const behind = acquiresBehindStaleHead(before, count);
+  if (behind !== null) return behind;
   let state = before;
   const tickets: number[] = [];
   const picks = { list: validated, next: 0 };

@@ -221,16 +221,17 @@ function validateCapabilities(name: string, raw: unknown): void {
 }
 
 /**
- * `failedConnect`: `true`/`false`, or `{ retry: 'at-once' | { afterMs }, perLook? }` for a pool
- * that retries a failed connect for its acquire. A retry after a delay is modelled as a look at
- * the queue, so it needs connects that serve the queue head.
+ * `failedConnect`: `true`/`false`, or `{ retry: 'at-once' | { afterMs }, perLook?,
+ * connectTimeoutMs?, rejectsHead? }` for a pool that retries a failed connect for its acquire. A
+ * retry after a delay is modelled as a look at the queue, so it needs connects that serve the
+ * queue head; so does `rejectsHead`, which needs that delay.
  */
 function validateFailedConnect(where: string, caps: Record<string, unknown>): void {
   const failed = caps['failedConnect'];
   if (failed === undefined || typeof failed === 'boolean') return;
   const shape = `it must be true (the acquire is rejected), false, or { retry: "at-once" } / { retry: { afterMs: N } } for a pool that retries the connect for its acquire`;
   if (typeof failed !== 'object' || failed === null) throw new DefinitionError(`${where}.failedConnect = ${JSON.stringify(failed)}; ${shape}`);
-  const { retry, perLook, connectTimeoutMs, ...extra } = failed as Record<string, unknown>;
+  const { retry, perLook, connectTimeoutMs, rejectsHead, ...extra } = failed as Record<string, unknown>;
   const afterMs = typeof retry === 'object' && retry !== null ? (retry as Record<string, unknown>)['afterMs'] : undefined;
   if (Object.keys(extra).length > 0 || (retry !== 'at-once' && (typeof afterMs !== 'number' || !Number.isInteger(afterMs) || afterMs < 1))) {
     throw new DefinitionError(`${where}.failedConnect = ${JSON.stringify(failed)}; ${shape} (afterMs a whole number of ms >= 1, perLook "shortfall" or "one")`);
@@ -242,6 +243,11 @@ function validateFailedConnect(where: string, caps: Record<string, unknown>): vo
   if (connectTimeoutMs !== undefined && (typeof connectTimeoutMs !== 'number' || !Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1)) throw new DefinitionError(`${where}.failedConnect.connectTimeoutMs = ${JSON.stringify(connectTimeoutMs)}; it must be a whole number of ms >= 1, or left out (a connect is waited for however long)`);
   if (connectTimeoutMs !== undefined && caps['connectServes'] !== 'queue-head') throw new DefinitionError(`${where}.failedConnect.connectTimeoutMs is modelled for connects that serve the queue head only; declare connectServes: "queue-head", or leave connectTimeoutMs out`);
   if (perLook !== undefined && retry === 'at-once') throw new DefinitionError(`${where}.failedConnect.perLook applies to a retry after a delay; leave it out with retry: "at-once"`);
+  if (rejectsHead !== undefined && typeof rejectsHead !== 'boolean') throw new DefinitionError(`${where}.failedConnect.rejectsHead = ${JSON.stringify(rejectsHead)}; it must be true, false, or left out (no acquire sees the error)`);
+  // Rejecting the head and looking at the queue again as the failure is seen is what
+  // failedConnect: true says where connects serve the queue head; rejectsHead is for a pool that
+  // waits for its retry's timer. (Its need of connectServes: "queue-head" comes with afterMs.)
+  if (rejectsHead === true && retry === 'at-once') throw new DefinitionError(`${where}.failedConnect.rejectsHead with retry: "at-once" would reject the head and look at the queue again as the failure is seen, which is failedConnect: true with connectServes: "queue-head"; declare that, or a retry: { afterMs: N } for a pool that waits for a timer before it looks again`);
 }
 
 /**
