@@ -4,7 +4,7 @@ import { withState } from './copy.js';
 import { answer, startQueueConnects } from './answers.js';
 import { landedAtOnce, retryLater } from './retry.js';
 import { landed } from './timers.js';
-import { headsTakeIdle } from './head-look.js';
+import { headsMayTakeIdle, headsTakeIdle } from './head-look.js';
 
 /*
  * A failed connect that rejects the head of the queue and is still retried later
@@ -71,7 +71,7 @@ export function acquiresBehindStaleHead(before: ModelState, count: number): { st
     tickets.push(ticket);
     const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
     state = withState(state, { nextTicket: ticket + 1, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 });
-    state = headsTakeIdle(state) ?? startQueueConnects(state);
+    state = (headsMayTakeIdle(state) ? headsTakeIdle(state) : null) ?? startQueueConnects(state);
   }
   return { state: landedAtOnce(state), tickets };
 }

@@ -84,8 +84,11 @@ export function landedAtOnce(before: ModelState): ModelState {
   let state = before;
   if (!state.connecting.some((c) => c.readyAt <= state.now)) return state;
   if (!looksStartOne(state) || state.connectsLandByIo === true) return timePassed(state);
-  // A head a failure rejected at the end of the last round, still in the pool's queue.
+  // A head a failure rejected at the end of the last round, still in the pool's queue, behind
+  // the acquires whose check failed in that round (put back at its head first): the landings
+  // that serve those come before it.
   let staleHead = false;
+  let staleBehind = 0;
   // Each round's looks start at most one connect per landing, at most maxSize in all: this ends.
   for (let round = 0; round <= state.config.maxSize + 1; round++) {
     const now = state.now;
@@ -99,7 +102,8 @@ export function landedAtOnce(before: ModelState): ModelState {
     // `_doCreate`'s catch through more microtasks than a resource reaches its `.then`.
     let rejectsHead = false;
     for (const c of batch) {
-      if (staleHead && !c.fails) {
+      if (staleHead && !c.fails && staleBehind > 0) staleBehind--;
+      else if (staleHead && !c.fails) {
         // The first look pairs the rejected head with a landed connection: taken, for nobody.
         state = staleHeadTakes(state, c);
         staleHead = false;
@@ -130,6 +134,7 @@ export function landedAtOnce(before: ModelState): ModelState {
     // The failure rejects whoever heads the queue while the acquires under a failing check are
     // out of it: they go back to its head after.
     staleHead = rejectsHead && state.waiters.length > 0 && state.phase === 'open';
+    staleBehind = checking.length;
     if (rejectsHead) state = headRejected(state);
     state = backAtHead(state, checking);
   }
