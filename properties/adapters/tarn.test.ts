@@ -158,6 +158,14 @@ describe('tarn claiming a capability it lacks', () => {
       seed: 1,
       why: '_tryAcquireOrCreate starts one create per look, so a burst behind a failed create leaves its last acquire to the retry',
     },
+    {
+      claim: 'failedConnect rejecting the head of the queue too',
+      semantics: claiming(declared, { failedConnect: { retry: { afterMs: 200 }, perLook: 'one', connectTimeoutMs: 30_000, rejectsHead: true } }),
+      kind: 'not-settled',
+      message: /^(acquire\(\)|\d+ acquires) did not settle: nothing is due at \d+ ms/,
+      seed: 1,
+      why: "without propagateCreateError no acquire sees the create's error: the head waits for the retry",
+    },
     claimingBrokenIdle(declared, 3, 'nothing listens to a free resource, so one the server ended stays free'),
     {
       claim: 'closeRejectsWaiters at once',
