@@ -90,6 +90,14 @@ describe('infer on the built-in adapters, their declarations removed', () => {
     expect(off.confirmation).toBeNull();
   });
 
+  it("finds tarn's propagateCreateError: a failed create rejects the head and is still retried", async () => {
+    for (const adapter of [tarnAdapter({ Pool: TarnPool, options: { propagateCreateError: true } }), tarnAdapter({ Pool: TarnPool })]) {
+      const result = await infer({ adapter: { ...adapter, semantics: undefined }, confirm: false });
+      expect(result.contradictions, adapter.name).toEqual([]);
+      expect(differences(adapter.semantics, result.semantics), adapter.name).toEqual([]);
+    }
+  });
+
   it('says which findings depend on the configuration create was given', async () => {
     const result = await infer({ adapter: await BUILT_IN_ADAPTERS['generic-pool']!(), confirm: false });
     const expiry = result.findings.find((f) => f.field === 'expiry')!;

@@ -82,6 +82,9 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, failedConnect: { retry: { afterMs: 200 } } } } }, /failedConnect retries after 200 ms, which poolcheck models as the pool looking at its queue again then, so it needs connectServes: "queue-head"/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, failedConnect: { retry: 'at-once', perLook: 'one' } } } }, /failedConnect.perLook applies to a retry after a delay/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, failedConnect: { retry: 'at-once', perLook: 'all' } } } }, /failedConnect.perLook = "all"; it must be "shortfall", "one"/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, failedConnect: { retry: 'at-once', rejectsHead: 'yes' } } } }, /failedConnect.rejectsHead = "yes"; it must be true, false, or left out/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, failedConnect: { retry: 'at-once', rejectsHead: true } } } }, /failedConnect.rejectsHead with retry: "at-once" .* which is failedConnect: true with connectServes: "queue-head"; declare that, or a retry: \{ afterMs: N \}/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, failedConnect: { retry: { afterMs: 200 }, rejectsHead: true } } } }, /failedConnect retries after 200 ms, .*so it needs connectServes: "queue-head"/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, expiry: { kind: 'reaper', intervalMs: 100, startsOn: 'pool-creation', compare: '>', maxPerRun: null, stopsWhenEmpty: true } } }, /stopsWhenEmpty needs startsOn "first-acquire"/],
   ])('adapter %#', async (adapter, message) => {
     await expect(check({ adapter: adapter as unknown as PoolAdapter })).rejects.toThrow(message);

@@ -1,4 +1,4 @@
-import { checkServesOf, noCapabilities, normalizeSemantics as resolveShorthands, terminateRejectsWaiters, validationOf, type Semantics } from '../model/semantics.js';
+import { checkServesOf, noCapabilities, normalizeSemantics as resolveShorthands, terminateRejectsWaiters, validationOf, type FailedConnectRetry, type Semantics } from '../model/semantics.js';
 
 /** A declaration with its defaults spelled out, so two that mean the same compare equal. */
 export function normalizeSemantics(s: Semantics): Semantics {
@@ -8,9 +8,9 @@ export function normalizeSemantics(s: Semantics): Semantics {
   // here. Shorthands (min, opensMinOnCreate) become the fields they stand for, as the model reads
   // them; validation left out, or in its long form, becomes the one value it means (the long form
   // stays only where it also checks more than idle connections, or serves the queue head). A retry after a delay may leave
-  // perLook out (shortfall).
+  // perLook out (shortfall), and any retry rejectsHead (false), spelled out only where true.
   const failed = s.capabilities?.failedConnect;
-  const failedConnect = typeof failed === 'object' && failed.retry !== 'at-once' && failed.perLook === undefined ? { failedConnect: { ...failed, perLook: 'shortfall' as const } } : {};
+  const failedConnect = typeof failed === 'object' ? { failedConnect: retryNormalized(failed) } : {};
   // `abort.lateCheck` left out is `'kept'`, spelled out only where it is the other value.
   const abort = s.capabilities?.abort;
   const abortedCheck = abort?.lateCheck === 'kept' ? { abort: { lateConnection: abort.lateConnection } } : {};
@@ -23,6 +23,12 @@ export function normalizeSemantics(s: Semantics): Semantics {
   const serves = checkServesOf(s) === 'queue-head' ? { serves: 'queue-head' as const } : {};
   const validation = also.length === 0 || validationOf(s) === 'none' ? validationOf(s) : { check: validationOf(s) as 'sync' | 'async', alsoChecks: [...also].sort(), ...serves };
   return { ...full, validation, gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: { ...full.capabilities!, terminateRejectsWaiters: terminateRejectsWaiters({ ...s, capabilities }) } };
+}
+
+function retryNormalized(failed: FailedConnectRetry): FailedConnectRetry {
+  const { rejectsHead, ...rest } = failed;
+  const looks = rest.retry !== 'at-once' && rest.perLook === undefined ? { ...rest, perLook: 'shortfall' as const } : rest;
+  return rejectsHead === true ? { ...looks, rejectsHead } : looks;
 }
 
 /** A field where two declarations differ. */

@@ -93,12 +93,13 @@ async function rejectsHead(context: ProbeContext, name: string): Promise<ProbeRe
 
 /**
  * A pool whose connects serve the head of the queue: a failed connect serves nobody in particular,
- * so the question is whether and when the pool tries again. The probe fails a connect behind one
- * acquire and reads the connector's log for the next connect: at once, or `afterMs` later. Then
- * the oracle tells how many connects a look starts while a failure left the queue short: a burst
- * of three behind a failed connect, with room for three. A connect slower than the horizon shows
- * whether the pool gives up on one that takes too long (`connectTimeoutMs`): it then starts
- * another before the slow one lands.
+ * so the question is whether and when the pool tries again. The probe fails a connect behind two
+ * acquires, with room for one, and reads the connector's log for the next connect: at once, or
+ * `afterMs` later. Whether the first acquire was rejected as the failure was seen, the second one
+ * served by the retry, tells `rejectsHead`. Then the oracle tells how many connects a look starts
+ * while a failure left the queue short: a burst of three behind a failed connect, with room for
+ * three. A connect slower than the horizon shows whether the pool gives up on one that takes too
+ * long (`connectTimeoutMs`): it then starts another before the slow one lands.
  */
 async function retriedForQueue(context: ProbeContext, name: string): Promise<ProbeResult> {
   const timeout = context.known.capabilities?.acquireTimeout ?? null;
@@ -106,32 +107,40 @@ async function retriedForQueue(context: ProbeContext, name: string): Promise<Pro
   const made = await ProbeSession.with(context.adapter, config(1), async (s) => {
     s.connector.faults?.failNextConnect();
     const a = s.issue();
+    const b = s.issue();
     await s.clock.settle();
+    // Rejected as the failure is seen, before any retry: the head of the queue.
+    const headRejected = a.outcome?.ok === false;
     await s.sleepUntilDone(() => s.created().length > 0, RETRY_HORIZON_MS, RETRY_HORIZON_MS);
     const failedAt = s.events.find((e) => e.type === 'connect-failed')?.at ?? null;
     const retriedAt = s.events.find((e) => e.type === 'create')?.at ?? null;
-    return { failedAt, retriedAt, served: a.outcome?.ok === true };
+    return { failedAt, retriedAt, headRejected, served: (headRejected ? b : a).outcome?.ok === true };
   });
   if (!made.created) return off(FIELD, `the pool could not be created to probe a failed connect: ${made.error}`, 'failedConnect');
-  const { failedAt, retriedAt, served } = made.value;
+  const { failedAt, retriedAt, headRejected, served } = made.value;
   if (failedAt === null || retriedAt === null || !served) {
-    return off(FIELD, `a connect failed behind an acquire (min 0, max 1) and the pool ${failedAt === null ? 'made no connect' : `made no other connect, or did not serve the acquire, within ${RETRY_HORIZON_MS} ms`}: no failedConnect value fits a pool whose connects serve the queue head but do not retry`, 'failedConnect');
+    return off(FIELD, `a connect failed behind two acquires (min 0, max 1) and the pool ${failedAt === null ? 'made no connect' : `made no other connect, or did not serve the ${headRejected ? 'second ' : ''}acquire, within ${RETRY_HORIZON_MS} ms`}: no failedConnect value fits a pool whose connects serve the queue head but do not retry`, 'failedConnect');
   }
   const afterMs = retriedAt - failedAt;
+  // A pool that rejects the head and retries at once is `failedConnect: true`, which the oracle
+  // ruled out before: nothing fits.
+  if (headRejected && afterMs === 0) return off(FIELD, `a connect failed behind two acquires (min 0, max 1): the first was rejected and the pool tried again at once, which failedConnect: true says, but its oracle did not fit`, 'failedConnect');
   // Whether the pool gives up on a connect that takes too long, as on a failed one: a connect
   // slower than the horizon, and the next connect the pool starts, at its timeout plus the retry's delay.
   const slow = await ProbeSession.with(context.adapter, config(1), async (s) => {
     s.connector.faults?.delayNextConnect(2 * RETRY_HORIZON_MS);
     s.issue();
+    // Where the give-up rejects the head, a second acquire keeps the queue asking for the retry.
+    if (headRejected) s.issue();
     await s.clock.settle();
     await s.sleepUntilDone(() => s.created().length > 0, RETRY_HORIZON_MS, 2 * RETRY_HORIZON_MS - 1);
     return s.events.find((e) => e.type === 'create')?.at ?? null;
   });
   const gaveUpAt = slow.created && slow.value !== null && slow.value < 2 * RETRY_HORIZON_MS ? slow.value - afterMs : null;
-  const timed = gaveUpAt === null || gaveUpAt < 1 ? {} : { connectTimeoutMs: gaveUpAt };
+  const extra = { ...(gaveUpAt === null || gaveUpAt < 1 ? {} : { connectTimeoutMs: gaveUpAt }), ...(headRejected ? { rejectsHead: true } : {}) };
   const candidates: { value: FailedConnectRetry; patch: { capabilities: { failedConnect: FailedConnectRetry } } }[] =
-    afterMs === 0 ? [{ value: { ...AT_ONCE, ...timed }, patch: { capabilities: { failedConnect: { ...AT_ONCE, ...timed } } } }] : (['shortfall', 'one'] as const).map((perLook) => {
-      const value: FailedConnectRetry = { retry: { afterMs }, perLook, ...timed };
+    afterMs === 0 ? [{ value: { ...AT_ONCE, ...extra }, patch: { capabilities: { failedConnect: { ...AT_ONCE, ...extra } } } }] : (['shortfall', 'one'] as const).map((perLook) => {
+      const value: FailedConnectRetry = { retry: { afterMs }, perLook, ...extra };
       return { value, patch: { capabilities: { failedConnect: value } } };
     });
   const scenario: Scenario = { config: config(3), commands: [{ op: 'failNextConnect' }, { op: 'burst', count: 3 }, { op: 'sleep', ms: Math.max(afterMs, 1) }] };
