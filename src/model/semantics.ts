@@ -144,7 +144,8 @@ export interface Capabilities {
   /**
    * `true`: a failed connect rejects the acquire that asked for it, and frees its capacity.
    * `{ retry }`: the pool retries it for the acquire, which keeps waiting and never sees the error
-   * (see {@link FailedConnectRetry}). `false`: no failed connect is drawn.
+   * (see {@link FailedConnectRetry}; with `rejectsHead`, whoever heads the queue is rejected, and
+   * the retry serves the rest). `false`: no failed connect is drawn.
    */
   readonly failedConnect: boolean | FailedConnectRetry;
   /**
