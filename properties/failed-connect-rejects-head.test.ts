@@ -62,6 +62,11 @@ describe('a failed create that rejects the head of the queue, replayed on tarn',
     expect(burst?.predicted).toMatch(/#3 rejected \(connect failed\); idle=1 size=3 waiting=1$/);
     expect(before?.predicted).toMatch(/idle=1 size=3 waiting=1$/);
     expect(at?.predicted).toMatch(/#4 gets #3; idle=0 size=3 waiting=0$/);
+    // Its lifetime over before the retry, the idle connection is still there for it: no reaper
+    // run came (the log shows no close), though the pool checks nothing that would say so.
+    const expired = await replay(propagating(), { ...config(3), lifetimeMs: 1 }, [{ op: 'failNextConnect' }, { op: 'burst', count: 4 }, { op: 'sleep', ms: 200 }]);
+    expect(expired.violation, expired.violation?.message).toBeNull();
+    expect(expired.trace.find((t) => t.command.startsWith('sleep'))?.predicted).toMatch(/#4 gets #3; idle=0 size=3 waiting=0$/);
   });
 
   it('an acquire beside that idle connection hands it to the waiting head, and waits itself', async () => {
