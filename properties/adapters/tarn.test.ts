@@ -215,6 +215,22 @@ describe('tarn behaviour the capabilities rest on', () => {
     });
   });
 
+  // Why a create landing as a failed one rejects the head serves nobody (Pool.js:119-128, 270-276):
+  // the rejected acquire is still in `pendingAcquires` when that create's look pairs it.
+  it('with propagateCreateError, a create landing as the head is rejected serves nobody: the next waiter waits for the retry beside a free resource', async () => {
+    await onFakeClock(async (clock, connector) => {
+      const p = new Pool<Connection>({ create: () => connector.connect(), destroy: (c) => c.close(), min: 0, max: 3, acquireTimeoutMillis: 60_000, propagateCreateError: true });
+      connector.faults?.failNextConnect();
+      const acquires = [1, 2, 3, 4].map(() => watch(p.acquire().promise));
+      await clock.settle();
+      expect({ answers: acquires.map((a) => a.now.replace(/: .*/, '')), free: p.numFree(), waiting: p.numPendingAcquires() }).toEqual({ answers: ['served', 'served', 'rejected', 'pending'], free: 1, waiting: 1 });
+      await clock.sleep(199);
+      expect(acquires[3]!.now).toBe('pending');
+      await clock.sleep(1);
+      expect({ fourth: acquires[3]!.now, free: p.numFree() }).toEqual({ fourth: 'served', free: 0 });
+    });
+  });
+
   // Why closeRejectsWaiters is 'after-last-release': destroy() aborts pending acquires only after
   // the last used resource is back (Pool.js:206-216).
   it('destroy() leaves a waiter pending until the last release, then rejects it with "aborted"', async () => {
