@@ -75,6 +75,21 @@ describe('a failed create that rejects the head of the queue, replayed on tarn',
     expect(run.trace.find((t) => t.command === 'acquire()')?.predicted).toMatch(/^#4 gets #3; idle=0 size=3 waiting=1$/);
   });
 
+  it('a slow create landing later serves the head, and its look hands that idle connection on to the next', async () => {
+    const run = await replay(propagating(), { minSize: 2, maxSize: 5, lifetimeMs: 1000, acquireTimeoutMs: 2 }, [
+      { op: 'acquire' }, { op: 'slowNextConnect', ms: 3 }, { op: 'acquire' }, { op: 'failNextConnect' }, { op: 'sleep', ms: 2 },
+      { op: 'acquire' }, { op: 'burst', count: 4 }, { op: 'sleep', ms: 1 },
+    ]);
+    expect(run.violation, run.violation?.message).toBeNull();
+    expect(run.trace.find((t) => t.command === 'sleep(1)')?.predicted).toMatch(/^#6 gets a new connection, #7 gets #\d; idle=0 size=5 waiting=0$/);
+  });
+
+  it('a release hands its connection to the head, and that idle connection on to the next', async () => {
+    const run = await replay(propagating(), config(3), [{ op: 'failNextConnect' }, { op: 'burst', count: 5 }, { op: 'release', connection: 1 }]);
+    expect(run.violation, run.violation?.message).toBeNull();
+    expect(run.trace.find((t) => t.command === 'release(#1)')?.predicted).toMatch(/^#4 gets #1, #5 gets #3; idle=0 size=3 waiting=0$/);
+  });
+
   it('with its validation on, that landing\'s check is aborted and the connection closed; a head out of the queue under a failing check is not the one rejected', async () => {
     const closed = await replay(propagating(true), config(3), [{ op: 'failNextConnect' }, { op: 'burst', count: 3 }]);
     expect(closed.violation, closed.violation?.message).toBeNull();

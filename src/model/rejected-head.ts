@@ -75,3 +75,14 @@ export function acquiresBehindStaleHead(before: ModelState, count: number): { st
   }
   return { state: landedAtOnce(state), tickets };
 }
+
+/**
+ * A look at the queue hands every free connection to the heads of the queue (`_doAcquire`,
+ * Pool.js:268-276): where a connection a rejected head took went back idle with acquires
+ * waiting, the look that serves the head with a landing or a released connection hands that idle
+ * one on to the next.
+ */
+export function idleToHeads(state: ModelState): ModelState {
+  if (!rejectsHeadOnFailure(state) || !headsMayTakeIdle(state)) return state;
+  return headsTakeIdle(state) ?? state;
+}

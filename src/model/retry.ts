@@ -4,7 +4,7 @@ import { backAtHead, takenForFailingCheck } from './opened-check.js';
 import { withState } from './copy.js';
 import { landed, timePassed } from './timers.js';
 import { startQueueConnects } from './answers.js';
-import { headRejected, rejectsHeadOnFailure, staleHeadTakes } from './rejected-head.js';
+import { headRejected, idleToHeads, rejectsHeadOnFailure, staleHeadTakes } from './rejected-head.js';
 import { headsMayTakeIdle, headsTakeIdle } from './head-look.js';
 
 /*
@@ -87,6 +87,7 @@ export function landedAtOnce(before: ModelState): ModelState {
   // that serve those come before it.
   let staleHead = false;
   let staleBehind = 0;
+  let staleTaken = false;
   // Each round's looks start at most one connect per landing, at most maxSize in all: this ends.
   for (let round = 0; round <= state.config.maxSize + 1; round++) {
     const now = state.now;
@@ -105,6 +106,7 @@ export function landedAtOnce(before: ModelState): ModelState {
         // The first look pairs the rejected head with a landed connection: taken, for nobody.
         state = staleHeadTakes(state, c);
         staleHead = false;
+        staleTaken = true;
         landedOk++;
         continue;
       }
@@ -127,7 +129,10 @@ export function landedAtOnce(before: ModelState): ModelState {
       if (state.waiters.length === waiting) servedAll = false;
     }
     // The first look took every free connection for the queue (or left some free, for nobody):
-    // the later ones find none free only if all were taken.
+    // the later ones find none free only if all were taken. An idle one a rejected head left in
+    // an earlier step goes to a head too, after the landings, being the oldest free; one it took
+    // in this step is back free only after the looks of its stretch.
+    if (!staleTaken) state = idleToHeads(state);
     if (servedAll) for (let look = 1; look < landedOk; look++) state = startQueueConnects(state);
     // The failure rejects whoever heads the queue while the acquires under a failing check are
     // out of it: they go back to its head after.

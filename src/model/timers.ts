@@ -5,6 +5,7 @@ import { handedOver, takeOrOpen } from './waiters.js';
 import { checksInFlight, findConn, reaperEvent, replaceConn, type Connecting, type CoveredBy, type ModelConn, type ModelState, type PollWindow, type Settled, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { failedRetryLater, retryDelay, retryLater, retryLook } from './retry.js';
+import { idleToHeads } from './rejected-head.js';
 import { openedCheckFails } from './opened-check.js';
 import { checkTakesSlot, tookAsHanded } from './check-took.js';
 import { tookAsTimerFired } from './acquire-took.js';
@@ -375,7 +376,9 @@ export function landed(before: ModelState, c: Connecting, headLater = false): Mo
     if (repliesAfterWake(state)) return replyAfterWake(state, c);
     // Served now, within the step: a reaper that starts on an acquire served (tarn's `_doAcquire`)
     // starts at this instant, not when the step ends.
-    return answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+    const served = answer(servedNew(reaperEvent({ ...state, waiters: rest }, 'first-acquire'), c.startedAt), { ticket: waiter.ticket, outcome: 'served', candidates: [] });
+    // Landing alone, its look hands any idle connection on to the next heads; in a batch, the caller's does.
+    return headLater ? served : idleToHeads(served);
   }
   // Until the connector's log tells its id, the connection counts as the connect it was.
   // A refill's keeps its timer's order: a refill decided by a timer at this instant counts it in

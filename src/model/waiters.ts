@@ -9,7 +9,7 @@ import { withState } from './copy.js';
 import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
 import { acquiresJoinQueue, queueChecksInPlay } from './queue-check.js';
 import { checkTakesHead } from './head-check.js';
-import { acquiresBehindStaleHead } from './rejected-head.js';
+import { acquiresBehindStaleHead, idleToHeads } from './rejected-head.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -206,7 +206,8 @@ function checkCovered(state: ModelState): boolean {
  * connection and opens another for the waiter, whose capacity it freed.
  */
 export function handedOver(state: ModelState, waiter: Waiter, id: number): ModelState {
-  if (!validatesAlso(state.semantics, 'released')) return answer(state, { ticket: waiter.ticket, outcome: 'served', candidates: [id], via: 'handoff' });
+  // The release's look hands any idle connection a rejected head left on to the next heads.
+  if (!validatesAlso(state.semantics, 'released')) return idleToHeads(answer(state, { ticket: waiter.ticket, outcome: 'served', candidates: [id], via: 'handoff' }));
   return afterFailedChecks(state, validate(state, waiter.ticket, id, { list: [], next: 0 }, undefined, 'handoff', waiter));
 }
 
