@@ -44,7 +44,6 @@ export function failedRetryLater(state: ModelState, afterMs: number, headLater =
   return headLater ? armed : headRejected(armed);
 }
 
-
 /** The retry's timer fired: it is gone (the look it sets off is the caller's). */
 export function retryFired(state: ModelState, fired: RetryTimer): ModelState {
   const rest = (state.retryTimers ?? []).filter((r) => r !== fired);
