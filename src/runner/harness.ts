@@ -15,6 +15,7 @@ import { handedOut, LifelineRecorder } from './lifelines.js';
 import type { TraceStep } from './trace.js';
 import { PropertyViolationError } from './violation-error.js';
 import type { Describable } from '../commands/json.js';
+import { controllerDone, takeController } from './signals.js';
 
 /** fast-check's model: a box around the immutable model state, so commands can replace it. */
 export interface ModelBox {
@@ -163,7 +164,7 @@ export class Harness<P = unknown, C = unknown> {
   issue(ticket: number): void {
     const call: AcquireCall = { outcome: null, at: null };
     // Where the pool can abort an acquire, each gets its own signal, for a later abort step.
-    const controller = abortOf(this.adapter.semantics) === null ? null : new AbortController();
+    const controller = abortOf(this.adapter.semantics) === null ? null : takeController();
     if (controller !== null) this.aborts.set(ticket, controller);
     called(() => (controller === null ? this.adapter.acquire(this.pool) : this.adapter.acquire(this.pool, { signal: controller.signal }))).then(
       (value) => {
@@ -292,7 +293,11 @@ export class Harness<P = unknown, C = unknown> {
       const call = this.calls.get(answer.ticket);
       if (call === undefined) throw new Error(`poolcheck harness: no acquire call for ticket ${answer.ticket}`);
       this.calls.delete(answer.ticket);
-      this.aborts.delete(answer.ticket);
+      const controller = this.aborts.get(answer.ticket);
+      if (controller !== undefined) {
+        this.aborts.delete(answer.ticket);
+        controllerDone(controller);
+      }
       // The story is for the trace, which only a recording run keeps.
       if (this.record) story.push(describeAnswer(answer));
       const outcome = call.outcome;
