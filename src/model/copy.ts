@@ -70,6 +70,7 @@ export const CONN_FIELDS = {
   orphan: true,
   checkedBack: true,
   leftIdle: true,
+  broken: true,
 } as const satisfies Record<keyof ModelConn, true>;
 
 /** `{ ...state, ...changes }`, in the order {@link initialState} gives the fields. */
@@ -145,6 +146,7 @@ export function withConn(conn: ModelConn, changes: Partial<ModelConn>): ModelCon
   if (conn.orphan !== undefined) next.orphan = conn.orphan;
   if (conn.checkedBack !== undefined) next.checkedBack = conn.checkedBack;
   if (conn.leftIdle !== undefined) next.leftIdle = conn.leftIdle;
+  if (conn.broken !== undefined) next.broken = conn.broken;
   return assign(next, changes);
 }
 

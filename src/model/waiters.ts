@@ -9,6 +9,7 @@ import { withState } from './copy.js';
 import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
 import { acquiresJoinQueue, queueChecksInPlay } from './queue-check.js';
 import { checkTakesHead } from './head-check.js';
+import { checkFails, isBroken } from './unnoticed.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -80,7 +81,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   // once the calls have returned, before any check answers.
   const took = reserved.length > 0 && checkTakesSlot(state);
   if (took) state = answersTook(tookIntoChecks(state, reserved.map((r) => r.id)), before.answers.length);
-  if (headServed && faultPending) state = checksServeHeads(state, reserved, picks);
+  if (headServed && (faultPending || reserved.some((r) => isBroken(state, r.id)))) state = checksServeHeads(state, reserved, picks, faultPending);
   else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
   // A slow check that will fail holds the fault until it answers, in a later step.
   const checkFailed = faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v));
@@ -93,19 +94,22 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
 /**
  * `validation.serves: 'queue-head'`: the burst's checks belong to no acquire, and each that passes
  * goes to whoever heads the queue as it answers (generic-pool's `_testOnBorrow` →
- * `_dispatchPooledResourceToNextWaitingClient`, Pool.js:166-192, 271-289). The pending fault fails
- * the first check, whose handler closes its connection and looks at the queue at once, within
- * microtasks (`_destroy`, then `_dispense`): it tries the next idle connection or starts a connect,
- * for the acquire left short, the last of those that found a connection under check, which the
- * later checks' passes leave at the head of the queue.
+ * `_dispatchPooledResourceToNextWaitingClient`, Pool.js:166-192, 271-289). A check that fails (the
+ * first, which takes the pending fault, or one of a connection the server ended unheard) has its
+ * handler close its connection and look at the queue at once, within microtasks (`_destroy`, then
+ * `_dispense`): it tries the next idle connection or starts a connect, for the acquire left short,
+ * the last of those that found a connection under check, which the other checks' passes leave at
+ * the head of the queue. The checks answer in the order they began, so the passes serve the
+ * acquires from the front, and each failure one from the back.
  */
-function checksServeHeads(before: ModelState, reserved: readonly { ticket: number; id: number; order: number }[], picks: Picks): ModelState {
-  const [first, ...later] = reserved;
-  if (first === undefined) return before;
-  const short = reserved[reserved.length - 1] as (typeof reserved)[number];
-  let state = validate(before, short.ticket, first.id, picks, first.order, 'reuse', undefined, true);
-  later.forEach(({ id, order }, i) => {
-    state = validate(state, (reserved[i] as (typeof reserved)[number]).ticket, id, picks, order);
+function checksServeHeads(before: ModelState, reserved: readonly { ticket: number; id: number; order: number }[], picks: Picks, faultPending: boolean): ModelState {
+  let front = 0;
+  let back = reserved.length - 1;
+  let state = before;
+  reserved.forEach(({ id, order }, i) => {
+    const fails = (i === 0 && faultPending) || isBroken(before, id);
+    const ticket = (reserved[fails ? back-- : front++] as (typeof reserved)[number]).ticket;
+    state = validate(state, ticket, id, picks, order, 'reuse', undefined, true);
   });
   return state;
 }
@@ -145,7 +149,7 @@ export function validate(before: ModelState, ticket: number, id: number, picks: 
 }
 
 function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks, order: number | undefined, via: 'reuse' | 'handoff', waiter: Waiter | undefined, look: boolean, covered: CoveredBy | undefined, took: boolean): ModelState {
-  const fails = before.validationFails;
+  const fails = checkFails(before, id);
   // During a sleep, the checks begun are counted for the log to tell readings apart (see `timers.ts`).
   let state: ModelState = before.checkedInStep === undefined ? { ...before, validationFails: false } : { ...before, validationFails: false, checksBegun: (before.checksBegun ?? 0) + 1 };
   const conn = findConn(state, id) as ModelConn;
@@ -223,11 +227,14 @@ function afterFailedChecks(before: ModelState, after: ModelState): ModelState {
   // looks again; tarn's `_destroy` does not, and the look its `setTimeout(0)` makes after a
   // failed check is the one `takeOrOpen` made (Pool.js:309-321, 439-466).
   const looks = queueConnectsOf(after.semantics) === 'one-per-dispense';
+  const closed = after.conns.filter((c) => c.doomed?.cause === 'invalid' && !wasDoomed.has(c.id));
+  // Several closed in one step (connections the server ended unheard fail their checks too):
+  // their closes settle together, so every look comes before the connect of the first one lands.
+  const together = closed.length > 1;
   let state = after;
-  for (const c of after.conns) {
-    if (c.doomed?.cause !== 'invalid' || wasDoomed.has(c.id)) continue;
+  for (const _ of closed) {
     const refilled = refillServesQueue(state);
-    state = looks ? serveWaiters(refilled) : refilled;
+    state = !looks ? refilled : together ? startQueueConnects(refilled, true) : serveWaiters(refilled);
   }
   return state;
 }
