@@ -84,7 +84,7 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   if (headServed && (faultPending || reserved.some((r) => isBroken(state, r.id)))) state = checksServeHeads(state, reserved, picks, faultPending);
   else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
   // A slow check that will fail holds the fault until it answers, in a later step.
-  const checkFailed = faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v));
+  const checkFailed = (faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v))) || brokenFailed(before, state);
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
   if (deferLook && checkFailed) state = landedAtOnce(startQueueConnects(state));
@@ -98,17 +98,17 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
  * first, which takes the pending fault, or one of a connection the server ended unheard) has its
  * handler close its connection and look at the queue at once, within microtasks (`_destroy`, then
  * `_dispense`): it tries the next idle connection or starts a connect, for the acquire left short,
- * the last of those that found a connection under check, which the other checks' passes leave at
- * the head of the queue. The checks answer in the order they began, so the passes serve the
- * acquires from the front, and each failure one from the back.
+ * the first of those the burst's passes leave in the queue. The checks answer in the order they
+ * began, so the passes serve the acquires from the front, and the failures' retries, begun after
+ * every check of the burst, the rest, in the order the failures answered.
  */
 function checksServeHeads(before: ModelState, reserved: readonly { ticket: number; id: number; order: number }[], picks: Picks, faultPending: boolean): ModelState {
-  let front = 0;
-  let back = reserved.length - 1;
+  const fails = reserved.map(({ id }, i) => (i === 0 && faultPending) || isBroken(before, id));
+  let passed = 0;
+  let failed = fails.filter((f) => !f).length;
   let state = before;
   reserved.forEach(({ id, order }, i) => {
-    const fails = (i === 0 && faultPending) || isBroken(before, id);
-    const ticket = (reserved[fails ? back-- : front++] as (typeof reserved)[number]).ticket;
+    const ticket = (reserved[fails[i] === true ? failed++ : passed++] as (typeof reserved)[number]).ticket;
     state = validate(state, ticket, id, picks, order, 'reuse', undefined, true);
   });
   return state;
@@ -126,6 +126,11 @@ function connectsAfterBurst(state: ModelState, began: number): ModelState {
   // Each connect's own timer is set as it begins, just before the connector's.
   const connecting = state.connecting.map((c, i) => (i < began ? c : { ...c, abandonOrder: order, order: order++ + 0.5 }));
   return { ...state, connecting, nextOrder: order };
+}
+
+/** Whether a connection the server ended unheard failed its check at once between `before` and `after`. */
+function brokenFailed(before: ModelState, after: ModelState): boolean {
+  return before.conns.some((c) => c.broken === true && c.doomed === null && findConn(after, c.id)?.doomed?.cause === 'invalid');
 }
 
 /** The learnt pick among interchangeable candidates, or the first of them. */
@@ -168,6 +173,18 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
+  if (checkServesOf(state.semantics) === 'queue-head' && (!look || nextCheckFails(state, picks))) {
+    // A check that serves the queue head, whose retry's check fails at once too (a connection the
+    // server ended unheard): each failed check's `_destroy` refills the min before `_dispense`
+    // moves the next idle connection into check, and a refill's connect refused at once is seen
+    // before that check answers, as quick as it is (generic-pool, Pool.js:131-150, 166-192). The
+    // look of the first failed check goes on after the last.
+    // The acquire heads the queue as the refill begins, whose connects land after the checks.
+    const head: Waiter = waiter ?? { ticket, order: state.nextOrder, since: state.now, deadline: state.config.acquireTimeoutMs === undefined ? null : state.now + state.config.acquireTimeoutMs };
+    const refilled = refillServesQueue(withState(state, { waiters: [head, ...state.waiters.filter((w) => w.ticket !== ticket)], nextOrder: waiter === undefined ? state.nextOrder + 1 : state.nextOrder }), true);
+    const queued = takeOrOpen(withState(refilled, { waiters: refilled.waiters.filter((w) => w.ticket !== ticket) }), ticket, picks, false, undefined, head, false);
+    return !look || !queued.waiters.some((w) => w.ticket === ticket) ? queued : startQueueConnects(queued);
+  }
   if (checkServesOf(state.semantics) !== 'queue-head' || !look) {
     // The acquire's deadline, set in its call, goes on over what it tries next; one that waited
     // before this check goes back to the queue with the timer it has had since.
@@ -181,6 +198,16 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
   // connects that serve the queue head leave `checkCovered` false.)
   const queued = takeOrOpen(state, ticket, picks, false, undefined, waiter, false);
   return queued.waiters.some((w) => w.ticket === ticket) ? startQueueConnects(refillServesQueue(queued)) : refillServesQueue(queued);
+}
+
+/** Whether the idle connection an acquire retrying now would check next is one the server ended unheard. */
+function nextCheckFails(state: ModelState, picks: Picks): boolean {
+  const idle = idleConns(state).filter((c) => !taken(state, c.id));
+  if (idle.length === 0) return false;
+  const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
+  const group = idle.filter((c) => c.idleSeq === best).map((c) => c.id);
+  const learnt = picks.list[picks.next];
+  return isBroken(state, learnt !== undefined && group.includes(learnt) ? learnt : (group[0] as number));
 }
 
 /** The waiter an acquire was, where its deadline began before this instant (a look took it from the queue). */
