@@ -2,6 +2,7 @@ import type fc from 'fast-check';
 import { capabilitiesOf } from '../model/semantics.js';
 import { idleConns, type ModelState } from '../model/state.js';
 import { brokeIdle } from '../model/faults.js';
+import { breakWaitsForChecks } from '../model/unnoticed.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import type { CommandJson } from './json.js';
@@ -28,7 +29,7 @@ export class BreakIdleCommand implements fc.AsyncCommand<ModelBox, Harness> {
   ) {}
 
   check(m: Readonly<ModelBox>): boolean {
-    if (capabilitiesOf(m.state.semantics).brokenIdle === false || m.state.phase !== 'open') return false;
+    if (capabilitiesOf(m.state.semantics).brokenIdle === false || m.state.phase !== 'open' || breakWaitsForChecks(m.state)) return false;
     const ids = breakable(m.state);
     return this.fixedId === null ? ids.length > 0 : ids.includes(this.fixedId);
   }

@@ -181,7 +181,9 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
     return { violation: violation(kind, event.at, `connection #${conn.id} was destroyed at ${event.at} ms, but ${whyNoWindow(state, conn)} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   if (event.at < window.from) {
-    return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
+    // One the server ended unheard stays until its expiry or its check: a pool that closed it on the break heard of it.
+    const unheard = conn.broken === true ? `; the server had ended it, and the declared brokenIdle: 'unnoticed' keeps it idle until its expiry or its check, while a pool that closes it as it breaks is brokenIdle: true` : '';
+    return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})${unheard}`, conn.id) };
   }
   // A reaper's run is due at an instant the model does not know, at latest when it ran: a connect
   // that landed by then may have landed first, and counts.

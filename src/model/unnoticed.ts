@@ -1,4 +1,5 @@
 import { withConn } from './copy.js';
+import { brokenIdleOf, validationOf } from './semantics.js';
 import { findConn, replaceConn, type ModelState } from './state.js';
 
 /**
@@ -33,4 +34,23 @@ export function isBroken(state: ModelState, id: number): boolean {
 export function brokenIdleWaits(state: ModelState): boolean {
   for (const c of state.conns) if (c.broken === true && c.state === 'idle' && c.doomed === null) return true;
   return false;
+}
+
+/**
+ * Where the pool checks before lending, a failing check of a connection the server ended unheard
+ * is the one validation fault of its step: the model orders one failed check's close, refill and
+ * look at a time against the pool's microtasks, and a chain of them through quick checks of
+ * other broken connections, but not beside a check that another fault fails or slows. So while a
+ * broken connection is idle there, neither a failed nor a slow validation is drawn (`true` here).
+ */
+export function checksKeptForBreaks(state: ModelState): boolean {
+  return validationOf(state.semantics) !== 'none' && brokenIdleWaits(state);
+}
+
+/**
+ * And no break the pool does not hear of is drawn, where it checks, while a validation fault is
+ * pending or a check is in flight (a break during a check is not one of an idle connection).
+ */
+export function breakWaitsForChecks(state: ModelState): boolean {
+  return brokenIdleOf(state.semantics) === 'unnoticed' && validationOf(state.semantics) !== 'none' && (state.validationFails || state.queryDelay > 0 || state.validating.length > 0 || (state.checkReplies?.length ?? 0) > 0);
 }
