@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import PgPool from 'pg-pool';
+import genericPool from 'generic-pool';
+import * as tarn from 'tarn';
+import { Pool as SequelizePool } from 'sequelize-pool';
+import { genericPoolAdapter } from '../src/adapters/generic-pool.js';
+import { sequelizePoolAdapter } from '../src/adapters/sequelize-pool.js';
+import { tarnAdapter } from '../src/adapters/tarn.js';
+import type { CommandJson } from '../src/commands/json.js';
+import type { PoolConfig } from '../src/model/semantics.js';
 import { adapter as checkBypassed } from '../fixtures/mutants/unnoticed-check-bypassed.js';
 import { ownPoolAdapter, ownPoolSemantics } from '../src/adapters/own.js';
 import { pgPoolAdapter, pgPoolSemantics } from '../src/adapters/pg-pool.js';
@@ -68,5 +76,37 @@ describe('declared wrongly about a break', () => {
   it('a pool that never hears of it, declared as dropping it, fails as kept-broken', async () => {
     const adapter = ownPoolAdapter({ ignoresBreaks: true, name: 'own, ignoring breaks (declared true)', semantics: claiming(ownPoolSemantics({ ignoresBreaks: true }), { brokenIdle: true }) });
     expectCaught(await check({ adapter, seed: 1, numRuns: 50 }), 'kept-broken', /^connection #\d+ was ended by the server at \d+ ms while idle, but the pool still held it open at \d+ ms; a broken idle connection must be dropped at once$/);
+  });
+});
+
+/*
+ * Chains of failed checks, each a false alarm the model raised until it ordered them as the
+ * libraries do; found by fuzzing the adapters with their validation on, kept as shrunk here.
+ */
+const idleThenBroken = (n: number): CommandJson[] => [
+  ...Array.from({ length: n }, (): CommandJson => ({ op: 'acquire' })),
+  ...Array.from({ length: n }, (_, i): CommandJson => ({ op: 'release', connection: i + 1 })),
+  ...Array.from({ length: n }, (_, i): CommandJson => ({ op: 'breakIdle', connection: i + 1 })),
+];
+
+describe('connections the server ended unheard fail their checks in a row, as the libraries order them', () => {
+  it.each<[string, () => PoolAdapter, PoolConfig, readonly CommandJson[]]>([
+    // tarn puts each acquire back at the head of its queue and looks again from its own setTimeout(0).
+    ['tarn: a burst over two broken ones, each failed check looking at the queue once', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 1 }, [...idleThenBroken(2), { op: 'burst', count: 2 }]],
+    ['tarn: the one broken connection, its acquire served by the look after its failed check', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 1000 }, [...idleThenBroken(1), { op: 'acquire' }]],
+    // generic-pool: a connection a pass was promised to covers no other acquire of the queue.
+    ['generic-pool: a burst of three over two broken and two sound ones', () => genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 4, lifetimeMs: 1 }, [
+      { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'release', connection: 2 }, { op: 'breakIdle', connection: 1 },
+      { op: 'release', connection: 3 }, { op: 'breakIdle', connection: 2 }, { op: 'release', connection: 4 }, { op: 'burst', count: 3 },
+    ]],
+    // generic-pool: the passes of a burst's checks serve the queue from its head, the failures' retries after.
+    ['generic-pool: a burst of two over the min, two of its three broken', () => genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 3, maxSize: 3, lifetimeMs: 1000 }, [{ op: 'breakIdle', connection: 1 }, { op: 'breakIdle', connection: 2 }, { op: 'burst', count: 2 }]],
+    // generic-pool: each failed check's _destroy refills the min before the next check begins.
+    ['generic-pool: a refill refused at once between two failed checks', () => genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 3, maxSize: 3, lifetimeMs: 1000 }, [{ op: 'breakIdle', connection: 2 }, { op: 'breakIdle', connection: 3 }, { op: 'acquire' }, { op: 'failNextConnect' }, { op: 'acquire' }]],
+    // sequelize-pool: each destroy's next-tick _dispense looks before the first of their creates lands.
+    ['sequelize-pool: two broken ones checked by one acquire, each close looking at the queue', () => sequelizePoolAdapter({ Pool: SequelizePool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 3, lifetimeMs: 1000, acquireTimeoutMs: 1000 }, [...idleThenBroken(2), { op: 'slowNextConnect', ms: 1 }, { op: 'acquire' }]],
+  ])('%s', async (_name, adapter, config, steps) => {
+    const result = await replay(adapter(), config, steps);
+    expect(result.violation, result.trace.map((s) => `${s.command}: ${s.predicted} | ${s.observed}`).join('\n')).toBeNull();
   });
 });

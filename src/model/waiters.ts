@@ -84,10 +84,14 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   if (headServed && (faultPending || reserved.some((r) => isBroken(state, r.id)))) state = checksServeHeads(state, reserved, picks, faultPending);
   else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
   // A slow check that will fail holds the fault until it answers, in a later step.
-  const checkFailed = (faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v))) || brokenFailed(before, state);
+  // Each check that failed at once sets off its own look (a connection the server ended unheard fails too).
+  const checksFailed = (faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v)) ? 1 : 0) + brokenFailed(before, state);
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
-  if (deferLook && checkFailed) state = landedAtOnce(startQueueConnects(state));
+  if (deferLook && checksFailed > 0) {
+    for (let look = 0; look < checksFailed; look++) state = startQueueConnects(state);
+    state = landedAtOnce(state);
+  }
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
 }
 
@@ -128,9 +132,9 @@ function connectsAfterBurst(state: ModelState, began: number): ModelState {
   return { ...state, connecting, nextOrder: order };
 }
 
-/** Whether a connection the server ended unheard failed its check at once between `before` and `after`. */
-function brokenFailed(before: ModelState, after: ModelState): boolean {
-  return before.conns.some((c) => c.broken === true && c.doomed === null && findConn(after, c.id)?.doomed?.cause === 'invalid');
+/** How many connections the server ended unheard failed their check at once between `before` and `after`. */
+function brokenFailed(before: ModelState, after: ModelState): number {
+  return before.conns.filter((c) => c.broken === true && c.doomed === null && findConn(after, c.id)?.doomed?.cause === 'invalid').length;
 }
 
 /** The learnt pick among interchangeable candidates, or the first of them. */
