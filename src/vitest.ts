@@ -13,6 +13,7 @@ import { check, runsFromEnv, type CheckOptions, type CheckResult } from './runne
 import { PROPERTIES, propertyOf } from './runner/properties.js';
 import { decodeRerunToken } from './runner/rerun.js';
 import { validateCheckOptions } from './runner/validate.js';
+import { PROPERTIES_OPTIONS, rejectUnknownOptions } from './runner/known-options.js';
 import { DefinitionError } from './runner/violation-error.js';
 
 /**
@@ -42,6 +43,7 @@ export type PoolPropertiesOptions = Omit<CheckOptions, 'adapter' | 'onProgress'>
  * poolProperties(myAdapter, { seed: -1280275355, path: '4:2:2', replayPath: 'AAE:F' });
  */
 export function poolProperties(adapter: PoolAdapter, options: PoolPropertiesOptions = {}): void {
+  rejectUnknownOptions('poolProperties()', options, PROPERTIES_OPTIONS);
   validateCheckOptions({ adapter, ...options });
   if (options.adapterLabel !== undefined && (typeof options.adapterLabel !== 'string' || options.adapterLabel === '')) throw new DefinitionError('poolcheck: `adapterLabel` must be the path of the adapter module, as `poolcheck check --adapter` takes it');
   // A rerun token carries its own seed, which the title shows.

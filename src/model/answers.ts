@@ -47,10 +47,7 @@ export function answersTaken(state: ModelState): ModelState {
 /** The step is over: what only this step needed is forgotten. */
 export function stepEnded(before: ModelState): ModelState {
   const state = retireGone(checksBackSettled(reaperMayStop(before)));
-  if (state.failedAtOnce !== undefined) {
-    const { failedAtOnce: _failed, ...rest } = state;
-    return { ...rest, failedConnects: [] };
-  }
+  if (state.failedAtOnce !== undefined) return withState(state, { failedAtOnce: undefined, failedConnects: [] });
   return state.failedConnects.length === 0 ? state : withState(state, { failedConnects: [] });
 }
 
@@ -65,8 +62,7 @@ function checksBackSettled(state: ModelState): ModelState {
 }
 
 function withoutCheckedBack(conn: ModelConn): ModelConn {
-  const { checkedBack: _back, ...rest } = conn;
-  return rest;
+  return withConn(conn, { checkedBack: undefined });
 }
 
 /**

@@ -69,6 +69,5 @@ export function replyCame(before: ModelState, reply: CheckReply): ModelState {
 }
 
 function withoutReplies(state: ModelState): ModelState {
-  const { checkReplies: _gone, ...rest } = state;
-  return rest;
+  return withState(state, { checkReplies: undefined });
 }

@@ -6,6 +6,12 @@ import type { ModelConn, ModelState } from './state.js';
  * about a microsecond for a state of this size, while an object literal that names its fields is
  * built in a few tens of nanoseconds; the model copies its state several times a step. These two
  * functions are that literal, for the copies made on every step.
+ *
+ * Every state and every connection has every field, the ones a step may leave unset holding
+ * `undefined`, so that all of them share one shape (V8's hidden class). Fields present only where
+ * set made a shape per combination that a run went through: the reads of a state then missed
+ * V8's inline caches, and a copy cost about a microsecond again (it was a quarter of the model's
+ * time in `npm run bench`'s overhead part).
  */
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
@@ -54,7 +60,7 @@ export const STATE_FIELDS = {
   checksBegun: true,
 } as const satisfies Record<keyof ModelState, true>;
 
-/** The state's optional fields, at the end of {@link STATE_FIELDS}: copied only where set, as a spread leaves them. */
+/** The state's fields a step may leave unset (`undefined`), at the end of {@link STATE_FIELDS}. */
 export const OPTIONAL_STATE_FIELDS = ['reaperMayHaveStopped', 'reaperRestartedAt', 'connectsLandByIo', 'failedAtOnce', 'retryTimers', 'checkReplies', 'waking', 'checkedInStep', 'retired', 'checksBegun'] as const;
 
 export const CONN_FIELDS = {
@@ -78,16 +84,7 @@ export function withState(state: ModelState, changes: Partial<ModelState>): Mode
   return assign(copyState(state), changes);
 }
 
-/**
- * The state without one of its optional fields, as `const { [field]: _, ...rest } = state` gives
- * it: a rest copy costs what a spread does, and a step that learns from the log drops a field so.
- */
-export function withoutState(state: ModelState, field: (typeof OPTIONAL_STATE_FIELDS)[number]): ModelState {
-  if (state[field] === undefined) return state;
-  return copyState(state, field);
-}
-
-function copyState(state: ModelState, drop?: (typeof OPTIONAL_STATE_FIELDS)[number]): Writable<ModelState> {
+function copyState(state: ModelState): Writable<ModelState> {
   const next: Writable<ModelState> = {
     config: state.config,
     semantics: state.semantics,
@@ -116,21 +113,21 @@ function copyState(state: ModelState, drop?: (typeof OPTIONAL_STATE_FIELDS)[numb
     refillOwed: state.refillOwed,
     acquiredOnce: state.acquiredOnce,
     landedUnasked: state.landedUnasked,
+    reaperMayHaveStopped: state.reaperMayHaveStopped,
+    reaperRestartedAt: state.reaperRestartedAt,
+    connectsLandByIo: state.connectsLandByIo,
+    failedAtOnce: state.failedAtOnce,
+    retryTimers: state.retryTimers,
+    checkReplies: state.checkReplies,
+    waking: state.waking,
+    checkedInStep: state.checkedInStep,
+    retired: state.retired,
+    checksBegun: state.checksBegun,
   };
-  if (state.reaperMayHaveStopped !== undefined && drop !== 'reaperMayHaveStopped') next.reaperMayHaveStopped = state.reaperMayHaveStopped;
-  if (state.reaperRestartedAt !== undefined && drop !== 'reaperRestartedAt') next.reaperRestartedAt = state.reaperRestartedAt;
-  if (state.connectsLandByIo !== undefined && drop !== 'connectsLandByIo') next.connectsLandByIo = state.connectsLandByIo;
-  if (state.failedAtOnce !== undefined && drop !== 'failedAtOnce') next.failedAtOnce = state.failedAtOnce;
-  if (state.retryTimers !== undefined && drop !== 'retryTimers') next.retryTimers = state.retryTimers;
-  if (state.checkReplies !== undefined && drop !== 'checkReplies') next.checkReplies = state.checkReplies;
-  if (state.waking !== undefined && drop !== 'waking') next.waking = state.waking;
-  if (state.checkedInStep !== undefined && drop !== 'checkedInStep') next.checkedInStep = state.checkedInStep;
-  if (state.retired !== undefined && drop !== 'retired') next.retired = state.retired;
-  if (state.checksBegun !== undefined && drop !== 'checksBegun') next.checksBegun = state.checksBegun;
   return next;
 }
 
-/** `{ ...conn, ...changes }`; `orphan` only where it is set, as a spread leaves it. */
+/** `{ ...conn, ...changes }`, in the order a new connection has its fields. */
 export function withConn(conn: ModelConn, changes: Partial<ModelConn>): ModelConn {
   const next: Writable<ModelConn> = {
     id: conn.id,
@@ -142,11 +139,11 @@ export function withConn(conn: ModelConn, changes: Partial<ModelConn>): ModelCon
     keptAt: conn.keptAt,
     goneAt: conn.goneAt,
     doomed: conn.doomed,
+    orphan: conn.orphan,
+    checkedBack: conn.checkedBack,
+    leftIdle: conn.leftIdle,
+    broken: conn.broken,
   };
-  if (conn.orphan !== undefined) next.orphan = conn.orphan;
-  if (conn.checkedBack !== undefined) next.checkedBack = conn.checkedBack;
-  if (conn.leftIdle !== undefined) next.leftIdle = conn.leftIdle;
-  if (conn.broken !== undefined) next.broken = conn.broken;
   return assign(next, changes);
 }
 

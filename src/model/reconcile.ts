@@ -285,7 +285,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
   const orphan = state.orphans.find((o) => o.at === event.at && !(first?.at === event.at && first.seq !== undefined && first.seq <= o.seq));
   if (orphan !== undefined) {
     // It landed for an aborted acquire: kept idle as if released, or closed at once.
-    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: orphan.seq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true };
+    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: orphan.seq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true, checkedBack: undefined, leftIdle: undefined, broken: undefined };
     return { state: withState(state, { conns: [...state.conns, conn], orphans: state.orphans.filter((o) => o !== orphan) }) };
   }
   const landing = state.landedUnasked[0];
@@ -312,7 +312,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${why}`, event.id) };
   }
   const armed = state.semantics.armsOn === 'release-and-create';
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: checkedBackWith(state, event.at) ?? seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: checkedBackWith(state, event.at) ?? seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined };
   return { state: refillOpened(withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 })) };
 }
 
@@ -354,7 +354,7 @@ function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', a
   // One that failed the check of a new connection is closed as any that fails its check is.
   // One a reaper's run closed went at an instant the model bounds: from its landing until `closedAt`.
   const doomed = fate === 'closed' ? { at: closedAt, cause: cause ?? (invalid === true ? ('invalid' as const) : ('abandoned' as const)), ...(cause === 'reaped' ? { from: event.at } : {}) } : null;
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? idleFrom : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? idleFrom : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined };
   return withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 });
 }
 

@@ -34,9 +34,7 @@ export function retryLater(state: ModelState, afterMs: number): ModelState {
 /** The retry's timer fired: it is gone (the look it sets off is the caller's). */
 export function retryFired(state: ModelState, fired: RetryTimer): ModelState {
   const rest = (state.retryTimers ?? []).filter((r) => r !== fired);
-  if (rest.length > 0) return withState(state, { retryTimers: rest });
-  const { retryTimers: _gone, ...without } = state;
-  return without;
+  return withState(state, { retryTimers: rest.length > 0 ? rest : undefined });
 }
 
 /**

@@ -66,14 +66,14 @@ export interface ModelConn {
     readonly failedSeen?: number;
   } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
-  readonly orphan?: true;
+  readonly orphan: true | undefined;
   /**
    * When a check that took time passed it for an acquire that was aborted meanwhile, and it went
    * back to idle (`afterTimers`: as a blocked loop woke, after every overdue timer; `seq`: the
    * check's, see `Validating.seq`). An idle floor deciding an expiry before then, or at that
    * instant of a wake, or at that instant by a timer set before the check's, did not count it.
    */
-  readonly checkedBack?: {
+  readonly checkedBack: {
     readonly at: number;
     readonly afterTimers: boolean;
     readonly seq: number;
@@ -82,18 +82,18 @@ export interface ModelConn {
      * reaper's refill opened at that instant went idle before or after it, as the timers fell.
      */
     readonly queue?: true;
-  };
+  } | undefined;
   /**
    * When (the due time of its timer) the check of an acquire failed, and the acquire took this
    * connection from idle instead (`seq`: that check's, see `Validating.seq`): an idle floor
    * deciding an expiry due earlier in the step counted it as idle.
    */
-  readonly leftIdle?: LeftIdle;
+  readonly leftIdle: LeftIdle | undefined;
   /**
    * The server ended it while it was idle, and the pool did not hear of it (`brokenIdle:
    * 'unnoticed'`): it stays where it is, its next check fails, and a query on it fails.
    */
-  readonly broken?: true;
+  readonly broken: true | undefined;
 }
 
 /**
@@ -364,49 +364,49 @@ export interface ModelState {
    * A reaper that stops when it finds the pool empty (`stopsWhenEmpty`): since when the pool was
    * found empty, so a run since may have stopped it. Cleared when an acquire is served.
    */
-  readonly reaperMayHaveStopped?: number;
+  readonly reaperMayHaveStopped: number | undefined;
   /** When an acquire served started again a reaper that may have stopped: its runs follow from then. */
-  readonly reaperRestartedAt?: number;
+  readonly reaperRestartedAt: number | undefined;
   /**
    * The connector's slow connects land by I/O (a real server): a landing comes after every timer
    * that fires at its instant. Left out: on its own timer, in the order it was set.
    */
-  readonly connectsLandByIo?: true;
+  readonly connectsLandByIo: true | undefined;
   /**
    * Connects for acquires that failed at once (no delay) during the current step. A connect fails
    * by I/O, after the step's synchronous stretch and its microtasks, so a refill decided in that
    * stretch still counted each one in flight, and is not owed again when it fails. Forgotten when
    * the step ends.
    */
-  readonly failedAtOnce?: number;
+  readonly failedAtOnce: number | undefined;
   /**
    * Failed connects the pool retries after a delay (`failedConnect: { retry: { afterMs } }`): when
    * each retry's timer fires, and the order it was set in. Left out: none pending.
    */
-  readonly retryTimers?: readonly RetryTimer[];
+  readonly retryTimers: readonly RetryTimer[] | undefined;
   /**
    * New connections whose check, serving the queue head, passed as they landed at a blocked
    * loop's wake: each reply comes after every overdue timer (see `check-reply.ts`). Left out: none.
    */
-  readonly checkReplies?: readonly CheckReply[];
+  readonly checkReplies: readonly CheckReply[] | undefined;
   /** The overdue timers of a blocked loop's wake are firing (set only while they do). */
-  readonly waking?: true;
+  readonly waking: true | undefined;
   /**
    * The connections the pool checked during the sleep being predicted, from the connector's log,
    * for a look at the queue whose idle connections a reaper's run may have taken (see
    * `head-look.ts`). Left out outside a sleep.
    */
-  readonly checkedInStep?: LearntInStep;
+  readonly checkedInStep: LearntInStep | undefined;
   /**
    * Connections gone before the instant an earlier step ended at, in the order they left `conns`
    * (see `retired.ts`): only their ids are looked up, by `findConn`. Left out until one is.
    */
-  readonly retired?: readonly ModelConn[];
+  readonly retired: readonly ModelConn[] | undefined;
   /**
    * Checks begun while the timers of the sleep being predicted fired, for a reading of when a
    * polled timeout came to hold against the log's (see `timers.ts`). Left out outside a sleep.
    */
-  readonly checksBegun?: number;
+  readonly checksBegun: number | undefined;
 }
 
 /** A new connection's passing check whose reply is still to come, as a blocked loop wakes. */
@@ -561,6 +561,16 @@ export function initialState(config: PoolConfig, semantics: Semantics): ModelSta
     refillOwed: null,
     acquiredOnce: false,
     landedUnasked: [],
+    reaperMayHaveStopped: undefined,
+    reaperRestartedAt: undefined,
+    connectsLandByIo: undefined,
+    failedAtOnce: undefined,
+    retryTimers: undefined,
+    checkReplies: undefined,
+    waking: undefined,
+    checkedInStep: undefined,
+    retired: undefined,
+    checksBegun: undefined,
   };
 }
 
@@ -576,8 +586,7 @@ export function reaperEvent(state: ModelState, event: 'first-acquire' | 'first-r
   if (expiry.kind !== 'reaper' || expiry.startsOn !== event) return state;
   if (state.reaperMayHaveStopped !== undefined) {
     // Running still, or started again now: either way, a run comes within an interval from here.
-    const { reaperMayHaveStopped: _stopped, ...rest } = state;
-    return { ...rest, reaperRestartedAt: state.now };
+    return withState(state, { reaperMayHaveStopped: undefined, reaperRestartedAt: state.now });
   }
   if (state.reaperStartedAt !== null) return state;
   return { ...state, reaperStartedAt: state.now };

@@ -15,7 +15,7 @@ import { rejectConnects, rejectWaiters } from './answers.js';
 import { timePassed, timersPending } from './timers.js';
 import { handedOver } from './waiters.js';
 import { landedAtOnce } from './retry.js';
-import { withConn, withState, withoutState } from './copy.js';
+import { withConn, withState } from './copy.js';
 import { queueChecksInPlay, releasedToQueue } from './queue-check.js';
 
 /**
@@ -38,6 +38,10 @@ export function poolCreated(state: ModelState, openedIds: readonly number[]): Mo
     keptAt: null,
     goneAt: null,
     doomed: null,
+    orphan: undefined,
+    checkedBack: undefined,
+    leftIdle: undefined,
+    broken: undefined,
   }));
   return withState(state, { conns: [...state.conns, ...opened], nextIdleSeq: seq + 1 });
 }
@@ -111,8 +115,11 @@ function takeConn(state: ModelState, id: number, created: boolean): ModelState {
       keptAt: null,
       goneAt: null,
       doomed: null,
+      orphan: undefined,
+      checkedBack: undefined,
       // A retry after a failed check took it idle, as it had landed earlier in the step.
-      ...(left === undefined ? {} : { leftIdle: left }),
+      leftIdle: left,
+      broken: undefined,
     };
     // Learnt from the real call: it counts as an open connection now, no longer as one served unseen.
     return withState(state, { conns: [...state.conns, conn], servedNew: state.servedNew.slice(1) });
@@ -157,7 +164,7 @@ export function slept(state: ModelState, ms: number, settled?: Settled, checked?
  */
 function learning(checked: LearntInStep | undefined, state: ModelState, pass: (s: ModelState) => ModelState): ModelState {
   if (checked === undefined) return pass(state);
-  return withoutState(withoutState(pass(withState(state, { checkedInStep: checked })), 'checkedInStep'), 'checksBegun');
+  return withState(pass(withState(state, { checkedInStep: checked })), { checkedInStep: undefined, checksBegun: undefined });
 }
 
 /**
@@ -168,7 +175,7 @@ export function blocked(state: ModelState, ms: number, settled?: Settled, checke
   const now = state.now + ms;
   if (!timersPending(state)) return withState(state, { now, awakeSince: now });
   // While the overdue timers fire, a check's reply waits for all of them (see `check-reply.ts`).
-  return withoutState(learning(checked, state, (s) => timePassed(withState(s, { now, awakeSince: now, waking: true }), settled)), 'waking');
+  return withState(learning(checked, state, (s) => timePassed(withState(s, { now, awakeSince: now, waking: true }), settled)), { waking: undefined });
 }
 
 /**

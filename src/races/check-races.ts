@@ -6,6 +6,7 @@ import { runsFromEnv, type CheckOptions } from '../runner/check.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
 import { drawsZeroLifetime } from '../runner/configs.js';
 import { validateCheckOptions } from '../runner/validate.js';
+import { RACE_OPTIONS, rejectUnknownOptions } from '../runner/known-options.js';
 import { DefinitionError, PropertyViolationError } from '../runner/violation-error.js';
 import { adapterDigest, decodeRerunToken, encodeRerunToken, raceDigest, raceOptionsDigest, RerunMismatchError, type RerunToken } from '../runner/rerun.js';
 import { raceClientsArbFor, raceConfigArbFor, schedulerFromSeed, schedulerSeedArb } from './arbitraries.js';
@@ -25,6 +26,7 @@ import type { ClientProgram, RaceCheckOptions, RaceCheckResult, RaceFailure } fr
  * if (!result.passed) console.log(formatRaceResult(result));
  */
 export async function checkRaces(options: RaceCheckOptions): Promise<RaceCheckResult> {
+  rejectUnknownOptions('checkRaces()', options, RACE_OPTIONS);
   validateCheckOptions(asCheckOptions(options));
   const { adapter } = options;
   if (adapter.runtime !== undefined) {

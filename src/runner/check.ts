@@ -11,6 +11,7 @@ import type { TraceStep } from './trace.js';
 import { adapterDigest, decodeRerunToken, encodeRerunToken, optionsDigest, RerunMismatchError, stepsDigest, type RerunShape, type RerunToken } from './rerun.js';
 import { DefinitionError, PropertyViolationError } from './violation-error.js';
 import { validateCheckOptions } from './validate.js';
+import { CHECK_OPTIONS, rejectUnknownOptions } from './known-options.js';
 
 export interface CheckOptions {
   readonly adapter: PoolAdapter;
@@ -111,6 +112,7 @@ export function runsFromEnv(fallback = DEFAULT_RUNS): number {
  * command with the reference model. Returns a value; nothing is thrown for a failing pool.
  */
 export async function check(options: CheckOptions): Promise<CheckResult> {
+  rejectUnknownOptions('check()', options, CHECK_OPTIONS);
   validateCheckOptions(options);
   const { adapter } = options;
   const makeConnector = options.connector ?? createPgMemConnector;
