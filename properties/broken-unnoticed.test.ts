@@ -94,6 +94,10 @@ describe('connections the server ended unheard fail their checks in a row, as th
     // tarn puts each acquire back at the head of its queue and looks again from its own setTimeout(0).
     ['tarn: a burst over two broken ones, each failed check looking at the queue once', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 1 }, [...idleThenBroken(2), { op: 'burst', count: 2 }]],
     ['tarn: the one broken connection, its acquire served by the look after its failed check', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 1, lifetimeMs: 1000, acquireTimeoutMs: 1000 }, [...idleThenBroken(1), { op: 'acquire' }]],
+    // tarn: each of those looks is a setTimeout(0) of its own, whose create lands before the next.
+    ['tarn: a burst over two broken ones and a refused create, the third acquire left to the retry', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 3, lifetimeMs: 1000, acquireTimeoutMs: 1 }, [
+      { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'breakIdle', connection: 1 }, { op: 'release', connection: 2 }, { op: 'failNextConnect' }, { op: 'breakIdle', connection: 2 }, { op: 'burst', count: 3 }, { op: 'sleep', ms: 5 },
+    ]],
     // generic-pool: a connection a pass was promised to covers no other acquire of the queue.
     ['generic-pool: a burst of three over two broken and two sound ones', () => genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 4, lifetimeMs: 1 }, [
       { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'release', connection: 2 }, { op: 'breakIdle', connection: 1 },

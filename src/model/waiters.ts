@@ -88,10 +88,9 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   const checksFailed = (faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v)) ? 1 : 0) + brokenFailed(before, state);
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
-  if (deferLook && checksFailed > 0) {
-    for (let look = 0; look < checksFailed; look++) state = startQueueConnects(state);
-    state = landedAtOnce(state);
-  }
+  // Each look is a timer of its own, and the connect it starts lands within the microtasks after
+  // it, before the next look.
+  for (let look = 0; deferLook && look < checksFailed; look++) state = landedAtOnce(startQueueConnects(state));
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
 }
 
