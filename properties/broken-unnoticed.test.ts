@@ -98,6 +98,10 @@ describe('connections the server ended unheard fail their checks in a row, as th
     ['tarn: a burst over two broken ones and a refused create, the third acquire left to the retry', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 3, lifetimeMs: 1000, acquireTimeoutMs: 1 }, [
       { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'breakIdle', connection: 1 }, { op: 'release', connection: 2 }, { op: 'failNextConnect' }, { op: 'breakIdle', connection: 2 }, { op: 'burst', count: 3 }, { op: 'sleep', ms: 5 },
     ]],
+    // tarn: a look that finds the next broken one idle takes it into a check, and starts no create.
+    ['tarn: one acquire over two broken ones and a refused create, left to the retry', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 1 }, [
+      { op: 'burst', count: 2 }, { op: 'release', connection: 2 }, { op: 'release', connection: 1 }, { op: 'failNextConnect' }, { op: 'breakIdle', connection: 2 }, { op: 'breakIdle', connection: 1 }, { op: 'acquire' }, { op: 'sleep', ms: 5 },
+    ]],
     // generic-pool: a connection a pass was promised to covers no other acquire of the queue.
     ['generic-pool: a burst of three over two broken and two sound ones', () => genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 4, lifetimeMs: 1 }, [
       { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'release', connection: 2 }, { op: 'breakIdle', connection: 1 },

@@ -84,13 +84,17 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   if (headServed && (faultPending || reserved.some((r) => isBroken(state, r.id)))) state = checksServeHeads(state, reserved, picks, faultPending);
   else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
   // A slow check that will fail holds the fault until it answers, in a later step.
-  // Each check that failed at once sets off its own look (a connection the server ended unheard fails too).
-  const checksFailed = (faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v)) ? 1 : 0) + brokenFailed(before, state);
+  const checkFailed = faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v));
+  // Each check that failed at once sets off a look of its own. Where connections the server ended
+  // unheard failed theirs, a look that found an idle one took it into a check (the retry that
+  // check's acquire made here), and one look is left to start a connect for each acquire back in
+  // the queue.
+  const looks = brokenFailed(before, state) > 0 ? reserved.filter((r) => state.waiters.some((w) => w.ticket === r.ticket)).length : checkFailed ? 1 : 0;
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
   // Each look is a timer of its own, and the connect it starts lands within the microtasks after
   // it, before the next look.
-  for (let look = 0; deferLook && look < checksFailed; look++) state = landedAtOnce(startQueueConnects(state));
+  for (let look = 0; deferLook && look < looks; look++) state = landedAtOnce(startQueueConnects(state));
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
 }
 
