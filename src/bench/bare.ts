@@ -9,6 +9,7 @@ import type { CommandJson } from '../commands/json.js';
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { Connector } from '../connectors/types.js';
 import { capabilitiesOf, type PoolConfig } from '../model/semantics.js';
+import { controllerDone, takeController } from '../runner/signals.js';
 
 interface Driver {
   readonly adapter: PoolAdapter;
@@ -18,9 +19,9 @@ interface Driver {
   /** Connections handed out, by connector id. */
   readonly handles: Map<number, unknown>;
   /** Acquires not answered yet. */
-  readonly pending: Set<{ value?: unknown; done: boolean }>;
+  readonly pending: Set<{ value?: unknown; done: boolean; controller: AbortController | undefined }>;
   /** Each acquire's abort controller, in the order they were issued (an abort names its number). */
-  readonly aborts: AbortController[];
+  readonly aborts: (AbortController | undefined)[];
   /** A slow connect asked for and not yet started, and when the last one started lands. */
   slow: number;
   landsBy: number;
@@ -110,12 +111,13 @@ async function acquire(d: Driver, count: number): Promise<void> {
 }
 
 function track(d: Driver, numbered = true): void {
-  const call: { value?: unknown; done: boolean } = { done: false };
+  // As the harness does: a signal only for a pool that declares aborts, from the spare ones.
+  const controller = capabilitiesOf(d.adapter.semantics).abort == null ? undefined : takeController();
+  const call: { value?: unknown; done: boolean; controller: AbortController | undefined } = { done: false, controller };
   d.pending.add(call);
-  // As the harness does: a signal only for a pool that declares aborts.
-  const controller = new AbortController();
+  // An abort step names its acquire by number: every numbered acquire takes a place.
   if (numbered) d.aborts.push(controller);
-  const acquired = capabilitiesOf(d.adapter.semantics).abort == null ? d.adapter.acquire(d.pool) : d.adapter.acquire(d.pool, { signal: controller.signal });
+  const acquired = controller === undefined ? d.adapter.acquire(d.pool) : d.adapter.acquire(d.pool, { signal: controller.signal });
   acquired.then(
     (value) => Object.assign(call, { value, done: true }),
     () => (call.done = true),
@@ -126,6 +128,7 @@ function collect(d: Driver): void {
   for (const call of d.pending) {
     if (!call.done) continue;
     d.pending.delete(call);
+    if (call.controller !== undefined) controllerDone(call.controller);
     if (call.value !== undefined) d.handles.set(d.adapter.connectionId(call.value), call.value);
   }
 }

@@ -4,7 +4,7 @@ import { reconcile } from '../model/reconcile.js';
 import { DEFAULT_WAKE_PHASE, handoffBeatsOverdue, type WakePhase } from '../model/handoff.js';
 import { normalizeHandoff, validationOf, type Handoff } from '../model/semantics.js';
 import { brokenIdleWaits } from '../model/unnoticed.js';
-import { blocked, predictAcquire } from '../model/transitions.js';
+import { blocked, describeAcquirePrediction, predictAcquire } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
 import { checkAcquired } from './acquired.js';
@@ -90,7 +90,7 @@ export class BlockingSleepCommand implements fc.AsyncCommand<ModelBox, Harness> 
       state = expired.state;
     }
     const prediction = early ?? predictAcquire(state);
-    const conn = await h.settle(() => pending, 'acquire() on wake');
+    const conn = await h.settle(() => pending, 'acquire() on wake', describeAcquirePrediction(prediction, state.semantics.reuse));
     const step = checkAcquired(h, state, prediction, conn, why);
     h.finishStep(m, { command: this, predicted: step.predicted, observed: step.observed, next: step.next, expectCreated: step.created });
   }

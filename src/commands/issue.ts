@@ -11,7 +11,7 @@ export async function issueAcquires(m: ModelBox, h: Harness, count: number, comm
   const tickets = guess.tickets;
   for (const ticket of tickets) h.issue(ticket);
   const answered = guess.state.answers.map((a) => a.ticket);
-  await h.settleCalls(answered, count === 1 ? 'acquire()' : `${count} acquires`, true);
+  await h.settleCalls(answered, count === 1 ? 'acquire()' : `${count} acquires`, true, false, guess.state.answers);
   // Which of several interchangeable idle connections the pool validated is learnt from the log;
   // who is answered does not depend on it.
   const validated = h.validatedSinceStep();

@@ -15,6 +15,7 @@ import { handedOut, LifelineRecorder } from './lifelines.js';
 import type { TraceStep } from './trace.js';
 import { PropertyViolationError } from './violation-error.js';
 import type { Describable } from '../commands/json.js';
+import { controllerDone, takeController } from './signals.js';
 
 /** fast-check's model: a box around the immutable model state, so commands can replace it. */
 export interface ModelBox {
@@ -139,9 +140,10 @@ export class Harness<P = unknown, C = unknown> {
 
   /**
    * Calls into the pool and settles the result without moving time. A synchronous throw counts as
-   * a rejection; a pool that never settles fails with its trace.
+   * a rejection; a pool that never settles fails with its trace, and with `expected`, what the
+   * declared semantics say the call does now, where the model predicted it.
    */
-  async settle<T>(call: () => T | Promise<T>, what: string): Promise<T> {
+  async settle<T>(call: () => T | Promise<T>, what: string, expected?: string): Promise<T> {
     const promise = called(call);
     let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
     promise.then(
@@ -149,7 +151,7 @@ export class Harness<P = unknown, C = unknown> {
       (error: unknown) => (outcome = { ok: false, error }),
     );
     const settled = await this.clock.settle(() => outcome !== null);
-    if (!settled.ok) this.fail('not-settled', `${what} did not settle: ${settled.reason}`);
+    if (!settled.ok) this.fail('not-settled', `${what} did not settle: ${settled.reason}${expected === undefined ? '' : `; the declared semantics answer it now: it should ${expected}`}`);
     const result = outcome as { ok: true; value: T } | { ok: false; error: unknown } | null;
     if (result === null) this.fail('not-settled', `${what} did not settle`);
     if (!result.ok) this.fail('pool-error', `${what} failed: ${describeError(result.error)}`);
@@ -163,7 +165,7 @@ export class Harness<P = unknown, C = unknown> {
   issue(ticket: number): void {
     const call: AcquireCall = { outcome: null, at: null };
     // Where the pool can abort an acquire, each gets its own signal, for a later abort step.
-    const controller = abortOf(this.adapter.semantics) === null ? null : new AbortController();
+    const controller = abortOf(this.adapter.semantics) === null ? null : takeController();
     if (controller !== null) this.aborts.set(ticket, controller);
     called(() => (controller === null ? this.adapter.acquire(this.pool) : this.adapter.acquire(this.pool, { signal: controller.signal }))).then(
       (value) => {
@@ -194,11 +196,20 @@ export class Harness<P = unknown, C = unknown> {
    * `issued`: the calls were just made, so one that never settles is a hang (`not-settled`);
    * otherwise they were waiting, and the step's end reports the waiter the pool did not serve.
    * `quiet`: called right after a settle, with no pool code run since (see `VirtualClock.settle`).
+   * `predicted`: the model's answers for the calls, which a hang's message says, so that a wrong
+   * declaration shows what it expected of the pool.
    */
-  async settleCalls(tickets: readonly number[], what: string, issued = false, quiet = false): Promise<void> {
+  async settleCalls(tickets: readonly number[], what: string, issued = false, quiet = false, predicted: readonly Answer[] = []): Promise<void> {
     // Asked after every round of a settle: no closure per ticket per round, none at all for no tickets.
     const settled = await this.clock.settle(tickets.length === 0 ? ALWAYS : () => this.answered(tickets), quiet);
-    if (!settled.ok && (issued || settled.quiet !== true)) this.fail('not-settled', `${what} did not settle: ${settled.reason}`);
+    if (!settled.ok && (issued || settled.quiet !== true)) this.fail('not-settled', `${what} did not settle: ${settled.reason}${this.stillOwed(predicted)}`);
+  }
+
+  /** The answers of `predicted` whose calls are still pending, as a hang's message says them. */
+  private stillOwed(predicted: readonly Answer[]): string {
+    const owed = predicted.filter((a) => this.calls.get(a.ticket)?.outcome === null);
+    if (owed.length === 0) return '';
+    return `; the declared semantics answer ${owed.length === 1 ? 'it' : 'them'} now: ${owed.map(describeAnswer).join(', ')}`;
   }
 
   /** Whether every acquire in `tickets` has an outcome (or was never issued). */
@@ -292,7 +303,11 @@ export class Harness<P = unknown, C = unknown> {
       const call = this.calls.get(answer.ticket);
       if (call === undefined) throw new Error(`poolcheck harness: no acquire call for ticket ${answer.ticket}`);
       this.calls.delete(answer.ticket);
-      this.aborts.delete(answer.ticket);
+      const controller = this.aborts.get(answer.ticket);
+      if (controller !== undefined) {
+        this.aborts.delete(answer.ticket);
+        controllerDone(controller);
+      }
       // The story is for the trace, which only a recording run keeps.
       if (this.record) story.push(describeAnswer(answer));
       const outcome = call.outcome;
