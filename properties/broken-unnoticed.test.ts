@@ -102,6 +102,12 @@ describe('connections the server ended unheard fail their checks in a row, as th
     ['tarn: one acquire over two broken ones and a refused create, left to the retry', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 1 }, [
       { op: 'burst', count: 2 }, { op: 'release', connection: 2 }, { op: 'release', connection: 1 }, { op: 'failNextConnect' }, { op: 'breakIdle', connection: 2 }, { op: 'breakIdle', connection: 1 }, { op: 'acquire' }, { op: 'sleep', ms: 5 },
     ]],
+    // tarn: a burst's checks all answer before the looks; each failed one's acquire goes back to the
+    // head of the queue, the last to fail first, and the first look gives it the idle connection left.
+    ['tarn: a burst of three over two broken ones and two sound ones', () => tarnAdapter({ Pool: tarn.Pool, validation: true }) as PoolAdapter, { minSize: 2, maxSize: 4, lifetimeMs: 1, acquireTimeoutMs: 1000 }, [
+      { op: 'burst', count: 3 }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'release', connection: 3 }, { op: 'release', connection: 2 }, { op: 'release', connection: 4 },
+      { op: 'breakIdle', connection: 3 }, { op: 'breakIdle', connection: 2 }, { op: 'burst', count: 3 },
+    ]],
     // generic-pool: a connection a pass was promised to covers no other acquire of the queue.
     ['generic-pool: a burst of three over two broken and two sound ones', () => genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 4, lifetimeMs: 1 }, [
       { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'release', connection: 1 }, { op: 'release', connection: 2 }, { op: 'breakIdle', connection: 1 },

@@ -81,7 +81,11 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   // once the calls have returned, before any check answers.
   const took = reserved.length > 0 && checkTakesSlot(state);
   if (took) state = answersTook(tookIntoChecks(state, reserved.map((r) => r.id)), before.answers.length);
+  // Where the looks are deferred, the burst's checks of connections the server ended unheard all
+  // fail before any look (see `brokenBackInQueue`).
+  const brokenLooks = deferLook ? reserved.filter((r) => isBroken(state, r.id)).length : 0;
   if (headServed && (faultPending || reserved.some((r) => isBroken(state, r.id)))) state = checksServeHeads(state, reserved, picks, faultPending);
+  else if (brokenLooks > 0) for (const { ticket, id, order } of reserved) state = isBroken(state, id) ? brokenBackInQueue(state, ticket, id) : validate(state, ticket, id, picks, order, 'reuse', undefined, false, undefined, took);
   else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
   // A slow check that will fail holds the fault until it answers, in a later step.
   const checkFailed = faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v));
@@ -89,9 +93,10 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   // unheard failed theirs, a look that found an idle one took it into a check (the retry that
   // check's acquire made here), and one look is left to start a connect for each acquire back in
   // the queue.
-  const looks = brokenFailed(before, state) > 0 ? reserved.filter((r) => state.waiters.some((w) => w.ticket === r.ticket)).length : checkFailed ? 1 : 0;
+  const looks = brokenLooks > 0 ? 0 : brokenFailed(before, state) > 0 ? reserved.filter((r) => state.waiters.some((w) => w.ticket === r.ticket)).length : checkFailed ? 1 : 0;
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
+  if (brokenLooks > 0) state = looksAfterFailedChecks(state, picks, brokenLooks);
   // Each look is a timer of its own, and the connect it starts lands within the microtasks after
   // it, before the next look.
   for (let look = 0; deferLook && look < looks; look++) state = landedAtOnce(startQueueConnects(state));
@@ -133,6 +138,46 @@ function connectsAfterBurst(state: ModelState, began: number): ModelState {
   // Each connect's own timer is set as it begins, just before the connector's.
   const connecting = state.connecting.map((c, i) => (i < began ? c : { ...c, abandonOrder: order, order: order++ + 0.5 }));
   return { ...state, connecting, nextOrder: order };
+}
+
+/**
+ * A check of a burst that fails at once, of a connection the server ended unheard, where the pool
+ * looks at its queue in a task of its own (tarn): the connection is closed and its acquire goes
+ * back to the head of the queue (`pendingAcquires.unshift`, Pool.js:300-330), so the last to fail
+ * heads it; the look comes after every check of the burst has answered.
+ */
+function brokenBackInQueue(state: ModelState, ticket: number, id: number): ModelState {
+  const conn = findConn(state, id) as ModelConn;
+  const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
+  const timeout = doomed.config.acquireTimeoutMs;
+  const waiter: Waiter = { ticket, order: doomed.nextOrder, since: doomed.now, deadline: timeout === undefined ? null : doomed.now + timeout };
+  return withState(doomed, { waiters: [waiter, ...doomed.waiters], nextOrder: doomed.nextOrder + 1 });
+}
+
+/**
+ * The looks `count` failed checks set off, each a `setTimeout(0)` of its own (tarn's
+ * `_tryAcquireOrCreate`): one that finds an idle connection takes it into a check for the head of
+ * the queue (a check that fails sends that acquire back to the head, and looks again), and one that
+ * finds none starts a connect, which lands before the next look.
+ */
+function looksAfterFailedChecks(before: ModelState, picks: Picks, count: number): ModelState {
+  let state = before;
+  let owed = count;
+  // Each look takes an idle connection, starts a connect or finds nothing to do: bounded by them.
+  for (let guard = 0; owed > 0 && guard <= before.conns.length + before.config.maxSize + count; guard++) {
+    owed--;
+    const head = state.waiters[0];
+    const idle = idleConns(state).filter((c) => !taken(state, c.id));
+    if (head === undefined || idle.length === 0) {
+      state = landedAtOnce(startQueueConnects(state));
+      continue;
+    }
+    const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
+    const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
+    state = validate(withState(state, { waiters: state.waiters.slice(1) }), head.ticket, id, picks, undefined, 'reuse', head, false);
+    if (state.waiters.some((w) => w.ticket === head.ticket)) owed++;
+  }
+  return state;
 }
 
 /** How many connections the server ended unheard failed their check at once between `before` and `after`. */
