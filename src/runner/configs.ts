@@ -14,15 +14,19 @@ export const defaultLifetimeArb: fc.Arbitrary<number> = fc.oneof(
  * minutes, with 0 (expiry disabled) among them. Lifetimes shrink toward short ones, which make
  * the shortest counterexamples.
  */
-export const defaultConfigArb: fc.Arbitrary<PoolConfig> = fc
-  .integer({ min: 0, max: 3 })
-  .chain((minSize) =>
-    fc.record({
-      minSize: fc.constant(minSize),
-      maxSize: fc.integer({ min: Math.max(1, minSize), max: 10 }),
-      lifetimeMs: defaultLifetimeArb,
-    }),
-  );
+export const defaultConfigArb: fc.Arbitrary<PoolConfig> = fc.integer({ min: 0, max: 3 }).chain((minSize) => configsWithMin[minSize] as fc.Arbitrary<PoolConfig>);
+
+/*
+ * The rest of a configuration, for each minSize: built once, where building it in the chain would
+ * build a record arbitrary for every run. The same arbitrary draws the same values as a new one.
+ */
+const configsWithMin: readonly fc.Arbitrary<PoolConfig>[] = [0, 1, 2, 3].map((minSize) =>
+  fc.record({
+    minSize: fc.constant(minSize),
+    maxSize: fc.integer({ min: Math.max(1, minSize), max: 10 }),
+    lifetimeMs: defaultLifetimeArb,
+  }),
+);
 
 /**
  * Acquire timeouts, from one millisecond to a minute. Short ones race the releases of a run; long
