@@ -57,7 +57,9 @@ describe('close while a connect that serves the queue is in flight', () => {
 
   it('close-skips-pending-creates.ts (a tarn that closes without them) is caught on seeds 1-5, shrunk short', async () => {
     for (const seed of [1, 2, 3, 4, 5]) {
-      const result = await check({ adapter: closeSkipsPendingCreates as PoolAdapter, seed });
+      // 500 runs: tarn draws breaks it does not hear of too, and seed 3 first closes with a create
+      // in flight at run 407.
+      const result = await check({ adapter: closeSkipsPendingCreates as PoolAdapter, seed, numRuns: 500 });
       const report = formatResult(result);
       expect(result.failure?.violation.kind, report).toBe('close-incomplete');
       expect(result.failure?.violation.message, report).toMatch(/^close\(\) resolved while 1 connect\(s\) were still in flight; the declared close lets them land and closes their connections with the idle ones$/);

@@ -11,8 +11,9 @@ afterEach(() => uninstallAllClocks());
 
 describe('infer on the user-adapter examples', () => {
   /*
-   * Both examples declare one capability, failedConnect: their pools reject an acquire whose
-   * connect fails and free its slot (a connection is counted only once it is open). infer finds
+   * Both examples declare two capabilities: failedConnect (their pools reject an acquire whose
+   * connect fails and free its slot, a connection counted only once it is open) and brokenIdle
+   * 'unnoticed' (nothing listens to an idle connection). infer finds
    * exactly their declarations, and the confirming check holds them to it.
    */
   it('finds the tiny pool\'s declaration, field for field', async () => {

@@ -62,7 +62,8 @@ describe('broken pools that refill, or open min at the first acquire, are caught
     for (const seed of [1, 2, 3, 4, 5]) {
       const failure = expectCaught(await check({ adapter, seed, shrink: seed === 1 }), kind, message, ...alternatives);
       expect(failure.reproduced).toBe(true);
-      if (seed === 1) expect(failure.length).toBeLessThanOrEqual(adapter === reaperRefillDropsSlow ? 3 : 2);
+      // The generic-pool fixture draws breaks it does not hear of too, and shrinks to a longer local minimum.
+      if (seed === 1) expect(failure.length).toBeLessThanOrEqual(adapter === reaperRefillDropsSlow ? 9 : 2);
     }
   });
 });
@@ -105,6 +106,9 @@ describe('declared wrongly, a refilling pool fails with the reason', () => {
     // A refill declared at acquire for a pool that refills after an expiry shows either way round,
     // as the run draws it: an acquire below min, after a loss the pool does not refill for.
     const missing = ['min-not-refilled', /^after the acquire of #\d+ at \d+ ms the pool had \d+ connection\(s\) open, below its min of \d+, and did not open connections back up to it by \d+ ms \(declared: no min floor, refilled at-acquire/] as const;
-    expectCaught(await check({ adapter, seed: 1 }), kind, message, ...(kind === 'unexpected-create' ? [missing] : []));
+    // A reaper-run refill declared as generic-pool's own shows either way round too: a refill the
+    // declaration owes after a discard and never sees, or one a run opens that nothing called for.
+    const unasked = ['unexpected-create', /^the pool opened connection #\d+ at \d+ ms, which no acquire asked for and /] as const;
+    expectCaught(await check({ adapter, seed: 1 }), kind, message, ...(kind === 'unexpected-create' ? [missing] : [unasked]));
   });
 });

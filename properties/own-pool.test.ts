@@ -48,6 +48,7 @@ describe('check() rejects a wrong definition before any run', () => {
     [{ ...ownPoolAdapter(), semantics: { ...ownPoolAdapter().semantics, expiry: { kind: 'never' } } }, /semantics.expiry = \{"kind":"never"\}; it must be/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, waiters: 'yes' } } }, /semantics.capabilities.waiters = "yes"; it must be true or false/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, acquireTimeout: 'always' } } }, /capabilities.acquireTimeout = "always"; it must be "optional", "required" or null/],
+    [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, brokenIdle: 'ignored' } } }, /capabilities.brokenIdle = "ignored"; it must be true \(the pool hears of a break and drops the connection at once\), "unnoticed" \(it does not: the connection stays idle until its check or a query finds it broken\), false, or left out for false/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, waiters: false } } }, /an acquireTimeout needs waiters: true/],
     [{ ...ownPoolAdapter(), semantics: { ...asyncpgSemantics, capabilities: { ...caps, slow: true } } }, /unknown field\(s\) slow; the fields are/],
     [{ ...ownPoolAdapter(), destroy: undefined }, /declares capabilities.destroy but has no destroy\(pool, conn\) method/],

@@ -155,11 +155,13 @@ export function genericPoolSemantics(
       // that lands goes to the available list and `_dispense` hands it to the head of the queue
       // (Pool.js:322-330, 200-208, 273-289).
       connectServes: 'queue-head',
-      // Off: generic-pool never listens to its resources. A connection the server ended stays in
-      // `_availableObjects` until the evictor takes it or an acquire is handed it; only
-      // `testOnBorrow` with a `validate` would catch it, and then at the next acquire, not at once
-      // (Pool.js:166-194).
-      brokenIdle: false,
+      // generic-pool never listens to its resources (the factory's `create` result is kept as it
+      // is, `_createResource`, Pool.js:317-340): a connection the server ended stays in
+      // `_availableObjects`, counted, until the evictor destroys it as any idle one
+      // (DefaultEvictor.js) or `_dispense` hands it out (Pool.js:256-266); with `testOnBorrow`,
+      // `_testOnBorrow` checks it first, and the failed check destroys it and dispenses again
+      // (Pool.js:166-194), as a failed validation does.
+      brokenIdle: 'unnoticed',
       // Off: `drain()` rejects new acquires (Pool.js:445-449) but waits for the ones queued to be
       // settled (`__allResourceRequestsSettled`, Pool.js:580-598): they are served by releases, or
       // wait for ever.

@@ -58,6 +58,8 @@ export interface OwnAdapterOptions {
   readonly minRefill?: readonly PoolMinRefill[];
   /** When the pool first opens min (the pool's `minOpens`), declared as `minOpens`. Default `'on-create'`. */
   readonly minOpens?: 'on-create' | 'first-acquire' | 'never';
+  /** The pool's `ignoresBreaks`, declared as `brokenIdle: 'unnoticed'`. Default false. */
+  readonly ignoresBreaks?: boolean;
   /** Builds the pool; fixtures use it to swap in a deliberately broken subclass. */
   readonly makePool?: (options: PoolOptions<Connection>) => Pool<Connection>;
   readonly name?: string;
@@ -113,6 +115,9 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
       // closeTimedOutChecks, checkAbandoned() closes the connection and frees its slot at once.
       ...(options.acquireTimeoutCoversConnect === true && validation === 'async' ? { lateCheck: options.closeTimedOutChecks === true ? 'closed' as const : 'kept' as const } : {}),
       ...(validation === undefined ? {} : { failedValidation: true, slowQuery: validation === 'async' }),
+      // With ignoresBreaks no `onBreak` listener is registered (pool.ts `listenForBreak`): a broken
+      // idle connection stays in the free stack, and `ready` checks it as any, or lends it.
+      ...(options.ignoresBreaks === true ? { brokenIdle: 'unnoticed' as const } : {}),
       ...refills.capabilities,
     },
   };
@@ -159,6 +164,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
     coversConnect ? `acquire timeout covers the connect${validation === 'async' ? ` and the check${options.closeTimedOutChecks === true ? ', closing it' : ''}` : ''}` : '',
     (options.minRefill ?? []).length === 0 ? '' : `refills ${(options.minRefill ?? []).join(', ')}`,
     (options.minOpens ?? 'on-create') === 'on-create' ? '' : `opens min ${options.minOpens === 'never' ? 'never' : 'at the first acquire'}`,
+    options.ignoresBreaks === true ? 'ignores breaks' : '',
   ].filter(Boolean);
   return {
     name: options.name ?? (traits.length === 0 ? 'own' : `own (${traits.join(', ')})`),
@@ -183,6 +189,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(options.closeTimedOutChecks === true ? { closeTimedOutChecks: true } : {}),
         ...(options.minRefill === undefined ? {} : { minRefill: options.minRefill }),
         ...(options.minOpens === undefined ? {} : { minOpens: options.minOpens }),
+        ...(options.ignoresBreaks === true ? { ignoresBreaks: true } : {}),
       }).start(),
     acquire: (pool, options) => pool.acquire(options?.signal === undefined ? {} : { signal: options.signal }),
     release: (pool, conn) => pool.release(conn),

@@ -99,10 +99,12 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
       // `size < maxSize` (Pool.js:111-133), however many creates are in flight: once per
       // `acquire()` (Pool.js:200) and once on the tick after a `destroy()` (Pool.js:246-250).
       queueConnects: 'one-per-dispense',
-      // Off: sequelize-pool never listens to its resources. A connection the server ended stays
-      // available until the reaper takes it or `_dispense` hands it out; the adapter's `validate`
-      // (Pool.js:122-125) could catch it then, at the next acquire, but not when it breaks.
-      brokenIdle: false,
+      // sequelize-pool never listens to its resources (`_createResource` keeps what `create`
+      // gave, Pool.js:134-160): a connection the server ended stays in `_availableObjects`,
+      // counted, until `_removeIdle` destroys it as any idle one (Pool.js:78-101) or `_dispense`
+      // hands it out; there `validate` checks it first (Pool.js:118-126), and one that fails is
+      // destroyed and the next tried, as a failed validation does.
+      brokenIdle: 'unnoticed',
       // Off: `drain()` rejects new acquires (Pool.js:190-192) but serves the queued ones: while any
       // waits it dispenses and polls every 100 ms (Pool.js:256-262). Nothing rejects them.
       closeRejectsWaiters: false,

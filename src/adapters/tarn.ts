@@ -175,10 +175,12 @@ export function tarnSemantics(reapIntervalMillis = TARN_DEFAULT_REAP_INTERVAL_MS
       // `check()` keeps `min - used.length` free resources (Pool.js:160-161): its floor counts
       // used and free, not `pendingCreates`.
       connectsInFloor: false,
-      // Off: tarn never listens to its resources. A connection the server ended stays free until
-      // the reaper takes it or an acquire's `validate` rejects it (Pool.js:309-322); it is not
-      // dropped when it breaks.
-      brokenIdle: false,
+      // tarn never listens to its resources (`_create` pushes what `create` gave into `free`,
+      // Pool.js:410-420): a connection the server ended stays free, counted, until `check()`
+      // reaps it as any free one (Pool.js:157-180) or `_doAcquire` hands it out; with a
+      // `validate`, the check there fails, and the resource is destroyed and the acquire put back
+      // at the head of the queue (Pool.js:300-330), as a failed validation does.
+      brokenIdle: 'unnoticed',
       // Late: `destroy()` first waits for every used resource (Pool.js:206-209), and only then
       // aborts the pending acquires with "aborted" (Pool.js:210-216, PendingOperation.js:28-30).
       // Until the last release a waiter stays pending (a release meanwhile serves nobody:

@@ -2,7 +2,8 @@ import type fc from 'fast-check';
 import { formatCounters } from '../model/observe.js';
 import { reconcile } from '../model/reconcile.js';
 import { DEFAULT_WAKE_PHASE, handoffBeatsOverdue, type WakePhase } from '../model/handoff.js';
-import { normalizeHandoff, type Handoff } from '../model/semantics.js';
+import { normalizeHandoff, validationOf, type Handoff } from '../model/semantics.js';
+import { brokenIdleWaits } from '../model/unnoticed.js';
 import { blocked, describeAcquirePrediction, predictAcquire } from '../model/transitions.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import type { CommandJson } from './json.js';
@@ -17,9 +18,12 @@ import { describeSpec, resolveSleep, type ResolvedSleep, type SleepSpec } from '
  * connection whose expiry came due during the block depends on how the pool hands it over (a
  * microtask always comes first, a `setImmediate` only into the `io` phase, a `setTimeout(0)` never).
  */
-/** No validation in flight or about to fail or be slow: an acquire on wake takes what it finds. */
+/**
+ * No validation in flight or about to fail or be slow: an acquire on wake takes what it finds. A
+ * connection the server ended unheard fails its check as a failed validation does.
+ */
 function noValidationFault(s: ModelBox['state']): boolean {
-  return !s.validationFails && s.queryDelay === 0 && s.validating.length === 0;
+  return !s.validationFails && s.queryDelay === 0 && s.validating.length === 0 && (validationOf(s.semantics) === 'none' || !brokenIdleWaits(s));
 }
 
 const HANDOFF_NAMES: Readonly<Record<Handoff, string>> = { microtask: 'microtask', immediate: 'setImmediate', timeout: 'setTimeout(0)' };

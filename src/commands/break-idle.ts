@@ -1,15 +1,24 @@
 import type fc from 'fast-check';
 import { capabilitiesOf } from '../model/semantics.js';
-import { idleConns } from '../model/state.js';
+import { idleConns, type ModelState } from '../model/state.js';
 import { brokeIdle } from '../model/faults.js';
+import { breakWaitsForChecks } from '../model/unnoticed.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import type { CommandJson } from './json.js';
 
+/** The idle connections the server may end: not one it ended already, which the pool may still hold. */
+function breakable(state: ModelState): number[] {
+  return idleConns(state)
+    .filter((c) => c.broken !== true)
+    .map((c) => c.id);
+}
+
 /**
  * The server ends an idle connection (a restart, a network cut, an idle timeout at the server).
- * The pool hears of it from the client's error event and must drop it at once, cancel its expiry,
- * and never hand it out.
+ * A pool that hears of it from the client's error event must drop it at once, cancel its expiry,
+ * and never hand it out; one that does not (`brokenIdle: 'unnoticed'`) keeps it idle until its
+ * check before lending fails, or lends it, and a query on it fails.
  */
 export class BreakIdleCommand implements fc.AsyncCommand<ModelBox, Harness> {
   private id: number | null = null;
@@ -20,13 +29,13 @@ export class BreakIdleCommand implements fc.AsyncCommand<ModelBox, Harness> {
   ) {}
 
   check(m: Readonly<ModelBox>): boolean {
-    if (!capabilitiesOf(m.state.semantics).brokenIdle || m.state.phase !== 'open') return false;
-    const ids = idleConns(m.state).map((c) => c.id);
+    if (capabilitiesOf(m.state.semantics).brokenIdle === false || m.state.phase !== 'open' || breakWaitsForChecks(m.state)) return false;
+    const ids = breakable(m.state);
     return this.fixedId === null ? ids.length > 0 : ids.includes(this.fixedId);
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {
-    const ids = idleConns(m.state).map((c) => c.id);
+    const ids = breakable(m.state);
     const id = this.fixedId ?? (ids[this.pick % ids.length] as number);
     this.id = id;
     h.begin(this);

@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import { capabilitiesOf, validationOf } from '../model/semantics.js';
 import { validationWillFail } from '../model/faults.js';
+import { checksKeptForBreaks } from '../model/unnoticed.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import type { CommandJson } from './json.js';
@@ -12,7 +13,7 @@ import type { CommandJson } from './json.js';
 export class FailValidationCommand implements fc.AsyncCommand<ModelBox, Harness> {
   check(m: Readonly<ModelBox>): boolean {
     const s = m.state;
-    return capabilitiesOf(s.semantics).failedValidation === true && validationOf(s.semantics) !== 'none' && s.phase === 'open' && !s.validationFails && s.validating.length === 0;
+    return capabilitiesOf(s.semantics).failedValidation === true && validationOf(s.semantics) !== 'none' && s.phase === 'open' && !s.validationFails && s.validating.length === 0 && !checksKeptForBreaks(s);
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

@@ -77,7 +77,7 @@ export function poolCommandArb(semantics: Semantics): fc.Arbitrary<PoolCommand> 
   // drawn as well, so that runs reach that case without ending sooner elsewhere. (A close with a
   // connect in flight is reached anyway, by the runner's own close at the end of a run.)
   if (can.slowConnect && can.terminateDuringConnect !== undefined) weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new TerminateCommand(true)) });
-  if (can.brokenIdle) weighted.push({ weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new BreakIdleCommand(pick)) });
+  if (can.brokenIdle !== false) weighted.push({ weight: 2, arbitrary: fc.nat(9).map((pick): PoolCommand => new BreakIdleCommand(pick)) });
   if (abortOf(semantics) !== null) weighted.push({ weight: 3, arbitrary: fc.nat(9).map((pick): PoolCommand => new AbortCommand(pick)) });
   if (can.failedValidation === true && validationOf(semantics) !== 'none') weighted.push({ weight: 2, arbitrary: fc.constant(null).map((): PoolCommand => new FailValidationCommand()) });
   if (can.slowQuery === true && validationOf(semantics) === 'async') weighted.push({ weight: 2, arbitrary: fc.oneof(fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 2_000 })).map((ms): PoolCommand => new SlowQueryCommand(ms)) });

@@ -1,6 +1,7 @@
 import type fc from 'fast-check';
 import { capabilitiesOf, validationOf } from '../model/semantics.js';
 import { queryWillTake } from '../model/faults.js';
+import { checksKeptForBreaks } from '../model/unnoticed.js';
 import type { Harness, ModelBox } from '../runner/harness.js';
 import { DefinitionError } from '../runner/violation-error.js';
 import type { CommandJson } from './json.js';
@@ -15,7 +16,7 @@ export class SlowQueryCommand implements fc.AsyncCommand<ModelBox, Harness> {
 
   check(m: Readonly<ModelBox>): boolean {
     const s = m.state;
-    return capabilitiesOf(s.semantics).slowQuery === true && validationOf(s.semantics) === 'async' && s.phase === 'open' && s.queryDelay === 0 && s.validating.length === 0;
+    return capabilitiesOf(s.semantics).slowQuery === true && validationOf(s.semantics) === 'async' && s.phase === 'open' && s.queryDelay === 0 && s.validating.length === 0 && !checksKeptForBreaks(s);
   }
 
   async run(m: ModelBox, h: Harness): Promise<void> {

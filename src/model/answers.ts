@@ -183,8 +183,15 @@ function queueCovered(state: ModelState): number {
   const replies = state.checkReplies?.length ?? 0;
   if (checkServesOf(state.semantics) !== 'queue-head') return replies;
   let idle = 0;
-  for (const c of state.conns) if (c.state === 'idle' && c.doomed === null) idle++;
+  // One already promised in this step, to an acquire a check passed it for, covers nobody else.
+  for (const c of state.conns) if (c.state === 'idle' && c.doomed === null && !promisedInStep(state, c.id)) idle++;
   return replies + idle + state.validating.length;
+}
+
+/** Whether idle connection `id` was promised in this step to an acquire (it is lent once the runner sees the call). */
+function promisedInStep(state: ModelState, id: number): boolean {
+  for (const a of state.answers) if (a.outcome === 'served' && a.candidates.length === 1 && a.candidates[0] === id) return true;
+  return false;
 }
 
 /**

@@ -33,7 +33,7 @@ describe('the model copies its state as a spread does', () => {
   it('copies every field of a connection, in order, an unset mark as undefined', () => {
     const conn = everyField<ModelConn>(CONN_FIELDS);
     expect(withConn(conn, { kept: true })).toStrictEqual({ ...conn, kept: true });
-    const plain: ModelConn = { ...conn, orphan: undefined, checkedBack: undefined, leftIdle: undefined };
+    const plain: ModelConn = { ...conn, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined };
     expect(Object.keys(withConn(plain, { kept: true }))).toEqual(Object.keys(CONN_FIELDS));
     expect(withConn(plain, {}).orphan).toBeUndefined();
   });

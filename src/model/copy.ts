@@ -76,6 +76,7 @@ export const CONN_FIELDS = {
   orphan: true,
   checkedBack: true,
   leftIdle: true,
+  broken: true,
 } as const satisfies Record<keyof ModelConn, true>;
 
 /** `{ ...state, ...changes }`, in the order {@link initialState} gives the fields. */
@@ -141,6 +142,7 @@ export function withConn(conn: ModelConn, changes: Partial<ModelConn>): ModelCon
     orphan: conn.orphan,
     checkedBack: conn.checkedBack,
     leftIdle: conn.leftIdle,
+    broken: conn.broken,
   };
   return assign(next, changes);
 }

@@ -15,7 +15,7 @@ const start = (byIo: boolean, over: Partial<typeof config> = {}) => {
   const base = initialState({ ...config, ...over }, dispensing);
   return byIo ? { ...base, connectsLandByIo: true as const } : base;
 };
-const busy = (id: number) => ({ id, state: 'busy' as const, createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined });
+const busy = (id: number) => ({ id, state: 'busy' as const, createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined });
 
 describe('a failed connect, where connects serve the queue head and each look starts one', () => {
   it('rejects the head of the queue; the next acquire of the burst is served by its own connect', () => {

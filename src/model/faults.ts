@@ -5,6 +5,8 @@ import type { Answer, ModelState } from './state.js';
 import { withState } from './copy.js';
 import { abortClosesCheck, checkGivenUp } from './head-check.js';
 import { timePassed } from './timers.js';
+import { brokenIdleOf } from './semantics.js';
+import { brokeUnnoticed } from './unnoticed.js';
 
 /**
  * Faults and interruptions the commands inject: a failed or slow connect, validation or query, a
@@ -57,7 +59,11 @@ export function discarded(state: ModelState, id: number): ModelState {
   return stretchOver(serveWaiters(refillServesQueue(doom(state, id, 'discarded'))));
 }
 
-/** The server ended idle connection `id`: the pool drops it now, and never hands it out. */
+/**
+ * The server ended idle connection `id`: the pool drops it now, and never hands it out; or, where
+ * it does not hear of it, it stays idle until a check or a query finds it broken.
+ */
 export function brokeIdle(state: ModelState, id: number): ModelState {
+  if (brokenIdleOf(state.semantics) === 'unnoticed') return brokeUnnoticed(state, id);
   return stretchOver(serveWaiters(refillServesQueue(doom(state, id, 'broken'))));
 }

@@ -80,7 +80,7 @@ export function placeholderSettled(state: ModelState, order: number, entry: Land
 
 /** The log named the connection under check `order` as #`id`, opened at `at`: from here it is a connection of the model's, under check. */
 export function freshCheckNamed(state: ModelState, order: number, id: number, at: number): ModelState {
-  const conn: ModelConn = { id, state: 'validating', createdAt: at, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined };
+  const conn: ModelConn = { id, state: 'validating', createdAt: at, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined };
   return withState(state, {
     conns: [...state.conns, conn],
     validating: state.validating.map((v) => (v.order === order && v.id === UNNAMED ? { ...v, id } : v)),

@@ -12,7 +12,7 @@ const headCheck: Semantics = {
 const config = { minSize: 0, maxSize: 2, lifetimeMs: 60_000, acquireTimeoutMs: 1_000 };
 
 function idle(id: number, seq: number): ModelConn {
-  return { id, state: 'idle', createdAt: 0, idleSince: 0, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined };
+  return { id, state: 'idle', createdAt: 0, idleSince: 0, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined };
 }
 
 /** A pool at 100 ms with connections #1 and #2 idle (#2 released last). */

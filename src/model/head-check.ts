@@ -68,7 +68,7 @@ export function openedCheckInFlight(state: ModelState, startedAt: number, due: n
 export function checkedConnOpened(before: ModelState, stand: number, event: Opened): ModelState {
   const landing = before.landedUnasked[0] as LandedUnasked;
   const entry = before.failedConnects.findIndex((f) => f.stays === true && f.at === landing.at);
-  const conn: ModelConn = { id: event.id, state: 'validating', createdAt: event.at, idleSince: null, idleSeq: before.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined };
+  const conn: ModelConn = { id: event.id, state: 'validating', createdAt: event.at, idleSince: null, idleSeq: before.nextIdleSeq, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined };
   return withState(before, {
     landedUnasked: before.landedUnasked.slice(1),
     failedConnects: entry < 0 ? before.failedConnects : before.failedConnects.filter((_, i) => i !== entry),

@@ -67,7 +67,7 @@ describe('a slow check that serves the queue head', () => {
     let s = issue(validationWillFail(queryWillTake(withIdle([1]), 100)), 1);
     // Released while the check is in flight: the waiter is the check's, so the connection stays idle.
     s = answersTaken(issue(s, 0));
-    s = { ...s, conns: [...s.conns, { id: 2, state: 'busy', createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined }] };
+    s = { ...s, conns: [...s.conns, { id: 2, state: 'busy', createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined }] };
     s = released({ ...s, now: 10 }, 2);
     expect(s.answers).toEqual([]);
     expect(s.conns.find((c) => c.id === 2)?.state).toBe('idle');

@@ -9,6 +9,7 @@ import { expiredBefore } from './waiters.js';
 import { windowOf } from './windows.js';
 import { repliesAfterWake } from './check-reply.js';
 import { landedIdleFirst, landedIntoCheck, landingsReaped } from './queue-landed.js';
+import { checkFails } from './unnoticed.js';
 
 /*
  * A check that serves the queue head (`validation.serves: 'queue-head'`) that takes time: the
@@ -200,7 +201,7 @@ function promised(state: ModelState, id: number): boolean {
  * fails at once closes the connection, refills and looks again.
  */
 function startQueueCheck(before: ModelState, conn: ModelConn, picks: Picks): ModelState {
-  const fails = before.validationFails;
+  const fails = checkFails(before, conn.id);
   const delay = before.queryDelay;
   const state = replaceConn(withState(before, { validationFails: false, queryDelay: 0 }), withConn(conn, { state: 'validating', idleSince: null, kept: false, keptAt: null }));
   // A quick check that passes, begun in an overdue timer's callback as a blocked loop wakes, is

@@ -19,7 +19,7 @@ describe("connects that serve the head of the queue (connectServes: 'queue-head'
 
   it('a release serves the head; the connect in flight lands idle for nobody', () => {
     let s = acquiresIssued(initialState(config, queueHead), 1).state;
-    s = { ...s, answers: [], servedNew: [], conns: [{ id: 1, state: 'busy', createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined }] };
+    s = { ...s, answers: [], servedNew: [], conns: [{ id: 1, state: 'busy', createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined }] };
     s = acquiresIssued(connectWillTake(s, 300), 1).state;
     s = released(s, 1);
     expect(s.answers).toEqual([{ ticket: 2, outcome: 'served', candidates: [1], via: 'handoff' }]);

@@ -17,7 +17,7 @@ import { retriesAtOnce, retryDelay } from './retry.js';
  * once lands within the step and serves the head now. The rest of the refill, beyond the queue,
  * lands idle and is learnt from the log as a refill is.
  */
-export function refillServesQueue(before: ModelState): ModelState {
+export function refillServesQueue(before: ModelState, inFlight = false): ModelState {
   if (before.waiters.length === 0 || before.phase !== 'open' || before.config.minSize === 0) return before;
   if (connectServesOf(before.semantics) !== 'queue-head') return before;
   const min = minOf(before.semantics);
@@ -48,7 +48,9 @@ export function refillServesQueue(before: ModelState): ModelState {
   }
   // Where they stay in flight until the step's I/O, every one of them is: each lands for whoever
   // heads the queue then, or idle, after the connects begun before it.
-  if (inFlightTillIo(state)) {
+  // `inFlight`: begun in a failed check's close whose look checks a connection that fails at once
+  // too, which answers before any connect lands (see `waiters.ts`).
+  if (inFlight || inFlightTillIo(state)) {
     for (; short > 0; short--) state = connectForNobody(state, state.now, true);
     return state;
   }

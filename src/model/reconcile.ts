@@ -181,7 +181,9 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
     return { violation: violation(kind, event.at, `connection #${conn.id} was destroyed at ${event.at} ms, but ${whyNoWindow(state, conn)} (declared: ${describeSemantics(state.semantics)})`, conn.id) };
   }
   if (event.at < window.from) {
-    return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})`, conn.id) };
+    // One the server ended unheard stays until its expiry or its check: a pool that closed it on the break heard of it.
+    const unheard = conn.broken === true ? `; the server had ended it, and the declared brokenIdle: 'unnoticed' keeps it idle until its expiry or its check, while a pool that closes it as it breaks is brokenIdle: true` : '';
+    return { violation: violation('expired-early', event.at, `${idleStory(conn)}, was destroyed ${window.from - event.at} ms early: at ${event.at} ms, not before ${window.from} ms (declared: ${window.reason})${unheard}`, conn.id) };
   }
   // A reaper's run is due at an instant the model does not know, at latest when it ran: a connect
   // that landed by then may have landed first, and counts.
@@ -283,7 +285,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
   const orphan = state.orphans.find((o) => o.at === event.at && !(first?.at === event.at && first.seq !== undefined && first.seq <= o.seq));
   if (orphan !== undefined) {
     // It landed for an aborted acquire: kept idle as if released, or closed at once.
-    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: orphan.seq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true, checkedBack: undefined, leftIdle: undefined };
+    const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: event.at, idleSeq: orphan.seq, kept: false, keptAt: null, goneAt: null, doomed: orphan.fate === 'closed' ? { at: event.at, cause: 'abandoned' } : null, orphan: true, checkedBack: undefined, leftIdle: undefined, broken: undefined };
     return { state: withState(state, { conns: [...state.conns, conn], orphans: state.orphans.filter((o) => o !== orphan) }) };
   }
   const landing = state.landedUnasked[0];
@@ -310,7 +312,7 @@ function applyOpen(state: ModelState, event: Opened): Outcome {
     return { violation: violation('unexpected-create', event.at, `the pool opened connection #${event.id} at ${event.at} ms, which no acquire asked for${why}`, event.id) };
   }
   const armed = state.semantics.armsOn === 'release-and-create';
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: checkedBackWith(state, event.at) ?? seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? event.at : null, idleSeq: checkedBackWith(state, event.at) ?? seqLandedAt(state, event.at), kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined };
   return { state: refillOpened(withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 })) };
 }
 
@@ -352,7 +354,7 @@ function landedConn(state: ModelState, event: Opened, fate: 'closed' | 'idle', a
   // One that failed the check of a new connection is closed as any that fails its check is.
   // One a reaper's run closed went at an instant the model bounds: from its landing until `closedAt`.
   const doomed = fate === 'closed' ? { at: closedAt, cause: cause ?? (invalid === true ? ('invalid' as const) : ('abandoned' as const)), ...(cause === 'reaped' ? { from: event.at } : {}) } : null;
-  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? idleFrom : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed, orphan: undefined, checkedBack: undefined, leftIdle: undefined };
+  const conn: ModelConn = { id: event.id, state: 'idle', createdAt: event.at, idleSince: armed ? idleFrom : null, idleSeq: seq, kept: false, keptAt: null, goneAt: null, doomed, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined };
   return withState(state, { conns: [...state.conns, conn], nextIdleSeq: state.nextIdleSeq + 1 });
 }
 

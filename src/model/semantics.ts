@@ -193,10 +193,16 @@ export interface Capabilities {
    */
   readonly acquireTimeoutCheck?: AcquireTimeoutCheck;
   /**
-   * A connection the server ends while it is idle is closed and dropped at once, on the client's
-   * error or end event; it is never handed out.
+   * What the pool does with a connection the server ends while it is idle (the `breakIdle` fault):
+   * - `true`: it hears of it from the client's error or end event, closes and drops it at once,
+   *   and never hands it out;
+   * - `'unnoticed'`: it never hears of it. The connection stays idle, counted in `size` and `idle`,
+   *   its expiry as before. Where the pool checks before lending (`validation`), the next check of
+   *   it fails, as a failed validation does: it is closed and another tried. Where it checks
+   *   nothing, an acquire gets it as any idle one, and a query on it fails;
+   * - `false`: no break is drawn.
    */
-  readonly brokenIdle: boolean;
+  readonly brokenIdle: boolean | 'unnoticed';
   /**
    * close() and terminate() reject the acquires still waiting, with an error: when they are
    * called (`true`), or, for close(), only once the last connection in use is released
@@ -469,6 +475,15 @@ export function closeDuringConnectOf(s: Semantics): CloseDuringConnect | null {
 /** What terminate() does to an acquire whose connect is in flight, or `null` where it is not declared. */
 export function terminateDuringConnectOf(s: Semantics): TerminateDuringConnect | null {
   return capabilitiesOf(s).terminateDuringConnect ?? null;
+}
+
+/** What a break of an idle connection does, resolved: see {@link Capabilities.brokenIdle}. */
+export type BrokenIdle = 'dropped' | 'unnoticed' | 'off';
+
+/** The declared `brokenIdle`, resolved: `true` is `'dropped'`, `false` is `'off'`. */
+export function brokenIdleOf(s: Semantics): BrokenIdle {
+  const broken = capabilitiesOf(s).brokenIdle;
+  return broken === true ? 'dropped' : broken === 'unnoticed' ? 'unnoticed' : 'off';
 }
 
 /** Whether terminate() rejects the waiters, at once. */

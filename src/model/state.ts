@@ -89,6 +89,11 @@ export interface ModelConn {
    * deciding an expiry due earlier in the step counted it as idle.
    */
   readonly leftIdle: LeftIdle | undefined;
+  /**
+   * The server ended it while it was idle, and the pool did not hear of it (`brokenIdle:
+   * 'unnoticed'`): it stays where it is, its next check fails, and a query on it fails.
+   */
+  readonly broken: true | undefined;
 }
 
 /**

@@ -12,7 +12,7 @@ describe("terminate with connects that serve the queue head in flight (terminate
   // #1 holds connection #1; #2 waits in the queue for a connect that lands at 300 ms.
   const start = () => {
     let s = acquiresIssued(initialState(config, landsIdle), 1).state;
-    s = { ...s, answers: [], servedNew: [], connecting: [], conns: [{ id: 1, state: 'busy', createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined }] };
+    s = { ...s, answers: [], servedNew: [], connecting: [], conns: [{ id: 1, state: 'busy', createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined }] };
     return acquiresIssued(connectWillTake(s, 300), 1).state;
   };
 

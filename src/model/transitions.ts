@@ -41,6 +41,7 @@ export function poolCreated(state: ModelState, openedIds: readonly number[]): Mo
     orphan: undefined,
     checkedBack: undefined,
     leftIdle: undefined,
+    broken: undefined,
   }));
   return withState(state, { conns: [...state.conns, ...opened], nextIdleSeq: seq + 1 });
 }
@@ -118,6 +119,7 @@ function takeConn(state: ModelState, id: number, created: boolean): ModelState {
       checkedBack: undefined,
       // A retry after a failed check took it idle, as it had landed earlier in the step.
       leftIdle: left,
+      broken: undefined,
     };
     // Learnt from the real call: it counts as an open connection now, no longer as one served unseen.
     return withState(state, { conns: [...state.conns, conn], servedNew: state.servedNew.slice(1) });

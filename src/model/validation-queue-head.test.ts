@@ -14,7 +14,7 @@ const config = { minSize: 0, maxSize: 2, lifetimeMs: 60_000, acquireTimeoutMs: 1
 describe('a sync validation with connects serving the queue head', () => {
   it('with no capacity for a second connect, the waiter keeps the deadline set by its acquire', () => {
     let s = acquiresIssued(initialState({ ...config, maxSize: 1 }, checked), 1).state;
-    s = { ...s, answers: [], servedNew: [], conns: [{ id: 1, state: 'busy', createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined }] };
+    s = { ...s, answers: [], servedNew: [], conns: [{ id: 1, state: 'busy', createdAt: 0, idleSince: null, idleSeq: 0, kept: false, keptAt: null, goneAt: null, doomed: null, orphan: undefined, checkedBack: undefined, leftIdle: undefined, broken: undefined }] };
     s = acquiresIssued({ ...s, now: 100 }, 1).state;
     s = released(validationWillFail(connectWillTake({ ...s, now: 400 }, 300)), 1);
     // The failed connection is closed, and the connect started for the head is in flight for nobody.

@@ -10,6 +10,7 @@ import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
 import { acquiresJoinQueue, queueChecksInPlay } from './queue-check.js';
 import { checkTakesHead } from './head-check.js';
 import { acquiresBehindStaleHead, idleToHeads } from './rejected-head.js';
+import { checkFails, isBroken } from './unnoticed.js';
 
 /**
  * Acquires: who gets what when acquires are issued, the model's side of waiting and validation.
@@ -83,32 +84,47 @@ export function acquiresIssued(before: ModelState, count: number, validated: rea
   // once the calls have returned, before any check answers.
   const took = reserved.length > 0 && checkTakesSlot(state);
   if (took) state = answersTook(tookIntoChecks(state, reserved.map((r) => r.id)), before.answers.length);
-  if (headServed && faultPending) state = checksServeHeads(state, reserved, picks);
+  // Where the looks are deferred, the burst's checks of connections the server ended unheard all
+  // fail before any look (see `brokenBackInQueue`).
+  const brokenLooks = deferLook ? reserved.filter((r) => isBroken(state, r.id)).length : 0;
+  if (headServed && (faultPending || reserved.some((r) => isBroken(state, r.id)))) state = checksServeHeads(state, reserved, picks, faultPending);
+  else if (brokenLooks > 0) for (const { ticket, id, order } of reserved) state = isBroken(state, id) ? brokenBackInQueue(state, ticket, id) : validate(state, ticket, id, picks, order, 'reuse', undefined, false, undefined, took);
   else for (const { ticket, id, order } of reserved) state = validate(state, ticket, id, picks, order, 'reuse', undefined, !deferLook, undefined, took);
   // A slow check that will fail holds the fault until it answers, in a later step.
   const checkFailed = faultPending && !state.validationFails && !state.validating.some((v) => v.fails && !before.validating.includes(v));
+  // Each check that failed at once sets off a look of its own. Where connections the server ended
+  // unheard failed theirs, a look that found an idle one took it into a check (the retry that
+  // check's acquire made here), and one look is left to start a connect for each acquire back in
+  // the queue.
+  const looks = brokenLooks > 0 ? 0 : brokenFailed(before, state) > 0 ? reserved.filter((r) => state.waiters.some((w) => w.ticket === r.ticket)).length : checkFailed ? 1 : 0;
   state = afterFailedChecks(before, state);
   state = landedAtOnce(state);
-  if (deferLook && checkFailed) state = landedAtOnce(startQueueConnects(state));
+  if (brokenLooks > 0) state = looksAfterFailedChecks(state, picks, brokenLooks);
+  // Each look is a timer of its own, and the connect it starts lands within the microtasks after
+  // it, before the next look.
+  for (let look = 0; deferLook && look < looks; look++) state = landedAtOnce(startQueueConnects(state));
   return { state: idle.length > 0 && capabilitiesOf(state.semantics).burstConnects === 'after-burst' ? connectsAfterBurst(state, began) : state, tickets };
 }
 
 /**
  * `validation.serves: 'queue-head'`: the burst's checks belong to no acquire, and each that passes
  * goes to whoever heads the queue as it answers (generic-pool's `_testOnBorrow` →
- * `_dispatchPooledResourceToNextWaitingClient`, Pool.js:166-192, 271-289). The pending fault fails
- * the first check, whose handler closes its connection and looks at the queue at once, within
- * microtasks (`_destroy`, then `_dispense`): it tries the next idle connection or starts a connect,
- * for the acquire left short, the last of those that found a connection under check, which the
- * later checks' passes leave at the head of the queue.
+ * `_dispatchPooledResourceToNextWaitingClient`, Pool.js:166-192, 271-289). A check that fails (the
+ * first, which takes the pending fault, or one of a connection the server ended unheard) has its
+ * handler close its connection and look at the queue at once, within microtasks (`_destroy`, then
+ * `_dispense`): it tries the next idle connection or starts a connect, for the acquire left short,
+ * the first of those the burst's passes leave in the queue. The checks answer in the order they
+ * began, so the passes serve the acquires from the front, and the failures' retries, begun after
+ * every check of the burst, the rest, in the order the failures answered.
  */
-function checksServeHeads(before: ModelState, reserved: readonly { ticket: number; id: number; order: number }[], picks: Picks): ModelState {
-  const [first, ...later] = reserved;
-  if (first === undefined) return before;
-  const short = reserved[reserved.length - 1] as (typeof reserved)[number];
-  let state = validate(before, short.ticket, first.id, picks, first.order, 'reuse', undefined, true);
-  later.forEach(({ id, order }, i) => {
-    state = validate(state, (reserved[i] as (typeof reserved)[number]).ticket, id, picks, order);
+function checksServeHeads(before: ModelState, reserved: readonly { ticket: number; id: number; order: number }[], picks: Picks, faultPending: boolean): ModelState {
+  const fails = reserved.map(({ id }, i) => (i === 0 && faultPending) || isBroken(before, id));
+  let passed = 0;
+  let failed = fails.filter((f) => !f).length;
+  let state = before;
+  reserved.forEach(({ id, order }, i) => {
+    const ticket = (reserved[fails[i] === true ? failed++ : passed++] as (typeof reserved)[number]).ticket;
+    state = validate(state, ticket, id, picks, order, 'reuse', undefined, true);
   });
   return state;
 }
@@ -125,6 +141,51 @@ function connectsAfterBurst(state: ModelState, began: number): ModelState {
   // Each connect's own timer is set as it begins, just before the connector's.
   const connecting = state.connecting.map((c, i) => (i < began ? c : { ...c, abandonOrder: order, order: order++ + 0.5 }));
   return { ...state, connecting, nextOrder: order };
+}
+
+/**
+ * A check of a burst that fails at once, of a connection the server ended unheard, where the pool
+ * looks at its queue in a task of its own (tarn): the connection is closed and its acquire goes
+ * back to the head of the queue (`pendingAcquires.unshift`, Pool.js:300-330), so the last to fail
+ * heads it; the look comes after every check of the burst has answered.
+ */
+function brokenBackInQueue(state: ModelState, ticket: number, id: number): ModelState {
+  const conn = findConn(state, id) as ModelConn;
+  const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
+  const timeout = doomed.config.acquireTimeoutMs;
+  const waiter: Waiter = { ticket, order: doomed.nextOrder, since: doomed.now, deadline: timeout === undefined ? null : doomed.now + timeout };
+  return withState(doomed, { waiters: [waiter, ...doomed.waiters], nextOrder: doomed.nextOrder + 1 });
+}
+
+/**
+ * The looks `count` failed checks set off, each a `setTimeout(0)` of its own (tarn's
+ * `_tryAcquireOrCreate`): one that finds an idle connection takes it into a check for the head of
+ * the queue (a check that fails sends that acquire back to the head, and looks again), and one that
+ * finds none starts a connect, which lands before the next look.
+ */
+function looksAfterFailedChecks(before: ModelState, picks: Picks, count: number): ModelState {
+  let state = before;
+  let owed = count;
+  // Each look takes an idle connection, starts a connect or finds nothing to do: bounded by them.
+  for (let guard = 0; owed > 0 && guard <= before.conns.length + before.config.maxSize + count; guard++) {
+    owed--;
+    const head = state.waiters[0];
+    const idle = idleConns(state).filter((c) => !taken(state, c.id));
+    if (head === undefined || idle.length === 0) {
+      state = landedAtOnce(startQueueConnects(state));
+      continue;
+    }
+    const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
+    const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
+    state = validate(withState(state, { waiters: state.waiters.slice(1) }), head.ticket, id, picks, undefined, 'reuse', head, false);
+    if (state.waiters.some((w) => w.ticket === head.ticket)) owed++;
+  }
+  return state;
+}
+
+/** How many connections the server ended unheard failed their check at once between `before` and `after`. */
+function brokenFailed(before: ModelState, after: ModelState): number {
+  return before.conns.filter((c) => c.broken === true && c.doomed === null && findConn(after, c.id)?.doomed?.cause === 'invalid').length;
 }
 
 /** The learnt pick among interchangeable candidates, or the first of them. */
@@ -148,7 +209,7 @@ export function validate(before: ModelState, ticket: number, id: number, picks: 
 }
 
 function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks, order: number | undefined, via: 'reuse' | 'handoff', waiter: Waiter | undefined, look: boolean, covered: CoveredBy | undefined, took: boolean): ModelState {
-  const fails = before.validationFails;
+  const fails = checkFails(before, id);
   // During a sleep, the checks begun are counted for the log to tell readings apart (see `timers.ts`).
   let state: ModelState = before.checkedInStep === undefined ? { ...before, validationFails: false } : { ...before, validationFails: false, checksBegun: (before.checksBegun ?? 0) + 1 };
   const conn = findConn(state, id) as ModelConn;
@@ -167,6 +228,18 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
   }
   if (!fails) return answer(state, { ticket, outcome: 'served', candidates: [id], via });
   state = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
+  if (checkServesOf(state.semantics) === 'queue-head' && (!look || nextCheckFails(state, picks))) {
+    // A check that serves the queue head, whose retry's check fails at once too (a connection the
+    // server ended unheard): each failed check's `_destroy` refills the min before `_dispense`
+    // moves the next idle connection into check, and a refill's connect refused at once is seen
+    // before that check answers, as quick as it is (generic-pool, Pool.js:131-150, 166-192). The
+    // look of the first failed check goes on after the last.
+    // The acquire heads the queue as the refill begins, whose connects land after the checks.
+    const head: Waiter = waiter ?? { ticket, order: state.nextOrder, since: state.now, deadline: state.config.acquireTimeoutMs === undefined ? null : state.now + state.config.acquireTimeoutMs };
+    const refilled = refillServesQueue(withState(state, { waiters: [head, ...state.waiters.filter((w) => w.ticket !== ticket)], nextOrder: waiter === undefined ? state.nextOrder + 1 : state.nextOrder }), true);
+    const queued = takeOrOpen(withState(refilled, { waiters: refilled.waiters.filter((w) => w.ticket !== ticket) }), ticket, picks, false, undefined, head, false);
+    return !look || !queued.waiters.some((w) => w.ticket === ticket) ? queued : startQueueConnects(queued);
+  }
   if (checkServesOf(state.semantics) !== 'queue-head' || !look) {
     // The acquire's deadline, set in its call, goes on over what it tries next; one that waited
     // before this check goes back to the queue with the timer it has had since.
@@ -180,6 +253,16 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
   // connects that serve the queue head leave `checkCovered` false.)
   const queued = takeOrOpen(state, ticket, picks, false, undefined, waiter, false);
   return queued.waiters.some((w) => w.ticket === ticket) ? startQueueConnects(refillServesQueue(queued)) : refillServesQueue(queued);
+}
+
+/** Whether the idle connection an acquire retrying now would check next is one the server ended unheard. */
+function nextCheckFails(state: ModelState, picks: Picks): boolean {
+  const idle = idleConns(state).filter((c) => !taken(state, c.id));
+  if (idle.length === 0) return false;
+  const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
+  const group = idle.filter((c) => c.idleSeq === best).map((c) => c.id);
+  const learnt = picks.list[picks.next];
+  return isBroken(state, learnt !== undefined && group.includes(learnt) ? learnt : (group[0] as number));
 }
 
 /** The waiter an acquire was, where its deadline began before this instant (a look took it from the queue). */
@@ -227,11 +310,14 @@ function afterFailedChecks(before: ModelState, after: ModelState): ModelState {
   // looks again; tarn's `_destroy` does not, and the look its `setTimeout(0)` makes after a
   // failed check is the one `takeOrOpen` made (Pool.js:309-321, 439-466).
   const looks = queueConnectsOf(after.semantics) === 'one-per-dispense';
+  const closed = after.conns.filter((c) => c.doomed?.cause === 'invalid' && !wasDoomed.has(c.id));
+  // Several closed in one step (connections the server ended unheard fail their checks too):
+  // their closes settle together, so every look comes before the connect of the first one lands.
+  const together = closed.length > 1;
   let state = after;
-  for (const c of after.conns) {
-    if (c.doomed?.cause !== 'invalid' || wasDoomed.has(c.id)) continue;
+  for (const _ of closed) {
     const refilled = refillServesQueue(state);
-    state = looks ? serveWaiters(refilled) : refilled;
+    state = !looks ? refilled : together ? startQueueConnects(refilled, true) : serveWaiters(refilled);
   }
   return state;
 }

@@ -104,6 +104,13 @@ export interface PoolOptions<C extends Connection = Connection> {
    * counts), or never (`'never'`).
    */
   minOpens?: 'on-create' | 'first-acquire' | 'never';
+  /**
+   * Default false: the pool listens for the server ending a connection, and closes an idle one
+   * at once (a lent one when it comes back). When true, it never listens, as generic-pool, tarn
+   * and sequelize-pool do: a connection the server ended stays idle until `validate` finds it so
+   * at the next acquire, or, without one, is lent as it is and its query fails.
+   */
+  ignoresBreaks?: boolean;
 }
 
 /** An event after which the own pool opens connections back up to `minSize`: see {@link PoolOptions.minRefill}. */
@@ -131,6 +138,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly closeTimedOutChecks: boolean;
   readonly minRefill: readonly PoolMinRefill[];
   readonly minOpens: 'on-create' | 'first-acquire' | 'never';
+  readonly ignoresBreaks: boolean;
 }
 
 const KNOWN_OPTIONS: readonly string[] = [
@@ -152,6 +160,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'closeRejectsConnects',
   'minRefill',
   'minOpens',
+  'ignoresBreaks',
 ];
 
 /** setTimeout fires after 1 ms for any longer delay (and fake timers copy that), so larger values would lie. */
@@ -235,6 +244,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     closeRejectsConnects,
     acquireTimeoutCoversConnect,
     closeTimedOutChecks,
+    ignoresBreaks: flag('ignoresBreaks', options.ignoresBreaks),
     acquireTimeoutPollMs: milliseconds('acquireTimeoutPollMs', options.acquireTimeoutPollMs, '(0 gives each waiter its own timer)') ?? 0,
   };
 }

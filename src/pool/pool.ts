@@ -287,7 +287,7 @@ export class Pool<C extends Connection = Connection> {
     slot.conn = conn;
     slot.createdAt = Date.now();
     slot.releasedAt = null;
-    conn.onBreak(() => this.connectionBroke(slot, conn));
+    this.listenForBreak(slot, conn);
     if (this.state === 'terminated') {
       this.dropConnection(slot);
       return;
@@ -841,8 +841,13 @@ export class Pool<C extends Connection = Connection> {
     slot.conn = conn;
     slot.createdAt = Date.now();
     slot.releasedAt = null;
-    conn.onBreak(() => this.connectionBroke(slot, conn));
+    this.listenForBreak(slot, conn);
     return conn;
+  }
+
+  /** Listens for the server ending the slot's connection, unless the pool ignores breaks. */
+  private listenForBreak(slot: Slot<C>, conn: C): void {
+    if (!this.options.ignoresBreaks) conn.onBreak(() => this.connectionBroke(slot, conn));
   }
 
   /** A connection in use is discarded when it comes back; an idle one goes now. */

@@ -1,4 +1,4 @@
-import { abortOf, capabilitiesOf, closeRejectsWaitersOf, minOf, normalizeZeroLifetime, terminateRejectsWaiters, timeoutRulesOf, validationOf, type Semantics } from '../model/semantics.js';
+import { abortOf, brokenIdleOf, capabilitiesOf, closeRejectsWaitersOf, minOf, normalizeZeroLifetime, terminateRejectsWaiters, timeoutRulesOf, validationOf, type Semantics } from '../model/semantics.js';
 import type { ViolationKind } from '../model/violation.js';
 
 /**
@@ -30,7 +30,7 @@ export const PROPERTIES: readonly PropertyInfo[] = [
   { id: 'abandoned-connect', title: 'a connect abandoned by its timed-out acquire is closed as it lands', breaks: ['abandoned-kept'], appliesTo: (s) => capabilitiesOf(s).acquireTimeout !== null && timeoutRulesOf(s).covers === 'wait-and-connect' && timeoutRulesOf(s).lateConnect !== 'kept' },
   { id: 'failed-connect', title: 'a failed connect rejects its acquire, or is retried for it, and frees its capacity', breaks: ['acquire-not-rejected'], appliesTo: (s) => capabilitiesOf(s).failedConnect !== false },
   { id: 'discard', title: 'a discarded connection is closed at once and its capacity reused', breaks: ['not-discarded'], appliesTo: (s) => capabilitiesOf(s).destroy },
-  { id: 'broken-idle', title: 'a broken idle connection is dropped at once and never handed out', breaks: ['kept-broken'], appliesTo: (s) => capabilitiesOf(s).brokenIdle },
+  { id: 'broken-idle', title: 'a broken idle connection is dropped at once and never handed out', breaks: ['kept-broken'], appliesTo: (s) => brokenIdleOf(s) === 'dropped' },
   { id: 'abort', title: 'an aborted acquire is rejected at once, never served, and what it would have had goes on', breaks: ['abort-missed', 'served-after-abort', 'kept-abandoned'], appliesTo: (s) => abortOf(s) !== null },
   { id: 'validation', title: 'a connection that fails its validation is closed at once, never handed out', breaks: ['handed-out-invalid', 'kept-invalid'], appliesTo: (s) => validationOf(s) !== 'none' },
   { id: 'zero-lifetime', title: 'a pool that refuses a lifetime of 0 fails to create, and leaves nothing open', breaks: ['zero-lifetime-accepted'], appliesTo: (s) => normalizeZeroLifetime(s.zeroLifetime) === 'create-fails' },

@@ -180,7 +180,7 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
 }
 
-const CAPABILITY_FLAGS = ['waiters', 'destroy', 'slowConnect', 'brokenIdle'] as const;
+const CAPABILITY_FLAGS = ['waiters', 'destroy', 'slowConnect'] as const;
 
 /** Capabilities that may be left out, checked with the field they need (`validateValidation`). */
 const OPTIONAL_CAPABILITIES = ['abort', 'failedValidation', 'slowQuery'] as const;
@@ -193,6 +193,8 @@ function validateCapabilities(name: string, raw: unknown): void {
     // Left out means off (capabilitiesOf fills it in).
     if (caps[flag] !== undefined && typeof caps[flag] !== 'boolean') throw new DefinitionError(`${where}.${flag} = ${JSON.stringify(caps[flag])}; it must be true or false, or left out for false`);
   }
+  const broken = caps['brokenIdle'];
+  if (broken !== undefined && broken !== true && broken !== false && broken !== 'unnoticed') throw new DefinitionError(`${where}.brokenIdle = ${JSON.stringify(broken)}; it must be true (the pool hears of a break and drops the connection at once), "unnoticed" (it does not: the connection stays idle until its check or a query finds it broken), false, or left out for false`);
   validateFailedConnect(where, caps);
   const close = caps['closeRejectsWaiters'] ?? false;
   if (close !== true && close !== false && close !== 'after-last-release') throw new DefinitionError(`${where}.closeRejectsWaiters = ${JSON.stringify(close)}; it must be true, false or "after-last-release", or left out for false`);
@@ -215,7 +217,7 @@ function validateCapabilities(name: string, raw: unknown): void {
   if (close !== false && caps['waiters'] !== true) throw new DefinitionError(`${where}: closeRejectsWaiters needs waiters: true`);
   validateTimeoutRules(where, caps);
   validateConnectServes(where, caps);
-  const fields = [...CAPABILITY_FLAGS, 'failedConnect', 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', 'queueConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
+  const fields = [...CAPABILITY_FLAGS, 'brokenIdle', 'failedConnect', 'acquireTimeout', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', 'queueConnects', ...TIMEOUT_FIELDS, ...OPTIONAL_CAPABILITIES];
   const unknown = Object.keys(caps).filter((k) => !fields.includes(k));
   if (unknown.length > 0) throw new DefinitionError(`${where} has unknown field(s) ${unknown.join(', ')}; the fields are ${[...new Set(fields)].join(', ')}`);
 }

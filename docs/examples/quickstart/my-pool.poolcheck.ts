@@ -11,7 +11,9 @@ export const myPoolAdapter: PoolAdapter<MyPool<Connection>, Connection> = {
     handoff: 'microtask',      // acquire takes an idle connection synchronously
     zeroLifetime: 'disables',  // idleMs 0: no timer
     opensMinOnCreate: false,
-    capabilities: { failedConnect: true }, // a failed connect rejects its acquire and frees the slot
+    // A failed connect rejects its acquire and frees the slot; a connection the server ended
+    // while idle stays idle, unheard, until an acquire gets it and its query fails.
+    capabilities: { failedConnect: true, brokenIdle: 'unnoticed' },
   },
   create: async ({ config, connector }) =>
     new MyPool({ connect: () => connector.connect(), max: config.maxSize, idleMs: config.lifetimeMs }),

@@ -47,7 +47,8 @@ import type { Probe } from '../types.js';
  * - validation after reuse (which idle connection is checked), then the capabilities that need
  *   it (a failed validation, whether a hand-off to a waiter is checked too, which needs a failed
  *   validation and waiters, whom a checked connection goes to, which needs what is checked, a
- *   slow validation query); abort after waiters and slow connects,
+ *   slow validation query), and what a broken idle connection meets, since a check may find
+ *   it; abort after waiters and slow connects,
  *   which are what it aborts;
  * - what arms the idle clock comes last: it needs the trigger, the min floor and opening on create.
  *
@@ -72,7 +73,6 @@ export const PROBES: readonly Probe[] = [
   stopsWhenEmptyProbe,
   connectsInFloorProbe,
   failedConnectProbe,
-  brokenIdleProbe,
   closeRejectsWaitersProbe,
   terminateRejectsWaitersProbe,
   closeDuringConnectProbe,
@@ -82,6 +82,7 @@ export const PROBES: readonly Probe[] = [
   failedValidationProbe,
   validationHandoffsProbe,
   validationServesProbe,
+  brokenIdleProbe,
   slowQueryProbe,
   lateCheckProbe,
   abortProbe,
