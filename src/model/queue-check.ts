@@ -253,6 +253,15 @@ export function queueCheckLanded(state: ModelState, checked: Validating, afterWa
  * joins the queue, its timer set in its call, and looks at it.
  */
 export function acquiresJoinQueue(before: ModelState, count: number, picks: Picks): { state: ModelState; tickets: number[] } {
+  const joined = eachJoinsQueue(before, count, (state) => dispenseQueue(state, picks));
+  return { state: landedAtOnce(freshChecksAfter(joined.state, before.nextOrder)), tickets: joined.tickets };
+}
+
+/**
+ * `count` acquires issued together, each joining the end of the queue with its timer set in its
+ * call, and each call then looking at the queue as `look` says.
+ */
+export function eachJoinsQueue(before: ModelState, count: number, look: (state: ModelState) => ModelState): { state: ModelState; tickets: number[] } {
   let state = before;
   const tickets: number[] = [];
   const timeout = state.config.acquireTimeoutMs;
@@ -260,9 +269,9 @@ export function acquiresJoinQueue(before: ModelState, count: number, picks: Pick
     const ticket = state.nextTicket;
     tickets.push(ticket);
     const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
-    state = dispenseQueue(withState(state, { nextTicket: ticket + 1, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 }), picks);
+    state = look(withState(state, { nextTicket: ticket + 1, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 }));
   }
-  return { state: landedAtOnce(freshChecksAfter(state, before.nextOrder)), tickets };
+  return { state, tickets };
 }
 
 /**

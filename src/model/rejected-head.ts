@@ -1,10 +1,11 @@
 import { failedConnectOf, validatesAlso } from './semantics.js';
-import { idleConns, type Connecting, type ModelState, type Waiter } from './state.js';
+import { idleConns, type Connecting, type ModelState } from './state.js';
 import { withState } from './copy.js';
 import { answer, startQueueConnects } from './answers.js';
 import { landedAtOnce, retryLater } from './retry.js';
 import { landed } from './timers.js';
 import { headsMayTakeIdle, headsTakeIdle } from './head-look.js';
+import { eachJoinsQueue } from './queue-check.js';
 
 /*
  * A failed connect that rejects the head of the queue and is still retried later
@@ -63,17 +64,8 @@ export function staleHeadTakes(state: ModelState, c: Connecting): ModelState {
  */
 export function acquiresBehindStaleHead(before: ModelState, count: number): { state: ModelState; tickets: number[] } | null {
   if (!rejectsHeadOnFailure(before) || before.waiters.length === 0 || idleConns(before).length === 0) return null;
-  let state = before;
-  const tickets: number[] = [];
-  const timeout = state.config.acquireTimeoutMs;
-  for (let i = 0; i < count; i++) {
-    const ticket = state.nextTicket;
-    tickets.push(ticket);
-    const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
-    state = withState(state, { nextTicket: ticket + 1, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 });
-    state = (headsMayTakeIdle(state) ? headsTakeIdle(state) : null) ?? startQueueConnects(state);
-  }
-  return { state: landedAtOnce(state), tickets };
+  const joined = eachJoinsQueue(before, count, (state) => (headsMayTakeIdle(state) ? headsTakeIdle(state) : null) ?? startQueueConnects(state));
+  return { state: landedAtOnce(joined.state), tickets: joined.tickets };
 }
 
 /**
