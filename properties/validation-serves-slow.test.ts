@@ -89,6 +89,18 @@ const cases: readonly Case[] = [
     step: 'sleep(2000)',
     seen: /#1 rejected \(timed out\); idle=0 size=0 waiting=0 \| idle=0 size=0 waiting=0$/,
   },
+  {
+    // #1's check (from 643 ms) fails at 2001 ms. The evictor's run at 1000 ms closes #2, whose
+    // refill is refused, and #3: the refused create is still in `_factoryCreateOperations` (it
+    // fails in a later microtask), so `_ensureMinimum` counts it and opens one, #4
+    // (Pool.js:345-354, 680-682). The run at 2000 ms closes #4 and opens #5 and #6; the failure
+    // moves #5 into check and opens #7. The pool opened 4 and 5 connections, not 5 and 6.
+    why: 'an evictor run that closes two connections opens one for the second where the first refill was refused',
+    config: { minSize: 3, maxSize: 4, lifetimeMs: 642 },
+    steps: [{ op: 'slowNextQuery', ms: 1358 }, { op: 'failNextValidation' }, block(643), { op: 'acquire' }, { op: 'failNextConnect' }, { op: 'sleep', ms: 1358 }],
+    step: 'sleep(1358)',
+    seen: /#1 gets a new connection; idle=2 size=3 waiting=0 \| idle=2 size=3 waiting=0$/,
+  },
 ];
 
 /*

@@ -149,7 +149,7 @@ export function runRefill(before: ModelState, at: number): ModelState {
   // rest still open then.
   let reaped = 0;
   for (const c of state.conns) if (c.state !== 'gone' && c.doomed?.cause === 'reaped') reaped++;
-  const short = Math.min(state.config.minSize - (sizeAt(state, state.now) - reaped), state.config.maxSize - capacityUsed(state));
+  const short = Math.min(state.config.minSize - (sizeAt(state, state.now) - reaped + failingAt(state, at)), state.config.maxSize - capacityUsed(state));
   for (let i = 0; i < short; i++) {
     // A slow one still in flight lands (or fails) later, as any connect.
     if (state.connectDelay > 0 && at + state.connectDelay >= state.now) {
@@ -159,7 +159,9 @@ export function runRefill(before: ModelState, at: number): ModelState {
     // A connect that failed (at once, or when its delay was over) took the faults and is gone:
     // the run does not try again.
     if (state.failNext) {
-      state = withState(state, { failNext: false, connectDelay: 0 });
+      // Counted while in flight, as `_count` counts it for the run's next close (see `failingAt`).
+      const failedAt = at + state.connectDelay;
+      state = withState(state, { failNext: false, connectDelay: 0, failedConnects: [...state.failedConnects, { startedAt: at, due: failedAt, at: failedAt, refill: true }] });
       continue;
     }
     // Counted as the connect it was until the log names it; ranked for reuse as it landed.
@@ -170,6 +172,18 @@ export function runRefill(before: ModelState, at: number): ModelState {
     state = refillLandedIdle(withState(state, { connectDelay: 0 }), at, landedAt, later === Infinity ? state.nextIdleSeq : later - 0.5);
   }
   return state;
+}
+
+/**
+ * A run's refill connects that failed after `at` or at it (a refusal is seen in a later
+ * microtask): still in flight as the run closed its next connection, whose `_ensureMinimum`
+ * counts them (`_count` counts `_factoryCreateOperations`, Pool.js:345-354, 680-682), so the
+ * run opens no more for them. Not tried again either: a refill's failed connect is not made up.
+ */
+function failingAt(state: ModelState, at: number): number {
+  let failing = 0;
+  for (const f of state.failedConnects) if (f.refill === true && f.stays !== true && f.startedAt <= at && (at < f.at || f.startedAt === at)) failing++;
+  return failing;
 }
 
 /**
