@@ -258,10 +258,14 @@ export class FakeVirtualClock implements VirtualClock {
     for (let round = 0; round < this.maxSettleRounds; round++) {
       const skipped = round === 0 && drained;
       if (!skipped) await drain();
-      const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
-      if (!quiet.ok) return quiet;
-      if (quiet.waited) idleDrains = 0;
-      const first = this.heap().peek();
+      let first = this.heap().peek();
+      // Real I/O completes in the poll phase, after every timer due now has run (see `runDue`).
+      if (first === undefined || first.callAt > this.clock.now) {
+        const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
+        if (!quiet.ok) return quiet;
+        if (quiet.waited) idleDrains = 0;
+        first = this.heap().peek();
+      }
       if (first !== undefined && first.callAt <= this.clock.now) {
         idleDrains = 0;
         const fired = this.fireNext();
@@ -294,9 +298,15 @@ export class FakeVirtualClock implements VirtualClock {
     let firedHere = 0;
     for (;;) {
       await drain();
-      const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
-      if (!quiet.ok) return quiet;
-      const first = this.heap().peek();
+      let first = this.heap().peek();
+      // As on Node, whose timers phase runs every timer due before the poll phase delivers I/O:
+      // real I/O (a server's reply) is waited for only once no timer is due at this instant, so
+      // it lands after every timer due then, and before time moves on.
+      if (first === undefined || first.callAt > this.clock.now) {
+        const quiet = this.external === undefined ? NOTHING_WAITED : await this.waitForExternal(this.external);
+        if (!quiet.ok) return quiet;
+        first = this.heap().peek();
+      }
       if (first === undefined || first.callAt > target) return settledOk;
       if (first.callAt !== instant) {
         instant = first.callAt;

@@ -51,6 +51,24 @@ describe('a fake clock waiting for real work', () => {
     expect(seen).toEqual(['work done at 10', 'timer at 11']);
   });
 
+  it('delivers real work after every timer due at its instant, as Node\'s poll phase follows its timers phase', async () => {
+    const clock = installFakeClock();
+    const work = tracked();
+    clock.waitFor(work);
+    const seen: string[] = [];
+    setTimeout(() => void work.start(turns(10)).then(() => seen.push(`work done at ${clock.now()}`)), 10);
+    setTimeout(() => seen.push(`timer at ${clock.now()}`), 10);
+    setTimeout(() => seen.push(`next timer at ${clock.now()}`), 11);
+    expect(await clock.sleep(20)).toEqual({ ok: true });
+    expect(seen).toEqual(['timer at 10', 'work done at 10', 'next timer at 11']);
+    // At the sleep's first instant too: the timer due then runs before the work is waited for.
+    const order: string[] = [];
+    setTimeout(() => void work.start(turns(10)).then(() => order.push('work done')), 0);
+    setTimeout(() => order.push('timer'), 0);
+    await clock.sleep(1);
+    expect(order).toEqual(['timer', 'work done']);
+  });
+
   it('gives up after the real-time bound, naming what it waited for', async () => {
     const clock = installFakeClock();
     const work = tracked(1);

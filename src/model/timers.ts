@@ -189,7 +189,8 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     }
     // A check's query that fails is answered as its timer fires. One that passes is answered by
     // the server's reply, queued by that timer: when the loop runs, at once (the clock runs a
-    // same-instant immediate next); when a blocked loop wakes with the timer overdue, after every
+    // same-instant immediate next), or, from a real server, by I/O after every timer due at that
+    // instant, as a connect lands; when a blocked loop wakes with the timer overdue, after every
     // overdue timer, whichever phase it wakes into, since the reply comes in a later phase than
     // the timers phase that fires them all.
     const overdue = !v.fails && v.readyAt <= state.awakeSince && state.now >= state.awakeSince;
@@ -198,7 +199,7 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     // landing at the wake: they come in the order their timers fired (see `check-reply.ts`).
     if (overdue && v.forQueue === true && v.replyQueued === undefined) consider({ at: v.readyAt, order: v.order, fire: (s) => replyQueued(s, v) });
     else if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + (v.replyQueued ?? v.order), fire });
-    else consider({ at: v.readyAt, order: v.order, fire });
+    else consider({ at: v.readyAt, order: state.connectsLandByIo === true && !v.fails ? AFTER_TIMERS + v.order : v.order, fire });
   }
   return best;
 }
