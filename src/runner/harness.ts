@@ -306,7 +306,8 @@ export class Harness<P = unknown, C = unknown> {
       const controller = this.aborts.get(answer.ticket);
       if (controller !== undefined) {
         this.aborts.delete(answer.ticket);
-        controllerDone(controller);
+        // Only once the pool answered the call too: a call still pending may still read its signal.
+        if (call.outcome !== null) controllerDone(controller);
       }
       // The story is for the trace, which only a recording run keeps.
       if (this.record) story.push(describeAnswer(answer));
