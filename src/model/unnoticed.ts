@@ -22,7 +22,7 @@ export function brokeUnnoticed(state: ModelState, id: number): ModelState {
  * of a broken connection takes the pending faults as any check does, so both go together.
  */
 export function checkFails(state: ModelState, id: number): boolean {
-  return state.validationFails || findConn(state, id)?.broken === true;
+  return state.validationFails || isBroken(state, id);
 }
 
 /** Whether connection `id` was ended by the server unheard: a query on it fails. */
