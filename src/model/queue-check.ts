@@ -2,7 +2,7 @@ import { checkServesOf, minOf } from './semantics.js';
 import { answer, connectForNobody, doom, startQueueConnects } from './answers.js';
 import { refillLandedIdle, refillServesQueue } from './queue-refill.js';
 import { landedAtOnce } from './retry.js';
-import { capacityUsed, checksInFlight, findConn, idleConns, replaceConn, sizeAt, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
+import { capacityUsed, checksInFlight, findConn, idleConns, newWaiter, replaceConn, sizeAt, type ModelConn, type ModelState, type Validating, type Waiter } from './state.js';
 import { withConn, withState } from './copy.js';
 import { UNNAMED, unnamedCheckAnswered } from './fresh-check.js';
 import { expiredBefore } from './waiters.js';
@@ -278,12 +278,10 @@ export function acquiresJoinQueue(before: ModelState, count: number, picks: Pick
 export function eachJoinsQueue(before: ModelState, count: number, look: (state: ModelState) => ModelState): { state: ModelState; tickets: number[] } {
   let state = before;
   const tickets: number[] = [];
-  const timeout = state.config.acquireTimeoutMs;
   for (let i = 0; i < count; i++) {
     const ticket = state.nextTicket;
     tickets.push(ticket);
-    const waiter: Waiter = { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
-    state = look(withState(state, { nextTicket: ticket + 1, waiters: [...state.waiters, waiter], nextOrder: state.nextOrder + 1 }));
+    state = look(withState(state, { nextTicket: ticket + 1, waiters: [...state.waiters, newWaiter(state, ticket)], nextOrder: state.nextOrder + 1 }));
   }
   return { state, tickets };
 }

@@ -687,6 +687,12 @@ export function checksInFlight(state: ModelState): number {
   return state.validating.length + (state.checkReplies?.length ?? 0);
 }
 
+/** Acquire `ticket` waiting from now: its timer set now, as the next in order. */
+export function newWaiter(state: ModelState, ticket: number): Waiter {
+  const timeout = state.config.acquireTimeoutMs;
+  return { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
+}
+
 /**
  * Capacity taken: connections open and not doomed, connects in flight, and the connections
  * opened for acquires answered this step (their ids are learnt from the real calls).

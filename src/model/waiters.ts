@@ -4,7 +4,7 @@ import { windowOf } from './windows.js';
 import { answer, doom, openFor, servedNew, serveWaiters, startQueueConnects } from './answers.js';
 import { landedAtOnce } from './retry.js';
 import { refillServesQueue } from './queue-refill.js';
-import { findConn, idleConns, capacityUsed, lifetimeOf, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
+import { findConn, idleConns, capacityUsed, lifetimeOf, newWaiter, replaceConn, type CoveredBy, type FailedConnect, type ModelConn, type ModelState, type Orphan, type Validating, type Waiter } from './state.js';
 import { withState } from './copy.js';
 import { answersTook, checkTakesSlot, tookIntoChecks } from './check-took.js';
 import { acquiresJoinQueue, queueChecksInPlay } from './queue-check.js';
@@ -152,8 +152,7 @@ function connectsAfterBurst(state: ModelState, began: number): ModelState {
 function brokenBackInQueue(state: ModelState, ticket: number, id: number): ModelState {
   const conn = findConn(state, id) as ModelConn;
   const doomed = doom(replaceConn(state, { ...conn, state: 'idle' }), id, 'invalid');
-  const timeout = doomed.config.acquireTimeoutMs;
-  const waiter: Waiter = { ticket, order: doomed.nextOrder, since: doomed.now, deadline: timeout === undefined ? null : doomed.now + timeout };
+  const waiter = newWaiter(doomed, ticket);
   return withState(doomed, { waiters: [waiter, ...doomed.waiters], nextOrder: doomed.nextOrder + 1 });
 }
 
@@ -175,8 +174,7 @@ function looksAfterFailedChecks(before: ModelState, picks: Picks, count: number)
       state = landedAtOnce(startQueueConnects(state));
       continue;
     }
-    const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
-    const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
+    const id = pickOf(picks, nextInReuse(state, idle));
     state = validate(withState(state, { waiters: state.waiters.slice(1) }), head.ticket, id, picks, undefined, 'reuse', head, false);
     if (state.waiters.some((w) => w.ticket === head.ticket)) owed++;
   }
@@ -190,9 +188,25 @@ function brokenFailed(before: ModelState, after: ModelState): number {
 
 /** The learnt pick among interchangeable candidates, or the first of them. */
 function pickOf(picks: Picks, candidates: readonly number[]): number {
-  const learnt = picks.list[picks.next];
+  const id = peekPick(picks, candidates);
   picks.next++;
+  return id;
+}
+
+/** What {@link pickOf} would take now, without taking it. */
+function peekPick(picks: Picks, candidates: readonly number[]): number {
+  const learnt = picks.list[picks.next];
   return learnt !== undefined && candidates.includes(learnt) ? learnt : (candidates[0] as number);
+}
+
+/**
+ * The ids of the idle connections (`idle`, not empty) the reuse order takes next: those that
+ * became idle together (opened with the pool), which are interchangeable.
+ */
+function nextInReuse(state: ModelState, idle: readonly ModelConn[]): number[] {
+  const seqs = idle.map((c) => c.idleSeq);
+  const best = state.semantics.reuse === 'lifo' ? Math.max(...seqs) : Math.min(...seqs);
+  return idle.filter((c) => c.idleSeq === best).map((c) => c.id);
 }
 
 /**
@@ -235,7 +249,7 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
     // before that check answers, as quick as it is (generic-pool, Pool.js:131-150, 166-192). The
     // look of the first failed check goes on after the last.
     // The acquire heads the queue as the refill begins, whose connects land after the checks.
-    const head: Waiter = waiter ?? { ticket, order: state.nextOrder, since: state.now, deadline: state.config.acquireTimeoutMs === undefined ? null : state.now + state.config.acquireTimeoutMs };
+    const head: Waiter = waiter ?? newWaiter(state, ticket);
     const refilled = refillServesQueue(withState(state, { waiters: [head, ...state.waiters.filter((w) => w.ticket !== ticket)], nextOrder: waiter === undefined ? state.nextOrder + 1 : state.nextOrder }), true);
     const queued = takeOrOpen(withState(refilled, { waiters: refilled.waiters.filter((w) => w.ticket !== ticket) }), ticket, picks, false, undefined, head, false);
     return !look || !queued.waiters.some((w) => w.ticket === ticket) ? queued : startQueueConnects(queued);
@@ -259,10 +273,7 @@ function checkOnce(before: ModelState, ticket: number, id: number, picks: Picks,
 function nextCheckFails(state: ModelState, picks: Picks): boolean {
   const idle = idleConns(state).filter((c) => !taken(state, c.id));
   if (idle.length === 0) return false;
-  const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
-  const group = idle.filter((c) => c.idleSeq === best).map((c) => c.id);
-  const learnt = picks.list[picks.next];
-  return isBroken(state, learnt !== undefined && group.includes(learnt) ? learnt : (group[0] as number));
+  return isBroken(state, peekPick(picks, nextInReuse(state, idle)));
 }
 
 /** The waiter an acquire was, where its deadline began before this instant (a look took it from the queue). */
@@ -378,9 +389,7 @@ function takeOrOpenOnce(before: ModelState, ticket: number, picks: Picks, mayWai
       return answer(servedNew(rest, startedAt, undefined, left), { ticket, outcome: 'served', candidates: [], via: 'reuse' });
     }
     if (idle.length > 0) {
-      const best = state.semantics.reuse === 'lifo' ? Math.max(...idle.map((c) => c.idleSeq)) : Math.min(...idle.map((c) => c.idleSeq));
-      // Connections that became idle together (opened with the pool) are interchangeable.
-      const id = pickOf(picks, idle.filter((c) => c.idleSeq === best).map((c) => c.id));
+      const id = pickOf(picks, nextInReuse(state, idle));
       if (after === undefined) return validate(state, ticket, id, picks, undefined, 'reuse', undefined, look, covered, took);
       // Taken as a check's timer fired: an idle floor deciding an expiry before then counted it.
       const conn = findConn(state, id) as ModelConn;
@@ -391,9 +400,8 @@ function takeOrOpenOnce(before: ModelState, ticket: number, picks: Picks, mayWai
   const queued = connectServesOf(state.semantics) === 'queue-head';
   if (!queued && capacityUsed(state) < state.config.maxSize) return covered === undefined ? openFor(state, ticket, state.now, state.nextOrder - 0.5, took) : openFor(state, ticket, covered.since, covered.order, took);
   if (!mayWait && !queued) throw new Error(`poolcheck model: acquire #${ticket} has neither an idle connection nor capacity after a failed validation`);
-  const timeout = state.config.acquireTimeoutMs;
   // A waiter handed a connection that failed its check keeps the timer it has had since its acquire.
-  const waiter: Waiter = requeued ?? { ticket, order: state.nextOrder, since: state.now, deadline: timeout === undefined ? null : state.now + timeout };
+  const waiter: Waiter = requeued ?? newWaiter(state, ticket);
   // An acquire whose connection failed its check was first: it goes back to the head of the queue
   // (tarn's `pendingAcquires.unshift`). A new one joins at the back.
   const waiting = withState(state, { waiters: mayWait ? [...state.waiters, waiter] : [waiter, ...state.waiters], nextOrder: requeued === undefined ? state.nextOrder + 1 : state.nextOrder });
