@@ -1,4 +1,4 @@
-import { capabilitiesOf, checkServesOf, describeMin, minOf, type MinRefill } from './semantics.js';
+import { capabilitiesOf, checkServesOf, describeMin, discardRefillOf, minOf, type MinRefill } from './semantics.js';
 import { idleConns, inFlight, inFlightAt, liveCount, sizeAt, sizeOf, type LeftIdle, type ModelState, type RefillOwed, type TimerKey } from './state.js';
 import { connectForNobody } from './answers.js';
 import { withState } from './copy.js';
@@ -134,14 +134,18 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   // failed.
   const command = atOnce && trigger !== 'after-expiry';
   const stretch = command || (atOnce && state.semantics.expiry.kind === 'reaper');
+  // Decided once the discarded connection's close has completed, by I/O: after the connects
+  // refused at once had failed, and after every timer due at that instant (`closedByIo`).
+  const byIo = trigger === 'after-discard' && closedByIo(state);
   // A reaper run's refill counts, in flight, the connects that failed after it at its instant.
   // A failed async check answers later than that stretch: the failures it saw had been seen.
-  const failing = command ? Math.max(0, (state.failedAtOnce ?? 0) - (seen.failedSeen ?? 0)) : stretch ? failingAtRun : 0;
+  const failing = byIo ? 0 : command ? Math.max(0, (state.failedAtOnce ?? 0) - (seen.failedSeen ?? 0)) : stretch ? failingAtRun : 0;
   // An idle floor counts no acquire's connect; capacity counts every one.
   const counted = min.floor === 'idle' ? 0 : failing;
-  // Decided as a timer fired, it counts the connects whose timers fire after it at that instant.
-  const due = seen.timer?.due ?? at;
-  const order = seen.timer?.order ?? Infinity;
+  // Decided as a timer fired, it counts the connects whose timers fire after it at that instant;
+  // decided by I/O, none: every timer of the instant came first.
+  const due = byIo ? Infinity : seen.timer?.due ?? at;
+  const order = byIo ? Infinity : seen.timer?.order ?? Infinity;
   const count = floorCount(state, at, due, Infinity, order) + counted;
   const size = sizeAt(state, at, due, order) + failing;
   if (count >= state.config.minSize || size >= state.config.maxSize) return state;
@@ -172,6 +176,17 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
       ? { since: owed.since, cause: owed.cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...(owed.decided === undefined ? {} : { decided: owed.decided }) }
       : { since: at, cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...decided };
   return atOnce ? refillTakesFaults(withState(state, { refillOwed }), at) : withState(state, { refillOwed });
+}
+
+/**
+ * Whether a refill after a discard is decided once the close has completed
+ * (`discardRefill: 'when-closed'`) on a connector whose closes complete by I/O (a real server):
+ * after what completes at once, a refused connect among them, and after the timers due at that
+ * instant. In process (pg-mem) a close completes within the stretch that began it, before a
+ * refused connect is seen, so the refill counts what it would at the discard.
+ */
+function closedByIo(state: ModelState): boolean {
+  return state.connectsLandByIo === true && discardRefillOf(state.semantics) === 'when-closed';
 }
 
 /**
