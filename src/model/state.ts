@@ -530,6 +530,12 @@ export interface RefillOwed {
    */
   readonly short?: number;
   readonly opened?: number;
+  /**
+   * A refill decided once an in-process close completed (`discardRefill: 'when-closed'` on
+   * pg-mem), which may have come before or after the connects refused at once in the stretch
+   * were seen: opened for the later order, it may lack this many, as the earlier one counts them.
+   */
+  readonly mayLack?: number;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {
