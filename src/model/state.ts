@@ -166,6 +166,12 @@ export interface Connecting {
    * the stretch is over, and then the pool looks at its queue again.
    */
   readonly headRejected?: true;
+  /**
+   * A connect for an acquire that connects at once, begun in a timer's callback on a server
+   * (`connectsLandByIo`): that timer. Its I/O began then, so it lands after the I/O of the slow
+   * connects whose timers fired before, and before that of the ones still to fire.
+   */
+  readonly ioBegan?: TimerKey;
 }
 
 /**

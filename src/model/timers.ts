@@ -23,6 +23,8 @@ import { checkGivenUp, checkTakesHead, headCheckLanded, idUnknown, openedCheckIn
 interface Due {
   readonly at: number;
   readonly order: number;
+  /** A landing by I/O: when the timer that began its I/O was due, which orders it among the others at `at`. */
+  readonly io?: number;
   readonly fire: (state: ModelState) => ModelState;
 }
 
@@ -101,10 +103,35 @@ function timersFired(before: ModelState, rejections?: ReadonlyMap<number, Seen>)
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end, rejections);
     if (next === null) return state.now === end ? state : withState(state, { now: end });
-    const fired = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
+    const fired = ioBegunIn(state, failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) }))), next);
     state = tookAsTimerFired(state, fired, Number.isFinite(next.at) && Number.isFinite(next.order) ? { due: next.at, order: next.order } : undefined);
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
+}
+
+/**
+ * Two due at one instant: the one set first fires first; two landings by I/O come in the order
+ * their I/O began, as the connector runs it, by when the timer that began each was due (at a
+ * wake, the overdue ones fire in due order), then by the order it was set in.
+ */
+function ioFirst(a: Due, b: Due): boolean {
+  if (a.io !== undefined && b.io !== undefined && a.io !== b.io) return a.io < b.io;
+  return a.order < b.order;
+}
+
+/**
+ * Connects for an acquire that connect at once, begun in the callback of timer `by` on a server
+ * (see `outlivedByDeadline` in answers.ts), began their I/O as it fired: after that of a slow
+ * connect whose delay timer fired before, ahead of one whose timer fires later at this instant
+ * (pg-pool's connect timer, set before the connector's delay, gives up on a connect whose delay
+ * is due with it, and the connect it starts for the next waiter reaches the server first).
+ */
+function ioBegunIn(before: ModelState, after: ModelState, by: Due): ModelState {
+  if (after.connectsLandByIo !== true || !Number.isFinite(by.order)) return after;
+  const began = (c: Connecting): boolean => c.order >= before.nextOrder && c.ticket !== null && c.readyAt === c.startedAt && !c.fails && c.ioBegan === undefined;
+  if (!after.connecting.some(began)) return after;
+  // Just after the timer, before any timer set after it (orders are whole or quarters apart).
+  return withState(after, { connecting: after.connecting.map((c) => (began(c) ? { ...c, ioBegan: { due: by.at, order: by.order + 0.125 } } : c)) });
 }
 
 /** Whether the answers the model gave in this step, and the acquires it still has pending, agree with the real calls. */
@@ -153,7 +180,7 @@ function polledAt(state: ModelState, deadline: number, everyMs: number, seen: Se
 function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number, Seen> | undefined): Due | null {
   let best: Due | null = null;
   const consider = (due: Due): void => {
-    if (due.at <= end && (best === null || due.at < best.at || (due.at === best.at && due.order < best.order))) best = due;
+    if (due.at <= end && (best === null || due.at < best.at || (due.at === best.at && ioFirst(due, best)))) best = due;
   };
   const poll = timeoutPollMs(state.semantics);
   for (const w of state.waiters) {
@@ -172,7 +199,7 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
     // A connect that completes by I/O lands in the poll phase, after every timer that fires at that
     // instant (all the overdue ones, when the loop wakes from a block); a refusal needs no I/O.
-    if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + c.order, fire: (s) => landed(s, c) });
+    if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + (c.ioBegan?.order ?? c.order), io: c.ioBegan?.due ?? c.readyAt, fire: (s) => landed(s, c) });
     else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
   // A failed connect's retry looks at the queue once (tarn's `_tryAcquireOrCreate` from its timer).
