@@ -88,7 +88,8 @@ export interface Semantics {
    * connection is discarded (`'at-discard'`, the default), or once its close has completed
    * (`'when-closed'`), which the connector orders as it lands its connects: at once in process
    * (pg-mem), by I/O on a server, after what completes at once (a refused connect) and after the
-   * timers due at that instant. See docs/semantics.md, "A refill decided when the close completes".
+   * timers due at that instant. Without `'after-discard'` in `minRefill` it says nothing. See
+   * docs/semantics.md, "A refill decided when the close completes".
    */
   readonly discardRefill?: DiscardRefill;
   /** Which idle connection an acquire gets: the most recently released, or the longest idle. */

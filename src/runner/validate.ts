@@ -180,7 +180,6 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
   const decided = semantics['discardRefill'];
   if (decided !== undefined && decided !== 'at-discard' && decided !== 'when-closed') throw new DefinitionError(`${where}.discardRefill = ${JSON.stringify(decided)}; it must be "at-discard" (a refill after a discard is decided as the connection is discarded), "when-closed" (once its close has completed), or left out (at-discard)`);
-  if (decided === 'when-closed' && !min.refill.includes('after-discard')) throw new DefinitionError(`${where}.discardRefill = "when-closed", but minRefill has no "after-discard"; it says when a refill after a discard is decided, so add "after-discard" to minRefill or leave discardRefill out`);
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'slowConnect'] as const;
