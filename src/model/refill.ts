@@ -120,7 +120,7 @@ function idleOrphans(state: ModelState, at: number, due: number): number {
  * async check: the acquires' connects that failed at once in the step before it answered
  * (`failedSeen`), and its timer (`timer`), which orders it among the timers due at its instant.
  */
-export function owesRefill(before: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0, seen: { readonly failedSeen?: number; readonly timer?: TimerKey; readonly exact?: true; readonly inCall?: true; readonly asAtDiscard?: true } = {}): ModelState {
+export function owesRefill(before: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0, seen: { readonly failedSeen?: number; readonly timer?: TimerKey; readonly exact?: true; readonly inCall?: true; readonly refillRefused?: number; readonly asAtDiscard?: true } = {}): ModelState {
   if (before.phase !== 'open' || before.config.minSize === 0) return before;
   // Decided once the close has completed (see `closeDecides`), after the refill an acquire of the
   // same stretch decided as the stretch ended, which counted this discard already: that one first.
@@ -144,7 +144,10 @@ export function owesRefill(before: ModelState, at: number, trigger: MinRefill, c
   // Decided once the discarded connection's close has completed (see `closeDecides`): after the
   // connects refused at once had failed, so none counts in flight; by I/O, after every timer due
   // at that instant too.
-  const failing = closed === 'at-discard' ? inStretch : 0;
+  // The refill's own connects refused at once (where it serves the queue head) were its own
+  // decision's, in flight as it decided, whenever it decided.
+  const own = Math.min(inStretch, seen.refillRefused ?? 0);
+  const failing = closed === 'at-discard' ? inStretch : own;
   const byIo = closed === 'by-io';
   // An idle floor counts no acquire's connect; capacity counts every one.
   const counted = min.floor === 'idle' ? 0 : failing;
@@ -175,8 +178,9 @@ export function owesRefill(before: ModelState, at: number, trigger: MinRefill, c
   const refillFailed = closed === 'at-discard' ? inStretchRefill : 0;
   // In process the pool may have decided before the refusals were seen, as at the discard: the
   // refill may lack their share.
-  const atDiscard = min.floor === 'idle' ? 0 : inStretch;
-  const mayLack = closed === 'in-process' ? shortfall(state, count, size) - shortfall(state, count + atDiscard + inStretchRefill, size + inStretch + inStretchRefill) : 0;
+  const others = inStretch - own;
+  const atDiscard = min.floor === 'idle' ? 0 : others;
+  const mayLack = closed === 'in-process' ? shortfall(state, count, size) - shortfall(state, count + atDiscard + inStretchRefill, size + others + inStretchRefill) : 0;
   const lacking = mayLack > 0 ? { mayLack } : {};
   const failures = failing === 0 && refillFailed === 0 ? {} : { failed: refillFailed + counted, held: failing - counted, acquiresFailing: counted };
   // Decided as a timer fired, it opens the shortfall then: connects landing after it, at that

@@ -64,6 +64,12 @@ export interface ModelConn {
      * own, so those failures were seen before the pool decided the refill its close calls for.
      */
     readonly failedSeen?: number;
+    /**
+     * How many of the connects its refill began were refused at once (`refillServesQueue`): in
+     * `failedAtOnce` with the acquires', they are the refill's own, even where it is decided once
+     * the close has completed.
+     */
+    readonly refillRefused?: number;
   } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
   readonly orphan: true | undefined;

@@ -41,6 +41,18 @@ describe.skipIf(server.url === null)(titled('sequelize-pool on PostgreSQL: a ref
     expect(creates(onPgMem)).toEqual([1]);
   });
 
+  // The refill's own create is refused: it rejects the waiter and is not tried again, though the
+  // close completed first (Pool.js:150-160, 180-188). (Found by fuzzing on PostgreSQL, seed 6.)
+  it('a discard below min with a waiter, its refill refused: the waiter is rejected and nothing more opens', async () => {
+    const steps = [{ op: 'acquire' }, { op: 'acquire' }, { op: 'acquire' }, { op: 'failNextConnect' }, { op: 'destroy', connection: 1 }];
+    const atMin = { minSize: 2, maxSize: 2, lifetimeMs: 1, acquireTimeoutMs: 1 };
+    for (const connector of [pgConnector(), createPgMemConnector]) {
+      const run = await replay(checked(), atMin, steps, connector);
+      expect(run.violation, run.violation?.message).toBeNull();
+      expect(creates(run)).toEqual([1, 2]);
+    }
+  });
+
   it('declared with the refill decided at the discard, it fails on PostgreSQL with the reason', async () => {
     const atDiscard: Semantics = { ...sequelizePoolSemantics(), discardRefill: 'at-discard', validation: { check: 'sync', alsoChecks: ['released'] }, capabilities: { ...sequelizePoolSemantics().capabilities, failedValidation: true } };
     const run = await replay(checked(atDiscard), config, broken, pgConnector());
