@@ -118,7 +118,10 @@ function idleOrphans(state: ModelState, at: number, due: number): number {
  * (min first opened at the first acquire). `failingAtRun`: connects that failed at `at` after a
  * reaper's run that called for the refill, so in flight when it decided. `seen`, for a failed
  * async check: the acquires' connects that failed at once in the step before it answered
- * (`failedSeen`), and its timer (`timer`), which orders it among the timers due at its instant.
+ * (`failedSeen`), and its timer (`timer`), which orders it among the timers due at its instant;
+ * for a discard, whether it came within an acquire's call (`inCall`: a synchronous check) and how
+ * many of its refill's own connects were refused at once (`refillRefused`), which tell a refill
+ * decided once the close has completed (`discardRefill: 'when-closed'`) what it had seen.
  */
 export function owesRefill(before: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0, seen: { readonly failedSeen?: number; readonly timer?: TimerKey; readonly exact?: true; readonly inCall?: true; readonly refillRefused?: number; readonly asAtDiscard?: true } = {}): ModelState {
   if (before.phase !== 'open' || before.config.minSize === 0) return before;
@@ -142,10 +145,9 @@ export function owesRefill(before: ModelState, at: number, trigger: MinRefill, c
   // A failed async check answers later than that stretch: the failures it saw had been seen.
   const inStretch = command ? Math.max(0, (state.failedAtOnce ?? 0) - (seen.failedSeen ?? 0)) : stretch ? failingAtRun : 0;
   // Decided once the discarded connection's close has completed (see `closeDecides`): after the
-  // connects refused at once had failed, so none counts in flight; by I/O, after every timer due
-  // at that instant too.
-  // The refill's own connects refused at once (where it serves the queue head) were its own
-  // decision's, in flight as it decided, whenever it decided.
+  // connects refused at once had failed, so none counts in flight (by I/O, after every timer due
+  // at that instant too); but the refill's own, refused at once where it serves the queue head,
+  // were its decision's, in flight as it decided.
   const own = Math.min(inStretch, seen.refillRefused ?? 0);
   const failing = closed === 'at-discard' ? inStretch : own;
   const byIo = closed === 'by-io';
