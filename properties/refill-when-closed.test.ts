@@ -1,10 +1,12 @@
 import * as sequelizePool from 'sequelize-pool';
 import { afterEach, describe, expect, it } from 'vitest';
+import { serverMutants } from '../fixtures/mutants/index.js';
 import { ownRefillWhenClosedAdapters } from '../fixtures/pools/own-refill-when-closed.js';
 import { ownPoolAdapter, ownPoolSemantics } from '../src/adapters/own.js';
 import { sequelizePoolAdapter, sequelizePoolSemantics } from '../src/adapters/sequelize-pool.js';
 import type { PoolAdapter } from '../src/adapters/types.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
+import { infer } from '../src/infer/infer.js';
 import type { Semantics } from '../src/model/semantics.js';
 import { Pool } from '../src/pool/index.js';
 import { formatResult } from '../src/report/text.js';
@@ -56,6 +58,14 @@ describe('a refill after a discard decided when the close completes', () => {
     const run = await replay(ownPoolAdapter({ ...options, semantics: atDiscard }) as PoolAdapter, config, failedCheckThenRefused);
     expect(run.violation?.kind).toBe('unexpected-create');
     expect(run.violation?.message).toMatch(/the pool opened connection #2 at 0 ms, which no acquire asked for and nothing since the last one called for a refill/);
+  });
+
+  it('infer tells the two apart in process, by a close that takes 50 ms: sequelize-pool decides when closed, the broken own pool at the discard', async () => {
+    const seq = await infer({ adapter: { ...sequelizePoolAdapter({ Pool: sequelizePool.Pool }), semantics: undefined } as never, confirm: false });
+    expect(seq.findings.find((f) => f.field === 'discardRefill')).toMatchObject({ value: 'when-closed', evidence: expect.stringMatching(/discarded at 0 ms while its close took 50 ms: the refill opened at 50 ms, as the close completed/) as unknown });
+    const mutant = serverMutants.find((m) => m.file === 'refill-before-close.ts')!;
+    const broken = await infer({ adapter: { ...mutant.adapter, semantics: undefined }, confirm: false });
+    expect(broken.findings.find((f) => f.field === 'discardRefill')).toMatchObject({ value: 'at-discard', evidence: expect.stringMatching(/the refill opened at 0 ms, at the discard/) as unknown });
   });
 
   it('a value other than the two is a definition error naming the fix, as is the own pool refilling when closed without a refill after a discard', () => {
