@@ -926,7 +926,12 @@ export class Pool<C extends Connection = Connection> {
         this.closings.delete(settled);
       });
     this.closings.add(settled);
+    // Read by a discard in the same call (`refillAfterDiscard`); forgotten once the stretch is
+    // over, so a later discard that closes nothing does not wait for it.
     this.lastClose = settled;
+    void Promise.resolve().then(() => {
+      if (this.lastClose === settled) this.lastClose = null;
+    });
   }
 
   /** A connection that landed after terminate() (or an initial one after close()): nobody can use it. @internal seam for fixtures/mutants */
