@@ -166,6 +166,12 @@ export interface Connecting {
    * the stretch is over, and then the pool looks at its queue again.
    */
   readonly headRejected?: true;
+  /**
+   * A slow connect that lands by I/O (`connectsLandByIo`), whose delay timer fired as a blocked
+   * loop woke: the order its I/O began in, as that timer fired. The I/O of one wake completes in
+   * the order it began, so this orders its landing among the replies of that wake.
+   */
+  readonly ioBegun?: number;
 }
 
 /**
@@ -208,10 +214,11 @@ export interface Validating {
    */
   readonly opened?: { readonly startedAt: number; readonly due: number };
   /**
-   * A check for the queue (`forQueue`) that passes, whose reply was queued as a blocked loop
-   * woke: by its query's overdue timer, or begun at once in an overdue timer's callback. The
-   * order it was queued in; the reply comes after every overdue timer, in that order (see
-   * `queue-check.ts`).
+   * A check for the queue (`forQueue`), or any check on a server (`connectsLandByIo`), that
+   * passes, whose reply was queued as a blocked loop woke: by its query's overdue timer, or begun
+   * at once in an overdue timer's callback. The order it was queued in; the reply comes after
+   * every overdue timer, in that order (see `queue-check.ts`), among the connects whose I/O began
+   * at the wake (`Connecting.ioBegun`).
    */
   readonly replyQueued?: number;
 }

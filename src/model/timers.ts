@@ -172,7 +172,10 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
     // A connect that completes by I/O lands in the poll phase, after every timer that fires at that
     // instant (all the overdue ones, when the loop wakes from a block); a refusal needs no I/O.
-    if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + c.order, fire: (s) => landed(s, c) });
+    // A slow one begins its I/O as its delay timer fires, which at a wake is in due order: the
+    // I/O of one wake completes in the order it began, so its landing takes the order it began in.
+    if (state.connectsLandByIo === true && !c.fails && ioBeginsAtWake(state, c)) consider({ at: c.readyAt, order: c.order, fire: (s) => ioBegan(s, c) });
+    else if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + (c.ioBegun ?? c.order), fire: (s) => landed(s, c) });
     else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
   // A failed connect's retry looks at the queue once (tarn's `_tryAcquireOrCreate` from its timer).
@@ -196,8 +199,9 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     const overdue = !v.fails && v.readyAt <= state.awakeSince && state.now >= state.awakeSince;
     const fire = (s: ModelState): ModelState => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v, overdue);
     // A check for the queue queues its reply as its timer fires, among the replies of connects
-    // landing at the wake: they come in the order their timers fired (see `check-reply.ts`).
-    if (overdue && v.forQueue === true && v.replyQueued === undefined) consider({ at: v.readyAt, order: v.order, fire: (s) => replyQueued(s, v) });
+    // landing at the wake: they come in the order their timers fired (see `check-reply.ts`). So
+    // does any check's query on a server, sent as its timer fires, among the connects begun so.
+    if (overdue && (v.forQueue === true || state.connectsLandByIo === true) && v.replyQueued === undefined) consider({ at: v.readyAt, order: v.order, fire: (s) => replyQueued(s, v) });
     else if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + (v.replyQueued ?? v.order), fire });
     else consider({ at: v.readyAt, order: state.connectsLandByIo === true && !v.fails ? AFTER_TIMERS + v.order : v.order, fire });
   }
@@ -207,6 +211,16 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
 /** The overdue timer of check `v` for the queue fired at a wake: its reply is queued, after every overdue timer. */
 function replyQueued(state: ModelState, v: Validating): ModelState {
   return withState(state, { validating: state.validating.map((x) => (x === v ? { ...v, replyQueued: state.nextOrder } : x)), nextOrder: state.nextOrder + 1 });
+}
+
+/** Whether slow connect `c`, landing by I/O, has a delay timer overdue at a wake whose I/O has not begun. */
+function ioBeginsAtWake(state: ModelState, c: Connecting): boolean {
+  return c.ioBegun === undefined && c.readyAt > c.startedAt && c.readyAt <= state.awakeSince && state.now >= state.awakeSince;
+}
+
+/** The overdue delay timer of connect `c` fired at a wake: its I/O begins now, after what began before it. */
+function ioBegan(state: ModelState, c: Connecting): ModelState {
+  return withState(state, { connecting: state.connecting.map((x) => (x === c ? { ...c, ioBegun: state.nextOrder } : x)), nextOrder: state.nextOrder + 1 });
 }
 
 /**
