@@ -215,7 +215,7 @@ function replyQueued(state: ModelState, v: Validating): ModelState {
 
 /** Whether slow connect `c`, landing by I/O, has a delay timer overdue at a wake whose I/O has not begun. */
 function ioBeginsAtWake(state: ModelState, c: Connecting): boolean {
-  return c.ioBegun === undefined && c.readyAt > c.startedAt && c.readyAt <= state.awakeSince && state.now >= state.awakeSince;
+  return c.ioBegun === undefined && c.readyAt > c.startedAt && c.readyAt <= state.awakeSince;
 }
 
 /** The overdue delay timer of connect `c` fired at a wake: its I/O begins now, after what began before it. */
