@@ -85,7 +85,7 @@ export function serveWaiters(before: ModelState): ModelState {
  * `timerOrder`; a new acquire's is set just before its connect begins).
  */
 export function openFor(state: ModelState, ticket: number, since: number = state.now, timerOrder: number = state.nextOrder - 0.5, took = false): ModelState {
-  if (state.connectDelay > 0) {
+  if (state.connectDelay > 0 || outlivedByDeadline(state, since)) {
     // A slow connect keeps its acquire pending; it lands, or fails, when its time comes, unless
     // the acquire timeout covers the connect and comes first.
     const timeout = state.config.acquireTimeoutMs;
@@ -115,6 +115,21 @@ export function openFor(state: ModelState, ticket: number, since: number = state
   if (state.failNext && retriesAtOnce(state)) return answer(servedNew(withState(state, { failNext: false }), state.now), { ticket, outcome: 'served', candidates: [] });
   if (state.failNext) return serveWaiters(answer(withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 }), { ticket, outcome: 'rejected', reason: 'connect failed' }));
   return answer(servedNew(state, state.now), { ticket, outcome: 'served', candidates: [] });
+}
+
+/**
+ * Whether a connect that connects at once, begun now for an acquire issued at `since`, is still in
+ * flight when that acquire's deadline fires. On a server (`connectsLandByIo`) it lands by I/O,
+ * after every timer due at this instant; where the timeout covers the connect, an acquire whose
+ * deadline is due now, and not yet fired, was handed its capacity by a timer of this instant (the
+ * connect an overdue timer gave up on, or a failed one) and times out before its connect lands,
+ * which then goes as `lateConnect` says (pg-pool's queue timer stays armed while `newClient`
+ * connects for the item `_pulseQueue` took, index.js:156, 166-167, 212-225). A refusal needs no I/O.
+ */
+function outlivedByDeadline(state: ModelState, since: number): boolean {
+  const timeout = state.config.acquireTimeoutMs;
+  if (state.connectsLandByIo !== true || state.failNext || timeout === undefined) return false;
+  return since + timeout <= state.now && timeoutRulesOf(state.semantics).covers === 'wait-and-connect';
 }
 
 /**

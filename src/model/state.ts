@@ -167,11 +167,11 @@ export interface Connecting {
    */
   readonly headRejected?: true;
   /**
-   * A slow connect that lands by I/O (`connectsLandByIo`), whose delay timer fired as a blocked
-   * loop woke: the order its I/O began in, as that timer fired. The I/O of one wake completes in
-   * the order it began, so this orders its landing among the replies of that wake.
+   * A connect for an acquire that connects at once, begun in a timer's callback on a server
+   * (`connectsLandByIo`): that timer. Its I/O began then, so it lands after the I/O of the slow
+   * connects whose timers fired before, and before that of the ones still to fire.
    */
-  readonly ioBegun?: number;
+  readonly ioBegan?: TimerKey;
 }
 
 /**
@@ -214,13 +214,17 @@ export interface Validating {
    */
   readonly opened?: { readonly startedAt: number; readonly due: number };
   /**
-   * A check for the queue (`forQueue`), or any check on a server (`connectsLandByIo`), that
-   * passes, whose reply was queued as a blocked loop woke: by its query's overdue timer, or begun
-   * at once in an overdue timer's callback. The order it was queued in; the reply comes after
-   * every overdue timer, in that order (see `queue-check.ts`), among the connects whose I/O began
-   * at the wake (`Connecting.ioBegun`).
+   * A check for the queue (`forQueue`) that passes, whose reply was queued as a blocked loop
+   * woke: by its query's overdue timer, or begun at once in an overdue timer's callback. The
+   * order it was queued in; the reply comes after every overdue timer, in that order (see
+   * `queue-check.ts`).
    */
   readonly replyQueued?: number;
+  /**
+   * Such a quick check begun in a timer's callback on a server (`connectsLandByIo`): that timer.
+   * Its query's I/O began then, which orders its reply among the connects landing by I/O.
+   */
+  readonly ioBegan?: TimerKey;
 }
 
 /** The acquire a deadline over the wait, the connect and the check runs for: when it began, and the order its timer was set in. */

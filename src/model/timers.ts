@@ -23,6 +23,8 @@ import { checkGivenUp, checkTakesHead, headCheckLanded, idUnknown, openedCheckIn
 interface Due {
   readonly at: number;
   readonly order: number;
+  /** A landing by I/O: when the timer that began its I/O was due, which orders it among the others at `at`. */
+  readonly io?: number;
   readonly fire: (state: ModelState) => ModelState;
 }
 
@@ -101,10 +103,39 @@ function timersFired(before: ModelState, rejections?: ReadonlyMap<number, Seen>)
   for (let fired = 0; fired < 100_000; fired++) {
     const next = nextDue(state, end, rejections);
     if (next === null) return state.now === end ? state : withState(state, { now: end });
-    const fired = failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) })));
+    const fired = ioBegunIn(state, failedInCallback(next.fire(withState(state, { now: Math.max(next.at, state.awakeSince) }))), next);
     state = tookAsTimerFired(state, fired, Number.isFinite(next.at) && Number.isFinite(next.order) ? { due: next.at, order: next.order } : undefined);
   }
   throw new Error(`poolcheck model: the timers due by ${end} ms kept firing; this is a bug in poolcheck's model`);
+}
+
+/**
+ * Two due at one instant: the one set first fires first; two landings by I/O come in the order
+ * their I/O began, as the connector runs it, by when the timer that began each was due (at a
+ * wake, the overdue ones fire in due order), then by the order it was set in.
+ */
+function ioFirst(a: Due, b: Due): boolean {
+  if (a.io !== undefined && b.io !== undefined && a.io !== b.io) return a.io < b.io;
+  return a.order < b.order;
+}
+
+/**
+ * Connects for an acquire that connect at once, begun in the callback of timer `by` on a server
+ * (see `outlivedByDeadline` in answers.ts), began their I/O as it fired: after that of a slow
+ * connect whose delay timer fired before, ahead of one whose timer fires later at this instant
+ * (pg-pool's connect timer, set before the connector's delay, gives up on a connect whose delay
+ * is due with it, and the connect it starts for the next waiter reaches the server first).
+ * A quick check's query begun there is stamped the same way.
+ */
+function ioBegunIn(before: ModelState, after: ModelState, by: Due): ModelState {
+  if (after.connectsLandByIo !== true || !Number.isFinite(by.order)) return after;
+  const began = (c: Connecting): boolean => c.order >= before.nextOrder && c.ticket !== null && c.readyAt === c.startedAt && !c.fails && c.ioBegan === undefined;
+  // So does the query of a quick check begun there, whose reply waits for the wake's timers.
+  const queried = (v: Validating): boolean => v.order >= before.nextOrder && v.replyQueued !== undefined && !v.fails && v.ioBegan === undefined;
+  if (!after.connecting.some(began) && !after.validating.some(queried)) return after;
+  // Just after the timer, before any timer set after it (orders are whole or quarters apart).
+  const ioBegan = { due: by.at, order: by.order + 0.125 };
+  return withState(after, { connecting: after.connecting.map((c) => (began(c) ? { ...c, ioBegan } : c)), validating: after.validating.map((v) => (queried(v) ? { ...v, ioBegan } : v)) });
 }
 
 /** Whether the answers the model gave in this step, and the acquires it still has pending, agree with the real calls. */
@@ -153,7 +184,7 @@ function polledAt(state: ModelState, deadline: number, everyMs: number, seen: Se
 function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number, Seen> | undefined): Due | null {
   let best: Due | null = null;
   const consider = (due: Due): void => {
-    if (due.at <= end && (best === null || due.at < best.at || (due.at === best.at && due.order < best.order))) best = due;
+    if (due.at <= end && (best === null || due.at < best.at || (due.at === best.at && ioFirst(due, best)))) best = due;
   };
   const poll = timeoutPollMs(state.semantics);
   for (const w of state.waiters) {
@@ -172,10 +203,7 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     if (c.abandonedAt === null && c.abandonAt !== null) consider({ at: c.abandonAt, order: c.abandonOrder, fire: (s) => abandon(s, c, c.abandonAt ?? s.now) });
     // A connect that completes by I/O lands in the poll phase, after every timer that fires at that
     // instant (all the overdue ones, when the loop wakes from a block); a refusal needs no I/O.
-    // A slow one begins its I/O as its delay timer fires, which at a wake is in due order: the
-    // I/O of one wake completes in the order it began, so its landing takes the order it began in.
-    if (state.connectsLandByIo === true && !c.fails && ioBeginsAtWake(state, c)) consider({ at: c.readyAt, order: c.order, fire: (s) => ioBegan(s, c) });
-    else if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + (c.ioBegun ?? c.order), fire: (s) => landed(s, c) });
+    if (state.connectsLandByIo === true && !c.fails) consider({ at: Math.max(c.readyAt, state.awakeSince), order: AFTER_TIMERS + (c.ioBegan?.order ?? c.order), io: c.ioBegan?.due ?? c.readyAt, fire: (s) => landed(s, c) });
     else consider({ at: c.readyAt, order: c.order, fire: (s) => landed(s, c) });
   }
   // A failed connect's retry looks at the queue once (tarn's `_tryAcquireOrCreate` from its timer).
@@ -198,12 +226,15 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     // the timers phase that fires them all.
     const overdue = !v.fails && v.readyAt <= state.awakeSince && state.now >= state.awakeSince;
     const fire = (s: ModelState): ModelState => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v, overdue);
+    // From a server the reply is I/O begun as the query's timer fired (or, for a quick check,
+    // as the timer in whose callback it began fired), ordered among the connects landing by I/O
+    // as they are: by that timer's due time, then the order it was set in.
+    if (state.connectsLandByIo === true && !v.fails) consider({ at: Math.max(v.readyAt, state.awakeSince), order: AFTER_TIMERS + (v.ioBegan?.order ?? v.order), io: v.ioBegan?.due ?? v.readyAt, fire });
     // A check for the queue queues its reply as its timer fires, among the replies of connects
-    // landing at the wake: they come in the order their timers fired (see `check-reply.ts`). So
-    // does any check's query on a server, sent as its timer fires, among the connects begun so.
-    if (overdue && (v.forQueue === true || state.connectsLandByIo === true) && v.replyQueued === undefined) consider({ at: v.readyAt, order: v.order, fire: (s) => replyQueued(s, v) });
+    // landing at the wake: they come in the order their timers fired (see `check-reply.ts`).
+    else if (overdue && v.forQueue === true && v.replyQueued === undefined) consider({ at: v.readyAt, order: v.order, fire: (s) => replyQueued(s, v) });
     else if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + (v.replyQueued ?? v.order), fire });
-    else consider({ at: v.readyAt, order: state.connectsLandByIo === true && !v.fails ? AFTER_TIMERS + v.order : v.order, fire });
+    else consider({ at: v.readyAt, order: v.order, fire });
   }
   return best;
 }
@@ -211,16 +242,6 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
 /** The overdue timer of check `v` for the queue fired at a wake: its reply is queued, after every overdue timer. */
 function replyQueued(state: ModelState, v: Validating): ModelState {
   return withState(state, { validating: state.validating.map((x) => (x === v ? { ...v, replyQueued: state.nextOrder } : x)), nextOrder: state.nextOrder + 1 });
-}
-
-/** Whether slow connect `c`, landing by I/O, has a delay timer overdue at a wake whose I/O has not begun. */
-function ioBeginsAtWake(state: ModelState, c: Connecting): boolean {
-  return c.ioBegun === undefined && c.readyAt > c.startedAt && c.readyAt <= state.awakeSince;
-}
-
-/** The overdue delay timer of connect `c` fired at a wake: its I/O begins now, after what began before it. */
-function ioBegan(state: ModelState, c: Connecting): ModelState {
-  return withState(state, { connecting: state.connecting.map((x) => (x === c ? { ...c, ioBegun: state.nextOrder } : x)), nextOrder: state.nextOrder + 1 });
 }
 
 /**

@@ -68,6 +68,25 @@ describe.skipIf(server.url === null)(titled('replies at a wake in the order thei
     expect(run.violation, run.violation?.message).toBeNull();
     expect(run.trace.at(-4)?.observed).toMatch(/^#3 got #1;/);
   });
+  // A quick check begun in an overdue timer's callback sends its query as that timer fires: here a
+  // failing slow check's, due before the slow connect's, so its reply comes first again.
+  it('generic-pool with testOnBorrow: a check begun as a failed one closes answers before a slow connect due later', async () => {
+    const wake: CommandJson[] = [
+      { op: 'acquire' },
+      { op: 'acquire' },
+      { op: 'slowNextConnect', ms: 5 },
+      { op: 'acquire' },
+      { op: 'slowNextQuery', ms: 1 },
+      { op: 'failNextValidation' },
+      { op: 'release', connection: 1 },
+      { op: 'release', connection: 2 },
+      { op: 'blockingSleep', ms: 6, acquireOnWake: false, phase: 'timers' },
+      { op: 'acquire' },
+    ];
+    const run = await replay(genericPoolAdapter({ genericPool, validation: true }) as PoolAdapter, { minSize: 0, maxSize: 3, lifetimeMs: 60_000, acquireTimeoutMs: 2 }, wake, pgConnector());
+    expect(run.violation, run.violation?.message).toBeNull();
+    expect(run.trace.at(-4)?.observed).toMatch(/^#4 got #2;/);
+  });
   // The other way round, a check whose query was slowed first but is due last, for an acquire of
   // its own: the connect, due first, lands first, both for aborted acquires, so the checked
   // connection is idle last and a LIFO pool lends it next.
