@@ -125,4 +125,29 @@ describe('poolcheck replay', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.err).toMatch(/unknown-adapter\.json: unknown adapter "no-such-pool"; built-in adapters are own, /);
   });
+
+  it.each([
+    [['--db', ''], /--db needs the URL of a PostgreSQL server, like --db postgres:\/\/user:password@localhost:5432\/db\n/],
+    [['--db', 'mysql://h/db'], /--db: 'mysql:' is not a PostgreSQL URL scheme; give postgres:\/\/user:password@host:port\/database\n/],
+    [['--db', 'postgres://u:secret@127.0.0.1:1/db'], /^poolcheck: --db: no PostgreSQL server answers at 127\.0\.0\.1:1\/db \(connect ECONNREFUSED 127\.0\.0\.1:1\); start one \(scripts\/postgres\.sh prints its URL\), fix the host or port, or pass --db pg-mem\n$/],
+  ])('refuses %j with exit 2 and its fix, before replaying anything', async (flags, message) => {
+    const { code, out, err } = await cli('replay', file('fixed.json'), ...flags);
+    expect(code).toBe(2);
+    expect(err).toMatch(message);
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(out).toBe('');
+  });
+
+  it('replays on pg-mem with --db pg-mem, and never on the server DATABASE_URL names', async () => {
+    vi.stubEnv('DATABASE_URL', 'postgres://u:secret@127.0.0.1:1/db');
+    try {
+      for (const flags of [[], ['--db', 'pg-mem']]) {
+        const { code, out } = await cli('replay', file('fixed.json'), ...flags);
+        expect(code, out).toBe(0);
+        expect(out).not.toContain('Connections:');
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });

@@ -75,7 +75,7 @@ Exit codes: 0 nothing found, 1 a failure found (and saved), 2 bad usage, 3 a fai
 the corpus could not take (its JSON is on stderr), 130 interrupted by SIGINT or SIGTERM.`;
 
 /** `poolcheck replay --help`. */
-export const REPLAY_USAGE = `Usage: poolcheck replay FILE [--html OUT] [--json]
+export const REPLAY_USAGE = `Usage: poolcheck replay FILE [--html OUT] [--json] [--db URL]
 
 Reruns one saved case (fixtures/regressions/<adapter>/<hash>.json) and prints its steps, a
 timeline of idle size, size and each connection's life, and whether the file's expectation holds.
@@ -83,8 +83,12 @@ A long case prints its first steps, the step where model and pool part and the s
 
   --html OUT       also write the timeline as one self-contained HTML page to OUT (checked first)
   --json           print the replay as JSON (schema poolcheck/replay@1) instead of text
+  --db URL         replay with connections from the PostgreSQL server at URL, its backends
+                   checked after every command (default: pg-mem, where npm test replays the
+                   corpus; DATABASE_URL is not read, so a case replays the same wherever it is run)
 
-Exit codes: 0 the case's expectation held, 1 it did not, 2 bad usage or a bad case file.`;
+Exit codes: 0 the case's expectation held, 1 it did not, 2 bad usage, a bad case file or a server
+that does not answer.`;
 
 /** `poolcheck scenario --help`. */
 export const SCENARIO_USAGE = `Usage: poolcheck scenario seed [--adapter NAME]... [--all] [--lifetime MS] [--samples N] [--interval MS]
@@ -124,7 +128,7 @@ Usage:
   poolcheck check [--adapter NAME]... [--all] [--runs N] [--seed S [--path P [--replay-path R]]] [--rerun TOKEN] [--json FILE] [--junit FILE] [--db URL]
   poolcheck fuzz [--adapter NAME]... [--all] [--time T | --runs N] [--workers K] [--seed S] [--shard i/n] [--corpus DIR] ...
   poolcheck scenario seed [--adapter NAME]... [--all] [--lifetime MS] [--samples N] [--interval MS]
-  poolcheck replay FILE [--html OUT] [--json]
+  poolcheck replay FILE [--html OUT] [--json] [--db URL]
   poolcheck infer --adapter NAME|PATH... [--all] [--json FILE] [--runs N] [--seed S] [--no-confirm]
   poolcheck help | --help | --version
   poolcheck <command> --help     that command's options

@@ -261,7 +261,11 @@ export class Harness<P = unknown, C = unknown> {
         ? violation('wrong-connection', state.now, `acquire returned connection #${unopened[0]}, which the connector never opened in this run`, unopened[0])
         : reconciled.violations[0] ?? firstInvariantViolation(state, observed, this.connector.liveIds());
     if (this.record) {
-      const expected = expectedCounters(state);
+      // A wrong answer leaves the connections the model opened for this step's acquires unnamed,
+      // so the state counts none of them; the prediction shown still does.
+      const counted = expectedCounters(state);
+      const unnamed = answered.violation === undefined ? 0 : step.next.servedNew.length;
+      const expected = unnamed === 0 ? counted : { ...counted, size: counted.size + unnamed };
       const actual = { waiting: 0, ...observed };
       this.lifelines().step(this.trace.length, this.connector.events, { before: box.state, next: step.next, answered: answered.state, after: state }, handedOut(found, state.now));
       this.trace.push({
