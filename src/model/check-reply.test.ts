@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acquiresIssued, asyncpgSemantics, blocked, connectWillTake, initialState, slept, type ModelState, type Semantics } from './index.js';
+import { acquiresIssued, asyncpgSemantics, blocked, connectWillTake, initialState, queryWillTake, slept, type ModelState, type Semantics } from './index.js';
 import { answersTaken } from './answers.js';
 import type { Capabilities } from './semantics.js';
 
@@ -36,5 +36,23 @@ describe('the check of a new connection landing as a blocked loop wakes', () => 
     // The connect begun at 999 ms, due at 1000 ms, landed first and ranks first for reuse.
     expect(s.landedUnasked.map((l) => l.seq)).toEqual([1, 2]);
     expect(s.failedConnects.filter((f) => f.stays === true).map((f) => f.startedAt)).toEqual([999, 0]);
+  });
+});
+
+describe('a slow check and a slow connect answered by I/O at one wake (a real server)', () => {
+  // Acquire #1's connect is slowed to 2 ms, its timer set first; #2's connects at once and its
+  // check's query is slowed to 1 ms. Both timers are overdue when the loop wakes at 2 ms.
+  const wake = (byIo: boolean): ModelState => {
+    const base = initialState({ minSize: 0, maxSize: 2, lifetimeMs: 60_000, acquireTimeoutMs: 1 }, { ...servesHead, capabilities: { ...servesHead.capabilities, slowQuery: true } });
+    const s = issue(connectWillTake(byIo ? { ...base, connectsLandByIo: true as const } : base, 2), 1);
+    return blocked(issue(queryWillTake(s, 1), 1), 2);
+  };
+  it('on pg-mem, the connect lands in its timer, ahead of the check\'s reply after the overdue timers', () => {
+    expect(wake(false).landedUnasked.map((l) => [l.at, l.seq])).toEqual([[0, 2], [2, 1]]);
+  });
+  it('by I/O, each begins as its timer fires: the check, due first, answers first, and ranks first for reuse', () => {
+    const s = wake(true);
+    expect(s.answers.map((a) => a.outcome)).toEqual(['rejected', 'rejected']);
+    expect(s.landedUnasked.map((l) => [l.at, l.seq])).toEqual([[0, 1], [2, 2]]);
   });
 });

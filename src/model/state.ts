@@ -226,6 +226,11 @@ export interface Validating {
    * `queue-check.ts`).
    */
   readonly replyQueued?: number;
+  /**
+   * Such a quick check begun in a timer's callback on a server (`connectsLandByIo`): that timer.
+   * Its query's I/O began then, which orders its reply among the connects landing by I/O.
+   */
+  readonly ioBegan?: TimerKey;
 }
 
 /** The acquire a deadline over the wait, the connect and the check runs for: when it began, and the order its timer was set in. */

@@ -125,13 +125,17 @@ function ioFirst(a: Due, b: Due): boolean {
  * connect whose delay timer fired before, ahead of one whose timer fires later at this instant
  * (pg-pool's connect timer, set before the connector's delay, gives up on a connect whose delay
  * is due with it, and the connect it starts for the next waiter reaches the server first).
+ * A quick check's query begun there is stamped the same way.
  */
 function ioBegunIn(before: ModelState, after: ModelState, by: Due): ModelState {
   if (after.connectsLandByIo !== true || !Number.isFinite(by.order)) return after;
   const began = (c: Connecting): boolean => c.order >= before.nextOrder && c.ticket !== null && c.readyAt === c.startedAt && !c.fails && c.ioBegan === undefined;
-  if (!after.connecting.some(began)) return after;
+  // So does the query of a quick check begun there, whose reply waits for the wake's timers.
+  const queried = (v: Validating): boolean => v.order >= before.nextOrder && v.replyQueued !== undefined && !v.fails && v.ioBegan === undefined;
+  if (!after.connecting.some(began) && !after.validating.some(queried)) return after;
   // Just after the timer, before any timer set after it (orders are whole or quarters apart).
-  return withState(after, { connecting: after.connecting.map((c) => (began(c) ? { ...c, ioBegan: { due: by.at, order: by.order + 0.125 } } : c)) });
+  const ioBegan = { due: by.at, order: by.order + 0.125 };
+  return withState(after, { connecting: after.connecting.map((c) => (began(c) ? { ...c, ioBegan } : c)), validating: after.validating.map((v) => (queried(v) ? { ...v, ioBegan } : v)) });
 }
 
 /** Whether the answers the model gave in this step, and the acquires it still has pending, agree with the real calls. */
@@ -222,11 +226,15 @@ function nextDue(state: ModelState, end: number, rejections: ReadonlyMap<number,
     // the timers phase that fires them all.
     const overdue = !v.fails && v.readyAt <= state.awakeSince && state.now >= state.awakeSince;
     const fire = (s: ModelState): ModelState => validationLanded({ ...s, validating: s.validating.filter((x) => x !== v) }, v, overdue);
+    // From a server the reply is I/O begun as the query's timer fired (or, for a quick check,
+    // as the timer in whose callback it began fired), ordered among the connects landing by I/O
+    // as they are: by that timer's due time, then the order it was set in.
+    if (state.connectsLandByIo === true && !v.fails) consider({ at: Math.max(v.readyAt, state.awakeSince), order: AFTER_TIMERS + (v.ioBegan?.order ?? v.order), io: v.ioBegan?.due ?? v.readyAt, fire });
     // A check for the queue queues its reply as its timer fires, among the replies of connects
     // landing at the wake: they come in the order their timers fired (see `check-reply.ts`).
-    if (overdue && v.forQueue === true && v.replyQueued === undefined) consider({ at: v.readyAt, order: v.order, fire: (s) => replyQueued(s, v) });
+    else if (overdue && v.forQueue === true && v.replyQueued === undefined) consider({ at: v.readyAt, order: v.order, fire: (s) => replyQueued(s, v) });
     else if (overdue) consider({ at: state.awakeSince, order: AFTER_TIMERS + (v.replyQueued ?? v.order), fire });
-    else consider({ at: v.readyAt, order: state.connectsLandByIo === true && !v.fails ? AFTER_TIMERS + v.order : v.order, fire });
+    else consider({ at: v.readyAt, order: v.order, fire });
   }
   return best;
 }
