@@ -56,6 +56,11 @@ export interface OwnAdapterOptions {
   readonly minFloorCounts?: 'size' | 'idle';
   /** When the pool opens connections back up to min (the pool's `minRefill`), declared as `minRefill`. Default `[]`. */
   readonly minRefill?: readonly PoolMinRefill[];
+  /**
+   * The pool's `refillWhenClosed` (with `'after-discard'` in `minRefill`): the refill after a
+   * discard is decided once the close has completed, declared as `discardRefill: 'when-closed'`.
+   */
+  readonly refillWhenClosed?: boolean;
   /** When the pool first opens min (the pool's `minOpens`), declared as `minOpens`. Default `'on-create'`. */
   readonly minOpens?: 'on-create' | 'first-acquire' | 'never';
   /** The pool's `ignoresBreaks`, declared as `brokenIdle: 'unnoticed'`. Default false. */
@@ -132,13 +137,15 @@ export function ownPoolSemantics(options: Omit<OwnAdapterOptions, 'makePool' | '
  * and an acquire's refill begins as the acquire takes its slot (`acquireTook`), before its own
  * slow connect lands.
  */
-function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minRefill' | 'minOpens'>): { fields: object; capabilities: object } {
+function refillSemantics(base: Semantics, options: Pick<OwnAdapterOptions, 'minRefill' | 'minOpens' | 'refillWhenClosed'>): { fields: object; capabilities: object } {
   const refill = options.minRefill ?? [];
   const opens = options.minOpens ?? 'on-create';
   if (refill.length === 0 && opens === 'on-create') return { fields: {}, capabilities: {} };
   const { min: _min, opensMinOnCreate: _opens, ...rest } = base;
   const floor = normalizeMin(base).floor;
-  const fields = { ...rest, minFloor: floor, minRefill: [...refill], minOpens: opens };
+  // `refillAfterDiscard` awaits the close `closeConnection` began before `queueRefill`.
+  const decided = options.refillWhenClosed === true ? { discardRefill: 'when-closed' as const } : {};
+  const fields = { ...rest, minFloor: floor, minRefill: [...refill], minOpens: opens, ...decided };
   return { fields: { ...fields, min: undefined, opensMinOnCreate: undefined }, capabilities: {} };
 }
 
@@ -163,6 +170,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
     pollMs === 0 ? '' : `polls acquire timeouts every ${pollMs} ms`,
     coversConnect ? `acquire timeout covers the connect${validation === 'async' ? ` and the check${options.closeTimedOutChecks === true ? ', closing it' : ''}` : ''}` : '',
     (options.minRefill ?? []).length === 0 ? '' : `refills ${(options.minRefill ?? []).join(', ')}`,
+    options.refillWhenClosed === true ? 'refills when closed' : '',
     (options.minOpens ?? 'on-create') === 'on-create' ? '' : `opens min ${options.minOpens === 'never' ? 'never' : 'at the first acquire'}`,
     options.ignoresBreaks === true ? 'ignores breaks' : '',
   ].filter(Boolean);
@@ -188,6 +196,7 @@ export function ownPoolAdapter(options: OwnAdapterOptions = {}): PoolAdapter<Poo
         ...(coversConnect ? { acquireTimeoutCoversConnect: true } : {}),
         ...(options.closeTimedOutChecks === true ? { closeTimedOutChecks: true } : {}),
         ...(options.minRefill === undefined ? {} : { minRefill: options.minRefill }),
+        ...(options.refillWhenClosed === true ? { refillWhenClosed: true } : {}),
         ...(options.minOpens === undefined ? {} : { minOpens: options.minOpens }),
         ...(options.ignoresBreaks === true ? { ignoresBreaks: true } : {}),
       }).start(),

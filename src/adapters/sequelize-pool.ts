@@ -41,6 +41,11 @@ export function sequelizePoolSemantics(reapIntervalMillis = SEQUELIZE_POOL_REAP_
     // resources (Pool.js:180-188): a discard that leaves the pool below min refills it at once.
     // The reaper destroys through the same `destroy()`, but never below min, so it refills nothing.
     minRefill: ['after-discard'],
+    // `destroy()` lowers `_count` at once but calls `_ensureMinimum()` only in the `finally` after
+    // `await this._factory.destroy(resource)` (Pool.js:238-245): the refill counts what is open
+    // once the close has completed. Against a server that is after a create refused at once in
+    // the same `_dispense` (its catch lowers `_count`, Pool.js:150-154), so the refill opens one.
+    discardRefill: 'when-closed',
     // Release pushes onto `_availableObjects` (Pool.js:169); `_dispense` takes the last and pops
     // it (Pool.js:120-126).
     reuse: 'lifo',

@@ -73,6 +73,8 @@ class PgMemConnector implements Connector, ConnectorFaults {
   private counter = 0;
   private readonly next = new NextConnectFaults();
   readonly nextQuery = new NextQueryFaults();
+  /** The delay the next close takes (`delayNextClose`). */
+  private closeDelay = 0;
 
   constructor(
     private readonly Client: PgMemClientClass,
@@ -115,6 +117,17 @@ class PgMemConnector implements Connector, ConnectorFaults {
 
   delayNextQuery(ms: number): void {
     this.nextQuery.delayNextQuery(ms);
+  }
+
+  delayNextClose(ms: number): void {
+    this.closeDelay = ms;
+  }
+
+  /** The delay the next close takes, cleared as it is taken. */
+  takeCloseDelay(): number {
+    const delay = this.closeDelay;
+    this.closeDelay = 0;
+    return delay;
   }
 
   breakConnection(id: number): boolean {
@@ -190,7 +203,10 @@ class PgMemConnection implements Connection {
     this.isClosed = true;
     this.delays.cutAll();
     this.connector.forget(this.id);
+    const delay = this.connector.takeCloseDelay();
     await this.client.end();
+    // The global setTimeout, looked up now, is the run's fake clock.
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
   }
 
   onBreak(listener: (error: Error) => void): void {

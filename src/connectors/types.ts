@@ -100,6 +100,12 @@ export interface ConnectorFaults {
    * virtual time (a timer on the run's clock).
    */
   delayNextQuery?(ms: number): void;
+  /**
+   * The next `close()` (on any connection) closes the connection as any does, but settles only
+   * after `ms` of virtual time (a timer on the run's clock): a close that takes its time, as a
+   * server's does. `poolcheck infer` uses it to see when a pool decides its refill after a discard.
+   */
+  delayNextClose?(ms: number): void;
 }
 
 export interface ConnectorOptions {

@@ -1,4 +1,4 @@
-import { checkServesOf, noCapabilities, normalizeSemantics as resolveShorthands, terminateRejectsWaiters, validationOf, type FailedConnectRetry, type Semantics } from '../model/semantics.js';
+import { checkServesOf, discardRefillOf, noCapabilities, normalizeSemantics as resolveShorthands, terminateRejectsWaiters, validationOf, type FailedConnectRetry, type Semantics } from '../model/semantics.js';
 
 /** A declaration with its defaults spelled out, so two that mean the same compare equal. */
 export function normalizeSemantics(s: Semantics): Semantics {
@@ -22,7 +22,7 @@ export function normalizeSemantics(s: Semantics): Semantics {
   // `serves` left out is `'its-acquire'`, spelled out only where it is the other value.
   const serves = checkServesOf(s) === 'queue-head' ? { serves: 'queue-head' as const } : {};
   const validation = also.length === 0 || validationOf(s) === 'none' ? validationOf(s) : { check: validationOf(s) as 'sync' | 'async', alsoChecks: [...also].sort(), ...serves };
-  return { ...full, validation, gracefulClose: s.gracefulClose ?? 'idle-at-once', capabilities: { ...full.capabilities!, terminateRejectsWaiters: terminateRejectsWaiters({ ...s, capabilities }) } };
+  return { ...full, validation, gracefulClose: s.gracefulClose ?? 'idle-at-once', discardRefill: discardRefillOf(s), capabilities: { ...full.capabilities!, terminateRejectsWaiters: terminateRejectsWaiters({ ...s, capabilities }) } };
 }
 
 function retryNormalized(failed: FailedConnectRetry): FailedConnectRetry {

@@ -3,7 +3,7 @@ import { differences, type Difference } from './compare.js';
 import type { InferResult } from './infer.js';
 import type { Finding } from './types.js';
 
-const FIELDS = ['expiry', 'armsOn', 'min', 'minFloor', 'minRefill', 'minOpens', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', 'validation'] as const;
+const FIELDS = ['expiry', 'armsOn', 'min', 'minFloor', 'minRefill', 'minOpens', 'discardRefill', 'reuse', 'handoff', 'zeroLifetime', 'opensMinOnCreate', 'gracefulClose', 'validation'] as const;
 const CAPABILITIES = ['waiters', 'acquireTimeout', 'destroy', 'failedConnect', 'slowConnect', 'brokenIdle', 'closeRejectsWaiters', 'terminateRejectsWaiters', 'closeDuringConnect', 'terminateDuringConnect', 'burstConnects', 'connectServes', 'connectsInFloor', 'queueConnects', 'abort', 'failedValidation', 'slowQuery'] as const;
 const WIDTH = 100;
 

@@ -105,6 +105,19 @@ export class ProbeSession {
     if (!done.ok) throw new ProbeStop(`release(#${id}) at ${this.now()} ms failed: ${done.error}`);
   }
 
+  /**
+   * Discards connection `id` through the adapter's `destroy` and returns at once, without waiting
+   * for the pool to finish (a close may take time: see `delayNextClose`).
+   */
+  discard(id: number): void {
+    const conn = this.lent.get(id);
+    const destroy = this.adapter.destroy;
+    if (conn === undefined) throw new ProbeStop(`connection #${id} is not lent out`);
+    if (destroy === undefined) throw new ProbeStop('the adapter has no destroy(pool, conn) method');
+    this.lent.delete(id);
+    (async () => destroy(this.pool, conn))().catch(() => undefined);
+  }
+
   /** The loop runs for `ms`: timers fire on time. */
   async sleep(ms: number): Promise<void> {
     if (ms <= 0) return;

@@ -38,12 +38,12 @@ export function refillServesQueue(before: ModelState, inFlight = false): ModelSt
     // catch creates again, for the waiters still short (Pool.js:336-339), which serving the
     // waiters after the refill does. It fails by I/O, after the step's synchronous stretch, so
     // the refill this event owes counts it in flight, as an acquire's connect failing at once.
-    state = withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 });
+    state = refillRefused(withState(state, { failNext: false, failedAtOnce: (state.failedAtOnce ?? 0) + 1 }));
     short--;
   } else if (short > 0 && state.failNext && retryDelay(state) === null) {
     // Not retried: the refill's first create fails and rejects the head of the queue
     // (sequelize-pool's `_ensureMinimum` → `_createResource`, whose catch shifts it, Pool.js:150-157).
-    state = failedForHead(state);
+    state = refillRefused(failedForHead(state));
     short--;
   }
   // Where they stay in flight until the step's I/O, every one of them is: each lands for whoever
@@ -79,6 +79,20 @@ export function refillServesQueue(before: ModelState, inFlight = false): ModelSt
   // head, it ranks for reuse as it lands, before a check's reply that comes later in the step.
   if (checkServesOf(state.semantics) === 'queue-head' && !state.failNext && state.connectDelay === 0 && state.connectsLandByIo !== true) return landIdle(state, short);
   return state;
+}
+
+/**
+ * The refill's own connect was refused at once: the discards it refills for say so, since a
+ * refill decided once their close has completed (`discardRefill: 'when-closed'`) began it, and
+ * counts it as its own, not as a refusal seen before it decided (see `owesRefill`).
+ */
+function refillRefused(state: ModelState): ModelState {
+  let conns = state.conns;
+  for (const c of state.conns) {
+    if (c.state === 'gone' || c.doomed === null || c.doomed.at !== state.now) continue;
+    conns = conns.map((x) => (x === c ? { ...c, doomed: { ...c.doomed!, refillRefused: (c.doomed!.refillRefused ?? 0) + 1 } } : x));
+  }
+  return conns === state.conns ? state : withState(state, { conns });
 }
 
 /** `count` of the refill's connects land at once for nobody: idle, ranked now. */

@@ -204,13 +204,19 @@ function applyDestroy(state: ModelState, event: Destroyed): Outcome {
 
 /**
  * What a failed async check had seen when it answered, for the refill its close calls for: the
- * acquires' connects that had failed at once, and, for one that took time, its timer.
+ * acquires' connects that had failed at once, and, for one that took time, its timer. A check
+ * answered in the call that began it (`inCall`) is a synchronous one's. For any discard, the
+ * connects its refill began that were refused at once (`refillRefused`).
  */
-function checkSeen(conn: ModelConn): { failedSeen?: number; timer?: { due: number; order: number } } {
+function checkSeen(conn: ModelConn): { failedSeen?: number; timer?: { due: number; order: number }; inCall?: true; refillRefused?: number } {
   const doomed = conn.doomed;
-  if (doomed === null || doomed.cause !== 'invalid') return {};
+  if (doomed === null) return {};
+  // The refill's own connects refused at once, whatever the discard.
+  const own = doomed.refillRefused === undefined ? {} : { refillRefused: doomed.refillRefused };
+  if (doomed.cause !== 'invalid') return own;
+  if (doomed.timer === undefined && doomed.failedSeen === undefined) return { inCall: true, ...own };
   const timer = doomed.timer?.order === undefined ? {} : { timer: { due: doomed.timer.due, order: doomed.timer.order } };
-  return { ...(doomed.failedSeen === undefined ? {} : { failedSeen: doomed.failedSeen }), ...timer };
+  return { ...(doomed.failedSeen === undefined ? {} : { failedSeen: doomed.failedSeen }), ...timer, ...own };
 }
 
 /**

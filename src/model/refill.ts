@@ -1,4 +1,4 @@
-import { capabilitiesOf, checkServesOf, describeMin, minOf, type MinRefill } from './semantics.js';
+import { capabilitiesOf, checkServesOf, describeMin, discardRefillOf, minOf, validationOf, type MinRefill } from './semantics.js';
 import { idleConns, inFlight, inFlightAt, liveCount, sizeAt, sizeOf, type LeftIdle, type ModelState, type RefillOwed, type TimerKey } from './state.js';
 import { connectForNobody } from './answers.js';
 import { withState } from './copy.js';
@@ -118,10 +118,17 @@ function idleOrphans(state: ModelState, at: number, due: number): number {
  * (min first opened at the first acquire). `failingAtRun`: connects that failed at `at` after a
  * reaper's run that called for the refill, so in flight when it decided. `seen`, for a failed
  * async check: the acquires' connects that failed at once in the step before it answered
- * (`failedSeen`), and its timer (`timer`), which orders it among the timers due at its instant.
+ * (`failedSeen`), and its timer (`timer`), which orders it among the timers due at its instant;
+ * for a discard, whether it came within an acquire's call (`inCall`: a synchronous check) and how
+ * many of its refill's own connects were refused at once (`refillRefused`), which tell a refill
+ * decided once the close has completed (`discardRefill: 'when-closed'`) what it had seen.
  */
-export function owesRefill(state: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0, seen: { readonly failedSeen?: number; readonly timer?: TimerKey; readonly exact?: true } = {}): ModelState {
-  if (state.phase !== 'open' || state.config.minSize === 0) return state;
+export function owesRefill(before: ModelState, at: number, trigger: MinRefill, cause: string, force = false, failingAtRun = 0, seen: { readonly failedSeen?: number; readonly timer?: TimerKey; readonly exact?: true; readonly inCall?: true; readonly refillRefused?: number; readonly asAtDiscard?: true } = {}): ModelState {
+  if (before.phase !== 'open' || before.config.minSize === 0) return before;
+  // Decided once the close has completed (see `closeDecides`), after the refill an acquire of the
+  // same stretch decided as the stretch ended, which counted this discard already: that one first.
+  const closed = trigger === 'after-discard' && seen.asAtDiscard !== true ? closeDecides(before) : 'at-discard';
+  const state = closed !== 'at-discard' && acquiresRefilledAfter(before, seen) ? owesRefill(before, at, trigger, cause, force, failingAtRun, { ...seen, asAtDiscard: true }) : before;
   const min = minOf(state.semantics);
   const atOnce = force || (trigger !== 'on-reaper-run' && min.refill.includes(trigger));
   const byRun = !atOnce && min.refill.includes('on-reaper-run') && state.reaperStartedAt !== null;
@@ -136,12 +143,20 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   const stretch = command || (atOnce && state.semantics.expiry.kind === 'reaper');
   // A reaper run's refill counts, in flight, the connects that failed after it at its instant.
   // A failed async check answers later than that stretch: the failures it saw had been seen.
-  const failing = command ? Math.max(0, (state.failedAtOnce ?? 0) - (seen.failedSeen ?? 0)) : stretch ? failingAtRun : 0;
+  const inStretch = command ? Math.max(0, (state.failedAtOnce ?? 0) - (seen.failedSeen ?? 0)) : stretch ? failingAtRun : 0;
+  // Decided once the discarded connection's close has completed (see `closeDecides`): after the
+  // connects refused at once had failed, so none counts in flight (by I/O, after every timer due
+  // at that instant too); but the refill's own, refused at once where it serves the queue head,
+  // were its decision's, in flight as it decided.
+  const own = Math.min(inStretch, seen.refillRefused ?? 0);
+  const failing = closed === 'at-discard' ? inStretch : own;
+  const byIo = closed === 'by-io';
   // An idle floor counts no acquire's connect; capacity counts every one.
   const counted = min.floor === 'idle' ? 0 : failing;
-  // Decided as a timer fired, it counts the connects whose timers fire after it at that instant.
-  const due = seen.timer?.due ?? at;
-  const order = seen.timer?.order ?? Infinity;
+  // Decided as a timer fired, it counts the connects whose timers fire after it at that instant;
+  // decided by I/O, none: every timer of the instant came first.
+  const due = byIo ? Infinity : seen.timer?.due ?? at;
+  const order = byIo ? Infinity : seen.timer?.order ?? Infinity;
   const count = floorCount(state, at, due, Infinity, order) + counted;
   const size = sizeAt(state, at, due, order) + failing;
   if (count >= state.config.minSize || size >= state.config.maxSize) return state;
@@ -159,7 +174,16 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   const reaper = state.semantics.expiry.kind === 'reaper';
   const afterCheck = trigger === 'after-expiry' && reaper && owed?.decided !== undefined;
   const afterRun = reaper && seen.timer !== undefined && owed?.decided === undefined && checkServesOf(state.semantics) === 'queue-head';
-  const refillFailed = afterCheck || afterRun ? 0 : sameStretch;
+  const inStretchRefill = afterCheck || afterRun ? 0 : sameStretch;
+  // Once the close has completed, a refill connect of the stretch refused at once had failed
+  // too: this refill tries again for the whole shortfall.
+  const refillFailed = closed === 'at-discard' ? inStretchRefill : 0;
+  // In process the pool may have decided before the refusals were seen, as at the discard: the
+  // refill may lack their share.
+  const others = inStretch - own;
+  const atDiscard = min.floor === 'idle' ? 0 : others;
+  const mayLack = closed === 'in-process' ? shortfall(state, count, size) - shortfall(state, count + atDiscard + inStretchRefill, size + others + inStretchRefill) : 0;
+  const lacking = mayLack > 0 ? { mayLack } : {};
   const failures = failing === 0 && refillFailed === 0 ? {} : { failed: refillFailed + counted, held: failing - counted, acquiresFailing: counted };
   // Decided as a timer fired, it opens the shortfall then: connects landing after it, at that
   // instant, do not take the refill's place.
@@ -169,9 +193,39 @@ export function owesRefill(state: ModelState, at: number, trigger: MinRefill, ca
   const refillOwed: RefillOwed = !atOnce
     ? { since: at, cause, by: 'next-reaper-run' }
     : owed?.by === 'at-once'
-      ? { since: owed.since, cause: owed.cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...(owed.decided === undefined ? {} : { decided: owed.decided }) }
-      : { since: at, cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...decided };
+      ? { since: owed.since, cause: owed.cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...lacking, ...(owed.decided === undefined ? {} : { decided: owed.decided }) }
+      : { since: at, cause, by: 'at-once', goneBefore: goneCount(state), ...failures, ...lacking, ...decided };
   return atOnce ? refillTakesFaults(withState(state, { refillOwed }), at) : withState(state, { refillOwed });
+}
+
+/**
+ * When a refill after a discard is decided. `'at-discard'` (the default): as the connection is
+ * discarded, in the step's synchronous stretch, while a connect refused at once is still in
+ * flight. Once the close has completed (`discardRefill: 'when-closed'`), the connector orders it
+ * as it lands its connects: on a server by I/O (`'by-io'`), after what completes at once (a
+ * refused connect) and after the timers due at that instant; in process (`'in-process'`, pg-mem)
+ * within microtasks, as a refused connect fails, so which comes first is the pool's own microtask
+ * depth (sequelize-pool's close comes first, the own pool's refusal), and either is right.
+ */
+function closeDecides(state: ModelState): 'at-discard' | 'by-io' | 'in-process' {
+  if (discardRefillOf(state.semantics) !== 'when-closed') return 'at-discard';
+  return state.connectsLandByIo === true ? 'by-io' : 'in-process';
+}
+
+/**
+ * Whether an acquire of the step decided a refill at its stretch's end after this discard, so
+ * counting it: the pool refills at each acquire (`'at-acquire'`, decided once the calls of the
+ * step have returned, as the own pool's `queueRefill`), and the discard came within an acquire's
+ * call, which took its slot (a synchronous check that failed there), not in a timer's callback or
+ * as an async check answered.
+ */
+function acquiresRefilledAfter(state: ModelState, seen: { readonly inCall?: true }): boolean {
+  return seen.inCall === true && validationOf(state.semantics) === 'sync' && minOf(state.semantics).refill.includes('at-acquire');
+}
+
+/** How many connections a refill opens with `count` toward min and `size` open or opening. */
+function shortfall(state: ModelState, count: number, size: number): number {
+  return Math.max(0, Math.min(state.config.minSize - count, state.config.maxSize - size));
 }
 
 /**
@@ -242,9 +296,11 @@ export function settleRefill(before: ModelState): { state: ModelState; violation
   if (owed === null) return { state, violation: null };
   const count = floorCount(state, state.now);
   // A refill that knows its shortfall is made once it has opened (or failed) that many.
-  if (owed.short !== undefined && (owed.opened ?? 0) + (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) >= owed.short) return { state: withState(state, { refillOwed: null }), violation: null };
+  // A refill the pool may have decided before a refusal was seen may lack that many.
+  const lack = owed.mayLack ?? 0;
+  if (owed.short !== undefined && (owed.opened ?? 0) + (owed.failed ?? 0) - (owed.acquiresFailing ?? 0) + lack >= owed.short) return { state: withState(state, { refillOwed: null }), violation: null };
   const goneSince = owed.goneBefore === undefined ? 0 : goneCount(state) - owed.goneBefore;
-  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since, owed.decided) >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) >= state.config.maxSize) return { state: withState(state, { refillOwed: null }), violation: null };
+  if (state.phase !== 'open' || count + (owed.failed ?? 0) + goneSince + failedSince(state, owed.since, owed.decided) + lack >= state.config.minSize || sizeOf(state) + (owed.failed ?? 0) + (owed.held ?? 0) + lack >= state.config.maxSize) return { state: withState(state, { refillOwed: null }), violation: null };
   const expiry = state.semantics.expiry;
   const by = owed.by === 'at-once' || expiry.kind !== 'reaper' ? owed.since : Math.max(owed.since + expiry.intervalMs, state.awakeSince);
   if (state.now <= by && owed.by !== 'at-once') return { state, violation: null };

@@ -53,6 +53,9 @@ export type MinRefill = 'after-expiry' | 'after-discard' | 'at-acquire' | 'on-re
 /** When the pool first opens its min: as it is created, at the first acquire, or never. */
 export type MinOpens = 'on-create' | 'first-acquire' | 'never';
 
+/** When a refill after a discard is decided: as the connection is discarded, or once its close has completed. */
+export type DiscardRefill = 'at-discard' | 'when-closed';
+
 /** Every refill trigger, in the order they are printed. */
 export const MIN_REFILLS: readonly MinRefill[] = ['after-expiry', 'after-discard', 'at-acquire', 'on-reaper-run'];
 
@@ -80,6 +83,15 @@ export interface Semantics {
   readonly minRefill?: readonly MinRefill[];
   /** When the pool first opens its `minSize` connections. Shorthand: `opensMinOnCreate`. */
   readonly minOpens?: MinOpens;
+  /**
+   * When a refill after a discard (`minRefill` with `'after-discard'`) is decided: as the
+   * connection is discarded (`'at-discard'`, the default), or once its close has completed
+   * (`'when-closed'`), which the connector orders as it lands its connects: at once in process
+   * (pg-mem), by I/O on a server, after what completes at once (a refused connect) and after the
+   * timers due at that instant. Without `'after-discard'` in `minRefill` it says nothing. See
+   * docs/semantics.md, "A refill decided when the close completes".
+   */
+  readonly discardRefill?: DiscardRefill;
   /** Which idle connection an acquire gets: the most recently released, or the longest idle. */
   readonly reuse: 'lifo' | 'fifo';
   /**
@@ -551,6 +563,11 @@ export function normalizeMin(s: Semantics): MinSemantics {
   const short = s.min === undefined ? undefined : MIN_SHORTHAND[s.min];
   const opens = s.minOpens ?? (s.opensMinOnCreate === undefined ? 'never' : s.opensMinOnCreate ? 'on-create' : 'never');
   return { floor: s.minFloor ?? short?.floor ?? 'none', refill: s.minRefill ?? short?.refill ?? [], opens };
+}
+
+/** When a refill after a discard is decided: left out, as the connection is discarded. */
+export function discardRefillOf(s: Semantics): DiscardRefill {
+  return s.discardRefill ?? 'at-discard';
 }
 
 /** The acquire timeout's rules a declaration means: by default it bounds the wait only. */

@@ -64,6 +64,12 @@ export interface ModelConn {
      * own, so those failures were seen before the pool decided the refill its close calls for.
      */
     readonly failedSeen?: number;
+    /**
+     * How many of the connects its refill began were refused at once (`refillServesQueue`): in
+     * `failedAtOnce` with the acquires', they are the refill's own, even where it is decided once
+     * the close has completed.
+     */
+    readonly refillRefused?: number;
   } | null;
   /** It landed for an aborted acquire, and nobody asked for it since. */
   readonly orphan: true | undefined;
@@ -541,6 +547,12 @@ export interface RefillOwed {
    */
   readonly short?: number;
   readonly opened?: number;
+  /**
+   * A refill decided once an in-process close completed (`discardRefill: 'when-closed'` on
+   * pg-mem), which may have come before or after the connects refused at once in the stretch
+   * were seen: opened for the later order, it may lack this many, as the earlier one counts them.
+   */
+  readonly mayLack?: number;
 }
 
 export function initialState(config: PoolConfig, semantics: Semantics): ModelState {

@@ -99,6 +99,12 @@ export interface PoolOptions<C extends Connection = Connection> {
    */
   minRefill?: readonly PoolMinRefill[];
   /**
+   * With `minRefill` containing `'after-discard'`: decide that refill once the discarded
+   * connection's close has completed, as sequelize-pool does, rather than as it is discarded
+   * (the default, false). A connect refused meanwhile no longer counts then.
+   */
+  refillWhenClosed?: boolean;
+  /**
    * When the pool first opens its `minSize` connections: as it starts (`'on-create'`, the
    * default, as asyncpg), at the first acquire (`'first-acquire'`: that acquire's own connection
    * counts), or never (`'never'`).
@@ -137,6 +143,7 @@ export interface ResolvedPoolOptions<C extends Connection = Connection> {
   readonly acquireTimeoutCoversConnect: boolean;
   readonly closeTimedOutChecks: boolean;
   readonly minRefill: readonly PoolMinRefill[];
+  readonly refillWhenClosed: boolean;
   readonly minOpens: 'on-create' | 'first-acquire' | 'never';
   readonly ignoresBreaks: boolean;
 }
@@ -159,6 +166,7 @@ const KNOWN_OPTIONS: readonly string[] = [
   'closeTimedOutChecks',
   'closeRejectsConnects',
   'minRefill',
+  'refillWhenClosed',
   'minOpens',
   'ignoresBreaks',
 ];
@@ -217,6 +225,10 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
   if (!Array.isArray(minRefill) || minRefill.some((r) => !POOL_MIN_REFILLS.includes(r)) || new Set(minRefill).size !== minRefill.length) {
     throw new PoolOptionsError(`minRefill must be a list of distinct values among ${POOL_MIN_REFILLS.map((r) => JSON.stringify(r)).join(', ')} ([] for never), got ${Array.isArray(minRefill) ? JSON.stringify(minRefill) : show(minRefill)}`);
   }
+  const refillWhenClosed = flag('refillWhenClosed', options.refillWhenClosed);
+  if (refillWhenClosed && !minRefill.includes('after-discard')) {
+    throw new PoolOptionsError('refillWhenClosed says when a refill after a discard is decided; add "after-discard" to minRefill, or leave refillWhenClosed out');
+  }
   const acquireTimeoutCoversConnect = flag('acquireTimeoutCoversConnect', options.acquireTimeoutCoversConnect);
   const closeTimedOutChecks = flag('closeTimedOutChecks', options.closeTimedOutChecks);
   if (closeTimedOutChecks && (!acquireTimeoutCoversConnect || validate === undefined)) {
@@ -231,6 +243,7 @@ export function resolvePoolOptions<C extends Connection>(options: PoolOptions<C>
     validate,
     validateHandoffs,
     minRefill: [...minRefill],
+    refillWhenClosed,
     minOpens,
     closeAbortedConnects,
     minSize,

@@ -567,7 +567,7 @@ describe('option validation', () => {
       'unknown key',
       { connect, idleTimeoutMillis: 5 },
       'poolcheck pool: unknown option "idleTimeoutMillis"; known options are connect, minSize, maxSize, ' +
-        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, validateHandoffs, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, acquireTimeoutCoversConnect, closeTimedOutChecks, closeRejectsConnects, minRefill, minOpens, ignoresBreaks',
+        'maxInactiveConnectionLifetimeMs, expiryRespectsMinSize, minFloorCounts, acquireTimeoutMs, validate, validateHandoffs, closeAbortedConnects, handoff, closeIdleAfterMs, acquireTimeoutPollMs, acquireTimeoutCoversConnect, closeTimedOutChecks, closeRejectsConnects, minRefill, refillWhenClosed, minOpens, ignoresBreaks',
     ],
     [
       'minRefill with a value the pool has not',

@@ -94,6 +94,8 @@ export class Pool<C extends Connection = Connection> {
   private refillQueued = false;
   /** Slots connecting for a refill: not idle yet, but owed to the floor. */
   private refilling = 0;
+  /** The close begun last, which a discard's refill awaits with `refillWhenClosed`. */
+  private lastClose: Promise<void> | null = null;
 
   /** Validates the options. Call {@link Pool.start} (or use {@link createPool}) before acquiring. */
   constructor(options: PoolOptions<C>) {
@@ -241,6 +243,18 @@ export class Pool<C extends Connection = Connection> {
     });
   }
 
+  /**
+   * A connection was discarded, broken or failed its check: with `refillWhenClosed`, the refill
+   * is decided once the close the discard began has completed (the close just begun, if any;
+   * else at once), otherwise now. @internal seam for fixtures/mutants
+   */
+  protected refillAfterDiscard(): void {
+    const closing = this.lastClose;
+    this.lastClose = null;
+    if (this.options.refillWhenClosed && closing !== null) void closing.then(() => this.queueRefill());
+    else this.queueRefill();
+  }
+
   /** What a refill counts toward min: idle connections for an idle floor, else open ones (with connects in flight). */
   private refillCount(): number {
     const idleFloor = this.options.expiryRespectsMinSize && this.options.minFloorCounts === 'idle';
@@ -306,7 +320,7 @@ export class Pool<C extends Connection = Connection> {
       this.dropConnection(slot);
     }
     this.giveBack(slot);
-    if (lost && this.refillsOn('after-discard')) this.queueRefill();
+    if (lost && this.refillsOn('after-discard')) this.refillAfterDiscard();
   }
 
   /**
@@ -316,7 +330,7 @@ export class Pool<C extends Connection = Connection> {
    */
   destroy(conn: C): void {
     this.onDestroy(this.takeBack(conn, 'destroy()'), conn);
-    if (this.refillsOn('after-discard')) this.queueRefill();
+    if (this.refillsOn('after-discard')) this.refillAfterDiscard();
   }
 
   /** Open connections, idle or in use, plus connects in flight (they already occupy capacity). */
@@ -518,7 +532,7 @@ export class Pool<C extends Connection = Connection> {
   private checkAbandoned(slot: Slot<C>): void {
     this.closeTimedOutCheck(slot);
     this.giveBack(slot);
-    if (this.refillsOn('after-discard')) this.queueRefill();
+    if (this.refillsOn('after-discard')) this.refillAfterDiscard();
   }
 
   /** Closes the connection under check at its acquire's deadline. @internal seam for fixtures/mutants */
@@ -740,7 +754,7 @@ export class Pool<C extends Connection = Connection> {
       if (caller.dropped) throw new PoolTimeoutError(0, this.options.maxSize, true);
       if (ok) return { slot: slot as Slot<C> & { conn: C }, opened: false };
       this.onValidationFailed(slot);
-      if (this.refillsOn('after-discard')) this.queueRefill();
+      if (this.refillsOn('after-discard')) this.refillAfterDiscard();
       if (caller.aborted || this.state !== 'open') {
         // Nobody to try another for: the empty slot goes to the next waiter, or back.
         this.giveBack(slot);
@@ -856,7 +870,7 @@ export class Pool<C extends Connection = Connection> {
     this.broken.add(conn);
     if (!slot.inUse && this.free.includes(slot)) {
       this.onBrokenIdle(slot);
-      if (this.refillsOn('after-discard')) this.queueRefill();
+      if (this.refillsOn('after-discard')) this.refillAfterDiscard();
     }
   }
 
@@ -912,6 +926,12 @@ export class Pool<C extends Connection = Connection> {
         this.closings.delete(settled);
       });
     this.closings.add(settled);
+    // Read by a discard in the same call (`refillAfterDiscard`); forgotten once the stretch is
+    // over, so a later discard that closes nothing does not wait for it.
+    this.lastClose = settled;
+    void Promise.resolve().then(() => {
+      if (this.lastClose === settled) this.lastClose = null;
+    });
   }
 
   /** A connection that landed after terminate() (or an initial one after close()): nobody can use it. @internal seam for fixtures/mutants */

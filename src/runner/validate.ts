@@ -178,6 +178,8 @@ function validateMin(name: string, semantics: Record<string, unknown>): void {
   const min = minOf(semantics as unknown as Semantics);
   const expiry = semantics['expiry'] as { kind?: unknown } | undefined;
   if (min.refill.includes('on-reaper-run') && expiry?.kind !== 'reaper') throw new DefinitionError(`${where}.minRefill includes "on-reaper-run", but expiry is not a reaper; a pool with per-connection timers has no reaper run to refill on`);
+  const decided = semantics['discardRefill'];
+  if (decided !== undefined && decided !== 'at-discard' && decided !== 'when-closed') throw new DefinitionError(`${where}.discardRefill = ${JSON.stringify(decided)}; it must be "at-discard" (a refill after a discard is decided as the connection is discarded), "when-closed" (once its close has completed), or left out (at-discard)`);
 }
 
 const CAPABILITY_FLAGS = ['waiters', 'destroy', 'slowConnect'] as const;

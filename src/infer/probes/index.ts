@@ -10,6 +10,7 @@ import { connectServesProbe } from './connect-serves.js';
 import { connectsInFloorProbe } from './connects-in-floor.js';
 import { queueConnectsProbe } from './queue-connects.js';
 import { destroyProbe } from './destroy.js';
+import { discardRefillProbe } from './discard-refill.js';
 import { expiryProbe } from './expiry.js';
 import { failedConnectProbe } from './failed-connect.js';
 import { failedValidationProbe } from './failed-validation.js';
@@ -41,7 +42,8 @@ import type { Probe } from '../types.js';
  * - the capabilities build on each other (a timeout needs waiters; the destroy and slow-connect
  *   probes add a waiter or a timeout where the pool has them, the failed-connect probe a waiter
  *   behind a slow connect where the pool has both); whom a connect serves comes before slow
- *   connects, whose probe holds a pool to it; then what needs slow connects: whether the reaper
+ *   connects, whose probe holds a pool to it; when a refill after a discard is decided needs the
+ *   refill the destroy probe found; then what needs slow connects: whether the reaper
  *   stops on an empty pool (a connection landing for nobody), and whether the floor counts a
  *   connect in flight;
  * - validation after reuse (which idle connection is checked), then the capabilities that need
@@ -66,6 +68,7 @@ export const PROBES: readonly Probe[] = [
   waitersProbe,
   acquireTimeoutProbe,
   destroyProbe,
+  discardRefillProbe,
   acquireTimeoutScopeProbe,
   connectServesProbe,
   queueConnectsProbe,
