@@ -4,6 +4,7 @@ import { ownPoolAdapter, ownPoolSemantics } from '../src/adapters/own.js';
 import { uninstallAllClocks } from '../src/clock/fake.js';
 import { formatResult } from '../src/report/text.js';
 import { check } from '../src/runner/check.js';
+import { replay } from '../src/runner/replay.js';
 import { expectCaught } from './support/caught.js';
 import { PASS_SEEDS } from './support/seeds.js';
 
@@ -42,4 +43,23 @@ describe('a validation of connections handed to a waiter', () => {
     const adapter = ownPoolAdapter({ validation: 'sync', semantics: ownPoolSemantics({ validation: 'sync', validateHandoffs: true }) });
     expectCaught(await check({ adapter, seed: 1 }), 'handed-out-invalid');
   });
+
+  // Shrunk from seed 5: a refill's connect lands while an acquire waits. The connection was just
+  // opened, so the waiter gets it unchecked, as an acquire gets the one opened for it; checked as
+  // a hand-off, it took the pending failure, and its close set off a connect nothing called for.
+  for (const validation of ['sync', 'async'] as const) {
+    it(`a refill's connection landing for a waiter is handed over unchecked (${validation})`, async () => {
+      const adapter = ownPoolAdapter({ validation, validateHandoffs: true, minRefill: ['after-discard', 'at-acquire'] });
+      const outcome = await replay(adapter, { minSize: 1, maxSize: 1, lifetimeMs: 0 }, [
+        { op: 'failNextValidation' },
+        { op: 'slowNextConnect', ms: 1 },
+        { op: 'breakIdle', connection: 1 },
+        { op: 'acquire' },
+        { op: 'sleep', ms: 1 },
+      ]);
+      expect(outcome.violation?.message ?? null).toBeNull();
+      // The acquire holds the refill's connection, #2, to the end of the run.
+      expect(outcome.trace.map((step) => step.command)).toContain('close() at end of run: release(#2)');
+    });
+  }
 });

@@ -157,8 +157,13 @@ export function owesRefill(before: ModelState, at: number, trigger: MinRefill, c
   // decided by I/O, none: every timer of the instant came first.
   const due = byIo ? Infinity : seen.timer?.due ?? at;
   const order = byIo ? Infinity : seen.timer?.order ?? Infinity;
-  const count = floorCount(state, at, due, Infinity, order) + counted;
-  const size = sizeAt(state, at, due, order) + failing;
+  // A refill at an acquire is decided once the calls of the step have returned: a synchronous
+  // check that failed in them had closed its connection by then (the own pool's `ready`, then
+  // `queueRefill`), so it counts neither toward min nor in size.
+  const closedByCheck = trigger === 'at-acquire' ? closedInCall(state, at) : 0;
+  // An idle floor never counted it: a doomed connection is not idle.
+  const count = floorCount(state, at, due, Infinity, order) + counted - (min.floor === 'idle' ? 0 : closedByCheck);
+  const size = sizeAt(state, at, due, order) + failing - closedByCheck;
   if (count >= state.config.minSize || size >= state.config.maxSize) return state;
   const owed = state.refillOwed;
   if (owed !== null && !atOnce) return state;
@@ -221,6 +226,17 @@ function closeDecides(state: ModelState): 'at-discard' | 'by-io' | 'in-process' 
  */
 function acquiresRefilledAfter(state: ModelState, seen: { readonly inCall?: true }): boolean {
   return seen.inCall === true && validationOf(state.semantics) === 'sync' && minOf(state.semantics).refill.includes('at-acquire');
+}
+
+/**
+ * Connections a synchronous check failed at `at` within the step's calls, not yet seen closed in
+ * the connector's log: the pool closed each at once, inside the acquire that checked it.
+ */
+function closedInCall(state: ModelState, at: number): number {
+  if (validationOf(state.semantics) !== 'sync') return 0;
+  let n = 0;
+  for (const c of state.conns) if (c.state !== 'gone' && c.doomed?.cause === 'invalid' && c.doomed.at === at && c.doomed.timer === undefined) n++;
+  return n;
 }
 
 /** How many connections a refill opens with `count` toward min and `size` open or opening. */

@@ -36,7 +36,8 @@ export interface PoolOptions<C extends Connection = Connection> {
    * Default false. When true (with `validate`), an open connection handed straight to a waiter,
    * at its release or when the acquire it was checked for was aborted, is checked before the
    * waiter gets it, as generic-pool (`testOnBorrow`) and tarn (`validate`) do: one that fails is
-   * closed and a new one opened for the waiter.
+   * closed and a new one opened for the waiter. A connection just opened (a refill's, or one
+   * that landed for an aborted acquire) goes to the waiter unchecked.
    */
   validateHandoffs?: boolean;
   /**

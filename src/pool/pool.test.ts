@@ -755,6 +755,29 @@ describe('abort and validation', () => {
     pool.release(second);
     await pool.close();
   });
+
+  it('with validateHandoffs, hands a refill\'s connection to a waiter unchecked: it was just opened', async () => {
+    const checked: number[] = [];
+    let failing = false;
+    // Every check after the destroy fails.
+    const validate = (c: Connection): boolean => {
+      checked.push(c.id);
+      return !failing;
+    };
+    const p = await pool({ minSize: 1, maxSize: 1, validate, validateHandoffs: true, minRefill: ['after-discard'] });
+    // A destroy calls for the refill, whose connect is in flight as the next acquire queues.
+    p.destroy(await p.acquire());
+    failing = true;
+    connector.delayMs = 1;
+    await clock.tickAsync(0);
+    const waiting = settle(p.acquire());
+    expect(p.getWaitingCount()).toBe(1);
+    await clock.tickAsync(1);
+    // The waiter got the refill's connection as it landed, with no check that could fail it.
+    expect(checked).toEqual([1]);
+    expect(connector.closeCalls).toEqual([1, 0]);
+    expect((await waiting).value?.id).toBe(2);
+  });
 });
 
 describe('a deadline over the wait and the connect (acquireTimeoutCoversConnect)', () => {

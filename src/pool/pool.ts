@@ -70,7 +70,7 @@ export class Pool<C extends Connection = Connection> {
   private readonly everLent = new WeakSet<C>();
   /** Connections the server ended; one in use is discarded when it comes back. */
   private readonly broken = new WeakSet<C>();
-  /** Slots handed to a waiter with a connection just opened, which `validateHandoffs` leaves unchecked. */
+  /** Slots handed to a waiter with a connection just opened (an aborted acquire's, a refill's), which `validateHandoffs` leaves unchecked. */
   private readonly freshHandoffs = new WeakSet<Slot<C>>();
   /** Connection closes still settling; close() resolves only after them. */
   private readonly closings = new Set<Promise<void>>();
@@ -282,7 +282,8 @@ export class Pool<C extends Connection = Connection> {
 
   /**
    * Connects an empty slot taken off the free stack for a refill. The connection then comes back
-   * as a release does: to the first waiter, or idle on top of the stack with its expiry armed.
+   * as a release does: to the first waiter, or idle on top of the stack with its expiry armed. A
+   * waiter gets it unchecked, as an acquire gets the connection opened for it: it was just opened.
    */
   private async refillSlot(slot: Slot<C>): Promise<void> {
     slot.connecting = true;
@@ -306,7 +307,7 @@ export class Pool<C extends Connection = Connection> {
       this.dropConnection(slot);
       return;
     }
-    this.giveBack(slot);
+    this.giveBack(slot, true);
   }
 
   /** Gives a connection back: to the first waiter if there is one, else onto the free stack with its expiry armed. */
@@ -875,8 +876,8 @@ export class Pool<C extends Connection = Connection> {
   }
 
   /**
-   * `fresh`: a connection just opened (for an acquire that was aborted), which a waiter gets
-   * unchecked, as an acquire gets the connection opened for it.
+   * `fresh`: a connection just opened (for an acquire that was aborted, or by a refill), which a
+   * waiter gets unchecked, as an acquire gets the connection opened for it.
    */
   private giveBack(slot: Slot<C>, fresh = false): void {
     if (this.state !== 'open') {
