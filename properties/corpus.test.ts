@@ -8,6 +8,7 @@ import { readCaseFile, REGRESSION_SCHEMA } from '../src/corpus/file.js';
 import { replayCase } from '../src/corpus/replay.js';
 import { caseKey, caseSignature, Corpus, type NewCase } from '../src/corpus/store.js';
 import { verifyCaseFile } from '../src/corpus/suite.js';
+import { ownPoolAdapter } from '../src/adapters/own.js';
 import { asyncpgSemantics } from '../src/model/semantics.js';
 
 afterEach(() => uninstallAllClocks());
@@ -130,6 +131,26 @@ describe('reading a case file', () => {
     const file = await caseFile({ ...valid, semantics: { ...asyncpgSemantics, reuse: 'fifo' } });
     const verdict = await verifyCaseFile(file);
     expect(verdict.semanticsChanged).toBe(true);
-    expect(verdict.explanation).toMatch(/note: own now declares .*LIFO, the case was saved with .*FIFO/);
+    expect(verdict.explanation).toMatch(/; note: the adapter's declaration changed since the case was saved: reuse is now "lifo", was "fifo"(;|$)/);
+  });
+
+  it('names each field that changed, not two descriptions that read the same', async () => {
+    const saved = { ...asyncpgSemantics, capabilities: { ...asyncpgSemantics.capabilities, abort: null, closeDuringConnect: null } };
+    const verdict = await verifyCaseFile(await caseFile({ ...valid, semantics: saved }));
+    const now = ownPoolAdapter().semantics.capabilities!;
+    expect(verdict.semanticsChanged).toBe(true);
+    expect(verdict.explanation).toContain(`capabilities.abort is now ${JSON.stringify(now.abort)}, was null`);
+    expect(verdict.explanation).toContain(`capabilities.closeDuringConnect is now ${JSON.stringify(now.closeDuringConnect)}, was null`);
+    expect(verdict.explanation).not.toMatch(/now declares/);
+  });
+
+  it('does not call a declaration changed that only spells out what the saved one meant', async () => {
+    // The own pool's declaration in its long form, with two defaults written out.
+    const own = ownPoolAdapter().semantics;
+    const { min: _min, opensMinOnCreate: _opens, ...rest } = own;
+    const spelled = { ...rest, minFloor: 'none', minRefill: [], minOpens: 'on-create', discardRefill: 'at-discard', capabilities: { ...own.capabilities, burstConnects: 'in-call' } };
+    const verdict = await verifyCaseFile(await caseFile({ ...valid, semantics: spelled }));
+    expect(verdict.semanticsChanged).toBe(false);
+    expect(verdict.explanation).not.toContain('note:');
   });
 });

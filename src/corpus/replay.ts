@@ -1,6 +1,5 @@
 import type { PoolAdapter } from '../adapters/types.js';
-import { canonicalJson } from './canonical.js';
-import { describeSemantics, normalizeSemantics } from '../model/semantics.js';
+import { differences, type Difference } from '../infer/compare.js';
 import { replay } from '../runner/replay.js';
 import type { ConnectorFactory, RunOutcome } from '../runner/run-once.js';
 import { DefinitionError } from '../runner/violation-error.js';
@@ -54,8 +53,10 @@ export async function replayCase(c: RegressionCase, options: ReplayCaseOptions =
     if (error instanceof DefinitionError) throw new DefinitionError(`poolcheck: regression file ${file}: ${error.message.replace(/^poolcheck: /, '')}`);
     throw error;
   }
-  // Compared as they mean, so a declaration restated in newer fields is not a change.
-  const semanticsChanged = canonicalJson(normalizeSemantics(adapter.semantics)) !== canonicalJson(normalizeSemantics(c.semantics));
+  // Compared as they mean, field by field with every default spelled out, so a declaration
+  // restated in newer fields, or a capability written out at its default, is not a change.
+  const changed = differences(c.semantics, adapter.semantics);
+  const semanticsChanged = changed.length > 0;
   const found = outcome.violation;
   const expected = c.expect;
   let holds: boolean;
@@ -69,6 +70,14 @@ export async function replayCase(c: RegressionCase, options: ReplayCaseOptions =
     else if (!holds) explanation = `kept as evidence of ${expected.violation.kind}, but fails as ${found.kind}: ${found.message}`;
     else explanation = `still fails as expected: ${found.kind}${found.message === expected.violation.message ? '' : ` (the message now reads: ${found.message})`}`;
   }
-  if (semanticsChanged) explanation += `; note: ${adapter.name} now declares ${describeSemantics(adapter.semantics)}, the case was saved with ${describeSemantics(c.semantics)}`;
+  if (semanticsChanged) explanation += `; note: the adapter's declaration changed since the case was saved: ${describeChanges(changed)}`;
   return { outcome, expected, holds, explanation, semanticsChanged };
+}
+
+/** The fields that changed, each with its value now and then: the first few, and how many more. */
+function describeChanges(changed: readonly Difference[], shown = 4): string {
+  const value = (v: unknown): string => (v === undefined ? 'unset' : JSON.stringify(v));
+  const listed = changed.slice(0, shown).map((d) => `${d.field} is now ${value(d.inferred)}, was ${value(d.declared)}`);
+  const more = changed.length > shown ? [`and ${changed.length - shown} more field(s)`] : [];
+  return [...listed, ...more].join('; ');
 }
