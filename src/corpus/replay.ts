@@ -55,6 +55,8 @@ export async function replayCase(c: RegressionCase, options: ReplayCaseOptions =
   }
   // Compared as they mean, field by field with every default spelled out, so a declaration
   // restated in newer fields, or a capability written out at its default, is not a change.
+  // As infer compares a declaration with what it found: the saved one stands as `declared`, the
+  // adapter's now as `inferred`.
   const changed = differences(c.semantics, adapter.semantics);
   const semanticsChanged = changed.length > 0;
   const found = outcome.violation;
