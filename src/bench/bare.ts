@@ -101,7 +101,9 @@ async function apply(d: Driver, step: CommandJson): Promise<void> {
     case 'close':
       return close(d);
     case 'terminate':
-      return settled(clock, adapter.terminate(pool));
+      await settled(clock, adapter.terminate(pool));
+      // Each connect in flight lands on the terminated pool, as poolcheck's terminate step lets it.
+      return landInFlight(d);
   }
 }
 
@@ -135,10 +137,7 @@ function collect(d: Driver): void {
 
 async function close(d: Driver): Promise<void> {
   // Connects in flight land first, as poolcheck's runner lets them.
-  if (d.landsBy > d.clock.now()) {
-    await d.clock.sleep(d.landsBy - d.clock.now());
-    collect(d);
-  }
+  await landInFlight(d);
   const closing = (async () => d.adapter.close(d.pool))();
   closing.catch(() => undefined);
   await quiet(d.clock);
@@ -147,6 +146,13 @@ async function close(d: Driver): Promise<void> {
     d.handles.delete(id);
   }
   await settled(d.clock, closing);
+}
+
+/** Lets time run until the last slow connect begun has landed. */
+async function landInFlight(d: Driver): Promise<void> {
+  if (d.landsBy <= d.clock.now()) return;
+  await d.clock.sleep(d.landsBy - d.clock.now());
+  collect(d);
 }
 
 async function quiet(clock: FakeVirtualClock): Promise<void> {
