@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -68,6 +68,32 @@ describe('the code cache for CommonJS packages', () => {
     const { counts: _b, ...withoutCache } = plain;
     expect(withCache).toEqual(withoutCache);
     expect(withoutCache).toMatchObject({ four: 4, resolved: 'helper.js', dir: 'tiny', thisIsExports: true, imported: 7 });
+  });
+
+  it('keeps the files in use and removes, when it writes new ones, those unused for 30 days', () => {
+    const dir = join(root, 'cache-prune');
+    run({ POOLCHECK_COMPILE_CACHE: dir });
+    const [own] = readdirSync(dir);
+    const daysAgo = (days: number): Date => new Date(Date.now() - days * 24 * 60 * 60 * 1000);
+    // The file this run uses, last used 40 days ago: a hit marks it used now.
+    utimesSync(join(dir, own!), daysAgo(40), daysAgo(40));
+    expect(run({ POOLCHECK_COMPILE_CACHE: dir }).counts).toEqual({ hits: 1, misses: 0 });
+    expect(Date.now() - statSync(join(dir, own!)).mtimeMs).toBeLessThan(60_000);
+    // Another checkout's files: one unused for 40 days, one for 20; a writer's temporary file
+    // from two days ago; and a file the cache did not write.
+    const key = (c: string): string => c.repeat(64);
+    const files = { old: `${key('a')}.bin`, recent: `${key('b')}.bin`, temporary: `${key('c')}.bin.123.456`, foreign: 'notes.txt' };
+    for (const [name, days] of [[files.old, 40], [files.recent, 20], [files.temporary, 2], [files.foreign, 400]] as const) {
+      writeFileSync(join(dir, name), 'x');
+      utimesSync(join(dir, name), daysAgo(days), daysAgo(days));
+    }
+    // A hit writes nothing, so it prunes nothing.
+    run({ POOLCHECK_COMPILE_CACHE: dir });
+    expect(readdirSync(dir)).toContain(files.old);
+    // A miss writes its file, then prunes.
+    writeFileSync(join(dir, own!), 'not a code cache');
+    expect(run({ POOLCHECK_COMPILE_CACHE: dir }).counts).toEqual({ hits: 0, misses: 1 });
+    expect(readdirSync(dir).sort()).toEqual([own!, files.recent, files.foreign].sort());
   });
 
   it('recompiles a file whose cache V8 rejects, and loads when the cache cannot be written', () => {

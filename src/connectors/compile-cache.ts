@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,11 @@ import { Script } from 'node:vm';
  * temporary directory). Anything that goes wrong with the cache (an unwritable directory, a file
  * V8 rejects, one that is not CommonJS) falls back to Node's own compile: the cache can make a
  * start slower at worst, never wrong.
+ *
+ * The directory holds one file per source file and path (a new checkout, a new version of pg-mem
+ * or of node each add a set), so it would only grow: a file used is marked so (its time is set
+ * on each hit), and whenever new files are written, those not used for {@link UNUSED_DAYS} days
+ * are removed, with temporary files a writer died before renaming.
  */
 
 type Compile = (this: NodeJS.Module, content: string, filename: string) => unknown;
@@ -108,8 +113,39 @@ function cachedScript(dir: string, content: string, filename: string): Script | 
   if (cachedData === undefined || script.cachedDataRejected === true) {
     counts.misses++;
     pending.set(file, script);
-  } else counts.hits++;
+  } else {
+    counts.hits++;
+    // In use: kept by the pruning in `flushCompileCache`.
+    touch(file);
+  }
   return script;
+}
+
+/** A cache file not used for this many days is removed when new ones are written. */
+export const UNUSED_DAYS = 30;
+
+function touch(file: string): void {
+  try {
+    const now = new Date();
+    utimesSync(file, now, now);
+  } catch {
+    // A read-only cache still serves; its files are only pruned sooner.
+  }
+}
+
+/** Removes the cache files of `dir` not used for {@link UNUSED_DAYS} days, and stale temporary ones. */
+function prune(dir: string, now = Date.now()): void {
+  for (const name of readdirSync(dir)) {
+    // `KEY.bin`, or `KEY.bin.PID.RANDOM` while a writer has not renamed it yet (a day is ample).
+    if (!/^[0-9a-f]{64}\.bin(\.\d+\.\d+)?$/.test(name)) continue;
+    const file = join(dir, name);
+    try {
+      const unusedMs = now - statSync(file).mtimeMs;
+      if (unusedMs > (name.endsWith('.bin') ? UNUSED_DAYS : 1) * 24 * 60 * 60 * 1000) unlinkSync(file);
+    } catch {
+      // Removed meanwhile by another process's pruning.
+    }
+  }
 }
 
 /** The `require` Node gives a module: relative to it, with `resolve`, `main` and `cache`. */
@@ -125,7 +161,8 @@ function requireFor(mod: NodeJS.Module): NodeJS.Require {
 
 /**
  * Writes each file compiled afresh to the cache, atomically; at exit, after the run compiled the
- * functions it used, or earlier by a thread that is terminated rather than exited.
+ * functions it used, or earlier by a thread that is terminated rather than exited. Then removes
+ * the files not used for {@link UNUSED_DAYS} days.
  */
 export function flushCompileCache(): void {
   if (cacheDir === undefined || pending.size === 0) return;
@@ -136,6 +173,7 @@ export function flushCompileCache(): void {
       writeFileSync(temporary, script.createCachedData());
       renameSync(temporary, file);
     }
+    prune(cacheDir);
   } catch {
     // A cache that cannot be written costs the next start its compile, nothing else.
   }
