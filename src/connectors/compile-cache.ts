@@ -124,17 +124,23 @@ function cachedScript(dir: string, content: string, filename: string): Script | 
 /** A cache file not used for this many days is removed when new ones are written. */
 export const UNUSED_DAYS = 30;
 
+/*
+ * The real time, taken before any fake clock exists: pg-mem is loaded inside a run, with `Date`
+ * faked, and a file marked used at the fake epoch would look months old to the next pruning.
+ */
+const realNow = Date.now;
+
 function touch(file: string): void {
   try {
-    const now = new Date();
+    const now = realNow() / 1000;
     utimesSync(file, now, now);
   } catch {
-    // A read-only cache still serves; its files are only pruned sooner.
+    // Not this process's to mark (a cache it may only read): the file still serves.
   }
 }
 
 /** Removes the cache files of `dir` not used for {@link UNUSED_DAYS} days, and stale temporary ones. */
-function prune(dir: string, now = Date.now()): void {
+function prune(dir: string, now = realNow()): void {
   for (const name of readdirSync(dir)) {
     // `KEY.bin`, or `KEY.bin.PID.RANDOM` while a writer has not renamed it yet (a day is ample).
     if (!/^[0-9a-f]{64}\.bin(\.\d+\.\d+)?$/.test(name)) continue;
