@@ -10,6 +10,7 @@ import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { Connector } from '../connectors/types.js';
 import { capabilitiesOf, type PoolConfig } from '../model/semantics.js';
 import { controllerDone, takeController } from '../runner/signals.js';
+import type { StepTimes } from './stats.js';
 
 interface Driver {
   readonly adapter: PoolAdapter;
@@ -27,8 +28,11 @@ interface Driver {
   landsBy: number;
 }
 
-/** Replays `list` on a fresh pool and closes it; returns the commands run. Throws only if the pool does. */
-export async function driveBare(adapter: PoolAdapter, config: PoolConfig, list: readonly CommandJson[]): Promise<number> {
+/**
+ * Replays `list` on a fresh pool and closes it; returns the commands run. Throws only if the pool
+ * does. With `times`, each step's time is added to it under its op.
+ */
+export async function driveBare(adapter: PoolAdapter, config: PoolConfig, list: readonly CommandJson[], times?: StepTimes): Promise<number> {
   const clock = installFakeClock();
   try {
     const connector = createPgMemConnector({ now: () => clock.now() });
@@ -46,7 +50,7 @@ export async function driveBare(adapter: PoolAdapter, config: PoolConfig, list: 
     let closed = false;
     for (const step of list) {
       closed ||= step.op === 'close' || step.op === 'terminate';
-      await apply(d, step);
+      await (times === undefined ? apply(d, step) : timedStep(d, step, times));
       collect(d);
     }
     if (!closed) await close(d);
@@ -104,6 +108,16 @@ async function apply(d: Driver, step: CommandJson): Promise<void> {
       await settled(clock, adapter.terminate(pool));
       // Each connect in flight lands on the terminated pool, as poolcheck's terminate step lets it.
       return landInFlight(d);
+  }
+}
+
+/** A step timed as the bench times poolcheck's: in an async wrapper of its own, which costs the same on both sides. */
+async function timedStep(d: Driver, step: CommandJson, times: StepTimes): Promise<void> {
+  const started = performance.now();
+  try {
+    await apply(d, step);
+  } finally {
+    times.add(step.op, performance.now() - started);
   }
 }
 

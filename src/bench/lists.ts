@@ -11,6 +11,7 @@ import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { PoolConfig } from '../model/semantics.js';
 import { configsFor, defaultConfigArb } from '../runner/configs.js';
 import { runOnce, type ConnectorFactory } from '../runner/run-once.js';
+import type { StepTimes } from './stats.js';
 
 export interface SavedRun {
   readonly config: PoolConfig;
@@ -29,10 +30,27 @@ export async function recordRuns(adapter: PoolAdapter, count: number, seed: numb
   return saved;
 }
 
-/** Replays a saved run with every check, as `poolcheck replay` does, without the trace. */
-export async function replayChecked(adapter: PoolAdapter, run: SavedRun, makeConnector: ConnectorFactory = createPgMemConnector): Promise<number> {
-  const commands = run.list.map((json) => commandFromJson(json) as PoolCommand);
+/**
+ * Replays a saved run with every check, as `poolcheck replay` does, without the trace. With
+ * `times`, each step's time is added to it under its op.
+ */
+export async function replayChecked(adapter: PoolAdapter, run: SavedRun, makeConnector: ConnectorFactory = createPgMemConnector, times?: StepTimes): Promise<number> {
+  const commands = run.list.map((json) => (times === undefined ? (commandFromJson(json) as PoolCommand) : timed(commandFromJson(json) as PoolCommand, json.op, times)));
   const outcome = await runOnce(adapter, run.config, commands, makeConnector, false, true);
   if (outcome.violation !== null) throw new Error(`bench: a saved run failed on replay: ${outcome.violation.message}`);
   return outcome.commands;
+}
+
+/** `command`, its run timed into `times`: for the breakdown by step, not for the timed rounds. */
+function timed(command: PoolCommand, op: string, times: StepTimes): PoolCommand {
+  const run = command.run.bind(command);
+  command.run = async (m, h) => {
+    const started = performance.now();
+    try {
+      await run(m, h);
+    } finally {
+      times.add(op, performance.now() - started);
+    }
+  };
+  return command;
 }

@@ -7,10 +7,12 @@ import { ownPoolAdapter } from '../adapters/own.js';
 import type { PoolAdapter } from '../adapters/types.js';
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { Connector } from '../connectors/types.js';
+import type { CommandJson } from '../commands/json.js';
+import type { PoolConfig } from '../model/semantics.js';
 import { keepFakeClockInstalled } from '../clock/fake.js';
 import { driveBare } from './bare.js';
 import { recordRuns, replayChecked, type SavedRun } from './lists.js';
-import { bestRatio, median, ratios } from './stats.js';
+import { bestRatio, median, ratios, StepTimes } from './stats.js';
 
 export interface OverheadOptions {
   readonly lists: number;
@@ -63,6 +65,85 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
   const best = bestRatio(sides.checked, sides.bare, (x) => x.wall);
   const bestCpu = bestRatio(sides.checked, sides.bare, (x) => x.cpu);
   console.log(`  best rounds              ${best.toFixed(2)}x (in CPU time ${bestCpu.toFixed(2)}x): each side's fastest round against the other's, the rounds other work disturbed least`);
+  await byStep(adapter, saved, options.rounds);
+}
+
+/**
+ * Where the difference goes: the same replays again, each step timed on both sides, and what is
+ * left of a pass outside its steps (creating each pool, closing it at the end, the end-of-run
+ * checks), per run. Apart from the rounds above: timing every step costs a little itself.
+ */
+async function byStep(adapter: PoolAdapter, saved: readonly SavedRun[], rounds: number): Promise<void> {
+  const sides = { checked: new StepTimes(), bare: new StepTimes() };
+  const whole = { checked: 0, bare: 0 };
+  for (let round = 0; round < rounds; round++) {
+    for (const side of round % 2 === 0 ? (['checked', 'bare'] as const) : (['bare', 'checked'] as const)) {
+      const times = sides[side];
+      const release = keepFakeClockInstalled();
+      try {
+        const started = performance.now();
+        for (const run of saved) await (side === 'checked' ? replayChecked(adapter, run, createPgMemConnector, times) : driveBare(adapter, run.config, run.list, times));
+        whole[side] += performance.now() - started;
+      } finally {
+        release();
+      }
+    }
+  }
+  const runs = saved.length * rounds;
+  const extra = whole.checked - whole.bare;
+  const share = (ms: number): string => (extra > 0 ? `${((100 * ms) / extra).toFixed(0)}%` : '-');
+  const row = (name: string, steps: string, checked: number, bare: number, per: number): string =>
+    `    ${name.padEnd(20)} ${steps.padStart(7)} ${((checked * 1000) / per).toFixed(1).padStart(9)} ${((bare * 1000) / per).toFixed(1).padStart(7)} ${(checked / bare).toFixed(2).padStart(6)}x ${share(checked - bare).padStart(7)}`;
+  console.log(`  by step (${rounds} more passes of each side, every step timed): µs per step with every check and bare, their ratio, and its share of the difference;`);
+  console.log(`  the last row is each run's time outside its steps: opening and creating the pool, each step's precondition, the close at the end and the end-of-run checks`);
+  console.log(`    ${'step'.padEnd(20)} ${'steps'.padStart(7)} ${'checked'.padStart(9)} ${'bare'.padStart(7)} ${'ratio'.padStart(7)} ${'share'.padStart(7)}`);
+  const ops = [...sides.checked.byOp.entries()].sort((a, b) => b[1].ms - (sides.bare.byOp.get(b[0])?.ms ?? 0) - (a[1].ms - (sides.bare.byOp.get(a[0])?.ms ?? 0)));
+  for (const [op, checked] of ops) {
+    const bare = sides.bare.byOp.get(op);
+    if (bare === undefined) continue;
+    console.log(row(op, String(checked.steps / rounds), checked.ms, bare.ms, checked.steps));
+  }
+  const outside = { checked: whole.checked - sides.checked.total(), bare: whole.bare - sides.bare.total() };
+  console.log(row('per run, outside', String(saved.length), outside.checked, outside.bare, runs));
+  await uniform(adapter, rounds);
+}
+
+/** Lists of one kind of step each, against the mixed lists above: what the mix adds to the ratio. */
+const UNIFORM: readonly { readonly name: string; readonly list: readonly CommandJson[] }[] = [
+  { name: 'an acquire, 200 queries', list: [{ op: 'acquire' }, ...Array.from({ length: 200 }, (): CommandJson => ({ op: 'query', connection: 1, sql: 'SELECT 1' })), { op: 'release', connection: 1 }] },
+  { name: 'an acquire, 200 sleeps', list: [{ op: 'acquire' }, ...Array.from({ length: 200 }, (): CommandJson => ({ op: 'sleep', ms: 5 })), { op: 'release', connection: 1 }] },
+  { name: '100 acquire-releases', list: Array.from({ length: 100 }, (): CommandJson[] => [{ op: 'acquire' }, { op: 'release', connection: 1 }]).flat() },
+];
+
+async function uniform(adapter: PoolAdapter, rounds: number): Promise<void> {
+  const config: PoolConfig = { minSize: 0, maxSize: 2, lifetimeMs: 100_000 };
+  const passes = 20;
+  const perStep = async (side: 'checked' | 'bare', list: readonly CommandJson[]): Promise<number> => {
+    const release = keepFakeClockInstalled();
+    try {
+      const started = performance.now();
+      for (let i = 0; i < passes; i++) await (side === 'checked' ? replayChecked(adapter, { config, list }) : driveBare(adapter, config, list));
+      return ((performance.now() - started) * 1000) / (passes * list.length);
+    } finally {
+      release();
+    }
+  };
+  console.log(`  lists of one kind of step (max 2, ${passes} runs each, ${rounds} alternating rounds): µs per step with every check and bare, the median ratio`);
+  for (const { name, list } of UNIFORM) {
+    await perStep('checked', list);
+    await perStep('bare', list);
+    const each: number[] = [];
+    const sides = { checked: [] as number[], bare: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? (['checked', 'bare'] as const) : (['bare', 'checked'] as const);
+      const times = { checked: 0, bare: 0 };
+      for (const side of order) times[side] = await perStep(side, list);
+      sides.checked.push(times.checked);
+      sides.bare.push(times.bare);
+      each.push(times.checked / times.bare);
+    }
+    console.log(`    ${name.padEnd(26)} ${median(sides.checked).toFixed(1).padStart(6)} ${median(sides.bare).toFixed(1).padStart(6)} ${median(each).toFixed(2).padStart(6)}x`);
+  }
 }
 
 /** In how many runs both sides leave the same connector log (as a set: close may go in another order). */

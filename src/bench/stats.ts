@@ -24,3 +24,23 @@ export function bestRatio<T>(a: readonly T[], b: readonly T[], of: (x: T) => num
 }
 
 export const ratios = (xs: readonly number[]): string => xs.map((r) => r.toFixed(2)).join(', ');
+
+/** Time spent per kind of step, and how many: filled by a timed replay (`StepTimes.add`). */
+export class StepTimes {
+  readonly byOp = new Map<string, { steps: number; ms: number }>();
+
+  add(op: string, ms: number): void {
+    const entry = this.byOp.get(op);
+    if (entry === undefined) this.byOp.set(op, { steps: 1, ms });
+    else {
+      entry.steps++;
+      entry.ms += ms;
+    }
+  }
+
+  total(): number {
+    let ms = 0;
+    for (const entry of this.byOp.values()) ms += entry.ms;
+    return ms;
+  }
+}

@@ -44,7 +44,8 @@ export class BreakIdleCommand implements fc.AsyncCommand<ModelBox, Harness> {
     if (!faults.breakConnection(id)) h.fail('leaked-connection', `connection #${id} is idle in the pool but the connector has no such open connection`, id);
     await h.quiesce();
     const next = brokeIdle(m.state, id);
-    await h.settleCalls(next.answers.map((a) => a.ticket), `the acquires served after #${id} broke`);
+    // Only the model ran since the loop went quiet: no drain first.
+    await h.settleCalls(next.answers.map((a) => a.ticket), `the acquires served after #${id} broke`, false, true);
     h.finishStep(m, { command: this, next });
   }
 
