@@ -9,13 +9,16 @@ import { findConn, type Answer, type DoomCause, type LearntInStep, type ModelSta
 import { acquired, connectFailedFor } from '../model/transitions.js';
 import { answersTaken, stepEnded } from '../model/answers.js';
 import { withState } from '../model/copy.js';
-import { violation, type Violation, type ViolationKind } from '../model/violation.js';
+import { violation, type Violation } from '../model/violation.js';
 import { stepInvariants } from './invariants.js';
 import { handedOut, LifelineRecorder } from './lifelines.js';
 import type { TraceStep } from './trace.js';
 import { PropertyViolationError } from './violation-error.js';
 import type { Describable } from '../commands/json.js';
 import { controllerDone, takeController } from './signals.js';
+import { CallSettler, called, describeError } from './settle-call.js';
+
+export { describeError } from './settle-call.js';
 
 /** fast-check's model: a box around the immutable model state, so commands can replace it. */
 export interface ModelBox {
@@ -26,7 +29,7 @@ export interface ModelBox {
  * The real side of one run: the pool under test, its connector and clock, the handles of
  * connections in use, and the trace. Commands act through it and end with `finishStep`.
  */
-export class Harness<P = unknown, C = unknown> {
+export class Harness<P = unknown, C = unknown> extends CallSettler {
   readonly handles = new Map<number, C>();
   readonly trace: TraceStep[] = [];
   /** Commands started, not counting the harness's own steps (creating and closing the pool). */
@@ -46,14 +49,16 @@ export class Harness<P = unknown, C = unknown> {
   constructor(
     readonly adapter: PoolAdapter<P, C>,
     readonly pool: P,
-    readonly clock: VirtualClock,
+    clock: VirtualClock,
     readonly connector: Connector,
     /**
      * Whether to keep a trace. Passing runs need none, and formatting every step would cost more
      * than the step; a failure is replayed with recording on.
      */
     readonly record = false,
-  ) {}
+  ) {
+    super(clock);
+  }
 
   /** The lifelines of a recording run, made on first use so a passing run pays nothing. */
   lifelines(): LifelineRecorder {
@@ -136,26 +141,6 @@ export class Harness<P = unknown, C = unknown> {
     const { created, destroyed, began } = this.takeEvents();
     if (created.length + began.length > 0) this.carried = { created, began };
     return destroyed;
-  }
-
-  /**
-   * Calls into the pool and settles the result without moving time. A synchronous throw counts as
-   * a rejection; a pool that never settles fails with its trace, and with `expected`, what the
-   * declared semantics say the call does now, where the model predicted it.
-   */
-  async settle<T>(call: () => T | Promise<T>, what: string, expected?: string): Promise<T> {
-    const promise = called(call);
-    let outcome: { ok: true; value: T } | { ok: false; error: unknown } | null = null;
-    promise.then(
-      (value) => (outcome = { ok: true, value }),
-      (error: unknown) => (outcome = { ok: false, error }),
-    );
-    const settled = await this.clock.settle(() => outcome !== null);
-    if (!settled.ok) this.fail('not-settled', `${what} did not settle: ${settled.reason}${expected === undefined ? '' : `; the declared semantics answer it now: it should ${expected}`}`);
-    const result = outcome as { ok: true; value: T } | { ok: false; error: unknown } | null;
-    if (result === null) this.fail('not-settled', `${what} did not settle`);
-    if (!result.ok) this.fail('pool-error', `${what} failed: ${describeError(result.error)}`);
-    return result.value;
   }
 
   /**
@@ -392,9 +377,6 @@ export class Harness<P = unknown, C = unknown> {
     this.current = null;
   }
 
-  fail(kind: ViolationKind, message: string, connectionId?: number): never {
-    throw new PropertyViolationError(violation(kind, this.clock.now(), message, connectionId));
-  }
 }
 
 function firstInvariantViolation(state: ModelState, observed: PoolCounters, connectorLive: number[]): Violation | null {
@@ -464,20 +446,4 @@ function describeAnswer(answer: Answer): string {
   if (answer.outcome === 'rejected') return `#${answer.ticket} rejected (${answer.reason})`;
   if (answer.candidates.length === 0) return `#${answer.ticket} gets a new connection`;
   return `#${answer.ticket} gets ${answer.candidates.map((c) => `#${c}`).join(' or ')}`;
-}
-
-/**
- * The call's result as a promise, a synchronous throw as a rejection. Unlike an async wrapper it
- * hands a pool's own promise on as it is, without one more promise per acquire.
- */
-function called<T>(call: () => T | Promise<T>): Promise<T> {
-  try {
-    return Promise.resolve(call());
-  } catch (error) {
-    return Promise.reject(error as Error);
-  }
-}
-
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -2,9 +2,9 @@ import type { PoolAdapter } from '../adapters/types.js';
 import { createPgMemConnector } from '../connectors/pgmem.js';
 import type { PoolConfig } from '../model/semantics.js';
 import type { Violation } from '../model/violation.js';
-import { Harness } from '../runner/harness.js';
 import type { ConnectorFactory } from '../runner/run-once.js';
 import { openRuntime } from '../runner/runtime.js';
+import { CallSettler } from '../runner/settle-call.js';
 import { validateCheckOptions } from '../runner/validate.js';
 import { DefinitionError, PropertyViolationError } from '../runner/violation-error.js';
 
@@ -96,7 +96,7 @@ interface SeedRun {
   readonly connector: ConnectorFactory;
 }
 
-type Drive = (h: Harness, idle: () => number) => Promise<void>;
+type Drive = (h: CallSettler, idle: () => number) => Promise<void>;
 
 /**
  * One row: a fresh clock, connector and pool, two connections used and released at t = 0, then
@@ -106,8 +106,8 @@ type Drive = (h: Harness, idle: () => number) => Promise<void>;
 async function inFreshPool(run: SeedRun, row: string, drive: Drive): Promise<Violation | null> {
   const { adapter, config } = run;
   const { clock, connector, end } = await openRuntime(adapter, run.connector);
-  // The harness is used for its bounded settle only; the pool is passed to the adapter directly.
-  const h = new Harness(adapter, null, clock, connector);
+  // Only the harness's bounded settle, without the model: the pool is passed to the adapter directly.
+  const h = new CallSettler(clock);
   let pool: unknown;
   let open = false;
   try {
