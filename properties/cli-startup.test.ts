@@ -13,7 +13,8 @@ import { main } from '../src/cli/main.js';
 // ...)` (pg-mem, through the code cache), wherever the call is.
 const IMPORT = /^(?:import|export)\s+(?!type\b)(?:[^'";]*?from\s+)?'([^']+)'|createRequire\(import\.meta\.url\)(?:\(|,\s*)'([^']+)'/gm;
 
-function staticPackages(entry: URL): string[] {
+/** The packages and the source files `entry` loads through its static imports. */
+function staticGraph(entry: URL): { packages: string[]; files: string[] } {
   const seen = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: URL): void => {
@@ -26,8 +27,13 @@ function staticPackages(entry: URL): string[] {
     }
   };
   visit(entry);
-  return [...packages];
+  return { packages: [...packages], files: [...seen].map((href) => href.replace(/^.*\/src\//, '')) };
 }
+
+const staticPackages = (entry: URL): string[] => staticGraph(entry).packages;
+
+/** The model's files a command module loads: the seed scenario reads declarations, and runs no model. */
+const modelFiles = (entry: string): string[] => staticGraph(new URL(entry, import.meta.url)).files.filter((f) => f.startsWith('model/')).sort();
 
 describe('CLI start-up', () => {
   it('main.ts and what it imports statically load no package but Node itself', () => {
@@ -36,6 +42,14 @@ describe('CLI start-up', () => {
 
   it('the walk sees the packages a command module pulls in, so the check above can fail', () => {
     expect(staticPackages(new URL('../src/cli/scenario.ts', import.meta.url))).toContain('pg-mem');
+  });
+
+  it('the scenario command loads the declarations of the model, not the model itself (half of the code)', () => {
+    expect(modelFiles('../src/cli/scenario.ts')).toEqual(['model/handoff.ts', 'model/semantics.ts', 'model/violation.ts']);
+  });
+
+  it('the walk sees the model a checking command pulls in, so the check above can fail', () => {
+    expect(modelFiles('../src/cli/check.ts')).toContain('model/transitions.ts');
   });
 
   it('--version prints the package version', async () => {
