@@ -376,7 +376,6 @@ export class Harness<P = unknown, C = unknown> extends CallSettler {
     this.trace.push({ index: this.trace.length, command: String(this.current), at: this.clock.now(), predicted: '', observed: '', violation: error.violation.message });
     this.current = null;
   }
-
 }
 
 function firstInvariantViolation(state: ModelState, observed: PoolCounters, connectorLive: number[]): Violation | null {

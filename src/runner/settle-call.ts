@@ -14,8 +14,9 @@ export class CallSettler {
 
   /**
    * Calls into the pool and settles the result without moving time. A synchronous throw counts as
-   * a rejection; a pool that never settles fails with its trace, and with `expected`, what the
-   * declared semantics say the call does now, where the model predicted it.
+   * a rejection; a pool that never settles fails (the harness's run records the step in its
+   * trace), with `expected`, what the declared semantics say the call does now, where the model
+   * predicted it.
    */
   async settle<T>(call: () => T | Promise<T>, what: string, expected?: string): Promise<T> {
     const promise = called(call);
