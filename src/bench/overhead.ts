@@ -24,20 +24,7 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
   const saved = await recordRuns(adapter, options.lists, 12);
   const commands = saved.reduce((n, r) => n + r.list.length, 0);
   console.log(`per-command cost against a bare driver: ${saved.length} saved runs of the own pool (${commands} commands), ${options.rounds} alternating rounds`);
-  // Both sides keep one fake clock installed across their runs, as check() does. Returns µs per
-  // command, of wall time and of this process's CPU time.
-  const timed = async (replay: (run: SavedRun) => Promise<number>): Promise<{ wall: number; cpu: number }> => {
-    const release = keepFakeClockInstalled();
-    try {
-      const before = process.cpuUsage();
-      const started = performance.now();
-      for (const run of saved) await replay(run);
-      const used = process.cpuUsage(before);
-      return { wall: ((performance.now() - started) * 1000) / commands, cpu: (used.user + used.system) / commands };
-    } finally {
-      release();
-    }
-  };
+  const timed = (replay: (run: SavedRun) => Promise<number>): Promise<{ wall: number; cpu: number }> => timePass(saved, replay);
   const checked = (run: SavedRun): Promise<number> => replayChecked(adapter, run);
   const bare = (run: SavedRun): Promise<number> => driveBare(adapter, run.config, run.list);
   const same = await sameWork(adapter, saved);
@@ -69,6 +56,26 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
 }
 
 /**
+ * One pass of `replay` over `runs`, with one fake clock kept installed across them, as check()
+ * keeps it. Returns µs per command, of wall time and of this process's CPU time, and the pass's
+ * wall time in ms.
+ */
+async function timePass(runs: readonly SavedRun[], replay: (run: SavedRun) => Promise<number>): Promise<{ wall: number; cpu: number; ms: number }> {
+  const commands = runs.reduce((n, r) => n + r.list.length, 0);
+  const release = keepFakeClockInstalled();
+  try {
+    const before = process.cpuUsage();
+    const started = performance.now();
+    for (const run of runs) await replay(run);
+    const ms = performance.now() - started;
+    const used = process.cpuUsage(before);
+    return { wall: (ms * 1000) / commands, cpu: (used.user + used.system) / commands, ms };
+  } finally {
+    release();
+  }
+}
+
+/**
  * Where the difference goes: the same replays again, each step timed on both sides, and what is
  * left of a pass outside its steps (creating each pool, closing it at the end, the end-of-run
  * checks), per run. Apart from the rounds above: timing every step costs a little itself.
@@ -79,14 +86,8 @@ async function byStep(adapter: PoolAdapter, saved: readonly SavedRun[], rounds: 
   for (let round = 0; round < rounds; round++) {
     for (const side of round % 2 === 0 ? (['checked', 'bare'] as const) : (['bare', 'checked'] as const)) {
       const times = sides[side];
-      const release = keepFakeClockInstalled();
-      try {
-        const started = performance.now();
-        for (const run of saved) await (side === 'checked' ? replayChecked(adapter, run, createPgMemConnector, times) : driveBare(adapter, run.config, run.list, times));
-        whole[side] += performance.now() - started;
-      } finally {
-        release();
-      }
+      const pass = await timePass(saved, (run) => (side === 'checked' ? replayChecked(adapter, run, createPgMemConnector, times) : driveBare(adapter, run.config, run.list, times)));
+      whole[side] += pass.ms;
     }
   }
   const runs = saved.length * rounds;
@@ -119,14 +120,8 @@ async function uniform(adapter: PoolAdapter, rounds: number): Promise<void> {
   const config: PoolConfig = { minSize: 0, maxSize: 2, lifetimeMs: 100_000 };
   const passes = 20;
   const perStep = async (side: 'checked' | 'bare', list: readonly CommandJson[]): Promise<number> => {
-    const release = keepFakeClockInstalled();
-    try {
-      const started = performance.now();
-      for (let i = 0; i < passes; i++) await (side === 'checked' ? replayChecked(adapter, { config, list }) : driveBare(adapter, config, list));
-      return ((performance.now() - started) * 1000) / (passes * list.length);
-    } finally {
-      release();
-    }
+    const runs = Array.from({ length: passes }, (): SavedRun => ({ config, list }));
+    return (await timePass(runs, (run) => (side === 'checked' ? replayChecked(adapter, run) : driveBare(adapter, run.config, run.list)))).wall;
   };
   console.log(`  lists of one kind of step (max 2, ${passes} runs each, ${rounds} alternating rounds): µs per step with every check and bare, the median ratio`);
   for (const { name, list } of UNIFORM) {

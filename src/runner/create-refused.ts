@@ -1,6 +1,7 @@
 import { normalizeZeroLifetime, type PoolConfig, type Semantics } from '../model/semantics.js';
 import { violation, type Violation } from '../model/violation.js';
-import { describeError, type Harness } from './harness.js';
+import type { Harness } from './harness.js';
+import { describeError } from './settle-call.js';
 
 /** Whether this run's pool must refuse its configuration: a lifetime of 0 it declares it refuses. */
 export function createMustFail(config: PoolConfig, semantics: Semantics): boolean {

@@ -18,8 +18,6 @@ import type { Describable } from '../commands/json.js';
 import { controllerDone, takeController } from './signals.js';
 import { CallSettler, called, describeError } from './settle-call.js';
 
-export { describeError } from './settle-call.js';
-
 /** fast-check's model: a box around the immutable model state, so commands can replace it. */
 export interface ModelBox {
   state: ModelState;
