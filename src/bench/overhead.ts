@@ -12,6 +12,7 @@ import type { PoolConfig } from '../model/semantics.js';
 import { keepFakeClockInstalled } from '../clock/fake.js';
 import { driveBare } from './bare.js';
 import { recordRuns, replayChecked, type SavedRun } from './lists.js';
+import { CODE_PARTS, msByPart, ProfilerSession, type CodePart } from './profile.js';
 import { bestRatio, median, ratios, StepTimes } from './stats.js';
 
 export interface OverheadOptions {
@@ -53,6 +54,8 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
   const bestCpu = bestRatio(sides.checked, sides.bare, (x) => x.cpu);
   console.log(`  best rounds              ${best.toFixed(2)}x (in CPU time ${bestCpu.toFixed(2)}x): each side's fastest round against the other's, the rounds other work disturbed least`);
   await byStep(adapter, saved, options.rounds);
+  await byPart(adapter, saved, options.rounds);
+  await uniform(adapter, options.rounds);
 }
 
 /**
@@ -106,7 +109,54 @@ async function byStep(adapter: PoolAdapter, saved: readonly SavedRun[], rounds: 
   }
   const outside = { checked: whole.checked - sides.checked.total(), bare: whole.bare - sides.bare.total() };
   console.log(row('per run, outside', String(saved.length), outside.checked, outside.bare, runs));
-  await uniform(adapter, rounds);
+}
+
+/** What each part of the code is, as the by-part table names it. */
+const PART_NAMES: Readonly<Record<CodePart, string>> = {
+  model: 'the model',
+  harness: 'the harness (runner)',
+  commands: 'the commands',
+  bench: "the bench's replay loops",
+  "pool's side": 'the pool, pg-mem, clock, connector',
+  collector: 'garbage collector',
+  'node and V8': 'node and V8 (async glue)',
+  idle: 'idle',
+};
+
+/**
+ * Where the difference goes by part of the code: passes of each side under V8's sampling profiler
+ * (which slows both, the many small functions of the model and harness most), each sample put
+ * down to the code it ran in; and one pass of each under the heap profiler, for the bytes each
+ * allocates per command. The pool's side runs the same calls on both sides, so what it takes
+ * more with every check is the same work run slower beside the model, and the counters sampled.
+ */
+async function byPart(adapter: PoolAdapter, saved: readonly SavedRun[], rounds: number): Promise<void> {
+  const commands = saved.reduce((n, r) => n + r.list.length, 0);
+  const replay = (side: 'checked' | 'bare') => (run: SavedRun): Promise<number> => (side === 'checked' ? replayChecked(adapter, run) : driveBare(adapter, run.config, run.list));
+  const ms = { checked: new Map<CodePart, number>(CODE_PARTS.map((p) => [p, 0])), bare: new Map<CodePart, number>(CODE_PARTS.map((p) => [p, 0])) };
+  const bytes = { checked: 0, bare: 0 };
+  const session = new ProfilerSession();
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const side of round % 2 === 0 ? (['checked', 'bare'] as const) : (['bare', 'checked'] as const)) {
+        const profile = await session.cpu(async () => void (await timePass(saved, replay(side))));
+        for (const [part, partMs] of msByPart(profile)) ms[side].set(part, ms[side].get(part)! + partMs / rounds);
+      }
+    }
+    for (const side of ['checked', 'bare'] as const) bytes[side] = await session.allocated(async () => void (await timePass(saved, replay(side))));
+  } finally {
+    session.close();
+  }
+  const total = (side: 'checked' | 'bare'): number => [...ms[side].values()].reduce((a, b) => a + b, 0);
+  const extra = total('checked') - total('bare');
+  console.log(`  by part of the code (${rounds} more pass${rounds === 1 ? '' : 'es'} of each side under V8's sampling profiler, which slows both; ${(total('checked') / total('bare')).toFixed(2)}x under it): ms per pass, and each part's share of the difference`);
+  console.log(`    ${'part'.padEnd(38)} ${'checked'.padStart(8)} ${'bare'.padStart(7)} ${'share'.padStart(6)}`);
+  for (const part of CODE_PARTS) {
+    const [c, b] = [ms.checked.get(part)!, ms.bare.get(part)!];
+    if (c + b < 0.05) continue;
+    console.log(`    ${PART_NAMES[part].padEnd(38)} ${c.toFixed(1).padStart(8)} ${b.toFixed(1).padStart(7)} ${extra > 0 ? `${((100 * (c - b)) / extra).toFixed(0)}%`.padStart(6) : '-'.padStart(6)}`);
+  }
+  console.log(`  allocated per command (V8's sampling heap profiler, one pass of each): ${(bytes.checked / commands / 1024).toFixed(1)} KiB with every check, ${(bytes.bare / commands / 1024).toFixed(1)} KiB bare`);
 }
 
 /** Lists of one kind of step each, against the mixed lists above: what the mix adds to the ratio. */
