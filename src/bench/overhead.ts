@@ -116,7 +116,7 @@ const PART_NAMES: Readonly<Record<CodePart, string>> = {
   model: 'the model',
   harness: 'the harness (runner)',
   commands: 'the commands',
-  bench: "the bench's replay loops",
+  bench: 'the bench: its loops, the bare driver',
   "pool's side": 'the pool, pg-mem, clock, connector',
   collector: 'garbage collector',
   'node and V8': 'node and V8 (async glue)',
