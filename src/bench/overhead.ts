@@ -125,7 +125,7 @@ const PART_NAMES: Readonly<Record<CodePart, string>> = {
 
 /**
  * Where the difference goes by part of the code: passes of each side under V8's sampling profiler
- * (which slows both, the many small functions of the model and harness most), each sample put
+ * (which slows both, not evenly: its shares are the figures, not its ratio), each sample put
  * down to the code it ran in; and one pass of each under the heap profiler, for the bytes each
  * allocates per command. The pool's side runs the same calls on both sides, so what it takes
  * more with every check is the same work run slower beside the model, and the counters sampled.
