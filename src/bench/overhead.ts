@@ -26,8 +26,8 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
   const commands = saved.reduce((n, r) => n + r.list.length, 0);
   console.log(`per-command cost against a bare driver: ${saved.length} saved runs of the own pool (${commands} commands), ${options.rounds} alternating rounds`);
   const timed = (replay: (run: SavedRun) => Promise<number>): Promise<{ wall: number; cpu: number }> => timePass(saved, replay);
-  const checked = (run: SavedRun): Promise<number> => replayChecked(adapter, run);
-  const bare = (run: SavedRun): Promise<number> => driveBare(adapter, run.config, run.list);
+  const checked = replay(adapter, 'checked');
+  const bare = replay(adapter, 'bare');
   const same = await sameWork(adapter, saved);
   console.log(`  the bare driver opened, queried and closed the same connections at the same virtual times as poolcheck in ${same} of ${saved.length} runs`);
   for (let i = 0; i < 3; i++) {
@@ -56,6 +56,13 @@ export async function benchOverhead(options: OverheadOptions): Promise<void> {
   await byStep(adapter, saved, options.rounds);
   await byPart(adapter, saved, options.rounds);
   await uniform(adapter, options.rounds);
+}
+
+type Side = 'checked' | 'bare';
+
+/** A saved run replayed by one side: with every check, or by the bare driver; with `times`, each step timed into it. */
+function replay(adapter: PoolAdapter, side: Side, times?: StepTimes): (run: SavedRun) => Promise<number> {
+  return (run) => (side === 'checked' ? replayChecked(adapter, run, createPgMemConnector, times) : driveBare(adapter, run.config, run.list, times));
 }
 
 /**
@@ -89,7 +96,7 @@ async function byStep(adapter: PoolAdapter, saved: readonly SavedRun[], rounds: 
   for (let round = 0; round < rounds; round++) {
     for (const side of round % 2 === 0 ? (['checked', 'bare'] as const) : (['bare', 'checked'] as const)) {
       const times = sides[side];
-      const pass = await timePass(saved, (run) => (side === 'checked' ? replayChecked(adapter, run, createPgMemConnector, times) : driveBare(adapter, run.config, run.list, times)));
+      const pass = await timePass(saved, replay(adapter, side, times));
       whole[side] += pass.ms;
     }
   }
@@ -132,22 +139,21 @@ const PART_NAMES: Readonly<Record<CodePart, string>> = {
  */
 async function byPart(adapter: PoolAdapter, saved: readonly SavedRun[], rounds: number): Promise<void> {
   const commands = saved.reduce((n, r) => n + r.list.length, 0);
-  const replay = (side: 'checked' | 'bare') => (run: SavedRun): Promise<number> => (side === 'checked' ? replayChecked(adapter, run) : driveBare(adapter, run.config, run.list));
   const ms = { checked: new Map<CodePart, number>(CODE_PARTS.map((p) => [p, 0])), bare: new Map<CodePart, number>(CODE_PARTS.map((p) => [p, 0])) };
   const bytes = { checked: 0, bare: 0 };
   const session = new ProfilerSession();
   try {
     for (let round = 0; round < rounds; round++) {
       for (const side of round % 2 === 0 ? (['checked', 'bare'] as const) : (['bare', 'checked'] as const)) {
-        const profile = await session.cpu(async () => void (await timePass(saved, replay(side))));
+        const profile = await session.cpu(async () => void (await timePass(saved, replay(adapter, side))));
         for (const [part, partMs] of msByPart(profile)) ms[side].set(part, ms[side].get(part)! + partMs / rounds);
       }
     }
-    for (const side of ['checked', 'bare'] as const) bytes[side] = await session.allocated(async () => void (await timePass(saved, replay(side))));
+    for (const side of ['checked', 'bare'] as const) bytes[side] = await session.allocated(async () => void (await timePass(saved, replay(adapter, side))));
   } finally {
     session.close();
   }
-  const total = (side: 'checked' | 'bare'): number => [...ms[side].values()].reduce((a, b) => a + b, 0);
+  const total = (side: Side): number => [...ms[side].values()].reduce((a, b) => a + b, 0);
   const extra = total('checked') - total('bare');
   console.log(`  by part of the code (${rounds} more pass${rounds === 1 ? '' : 'es'} of each side under V8's sampling profiler, which slows both; ${(total('checked') / total('bare')).toFixed(2)}x under it): ms per pass, and each part's share of the difference`);
   console.log(`    ${'part'.padEnd(38)} ${'checked'.padStart(8)} ${'bare'.padStart(7)} ${'share'.padStart(6)}`);
@@ -169,9 +175,9 @@ const UNIFORM: readonly { readonly name: string; readonly list: readonly Command
 async function uniform(adapter: PoolAdapter, rounds: number): Promise<void> {
   const config: PoolConfig = { minSize: 0, maxSize: 2, lifetimeMs: 100_000 };
   const passes = 20;
-  const perStep = async (side: 'checked' | 'bare', list: readonly CommandJson[]): Promise<number> => {
+  const perStep = async (side: Side, list: readonly CommandJson[]): Promise<number> => {
     const runs = Array.from({ length: passes }, (): SavedRun => ({ config, list }));
-    return (await timePass(runs, (run) => (side === 'checked' ? replayChecked(adapter, run) : driveBare(adapter, run.config, run.list)))).wall;
+    return (await timePass(runs, replay(adapter, side))).wall;
   };
   console.log(`  lists of one kind of step (max 2, ${passes} runs each, ${rounds} alternating rounds): µs per step with every check and bare, the median ratio`);
   for (const { name, list } of UNIFORM) {
