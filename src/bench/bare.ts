@@ -50,7 +50,8 @@ export async function driveBare(adapter: PoolAdapter, config: PoolConfig, list: 
     let closed = false;
     for (const step of list) {
       closed ||= step.op === 'close' || step.op === 'terminate';
-      await (times === undefined ? apply(d, step) : timedStep(d, step, times));
+      // Timed as poolcheck's steps are, in a wrapper of the same cost on both sides.
+      await (times === undefined ? apply(d, step) : times.time(step.op, () => apply(d, step)));
       collect(d);
     }
     if (!closed) await close(d);
@@ -108,16 +109,6 @@ async function apply(d: Driver, step: CommandJson): Promise<void> {
       await settled(clock, adapter.terminate(pool));
       // Each connect in flight lands on the terminated pool, as poolcheck's terminate step lets it.
       return landInFlight(d);
-  }
-}
-
-/** A step timed as the bench times poolcheck's: in an async wrapper of its own, which costs the same on both sides. */
-async function timedStep(d: Driver, step: CommandJson, times: StepTimes): Promise<void> {
-  const started = performance.now();
-  try {
-    await apply(d, step);
-  } finally {
-    times.add(step.op, performance.now() - started);
   }
 }
 

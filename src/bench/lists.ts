@@ -44,13 +44,6 @@ export async function replayChecked(adapter: PoolAdapter, run: SavedRun, makeCon
 /** `command`, its run timed into `times`: for the breakdown by step, not for the timed rounds. */
 function timed(command: PoolCommand, op: string, times: StepTimes): PoolCommand {
   const run = command.run.bind(command);
-  command.run = async (m, h) => {
-    const started = performance.now();
-    try {
-      await run(m, h);
-    } finally {
-      times.add(op, performance.now() - started);
-    }
-  };
+  command.run = (m, h) => times.time(op, () => run(m, h));
   return command;
 }

@@ -38,6 +38,16 @@ export class StepTimes {
     }
   }
 
+  /** Runs `work`, adding its time under `op`, thrown or not. Both sides time their steps through it. */
+  async time(op: string, work: () => Promise<void>): Promise<void> {
+    const started = performance.now();
+    try {
+      await work();
+    } finally {
+      this.add(op, performance.now() - started);
+    }
+  }
+
   total(): number {
     let ms = 0;
     for (const entry of this.byOp.values()) ms += entry.ms;
