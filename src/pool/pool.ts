@@ -932,6 +932,8 @@ export class Pool<C extends Connection = Connection> {
         this.closings.delete(settled);
       });
     this.closings.add(settled);
+    // Only a pool that refills once a discard's close has completed waits for one.
+    if (!this.options.refillWhenClosed) return;
     // Read by a discard in the same call (`refillAfterDiscard`); forgotten once the stretch is
     // over, so a later discard that closes nothing does not wait for it.
     this.lastClose = settled;
