@@ -3,8 +3,8 @@ import { connectForNobody, failedForHead, inFlightTillIo } from './answers.js';
 import { openedCheckFails } from './opened-check.js';
 import { newConnectionServesHead } from './check-reply.js';
 import { freshCheckBegan } from './fresh-check.js';
-import { capacityUsed, checksInFlight, sizeAt, type ModelState } from './state.js';
-import { withState } from './copy.js';
+import { capacityUsed, checksInFlight, sizeAt, type ModelConn, type ModelState } from './state.js';
+import { withConn, withState } from './copy.js';
 import { retriesAtOnce, retryDelay } from './retry.js';
 
 /**
@@ -87,12 +87,10 @@ export function refillServesQueue(before: ModelState, inFlight = false): ModelSt
  * counts it as its own, not as a refusal seen before it decided (see `owesRefill`).
  */
 function refillRefused(state: ModelState): ModelState {
-  let conns = state.conns;
-  for (const c of state.conns) {
-    if (c.state === 'gone' || c.doomed === null || c.doomed.at !== state.now) continue;
-    conns = conns.map((x) => (x === c ? { ...c, doomed: { ...c.doomed!, refillRefused: (c.doomed!.refillRefused ?? 0) + 1 } } : x));
-  }
-  return conns === state.conns ? state : withState(state, { conns });
+  const discardedNow = (c: ModelConn): boolean => c.state !== 'gone' && c.doomed !== null && c.doomed.at === state.now;
+  if (!state.conns.some(discardedNow)) return state;
+  const counted = (c: ModelConn): ModelConn => withConn(c, { doomed: { ...c.doomed!, refillRefused: (c.doomed!.refillRefused ?? 0) + 1 } });
+  return withState(state, { conns: state.conns.map((c) => (discardedNow(c) ? counted(c) : c)) });
 }
 
 /** `count` of the refill's connects land at once for nobody: idle, ranked now. */
